@@ -1,0 +1,1 @@
+"""Udkast: drafting and formally agreeing a strategy among several public bodies."""

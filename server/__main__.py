@@ -1,0 +1,255 @@
+"""The command line: ``python -m server serve | seed | export-schema | check | users …``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from server import db as dbmod
+from server import docstore
+from server.settings import Settings, SettingsError, load
+from server.store import Store
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load()
+    except SettingsError as error:
+        print(f"udkast: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Run ``work`` against MONGODB_URI, or the embedded store in DATA_DIR when unset."""
+    store_process = None
+    uri = settings.mongodb_uri
+    if uri is None:
+        store_process = docstore.start(settings.data_dir / "docstore")
+        uri = store_process.uri
+
+    async def run() -> T:
+        client = dbmod.connect(uri, timeout_ms=settings.store_timeout_ms)
+        try:
+            database = client[settings.database]
+            await dbmod.ensure_indexes(database)
+            return await work(Store.open(database, settings.secret_key))
+        finally:
+            await client.close()
+
+    try:
+        return asyncio.run(run())
+    finally:
+        if store_process:
+            store_process.stop()
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    from server.api.schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(sdl)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from server.clock import SystemClock
+    from server.seed import seed
+
+    settings = _settings()
+    report = _with_store(
+        settings, lambda store: seed(store, SystemClock().now(), demo=args.demo, demo_password=settings.demo_password)
+    )
+    print(
+        f"Seed loaded: {report.organizations} organisations, {report.documents_created} new documents, "
+        f"{report.accounts_created} new accounts."
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from server.drafting.service import check_heads
+
+    settings = _settings()
+    found = _with_store(settings, lambda store: check_heads(store, repair=args.repair))
+    for item in found:
+        verb = "repaired" if args.repair else "lags"
+        print(f"section {item.section_id}: head {item.head} {verb}, newest version {item.latest}")
+    if not found:
+        print("check: nothing to repair")
+        return 0
+    return 0 if args.repair else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.clock import SystemClock
+    from server.seed import seed
+
+    settings = _settings()
+    store_process = None
+    uri = settings.mongodb_uri
+    try:
+        if uri is None:
+            store_process = docstore.start(settings.data_dir / "docstore")
+            uri = store_process.uri
+        mongodb_uri = uri
+
+        async def seed_if_empty() -> bool:
+            client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
+            try:
+                database = client[settings.database]
+                await dbmod.ensure_indexes(database)
+                if await database["documents"].count_documents({}, limit=1):
+                    return False
+                await seed(
+                    Store.open(database, settings.secret_key), SystemClock().now(), demo=True,
+                    demo_password=settings.demo_password,
+                )  # fmt: skip
+                return True
+            finally:
+                await client.close()
+
+        if args.seed_demo and asyncio.run(seed_if_empty()):
+            print("Loaded the demo seed into the empty store.")
+        app = create_app(settings, mongodb_uri=mongodb_uri)
+        url = f"http://{settings.host}:{settings.port}"
+        print(f"\nUdkast is running on {url}  (GraphQL: {url}/graphql)")
+        if args.seed_demo:
+            print(f"Demo sign-in: sekretariat@sundhedsdata.example / {settings.demo_password} (see README for more)")
+        print("Press Ctrl-C to stop.\n", flush=True)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
+    finally:
+        if store_process:
+            store_process.stop()
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from server.accounts import service
+    from server.accounts.model import Role, normalise_email
+    from server.accounts.repository import Accounts
+    from server.clock import SystemClock
+    from server.outcomes import Invalid
+
+    settings = _settings()
+    now = SystemClock().now()
+
+    async def run(store: Store) -> int:
+        accounts: Accounts = store.accounts
+        if args.action == "list":
+            orgs = {o.id: o.slug for o in await accounts.organizations()}
+            for user in await accounts.users():
+                state = "active" if user.active else "inactive"
+                roles = ",".join(sorted(user.roles))
+                print(f"{user.email}\t{user.name}\t{orgs.get(user.organization_id, '?')}\t{roles}\t{state}")
+            return 0
+        if args.action == "create":
+            org = await accounts.organization_by_slug(args.organization)
+            if org is None:
+                print(f"udkast: unknown organisation {args.organization!r} (run `python -m server seed` first?)")
+                return 2
+            try:
+                roles = frozenset(Role(r.strip().upper()) for r in args.roles.split(","))
+            except ValueError:
+                print(f"udkast: roles must be among {', '.join(r.value for r in Role)}")
+                return 2
+            password = args.password or getpass.getpass("Password (at least 12 characters): ")
+            created = await service.create_user(
+                accounts, email=args.email, name=args.name, organization_id=org.id, roles=roles, password=password,
+                now=now,
+            )  # fmt: skip
+            if isinstance(created, Invalid):
+                from server.messages import text
+
+                print(f"udkast: {created.field}: {text(created.key, 'en', **created.params)}")
+                return 2
+            print(f"Created {created.email} ({', '.join(sorted(created.roles))}) in {org.name}.")
+            return 0
+        found = await accounts.credentials(normalise_email(args.email))
+        if found is None:
+            print(f"udkast: no user {args.email!r}")
+            return 2
+        user = found[0]
+        if args.action == "deactivate":
+            await accounts.set_active(user.id, False)
+            print(f"Deactivated {user.email}; their sessions are ended.")
+            return 0
+        from server.accounts import passwords
+        from server.accounts.model import password_problem
+
+        password = args.password or getpass.getpass("New password: ")
+        problem = password_problem(password)
+        if problem:
+            from server.messages import text
+
+            print(f"udkast: {text(problem, 'en', minimum=12)}")
+            return 2
+        await accounts.set_password_hash(user.id, await passwords.hash_password(password))
+        print(f"Password reset for {user.email}.")
+        return 0
+
+    return _with_store(settings, run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="Udkast")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the UI and API (starts the embedded store unless MONGODB_URI)")
+    serve.add_argument("--seed-demo", action="store_true", help="load the demo seed when the store is empty")
+    serve.set_defaults(run=cmd_serve)
+
+    seed = commands.add_parser("seed", help="load reference data (idempotent)")
+    seed.add_argument("--demo", action="store_true", help="also create the demo accounts")
+    seed.set_defaults(run=cmd_seed)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", default=str(SCHEMA_FILE))
+    export.set_defaults(run=cmd_export_schema)
+
+    check = commands.add_parser("check", help="find (and with --repair, fix) section heads that lag their versions")
+    check.add_argument("--repair", action="store_true")
+    check.set_defaults(run=cmd_check)
+
+    users = commands.add_parser("users", help="manage accounts")
+    actions = users.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--organization", required=True, help="organisation slug, e.g. sundhedsdatastyrelsen")
+    create.add_argument("--roles", required=True, help="comma-separated, e.g. SECRETARIAT,EDITOR")
+    create.add_argument("--password", help="(prompted when omitted)")
+    actions.add_parser("list")
+    deactivate = actions.add_parser("deactivate")
+    deactivate.add_argument("--email", required=True)
+    reset = actions.add_parser("reset-password")
+    reset.add_argument("--email", required=True)
+    reset.add_argument("--password", help="(prompted when omitted)")
+    users.set_defaults(run=cmd_users)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except docstore.DocstoreError as error:
+        print(f"udkast: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Users, organisations, sessions, invitations and the permission rules."""

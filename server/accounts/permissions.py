@@ -1,0 +1,141 @@
+"""Who may do what: every permission rule of Udkast, as pure functions, in one place.
+
+Deny by default: an action without a rule here is refused. Each action has exactly one check;
+resolvers call ``check`` and turn a ``Refusal`` into ``NotSignedIn`` or ``Forbidden``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bson import ObjectId
+
+from server.accounts.model import Actor, Role
+from server.drafting.model import Phase
+
+
+class Action(StrEnum):
+    SIGN_OUT = "sign_out"
+    READ_DIRECTORY = "read_directory"  # organisations, one's own account
+    MANAGE_USERS = "manage_users"  # invite, list, deactivate
+    CREATE_DOCUMENT = "create_document"
+    READ_DOCUMENT = "read_document"
+    MANAGE_DOCUMENT = "manage_document"  # participants, phase, settings
+    EDIT_SECTIONS = "edit_sections"  # add, save, move, delete, restore
+    CREATE_SNAPSHOT = "create_snapshot"
+    COMMENT = "comment"
+    RESPOND_TO_COMMENT = "respond_to_comment"
+    RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
+    RECORD_DECISION = "record_decision"
+    READ_AUDIT = "read_audit"
+
+
+@dataclass(frozen=True)
+class DocumentScope:
+    participant_ids: frozenset[ObjectId]
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class Scope:
+    document: DocumentScope | None = None
+    organization_id: ObjectId | None = None  # the party acted for
+
+
+@dataclass(frozen=True)
+class Refusal:
+    signed_in: bool  # False → NotSignedIn, True → Forbidden
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+NOT_SIGNED_IN = Refusal(signed_in=False, key="not_signed_in")
+FROZEN_PHASES = frozenset({Phase.APPROVED, Phase.ARCHIVED})
+STEERING = frozenset({Role.EDITOR, Role.SECRETARIAT})
+COMMENTING = frozenset({Role.COMMENTER, Role.EDITOR, Role.APPROVER, Role.SECRETARIAT})
+
+Rule = Callable[[Actor, Scope], Refusal | None]
+
+
+def _needs(roles: frozenset[Role]) -> Callable[[Actor], Refusal | None]:
+    def check(actor: Actor) -> Refusal | None:
+        if actor.roles & roles:
+            return None
+        return Refusal(True, "forbidden_role", {"needed": " / ".join(sorted(roles))})
+
+    return check
+
+
+def _reads(actor: Actor, scope: Scope) -> Refusal | None:
+    doc = scope.document
+    if doc is None:
+        return Refusal(True, "forbidden")
+    if Role.SECRETARIAT in actor.roles or actor.organization_id in doc.participant_ids:
+        return None
+    return Refusal(True, "forbidden_not_participant")
+
+
+def _participates(actor: Actor, scope: Scope) -> Refusal | None:
+    doc = scope.document
+    if doc is None or actor.organization_id not in doc.participant_ids:
+        return Refusal(True, "forbidden_not_participant")
+    return None
+
+
+def _not_frozen(scope: Scope) -> Refusal | None:
+    if scope.document is not None and scope.document.phase in FROZEN_PHASES:
+        return Refusal(True, "forbidden_phase", {"phase": scope.document.phase.value})
+    return None
+
+
+def _all(*rules: Callable[[Actor, Scope], Refusal | None]) -> Rule:
+    def check(actor: Actor, scope: Scope) -> Refusal | None:
+        for rule in rules:
+            refusal = rule(actor, scope)
+            if refusal is not None:
+                return refusal
+        return None
+
+    return check
+
+
+def _role(roles: frozenset[Role]) -> Rule:
+    needs = _needs(roles)
+    return lambda actor, _scope: needs(actor)
+
+
+def _own_organization(actor: Actor, scope: Scope) -> Refusal | None:
+    if scope.organization_id is None or scope.organization_id != actor.organization_id:
+        return Refusal(True, "forbidden_other_organization")
+    return None
+
+
+_SECRETARIAT = frozenset({Role.SECRETARIAT})
+
+RULES: dict[Action, Rule] = {
+    Action.SIGN_OUT: lambda _actor, _scope: None,
+    Action.READ_DIRECTORY: lambda _actor, _scope: None,
+    Action.MANAGE_USERS: _role(_SECRETARIAT),
+    Action.CREATE_DOCUMENT: _role(_SECRETARIAT),
+    Action.READ_DOCUMENT: _reads,
+    Action.MANAGE_DOCUMENT: _all(_role(_SECRETARIAT), _reads),
+    Action.EDIT_SECTIONS: _all(_role(STEERING), _participates, lambda _a, s: _not_frozen(s)),
+    Action.CREATE_SNAPSHOT: _all(_role(_SECRETARIAT), _reads),
+    Action.COMMENT: _all(_role(COMMENTING), _participates, lambda _a, s: _not_frozen(s)),
+    Action.RESPOND_TO_COMMENT: _all(_role(STEERING), _participates),
+    Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
+    Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),
+    Action.READ_AUDIT: _all(_role(_SECRETARIAT), _reads),
+}
+
+
+def check(actor: Actor | None, action: Action, scope: Scope | None = None) -> Refusal | None:
+    """None when ``actor`` may do ``action`` in ``scope``; otherwise why not."""
+    if actor is None:
+        return NOT_SIGNED_IN
+    rule = RULES.get(action)
+    if rule is None:
+        return Refusal(True, "forbidden")
+    return rule(actor, scope or Scope())

@@ -1,0 +1,237 @@
+"""Organisations, users, sessions, invitations and sign-in throttling in the store.
+
+Session and invitation tokens are stored only as HMAC-SHA256 digests keyed with SECRET_KEY, so
+a copy of the database does not let anyone sign in. FerretDB 1.x has no TTL indexes, so expired
+sessions are refused on read and swept by a periodic task (``sweep_expired``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from server.accounts.model import Invitation, Organization, Role, Session, User
+from server.db import Database
+
+INDEXES = {
+    "organizations": [IndexModel([("slug", ASCENDING)], name="organizations_slug_unique", unique=True)],
+    "users": [
+        IndexModel([("email", ASCENDING)], name="users_email_unique", unique=True),
+        IndexModel([("organization_id", ASCENDING)], name="users_organization"),
+    ],
+    "sessions": [
+        IndexModel([("user_id", ASCENDING)], name="sessions_user"),
+        IndexModel([("expires_at", ASCENDING)], name="sessions_expires_at"),
+    ],
+    "invitations": [IndexModel([("token_digest", ASCENDING)], name="invitations_token_unique", unique=True)],
+    "signin_throttle": [IndexModel([("expires_at", ASCENDING)], name="signin_throttle_expires_at")],
+}
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def _organization(doc: Mapping[str, Any]) -> Organization:
+    return Organization(
+        id=doc["_id"], slug=doc["slug"], name=doc["name"], short_name=doc.get("short_name", doc["name"]),
+        kind=doc.get("kind", "other"),
+    )  # fmt: skip
+
+
+def _user(doc: Mapping[str, Any]) -> User:
+    return User(
+        id=doc["_id"],
+        email=doc["email"],
+        name=doc["name"],
+        organization_id=doc["organization_id"],
+        roles=frozenset(Role(r) for r in doc.get("roles", [])),
+        active=doc.get("active", True),
+        created_at=doc["created_at"],
+    )
+
+
+def _invitation(doc: Mapping[str, Any]) -> Invitation:
+    return Invitation(
+        id=doc["_id"],
+        email=doc["email"],
+        name=doc["name"],
+        organization_id=doc["organization_id"],
+        roles=frozenset(Role(r) for r in doc.get("roles", [])),
+        expires_at=doc["expires_at"],
+        accepted_at=doc.get("accepted_at"),
+    )
+
+
+class Accounts:
+    def __init__(self, db: Database, secret_key: str) -> None:
+        self._organizations = db["organizations"]
+        self._users = db["users"]
+        self._sessions = db["sessions"]
+        self._invitations = db["invitations"]
+        self._throttle = db["signin_throttle"]
+        self._key = secret_key.encode()
+
+    def digest(self, token: str) -> str:
+        return hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()
+
+    # Organisations
+
+    async def organizations(self) -> list[Organization]:
+        return [_organization(doc) async for doc in self._organizations.find().sort("name", ASCENDING)]
+
+    async def organizations_by_ids(self, ids: Sequence[ObjectId]) -> dict[ObjectId, Organization]:
+        return {doc["_id"]: _organization(doc) async for doc in self._organizations.find({"_id": {"$in": list(ids)}})}
+
+    async def organization_by_slug(self, slug: str) -> Organization | None:
+        doc = await self._organizations.find_one({"slug": slug})
+        return _organization(doc) if doc else None
+
+    async def upsert_organization(self, slug: str, fields: Mapping[str, Any]) -> ObjectId:
+        doc = await self._organizations.find_one_and_update(
+            {"slug": slug},
+            {"$set": dict(fields), "$setOnInsert": {"slug": slug}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return doc["_id"]  # type: ignore[no-any-return]
+
+    # Users
+
+    async def user(self, user_id: ObjectId) -> User | None:
+        doc = await self._users.find_one({"_id": user_id})
+        return _user(doc) if doc else None
+
+    async def users_by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, User]:
+        return {doc["_id"]: _user(doc) async for doc in self._users.find({"_id": {"$in": list(ids)}})}
+
+    async def users(self, organization_id: ObjectId | None = None) -> list[User]:
+        query = {} if organization_id is None else {"organization_id": organization_id}
+        return [_user(doc) async for doc in self._users.find(query).sort("email", ASCENDING)]
+
+    async def credentials(self, email: str) -> tuple[User, str] | None:
+        doc = await self._users.find_one({"email": email})
+        return (_user(doc), doc["password_hash"]) if doc else None
+
+    async def create_user(
+        self, *, email: str, name: str, organization_id: ObjectId, roles: Iterable[Role], password_hash: str,
+        at: datetime,
+    ) -> User:  # fmt: skip
+        doc = {
+            "_id": ObjectId(),
+            "email": email,
+            "name": name,
+            "organization_id": organization_id,
+            "roles": sorted(r.value for r in roles),
+            "password_hash": password_hash,
+            "active": True,
+            "created_at": at,
+        }
+        try:
+            await self._users.insert_one(doc)
+        except DuplicateKeyError:
+            raise EmailTaken(email) from None
+        return _user(doc)
+
+    async def set_password_hash(self, user_id: ObjectId, password_hash: str) -> None:
+        await self._users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+
+    async def set_active(self, user_id: ObjectId, active: bool) -> None:
+        await self._users.update_one({"_id": user_id}, {"$set": {"active": active}})
+        if not active:
+            await self._sessions.delete_many({"user_id": user_id})
+
+    # Sessions
+
+    async def create_session(self, token: str, user_id: ObjectId, at: datetime, expires_at: datetime) -> None:
+        await self._sessions.insert_one(
+            {"_id": self.digest(token), "user_id": user_id, "created_at": at, "last_seen_at": at,
+             "expires_at": expires_at}
+        )  # fmt: skip
+
+    async def session(self, token: str) -> Session | None:
+        doc = await self._sessions.find_one({"_id": self.digest(token)})
+        if doc is None:
+            return None
+        return Session(doc["user_id"], doc["created_at"], doc["last_seen_at"], doc["expires_at"])
+
+    async def touch_session(self, token: str, at: datetime, expires_at: datetime) -> None:
+        await self._sessions.update_one(
+            {"_id": self.digest(token)}, {"$set": {"last_seen_at": at, "expires_at": expires_at}}
+        )
+
+    async def delete_session(self, token: str) -> None:
+        await self._sessions.delete_one({"_id": self.digest(token)})
+
+    async def sweep_expired(self, now: datetime) -> int:
+        sessions = await self._sessions.delete_many({"expires_at": {"$lt": now}})
+        await self._throttle.delete_many({"expires_at": {"$lt": now}})
+        return sessions.deleted_count
+
+    # Invitations
+
+    async def create_invitation(
+        self, token: str, *, email: str, name: str, organization_id: ObjectId, roles: Iterable[Role],
+        invited_by: ObjectId, at: datetime, expires_at: datetime,
+    ) -> Invitation:  # fmt: skip
+        doc = {
+            "_id": ObjectId(),
+            "token_digest": self.digest(token),
+            "email": email,
+            "name": name,
+            "organization_id": organization_id,
+            "roles": sorted(r.value for r in roles),
+            "invited_by": invited_by,
+            "created_at": at,
+            "expires_at": expires_at,
+            "accepted_at": None,
+        }
+        await self._invitations.insert_one(doc)
+        return _invitation(doc)
+
+    async def claim_invitation(self, token: str, now: datetime) -> Invitation | None:
+        """Mark an open invitation used, atomically: a link works once."""
+        doc = await self._invitations.find_one_and_update(
+            {"token_digest": self.digest(token), "accepted_at": None, "expires_at": {"$gt": now}},
+            {"$set": {"accepted_at": now}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _invitation(doc) if doc else None
+
+    async def release_invitation(self, invitation_id: ObjectId) -> None:
+        await self._invitations.update_one({"_id": invitation_id}, {"$set": {"accepted_at": None}})
+
+    # Sign-in throttling, per account and per client address
+
+    async def failures(self, keys: Sequence[str], now: datetime) -> dict[str, tuple[int, datetime | None]]:
+        found: dict[str, tuple[int, datetime | None]] = {}
+        async for doc in self._throttle.find({"_id": {"$in": list(keys)}, "expires_at": {"$gt": now}}):
+            found[doc["_id"]] = (doc["failures"], doc.get("locked_until"))
+        return found
+
+    async def record_failure(self, key: str, now: datetime, window: timedelta, lock_after: int, lock: timedelta) -> int:
+        doc = await self._throttle.find_one_and_update(
+            {"_id": key, "expires_at": {"$gt": now}},
+            {"$inc": {"failures": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            await self._throttle.replace_one(
+                {"_id": key}, {"failures": 1, "expires_at": now + window, "locked_until": None}, upsert=True
+            )
+            return 1
+        if doc["failures"] >= lock_after:
+            await self._throttle.update_one(
+                {"_id": key}, {"$set": {"locked_until": now + lock, "expires_at": max(doc["expires_at"], now + lock)}}
+            )
+        return int(doc["failures"])
+
+    async def clear_failures(self, key: str) -> None:
+        await self._throttle.delete_one({"_id": key})

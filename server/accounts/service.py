@@ -1,0 +1,180 @@
+"""Sign-in, sessions and invitations: the workflows around the accounts store."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bson import ObjectId
+
+from server.accounts import passwords
+from server.accounts.model import Invitation, Role, User, normalise_email, password_problem, valid_email
+from server.accounts.repository import Accounts, EmailTaken
+from server.events.repository import EventLog, Origin
+from server.outcomes import Invalid
+from server.settings import Settings
+
+ACCOUNT_LOCK_AFTER = 5
+ADDRESS_LOCK_AFTER = 30
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_TIME = timedelta(minutes=15)
+INVITATION_VALID = timedelta(days=7)
+_TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SignInRefused:
+    key: str  # invalid_credentials | signin_locked
+    minutes: int = 0
+
+
+class SessionPolicy:
+    def __init__(self, settings: Settings) -> None:
+        self.idle = timedelta(minutes=settings.session_idle_minutes)
+        self.absolute = timedelta(hours=settings.session_absolute_hours)
+
+    def expiry(self, created_at: datetime, now: datetime) -> datetime:
+        return min(now + self.idle, created_at + self.absolute)
+
+
+async def sign_in(
+    accounts: Accounts, events: EventLog, policy: SessionPolicy, email: str, password: str, origin: Origin,
+    now: datetime, *, slow_down: float = 0.25,
+) -> SignedIn | SignInRefused:  # fmt: skip
+    email = normalise_email(email)
+    keys = [f"email:{email}"] + ([f"ip:{origin.client_address}"] if origin.client_address else [])
+    state = await accounts.failures(keys, now)
+    locked = [until for _, until in state.values() if until is not None and until > now]
+    if locked:
+        minutes = max(1, int((max(locked) - now).total_seconds() // 60) + 1)
+        await events.append("signin.refused", origin, now, data={"email": email, "reason": "locked"})
+        return SignInRefused("signin_locked", minutes)
+    # Slow down repeated failures on an account before it locks.
+    earlier = state.get(keys[0], (0, None))[0]
+    if earlier >= 2 and slow_down > 0:
+        await asyncio.sleep(min(earlier - 1, 4) * slow_down)
+
+    found = await accounts.credentials(email)
+    user, password_hash = found if found else (None, None)
+    ok = await passwords.verify_password(password_hash, password)
+    if not ok or user is None or not user.active:
+        await accounts.record_failure(keys[0], now, FAILURE_WINDOW, ACCOUNT_LOCK_AFTER, LOCK_TIME)
+        if len(keys) > 1:
+            await accounts.record_failure(keys[1], now, FAILURE_WINDOW, ADDRESS_LOCK_AFTER, LOCK_TIME)
+        await events.append("signin.failed", origin, now, data={"email": email})
+        return SignInRefused("invalid_credentials")
+
+    assert password_hash is not None
+    if passwords.needs_rehash(password_hash):
+        await accounts.set_password_hash(user.id, await passwords.hash_password(password))
+    await accounts.clear_failures(keys[0])
+    token = secrets.token_urlsafe(32)
+    expires_at = policy.expiry(now, now)
+    await accounts.create_session(token, user.id, now, expires_at)
+    signed_in_origin = Origin(user.id, user.organization_id, origin.client_address)
+    await events.append("signin.succeeded", signed_in_origin, now, entity=("User", user.id))
+    return SignedIn(user, token, expires_at)
+
+
+async def session_user(accounts: Accounts, policy: SessionPolicy, token: str, now: datetime) -> User | None:
+    """The active user of a live session, extending its idle time-out (at most once a minute)."""
+    session = await accounts.session(token)
+    if session is None or session.expires_at <= now:
+        return None
+    user = await accounts.user(session.user_id)
+    if user is None or not user.active:
+        return None
+    if now - session.last_seen_at >= _TOUCH_EVERY:
+        await accounts.touch_session(token, now, policy.expiry(session.created_at, now))
+    return user
+
+
+async def sign_out(accounts: Accounts, events: EventLog, token: str, origin: Origin, now: datetime) -> None:
+    await accounts.delete_session(token)
+    await events.append("signout", origin, now)
+
+
+def _new_account_problem(email: str, name: str, roles: frozenset[Role]) -> Invalid | None:
+    if not valid_email(email):
+        return Invalid("email", "invalid_email")
+    if not name.strip() or "\x00" in name:
+        return Invalid("name", "required" if "\x00" not in name else "nul_character")
+    if len(name) > 200:
+        return Invalid("name", "too_long", {"limit": 200})
+    if not roles:
+        return Invalid("roles", "roles_required")
+    return None
+
+
+async def invite(
+    accounts: Accounts, events: EventLog, *, email: str, name: str, organization_id: ObjectId, roles: frozenset[Role],
+    origin: Origin, now: datetime,
+) -> tuple[Invitation, str] | Invalid:  # fmt: skip
+    email = normalise_email(email)
+    problem = _new_account_problem(email, name, roles)
+    if problem:
+        return problem
+    if await accounts.credentials(email) is not None:
+        return Invalid("email", "email_taken")
+    token = secrets.token_urlsafe(32)
+    invitation = await accounts.create_invitation(
+        token, email=email, name=name.strip(), organization_id=organization_id, roles=roles,
+        invited_by=origin.actor_id or ObjectId(), at=now, expires_at=now + INVITATION_VALID,
+    )  # fmt: skip
+    await events.append(
+        "user.invited", origin, now, entity=("Invitation", invitation.id),
+        data={"email": email, "organization_id": str(organization_id), "roles": sorted(roles)},
+    )  # fmt: skip
+    return invitation, token
+
+
+async def create_user(
+    accounts: Accounts, *, email: str, name: str, organization_id: ObjectId, roles: frozenset[Role], password: str,
+    now: datetime,
+) -> User | Invalid:  # fmt: skip
+    email = normalise_email(email)
+    problem = _new_account_problem(email, name, roles)
+    if problem:
+        return problem
+    weak = password_problem(password)
+    if weak:
+        return Invalid("password", weak, {"minimum": 12})
+    try:
+        return await accounts.create_user(
+            email=email, name=name.strip(), organization_id=organization_id, roles=roles,
+            password_hash=await passwords.hash_password(password), at=now,
+        )  # fmt: skip
+    except EmailTaken:
+        return Invalid("email", "email_taken")
+
+
+async def accept_invitation(
+    accounts: Accounts, events: EventLog, token: str, password: str, origin: Origin, now: datetime
+) -> User | Invalid:
+    weak = password_problem(password)
+    if weak:
+        return Invalid("password", weak, {"minimum": 12})
+    invitation = await accounts.claim_invitation(token, now)
+    if invitation is None:
+        return Invalid("token", "invitation_invalid")
+    user = await create_user(
+        accounts, email=invitation.email, name=invitation.name, organization_id=invitation.organization_id,
+        roles=invitation.roles, password=password, now=now,
+    )  # fmt: skip
+    if isinstance(user, Invalid):
+        await accounts.release_invitation(invitation.id)
+        return user
+    await events.append(
+        "user.created", Origin(user.id, user.organization_id, origin.client_address), now, entity=("User", user.id),
+        data={"invitation_id": str(invitation.id)},
+    )  # fmt: skip
+    return user

@@ -1,0 +1,1 @@
+"""The GraphQL API (Strawberry): thin resolvers over the workflows. Nothing here imports pymongo."""

@@ -1,0 +1,274 @@
+"""GraphQL for organisations, users, sign-in and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from server import ids
+from server.accounts import model, permissions, service
+from server.accounts.permissions import Action
+from server.api.context import SESSION_COOKIE, Info
+from server.api.errors import (
+    Forbidden,
+    InvalidCredentials,
+    InvalidInput,
+    NotFound,
+    NotSignedIn,
+    TooManyAttempts,
+    error_for,
+    not_signed_in,
+)
+from server.outcomes import Denied, Invalid, Missing
+
+Role = strawberry.enum(model.Role, description="What a user may do for their organisation.")
+
+
+@strawberry.interface(description="An object with a global id.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Organization(Node):
+    model: strawberry.Private[model.Organization]
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+
+    @classmethod
+    def of(cls, org: model.Organization) -> Organization:
+        return cls(
+            id=strawberry.ID(ids.encode("Organization", org.id)), model=org, slug=org.slug, name=org.name,
+            short_name=org.short_name, kind=org.kind,
+        )  # fmt: skip
+
+
+@strawberry.type
+class User(Node):
+    model: strawberry.Private[model.User]
+    name: str
+    roles: list[Role]  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, user: model.User) -> User:
+        return cls(
+            id=strawberry.ID(ids.encode("User", user.id)), model=user, name=user.name,
+            roles=sorted(user.roles),
+        )  # fmt: skip
+
+    @strawberry.field(description="Shown to the user themself and to the secretariat only.")
+    def email(self, info: Info) -> str | None:
+        viewer = info.context.user
+        if viewer and (viewer.id == self.model.id or model.Role.SECRETARIAT in viewer.roles):
+            return self.model.email
+        return None
+
+    @strawberry.field
+    def active(self) -> bool:
+        return self.model.active
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        org = await info.context.loaders.organization.load(self.model.organization_id)
+        return Organization.of(org) if org else None
+
+
+@strawberry.type
+class SignedIn:
+    user: User
+
+
+@strawberry.type
+class SignedOut:
+    ok: bool
+
+
+@strawberry.type
+class Invitation(Node):
+    email: str
+    name: str
+    roles: list[Role]  # type: ignore[valid-type]
+    expires_at: datetime
+    organization: Organization
+
+
+@strawberry.type
+class UserInvited:
+    invitation: Invitation
+    link: str = strawberry.field(description="The single-use link to send to the person; shown once.")
+
+
+@strawberry.type
+class InvitationAccepted:
+    user: User
+
+
+@strawberry.type
+class UserActivityChanged:
+    user: User
+
+
+SignInResult = Annotated[
+    SignedIn | InvalidCredentials | TooManyAttempts | InvalidInput, strawberry.union("SignInResult")
+]
+SignOutResult = Annotated[SignedOut | NotSignedIn, strawberry.union("SignOutResult")]
+InviteUserResult = Annotated[
+    UserInvited | NotSignedIn | Forbidden | NotFound | InvalidInput, strawberry.union("InviteUserResult")
+]
+AcceptInvitationResult = Annotated[InvitationAccepted | InvalidInput, strawberry.union("AcceptInvitationResult")]
+SetUserActiveResult = Annotated[
+    UserActivityChanged | NotSignedIn | Forbidden | NotFound | InvalidInput, strawberry.union("SetUserActiveResult")
+]
+
+
+@strawberry.input
+class InviteUserInput:
+    email: str
+    name: str
+    organization_id: strawberry.ID
+    roles: list[Role]  # type: ignore[valid-type]
+
+
+@strawberry.input
+class AcceptInvitationInput:
+    token: str
+    password: str
+
+
+@strawberry.input
+class SetUserActiveInput:
+    user_id: strawberry.ID
+    active: bool
+
+
+@strawberry.type
+class AccountsQuery:
+    @strawberry.field(description="The signed-in user, or null.")
+    def viewer(self, info: Info) -> User | None:
+        user = info.context.user
+        return User.of(user) if user else None
+
+    @strawberry.field(description="All organisations (for signed-in users).")
+    async def organizations(self, info: Info) -> list[Organization]:
+        if permissions.check(info.context.actor, Action.READ_DIRECTORY):
+            return []
+        return [Organization.of(o) for o in await info.context.store.accounts.organizations()]
+
+    @strawberry.field(description="All users, for the secretariat.")
+    async def users(self, info: Info) -> list[User]:
+        if permissions.check(info.context.actor, Action.MANAGE_USERS):
+            return []
+        return [User.of(u) for u in await info.context.store.accounts.users()]
+
+
+def _set_session_cookie(info: Info, token: str, expires_at: datetime) -> None:
+    response = info.context.response
+    settings = info.context.settings
+    if response is None or not hasattr(response, "set_cookie"):
+        return
+    max_age = settings.session_absolute_hours * 3600
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
+    )
+
+
+@strawberry.type
+class AccountsMutation:
+    @strawberry.mutation(description="Sign in; sets an HttpOnly session cookie.")
+    async def sign_in(self, info: Info, email: str, password: str) -> SignInResult:
+        ctx = info.context
+        if len(email) > 254 or len(password) > 1024 or "\x00" in email + password:
+            return InvalidInput(message=ctx.text("invalid_email"), code="INVALID_EMAIL", field="email")
+        caller = ctx.caller()
+        result = await service.sign_in(
+            ctx.store.accounts, ctx.store.events, service.SessionPolicy(ctx.settings), email, password, caller.origin,
+            caller.now,
+        )  # fmt: skip
+        if isinstance(result, service.SignInRefused):
+            if result.key == "signin_locked":
+                return TooManyAttempts(
+                    message=ctx.text("signin_locked", minutes=result.minutes), code="SIGNIN_LOCKED",
+                    retry_after_minutes=result.minutes,
+                )  # fmt: skip
+            return InvalidCredentials(message=ctx.text("invalid_credentials"), code="INVALID_CREDENTIALS")
+        _set_session_cookie(info, result.token, result.expires_at)
+        ctx.user = result.user
+        return SignedIn(user=User.of(result.user))
+
+    @strawberry.mutation(description="Sign out; the session is revoked on the server.")
+    async def sign_out(self, info: Info) -> SignOutResult:
+        ctx = info.context
+        if ctx.user is None or ctx.session_token is None:
+            return not_signed_in(ctx)
+        caller = ctx.caller()
+        await service.sign_out(ctx.store.accounts, ctx.store.events, ctx.session_token, caller.origin, caller.now)
+        response = ctx.response
+        if response is not None and hasattr(response, "delete_cookie"):
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return SignedOut(ok=True)
+
+    @strawberry.mutation(description="Invite a person (secretariat); returns a single-use link.")
+    async def invite_user(self, info: Info, input: InviteUserInput) -> InviteUserResult:
+        ctx = info.context
+        caller = ctx.caller()
+        refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
+        if refusal:
+            return error_for(Denied(refusal), ctx)
+        org_id = ids.parse(input.organization_id, "Organization")
+        orgs = await ctx.store.accounts.organizations_by_ids([org_id] if org_id else [])
+        if org_id is None or org_id not in orgs:
+            return error_for(Missing("Organization"), ctx)
+        result = await service.invite(
+            ctx.store.accounts, ctx.store.events, email=input.email, name=input.name, organization_id=org_id,
+            roles=frozenset(model.Role(r) for r in input.roles), origin=caller.origin, now=caller.now,
+        )  # fmt: skip
+        if isinstance(result, Invalid):
+            return error_for(result, ctx)
+        invitation, token = result
+        return UserInvited(
+            invitation=Invitation(
+                id=strawberry.ID(ids.encode("Invitation", invitation.id)), email=invitation.email,
+                name=invitation.name, roles=sorted(invitation.roles), expires_at=invitation.expires_at,
+                organization=Organization.of(orgs[org_id]),
+            ),
+            link=f"{ctx.settings.public_url}/invitation#{token}",
+        )  # fmt: skip
+
+    @strawberry.mutation(description="Accept an invitation by setting a password.")
+    async def accept_invitation(self, info: Info, input: AcceptInvitationInput) -> AcceptInvitationResult:
+        ctx = info.context
+        caller = ctx.caller()
+        if len(input.token) > 200 or len(input.password) > 1024:
+            return error_for(Invalid("token", "invitation_invalid"), ctx)  # type: ignore[return-value]
+        result = await service.accept_invitation(
+            ctx.store.accounts, ctx.store.events, input.token, input.password, caller.origin, caller.now
+        )
+        if isinstance(result, Invalid):
+            return error_for(result, ctx)  # type: ignore[return-value]
+        return InvitationAccepted(user=User.of(result))
+
+    @strawberry.mutation(description="Deactivate (ending their sessions) or reactivate a user (secretariat).")
+    async def set_user_active(self, info: Info, input: SetUserActiveInput) -> SetUserActiveResult:
+        ctx = info.context
+        caller = ctx.caller()
+        refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
+        if refusal:
+            return error_for(Denied(refusal), ctx)
+        user_id = ids.parse(input.user_id, "User")
+        user = await ctx.store.accounts.user(user_id) if user_id else None
+        if user is None:
+            return error_for(Missing("User"), ctx)
+        if caller.actor and user.id == caller.actor.user_id and not input.active:
+            return InvalidInput(message=ctx.text("forbidden"), code="FORBIDDEN", field="userId")
+        await ctx.store.accounts.set_active(user.id, input.active)
+        await ctx.store.events.append(
+            "user.activated" if input.active else "user.deactivated", caller.origin, caller.now,
+            entity=("User", user.id),
+        )  # fmt: skip
+        changed = await ctx.store.accounts.user(user.id)
+        assert changed is not None
+        return UserActivityChanged(user=User.of(changed))

@@ -1,0 +1,54 @@
+"""The per-request context: who is asking, in which language, and the request's loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from server.accounts.model import Actor, User
+from server.api.loaders import Loaders
+from server.caller import Caller
+from server.clock import Clock
+from server.messages import Language, text
+from server.settings import Settings
+from server.store import Store
+
+SESSION_COOKIE = "udkast_session"
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    store: Store
+    settings: Settings
+    clock: Clock
+    user: User | None
+    session_token: str | None
+    language: Language
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.store)
+
+    @property
+    def actor(self) -> Actor | None:
+        return Actor.of(self.user) if self.user else None
+
+    @property
+    def client_address(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+    def caller(self) -> Caller:
+        return Caller(self.actor, self.client_address, self.clock.now())
+
+    def text(self, key: str, **params: object) -> str:
+        return text(key, self.language, **params)
+
+
+Info: TypeAlias = StrawberryInfo[Context, None]

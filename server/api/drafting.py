@@ -1,0 +1,545 @@
+"""GraphQL for documents, sections, versions, diffs and snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import strawberry
+
+from server import ids
+from server.accounts import permissions
+from server.accounts.permissions import Action
+from server.api.accounts import Node, Organization, User
+from server.api.context import Info
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
+from server.drafting import compare as compare_rules
+from server.drafting import diff as diff_rules
+from server.drafting import model, service
+
+Phase = strawberry.enum(model.Phase, description="Where a document is in its process.")
+DocumentKind = strawberry.enum(model.DocumentKind)
+
+
+@strawberry.enum
+class DiffKind(StrEnum):
+    EQUAL = "equal"
+    INSERT = "insert"
+    DELETE = "delete"
+
+ChangeKind = strawberry.enum(compare_rules.ChangeKind)
+
+MAX_PAGE = 100
+
+
+def _id(kind: ids.Kind, oid: object) -> strawberry.ID:
+    return strawberry.ID(ids.encode(kind, oid))  # type: ignore[arg-type]
+
+
+@strawberry.type
+class DiffSegment:
+    kind: DiffKind
+    text: str
+
+
+@strawberry.type
+class SectionDiff:
+    from_version: int
+    to_version: int
+    from_title: str
+    to_title: str
+    segments: list[DiffSegment]
+    html: str = strawberry.field(description="The diff as safe HTML: <ins> and <del> around changed words.")
+
+    @classmethod
+    def between(cls, old: model.SectionVersion, new: model.SectionVersion) -> SectionDiff:
+        segments = diff_rules.diff_segments(old.body, new.body)
+        return cls(
+            from_version=old.number, to_version=new.number, from_title=old.title, to_title=new.title,
+            segments=[DiffSegment(kind=DiffKind(s.kind), text=s.text) for s in segments],
+            html=diff_rules.diff_html(segments),
+        )  # fmt: skip
+
+
+@strawberry.type
+class SectionVersion(Node):
+    model: strawberry.Private[model.SectionVersion]
+    number: int
+    title: str
+    body: str
+    html: str
+    created_at: datetime
+    summary: str
+    base_version: int | None
+    merged: bool
+    restored_from: int | None
+
+    @classmethod
+    def of(cls, v: model.SectionVersion) -> SectionVersion:
+        return cls(
+            id=_id("SectionVersion", v.id), model=v, number=v.number, title=v.title, body=v.body, html=v.html,
+            created_at=v.created_at, summary=v.summary, base_version=v.base_version, merged=v.merged,
+            restored_from=v.restored_from,
+        )  # fmt: skip
+
+    @strawberry.field
+    async def author(self, info: Info) -> User | None:
+        user = await info.context.loaders.user.load(self.model.author_id) if self.model.author_id else None
+        return User.of(user) if user else None
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        oid = self.model.organization_id
+        org = await info.context.loaders.organization.load(oid) if oid else None
+        return Organization.of(org) if org else None
+
+    @strawberry.field(description="The section this version belongs to.")
+    async def section(self, info: Info) -> Section | None:
+        found = await info.context.store.drafting.section(self.model.section_id)
+        return Section.of(found) if found else None
+
+
+@strawberry.type
+class Section(Node):
+    model: strawberry.Private[model.Section]
+    key: str
+    title: str
+    position: int
+    version: int
+    body: str
+    html: str
+    updated_at: datetime
+    deleted: bool
+
+    @classmethod
+    def of(cls, s: model.Section) -> Section:
+        return cls(
+            id=_id("Section", s.id), model=s, key=s.key, title=s.title, position=s.position, version=s.version,
+            body=s.body, html=s.html, updated_at=s.updated_at, deleted=s.deleted,
+        )  # fmt: skip
+
+    @strawberry.field
+    async def updated_by(self, info: Info) -> User | None:
+        uid = self.model.updated_by
+        user = await info.context.loaders.user.load(uid) if uid else None
+        return User.of(user) if user else None
+
+    @strawberry.field(description="Versions, newest first; page with `before` (a version number).")
+    async def versions(self, info: Info, limit: int = 20, before: int | None = None) -> list[SectionVersion]:
+        limit = max(1, min(limit, MAX_PAGE))
+        found = await info.context.store.drafting.versions(self.model.id, before=before, limit=limit)
+        return [SectionVersion.of(v) for v in found]
+
+    @strawberry.field(description="One version of this section by number.")
+    async def version_at(self, info: Info, version: int) -> SectionVersion | None:
+        found = await info.context.store.drafting.version(self.model.id, version)
+        return SectionVersion.of(found) if found else None
+
+    @strawberry.field(description="Word-level diff between two versions (default: the previous and the current).")
+    async def diff(self, info: Info, from_: Annotated[int | None, strawberry.argument(name="from")] = None,
+                   to: int | None = None) -> SectionDiff | None:  # fmt: skip
+        to_number = to if to is not None else self.model.version
+        from_number = from_ if from_ is not None else max(1, to_number - 1)
+        pairs = [(self.model.id, from_number), (self.model.id, to_number)]
+        found = await info.context.store.drafting.versions_by_pairs(pairs)
+        if pairs[0] not in found or pairs[1] not in found:
+            return None
+        return SectionDiff.between(found[pairs[0]], found[pairs[1]])
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        doc = await info.context.store.drafting.document(self.model.document_id)
+        return Document.of(doc) if doc else None
+
+
+@strawberry.type
+class SectionChange:
+    kind: ChangeKind  # type: ignore[valid-type]
+    moved: bool
+    old: SectionVersion | None
+    new: SectionVersion | None
+    diff: SectionDiff | None
+
+
+@strawberry.type
+class Snapshot(Node):
+    model: strawberry.Private[model.Snapshot]
+    number: int
+    label: str
+    created_at: datetime
+    fingerprint: str = strawberry.field(description="SHA-256 of the frozen text: what exactly was sent or approved.")
+
+    @classmethod
+    def of(cls, s: model.Snapshot) -> Snapshot:
+        return cls(
+            id=_id("Snapshot", s.id), model=s, number=s.number, label=s.label, created_at=s.created_at,
+            fingerprint=s.fingerprint,
+        )  # fmt: skip
+
+    @strawberry.field(description="The frozen versions, in document order.")
+    async def sections(self, info: Info) -> list[SectionVersion]:
+        return [SectionVersion.of(v) for v in await _frozen(info, self.model)]
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> User | None:
+        uid = self.model.created_by
+        user = await info.context.loaders.user.load(uid) if uid else None
+        return User.of(user) if user else None
+
+    @strawberry.field(description="What changed from another snapshot of the same document to this one.")
+    async def changes_since(self, info: Info, snapshot_id: strawberry.ID) -> list[SectionChange] | None:
+        other_id = ids.parse(snapshot_id, "Snapshot")
+        other = await info.context.store.drafting.snapshot(other_id) if other_id else None
+        if other is None or other.document_id != self.model.document_id:
+            return None
+        return compare_snapshots(await _frozen(info, other), await _frozen(info, self.model))
+
+
+async def _frozen(info: Info, snapshot: model.Snapshot) -> list[model.SectionVersion]:
+    pairs = [(e.section_id, e.version) for e in snapshot.entries]
+    found = await info.context.store.drafting.versions_by_pairs(pairs)
+    return [found[p] for p in pairs if p in found]
+
+
+def compare_snapshots(old: list[model.SectionVersion], new: list[model.SectionVersion]) -> list[SectionChange]:
+    changes = []
+    for change in compare_rules.compare(old, new):
+        diff = SectionDiff.between(change.old, change.new) if change.old and change.new else None
+        changes.append(
+            SectionChange(
+                kind=change.kind,
+                moved=change.moved,
+                old=SectionVersion.of(change.old) if change.old else None,
+                new=SectionVersion.of(change.new) if change.new else None,
+                diff=diff,
+            )
+        )
+    return changes
+
+
+@strawberry.type
+class Milestone:
+    title: str
+    date: date
+    description: str
+
+
+@strawberry.type
+class DocumentSettings:
+    direct_submission: bool
+    restrict_comment_visibility: bool
+
+
+@strawberry.type
+class DocumentPermissions:
+    edit: bool
+    comment: bool
+    respond: bool
+    manage: bool
+    snapshot: bool
+    run_approval_rounds: bool
+
+
+@strawberry.type
+class Document(Node):
+    model: strawberry.Private[model.Document]
+    slug: str
+    title: str
+    kind: DocumentKind  # type: ignore[valid-type]
+    phase: Phase  # type: ignore[valid-type]
+    summary: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, d: model.Document) -> Document:
+        return cls(
+            id=_id("Document", d.id), model=d, slug=d.slug, title=d.title, kind=d.kind, phase=d.phase,
+            summary=d.summary, created_at=d.created_at, updated_at=d.updated_at,
+        )  # fmt: skip
+
+    @strawberry.field(description="Sections in order (deleted ones only with includeDeleted, for editors).")
+    async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
+        if include_deleted:
+            found = await info.context.store.drafting.sections([self.model.id], include_deleted=True)
+        else:
+            found = await info.context.loaders.sections.load(self.model.id)
+        return [Section.of(s) for s in found]
+
+    @strawberry.field(description="Snapshots, newest first.")
+    async def snapshots(self, info: Info) -> list[Snapshot]:
+        return [Snapshot.of(s) for s in await info.context.loaders.snapshots.load(self.model.id)]
+
+    @strawberry.field
+    async def participants(self, info: Info) -> list[Organization]:
+        orgs = await info.context.loaders.organization.load_many(list(self.model.participant_ids))
+        return [Organization.of(o) for o in orgs if o is not None]
+
+    @strawberry.field
+    def milestones(self) -> list[Milestone]:
+        return [Milestone(title=m.title, date=m.date, description=m.description) for m in self.model.milestones]
+
+    @strawberry.field
+    def settings(self) -> DocumentSettings:
+        s = self.model.settings
+        return DocumentSettings(direct_submission=s.direct_submission, restrict_comment_visibility=s.restrict_comment_visibility)
+
+    @strawberry.field(description="The snapshot approved in written process, if any.")
+    async def approved_snapshot(self, info: Info) -> Snapshot | None:
+        sid = self.model.approved_snapshot_id
+        found = await info.context.store.drafting.snapshot(sid) if sid else None
+        return Snapshot.of(found) if found else None
+
+    @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
+    def viewer_can(self, info: Info) -> DocumentPermissions:
+        actor = info.context.actor
+        scope = service.scope_of(self.model)
+
+        def can(action: Action) -> bool:
+            return permissions.check(actor, action, scope) is None
+
+        return DocumentPermissions(
+            edit=can(Action.EDIT_SECTIONS), comment=can(Action.COMMENT), respond=can(Action.RESPOND_TO_COMMENT),
+            manage=can(Action.MANAGE_DOCUMENT), snapshot=can(Action.CREATE_SNAPSHOT),
+            run_approval_rounds=can(Action.RUN_APPROVAL_ROUND),
+        )  # fmt: skip
+
+
+def readable(info: Info, document: model.Document | None) -> bool:
+    if document is None:
+        return False
+    return permissions.check(info.context.actor, Action.READ_DOCUMENT, service.scope_of(document)) is None
+
+
+@strawberry.type
+class DraftingQuery:
+    @strawberry.field(description="The documents the signed-in user may read.")
+    async def documents(self, info: Info) -> list[Document]:
+        if info.context.actor is None:
+            return []
+        return [Document.of(d) for d in await info.context.store.drafting.documents() if readable(info, d)]
+
+    @strawberry.field(description="A document by slug or id.")
+    async def document(self, info: Info, slug: str | None = None, id: strawberry.ID | None = None) -> Document | None:
+        drafting = info.context.store.drafting
+        if id is not None:
+            oid = ids.parse(id, "Document")
+            found = await drafting.document(oid) if oid else None
+        elif slug is not None and len(slug) <= 200:
+            found = await drafting.document_by_slug(slug)
+        else:
+            found = None
+        return Document.of(found) if found and readable(info, found) else None
+
+
+# Mutations
+
+
+@strawberry.type
+class SectionAdded:
+    section: Section
+
+
+@strawberry.type
+class SectionSaved:
+    section: Section
+    version: SectionVersion
+    merged: bool = strawberry.field(description="True when your edit was merged with a colleague's newer one.")
+    changed: bool = strawberry.field(description="False when the text was unchanged and no version was written.")
+
+
+@strawberry.type
+class SectionMoved:
+    section: Section
+
+
+@strawberry.type
+class SectionDeleted:
+    section: Section
+
+
+@strawberry.type
+class SectionRestored:
+    section: Section
+
+
+@strawberry.type
+class SnapshotCreated:
+    snapshot: Snapshot
+
+
+@strawberry.type
+class DocumentPhaseChanged:
+    document: Document
+
+
+@strawberry.type
+class ParticipantsChanged:
+    document: Document
+
+
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+AddSectionResult = Annotated[SectionAdded | Errors, strawberry.union("AddSectionResult")]
+SaveSectionResult = Annotated[SectionSaved | VersionConflict | Errors, strawberry.union("SaveSectionResult")]
+MoveSectionResult = Annotated[SectionMoved | Errors, strawberry.union("MoveSectionResult")]
+DeleteSectionResult = Annotated[SectionDeleted | Errors, strawberry.union("DeleteSectionResult")]
+RestoreSectionResult = Annotated[SectionRestored | Errors, strawberry.union("RestoreSectionResult")]
+RestoreSectionVersionResult = Annotated[
+    SectionSaved | VersionConflict | Errors, strawberry.union("RestoreSectionVersionResult")
+]
+CreateSnapshotResult = Annotated[SnapshotCreated | Errors, strawberry.union("CreateSnapshotResult")]
+SetDocumentPhaseResult = Annotated[DocumentPhaseChanged | Errors, strawberry.union("SetDocumentPhaseResult")]
+ChangeParticipantsResult = Annotated[ParticipantsChanged | Errors, strawberry.union("ChangeParticipantsResult")]
+
+
+@strawberry.input
+class AddSectionInput:
+    document_id: strawberry.ID
+    title: str
+    body: str = ""
+    position: int | None = None
+
+
+@strawberry.input
+class SaveSectionInput:
+    section_id: strawberry.ID
+    base_version: int
+    title: str
+    body: str
+    summary: str = ""
+
+
+@strawberry.input
+class MoveSectionInput:
+    section_id: strawberry.ID
+    position: int
+
+
+@strawberry.input
+class DeleteSectionInput:
+    section_id: strawberry.ID
+
+
+@strawberry.input
+class RestoreSectionInput:
+    section_id: strawberry.ID
+
+
+@strawberry.input
+class RestoreSectionVersionInput:
+    section_id: strawberry.ID
+    version: int
+
+
+@strawberry.input
+class CreateSnapshotInput:
+    document_id: strawberry.ID
+    label: str = ""
+
+
+@strawberry.input
+class SetDocumentPhaseInput:
+    document_id: strawberry.ID
+    phase: Phase  # type: ignore[valid-type]
+
+
+@strawberry.input
+class ChangeParticipantInput:
+    document_id: strawberry.ID
+    organization_id: strawberry.ID
+
+
+def _saved(result: service.Saved) -> SectionSaved:
+    return SectionSaved(
+        section=Section.of(result.section), version=SectionVersion.of(result.version), merged=result.merged,
+        changed=result.changed,
+    )  # fmt: skip
+
+
+@strawberry.type
+class DraftingMutation:
+    @strawberry.mutation
+    async def add_section(self, info: Info, input: AddSectionInput) -> AddSectionResult:
+        ctx = info.context
+        result = await service.add_section(
+            ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.title, input.body, input.position
+        )
+        return SectionAdded(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+
+    @strawberry.mutation(description="Save a section from `baseVersion`; merges or returns VersionConflict.")
+    async def save_section(self, info: Info, input: SaveSectionInput) -> SaveSectionResult:
+        ctx = info.context
+        result = await service.save_section(
+            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.base_version, input.title,
+            input.body, input.summary,
+        )  # fmt: skip
+        return _saved(result) if isinstance(result, service.Saved) else error_for(result, ctx)
+
+    @strawberry.mutation
+    async def move_section(self, info: Info, input: MoveSectionInput) -> MoveSectionResult:
+        ctx = info.context
+        result = await service.move_section(ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.position)
+        return SectionMoved(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+
+    @strawberry.mutation(description="Soft delete: the section and its history stay and can be restored.")
+    async def delete_section(self, info: Info, input: DeleteSectionInput) -> DeleteSectionResult:
+        ctx = info.context
+        result = await service.set_section_deleted(ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), True)
+        return SectionDeleted(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+
+    @strawberry.mutation(description="Bring back a deleted section.")
+    async def restore_section(self, info: Info, input: RestoreSectionInput) -> RestoreSectionResult:
+        ctx = info.context
+        result = await service.set_section_deleted(ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), False)
+        if isinstance(result, model.Section):
+            return SectionRestored(section=Section.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Write an earlier version's text as a new version.")
+    async def restore_section_version(
+        self, info: Info, input: RestoreSectionVersionInput
+    ) -> RestoreSectionVersionResult:
+        ctx = info.context
+        result = await service.restore_version(
+            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.version
+        )
+        return _saved(result) if isinstance(result, service.Saved) else error_for(result, ctx)
+
+    @strawberry.mutation(description="Freeze every section's current version as a numbered snapshot.")
+    async def create_snapshot(self, info: Info, input: CreateSnapshotInput) -> CreateSnapshotResult:
+        ctx = info.context
+        result = await service.create_snapshot(
+            ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.label
+        )
+        if isinstance(result, model.Snapshot):
+            return SnapshotCreated(snapshot=Snapshot.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation
+    async def set_document_phase(self, info: Info, input: SetDocumentPhaseInput) -> SetDocumentPhaseResult:
+        ctx = info.context
+        result = await service.set_phase(ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.phase)
+        if isinstance(result, model.Document):
+            return DocumentPhaseChanged(document=Document.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation
+    async def add_participant(self, info: Info, input: ChangeParticipantInput) -> ChangeParticipantsResult:
+        return await _change_participant(info, input, add=True)
+
+    @strawberry.mutation
+    async def remove_participant(self, info: Info, input: ChangeParticipantInput) -> ChangeParticipantsResult:
+        return await _change_participant(info, input, add=False)
+
+
+async def _change_participant(info: Info, input: ChangeParticipantInput, *, add: bool) -> ChangeParticipantsResult:
+    ctx = info.context
+    result = await service.change_participant(
+        ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"),
+        ids.parse(input.organization_id, "Organization"), add=add,
+    )  # fmt: skip
+    if isinstance(result, model.Document):
+        return ParticipantsChanged(document=Document.of(result))
+    return error_for(result, ctx)
+

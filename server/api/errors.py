@@ -1,0 +1,76 @@
+"""The typed refusals every mutation can return; they share the interface ``UserError``."""
+
+from __future__ import annotations
+
+import strawberry
+
+from server.api.context import Context
+from server.outcomes import Conflict, Denied, Invalid, Missing, Problem
+
+
+@strawberry.interface(description="An expected refusal, with a message in the request's language.")
+class UserError:
+    message: str
+    code: str
+
+
+@strawberry.type(description="The request has no valid session.")
+class NotSignedIn(UserError):
+    pass
+
+
+@strawberry.type(description="The signed-in user may not do this.")
+class Forbidden(UserError):
+    pass
+
+
+@strawberry.type(description="The object does not exist, or the user may not see it.")
+class NotFound(UserError):
+    pass
+
+
+@strawberry.type(description="An input value is invalid; `field` names it.")
+class InvalidInput(UserError):
+    field: str
+
+
+@strawberry.type(description="Wrong email or password (the same answer for both).")
+class InvalidCredentials(UserError):
+    pass
+
+
+@strawberry.type(description="Sign-in is locked for a while after repeated failures.")
+class TooManyAttempts(UserError):
+    retry_after_minutes: int
+
+
+@strawberry.type(description="The section changed since `baseVersion` in the same place as your edit.")
+class VersionConflict(UserError):
+    base: str
+    current: str
+    yours: str
+    base_version: int
+    current_version: int
+
+
+def not_signed_in(ctx: Context) -> NotSignedIn:
+    return NotSignedIn(message=ctx.text("not_signed_in"), code="NOT_SIGNED_IN")
+
+
+def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict:
+    """The one mapping from a workflow's problem to its GraphQL error type."""
+    match problem:
+        case Denied(refusal) if not refusal.signed_in:
+            return not_signed_in(ctx)
+        case Denied(refusal):
+            return Forbidden(message=ctx.text(refusal.key, **refusal.params), code="FORBIDDEN")
+        case Missing(what):
+            return NotFound(message=ctx.text("not_found", what=what), code="NOT_FOUND")
+        case Invalid(field, key, params):
+            return InvalidInput(message=ctx.text(key, **params), code=key.upper(), field=field)
+        case Conflict(base, current, yours, base_version, current_version):
+            return VersionConflict(
+                message=ctx.text("version_conflict"), code="VERSION_CONFLICT", base=base, current=current, yours=yours,
+                base_version=base_version, current_version=current_version,
+            )  # fmt: skip
+    raise AssertionError(problem)

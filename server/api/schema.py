@@ -1,0 +1,115 @@
+"""The Strawberry schema: the feature modules' queries and mutations, and the request limits.
+
+Validation rules are built once, at import: creating QueryDepthLimiter/MaxAliasesLimiter per
+request would build new rule classes and defeat the validation cache (DESIGN.md §8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.tools import merge_types
+
+from server import ids
+from server.api.accounts import AccountsMutation, AccountsQuery, Node, Organization, User
+from server.api.context import Info
+from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
+from server.messages import text
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+LIMIT_RULES = (depth_validator(MAX_DEPTH, None), aliases_validator(MAX_ALIASES))
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global id, when the signed-in user may see it.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        parsed = ids.parse_any(id)
+        if parsed is None or info.context.actor is None:
+            return None
+        kind, oid = parsed
+        drafting = info.context.store.drafting
+        if kind == "Document":
+            doc = await drafting.document(oid)
+            return Document.of(doc) if doc and readable(info, doc) else None
+        if kind == "Section":
+            section = await drafting.section(oid)
+            if section and readable(info, await drafting.document(section.document_id)):
+                return Section.of(section)
+            return None
+        if kind == "SectionVersion":
+            version = await drafting.version_by_id(oid)
+            if version and readable(info, await drafting.document(version.document_id)):
+                return SectionVersion.of(version)
+            return None
+        if kind == "Snapshot":
+            snapshot = await drafting.snapshot(oid)
+            if snapshot and readable(info, await drafting.document(snapshot.document_id)):
+                return Snapshot.of(snapshot)
+            return None
+        if kind == "Organization":
+            orgs = await info.context.store.accounts.organizations_by_ids([oid])
+            return Organization.of(orgs[oid]) if oid in orgs else None
+        if kind == "User":
+            user = await info.context.loaders.user.load(oid)
+            return User.of(user) if user else None
+        return None
+
+
+Query = merge_types("Query", (AccountsQuery, DraftingQuery, NodeQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, DraftingMutation))
+
+_STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)
+
+
+class _MaskUnexpected(MaskErrors):
+    """Mask errors raised by resolvers (tracebacks, internals); keep validation and limit errors.
+
+    A store outage gets a clear, translated message instead of the generic one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: error.original_error is not None)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        context = self.execution_context.context
+        language = getattr(context, "language", "da")
+        if isinstance(error.original_error, _STORE_DOWN):
+            message, code = text("store_unavailable", language), "STORE_UNAVAILABLE"
+        else:
+            message, code = ("Uventet fejl." if language == "da" else "Unexpected error."), "INTERNAL"
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(MAX_TOKENS),
+        lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(list(LIMIT_RULES)),
+        lambda: ValidationCache(maxsize=512),
+        _MaskUnexpected,
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Document, Section, SectionVersion, Snapshot, Organization, User],
+        extensions=extensions,
+    )

@@ -1,0 +1,226 @@
+"""create_app(): routes, middleware and the lifespan that opens the store.
+
+The one AsyncMongoClient is opened in the lifespan and handed on through ``app.state``; no
+module globals. Background tasks (the session sweeper) run while the app runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from pymongo.errors import PyMongoError
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from server import db as dbmod
+from server.accounts import service as accounts_service
+from server.api.context import SESSION_COOKIE, Context
+from server.api.schema import build_schema
+from server.clock import Clock, SystemClock
+from server.messages import language_of
+from server.settings import Settings
+from server.store import Store
+
+log = logging.getLogger("udkast")
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+SWEEP_EVERY_SECONDS = 600
+
+
+class UdkastGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        state = request.app.state
+        store: Store = state.store
+        clock: Clock = state.clock
+        token = request.cookies.get(SESSION_COOKIE)
+        user = None
+        if token and len(token) <= 128:
+            policy = accounts_service.SessionPolicy(state.settings)
+            user = await accounts_service.session_user(store.accounts, policy, token, clock.now())
+        language = language_of(request.headers.get("accept-language"), request.cookies.get("lang"))
+        return Context(
+            request=request, response=response, store=store, settings=state.settings, clock=clock, user=user,
+            session_token=token if user else None, language=language,
+        )  # fmt: skip
+
+
+class RequestGuard:
+    """Body size limit, cross-origin refusal for cookie-authenticated writes, security headers."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.csp = (
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and self._cross_origin(request):
+            await _refuse(403, "cross_origin", "Cross-origin request refused.")(scope, receive, send)
+            return
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.settings.max_body_bytes):
+            await _refuse(413, "too_large", "Request body too large.")(scope, receive, send)
+            return
+
+        received = 0
+        limit = self.settings.max_body_bytes
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        graphiql = self.settings.graphiql and scope["path"] == "/graphql"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                extra = {
+                    b"x-content-type-options": b"nosniff",
+                    b"referrer-policy": b"same-origin",
+                    b"x-frame-options": b"DENY",
+                    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+                }
+                if not graphiql:
+                    extra[b"content-security-policy"] = self.csp.encode()
+                present = {k.lower() for k, _ in headers}
+                headers.extend((k, v) for k, v in extra.items() if k not in present)
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except _TooLarge:
+            await _refuse(413, "too_large", "Request body too large.")(scope, receive, send)
+
+    def _cross_origin(self, request: Request) -> bool:
+        if SESSION_COOKIE not in request.cookies:
+            return False
+        origin = request.headers.get("origin") or _origin_of(request.headers.get("referer"))
+        if origin is None:
+            return False  # not a browser: SameSite=Lax already keeps the cookie off cross-site posts
+        own = {self.settings.public_url, f"{request.url.scheme}://{request.headers.get('host', '')}"}
+        return origin.rstrip("/") not in own
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _origin_of(referer: str | None) -> str | None:
+    if not referer:
+        return None
+    parts = referer.split("/")
+    return "/".join(parts[:3]) if len(parts) >= 3 else None
+
+
+def _refuse(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    store: Store = request.app.state.store
+    try:
+        await asyncio.wait_for(store.db.command("ping"), timeout=3)
+    except (PyMongoError, TimeoutError) as error:
+        return JSONResponse({"status": "unavailable", "reason": f"store: {type(error).__name__}"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+async def _sweep_sessions(store: Store, clock: Clock) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_EVERY_SECONDS)
+        try:
+            await store.accounts.sweep_expired(clock.now())
+        except PyMongoError:
+            log.warning("session sweep failed; will retry")
+
+
+def _frontend_routes() -> list[Route | Mount]:
+    if not (FRONTEND / "index.html").exists():
+        return []
+
+    async def index(request: Request) -> Response:
+        return FileResponse(FRONTEND / "index.html", headers={"cache-control": "no-cache"})
+
+    class _ImmutableFiles(StaticFiles):
+        def file_response(self, *args: Any, **kwargs: Any) -> Response:
+            response = super().file_response(*args, **kwargs)
+            response.headers["cache-control"] = "public, max-age=31536000, immutable"
+            return response
+
+    routes: list[Route | Mount] = []
+    if (FRONTEND / "assets").exists():
+        routes.append(Mount("/assets", app=_ImmutableFiles(directory=FRONTEND / "assets"), name="assets"))
+    for extra in FRONTEND.iterdir():
+        if extra.is_file() and extra.name != "index.html":
+            routes.append(Route(f"/{extra.name}", lambda r, p=extra: FileResponse(p)))
+    routes.append(Route("/{path:path}", index))
+    return routes
+
+
+def create_app(settings: Settings, *, mongodb_uri: str, clock: Clock | None = None) -> Starlette:
+    clock = clock or SystemClock()
+    graphql = UdkastGraphQL(
+        build_schema(introspection=settings.introspection),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=False,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        multipart_uploads_enabled=False,
+        max_subscriptions_per_connection=20,
+        allowed_origins=(settings.public_url,),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
+        database = client[settings.database]
+        await dbmod.ensure_indexes(database)
+        app.state.store = Store.open(database, settings.secret_key)
+        app.state.settings = settings
+        app.state.clock = clock
+        sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            await client.close()
+
+    routes: list[Route | Mount | WebSocketRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    routes.extend(_frontend_routes())
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestGuard, settings=settings)],
+        lifespan=lifespan,
+    )

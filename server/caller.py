@@ -1,0 +1,22 @@
+"""Who is asking, from where, and when: what every workflow needs to know of its caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.accounts.model import Actor
+from server.events.repository import Origin
+
+
+@dataclass(frozen=True)
+class Caller:
+    actor: Actor | None
+    client_address: str | None
+    now: datetime
+
+    @property
+    def origin(self) -> Origin:
+        if self.actor is None:
+            return Origin(None, None, self.client_address)
+        return Origin(self.actor.user_id, self.actor.organization_id, self.client_address)

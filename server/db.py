@@ -1,0 +1,57 @@
+"""The MongoDB client, the database handle and the indexes.
+
+One ``AsyncMongoClient`` per process, opened in the app's lifespan (or a CLI command) and
+handed on; never a module global. Short server-selection and socket time-outs make a stopped
+store answer with a clear error within seconds instead of hanging; the client reconnects by
+itself when the store is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandListener
+
+Database = AsyncDatabase[dict[str, Any]]
+Client = AsyncMongoClient[dict[str, Any]]
+
+
+def connect(uri: str, *, timeout_ms: int = 2500, listeners: Iterable[CommandListener] = ()) -> Client:
+    return AsyncMongoClient(
+        uri,
+        tz_aware=True,
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=max(timeout_ms * 4, 10_000),
+        appname="udkast",
+        event_listeners=list(listeners),
+    )
+
+
+def all_indexes() -> Mapping[str, list[IndexModel]]:
+    """Every collection's indexes, declared next to the code that queries them."""
+    from server.accounts.repository import INDEXES as accounts
+    from server.drafting.repository import INDEXES as drafting
+    from server.events.repository import INDEXES as events
+
+    merged: dict[str, list[IndexModel]] = {}
+    for source in (accounts, drafting, events):
+        for collection, models in source.items():
+            merged.setdefault(collection, []).extend(models)
+    return merged
+
+
+async def ensure_indexes(db: Database) -> None:
+    """Create every named index that is missing; idempotent, so it runs at each start-up.
+
+    Indexes are created one at a time and only when absent: FerretDB 1.24 drops the
+    connection when one createIndexes command repeats several existing indexes.
+    """
+    for collection, models in all_indexes().items():
+        existing = {index["name"] async for index in await db[collection].list_indexes()}
+        for model in models:
+            if model.document["name"] not in existing:
+                await db[collection].create_indexes([model])

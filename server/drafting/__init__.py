@@ -1,0 +1,1 @@
+"""Documents, sections, immutable versions, merge and diff, snapshots."""

@@ -1,0 +1,286 @@
+"""Documents, sections, section versions and snapshots in the store.
+
+The version documents are the truth: a section's head (its current title, body and number) is
+a copy kept for fast reads, advanced only after the version is written and only forwards, so
+it can lag after a crash but never shows a number without a version. ``roll_forward`` derives
+it again from the versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+
+from server.db import Database
+from server.drafting.model import (
+    Document,
+    DocumentKind,
+    DocumentSettings,
+    Milestone,
+    Phase,
+    Section,
+    SectionVersion,
+    Snapshot,
+    SnapshotEntry,
+)
+
+INDEXES = {
+    "documents": [IndexModel([("slug", ASCENDING)], name="documents_slug_unique", unique=True)],
+    "sections": [
+        IndexModel([("document_id", ASCENDING), ("position", ASCENDING)], name="sections_document_position"),
+        IndexModel([("document_id", ASCENDING), ("key", ASCENDING)], name="sections_document_key_unique", unique=True),
+    ],
+    "section_versions": [
+        IndexModel(
+            [("section_id", ASCENDING), ("number", ASCENDING)], name="versions_section_number_unique", unique=True
+        ),
+        IndexModel([("document_id", ASCENDING)], name="versions_document"),
+    ],
+    "snapshots": [
+        IndexModel(
+            [("document_id", ASCENDING), ("number", ASCENDING)], name="snapshots_document_number_unique", unique=True
+        )
+    ],
+}
+
+
+def _document(doc: Mapping[str, Any]) -> Document:
+    settings = doc.get("settings", {})
+    return Document(
+        id=doc["_id"],
+        slug=doc["slug"],
+        title=doc["title"],
+        kind=DocumentKind(doc["kind"]),
+        phase=Phase(doc["phase"]),
+        summary=doc.get("summary", ""),
+        participant_ids=tuple(doc.get("participant_ids", [])),
+        milestones=tuple(
+            Milestone(m["title"], date.fromisoformat(m["date"]), m.get("description", ""))
+            for m in doc.get("milestones", [])
+        ),
+        settings=DocumentSettings(
+            direct_submission=settings.get("direct_submission", False),
+            restrict_comment_visibility=settings.get("restrict_comment_visibility", False),
+        ),
+        approved_snapshot_id=doc.get("approved_snapshot_id"),
+        created_at=doc["created_at"],
+        updated_at=doc["updated_at"],
+    )
+
+
+def _section(doc: Mapping[str, Any]) -> Section:
+    return Section(
+        id=doc["_id"],
+        document_id=doc["document_id"],
+        key=doc["key"],
+        position=doc["position"],
+        title=doc["title"],
+        body=doc["body"],
+        html=doc["html"],
+        version=doc["version"],
+        updated_at=doc["updated_at"],
+        updated_by=doc.get("updated_by"),
+        deleted=doc.get("deleted", False),
+    )
+
+
+def _version(doc: Mapping[str, Any]) -> SectionVersion:
+    return SectionVersion(
+        id=doc["_id"],
+        section_id=doc["section_id"],
+        document_id=doc["document_id"],
+        number=doc["number"],
+        title=doc["title"],
+        body=doc["body"],
+        html=doc["html"],
+        author_id=doc.get("author_id"),
+        organization_id=doc.get("organization_id"),
+        created_at=doc["created_at"],
+        summary=doc.get("summary", ""),
+        base_version=doc.get("base_version"),
+        merged=doc.get("merged", False),
+        restored_from=doc.get("restored_from"),
+    )
+
+
+def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
+    return Snapshot(
+        id=doc["_id"],
+        document_id=doc["document_id"],
+        number=doc["number"],
+        label=doc["label"],
+        entries=tuple(SnapshotEntry(e["section_id"], e["version"], e["key"], e["title"]) for e in doc["entries"]),
+        fingerprint=doc["fingerprint"],
+        created_at=doc["created_at"],
+        created_by=doc.get("created_by"),
+    )
+
+
+class Drafting:
+    def __init__(self, db: Database) -> None:
+        self._documents = db["documents"]
+        self._sections = db["sections"]
+        self._versions = db["section_versions"]
+        self._snapshots = db["snapshots"]
+
+    # Documents
+
+    async def documents(self, ids: Iterable[ObjectId] | None = None) -> list[Document]:
+        query = {} if ids is None else {"_id": {"$in": list(ids)}}
+        return [_document(doc) async for doc in self._documents.find(query).sort("created_at", ASCENDING)]
+
+    async def document(self, document_id: ObjectId) -> Document | None:
+        doc = await self._documents.find_one({"_id": document_id})
+        return _document(doc) if doc else None
+
+    async def document_by_slug(self, slug: str) -> Document | None:
+        doc = await self._documents.find_one({"slug": slug})
+        return _document(doc) if doc else None
+
+    async def insert_document(self, fields: Mapping[str, Any]) -> Document:
+        doc = {"_id": ObjectId(), **fields}
+        await self._documents.insert_one(doc)
+        return _document(doc)
+
+    async def update_document(
+        self, document_id: ObjectId, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
+    ) -> Document | None:
+        """Apply ``changes`` when the document still matches ``expect``; None when it did not."""
+        doc = await self._documents.find_one_and_update(
+            {"_id": document_id, **(expect or {})}, {"$set": dict(changes)}, return_document=ReturnDocument.AFTER
+        )
+        return _document(doc) if doc else None
+
+    async def add_participant(self, document_id: ObjectId, organization_id: ObjectId, at: datetime) -> None:
+        await self._documents.update_one(
+            {"_id": document_id}, {"$addToSet": {"participant_ids": organization_id}, "$set": {"updated_at": at}}
+        )
+
+    async def remove_participant(self, document_id: ObjectId, organization_id: ObjectId, at: datetime) -> None:
+        await self._documents.update_one(
+            {"_id": document_id}, {"$pull": {"participant_ids": organization_id}, "$set": {"updated_at": at}}
+        )
+
+    # Sections
+
+    async def sections(self, document_ids: Sequence[ObjectId], *, include_deleted: bool = False) -> list[Section]:
+        query: dict[str, Any] = {"document_id": {"$in": list(document_ids)}}
+        if not include_deleted:
+            query["deleted"] = False
+        cursor = self._sections.find(query).sort([("position", ASCENDING), ("key", ASCENDING)])
+        return [_section(doc) async for doc in cursor]
+
+    async def sections_by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, Section]:
+        return {doc["_id"]: _section(doc) async for doc in self._sections.find({"_id": {"$in": list(ids)}})}
+
+    async def section(self, section_id: ObjectId) -> Section | None:
+        doc = await self._sections.find_one({"_id": section_id})
+        return _section(doc) if doc else None
+
+    async def insert_section(self, fields: Mapping[str, Any]) -> Section:
+        doc = dict(fields)
+        await self._sections.insert_one(doc)
+        return _section(doc)
+
+    async def key_taken(self, document_id: ObjectId, key: str) -> bool:
+        return await self._sections.find_one({"document_id": document_id, "key": key}, {"_id": 1}) is not None
+
+    async def advance_head(self, version: SectionVersion, updated_by: ObjectId | None) -> None:
+        """Move the head to ``version`` unless it is already there or beyond."""
+        await self._sections.update_one(
+            {"_id": version.section_id, "version": {"$lt": version.number}},
+            {
+                "$set": {
+                    "version": version.number,
+                    "title": version.title,
+                    "body": version.body,
+                    "html": version.html,
+                    "updated_at": version.created_at,
+                    "updated_by": updated_by,
+                }
+            },
+        )
+
+    async def set_section_fields(self, section_id: ObjectId, fields: Mapping[str, Any]) -> Section | None:
+        doc = await self._sections.find_one_and_update(
+            {"_id": section_id}, {"$set": dict(fields)}, return_document=ReturnDocument.AFTER
+        )
+        return _section(doc) if doc else None
+
+    async def set_positions(self, positions: Mapping[ObjectId, int]) -> None:
+        for section_id, position in positions.items():
+            await self._sections.update_one({"_id": section_id}, {"$set": {"position": position}})
+
+    # Versions
+
+    async def insert_version(self, fields: Mapping[str, Any]) -> SectionVersion:
+        """Write an immutable version; raises DuplicateKeyError when that number is taken."""
+        doc = {"_id": ObjectId(), **fields}
+        await self._versions.insert_one(doc)
+        return _version(doc)
+
+    async def version(self, section_id: ObjectId, number: int) -> SectionVersion | None:
+        doc = await self._versions.find_one({"section_id": section_id, "number": number})
+        return _version(doc) if doc else None
+
+    async def version_by_id(self, version_id: ObjectId) -> SectionVersion | None:
+        doc = await self._versions.find_one({"_id": version_id})
+        return _version(doc) if doc else None
+
+    async def versions(self, section_id: ObjectId, *, before: int | None = None, limit: int = 20) -> list[SectionVersion]:
+        query: dict[str, Any] = {"section_id": section_id}
+        if before is not None:
+            query["number"] = {"$lt": before}
+        cursor = self._versions.find(query).sort("number", DESCENDING).limit(limit)
+        return [_version(doc) async for doc in cursor]
+
+    async def versions_by_pairs(self, pairs: Sequence[tuple[ObjectId, int]]) -> dict[tuple[ObjectId, int], SectionVersion]:
+        if not pairs:
+            return {}
+        wanted = set(pairs)
+        query = {"section_id": {"$in": list({s for s, _ in pairs})}, "number": {"$in": list({n for _, n in pairs})}}
+        found: dict[tuple[ObjectId, int], SectionVersion] = {}
+        async for doc in self._versions.find(query):
+            key = (doc["section_id"], doc["number"])
+            if key in wanted:
+                found[key] = _version(doc)
+        return found
+
+    async def latest_numbers(self, document_id: ObjectId) -> dict[ObjectId, int]:
+        """The highest version number of each section of a document, from the versions themselves."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"document_id": document_id}},
+            {"$group": {"_id": "$section_id", "number": {"$max": "$number"}}},
+        ]
+        return {doc["_id"]: doc["number"] async for doc in await self._versions.aggregate(pipeline)}
+
+    async def all_latest_numbers(self) -> dict[ObjectId, int]:
+        pipeline: list[dict[str, Any]] = [{"$group": {"_id": "$section_id", "number": {"$max": "$number"}}}]
+        return {doc["_id"]: doc["number"] async for doc in await self._versions.aggregate(pipeline)}
+
+    async def all_heads(self) -> dict[ObjectId, int]:
+        return {doc["_id"]: doc["version"] async for doc in self._sections.find({}, {"version": 1})}
+
+    # Snapshots
+
+    async def insert_snapshot(self, fields: Mapping[str, Any]) -> Snapshot:
+        """Write an immutable snapshot; raises DuplicateKeyError when that number is taken."""
+        doc = {"_id": ObjectId(), **fields}
+        await self._snapshots.insert_one(doc)
+        return _snapshot(doc)
+
+    async def snapshots(self, document_ids: Sequence[ObjectId]) -> list[Snapshot]:
+        cursor = self._snapshots.find({"document_id": {"$in": list(document_ids)}}).sort("number", DESCENDING)
+        return [_snapshot(doc) async for doc in cursor]
+
+    async def snapshot(self, snapshot_id: ObjectId) -> Snapshot | None:
+        doc = await self._snapshots.find_one({"_id": snapshot_id})
+        return _snapshot(doc) if doc else None
+
+    async def last_snapshot_number(self, document_id: ObjectId) -> int:
+        doc = await self._snapshots.find_one({"document_id": document_id}, sort=[("number", DESCENDING)])
+        return int(doc["number"]) if doc else 0

@@ -1,0 +1,392 @@
+"""The drafting workflows: sections, saves with three-way merge, snapshots, phases.
+
+Every workflow checks its one permission, validates input, then writes; a refusal writes
+nothing. Consistency without transactions (DESIGN.md §4): a version number is claimed by the
+unique index on (section, number); the head follows the versions and can be rolled forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from server import markdown
+from server.accounts import permissions
+from server.accounts.permissions import Action, DocumentScope, Scope
+from server.caller import Caller
+from server.drafting.merge import merge_three_way, normalise
+from server.drafting.model import (
+    MAX_BODY,
+    MAX_LABEL,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    PHASE_CHANGES,
+    Document,
+    Phase,
+    Section,
+    SectionVersion,
+    Snapshot,
+    fingerprint,
+    first_problem,
+    slugify,
+    text_problem,
+)
+from server.outcomes import Conflict, Denied, Invalid, Missing, Problem
+from server.store import Store
+
+_MAX_SAVE_ATTEMPTS = 50
+
+
+def scope_of(document: Document, organization_id: ObjectId | None = None) -> Scope:
+    return Scope(DocumentScope(frozenset(document.participant_ids), document.phase), organization_id)
+
+
+async def authorised_document(
+    store: Store, caller: Caller, document_id: ObjectId | None, action: Action
+) -> Document | Problem:
+    """The document, when it exists and the caller may do ``action`` on it.
+
+    A document the caller may not read is reported as missing, so ids reveal nothing.
+    """
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    document = await store.drafting.document(document_id) if document_id else None
+    if document is None or permissions.check(caller.actor, Action.READ_DOCUMENT, scope_of(document)):
+        return Missing("Document")
+    refusal = permissions.check(caller.actor, action, scope_of(document))
+    return Denied(refusal) if refusal else document
+
+
+async def authorised_section(
+    store: Store, caller: Caller, section_id: ObjectId | None, action: Action
+) -> tuple[Document, Section] | Problem:
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    section = await store.drafting.section(section_id) if section_id else None
+    if section is None:
+        return Missing("Section")
+    document = await authorised_document(store, caller, section.document_id, action)
+    if not isinstance(document, Document):
+        return Missing("Section") if isinstance(document, Missing) else document
+    return document, section
+
+
+@dataclass(frozen=True)
+class Saved:
+    section: Section
+    version: SectionVersion
+    merged: bool
+    changed: bool
+
+
+def _version_fields(
+    section: Section, number: int, title: str, body: str, caller: Caller, summary: str, *,
+    base_version: int | None, merged: bool = False, restored_from: int | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    actor = caller.actor
+    return {
+        "section_id": section.id,
+        "document_id": section.document_id,
+        "number": number,
+        "title": title,
+        "body": body,
+        "html": markdown.render(body),
+        "author_id": actor.user_id if actor else None,
+        "organization_id": actor.organization_id if actor else None,
+        "created_at": caller.now,
+        "summary": summary,
+        "base_version": base_version,
+        "merged": merged,
+        "restored_from": restored_from,
+    }
+
+
+async def roll_forward(store: Store, section_id: ObjectId) -> int | None:
+    """Bring a lagging head up to the newest version; returns the head's number."""
+    numbers = await store.drafting.versions(section_id, limit=1)
+    if not numbers:
+        return None
+    latest = numbers[0]
+    await store.drafting.advance_head(latest, latest.author_id)
+    return latest.number
+
+
+def _merge_title(base: str, current: str, yours: str) -> str | None:
+    if yours == base or yours == current:
+        return current
+    if current == base:
+        return yours
+    return None
+
+
+async def save_section(
+    store: Store, caller: Caller, section_id: ObjectId | None, base_version: int, title: str, body: str, summary: str,
+    *, restored_from: int | None = None,
+) -> Saved | Problem:  # fmt: skip
+    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    if not isinstance(found, tuple):
+        return found
+    document, section = found
+    if section.deleted:
+        return Invalid("sectionId", "section_deleted")
+    problem = first_problem(
+        text_problem("title", title, MAX_TITLE),
+        text_problem("body", body, MAX_BODY, required=False),
+        text_problem("summary", summary, MAX_SUMMARY, required=False),
+    )
+    if problem:
+        return Invalid.of(problem)
+    title = title.strip()
+    if base_version < 1:
+        return Invalid("baseVersion", "version_missing", {"version": base_version})
+
+    for _ in range(_MAX_SAVE_ATTEMPTS):
+        head = section
+        if base_version > head.version:
+            latest = await roll_forward(store, head.id)
+            if latest is None or base_version > latest:
+                return Invalid("baseVersion", "base_version_ahead", {"base": base_version, "head": head.version})
+            refreshed = await store.drafting.section(head.id)
+            if refreshed is None:
+                return Missing("Section")
+            section = refreshed
+            continue
+        new_title, new_body, merged = title, body, False
+        if base_version < head.version:
+            base = await store.drafting.version(head.id, base_version)
+            if base is None:
+                return Invalid("baseVersion", "version_missing", {"version": base_version})
+            result = merge_three_way(base.body, head.body, body)
+            merged_title = _merge_title(base.title, head.title, title)
+            if result.conflict or result.text is None or merged_title is None:
+                return Conflict(base.body, head.body, body, base_version, head.version)
+            new_title, new_body, merged = merged_title, result.text, result.merged or new_body != result.text
+        if new_title == head.title and normalise(new_body) == normalise(head.body):
+            current = await store.drafting.version(head.id, head.version)
+            if current is not None:
+                return Saved(head, current, merged=False, changed=False)
+        fields = _version_fields(
+            head, head.version + 1, new_title, new_body, caller, summary.strip(),
+            base_version=base_version, merged=merged, restored_from=restored_from,
+        )  # fmt: skip
+        try:
+            version = await store.drafting.insert_version(fields)
+        except DuplicateKeyError:
+            # Another save took that number first (or a crash left the head behind): catch up and retry.
+            await roll_forward(store, head.id)
+            refreshed = await store.drafting.section(head.id)
+            if refreshed is None:
+                return Missing("Section")
+            section = refreshed
+            continue
+        await store.drafting.advance_head(version, caller.actor.user_id if caller.actor else None)
+        await store.events.append(
+            "section.restored" if restored_from else "section.saved", caller.origin, caller.now,
+            document_id=document.id, entity=("Section", head.id),
+            data={"version": version.number, "base_version": base_version, "merged": merged, "title": new_title},
+        )  # fmt: skip
+        saved_section = await store.drafting.section(head.id)
+        assert saved_section is not None
+        return Saved(saved_section, version, merged=merged, changed=True)
+    return Invalid("sectionId", "busy")
+
+
+async def add_section(
+    store: Store, caller: Caller, document_id: ObjectId | None, title: str, body: str, position: int | None
+) -> Section | Problem:
+    document = await authorised_document(store, caller, document_id, Action.EDIT_SECTIONS)
+    if not isinstance(document, Document):
+        return document
+    problem = first_problem(text_problem("title", title, MAX_TITLE), text_problem("body", body, MAX_BODY, required=False))
+    if problem:
+        return Invalid.of(problem)
+    title = title.strip()
+    existing = await store.drafting.sections([document.id])
+    if position is not None and not 0 <= position <= len(existing):
+        return Invalid("position", "invalid_position")
+    key = slugify(title)
+    candidate, n = key, 2
+    while await store.drafting.key_taken(document.id, candidate):
+        candidate, n = f"{key}-{n}", n + 1
+    section_id = ObjectId()
+    at = len(existing) if position is None else position
+    head = Section(section_id, document.id, candidate, at, title, body, "", 0, caller.now, None, False)
+    version = await store.drafting.insert_version(_version_fields(head, 1, title, body, caller, "", base_version=None))
+    section = await store.drafting.insert_section(
+        {
+            "_id": section_id, "document_id": document.id, "key": candidate, "position": at, "title": title,
+            "body": body, "html": version.html, "version": 1, "updated_at": caller.now,
+            "updated_by": caller.actor.user_id if caller.actor else None, "deleted": False,
+        }
+    )  # fmt: skip
+    order = [s.id for s in existing]
+    order.insert(at, section.id)
+    await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
+    await store.events.append(
+        "section.added", caller.origin, caller.now, document_id=document.id, entity=("Section", section.id),
+        data={"title": title, "position": at},
+    )  # fmt: skip
+    return await store.drafting.section(section.id) or section
+
+
+async def move_section(store: Store, caller: Caller, section_id: ObjectId | None, position: int) -> Section | Problem:
+    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    if not isinstance(found, tuple):
+        return found
+    document, section = found
+    if section.deleted:
+        return Invalid("sectionId", "section_deleted")
+    order = [s.id for s in await store.drafting.sections([document.id])]
+    if not 0 <= position < len(order):
+        return Invalid("position", "invalid_position")
+    old = order.index(section.id)
+    order.insert(position, order.pop(old))
+    await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
+    await store.events.append(
+        "section.moved", caller.origin, caller.now, document_id=document.id, entity=("Section", section.id),
+        data={"from": old, "to": position},
+    )  # fmt: skip
+    return await store.drafting.section(section.id) or section
+
+
+async def set_section_deleted(
+    store: Store, caller: Caller, section_id: ObjectId | None, deleted: bool
+) -> Section | Problem:
+    """Soft delete (or undo it): the section and every version stay in the store."""
+    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    if not isinstance(found, tuple):
+        return found
+    document, section = found
+    if section.deleted == deleted:
+        return Invalid("sectionId", "section_deleted" if deleted else "section_not_deleted")
+    remaining = [s.id for s in await store.drafting.sections([document.id]) if s.id != section.id]
+    if not deleted:
+        remaining.append(section.id)
+    changed = await store.drafting.set_section_fields(
+        section.id, {"deleted": deleted, "deleted_at": caller.now if deleted else None}
+    )
+    await store.drafting.set_positions({sid: i for i, sid in enumerate(remaining)})
+    await store.events.append(
+        "section.deleted" if deleted else "section.undeleted", caller.origin, caller.now,
+        document_id=document.id, entity=("Section", section.id), data={"title": section.title},
+    )  # fmt: skip
+    return await store.drafting.section(section.id) or changed or section
+
+
+async def restore_version(store: Store, caller: Caller, section_id: ObjectId | None, number: int) -> Saved | Problem:
+    """Write an earlier wording as a new version (history is never rewritten)."""
+    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    if not isinstance(found, tuple):
+        return found
+    _, section = found
+    old = await store.drafting.version(section.id, number)
+    if old is None:
+        return Invalid("version", "version_missing", {"version": number})
+    summary = f"Gendannet fra version {number}"
+    return await save_section(
+        store, caller, section.id, section.version, old.title, old.body, summary, restored_from=number
+    )
+
+
+async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | None, label: str) -> Snapshot | Problem:
+    document = await authorised_document(store, caller, document_id, Action.CREATE_SNAPSHOT)
+    if not isinstance(document, Document):
+        return document
+    problem = text_problem("label", label, MAX_LABEL, required=False)
+    if problem:
+        return Invalid.of(problem)
+    sections = await store.drafting.sections([document.id])
+    if not sections:
+        return Invalid("documentId", "no_sections")
+    # The versions are the truth: freeze the newest version of each section even if a head lags.
+    latest = await store.drafting.latest_numbers(document.id)
+    pairs = [(s.id, max(latest.get(s.id, s.version), s.version)) for s in sections]
+    versions = await store.drafting.versions_by_pairs(pairs)
+    entries = [
+        {"section_id": s.id, "version": n, "key": s.key, "title": versions[(s.id, n)].title}
+        for s, (_, n) in zip(sections, pairs, strict=True)
+    ]
+    digest = fingerprint([(s.key, versions[p].title, versions[p].body) for s, p in zip(sections, pairs, strict=True)])
+    for _ in range(_MAX_SAVE_ATTEMPTS):
+        number = await store.drafting.last_snapshot_number(document.id) + 1
+        try:
+            snapshot = await store.drafting.insert_snapshot(
+                {
+                    "document_id": document.id, "number": number, "label": label.strip() or f"Udkast {number}",
+                    "entries": entries, "fingerprint": digest, "created_at": caller.now,
+                    "created_by": caller.actor.user_id if caller.actor else None,
+                }
+            )  # fmt: skip
+        except DuplicateKeyError:
+            continue
+        await store.events.append(
+            "snapshot.created", caller.origin, caller.now, document_id=document.id,
+            entity=("Snapshot", snapshot.id), data={"number": number, "label": snapshot.label},
+        )  # fmt: skip
+        return snapshot
+    return Invalid("documentId", "busy")
+
+
+async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, phase: Phase) -> Document | Problem:
+    document = await authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    if phase not in PHASE_CHANGES[document.phase] or phase == Phase.APPROVED:
+        return Invalid("phase", "invalid_phase_change", {"current": document.phase.value, "target": phase.value})
+    updated = await store.drafting.update_document(
+        document.id, {"phase": phase.value, "updated_at": caller.now}, expect={"phase": document.phase.value}
+    )
+    if updated is None:
+        return Invalid("phase", "busy")
+    await store.events.append(
+        "document.phase_changed", caller.origin, caller.now, document_id=document.id,
+        entity=("Document", document.id), data={"from": document.phase.value, "to": phase.value},
+    )  # fmt: skip
+    return updated
+
+
+async def change_participant(
+    store: Store, caller: Caller, document_id: ObjectId | None, organization_id: ObjectId | None, *, add: bool
+) -> Document | Problem:
+    document = await authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    orgs = await store.accounts.organizations_by_ids([organization_id] if organization_id else [])
+    if organization_id is None or organization_id not in orgs:
+        return Missing("Organization")
+    present = organization_id in document.participant_ids
+    if add and present:
+        return Invalid("organizationId", "already_participant")
+    if not add and not present:
+        return Invalid("organizationId", "not_participant_org")
+    if add:
+        await store.drafting.add_participant(document.id, organization_id, caller.now)
+    else:
+        await store.drafting.remove_participant(document.id, organization_id, caller.now)
+    await store.events.append(
+        "document.participant_added" if add else "document.participant_removed", caller.origin, caller.now,
+        document_id=document.id, entity=("Organization", organization_id), data={"organization": orgs[organization_id].slug},
+    )  # fmt: skip
+    return await store.drafting.document(document.id) or document
+
+
+@dataclass(frozen=True)
+class Repair:
+    section_id: ObjectId
+    head: int
+    latest: int
+
+
+async def check_heads(store: Store, *, repair: bool) -> Sequence[Repair]:
+    """Sections whose head lags their newest version (a crash between the two writes)."""
+    heads = await store.drafting.all_heads()
+    latest = await store.drafting.all_latest_numbers()
+    lagging = [Repair(sid, heads[sid], n) for sid, n in latest.items() if sid in heads and n > heads[sid]]
+    if repair:
+        for item in lagging:
+            await roll_forward(store, item.section_id)
+    return lagging

@@ -1,0 +1,114 @@
+"""The one place events are written, and reads by sequence.
+
+Events are never updated or deleted; nothing in this module or the API can. Each event gets
+a sequence number from an atomic counter, so every app process reads the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+
+from server.db import Database
+
+INDEXES = {
+    "events": [
+        IndexModel([("seq", ASCENDING)], name="events_seq_unique", unique=True),
+        IndexModel([("document_id", ASCENDING), ("seq", DESCENDING)], name="events_document_seq"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    id: ObjectId
+    seq: int
+    kind: str
+    at: datetime
+    actor_id: ObjectId | None
+    organization_id: ObjectId | None
+    document_id: ObjectId | None
+    entity_type: str | None
+    entity_id: ObjectId | None
+    data: Mapping[str, Any]
+    client_address: str | None
+    audience_organization_id: ObjectId | None  # set when only one organisation may see it (drafts)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who caused an event, and from where."""
+
+    actor_id: ObjectId | None
+    organization_id: ObjectId | None
+    client_address: str | None
+
+
+def _event(doc: Mapping[str, Any]) -> Event:
+    return Event(
+        id=doc["_id"],
+        seq=doc["seq"],
+        kind=doc["kind"],
+        at=doc["at"],
+        actor_id=doc.get("actor_id"),
+        organization_id=doc.get("organization_id"),
+        document_id=doc.get("document_id"),
+        entity_type=doc.get("entity_type"),
+        entity_id=doc.get("entity_id"),
+        data=doc.get("data", {}),
+        client_address=doc.get("client_address"),
+        audience_organization_id=doc.get("audience_organization_id"),
+    )
+
+
+class EventLog:
+    def __init__(self, db: Database) -> None:
+        self._events = db["events"]
+        self._counters = db["counters"]
+
+    async def append(
+        self,
+        kind: str,
+        origin: Origin,
+        at: datetime,
+        *,
+        document_id: ObjectId | None = None,
+        entity: tuple[str, ObjectId] | None = None,
+        data: Mapping[str, Any] | None = None,
+        audience_organization_id: ObjectId | None = None,
+    ) -> Event:
+        counter = await self._counters.find_one_and_update(
+            {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+        )
+        doc: dict[str, Any] = {
+            "_id": ObjectId(),
+            "seq": counter["seq"],
+            "kind": kind,
+            "at": at,
+            "actor_id": origin.actor_id,
+            "organization_id": origin.organization_id,
+            "document_id": document_id,
+            "entity_type": entity[0] if entity else None,
+            "entity_id": entity[1] if entity else None,
+            "data": dict(data or {}),
+            "client_address": origin.client_address,
+            "audience_organization_id": audience_organization_id,
+        }
+        await self._events.insert_one(doc)
+        return _event(doc)
+
+    async def for_document(
+        self, document_id: ObjectId, *, after_seq: int = 0, limit: int = 100, newest_first: bool = False
+    ) -> list[Event]:
+        query: dict[str, Any] = {"document_id": document_id, "seq": {"$gt": after_seq}}
+        cursor = self._events.find(query).sort("seq", DESCENDING if newest_first else ASCENDING).limit(limit)
+        return [_event(doc) async for doc in cursor]
+
+    async def find(self, query: Mapping[str, Any], *, limit: int = 100) -> list[Event]:
+        cursor = self._events.find(dict(query)).sort("seq", ASCENDING).limit(limit)
+        return [_event(doc) async for doc in cursor]

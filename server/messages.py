@@ -1,0 +1,131 @@
+"""Every message a user can meet, in Danish (the default) and English.
+
+A refusal carries a key; the API turns it into text in the request's language. Keeping all
+texts here keeps them consistent and translatable.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["da", "en"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Sign-in and sessions
+    "not_signed_in": ("Du skal logge ind først.", "You need to sign in first."),
+    "invalid_credentials": ("Forkert e-mail eller adgangskode.", "Wrong email or password."),
+    "signin_locked": (
+        "For mange mislykkede forsøg. Prøv igen om {minutes} minutter.",
+        "Too many failed attempts. Try again in {minutes} minutes.",
+    ),
+    "account_inactive": ("Kontoen er deaktiveret.", "The account is deactivated."),
+    # Permissions
+    "forbidden": ("Det har du ikke adgang til.", "You are not allowed to do that."),
+    "forbidden_role": (
+        "Din rolle giver ikke adgang til dette ({needed}).",
+        "Your role does not allow this ({needed}).",
+    ),
+    "forbidden_not_participant": (
+        "Din organisation deltager ikke i dette dokument.",
+        "Your organisation does not take part in this document.",
+    ),
+    "forbidden_other_organization": (
+        "Du kan kun handle på vegne af din egen organisation.",
+        "You can only act on behalf of your own organisation.",
+    ),
+    "forbidden_phase": (
+        "Dokumentet er i fasen {phase} og kan ikke længere ændres.",
+        "The document is in phase {phase} and can no longer be changed.",
+    ),
+    "forbidden_not_author": (
+        "Kun forfatteren kan ændre denne kommentar.",
+        "Only the author can change this comment.",
+    ),
+    # Lookups
+    "not_found": ("{what} blev ikke fundet.", "{what} was not found."),
+    # Input
+    "required": ("Feltet skal udfyldes.", "This field is required."),
+    "too_long": ("Teksten er for lang (højst {limit} tegn).", "The text is too long (at most {limit} characters)."),
+    "nul_character": ("Teksten indeholder et ugyldigt tegn (NUL).", "The text contains an invalid character (NUL)."),
+    "invalid_email": ("Ugyldig e-mailadresse.", "Invalid email address."),
+    "email_taken": ("Der findes allerede en bruger med den e-mail.", "A user with that email already exists."),
+    "password_too_short": (
+        "Adgangskoden skal være mindst {minimum} tegn.",
+        "The password must be at least {minimum} characters.",
+    ),
+    "password_common": (
+        "Adgangskoden er for almindelig. Vælg en anden.",
+        "The password is too common. Choose another one.",
+    ),
+    "invitation_invalid": (
+        "Invitationen er ugyldig, udløbet eller allerede brugt.",
+        "The invitation is invalid, expired or already used.",
+    ),
+    "roles_required": ("Vælg mindst én rolle.", "Choose at least one role."),
+    "base_version_ahead": (
+        "Version {base} findes ikke endnu (seneste er {head}).",
+        "Version {base} does not exist yet (the latest is {head}).",
+    ),
+    "version_missing": ("Version {version} findes ikke.", "Version {version} does not exist."),
+    "version_conflict": (
+        "Afsnittet er ændret af en anden det samme sted. Vælg hvilken tekst der skal gælde.",
+        "Someone else changed the same passage. Choose which text should stand.",
+    ),
+    "slug_taken": ("Den kortadresse er allerede i brug.", "That short name is already in use."),
+    "invalid_slug": (
+        "Brug kun små bogstaver, tal og bindestreg.",
+        "Use only lower-case letters, digits and hyphens.",
+    ),
+    "invalid_phase_change": (
+        "Fasen kan ikke skiftes fra {current} til {target}.",
+        "The phase cannot change from {current} to {target}.",
+    ),
+    "invalid_position": ("Ugyldig placering.", "Invalid position."),
+    "section_deleted": ("Afsnittet er slettet.", "The section has been deleted."),
+    "section_not_deleted": ("Afsnittet er ikke slettet.", "The section is not deleted."),
+    "no_sections": ("Dokumentet har ingen afsnit.", "The document has no sections."),
+    "not_participant_org": (
+        "Organisationen deltager ikke i dokumentet.",
+        "The organisation does not take part in the document.",
+    ),
+    "already_participant": ("Organisationen deltager allerede.", "The organisation already takes part."),
+    "busy": (
+        "Der er travlt lige nu – prøv igen om et øjeblik.",
+        "The service is busy right now – please try again in a moment.",
+    ),
+    "store_unavailable": (
+        "Databasen svarer ikke lige nu. Prøv igen om lidt.",
+        "The database is not answering right now. Please try again shortly.",
+    ),
+}
+
+WHAT: dict[str, tuple[str, str]] = {
+    "Organization": ("Organisationen", "The organisation"),
+    "User": ("Brugeren", "The user"),
+    "Document": ("Dokumentet", "The document"),
+    "Section": ("Afsnittet", "The section"),
+    "SectionVersion": ("Versionen", "The version"),
+    "Snapshot": ("Udkastet", "The snapshot"),
+    "Comment": ("Kommentaren", "The comment"),
+    "ApprovalRound": ("Den skriftlige proces", "The approval round"),
+    "Invitation": ("Invitationen", "The invitation"),
+}
+
+
+def text(key: str, language: Language = "da", **params: object) -> str:
+    da, en = MESSAGES[key]
+    template = da if language == "da" else en
+    if "what" in params and isinstance(params["what"], str) and params["what"] in WHAT:
+        params = {**params, "what": WHAT[params["what"]][0 if language == "da" else 1]}
+    return template.format(**params)
+
+
+def language_of(accept_language: str | None, cookie: str | None = None) -> Language:
+    """The request's language: the ``lang`` cookie, else Accept-Language, else Danish."""
+    if cookie in ("da", "en"):
+        return cookie  # type: ignore[return-value]
+    if accept_language:
+        first = accept_language.split(",")[0].strip().lower()
+        if first.startswith("en"):
+            return "en"
+    return "da"

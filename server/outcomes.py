@@ -1,0 +1,46 @@
+"""The expected failures of a workflow, as plain data.
+
+Services return a success value or one of these; the API maps each to its typed GraphQL error
+(``NotFound``, ``InvalidInput``, ``Forbidden``/``NotSignedIn``, ``VersionConflict``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from server.accounts.permissions import Refusal
+from server.drafting.model import InputProblem
+from server.ids import Kind
+
+
+@dataclass(frozen=True)
+class Missing:
+    what: Kind
+
+
+@dataclass(frozen=True)
+class Invalid:
+    field: str
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, problem: InputProblem) -> Invalid:
+        return cls(problem.field, problem.key, problem.params)
+
+
+@dataclass(frozen=True)
+class Denied:
+    refusal: Refusal
+
+
+@dataclass(frozen=True)
+class Conflict:
+    base: str
+    current: str
+    yours: str
+    base_version: int
+    current_version: int
+
+
+Problem = Missing | Invalid | Denied | Conflict

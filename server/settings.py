@@ -1,0 +1,129 @@
+"""Configuration from the environment, typed, with safe defaults.
+
+Every setting is read here and nowhere else. A bad value stops start-up with one line that
+names the setting (``SettingsError``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Environment = Literal["development", "production"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: Environment = "development"
+    mongodb_uri: str | None = None
+    database: str = "udkast"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var")
+    secret_key: str = ""
+    demo_password: str = "udkast"
+    public_url: str = "http://127.0.0.1:8000"
+    graphiql: bool = False
+    introspection: bool = True
+    session_idle_minutes: int = 120
+    session_absolute_hours: int = 12
+    store_timeout_ms: int = 2500
+    max_body_bytes: int = 1024 * 1024
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"Invalid setting {name}={raw!r}: use true or false.")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"Invalid setting {name}={raw!r}: must be a whole number.") from None
+    if not low <= value <= high:
+        raise SettingsError(f"Invalid setting {name}={raw!r}: must be between {low} and {high}.")
+    return value
+
+
+def _secret_key(env: Mapping[str, str], environment: Environment, data_dir: Path) -> str:
+    key = env.get("SECRET_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise SettingsError("Invalid setting SECRET_KEY: must be at least 32 characters.")
+        return key
+    if environment == "production":
+        raise SettingsError("Missing setting SECRET_KEY: required when ENVIRONMENT=production.")
+    # Development: one random key per data directory, kept so sessions survive restarts.
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    environment = env.get("ENVIRONMENT", "development") or "development"
+    if environment not in ("development", "production"):
+        raise SettingsError(f"Invalid setting ENVIRONMENT={environment!r}: use development or production.")
+    production = environment == "production"
+    mongodb_uri = env.get("MONGODB_URI") or None
+    if mongodb_uri is not None and not mongodb_uri.startswith(("mongodb://", "mongodb+srv://")):
+        raise SettingsError("Invalid setting MONGODB_URI: must start with mongodb:// or mongodb+srv://.")
+    if production and mongodb_uri is None:
+        raise SettingsError("Missing setting MONGODB_URI: required when ENVIRONMENT=production.")
+    database = env.get("DATABASE", "udkast") or "udkast"
+    if not database.replace("_", "").replace("-", "").isalnum() or len(database) > 60:
+        raise SettingsError(f"Invalid setting DATABASE={database!r}: letters, digits, - and _ only.")
+    port = _int(env, "PORT", 8000, 1, 65535)
+    data_dir = Path(env.get("DATA_DIR", "var") or "var")
+    public_url = (env.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/")
+    if not public_url.startswith(("http://", "https://")):
+        raise SettingsError(f"Invalid setting PUBLIC_URL={public_url!r}: must start with http:// or https://.")
+    demo_password = env.get("DEMO_PASSWORD", "udkast") or "udkast"
+    return Settings(
+        environment=environment,  # type: ignore[arg-type]
+        mongodb_uri=mongodb_uri,
+        database=database,
+        host=env.get("HOST", "127.0.0.1") or "127.0.0.1",
+        port=port,
+        data_dir=data_dir,
+        secret_key=_secret_key(env, environment, data_dir),  # type: ignore[arg-type]
+        demo_password=demo_password,
+        public_url=public_url,
+        graphiql=_bool(env, "GRAPHIQL", False) and not production,
+        introspection=_bool(env, "INTROSPECTION", not production),
+        session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 120, 5, 24 * 60),
+        session_absolute_hours=_int(env, "SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 14),
+        store_timeout_ms=_int(env, "STORE_TIMEOUT_MS", 2500, 200, 60_000),
+    )

@@ -1,0 +1,22 @@
+"""The repositories over one database, opened once per process and handed on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.accounts.repository import Accounts
+from server.db import Database
+from server.drafting.repository import Drafting
+from server.events.repository import EventLog
+
+
+@dataclass(frozen=True)
+class Store:
+    db: Database
+    accounts: Accounts
+    drafting: Drafting
+    events: EventLog
+
+    @classmethod
+    def open(cls, db: Database, secret_key: str) -> Store:
+        return cls(db=db, accounts=Accounts(db, secret_key), drafting=Drafting(db), events=EventLog(db))

@@ -1,0 +1,140 @@
+"""What the tests share: a test clock, a running app on a real socket, a GraphQL client."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+
+from server import db as dbmod
+from server.app import create_app
+from server.seed import seed
+from server.settings import Settings
+from server.store import Store
+
+DEMO_PASSWORD = "udkast-test-demo"
+SECRETARIAT = "sekretariat@sundhedsdata.example"
+SDS = "styregruppe@sundhedsdata.example"
+KL = "styregruppe@kl.example"
+REGIONS = "styregruppe@regioner.example"
+SUM = "styregruppe@sum.example"
+KL_COMMENTER = "kommentar@kl.example"
+REGIONS_COMMENTER = "kommentar@regioner.example"
+PLO_COMMENTER = "kommentar@plo.example"
+
+
+class ManualClock:
+    """A clock the tests move by hand, so deadline logic is tested without sleeping."""
+
+    def __init__(self) -> None:
+        moment = datetime.now(UTC)
+        self._now = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningApp:
+    url: str
+    settings: Settings
+    clock: ManualClock
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
+
+
+def start_app(settings: Settings, mongodb_uri: str, clock: ManualClock, *, load_seed: bool) -> RunningApp:
+    """Serve the real app with uvicorn on a free loopback port, in a thread with its own loop."""
+    port = free_port()
+    settings = Settings(**{**settings.__dict__, "port": port, "public_url": f"http://127.0.0.1:{port}"})
+    config = uvicorn.Config(
+        create_app(settings, mongodb_uri=mongodb_uri, clock=clock), host="127.0.0.1", port=port, log_level="warning",
+        lifespan="on", ws="websockets-sansio",
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+
+    def run() -> None:
+        async def main() -> None:
+            if load_seed:
+                client = dbmod.connect(mongodb_uri)
+                database = client[settings.database]
+                await dbmod.ensure_indexes(database)
+                await seed(Store.open(database, settings.secret_key), clock.now(), demo=True,
+                           demo_password=settings.demo_password)  # fmt: skip
+                await client.close()
+            await server.serve()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, name="udkast-app", daemon=True)
+    thread.start()
+    deadline = datetime.now(UTC) + timedelta(seconds=60)
+    while not server.started:
+        if not thread.is_alive() or datetime.now(UTC) > deadline:
+            raise RuntimeError("the app did not start")
+        threading.Event().wait(0.05)
+    return RunningApp(f"http://127.0.0.1:{port}", settings, clock, server, thread)
+
+
+class GraphQLError(AssertionError):
+    pass
+
+
+@dataclass
+class Api:
+    """A GraphQL client over HTTP with its own cookie jar (one per simulated user)."""
+
+    url: str
+    http: httpx.AsyncClient = field(init=False)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.AsyncClient(base_url=self.url, timeout=30, headers=self.headers)
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The data of a query that must succeed without GraphQL errors."""
+        response = await self.raw(query, variables)
+        payload = response.json()
+        if response.status_code != 200 or payload.get("errors"):
+            raise GraphQLError(f"{response.status_code}: {payload}")
+        return payload["data"]  # type: ignore[no-any-return]
+
+    async def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
+        data = await self.execute(
+            """mutation($email: String!, $password: String!) {
+                signIn(email: $email, password: $password) {
+                  __typename ... on SignedIn { user { id name roles organization { id slug } } }
+                  ... on UserError { message }
+                }
+            }""",
+            {"email": email, "password": password},
+        )
+        result = data["signIn"]
+        if result["__typename"] != "SignedIn":
+            raise GraphQLError(f"sign-in as {email} failed: {result}")
+        return result["user"]  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        await self.http.aclose()
