@@ -93,6 +93,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Der er travlt lige nu – prøv igen om et øjeblik.",
         "The service is busy right now – please try again in a moment.",
     ),
+    # --- comments (keys for server/comments) ---
+    # --- approvals (keys for server/approvals) ---
+    # --- exports and imports ---
     "store_unavailable": (
         "Databasen svarer ikke lige nu. Prøv igen om lidt.",
         "The database is not answering right now. Please try again shortly.",

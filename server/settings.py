@@ -37,6 +37,8 @@ class Settings:
     session_absolute_hours: int = 12
     store_timeout_ms: int = 2500
     max_body_bytes: int = 1024 * 1024
+    signin_account_limit: int = 5  # failures per account before a 15-minute lock
+    signin_address_limit: int = 30  # failures per client address before a 15-minute lock
 
     @property
     def secure_cookies(self) -> bool:
@@ -126,4 +128,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 120, 5, 24 * 60),
         session_absolute_hours=_int(env, "SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 14),
         store_timeout_ms=_int(env, "STORE_TIMEOUT_MS", 2500, 200, 60_000),
+        signin_account_limit=_int(env, "SIGNIN_ACCOUNT_LIMIT", 5, 1, 1000),
+        signin_address_limit=_int(env, "SIGNIN_ADDRESS_LIMIT", 30, 1, 100_000),
     )

@@ -40,6 +40,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         data_dir=Path(tmp_path_factory.mktemp("data")),
         secret_key=secrets.token_urlsafe(48),
         demo_password=DEMO_PASSWORD,
+        signin_address_limit=10_000,  # all tests share 127.0.0.1; the per-account limit is tested
     )
 
 

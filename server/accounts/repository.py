@@ -41,9 +41,12 @@ class EmailTaken(Exception):
 
 def _organization(doc: Mapping[str, Any]) -> Organization:
     return Organization(
-        id=doc["_id"], slug=doc["slug"], name=doc["name"], short_name=doc.get("short_name", doc["name"]),
+        id=doc["_id"],
+        slug=doc["slug"],
+        name=doc["name"],
+        short_name=doc.get("short_name", doc["name"]),
         kind=doc.get("kind", "other"),
-    )  # fmt: skip
+    )
 
 
 def _user(doc: Mapping[str, Any]) -> User:
@@ -121,9 +124,15 @@ class Accounts:
         return (_user(doc), doc["password_hash"]) if doc else None
 
     async def create_user(
-        self, *, email: str, name: str, organization_id: ObjectId, roles: Iterable[Role], password_hash: str,
+        self,
+        *,
+        email: str,
+        name: str,
+        organization_id: ObjectId,
+        roles: Iterable[Role],
+        password_hash: str,
         at: datetime,
-    ) -> User:  # fmt: skip
+    ) -> User:
         doc = {
             "_id": ObjectId(),
             "email": email,
@@ -152,9 +161,14 @@ class Accounts:
 
     async def create_session(self, token: str, user_id: ObjectId, at: datetime, expires_at: datetime) -> None:
         await self._sessions.insert_one(
-            {"_id": self.digest(token), "user_id": user_id, "created_at": at, "last_seen_at": at,
-             "expires_at": expires_at}
-        )  # fmt: skip
+            {
+                "_id": self.digest(token),
+                "user_id": user_id,
+                "created_at": at,
+                "last_seen_at": at,
+                "expires_at": expires_at,
+            }
+        )
 
     async def session(self, token: str) -> Session | None:
         doc = await self._sessions.find_one({"_id": self.digest(token)})
@@ -178,9 +192,17 @@ class Accounts:
     # Invitations
 
     async def create_invitation(
-        self, token: str, *, email: str, name: str, organization_id: ObjectId, roles: Iterable[Role],
-        invited_by: ObjectId, at: datetime, expires_at: datetime,
-    ) -> Invitation:  # fmt: skip
+        self,
+        token: str,
+        *,
+        email: str,
+        name: str,
+        organization_id: ObjectId,
+        roles: Iterable[Role],
+        invited_by: ObjectId,
+        at: datetime,
+        expires_at: datetime,
+    ) -> Invitation:
         doc = {
             "_id": ObjectId(),
             "token_digest": self.digest(token),

@@ -16,8 +16,6 @@ from server.events.repository import EventLog, Origin
 from server.outcomes import Invalid
 from server.settings import Settings
 
-ACCOUNT_LOCK_AFTER = 5
-ADDRESS_LOCK_AFTER = 30
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_TIME = timedelta(minutes=15)
 INVITATION_VALID = timedelta(days=7)
@@ -41,15 +39,24 @@ class SessionPolicy:
     def __init__(self, settings: Settings) -> None:
         self.idle = timedelta(minutes=settings.session_idle_minutes)
         self.absolute = timedelta(hours=settings.session_absolute_hours)
+        self.account_limit = settings.signin_account_limit
+        self.address_limit = settings.signin_address_limit
 
     def expiry(self, created_at: datetime, now: datetime) -> datetime:
         return min(now + self.idle, created_at + self.absolute)
 
 
 async def sign_in(
-    accounts: Accounts, events: EventLog, policy: SessionPolicy, email: str, password: str, origin: Origin,
-    now: datetime, *, slow_down: float = 0.25,
-) -> SignedIn | SignInRefused:  # fmt: skip
+    accounts: Accounts,
+    events: EventLog,
+    policy: SessionPolicy,
+    email: str,
+    password: str,
+    origin: Origin,
+    now: datetime,
+    *,
+    slow_down: float = 0.25,
+) -> SignedIn | SignInRefused:
     email = normalise_email(email)
     keys = [f"email:{email}"] + ([f"ip:{origin.client_address}"] if origin.client_address else [])
     state = await accounts.failures(keys, now)
@@ -67,9 +74,9 @@ async def sign_in(
     user, password_hash = found if found else (None, None)
     ok = await passwords.verify_password(password_hash, password)
     if not ok or user is None or not user.active:
-        await accounts.record_failure(keys[0], now, FAILURE_WINDOW, ACCOUNT_LOCK_AFTER, LOCK_TIME)
+        await accounts.record_failure(keys[0], now, FAILURE_WINDOW, policy.account_limit, LOCK_TIME)
         if len(keys) > 1:
-            await accounts.record_failure(keys[1], now, FAILURE_WINDOW, ADDRESS_LOCK_AFTER, LOCK_TIME)
+            await accounts.record_failure(keys[1], now, FAILURE_WINDOW, policy.address_limit, LOCK_TIME)
         await events.append("signin.failed", origin, now, data={"email": email})
         return SignInRefused("invalid_credentials")
 
@@ -116,9 +123,16 @@ def _new_account_problem(email: str, name: str, roles: frozenset[Role]) -> Inval
 
 
 async def invite(
-    accounts: Accounts, events: EventLog, *, email: str, name: str, organization_id: ObjectId, roles: frozenset[Role],
-    origin: Origin, now: datetime,
-) -> tuple[Invitation, str] | Invalid:  # fmt: skip
+    accounts: Accounts,
+    events: EventLog,
+    *,
+    email: str,
+    name: str,
+    organization_id: ObjectId,
+    roles: frozenset[Role],
+    origin: Origin,
+    now: datetime,
+) -> tuple[Invitation, str] | Invalid:
     email = normalise_email(email)
     problem = _new_account_problem(email, name, roles)
     if problem:
@@ -127,20 +141,35 @@ async def invite(
         return Invalid("email", "email_taken")
     token = secrets.token_urlsafe(32)
     invitation = await accounts.create_invitation(
-        token, email=email, name=name.strip(), organization_id=organization_id, roles=roles,
-        invited_by=origin.actor_id or ObjectId(), at=now, expires_at=now + INVITATION_VALID,
-    )  # fmt: skip
+        token,
+        email=email,
+        name=name.strip(),
+        organization_id=organization_id,
+        roles=roles,
+        invited_by=origin.actor_id or ObjectId(),
+        at=now,
+        expires_at=now + INVITATION_VALID,
+    )
     await events.append(
-        "user.invited", origin, now, entity=("Invitation", invitation.id),
+        "user.invited",
+        origin,
+        now,
+        entity=("Invitation", invitation.id),
         data={"email": email, "organization_id": str(organization_id), "roles": sorted(roles)},
-    )  # fmt: skip
+    )
     return invitation, token
 
 
 async def create_user(
-    accounts: Accounts, *, email: str, name: str, organization_id: ObjectId, roles: frozenset[Role], password: str,
+    accounts: Accounts,
+    *,
+    email: str,
+    name: str,
+    organization_id: ObjectId,
+    roles: frozenset[Role],
+    password: str,
     now: datetime,
-) -> User | Invalid:  # fmt: skip
+) -> User | Invalid:
     email = normalise_email(email)
     problem = _new_account_problem(email, name, roles)
     if problem:
@@ -150,9 +179,13 @@ async def create_user(
         return Invalid("password", weak, {"minimum": 12})
     try:
         return await accounts.create_user(
-            email=email, name=name.strip(), organization_id=organization_id, roles=roles,
-            password_hash=await passwords.hash_password(password), at=now,
-        )  # fmt: skip
+            email=email,
+            name=name.strip(),
+            organization_id=organization_id,
+            roles=roles,
+            password_hash=await passwords.hash_password(password),
+            at=now,
+        )
     except EmailTaken:
         return Invalid("email", "email_taken")
 
@@ -167,14 +200,22 @@ async def accept_invitation(
     if invitation is None:
         return Invalid("token", "invitation_invalid")
     user = await create_user(
-        accounts, email=invitation.email, name=invitation.name, organization_id=invitation.organization_id,
-        roles=invitation.roles, password=password, now=now,
-    )  # fmt: skip
+        accounts,
+        email=invitation.email,
+        name=invitation.name,
+        organization_id=invitation.organization_id,
+        roles=invitation.roles,
+        password=password,
+        now=now,
+    )
     if isinstance(user, Invalid):
         await accounts.release_invitation(invitation.id)
         return user
     await events.append(
-        "user.created", Origin(user.id, user.organization_id, origin.client_address), now, entity=("User", user.id),
+        "user.created",
+        Origin(user.id, user.organization_id, origin.client_address),
+        now,
+        entity=("User", user.id),
         data={"invitation_id": str(invitation.id)},
-    )  # fmt: skip
+    )
     return user

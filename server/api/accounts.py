@@ -42,9 +42,13 @@ class Organization(Node):
     @classmethod
     def of(cls, org: model.Organization) -> Organization:
         return cls(
-            id=strawberry.ID(ids.encode("Organization", org.id)), model=org, slug=org.slug, name=org.name,
-            short_name=org.short_name, kind=org.kind,
-        )  # fmt: skip
+            id=strawberry.ID(ids.encode("Organization", org.id)),
+            model=org,
+            slug=org.slug,
+            name=org.name,
+            short_name=org.short_name,
+            kind=org.kind,
+        )
 
 
 @strawberry.type
@@ -56,9 +60,11 @@ class User(Node):
     @classmethod
     def of(cls, user: model.User) -> User:
         return cls(
-            id=strawberry.ID(ids.encode("User", user.id)), model=user, name=user.name,
+            id=strawberry.ID(ids.encode("User", user.id)),
+            model=user,
+            name=user.name,
             roles=sorted(user.roles),
-        )  # fmt: skip
+        )
 
     @strawberry.field(description="Shown to the user themself and to the secretariat only.")
     def email(self, info: Info) -> str | None:
@@ -185,15 +191,21 @@ class AccountsMutation:
             return InvalidInput(message=ctx.text("invalid_email"), code="INVALID_EMAIL", field="email")
         caller = ctx.caller()
         result = await service.sign_in(
-            ctx.store.accounts, ctx.store.events, service.SessionPolicy(ctx.settings), email, password, caller.origin,
+            ctx.store.accounts,
+            ctx.store.events,
+            service.SessionPolicy(ctx.settings),
+            email,
+            password,
+            caller.origin,
             caller.now,
-        )  # fmt: skip
+        )
         if isinstance(result, service.SignInRefused):
             if result.key == "signin_locked":
                 return TooManyAttempts(
-                    message=ctx.text("signin_locked", minutes=result.minutes), code="SIGNIN_LOCKED",
+                    message=ctx.text("signin_locked", minutes=result.minutes),
+                    code="SIGNIN_LOCKED",
                     retry_after_minutes=result.minutes,
-                )  # fmt: skip
+                )
             return InvalidCredentials(message=ctx.text("invalid_credentials"), code="INVALID_CREDENTIALS")
         _set_session_cookie(info, result.token, result.expires_at)
         ctx.user = result.user
@@ -223,20 +235,29 @@ class AccountsMutation:
         if org_id is None or org_id not in orgs:
             return error_for(Missing("Organization"), ctx)
         result = await service.invite(
-            ctx.store.accounts, ctx.store.events, email=input.email, name=input.name, organization_id=org_id,
-            roles=frozenset(model.Role(r) for r in input.roles), origin=caller.origin, now=caller.now,
-        )  # fmt: skip
+            ctx.store.accounts,
+            ctx.store.events,
+            email=input.email,
+            name=input.name,
+            organization_id=org_id,
+            roles=frozenset(model.Role(r) for r in input.roles),
+            origin=caller.origin,
+            now=caller.now,
+        )
         if isinstance(result, Invalid):
             return error_for(result, ctx)
         invitation, token = result
         return UserInvited(
             invitation=Invitation(
-                id=strawberry.ID(ids.encode("Invitation", invitation.id)), email=invitation.email,
-                name=invitation.name, roles=sorted(invitation.roles), expires_at=invitation.expires_at,
+                id=strawberry.ID(ids.encode("Invitation", invitation.id)),
+                email=invitation.email,
+                name=invitation.name,
+                roles=sorted(invitation.roles),
+                expires_at=invitation.expires_at,
                 organization=Organization.of(orgs[org_id]),
             ),
             link=f"{ctx.settings.public_url}/invitation#{token}",
-        )  # fmt: skip
+        )
 
     @strawberry.mutation(description="Accept an invitation by setting a password.")
     async def accept_invitation(self, info: Info, input: AcceptInvitationInput) -> AcceptInvitationResult:
@@ -266,9 +287,11 @@ class AccountsMutation:
             return InvalidInput(message=ctx.text("forbidden"), code="FORBIDDEN", field="userId")
         await ctx.store.accounts.set_active(user.id, input.active)
         await ctx.store.events.append(
-            "user.activated" if input.active else "user.deactivated", caller.origin, caller.now,
+            "user.activated" if input.active else "user.deactivated",
+            caller.origin,
+            caller.now,
             entity=("User", user.id),
-        )  # fmt: skip
+        )
         changed = await ctx.store.accounts.user(user.id)
         assert changed is not None
         return UserActivityChanged(user=User.of(changed))

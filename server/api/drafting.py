@@ -28,6 +28,7 @@ class DiffKind(StrEnum):
     INSERT = "insert"
     DELETE = "delete"
 
+
 ChangeKind = strawberry.enum(compare_rules.ChangeKind)
 
 MAX_PAGE = 100
@@ -56,10 +57,13 @@ class SectionDiff:
     def between(cls, old: model.SectionVersion, new: model.SectionVersion) -> SectionDiff:
         segments = diff_rules.diff_segments(old.body, new.body)
         return cls(
-            from_version=old.number, to_version=new.number, from_title=old.title, to_title=new.title,
+            from_version=old.number,
+            to_version=new.number,
+            from_title=old.title,
+            to_title=new.title,
             segments=[DiffSegment(kind=DiffKind(s.kind), text=s.text) for s in segments],
             html=diff_rules.diff_html(segments),
-        )  # fmt: skip
+        )
 
 
 @strawberry.type
@@ -78,10 +82,18 @@ class SectionVersion(Node):
     @classmethod
     def of(cls, v: model.SectionVersion) -> SectionVersion:
         return cls(
-            id=_id("SectionVersion", v.id), model=v, number=v.number, title=v.title, body=v.body, html=v.html,
-            created_at=v.created_at, summary=v.summary, base_version=v.base_version, merged=v.merged,
+            id=_id("SectionVersion", v.id),
+            model=v,
+            number=v.number,
+            title=v.title,
+            body=v.body,
+            html=v.html,
+            created_at=v.created_at,
+            summary=v.summary,
+            base_version=v.base_version,
+            merged=v.merged,
             restored_from=v.restored_from,
-        )  # fmt: skip
+        )
 
     @strawberry.field
     async def author(self, info: Info) -> User | None:
@@ -115,9 +127,17 @@ class Section(Node):
     @classmethod
     def of(cls, s: model.Section) -> Section:
         return cls(
-            id=_id("Section", s.id), model=s, key=s.key, title=s.title, position=s.position, version=s.version,
-            body=s.body, html=s.html, updated_at=s.updated_at, deleted=s.deleted,
-        )  # fmt: skip
+            id=_id("Section", s.id),
+            model=s,
+            key=s.key,
+            title=s.title,
+            position=s.position,
+            version=s.version,
+            body=s.body,
+            html=s.html,
+            updated_at=s.updated_at,
+            deleted=s.deleted,
+        )
 
     @strawberry.field
     async def updated_by(self, info: Info) -> User | None:
@@ -137,8 +157,9 @@ class Section(Node):
         return SectionVersion.of(found) if found else None
 
     @strawberry.field(description="Word-level diff between two versions (default: the previous and the current).")
-    async def diff(self, info: Info, from_: Annotated[int | None, strawberry.argument(name="from")] = None,
-                   to: int | None = None) -> SectionDiff | None:  # fmt: skip
+    async def diff(
+        self, info: Info, from_: Annotated[int | None, strawberry.argument(name="from")] = None, to: int | None = None
+    ) -> SectionDiff | None:
         to_number = to if to is not None else self.model.version
         from_number = from_ if from_ is not None else max(1, to_number - 1)
         pairs = [(self.model.id, from_number), (self.model.id, to_number)]
@@ -173,9 +194,13 @@ class Snapshot(Node):
     @classmethod
     def of(cls, s: model.Snapshot) -> Snapshot:
         return cls(
-            id=_id("Snapshot", s.id), model=s, number=s.number, label=s.label, created_at=s.created_at,
+            id=_id("Snapshot", s.id),
+            model=s,
+            number=s.number,
+            label=s.label,
+            created_at=s.created_at,
             fingerprint=s.fingerprint,
-        )  # fmt: skip
+        )
 
     @strawberry.field(description="The frozen versions, in document order.")
     async def sections(self, info: Info) -> list[SectionVersion]:
@@ -255,9 +280,16 @@ class Document(Node):
     @classmethod
     def of(cls, d: model.Document) -> Document:
         return cls(
-            id=_id("Document", d.id), model=d, slug=d.slug, title=d.title, kind=d.kind, phase=d.phase,
-            summary=d.summary, created_at=d.created_at, updated_at=d.updated_at,
-        )  # fmt: skip
+            id=_id("Document", d.id),
+            model=d,
+            slug=d.slug,
+            title=d.title,
+            kind=d.kind,
+            phase=d.phase,
+            summary=d.summary,
+            created_at=d.created_at,
+            updated_at=d.updated_at,
+        )
 
     @strawberry.field(description="Sections in order (deleted ones only with includeDeleted, for editors).")
     async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
@@ -283,7 +315,9 @@ class Document(Node):
     @strawberry.field
     def settings(self) -> DocumentSettings:
         s = self.model.settings
-        return DocumentSettings(direct_submission=s.direct_submission, restrict_comment_visibility=s.restrict_comment_visibility)
+        return DocumentSettings(
+            direct_submission=s.direct_submission, restrict_comment_visibility=s.restrict_comment_visibility
+        )
 
     @strawberry.field(description="The snapshot approved in written process, if any.")
     async def approved_snapshot(self, info: Info) -> Snapshot | None:
@@ -300,10 +334,13 @@ class Document(Node):
             return permissions.check(actor, action, scope) is None
 
         return DocumentPermissions(
-            edit=can(Action.EDIT_SECTIONS), comment=can(Action.COMMENT), respond=can(Action.RESPOND_TO_COMMENT),
-            manage=can(Action.MANAGE_DOCUMENT), snapshot=can(Action.CREATE_SNAPSHOT),
+            edit=can(Action.EDIT_SECTIONS),
+            comment=can(Action.COMMENT),
+            respond=can(Action.RESPOND_TO_COMMENT),
+            manage=can(Action.MANAGE_DOCUMENT),
+            snapshot=can(Action.CREATE_SNAPSHOT),
             run_approval_rounds=can(Action.RUN_APPROVAL_ROUND),
-        )  # fmt: skip
+        )
 
 
 def readable(info: Info, document: model.Document | None) -> bool:
@@ -334,6 +371,11 @@ class DraftingQuery:
 
 
 # Mutations
+
+
+@strawberry.type
+class DocumentCreated:
+    document: Document
 
 
 @strawberry.type
@@ -380,6 +422,7 @@ class ParticipantsChanged:
 
 
 Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+CreateDocumentResult = Annotated[DocumentCreated | Errors, strawberry.union("CreateDocumentResult")]
 AddSectionResult = Annotated[SectionAdded | Errors, strawberry.union("AddSectionResult")]
 SaveSectionResult = Annotated[SectionSaved | VersionConflict | Errors, strawberry.union("SaveSectionResult")]
 MoveSectionResult = Annotated[SectionMoved | Errors, strawberry.union("MoveSectionResult")]
@@ -391,6 +434,15 @@ RestoreSectionVersionResult = Annotated[
 CreateSnapshotResult = Annotated[SnapshotCreated | Errors, strawberry.union("CreateSnapshotResult")]
 SetDocumentPhaseResult = Annotated[DocumentPhaseChanged | Errors, strawberry.union("SetDocumentPhaseResult")]
 ChangeParticipantsResult = Annotated[ParticipantsChanged | Errors, strawberry.union("ChangeParticipantsResult")]
+
+
+@strawberry.input
+class CreateDocumentInput:
+    title: str
+    kind: DocumentKind  # type: ignore[valid-type]
+    slug: str | None = None
+    summary: str = ""
+    participant_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -452,13 +504,31 @@ class ChangeParticipantInput:
 
 def _saved(result: service.Saved) -> SectionSaved:
     return SectionSaved(
-        section=Section.of(result.section), version=SectionVersion.of(result.version), merged=result.merged,
+        section=Section.of(result.section),
+        version=SectionVersion.of(result.version),
+        merged=result.merged,
         changed=result.changed,
-    )  # fmt: skip
+    )
 
 
 @strawberry.type
 class DraftingMutation:
+    @strawberry.mutation(description="Create a document (secretariat); the secretariat's organisation participates.")
+    async def create_document(self, info: Info, input: CreateDocumentInput) -> CreateDocumentResult:
+        ctx = info.context
+        result = await service.create_document(
+            ctx.store,
+            ctx.caller(),
+            input.title,
+            input.slug,
+            input.kind,
+            input.summary,
+            [ids.parse(i, "Organization") for i in input.participant_ids],
+        )
+        if isinstance(result, model.Document):
+            return DocumentCreated(document=Document.of(result))
+        return error_for(result, ctx)
+
     @strawberry.mutation
     async def add_section(self, info: Info, input: AddSectionInput) -> AddSectionResult:
         ctx = info.context
@@ -471,27 +541,40 @@ class DraftingMutation:
     async def save_section(self, info: Info, input: SaveSectionInput) -> SaveSectionResult:
         ctx = info.context
         result = await service.save_section(
-            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.base_version, input.title,
-            input.body, input.summary,
-        )  # fmt: skip
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.section_id, "Section"),
+            input.base_version,
+            input.title,
+            input.body,
+            input.summary,
+        )
         return _saved(result) if isinstance(result, service.Saved) else error_for(result, ctx)
 
     @strawberry.mutation
     async def move_section(self, info: Info, input: MoveSectionInput) -> MoveSectionResult:
         ctx = info.context
-        result = await service.move_section(ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.position)
+        result = await service.move_section(
+            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.position
+        )
         return SectionMoved(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
 
     @strawberry.mutation(description="Soft delete: the section and its history stay and can be restored.")
     async def delete_section(self, info: Info, input: DeleteSectionInput) -> DeleteSectionResult:
         ctx = info.context
-        result = await service.set_section_deleted(ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), True)
-        return SectionDeleted(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+        result = await service.set_section_deleted(
+            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), True
+        )
+        return (
+            SectionDeleted(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+        )
 
     @strawberry.mutation(description="Bring back a deleted section.")
     async def restore_section(self, info: Info, input: RestoreSectionInput) -> RestoreSectionResult:
         ctx = info.context
-        result = await service.set_section_deleted(ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), False)
+        result = await service.set_section_deleted(
+            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), False
+        )
         if isinstance(result, model.Section):
             return SectionRestored(section=Section.of(result))
         return error_for(result, ctx)
@@ -536,10 +619,12 @@ class DraftingMutation:
 async def _change_participant(info: Info, input: ChangeParticipantInput, *, add: bool) -> ChangeParticipantsResult:
     ctx = info.context
     result = await service.change_participant(
-        ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"),
-        ids.parse(input.organization_id, "Organization"), add=add,
-    )  # fmt: skip
+        ctx.store,
+        ctx.caller(),
+        ids.parse(input.document_id, "Document"),
+        ids.parse(input.organization_id, "Organization"),
+        add=add,
+    )
     if isinstance(result, model.Document):
         return ParticipantsChanged(document=Document.of(result))
     return error_for(result, ctx)
-

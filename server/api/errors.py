@@ -70,7 +70,12 @@ def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFo
             return InvalidInput(message=ctx.text(key, **params), code=key.upper(), field=field)
         case Conflict(base, current, yours, base_version, current_version):
             return VersionConflict(
-                message=ctx.text("version_conflict"), code="VERSION_CONFLICT", base=base, current=current, yours=yours,
-                base_version=base_version, current_version=current_version,
-            )  # fmt: skip
+                message=ctx.text("version_conflict"),
+                code="VERSION_CONFLICT",
+                base=base,
+                current=current,
+                yours=yours,
+                base_version=base_version,
+                current_version=current_version,
+            )
     raise AssertionError(problem)

@@ -231,14 +231,18 @@ class Drafting:
         doc = await self._versions.find_one({"_id": version_id})
         return _version(doc) if doc else None
 
-    async def versions(self, section_id: ObjectId, *, before: int | None = None, limit: int = 20) -> list[SectionVersion]:
+    async def versions(
+        self, section_id: ObjectId, *, before: int | None = None, limit: int = 20
+    ) -> list[SectionVersion]:
         query: dict[str, Any] = {"section_id": section_id}
         if before is not None:
             query["number"] = {"$lt": before}
         cursor = self._versions.find(query).sort("number", DESCENDING).limit(limit)
         return [_version(doc) async for doc in cursor]
 
-    async def versions_by_pairs(self, pairs: Sequence[tuple[ObjectId, int]]) -> dict[tuple[ObjectId, int], SectionVersion]:
+    async def versions_by_pairs(
+        self, pairs: Sequence[tuple[ObjectId, int]]
+    ) -> dict[tuple[ObjectId, int], SectionVersion]:
         if not pairs:
             return {}
         wanted = set(pairs)
@@ -252,15 +256,18 @@ class Drafting:
 
     async def latest_numbers(self, document_id: ObjectId) -> dict[ObjectId, int]:
         """The highest version number of each section of a document, from the versions themselves."""
-        pipeline: list[dict[str, Any]] = [
-            {"$match": {"document_id": document_id}},
-            {"$group": {"_id": "$section_id", "number": {"$max": "$number"}}},
-        ]
-        return {doc["_id"]: doc["number"] async for doc in await self._versions.aggregate(pipeline)}
+        return await self._latest({"document_id": document_id})
 
     async def all_latest_numbers(self) -> dict[ObjectId, int]:
-        pipeline: list[dict[str, Any]] = [{"$group": {"_id": "$section_id", "number": {"$max": "$number"}}}]
-        return {doc["_id"]: doc["number"] async for doc in await self._versions.aggregate(pipeline)}
+        return await self._latest({})
+
+    async def _latest(self, query: dict[str, Any]) -> dict[ObjectId, int]:
+        # FerretDB 1.24 lacks the $max accumulator; the projection keeps this scan small.
+        latest: dict[ObjectId, int] = {}
+        async for doc in self._versions.find(query, {"section_id": 1, "number": 1, "_id": 0}):
+            if doc["number"] > latest.get(doc["section_id"], 0):
+                latest[doc["section_id"]] = doc["number"]
+        return latest
 
     async def all_heads(self) -> dict[ObjectId, int]:
         return {doc["_id"]: doc["version"] async for doc in self._sections.find({}, {"version": 1})}

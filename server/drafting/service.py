@@ -26,6 +26,7 @@ from server.drafting.model import (
     MAX_TITLE,
     PHASE_CHANGES,
     Document,
+    DocumentKind,
     Phase,
     Section,
     SectionVersion,
@@ -34,6 +35,7 @@ from server.drafting.model import (
     first_problem,
     slugify,
     text_problem,
+    valid_slug,
 )
 from server.outcomes import Conflict, Denied, Invalid, Missing, Problem
 from server.store import Store
@@ -84,9 +86,17 @@ class Saved:
 
 
 def _version_fields(
-    section: Section, number: int, title: str, body: str, caller: Caller, summary: str, *,
-    base_version: int | None, merged: bool = False, restored_from: int | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    section: Section,
+    number: int,
+    title: str,
+    body: str,
+    caller: Caller,
+    summary: str,
+    *,
+    base_version: int | None,
+    merged: bool = False,
+    restored_from: int | None = None,
+) -> dict[str, Any]:
     actor = caller.actor
     return {
         "section_id": section.id,
@@ -124,9 +134,16 @@ def _merge_title(base: str, current: str, yours: str) -> str | None:
 
 
 async def save_section(
-    store: Store, caller: Caller, section_id: ObjectId | None, base_version: int, title: str, body: str, summary: str,
-    *, restored_from: int | None = None,
-) -> Saved | Problem:  # fmt: skip
+    store: Store,
+    caller: Caller,
+    section_id: ObjectId | None,
+    base_version: int,
+    title: str,
+    body: str,
+    summary: str,
+    *,
+    restored_from: int | None = None,
+) -> Saved | Problem:
     found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
     if not isinstance(found, tuple):
         return found
@@ -170,9 +187,16 @@ async def save_section(
             if current is not None:
                 return Saved(head, current, merged=False, changed=False)
         fields = _version_fields(
-            head, head.version + 1, new_title, new_body, caller, summary.strip(),
-            base_version=base_version, merged=merged, restored_from=restored_from,
-        )  # fmt: skip
+            head,
+            head.version + 1,
+            new_title,
+            new_body,
+            caller,
+            summary.strip(),
+            base_version=base_version,
+            merged=merged,
+            restored_from=restored_from,
+        )
         try:
             version = await store.drafting.insert_version(fields)
         except DuplicateKeyError:
@@ -185,14 +209,76 @@ async def save_section(
             continue
         await store.drafting.advance_head(version, caller.actor.user_id if caller.actor else None)
         await store.events.append(
-            "section.restored" if restored_from else "section.saved", caller.origin, caller.now,
-            document_id=document.id, entity=("Section", head.id),
+            "section.restored" if restored_from else "section.saved",
+            caller.origin,
+            caller.now,
+            document_id=document.id,
+            entity=("Section", head.id),
             data={"version": version.number, "base_version": base_version, "merged": merged, "title": new_title},
-        )  # fmt: skip
+        )
         saved_section = await store.drafting.section(head.id)
         assert saved_section is not None
         return Saved(saved_section, version, merged=merged, changed=True)
     return Invalid("sectionId", "busy")
+
+
+async def create_document(
+    store: Store,
+    caller: Caller,
+    title: str,
+    slug: str | None,
+    kind: DocumentKind,
+    summary: str,
+    participant_ids: Sequence[ObjectId | None],
+) -> Document | Problem:
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    refusal = permissions.check(caller.actor, Action.CREATE_DOCUMENT)
+    if refusal:
+        return Denied(refusal)
+    problem = first_problem(
+        text_problem("title", title, MAX_TITLE), text_problem("summary", summary, MAX_SUMMARY, required=False)
+    )
+    if problem:
+        return Invalid.of(problem)
+    slug = slug.strip() if slug else slugify(title)
+    if not valid_slug(slug):
+        return Invalid("slug", "invalid_slug")
+    wanted = {caller.actor.organization_id, *participant_ids}
+    if None in wanted:
+        return Missing("Organization")
+    orgs = await store.accounts.organizations_by_ids([o for o in wanted if o is not None])
+    if len(orgs) != len(wanted):
+        return Missing("Organization")
+    if await store.drafting.document_by_slug(slug) is not None:
+        return Invalid("slug", "slug_taken")
+    try:
+        document = await store.drafting.insert_document(
+            {
+                "slug": slug,
+                "title": title.strip(),
+                "kind": kind.value,
+                "phase": Phase.DRAFTING.value,
+                "summary": summary.strip(),
+                "participant_ids": sorted(orgs),
+                "milestones": [],
+                "settings": {"direct_submission": False, "restrict_comment_visibility": False},
+                "approved_snapshot_id": None,
+                "created_at": caller.now,
+                "updated_at": caller.now,
+            }
+        )
+    except DuplicateKeyError:
+        return Invalid("slug", "slug_taken")
+    await store.events.append(
+        "document.created",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Document", document.id),
+        data={"title": document.title, "slug": slug},
+    )
+    return document
 
 
 async def add_section(
@@ -201,7 +287,9 @@ async def add_section(
     document = await authorised_document(store, caller, document_id, Action.EDIT_SECTIONS)
     if not isinstance(document, Document):
         return document
-    problem = first_problem(text_problem("title", title, MAX_TITLE), text_problem("body", body, MAX_BODY, required=False))
+    problem = first_problem(
+        text_problem("title", title, MAX_TITLE), text_problem("body", body, MAX_BODY, required=False)
+    )
     if problem:
         return Invalid.of(problem)
     title = title.strip()
@@ -218,18 +306,30 @@ async def add_section(
     version = await store.drafting.insert_version(_version_fields(head, 1, title, body, caller, "", base_version=None))
     section = await store.drafting.insert_section(
         {
-            "_id": section_id, "document_id": document.id, "key": candidate, "position": at, "title": title,
-            "body": body, "html": version.html, "version": 1, "updated_at": caller.now,
-            "updated_by": caller.actor.user_id if caller.actor else None, "deleted": False,
+            "_id": section_id,
+            "document_id": document.id,
+            "key": candidate,
+            "position": at,
+            "title": title,
+            "body": body,
+            "html": version.html,
+            "version": 1,
+            "updated_at": caller.now,
+            "updated_by": caller.actor.user_id if caller.actor else None,
+            "deleted": False,
         }
-    )  # fmt: skip
+    )
     order = [s.id for s in existing]
     order.insert(at, section.id)
     await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
     await store.events.append(
-        "section.added", caller.origin, caller.now, document_id=document.id, entity=("Section", section.id),
+        "section.added",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Section", section.id),
         data={"title": title, "position": at},
-    )  # fmt: skip
+    )
     return await store.drafting.section(section.id) or section
 
 
@@ -247,9 +347,13 @@ async def move_section(store: Store, caller: Caller, section_id: ObjectId | None
     order.insert(position, order.pop(old))
     await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
     await store.events.append(
-        "section.moved", caller.origin, caller.now, document_id=document.id, entity=("Section", section.id),
+        "section.moved",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Section", section.id),
         data={"from": old, "to": position},
-    )  # fmt: skip
+    )
     return await store.drafting.section(section.id) or section
 
 
@@ -271,9 +375,13 @@ async def set_section_deleted(
     )
     await store.drafting.set_positions({sid: i for i, sid in enumerate(remaining)})
     await store.events.append(
-        "section.deleted" if deleted else "section.undeleted", caller.origin, caller.now,
-        document_id=document.id, entity=("Section", section.id), data={"title": section.title},
-    )  # fmt: skip
+        "section.deleted" if deleted else "section.undeleted",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Section", section.id),
+        data={"title": section.title},
+    )
     return await store.drafting.section(section.id) or changed or section
 
 
@@ -316,17 +424,25 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
         try:
             snapshot = await store.drafting.insert_snapshot(
                 {
-                    "document_id": document.id, "number": number, "label": label.strip() or f"Udkast {number}",
-                    "entries": entries, "fingerprint": digest, "created_at": caller.now,
+                    "document_id": document.id,
+                    "number": number,
+                    "label": label.strip() or f"Udkast {number}",
+                    "entries": entries,
+                    "fingerprint": digest,
+                    "created_at": caller.now,
                     "created_by": caller.actor.user_id if caller.actor else None,
                 }
-            )  # fmt: skip
+            )
         except DuplicateKeyError:
             continue
         await store.events.append(
-            "snapshot.created", caller.origin, caller.now, document_id=document.id,
-            entity=("Snapshot", snapshot.id), data={"number": number, "label": snapshot.label},
-        )  # fmt: skip
+            "snapshot.created",
+            caller.origin,
+            caller.now,
+            document_id=document.id,
+            entity=("Snapshot", snapshot.id),
+            data={"number": number, "label": snapshot.label},
+        )
         return snapshot
     return Invalid("documentId", "busy")
 
@@ -343,9 +459,13 @@ async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, 
     if updated is None:
         return Invalid("phase", "busy")
     await store.events.append(
-        "document.phase_changed", caller.origin, caller.now, document_id=document.id,
-        entity=("Document", document.id), data={"from": document.phase.value, "to": phase.value},
-    )  # fmt: skip
+        "document.phase_changed",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Document", document.id),
+        data={"from": document.phase.value, "to": phase.value},
+    )
     return updated
 
 
@@ -368,9 +488,13 @@ async def change_participant(
     else:
         await store.drafting.remove_participant(document.id, organization_id, caller.now)
     await store.events.append(
-        "document.participant_added" if add else "document.participant_removed", caller.origin, caller.now,
-        document_id=document.id, entity=("Organization", organization_id), data={"organization": orgs[organization_id].slug},
-    )  # fmt: skip
+        "document.participant_added" if add else "document.participant_removed",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Organization", organization_id),
+        data={"organization": orgs[organization_id].slug},
+    )
     return await store.drafting.document(document.id) or document
 
 

@@ -38,9 +38,7 @@ async def test_anonymous_sees_no_documents(api: Api) -> None:
 async def test_malformed_and_unknown_ids_are_null_not_errors(as_user) -> None:  # type: ignore[no-untyped-def]
     api = await as_user("styregruppe@kl.example")
     for bad in ["", "nonsense", "sec_zzzzzzzzzzzzzzzzzzzzzzzz", "doc_000000000000000000000000", "x" * 5000]:
-        data = await api.execute(
-            "query($id: ID!) { node(id: $id) { id } document(id: $id) { id } }", {"id": bad}
-        )
+        data = await api.execute("query($id: ID!) { node(id: $id) { id } document(id: $id) { id } }", {"id": bad})
         assert data == {"node": None, "document": None}
 
 
