@@ -41,6 +41,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         secret_key=secrets.token_urlsafe(48),
         demo_password=DEMO_PASSWORD,
         signin_address_limit=10_000,  # all tests share 127.0.0.1; the per-account limit is tested
+        # Tests move the shared clock forward by days (deadlines); sessions must outlive that.
+        session_idle_minutes=10 * 365 * 24 * 60,
+        session_absolute_hours=10 * 365 * 24,
     )
 
 
