@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pymongo.errors import PyMongoError
+from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -51,9 +52,15 @@ class UdkastGraphQL(GraphQL[Context, None]):
             user = await accounts_service.session_user(store.accounts, policy, token, clock.now())
         language = language_of(request.headers.get("accept-language"), request.cookies.get("lang"))
         return Context(
-            request=request, response=response, store=store, settings=state.settings, clock=clock, user=user,
-            session_token=token if user else None, language=language,
-        )  # fmt: skip
+            request=request,
+            response=response,
+            store=store,
+            settings=state.settings,
+            clock=clock,
+            user=user,
+            session_token=token if user else None,
+            language=language,
+        )
 
 
 class RequestGuard:
@@ -185,7 +192,13 @@ def _frontend_routes() -> list[Route | Mount]:
     return routes
 
 
-def create_app(settings: Settings, *, mongodb_uri: str, clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    mongodb_uri: str,
+    clock: Clock | None = None,
+    command_listeners: Sequence[CommandListener] = (),
+) -> Starlette:
     clock = clock or SystemClock()
     graphql = UdkastGraphQL(
         build_schema(introspection=settings.introspection),
@@ -199,7 +212,7 @@ def create_app(settings: Settings, *, mongodb_uri: str, clock: Clock | None = No
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
+        client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms, listeners=command_listeners)
         database = client[settings.database]
         await dbmod.ensure_indexes(database)
         app.state.store = Store.open(database, settings.secret_key)

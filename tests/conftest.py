@@ -19,7 +19,7 @@ from server import db as dbmod
 from server import docstore
 from server.settings import Settings
 from server.store import Store
-from tests.support import DEMO_PASSWORD, Api, ManualClock, RunningApp, start_app
+from tests.support import DEMO_PASSWORD, Api, CommandCounter, ManualClock, RunningApp, start_app
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +54,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, mongodb_uri: str, clock: ManualClock) -> Iterator[RunningApp]:
-    running = start_app(settings, mongodb_uri, clock, load_seed=True)
+    running = start_app(settings, mongodb_uri, clock, load_seed=True, counter=CommandCounter())
     yield running
     running.stop()
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 from server import db as dbmod
 from server.app import create_app
@@ -56,20 +57,48 @@ class RunningApp:
     clock: ManualClock
     server: uvicorn.Server
     thread: threading.Thread
+    counter: CommandCounter | None = None
 
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(15)
 
 
-def start_app(settings: Settings, mongodb_uri: str, clock: ManualClock, *, load_seed: bool) -> RunningApp:
+class CommandCounter(CommandListener):
+    """Counts the store round trips the app makes (pymongo command monitoring)."""
+
+    def __init__(self) -> None:
+        self.commands: list[str] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.commands.append(event.command_name)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+def start_app(
+    settings: Settings,
+    mongodb_uri: str,
+    clock: ManualClock,
+    *,
+    load_seed: bool,
+    counter: CommandCounter | None = None,
+) -> RunningApp:
     """Serve the real app with uvicorn on a free loopback port, in a thread with its own loop."""
     port = free_port()
     settings = Settings(**{**settings.__dict__, "port": port, "public_url": f"http://127.0.0.1:{port}"})
     config = uvicorn.Config(
-        create_app(settings, mongodb_uri=mongodb_uri, clock=clock), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="on", ws="websockets-sansio",
-    )  # fmt: skip
+        create_app(settings, mongodb_uri=mongodb_uri, clock=clock),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="websockets-sansio",
+    )
     server = uvicorn.Server(config)
 
     def run() -> None:
@@ -78,8 +107,12 @@ def start_app(settings: Settings, mongodb_uri: str, clock: ManualClock, *, load_
                 client = dbmod.connect(mongodb_uri)
                 database = client[settings.database]
                 await dbmod.ensure_indexes(database)
-                await seed(Store.open(database, settings.secret_key), clock.now(), demo=True,
-                           demo_password=settings.demo_password)  # fmt: skip
+                await seed(
+                    Store.open(database, settings.secret_key),
+                    clock.now(),
+                    demo=True,
+                    demo_password=settings.demo_password,
+                )
                 await client.close()
             await server.serve()
 
@@ -92,7 +125,7 @@ def start_app(settings: Settings, mongodb_uri: str, clock: ManualClock, *, load_
         if not thread.is_alive() or datetime.now(UTC) > deadline:
             raise RuntimeError("the app did not start")
         threading.Event().wait(0.05)
-    return RunningApp(f"http://127.0.0.1:{port}", settings, clock, server, thread)
+    return RunningApp(f"http://127.0.0.1:{port}", settings, clock, server, thread, counter)
 
 
 class GraphQLError(AssertionError):
