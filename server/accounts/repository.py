@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from server.accounts.model import Invitation, Organization, Role, Session, User
@@ -31,7 +31,10 @@ INDEXES = {
         IndexModel([("expires_at", ASCENDING)], name="sessions_expires_at"),
     ],
     "invitations": [IndexModel([("token_digest", ASCENDING)], name="invitations_token_unique", unique=True)],
-    "signin_throttle": [IndexModel([("expires_at", ASCENDING)], name="signin_throttle_expires_at")],
+    "signin_failures": [
+        IndexModel([("key", ASCENDING), ("at", ASCENDING)], name="signin_failures_key_at"),
+        IndexModel([("expires_at", ASCENDING)], name="signin_failures_expires_at"),
+    ],
 }
 
 
@@ -79,7 +82,8 @@ class Accounts:
         self._users = db["users"]
         self._sessions = db["sessions"]
         self._invitations = db["invitations"]
-        self._throttle = db["signin_throttle"]
+        self._failures = db["signin_failures"]
+        self._claims = db["invitation_claims"]
         self._key = secret_key.encode()
 
     def digest(self, token: str) -> str:
@@ -186,7 +190,7 @@ class Accounts:
 
     async def sweep_expired(self, now: datetime) -> int:
         sessions = await self._sessions.delete_many({"expires_at": {"$lt": now}})
-        await self._throttle.delete_many({"expires_at": {"$lt": now}})
+        await self._failures.delete_many({"expires_at": {"$lt": now}})
         return sessions.deleted_count
 
     # Invitations
@@ -219,41 +223,35 @@ class Accounts:
         return _invitation(doc)
 
     async def claim_invitation(self, token: str, now: datetime) -> Invitation | None:
-        """Mark an open invitation used, atomically: a link works once."""
-        doc = await self._invitations.find_one_and_update(
-            {"token_digest": self.digest(token), "accepted_at": None, "expires_at": {"$gt": now}},
-            {"$set": {"accepted_at": now}},
-            return_document=ReturnDocument.AFTER,
-        )
-        return _invitation(doc) if doc else None
+        """Use an open invitation once. The claim is an insert keyed by the invitation's id, so
+        of two simultaneous acceptances exactly one wins (a unique key is atomic on every store;
+        FerretDB applies conditional updates as read-then-write)."""
+        doc = await self._invitations.find_one({"token_digest": self.digest(token), "expires_at": {"$gt": now}})
+        if doc is None or doc.get("accepted_at") is not None:
+            return None
+        try:
+            await self._claims.insert_one({"_id": doc["_id"], "at": now})
+        except DuplicateKeyError:
+            return None
+        await self._invitations.update_one({"_id": doc["_id"]}, {"$set": {"accepted_at": now}})
+        return _invitation({**doc, "accepted_at": now})
 
-    async def release_invitation(self, invitation_id: ObjectId) -> None:
-        await self._invitations.update_one({"_id": invitation_id}, {"$set": {"accepted_at": None}})
+    # Sign-in throttling, per account and per client address. Each failure is its own inserted
+    # document (never a counter), so parallel guesses are all counted on every store.
 
-    # Sign-in throttling, per account and per client address
+    async def unlocked_at(self, key: str, now: datetime, window: timedelta, limit: int) -> datetime | None:
+        """When ``key`` may try again, if it has ``limit`` failures within ``window``; else None."""
+        cursor = self._failures.find({"key": key, "at": {"$gt": now - window}}).sort("at", DESCENDING).limit(limit)
+        recent = [doc["at"] async for doc in cursor]
+        if len(recent) < limit:
+            return None
+        return recent[-1] + window  # type: ignore[no-any-return]
 
-    async def failures(self, keys: Sequence[str], now: datetime) -> dict[str, tuple[int, datetime | None]]:
-        found: dict[str, tuple[int, datetime | None]] = {}
-        async for doc in self._throttle.find({"_id": {"$in": list(keys)}, "expires_at": {"$gt": now}}):
-            found[doc["_id"]] = (doc["failures"], doc.get("locked_until"))
-        return found
+    async def failures(self, key: str, now: datetime, window: timedelta) -> int:
+        return await self._failures.count_documents({"key": key, "at": {"$gt": now - window}})
 
-    async def record_failure(self, key: str, now: datetime, window: timedelta, lock_after: int, lock: timedelta) -> int:
-        doc = await self._throttle.find_one_and_update(
-            {"_id": key, "expires_at": {"$gt": now}},
-            {"$inc": {"failures": 1}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
-            await self._throttle.replace_one(
-                {"_id": key}, {"failures": 1, "expires_at": now + window, "locked_until": None}, upsert=True
-            )
-            return 1
-        if doc["failures"] >= lock_after:
-            await self._throttle.update_one(
-                {"_id": key}, {"$set": {"locked_until": now + lock, "expires_at": max(doc["expires_at"], now + lock)}}
-            )
-        return int(doc["failures"])
+    async def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
+        await self._failures.insert_one({"key": key, "at": now, "expires_at": now + window})
 
     async def clear_failures(self, key: str) -> None:
-        await self._throttle.delete_one({"_id": key})
+        await self._failures.delete_many({"key": key})

@@ -17,7 +17,6 @@ from server.outcomes import Invalid
 from server.settings import Settings
 
 FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_TIME = timedelta(minutes=15)
 INVITATION_VALID = timedelta(days=7)
 _TOUCH_EVERY = timedelta(minutes=1)
 
@@ -58,15 +57,17 @@ async def sign_in(
     slow_down: float = 0.25,
 ) -> SignedIn | SignInRefused:
     email = normalise_email(email)
-    keys = [f"email:{email}"] + ([f"ip:{origin.client_address}"] if origin.client_address else [])
-    state = await accounts.failures(keys, now)
-    locked = [until for _, until in state.values() if until is not None and until > now]
+    limits = [(f"email:{email}", policy.account_limit)]
+    if origin.client_address:
+        limits.append((f"ip:{origin.client_address}", policy.address_limit))
+    unlocks = [await accounts.unlocked_at(key, now, FAILURE_WINDOW, limit) for key, limit in limits]
+    locked = [at for at in unlocks if at is not None and at > now]
     if locked:
         minutes = max(1, int((max(locked) - now).total_seconds() // 60) + 1)
         await events.append("signin.refused", origin, now, data={"email": email, "reason": "locked"})
         return SignInRefused("signin_locked", minutes)
     # Slow down repeated failures on an account before it locks.
-    earlier = state.get(keys[0], (0, None))[0]
+    earlier = await accounts.failures(limits[0][0], now, FAILURE_WINDOW)
     if earlier >= 2 and slow_down > 0:
         await asyncio.sleep(min(earlier - 1, 4) * slow_down)
 
@@ -74,16 +75,15 @@ async def sign_in(
     user, password_hash = found if found else (None, None)
     ok = await passwords.verify_password(password_hash, password)
     if not ok or user is None or not user.active:
-        await accounts.record_failure(keys[0], now, FAILURE_WINDOW, policy.account_limit, LOCK_TIME)
-        if len(keys) > 1:
-            await accounts.record_failure(keys[1], now, FAILURE_WINDOW, policy.address_limit, LOCK_TIME)
+        for key, _ in limits:
+            await accounts.record_failure(key, now, FAILURE_WINDOW)
         await events.append("signin.failed", origin, now, data={"email": email})
         return SignInRefused("invalid_credentials")
 
     assert password_hash is not None
     if passwords.needs_rehash(password_hash):
         await accounts.set_password_hash(user.id, await passwords.hash_password(password))
-    await accounts.clear_failures(keys[0])
+    await accounts.clear_failures(limits[0][0])
     token = secrets.token_urlsafe(32)
     expires_at = policy.expiry(now, now)
     await accounts.create_session(token, user.id, now, expires_at)
@@ -209,8 +209,7 @@ async def accept_invitation(
         now=now,
     )
     if isinstance(user, Invalid):
-        await accounts.release_invitation(invitation.id)
-        return user
+        return Invalid("token", "invitation_invalid")  # the email got an account meanwhile
     await events.append(
         "user.created",
         Origin(user.id, user.organization_id, origin.client_address),

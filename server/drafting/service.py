@@ -125,6 +125,21 @@ async def roll_forward(store: Store, section_id: ObjectId) -> int | None:
     return latest.number
 
 
+async def _head_at_least(store: Store, version: SectionVersion) -> Section:
+    """Re-read the head and push it forward again if a slower writer set it back.
+
+    FerretDB applies the conditional head update as read-then-write, so under a race an older
+    writer can land after a newer one; the versions stay the truth either way.
+    """
+    for _ in range(3):
+        section = await store.drafting.section(version.section_id)
+        assert section is not None
+        if section.version >= version.number:
+            return section
+        await roll_forward(store, version.section_id)
+    return section
+
+
 def _merge_title(base: str, current: str, yours: str) -> str | None:
     if yours == base or yours == current:
         return current
@@ -216,8 +231,7 @@ async def save_section(
             entity=("Section", head.id),
             data={"version": version.number, "base_version": base_version, "merged": merged, "title": new_title},
         )
-        saved_section = await store.drafting.section(head.id)
-        assert saved_section is not None
+        saved_section = await _head_at_least(store, version)
         return Saved(saved_section, version, merged=merged, changed=True)
     return Invalid("sectionId", "busy")
 

@@ -13,8 +13,11 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
+
+_MAX_ATTEMPTS = 1000
 
 INDEXES = {
     "events": [
@@ -82,12 +85,8 @@ class EventLog:
         data: Mapping[str, Any] | None = None,
         audience_organization_id: ObjectId | None = None,
     ) -> Event:
-        counter = await self._counters.find_one_and_update(
-            {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-        )
         doc: dict[str, Any] = {
             "_id": ObjectId(),
-            "seq": counter["seq"],
             "kind": kind,
             "at": at,
             "actor_id": origin.actor_id,
@@ -99,7 +98,20 @@ class EventLog:
             "client_address": origin.client_address,
             "audience_organization_id": audience_organization_id,
         }
-        await self._events.insert_one(doc)
+        # The unique index on seq is what guarantees one event per number: FerretDB applies
+        # $inc as read-then-write, so two writers can draw the same number; the loser retries.
+        for _ in range(_MAX_ATTEMPTS):
+            counter = await self._counters.find_one_and_update(
+                {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+            )
+            doc["seq"] = counter["seq"]
+            try:
+                await self._events.insert_one(doc)
+            except DuplicateKeyError:
+                continue
+            break
+        else:
+            raise RuntimeError("could not allocate an event sequence number")
         return _event(doc)
 
     async def for_document(
