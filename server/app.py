@@ -31,7 +31,7 @@ from server.accounts import service as accounts_service
 from server.api.context import SESSION_COOKIE, Context
 from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
-from server.messages import language_of
+from server.messages import language_of, text
 from server.settings import Settings
 from server.store import Store
 
@@ -41,6 +41,18 @@ SWEEP_EVERY_SECONDS = 600
 
 
 class UdkastGraphQL(GraphQL[Context, None]):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except PyMongoError:
+            # The session lookup in get_context ran into a store outage: answer like a resolver would.
+            if scope["type"] != "http":
+                raise
+            request = Request(scope)
+            language = language_of(request.headers.get("accept-language"), request.cookies.get("lang"))
+            error = {"message": text("store_unavailable", language), "extensions": {"code": "STORE_UNAVAILABLE"}}
+            await JSONResponse({"data": None, "errors": [error]}, status_code=503)(scope, receive, send)
+
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         state = request.app.state
         store: Store = state.store

@@ -1,0 +1,128 @@
+"""The command line, the seed's idempotence, start-up refusals and a store outage (issue 2)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from server import docstore
+from server.settings import Settings
+from tests.support import DEMO_PASSWORD, SECRETARIAT, Api, ManualClock, free_port, start_app
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_invalid_setting_stops_start_up_with_one_clear_line(tmp_path: Path) -> None:
+    result = _run(["serve"], {"PORT": "otte-tusind", "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["udkast: Invalid setting PORT='otte-tusind': must be a whole number."]
+
+
+def test_seed_is_idempotent_and_users_cli(mongodb_uri: str, tmp_path: Path) -> None:
+    env = {"MONGODB_URI": mongodb_uri, "DATABASE": "udkast_cli_test", "DATA_DIR": str(tmp_path)}
+    first = _run(["seed"], env)
+    assert first.returncode == 0 and "2 new documents, 0 new accounts" in first.stdout
+    again = _run(["seed", "--demo"], env)
+    assert "0 new documents, 8 new accounts" in again.stdout
+    third = _run(["seed", "--demo"], env)
+    assert "0 new documents, 0 new accounts" in third.stdout
+    created = _run(
+        [
+            "users",
+            "create",
+            "--email",
+            "forste@sds.example",
+            "--name",
+            "Første Sekretær",
+            "--organization",
+            "sundhedsdatastyrelsen",
+            "--roles",
+            "SECRETARIAT,EDITOR",
+            "--password",
+            "Et langt og godt kodeord 2026",
+        ],
+        env,
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    weak = _run(
+        [
+            "users",
+            "create",
+            "--email",
+            "svag@sds.example",
+            "--name",
+            "Svag",
+            "--organization",
+            "sum",
+            "--roles",
+            "READER",
+            "--password",
+            "kort",
+        ],
+        env,
+    )
+    assert weak.returncode == 2 and "at least 12" in weak.stdout
+    listed = _run(["users", "list"], env)
+    assert "forste@sds.example\tFørste Sekretær\tsundhedsdatastyrelsen\tEDITOR,SECRETARIAT\tactive" in listed.stdout
+    assert _run(["users", "deactivate", "--email", "forste@sds.example"], env).returncode == 0
+    assert (
+        "forste@sds.example\tFørste Sekretær\tsundhedsdatastyrelsen\tEDITOR,SECRETARIAT\tinactive"
+        in _run(["users", "list"], env).stdout
+    )
+    reset = _run(
+        ["users", "reset-password", "--email", "kommentar@plo.example", "--password", "Nyt langt kodeord 2026"], env
+    )
+    assert reset.returncode == 0
+
+
+async def test_store_outage_fails_fast_and_recovers_without_restart(tmp_path: Path) -> None:
+    port = free_port()
+    store = docstore.start(tmp_path / "outage", port=port)
+    settings = Settings(
+        database="udkast_outage",
+        data_dir=tmp_path,
+        secret_key="s" * 48,
+        demo_password=DEMO_PASSWORD,
+        store_timeout_ms=1500,
+    )
+    app = start_app(settings, store.uri, ManualClock(), load_seed=True)
+    api = Api(app.url)
+    try:
+        await api.sign_in(SECRETARIAT)
+        before = await api.execute("{ documents { slug } }")
+        assert len(before["documents"]) == 2
+        store.stop()
+
+        started = time.monotonic()
+        ready = await api.http.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
+        payload = (await api.raw("{ documents { slug } }")).json()
+        elapsed = time.monotonic() - started
+        assert payload["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+        assert payload["errors"][0]["message"] == "Databasen svarer ikke lige nu. Prøv igen om lidt."
+        assert elapsed < 8  # both answers within the configured time-outs, not a hang
+
+        store = docstore.start(tmp_path / "outage", port=port)
+        for _ in range(50):
+            try:
+                if (await api.http.get("/readyz")).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+        assert (await api.http.get("/readyz")).status_code == 200
+        assert await api.execute("{ documents { slug } }") == before
+    finally:
+        await api.close()
+        app.stop()
+        store.stop()

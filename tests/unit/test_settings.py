@@ -1,0 +1,50 @@
+"""Settings: safe defaults, and one clear line naming a bad setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server.settings import SettingsError, load
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load({"DATA_DIR": str(tmp_path)})
+    assert (settings.port, settings.database, settings.mongodb_uri) == (8000, "udkast", None)
+    assert settings.public_url == "http://127.0.0.1:8000" and not settings.secure_cookies
+    assert len(settings.secret_key) >= 32
+    assert load({"DATA_DIR": str(tmp_path)}).secret_key == settings.secret_key  # kept per data directory
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"MONGODB_URI": "postgres://x"}, "MONGODB_URI"),
+        ({"ENVIRONMENT": "staging"}, "ENVIRONMENT"),
+        ({"ENVIRONMENT": "production", "MONGODB_URI": "mongodb://db"}, "SECRET_KEY"),
+        ({"ENVIRONMENT": "production", "SECRET_KEY": "k" * 40}, "MONGODB_URI"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"GRAPHIQL": "maybe"}, "GRAPHIQL"),
+        ({"DATABASE": "no/slash"}, "DATABASE"),
+    ],
+)
+def test_bad_settings_name_the_setting(tmp_path: Path, env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load({"DATA_DIR": str(tmp_path), **env})
+
+
+def test_production_turns_off_developer_surfaces(tmp_path: Path) -> None:
+    settings = load(
+        {
+            "ENVIRONMENT": "production",
+            "MONGODB_URI": "mongodb://db",
+            "SECRET_KEY": "k" * 40,
+            "GRAPHIQL": "true",
+            "PUBLIC_URL": "https://udkast.example",
+            "DATA_DIR": str(tmp_path),
+        }
+    )
+    assert not settings.graphiql and not settings.introspection and settings.secure_cookies
