@@ -116,9 +116,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 if await database["documents"].count_documents({}, limit=1):
                     return False
                 await seed(
-                    Store.open(database, settings.secret_key), SystemClock().now(), demo=True,
+                    Store.open(database, settings.secret_key),
+                    SystemClock().now(),
+                    demo=True,
                     demo_password=settings.demo_password,
-                )  # fmt: skip
+                )
                 return True
             finally:
                 await client.close()
@@ -169,9 +171,14 @@ def cmd_users(args: argparse.Namespace) -> int:
                 return 2
             password = args.password or getpass.getpass("Password (at least 12 characters): ")
             created = await service.create_user(
-                accounts, email=args.email, name=args.name, organization_id=org.id, roles=roles, password=password,
+                accounts,
+                email=args.email,
+                name=args.name,
+                organization_id=org.id,
+                roles=roles,
+                password=password,
                 now=now,
-            )  # fmt: skip
+            )
             if isinstance(created, Invalid):
                 from server.messages import text
 

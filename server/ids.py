@@ -13,9 +13,17 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 Kind = Literal[
-    "Organization", "User", "Document", "Section", "SectionVersion", "Snapshot",
-    "Comment", "ApprovalRound", "Event", "Invitation",
-]  # fmt: skip
+    "Organization",
+    "User",
+    "Document",
+    "Section",
+    "SectionVersion",
+    "Snapshot",
+    "Comment",
+    "ApprovalRound",
+    "Event",
+    "Invitation",
+]
 
 PREFIXES: dict[Kind, str] = {
     "Organization": "org",

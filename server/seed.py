@@ -47,10 +47,15 @@ async def seed(store: Store, now: datetime, *, demo: bool, demo_password: str, s
         for body in _load(bodies_path):
             await store.db["bodies"].update_one(
                 {"slug": body["slug"]},
-                {"$set": {"name": body["name"], "description": body.get("description", ""),
-                          "member_ids": [org_ids[m] for m in body.get("members", [])]}},
+                {
+                    "$set": {
+                        "name": body["name"],
+                        "description": body.get("description", ""),
+                        "member_ids": [org_ids[m] for m in body.get("members", [])],
+                    }
+                },
                 upsert=True,
-            )  # fmt: skip
+            )
 
     for path in sorted((seeds / "documents").glob("*.yaml")):
         if await _seed_document(store, _load(path), org_ids, now):
@@ -62,9 +67,13 @@ async def seed(store: Store, now: datetime, *, demo: bool, demo_password: str, s
             if await store.accounts.credentials(account["email"]) is not None:
                 continue
             await store.accounts.create_user(
-                email=account["email"], name=account["name"], organization_id=org_ids[account["organization"]],
-                roles=[Role(r) for r in account["roles"]], password_hash=hashed, at=now,
-            )  # fmt: skip
+                email=account["email"],
+                name=account["name"],
+                organization_id=org_ids[account["organization"]],
+                roles=[Role(r) for r in account["roles"]],
+                password_hash=hashed,
+                at=now,
+            )
             report.accounts_created += 1
     return report
 
@@ -96,16 +105,34 @@ async def _seed_document(store: Store, spec: dict[str, Any], org_ids: dict[str, 
         html = markdown.render(body)
         await store.drafting.insert_version(
             {
-                "section_id": section_id, "document_id": document.id, "number": 1, "title": section["title"],
-                "body": body, "html": html, "author_id": None, "organization_id": None, "created_at": now,
-                "summary": "Første udkast", "base_version": None, "merged": False, "restored_from": None,
+                "section_id": section_id,
+                "document_id": document.id,
+                "number": 1,
+                "title": section["title"],
+                "body": body,
+                "html": html,
+                "author_id": None,
+                "organization_id": None,
+                "created_at": now,
+                "summary": "Første udkast",
+                "base_version": None,
+                "merged": False,
+                "restored_from": None,
             }
-        )  # fmt: skip
+        )
         await store.drafting.insert_section(
             {
-                "_id": section_id, "document_id": document.id, "key": section["key"], "position": position,
-                "title": section["title"], "body": body, "html": html, "version": 1, "updated_at": now,
-                "updated_by": None, "deleted": False,
+                "_id": section_id,
+                "document_id": document.id,
+                "key": section["key"],
+                "position": position,
+                "title": section["title"],
+                "body": body,
+                "html": html,
+                "version": 1,
+                "updated_at": now,
+                "updated_by": None,
+                "deleted": False,
             }
-        )  # fmt: skip
+        )
     return True
