@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
-FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/codegen.ts frontend/tsconfig*.json -type f 2>/dev/null) schema/schema.graphql
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts frontend/codegen.ts frontend/tsconfig*.json -type f 2>/dev/null) schema/schema.graphql
 
 .PHONY: run test test-fast bench soak lint typecheck schema lock docstore frontend browser clean
 

@@ -1,0 +1,108 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router';
+import { Provider, useQuery } from 'urql';
+import { createClient } from './client';
+import { QueryError } from './components/errors';
+import { Loading } from './components/page';
+import { SiteHeader } from './components/SiteHeader';
+import { graphql } from './gql';
+import { DocumentPage } from './pages/DocumentPage';
+import { DocumentsPage } from './pages/DocumentsPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SignInPage } from './pages/SignInPage';
+import { ResetSessionContext } from './session';
+
+const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      id
+      ...SiteHeaderViewer
+    }
+  }
+`);
+
+export function App() {
+  const [client, setClient] = useState(createClient);
+  const resetSession = useCallback(() => setClient(createClient()), []);
+  return (
+    <Provider value={client}>
+      <ResetSessionContext value={resetSession}>
+        <Shell />
+      </ResetSessionContext>
+    </Provider>
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ViewerQuery });
+  const viewer = data?.viewer ?? null;
+  const mainRef = useMoveFocusOnNavigation();
+
+  let content;
+  if (error && !data) {
+    content = <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  } else if (fetching && !data) {
+    content = <Loading />;
+  } else if (!viewer) {
+    content = (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="*" element={<ToSignIn />} />
+      </Routes>
+    );
+  } else {
+    content = (
+      <Routes>
+        <Route path="/" element={<DocumentsPage />} />
+        <Route path="/documents/:slug" element={<DocumentPage />} />
+        <Route path="/sign-in" element={<AfterSignIn />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    );
+  }
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        {t('app.skipLink')}
+      </a>
+      <SiteHeader viewer={viewer} />
+      <main id="main" className="container main" tabIndex={-1} ref={mainRef}>
+        {content}
+      </main>
+    </>
+  );
+}
+
+/** Sends a visitor without a session to sign in, remembering where they were going. */
+function ToSignIn() {
+  const { pathname, search, hash } = useLocation();
+  const next = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search + hash)}`;
+  return <Navigate to={`/sign-in${next}`} replace />;
+}
+
+function AfterSignIn() {
+  const [params] = useSearchParams();
+  const next = params.get('next');
+  // Only paths inside this app: "//host" or "https://…" would leave it.
+  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return <Navigate to={target} replace />;
+}
+
+/**
+ * After a client-side navigation, move focus to the main region so keyboard and
+ * screen-reader users start at the new page's content, as after a full page load.
+ */
+function useMoveFocusOnNavigation() {
+  const { pathname } = useLocation();
+  const ref = useRef<HTMLElement>(null);
+  const previous = useRef(pathname);
+  useEffect(() => {
+    if (previous.current === pathname) return;
+    previous.current = pathname;
+    ref.current?.focus({ preventScroll: false });
+  }, [pathname]);
+  return ref;
+}

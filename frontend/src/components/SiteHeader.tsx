@@ -1,0 +1,75 @@
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, useNavigate } from 'react-router';
+import { useMutation } from 'urql';
+import { type FragmentType, getFragmentData, graphql } from '../gql';
+import { useResetSession } from '../session';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export const SiteHeaderViewer = graphql(`
+  fragment SiteHeaderViewer on User {
+    name
+    organization {
+      id
+      name
+    }
+  }
+`);
+
+const SignOutMutation = graphql(`
+  mutation SignOut {
+    signOut {
+      __typename
+    }
+  }
+`);
+
+export function SiteHeader(props: { viewer: FragmentType<typeof SiteHeaderViewer> | null }) {
+  const { t } = useTranslation();
+  const viewer = getFragmentData(SiteHeaderViewer, props.viewer);
+  const [{ fetching: signingOut }, signOut] = useMutation(SignOutMutation);
+  const resetSession = useResetSession();
+  const navigate = useNavigate();
+
+  async function handleSignOut() {
+    await signOut({});
+    // Whatever the answer (already signed out, or signed out now), start from a clean client.
+    resetSession();
+    await navigate('/sign-in');
+  }
+
+  return (
+    <header className="site-header">
+      <div className="container site-header__inner">
+        <Link to="/" className="site-header__brand">
+          {t('app.name')}
+        </Link>
+        {viewer && (
+          <nav aria-label={t('header.navLabel')} className="site-header__nav">
+            <ul>
+              <li>
+                <NavLink to="/" end>
+                  {t('header.documents')}
+                </NavLink>
+              </li>
+            </ul>
+          </nav>
+        )}
+        <div className="site-header__tools">
+          {viewer && (
+            <p className="site-header__user">
+              <span className="visually-hidden">{t('header.signedInAs')} </span>
+              <span className="site-header__user-name">{viewer.name}</span>
+              {viewer.organization && <span className="site-header__user-org">{viewer.organization.name}</span>}
+            </p>
+          )}
+          {viewer && (
+            <button type="button" className="header-button" onClick={() => void handleSignOut()} disabled={signingOut}>
+              {t('header.signOut')}
+            </button>
+          )}
+          <LanguageSwitch />
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,35 @@
+import { useTranslation } from 'react-i18next';
+import { type FragmentType, getFragmentData, graphql } from '../gql';
+import { sectionAnchor } from './sectionAnchor';
+
+export const TableOfContentsFields = graphql(`
+  fragment TableOfContents on Document {
+    sections {
+      id
+      key
+      title
+      position
+    }
+  }
+`);
+
+export function TableOfContents(props: { document: FragmentType<typeof TableOfContentsFields> }) {
+  const { t } = useTranslation();
+  const { sections } = getFragmentData(TableOfContentsFields, props.document);
+  if (sections.length === 0) return null;
+  const ordered = [...sections].sort((a, b) => a.position - b.position);
+  return (
+    <nav className="toc" aria-labelledby="toc-title">
+      <h2 id="toc-title" className="toc__title">
+        {t('document.contents')}
+      </h2>
+      <ol className="toc__list">
+        {ordered.map((section) => (
+          <li key={section.id}>
+            <a href={`#${sectionAnchor(section.key)}`}>{section.title}</a>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

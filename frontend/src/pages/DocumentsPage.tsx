@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import { useQuery } from 'urql';
+import { DocumentSummary } from '../components/DocumentSummary';
+import { QueryError } from '../components/errors';
+import { Loading, usePageTitle } from '../components/page';
+import { graphql } from '../gql';
+
+const DocumentsQuery = graphql(`
+  query Documents {
+    documents {
+      id
+      ...DocumentSummary
+    }
+  }
+`);
+
+export function DocumentsPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('documents.title'));
+  const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentsQuery });
+
+  return (
+    <>
+      <h1>{t('documents.title')}</h1>
+      <p className="lead">{t('documents.intro')}</p>
+      {error && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
+      {fetching && !data && <Loading />}
+      {data &&
+        (data.documents.length === 0 ? (
+          <p>{t('documents.empty')}</p>
+        ) : (
+          <ul className="document-list">
+            {data.documents.map((document) => (
+              <li key={document.id}>
+                <DocumentSummary document={document} />
+              </li>
+            ))}
+          </ul>
+        ))}
+    </>
+  );
+}
