@@ -1,0 +1,1 @@
+"""Comments on sections: anchoring to passages, dispositions and the consultation report (høringsnotat)."""
