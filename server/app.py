@@ -31,6 +31,7 @@ from server.accounts import service as accounts_service
 from server.api.context import SESSION_COOKIE, Context
 from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
+from server.events.routes import routes as event_routes
 from server.messages import language_of, text
 from server.settings import Settings
 from server.store import Store
@@ -243,6 +244,8 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]
+    routes.extend(event_routes)
+    # Downloads and other feature routes go above this line: the front end's catch-all comes last.
     routes.extend(_frontend_routes())
     return Starlette(
         routes=routes,

@@ -96,6 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- comments (keys for server/comments) ---
     # --- approvals (keys for server/approvals) ---
     # --- exports and imports ---
+    "not_found_section": ("Afsnittet findes ikke i dokumentet.", "The section is not in the document."),
     "store_unavailable": (
         "Databasen svarer ikke lige nu. Prøv igen om lidt.",
         "The database is not answering right now. Please try again shortly.",

@@ -131,6 +131,11 @@ RULES: dict[Action, Rule] = {
 }
 
 
+def sees_event(actor: Actor, audience_organization_id: ObjectId | None) -> bool:
+    """Events about an organisation's internal drafts reach that organisation only."""
+    return audience_organization_id is None or audience_organization_id == actor.organization_id
+
+
 def check(actor: Actor | None, action: Action, scope: Scope | None = None) -> Refusal | None:
     """None when ``actor`` may do ``action`` in ``scope``; otherwise why not."""
     if actor is None:

@@ -53,6 +53,14 @@ class VersionConflict(UserError):
     current_version: int
 
 
+class Refused(Exception):
+    """An expected refusal where no result type can carry it (subscriptions); never masked."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def not_signed_in(ctx: Context) -> NotSignedIn:
     return NotSignedIn(message=ctx.text("not_signed_in"), code="NOT_SIGNED_IN")
 

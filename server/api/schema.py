@@ -25,8 +25,11 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from server import ids
+from server.accounts import permissions
 from server.api.accounts import AccountsMutation, AccountsQuery, Node, Organization, User
 from server.api.context import Info
+from server.api.errors import Refused
+from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
 from server.messages import text
 
@@ -63,6 +66,13 @@ class NodeQuery:
             if snapshot and readable(info, await drafting.document(snapshot.document_id)):
                 return Snapshot.of(snapshot)
             return None
+        if kind == "Event":
+            found = await info.context.store.events.find({"_id": oid}, limit=1)
+            actor = info.context.actor
+            if found and found[0].document_id and readable(info, await drafting.document(found[0].document_id)):
+                if permissions.sees_event(actor, found[0].audience_organization_id):
+                    return Event.of(found[0])
+            return None
         if kind == "Organization":
             orgs = await info.context.store.accounts.organizations_by_ids([oid])
             return Organization.of(orgs[oid]) if oid in orgs else None
@@ -72,8 +82,8 @@ class NodeQuery:
         return None
 
 
-Query = merge_types("Query", (AccountsQuery, DraftingQuery, NodeQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, DraftingMutation))
+Query = merge_types("Query", (AccountsQuery, DraftingQuery, EventsQuery, NodeQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, DraftingMutation, EventsMutation))
 
 _STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)
 
@@ -85,7 +95,16 @@ class _MaskUnexpected(MaskErrors):
     """
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda error: error.original_error is not None)
+        super().__init__(
+            should_mask_error=lambda error: error.original_error is not None
+            and not isinstance(error.original_error, Refused)
+        )
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        for error in errors:
+            if isinstance(error.original_error, Refused):
+                error.extensions = {**(error.extensions or {}), "code": error.original_error.code}
+        return super()._process_errors(errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context
@@ -110,6 +129,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Document, Section, SectionVersion, Snapshot, Organization, User],
+        subscription=EventsSubscription,
+        types=[Document, Section, SectionVersion, Snapshot, Event, Organization, User],
         extensions=extensions,
     )

@@ -16,10 +16,12 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
+from server.events import presence
 
 _MAX_ATTEMPTS = 1000
 
 INDEXES = {
+    **presence.INDEXES,
     "events": [
         IndexModel([("seq", ASCENDING)], name="events_seq_unique", unique=True),
         IndexModel([("document_id", ASCENDING), ("seq", DESCENDING)], name="events_document_seq"),
@@ -119,6 +121,39 @@ class EventLog:
     ) -> list[Event]:
         query: dict[str, Any] = {"document_id": document_id, "seq": {"$gt": after_seq}}
         cursor = self._events.find(query).sort("seq", DESCENDING if newest_first else ASCENDING).limit(limit)
+        return [_event(doc) async for doc in cursor]
+
+    async def after(self, seq: int, *, limit: int = 200) -> list[Event]:
+        """Every event (all documents) after ``seq``, in order: what followers poll."""
+        cursor = self._events.find({"seq": {"$gt": seq}}).sort("seq", ASCENDING).limit(limit)
+        return [_event(doc) async for doc in cursor]
+
+    async def last_seq(self) -> int:
+        doc = await self._events.find_one({}, {"seq": 1}, sort=[("seq", DESCENDING)])
+        return int(doc["seq"]) if doc else 0
+
+    async def page(
+        self,
+        document_id: ObjectId,
+        *,
+        before_seq: int | None,
+        limit: int,
+        organization_id: ObjectId | None = None,
+        kinds: list[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Event]:
+        """A page of a document's events, newest first, with the activity feed's filters."""
+        query: dict[str, Any] = {"document_id": document_id}
+        if before_seq is not None:
+            query["seq"] = {"$lt": before_seq}
+        if organization_id is not None:
+            query["organization_id"] = organization_id
+        if kinds:
+            query["kind"] = {"$in": kinds}
+        if since is not None or until is not None:
+            query["at"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
+        cursor = self._events.find(query).sort("seq", DESCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
     async def find(self, query: Mapping[str, Any], *, limit: int = 100) -> list[Event]:

@@ -1,0 +1,209 @@
+"""GraphQL for the activity feed, the live ``documentEvents`` subscription and presence."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from server import ids
+from server.accounts import permissions
+from server.accounts.permissions import Action
+from server.api.accounts import Node, Organization, User
+from server.api.context import Info
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, error_for
+from server.drafting import service as drafting_service
+from server.drafting.model import Document
+from server.events import feed
+from server.events import presence as presence_rules
+from server.events.repository import Event as EventModel
+from server.outcomes import Invalid
+
+MAX_PAGE = 200
+
+Activity = strawberry.enum(presence_rules.Activity)
+
+
+@strawberry.type(description="One entry of the append-only event log.")
+class Event(Node):
+    model: strawberry.Private[EventModel]
+    seq: int
+    kind: str
+    at: datetime
+    entity_type: str | None
+    data: JSON
+
+    @classmethod
+    def of(cls, event: EventModel) -> Event:
+        return cls(
+            id=strawberry.ID(ids.encode("Event", event.id)),
+            model=event,
+            seq=event.seq,
+            kind=event.kind,
+            at=event.at,
+            entity_type=event.entity_type,
+            data=dict(event.data),
+        )
+
+    @strawberry.field
+    def entity_id(self) -> strawberry.ID | None:
+        kind, oid = self.model.entity_type, self.model.entity_id
+        if kind in ids.PREFIXES and oid is not None:
+            return strawberry.ID(ids.encode(kind, oid))  # type: ignore[arg-type]
+        return None
+
+    @strawberry.field
+    async def actor(self, info: Info) -> User | None:
+        uid = self.model.actor_id
+        user = await info.context.loaders.user.load(uid) if uid else None
+        return User.of(user) if user else None
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        oid = self.model.organization_id
+        org = await info.context.loaders.organization.load(oid) if oid else None
+        return Organization.of(org) if org else None
+
+
+@strawberry.type
+class EventPage:
+    items: list[Event]
+    next_before: int | None = strawberry.field(description="Pass as `before` for the next (older) page.")
+
+
+@strawberry.type
+class PresenceEntry:
+    user: User
+    organization: Organization | None
+    section_id: strawberry.ID | None
+    activity: Activity  # type: ignore[valid-type]
+    at: datetime
+
+
+async def _readable_document(info: Info, document_id: strawberry.ID, action: Action) -> Document | None:
+    found = await drafting_service.authorised_document(
+        info.context.store, info.context.caller(), ids.parse(document_id, "Document"), action
+    )
+    return found if isinstance(found, Document) else None
+
+
+@strawberry.type
+class EventsQuery:
+    @strawberry.field(description="A document's activity feed, newest first, for its readers.")
+    async def events(
+        self,
+        info: Info,
+        document_id: strawberry.ID,
+        before: int | None = None,
+        limit: int = 50,
+        organization_id: strawberry.ID | None = None,
+        kinds: list[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> EventPage | None:
+        document = await _readable_document(info, document_id, Action.READ_DOCUMENT)
+        actor = info.context.actor
+        if document is None or actor is None:
+            return None
+        limit = max(1, min(limit, MAX_PAGE))
+        org = ids.parse(organization_id, "Organization") if organization_id else None
+        found = await info.context.store.events.page(
+            document.id, before_seq=before, limit=limit, organization_id=org, kinds=(kinds or [])[:50],
+            since=since, until=until,
+        )  # fmt: skip
+        visible = [e for e in found if permissions.sees_event(actor, e.audience_organization_id)]
+        next_before = found[-1].seq if len(found) == limit else None
+        return EventPage(items=[Event.of(e) for e in visible], next_before=next_before)
+
+    @strawberry.field(description="Who is reading or editing the document right now (others than you).")
+    async def presence(self, info: Info, document_id: strawberry.ID) -> list[PresenceEntry]:
+        document = await _readable_document(info, document_id, Action.READ_DOCUMENT)
+        user = info.context.user
+        if document is None or user is None:
+            return []
+        board = presence_rules.PresenceBoard(info.context.store.db)
+        entries = [p for p in await board.current(document.id, info.context.clock.now()) if p.user_id != user.id]
+        users = await info.context.loaders.user.load_many([p.user_id for p in entries])
+        orgs = await info.context.loaders.organization.load_many([p.organization_id for p in entries])
+        return [
+            PresenceEntry(
+                user=User.of(u),
+                organization=Organization.of(o) if o else None,
+                section_id=strawberry.ID(ids.encode("Section", p.section_id)) if p.section_id else None,
+                activity=p.activity,
+                at=p.at,
+            )  # fmt: skip
+            for p, u, o in zip(entries, users, orgs, strict=True)
+            if u is not None
+        ]
+
+
+@strawberry.input
+class ReportPresenceInput:
+    document_id: strawberry.ID
+    section_id: strawberry.ID | None = None
+    activity: Activity = presence_rules.Activity.READING  # type: ignore[valid-type]
+
+
+@strawberry.type
+class PresenceReported:
+    expires_in_seconds: int
+
+
+ReportPresenceResult = Annotated[
+    PresenceReported | NotSignedIn | Forbidden | NotFound | InvalidInput, strawberry.union("ReportPresenceResult")
+]
+
+
+@strawberry.type
+class EventsMutation:
+    @strawberry.mutation(description="Heartbeat: I am reading or editing (a section of) this document.")
+    async def report_presence(self, info: Info, input: ReportPresenceInput) -> ReportPresenceResult:
+        ctx = info.context
+        caller = ctx.caller()
+        found = await drafting_service.authorised_document(
+            ctx.store, caller, ids.parse(input.document_id, "Document"), Action.READ_DOCUMENT
+        )
+        if not isinstance(found, Document):
+            return error_for(found, ctx)
+        section_id = None
+        if input.section_id is not None:
+            section_id = ids.parse(input.section_id, "Section")
+            section = await ctx.store.drafting.section(section_id) if section_id else None
+            if section is None or section.document_id != found.id:
+                return error_for(Invalid("sectionId", "not_found_section"), ctx)
+        assert caller.actor is not None
+        await presence_rules.PresenceBoard(ctx.store.db).report(
+            presence_rules.Presence(
+                caller.actor.user_id, caller.actor.organization_id, found.id, section_id, input.activity, caller.now
+            )
+        )
+        return PresenceReported(expires_in_seconds=int(presence_rules.PRESENCE_TTL.total_seconds()))
+
+
+@strawberry.type
+class EventsSubscription:
+    @strawberry.subscription(
+        description="The document's events as they happen (from any app process). Pass the last `seq` you saw as "
+        "`afterSeq` to resume without loss; without it, only new events arrive."
+    )
+    async def document_events(
+        self, info: Info, document_id: strawberry.ID, after_seq: int | None = None
+    ) -> AsyncGenerator[Event, None]:
+        ctx = info.context
+        found = await drafting_service.authorised_document(
+            ctx.store, ctx.caller(), ids.parse(document_id, "Document"), Action.READ_DOCUMENT
+        )
+        if not isinstance(found, Document):
+            error: Any = error_for(found, ctx)
+            raise Refused(error.message, error.code)
+        actor = ctx.actor
+        assert actor is not None
+        start = after_seq if after_seq is not None else await ctx.store.events.last_seq()
+        async for event in feed.follow(
+            ctx.store.events, found.id, start, lambda e: permissions.sees_event(actor, e.audience_organization_id)
+        ):
+            yield Event.of(event)

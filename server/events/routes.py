@@ -1,0 +1,78 @@
+"""The audit export: a document's whole event log as CSV or JSON, for the secretariat."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server import ids
+from server.accounts.model import Actor
+from server.accounts.permissions import Action
+from server.caller import Caller
+from server.drafting import service as drafting_service
+from server.drafting.model import Document
+from server.events.repository import Event
+from server.http import request_user
+from server.store import Store
+
+COLUMNS = ["seq", "at", "kind", "actor_id", "organization_id", "entity_type", "entity_id", "client_address", "data"]
+
+
+def _row(event: Event) -> dict[str, Any]:
+    kind = event.entity_type
+    return {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "kind": event.kind,
+        "actor_id": ids.encode("User", event.actor_id) if event.actor_id else None,
+        "organization_id": ids.encode("Organization", event.organization_id) if event.organization_id else None,
+        "entity_type": kind,
+        "entity_id": ids.encode(kind, event.entity_id) if kind in ids.PREFIXES and event.entity_id else None,  # type: ignore[arg-type]
+        "client_address": event.client_address,
+        "data": dict(event.data),
+    }
+
+
+async def export_events(request: Request) -> Response:
+    if request.path_params["format"] not in ("csv", "json"):
+        return JSONResponse({"error": "not found"}, status_code=404)
+    store: Store = request.app.state.store
+    user = await request_user(request)
+    caller = Caller(Actor.of(user) if user else None, None, request.app.state.clock.now())
+    document = await drafting_service.authorised_document(
+        store, caller, ids.parse(request.path_params["document_id"], "Document"), Action.READ_AUDIT
+    )
+    if not isinstance(document, Document):
+        return JSONResponse({"error": "not found"}, status_code=404)
+    rows, after = [], 0
+    while True:
+        batch = await store.events.for_document(document.id, after_seq=after, limit=1000)
+        rows.extend(_row(e) for e in batch)
+        if len(batch) < 1000:
+            break
+        after = batch[-1].seq
+    filename = f"haendelser-{document.slug}"
+    if request.path_params["format"] == "json":
+        return JSONResponse(
+            {"document": document.slug, "events": rows},
+            headers={"content-disposition": f'attachment; filename="{filename}.json"'},
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "data": json.dumps(row["data"], ensure_ascii=False)})
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}.csv"'},
+    )
+
+
+routes = [Route("/exports/events/{document_id}.{format:str}", export_events)]

@@ -1,0 +1,205 @@
+"""Live collaboration: the activity feed, the subscription across app processes, presence (issue 8)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import websockets
+
+from server import ids
+from server.events.repository import Origin
+from server.store import Store
+from tests.api.drafting_support import new_document, save
+from tests.support import KL, REGIONS, SECRETARIAT, Api, RunningApp, start_app
+
+AsUser = Callable[[str], Awaitable[Api]]
+SUBSCRIBE = """subscription($documentId: ID!, $afterSeq: Int) {
+  documentEvents(documentId: $documentId, afterSeq: $afterSeq) { seq kind entityId organization { slug } data }
+}"""
+
+
+class Subscription:
+    """A graphql-transport-ws client for one subscription."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url = url.replace("http://", "ws://") + "/graphql"
+        self.token = token
+
+    async def __aenter__(self) -> Subscription:
+        self.ws = await websockets.connect(
+            self.url,
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+            additional_headers={"Cookie": f"udkast_session={self.token}"},
+        )
+        await self.ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await self.ws.recv())["type"] == "connection_ack"
+        return self
+
+    async def subscribe(self, variables: dict[str, Any]) -> None:
+        await self.ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": variables}})
+        )
+
+    async def next(self, timeout: float = 10) -> dict[str, Any]:
+        message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        return message  # type: ignore[no-any-return]
+
+    async def events(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
+        received = []
+        while len(received) < count:
+            message = await self.next(timeout)
+            assert message["type"] == "next", message
+            received.append(message["payload"]["data"]["documentEvents"])
+        return received
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.ws.close()
+
+
+@pytest.fixture(scope="module")
+def second_app(app: RunningApp, mongodb_uri: str) -> AsyncIterator[RunningApp]:  # type: ignore[misc]
+    """Another app process (its own client and loop) on the same store and database."""
+    other = start_app(app.settings, mongodb_uri, app.clock, load_seed=False)
+    yield other
+    other.stop()
+
+
+async def test_an_event_written_through_one_process_reaches_a_subscriber_on_another(
+    as_user: AsUser, app: RunningApp, second_app: RunningApp
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Første.\n\nAndet.")])
+    kl_on_b = Api(second_app.url)
+    await kl_on_b.sign_in(KL)
+    token = (await as_user(KL)).http.cookies["udkast_session"]
+    async with Subscription(app.url, token) as sub:
+        await sub.subscribe({"documentId": doc["id"]})
+        await asyncio.sleep(0.5)  # let the subscription start following before we write
+        for i in range(3):
+            result = await save(kl_on_b, doc["sections"][0], 1 + i, f"Version {i + 2}.", title="Afsnit")
+            assert result["__typename"] == "SectionSaved"
+        received = await sub.events(3)
+    assert [e["kind"] for e in received] == ["section.saved"] * 3
+    assert [e["data"]["version"] for e in received] == [2, 3, 4]
+    assert received[0]["organization"]["slug"] == "kl" and received[0]["entityId"] == doc["sections"][0]
+    seqs = [e["seq"] for e in received]
+    assert seqs == sorted(seqs)
+
+    # Reconnect from the first event's sequence: the rest arrives again, in order, nothing lost.
+    async with Subscription(second_app.url, token) as again:
+        await again.subscribe({"documentId": doc["id"], "afterSeq": seqs[0]})
+        replay = await again.events(2)
+    assert [e["seq"] for e in replay] == seqs[1:]
+    await kl_on_b.close()
+
+
+async def test_subscribers_never_receive_another_organisations_internal_events(
+    as_user: AsUser, app: RunningApp, store: Store
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Tekst.")])
+    document_id = ids.parse(doc["id"], "Document")
+    regions_org = await store.accounts.organization_by_slug("danske-regioner")
+    assert regions_org is not None
+    token = (await as_user(KL)).http.cookies["udkast_session"]
+    async with Subscription(app.url, token) as sub:
+        await sub.subscribe({"documentId": doc["id"]})
+        await asyncio.sleep(0.5)
+        origin = Origin(None, regions_org.id, "127.0.0.1")
+        await store.events.append(
+            "comment.drafted",
+            origin,
+            app.clock.now(),
+            document_id=document_id,
+            data={"body": "Regionernes interne udkast"},
+            audience_organization_id=regions_org.id,
+        )
+        await save(sec, doc["sections"][0], 1, "Offentlig ændring.", title="Afsnit")
+        received = await sub.events(1)
+    assert received[0]["kind"] == "section.saved"
+    regions = await as_user(REGIONS)
+    feed = await regions.execute("query($id: ID!) { events(documentId: $id) { items { kind } } }", {"id": doc["id"]})
+    assert "comment.drafted" in [e["kind"] for e in feed["events"]["items"]]
+    kl = await as_user(KL)
+    feed = await kl.execute("query($id: ID!) { events(documentId: $id) { items { kind } } }", {"id": doc["id"]})
+    assert "comment.drafted" not in [e["kind"] for e in feed["events"]["items"]]
+
+
+async def test_subscribing_to_a_document_one_may_not_read_is_refused(as_user: AsUser, app: RunningApp) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Tekst.")], participants=("kl",))
+    token = (await as_user(REGIONS)).http.cookies["udkast_session"]
+    async with Subscription(app.url, token) as sub:
+        await sub.subscribe({"documentId": doc["id"]})
+        message = await sub.next()
+    assert message["type"] in ("error", "next"), message
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+    assert errors[0]["message"] == "Dokumentet blev ikke fundet."
+
+
+async def test_activity_feed_is_paginated_and_filtered(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    kl = await as_user(KL)
+    doc = await new_document(sec, [("Afsnit", "Tekst.")])
+    for i in range(3):
+        await save(kl, doc["sections"][0], 1 + i, f"Tekst {i}.", title="Afsnit")
+    query = """query($id: ID!, $before: Int, $kinds: [String!], $org: ID) {
+        events(documentId: $id, before: $before, limit: 2, kinds: $kinds, organizationId: $org) {
+          items { seq kind organization { slug } actor { name } } nextBefore } }"""
+    first = (await sec.execute(query, {"id": doc["id"]}))["events"]
+    assert [e["kind"] for e in first["items"]] == ["section.saved", "section.saved"]
+    assert first["items"][0]["seq"] > first["items"][1]["seq"]
+    second = (await sec.execute(query, {"id": doc["id"], "before": first["nextBefore"]}))["events"]
+    assert second["items"][0]["seq"] < first["items"][1]["seq"]
+    orgs = await sec.execute("{ organizations { id slug } }")
+    kl_id = next(o["id"] for o in orgs["organizations"] if o["slug"] == "kl")
+    only_kl = (await sec.execute(query, {"id": doc["id"], "org": kl_id}))["events"]["items"]
+    assert {e["organization"]["slug"] for e in only_kl} == {"kl"}
+    added = (await sec.execute(query, {"id": doc["id"], "kinds": ["section.added"]}))["events"]["items"]
+    assert [e["kind"] for e in added] == ["section.added"]
+    regions_only = await new_document(sec, [("Afsnit", "Tekst.")], participants=("danske-regioner",))
+    assert (await kl.execute(query, {"id": regions_only["id"]}))["events"] is None
+
+
+async def test_audit_export_for_the_secretariat_only(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Tekst.")])
+    await save(sec, doc["sections"][0], 1, "Ny tekst.", title="Afsnit")
+    csv_response = await sec.http.get(f"/exports/events/{doc['id']}.csv")
+    assert csv_response.status_code == 200
+    lines = csv_response.text.strip().splitlines()
+    assert lines[0].startswith("seq,at,kind,actor_id")
+    assert any(",section.saved," in line for line in lines[1:])
+    as_json = (await sec.http.get(f"/exports/events/{doc['id']}.json")).json()
+    assert [e["kind"] for e in as_json["events"]][:3] == ["document.created", "section.added", "section.saved"]
+    kl = await as_user(KL)
+    assert (await kl.http.get(f"/exports/events/{doc['id']}.csv")).status_code == 404
+    assert (await sec.http.get(f"/exports/events/{doc['id']}.xml")).status_code == 404
+
+
+async def test_presence_shows_who_is_editing_and_expires(as_user: AsUser, app: RunningApp) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Tekst.")])
+    kl, regions = await as_user(KL), await as_user(REGIONS)
+    report = """mutation($input: ReportPresenceInput!) { reportPresence(input: $input) { __typename
+        ... on PresenceReported { expiresInSeconds } ... on InvalidInput { field } } }"""
+    ok = await kl.execute(
+        report, {"input": {"documentId": doc["id"], "sectionId": doc["sections"][0], "activity": "EDITING"}}
+    )
+    assert ok["reportPresence"] == {"__typename": "PresenceReported", "expiresInSeconds": 45}
+    bad = await kl.execute(report, {"input": {"documentId": doc["id"], "sectionId": "sec_000000000000000000000000"}})
+    assert bad["reportPresence"] == {"__typename": "InvalidInput", "field": "sectionId"}
+    query = "query($id: ID!) { presence(documentId: $id) { activity sectionId organization { slug } user { name } } }"
+    seen = (await regions.execute(query, {"id": doc["id"]}))["presence"]
+    assert [(p["activity"], p["organization"]["slug"], p["sectionId"]) for p in seen] == [
+        ("EDITING", "kl", doc["sections"][0])
+    ]
+    assert (await kl.execute(query, {"id": doc["id"]}))["presence"] == []  # not yourself
+    app.clock.advance(timedelta(seconds=60))
+    assert (await regions.execute(query, {"id": doc["id"]}))["presence"] == []
