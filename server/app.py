@@ -32,6 +32,7 @@ from server.api.context import SESSION_COOKIE, Context
 from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
 from server.events.routes import routes as event_routes
+from server.idempotency import IdempotentReplies, idempotency_key
 from server.messages import language_of, text
 from server.settings import Settings
 from server.store import Store
@@ -44,7 +45,18 @@ SWEEP_EVERY_SECONDS = 600
 class UdkastGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await super().__call__(scope, receive, send)
+            key = idempotency_key(scope) if scope["type"] == "http" and scope["method"] == "POST" else None
+            if key is None:
+                await super().__call__(scope, receive, send)
+                return
+            state = scope["app"].state
+            language = language_of(Request(scope).headers.get("accept-language"), Request(scope).cookies.get("lang"))
+            if not key:
+                error = {"message": text("idempotency_invalid", language), "extensions": {"code": "INVALID_INPUT"}}
+                await JSONResponse({"data": None, "errors": [error]}, status_code=400)(scope, receive, send)
+                return
+            replies = IdempotentReplies(state.store.db, state.settings.secret_key)
+            await replies.run(super().__call__, scope, receive, send, key, state.clock, language)
         except PyMongoError:
             # The session lookup in get_context ran into a store outage: answer like a resolver would.
             if scope["type"] != "http":
@@ -173,11 +185,12 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
-async def _sweep_sessions(store: Store, clock: Clock) -> None:
+async def _sweep_sessions(store: Store, clock: Clock, secret_key: str) -> None:
     while True:
         await asyncio.sleep(SWEEP_EVERY_SECONDS)
         try:
             await store.accounts.sweep_expired(clock.now())
+            await IdempotentReplies(store.db, secret_key).sweep(clock.now())
         except PyMongoError:
             log.warning("session sweep failed; will retry")
 
@@ -231,7 +244,7 @@ def create_app(
         app.state.store = Store.open(database, settings.secret_key)
         app.state.settings = settings
         app.state.clock = clock
-        sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock))
+        sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock, settings.secret_key))
         try:
             yield
         finally:

@@ -36,9 +36,10 @@ def all_indexes() -> Mapping[str, list[IndexModel]]:
     from server.accounts.repository import INDEXES as accounts
     from server.drafting.repository import INDEXES as drafting
     from server.events.repository import INDEXES as events
+    from server.idempotency import INDEXES as idempotency
 
     merged: dict[str, list[IndexModel]] = {}
-    for source in (accounts, drafting, events):
+    for source in (accounts, drafting, events, idempotency):
         for collection, models in source.items():
             merged.setdefault(collection, []).extend(models)
     return merged

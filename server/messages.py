@@ -97,6 +97,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- approvals (keys for server/approvals) ---
     # --- exports and imports ---
     "not_found_section": ("Afsnittet findes ikke i dokumentet.", "The section is not in the document."),
+    "idempotency_reused": (
+        "Idempotensnøglen er allerede brugt til en anden forespørgsel.",
+        "The idempotency key was already used for a different request.",
+    ),
+    "idempotency_pending": (
+        "En forespørgsel med samme idempotensnøgle er i gang. Prøv igen om lidt.",
+        "A request with the same idempotency key is in progress. Try again shortly.",
+    ),
+    "idempotency_invalid": (
+        "Ugyldig idempotensnøgle (1-200 synlige tegn).",
+        "Invalid idempotency key (1-200 printable characters).",
+    ),
     "store_unavailable": (
         "Databasen svarer ikke lige nu. Prøv igen om lidt.",
         "The database is not answering right now. Please try again shortly.",
