@@ -27,11 +27,11 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from server import db as dbmod
-from server.accounts import service as accounts_service
-from server.api.context import SESSION_COOKIE, Context
+from server.api.context import Context
 from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
 from server.events.routes import routes as event_routes
+from server.http import SESSION_COOKIE, request_language, request_user
 from server.idempotency import IdempotentReplies, idempotency_key
 from server.messages import language_of, text
 from server.settings import Settings
@@ -68,23 +68,16 @@ class UdkastGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         state = request.app.state
-        store: Store = state.store
-        clock: Clock = state.clock
-        token = request.cookies.get(SESSION_COOKIE)
-        user = None
-        if token and len(token) <= 128:
-            policy = accounts_service.SessionPolicy(state.settings)
-            user = await accounts_service.session_user(store.accounts, policy, token, clock.now())
-        language = language_of(request.headers.get("accept-language"), request.cookies.get("lang"))
+        user = await request_user(request)
         return Context(
             request=request,
             response=response,
-            store=store,
+            store=state.store,
             settings=state.settings,
-            clock=clock,
+            clock=state.clock,
             user=user,
-            session_token=token if user else None,
-            language=language,
+            session_token=request.cookies.get(SESSION_COOKIE) if user else None,
+            language=request_language(request),
         )
 
 

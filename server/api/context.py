@@ -14,11 +14,10 @@ from server.accounts.model import Actor, User
 from server.api.loaders import Loaders
 from server.caller import Caller
 from server.clock import Clock
+from server.http import SESSION_COOKIE
 from server.messages import Language, text
 from server.settings import Settings
 from server.store import Store
-
-SESSION_COOKIE = "udkast_session"
 
 
 @dataclass
@@ -50,5 +49,7 @@ class Context:
     def text(self, key: str, **params: object) -> str:
         return text(key, self.language, **params)
 
+
+__all__ = ["SESSION_COOKIE", "Context", "Info"]
 
 Info: TypeAlias = StrawberryInfo[Context, None]
