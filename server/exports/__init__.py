@@ -1,0 +1,1 @@
+"""Renderings of snapshots, consultation reports (*høringsnotat*) and approval records (*skriftlig proces*)."""

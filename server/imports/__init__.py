@@ -1,0 +1,1 @@
+"""Bringing existing documents (Word files) into Udkast as sections of Markdown."""
