@@ -31,6 +31,7 @@ from server.api.context import Context
 from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
 from server.events.routes import routes as event_routes
+from server.exports.snapshot import routes as snapshot_routes
 from server.http import SESSION_COOKIE, request_language, request_user
 from server.idempotency import IdempotentReplies, idempotency_key
 from server.messages import language_of, text
@@ -251,6 +252,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
     ]
     routes.extend(event_routes)
+    routes.extend(snapshot_routes)
     # Downloads and other feature routes go above this line: the front end's catch-all comes last.
     routes.extend(_frontend_routes())
     return Starlette(

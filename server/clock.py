@@ -21,3 +21,21 @@ def truncate(moment: datetime) -> datetime:
 class SystemClock:
     def now(self) -> datetime:
         return truncate(datetime.now(UTC))
+
+
+_MONTHS = [
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+]  # fmt: skip
+
+
+def danish_date(moment: datetime) -> str:
+    """'27. november 2026', in Copenhagen time."""
+    local = moment.astimezone(COPENHAGEN)
+    return f"{local.day}. {_MONTHS[local.month - 1]} {local.year}"
+
+
+def danish_datetime(moment: datetime) -> str:
+    """'27. november 2026 kl. 14.05', in Copenhagen time."""
+    local = moment.astimezone(COPENHAGEN)
+    return f"{danish_date(local)} kl. {local.hour:02d}.{local.minute:02d}"

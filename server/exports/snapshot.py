@@ -1,0 +1,133 @@
+"""A snapshot ("Udkast N") as Markdown, printable HTML and Word, for the document's readers."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from server import ids
+from server.accounts.model import Actor
+from server.accounts.permissions import Action
+from server.caller import Caller
+from server.clock import danish_date
+from server.drafting import service as drafting_service
+from server.drafting.model import Document, SectionVersion, Snapshot
+from server.exports.docx import Part, TitlePage, build_docx
+from server.http import request_user
+from server.store import Store
+
+PHASES_DA = {
+    "DRAFTING": "Udarbejdelse",
+    "CONSULTATION": "Høring",
+    "WRITTEN_PROCESS": "Skriftlig proces",
+    "APPROVED": "Godkendt",
+    "ARCHIVED": "Arkiveret",
+}
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass(frozen=True)
+class FrozenDocument:
+    document: Document
+    snapshot: Snapshot
+    versions: list[SectionVersion]
+
+    @property
+    def heading(self) -> str:
+        return f"Udkast {self.snapshot.number} — {self.snapshot.label}"
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        return [
+            ("Dato", danish_date(self.snapshot.created_at)),
+            ("Fase", PHASES_DA[self.document.phase.value]),
+            ("Fingeraftryk (SHA-256)", self.snapshot.fingerprint),
+        ]
+
+    def filename(self, extension: str) -> str:
+        return f"{self.document.slug}-udkast-{self.snapshot.number}.{extension}"
+
+
+async def load(store: Store, caller: Caller, snapshot_id: object) -> FrozenDocument | None:
+    oid = ids.parse(snapshot_id, "Snapshot")
+    snapshot = await store.drafting.snapshot(oid) if oid else None
+    if snapshot is None:
+        return None
+    document = await drafting_service.authorised_document(store, caller, snapshot.document_id, Action.READ_DOCUMENT)
+    if not isinstance(document, Document):
+        return None
+    pairs = [(e.section_id, e.version) for e in snapshot.entries]
+    found = await store.drafting.versions_by_pairs(pairs)
+    return FrozenDocument(document, snapshot, [found[p] for p in pairs if p in found])
+
+
+def render_markdown(frozen: FrozenDocument) -> str:
+    lines = [f"# {frozen.document.title}", "", f"**{frozen.heading}**", ""]
+    lines += [f"- {label}: {value}" for label, value in frozen.facts]
+    for version in frozen.versions:
+        lines += ["", f"## {version.title}", "", version.body.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(frozen: FrozenDocument) -> str:
+    """Printable HTML; section bodies are the HTML rendered once by the one safe renderer."""
+    esc = html.escape
+    facts = "".join(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in frozen.facts)
+    sections = "".join(
+        f'<section><h2>{esc(v.title)}</h2><div class="body">{v.html}</div></section>' for v in frozen.versions
+    )
+    return (
+        '<!doctype html><html lang="da"><head><meta charset="utf-8">'
+        f"<title>{esc(frozen.document.title)} — {esc(frozen.heading)}</title>"
+        "<style>body{font-family:Georgia,serif;max-width:42rem;margin:2rem auto;line-height:1.5;color:#111}"
+        "h1{font-size:1.8rem}dt{font-weight:bold}dd{margin:0 0 .5rem}table{border-collapse:collapse}"
+        "td,th{border:1px solid #999;padding:.25rem .5rem}section{break-inside:avoid-page}"
+        "@media print{body{margin:0}}</style></head><body>"
+        f"<header><h1>{esc(frozen.document.title)}</h1><p><strong>{esc(frozen.heading)}</strong></p>"
+        f"<dl>{facts}</dl></header><main>{sections}</main></body></html>"
+    )
+
+
+def render_docx(frozen: FrozenDocument) -> bytes:
+    return build_docx(
+        TitlePage(title=frozen.document.title, subtitle=frozen.heading, facts=frozen.facts),
+        [Part(heading=v.title, markdown=v.body) for v in frozen.versions],
+        header=f"{frozen.document.title} — Udkast {frozen.snapshot.number}",
+    )
+
+
+async def download(request: Request) -> Response:
+    extension = request.path_params["format"]
+    if extension not in MEDIA_TYPES:
+        return PlainTextResponse("Not found", status_code=404)
+    user = await request_user(request)
+    caller = Caller(Actor.of(user) if user else None, None, request.app.state.clock.now())
+    frozen = await load(request.app.state.store, caller, request.path_params["snapshot_id"])
+    if frozen is None:
+        return PlainTextResponse("Not found", status_code=404)
+    body: str | bytes
+    if extension == "docx":
+        body, disposition = render_docx(frozen), "attachment"
+    elif extension == "html":
+        body, disposition = render_html(frozen), "inline"
+    else:
+        body, disposition = render_markdown(frozen), "attachment"
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[extension],
+        headers={
+            "content-disposition": f'{disposition}; filename="{frozen.filename(extension)}"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
+routes = [Route("/exports/snapshots/{snapshot_id}.{format}", download, methods=["GET"])]

@@ -1,0 +1,88 @@
+"""Downloads of a snapshot as Word, Markdown and printable HTML (issues 4 and 9)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import docx
+
+from server.imports.docx import import_docx, normalise_markdown
+from tests.api.drafting_support import new_document
+from tests.support import KL, REGIONS, SECRETARIAT, Api
+
+AsUser = Callable[[str], Awaitable[Api]]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+SECTIONS = [
+    (
+        "Borgeren som aktiv partner",
+        "Borgerne skal have **overblik** over egne data.\n\n- Sundhedsjournalen\n  - Min Læge\n- *Min Sundhedsplatform*\n\n1. Først\n2. Dernæst\n",
+    ),
+    (
+        "Data skal bruges fuldt ud",
+        "| Initiativ | Ansvarlig |\n| --- | --- |\n| Datadeling | SDS |\n| Kvalitet | Regionerne |\n\nSe [Sundhedsdatastyrelsen](https://sundhedsdatastyrelsen.dk).\n",
+    ),
+    ("Sikkerhed", "> Tillid er forudsætningen.\n\nTekst med <script>alert(1)</script> i.\n"),
+]
+
+
+async def _snapshot(sec: Api, document_id: str) -> str:
+    data = await sec.execute(
+        "mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) { ... on SnapshotCreated { snapshot { id } } } }",
+        {"input": {"documentId": document_id, "label": "Til høring"}},
+    )
+    return data["createSnapshot"]["snapshot"]["id"]  # type: ignore[no-any-return]
+
+
+async def test_snapshot_as_word_carries_headings_lists_and_tables_and_round_trips(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, SECTIONS)
+    snapshot = await _snapshot(sec, doc["id"])
+    response = await sec.http.get(f"/exports/snapshots/{snapshot}.docx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "udkast-1.docx" in response.headers["content-disposition"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "snapshot.docx").write_bytes(response.content)
+
+    word = docx.Document(io.BytesIO(response.content))
+    paragraphs = [(p.style.name if p.style else "", p.text) for p in word.paragraphs]
+    assert ("Heading 1", "Borgeren som aktiv partner") in paragraphs
+    assert ("List Bullet", "Sundhedsjournalen") in paragraphs and ("List Bullet 2", "Min Læge") in paragraphs
+    assert ("List Number", "Først") in paragraphs
+    assert any("Udkast 1 — Til høring" in text for _, text in paragraphs)
+    assert any("<script>alert(1)</script>" in text for _, text in paragraphs)  # kept as literal text
+    facts, table = word.tables[0], word.tables[1]  # the title page's facts, then the section's table
+    assert [c.text for c in facts.rows[1].cells] == ["Fase", "Udarbejdelse"]
+    assert [c.text for c in table.rows[1].cells] == ["Datadeling", "SDS"]
+
+    imported = import_docx(response.content)
+    assert [s.title for s in imported.sections] == [title for title, _ in SECTIONS]
+    for (_, body), section in zip(SECTIONS, imported.sections, strict=True):
+        assert section.markdown == normalise_markdown(body, min_heading_level=3)
+
+
+async def test_snapshot_as_markdown_and_printable_html(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, SECTIONS)
+    snapshot = await _snapshot(sec, doc["id"])
+    markdown = (await sec.http.get(f"/exports/snapshots/{snapshot}.md")).text
+    assert markdown.startswith("# Testdokument\n\n**Udkast 1 — Til høring**")
+    assert "## Data skal bruges fuldt ud" in markdown and "| Datadeling | SDS |" in markdown
+    page = await sec.http.get(f"/exports/snapshots/{snapshot}.html")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
+    assert "<h2>Sikkerhed</h2>" in page.text and "<table>" in page.text
+
+
+async def test_snapshot_downloads_follow_the_document_permissions(as_user: AsUser, api: Api) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, SECTIONS, participants=("kl",))
+    snapshot = await _snapshot(sec, doc["id"])
+    assert (await (await as_user(KL)).http.get(f"/exports/snapshots/{snapshot}.docx")).status_code == 200
+    assert (await (await as_user(REGIONS)).http.get(f"/exports/snapshots/{snapshot}.docx")).status_code == 404
+    assert (await api.http.get(f"/exports/snapshots/{snapshot}.md")).status_code == 404
+    assert (await sec.http.get(f"/exports/snapshots/{snapshot}.pdf")).status_code == 404
+    assert (await sec.http.get("/exports/snapshots/snp_nonsense.md")).status_code == 404
