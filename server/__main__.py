@@ -212,6 +212,43 @@ def cmd_users(args: argparse.Namespace) -> int:
     return _with_store(settings, run)
 
 
+def cmd_import_docx(args: argparse.Namespace) -> int:
+    from server.accounts.model import Actor, normalise_email
+    from server.caller import Caller
+    from server.clock import SystemClock
+    from server.imports import service
+    from server.messages import text
+    from server.outcomes import Denied, Invalid, Missing
+
+    settings = _settings()
+    data = Path(args.file).read_bytes()
+
+    async def run(store: Store) -> int:
+        found = await store.accounts.credentials(normalise_email(args.as_user))
+        if found is None or not found[0].active:
+            print(f"udkast: no active user {args.as_user!r}")
+            return 2
+        caller = Caller(Actor.of(found[0]), None, SystemClock().now())
+        if args.document:
+            document = await store.drafting.document_by_slug(args.document)
+            result = await service.import_into_document(store, caller, document.id if document else None, data)
+        else:
+            result = await service.import_new_document(store, caller, data, title=args.title)
+        if isinstance(result, Invalid):
+            print(f"udkast: {result.field}: {text(result.key, 'en', **result.params)}")
+            return 2
+        if isinstance(result, Denied | Missing):
+            print("udkast: not allowed, or no such document (imports need a SECRETARIAT user)")
+            return 2
+        print(f"Imported into {result.document.slug}: {len(result.created)} new sections, "
+              f"{len(result.updated)} new versions, {len(result.unchanged)} unchanged, {len(result.conflicts)} conflicts.")
+        for loss in result.losses:
+            print(f"  not carried over: {loss}")
+        return 0
+
+    return _with_store(settings, run)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m server", description="Udkast")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="find (and with --repair, fix) section heads that lag their versions")
     check.add_argument("--repair", action="store_true")
     check.set_defaults(run=cmd_check)
+
+    imports = commands.add_parser("import-docx", help="import a Word file as a new document or new versions")
+    imports.add_argument("file")
+    imports.add_argument("--as", dest="as_user", required=True, help="email of the SECRETARIAT user doing the import")
+    imports.add_argument("--document", help="slug of an existing document to propose new versions to")
+    imports.add_argument("--title", help="title of the new document (default: the file's title)")
+    imports.set_defaults(run=cmd_import_docx)
 
     users = commands.add_parser("users", help="manage accounts")
     actions = users.add_subparsers(dest="action", required=True)

@@ -32,6 +32,8 @@ from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
 from server.events.routes import routes as event_routes
 from server.exports.snapshot import routes as snapshot_routes
+from server.imports.docx import MAX_UPLOAD_BYTES
+from server.imports.routes import routes as import_routes
 from server.http import SESSION_COOKIE, request_language, request_user
 from server.idempotency import IdempotentReplies, idempotency_key
 from server.messages import language_of, text
@@ -41,6 +43,7 @@ from server.store import Store
 log = logging.getLogger("udkast")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 SWEEP_EVERY_SECONDS = 600
+UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 1024
 
 
 class UdkastGraphQL(GraphQL[Context, None]):
@@ -102,13 +105,14 @@ class RequestGuard:
         if request.method not in ("GET", "HEAD", "OPTIONS") and self._cross_origin(request):
             await _refuse(403, "cross_origin", "Cross-origin request refused.")(scope, receive, send)
             return
+        # Word uploads may be larger (20 MB); every other request stays within max_body_bytes.
+        limit = UPLOAD_LIMIT if scope["path"] == "/imports/docx" else self.settings.max_body_bytes
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.settings.max_body_bytes):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await _refuse(413, "too_large", "Request body too large.")(scope, receive, send)
             return
 
         received = 0
-        limit = self.settings.max_body_bytes
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -253,6 +257,7 @@ def create_app(
     ]
     routes.extend(event_routes)
     routes.extend(snapshot_routes)
+    routes.extend(import_routes)
     # Downloads and other feature routes go above this line: the front end's catch-all comes last.
     routes.extend(_frontend_routes())
     return Starlette(

@@ -96,6 +96,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- comments (keys for server/comments) ---
     # --- approvals (keys for server/approvals) ---
     # --- exports and imports ---
+    "docx_rejected": ("{reason_da}", "{reason_en}"),
+    "docx_empty": ("Word-filen indeholder ingen tekst.", "The Word file contains no text."),
+    "docx_too_large": ("Filen er for stor (højst 20 MB).", "The file is too large (at most 20 MB)."),
     "not_found_section": ("Afsnittet findes ikke i dokumentet.", "The section is not in the document."),
     "idempotency_reused": (
         "Idempotensnøglen er allerede brugt til en anden forespørgsel.",

@@ -1,0 +1,94 @@
+"""Importing a Word file: as a new document, or as new versions of an existing one's sections.
+
+Everything goes through the drafting workflows (and so their permission checks, validation,
+merge path and events); whatever the importer could not carry over is returned, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bson import ObjectId
+
+from server.accounts import permissions
+from server.accounts.permissions import Action
+from server.caller import Caller
+from server.drafting import service as drafting
+from server.drafting.model import Document, DocumentKind, Section
+from server.imports.docx import DocxRejected, import_docx
+from server.outcomes import Denied, Invalid, Problem
+from server.store import Store
+
+
+@dataclass
+class ImportReport:
+    document: Document
+    created: list[str] = field(default_factory=list)  # section titles added
+    updated: list[str] = field(default_factory=list)  # sections that got a new version
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    losses: list[str] = field(default_factory=list)
+
+
+def _parse(data: bytes) -> tuple[str | None, list[tuple[str, str]], list[str]] | Invalid:
+    try:
+        result = import_docx(data)
+    except DocxRejected as error:
+        return Invalid("file", "docx_rejected", {"reason_da": error.message_da, "reason_en": error.message_en})
+    if not result.sections:
+        return Invalid("file", "docx_empty")
+    return result.title, [(s.title, s.markdown) for s in result.sections], list(result.losses)
+
+
+async def import_new_document(
+    store: Store, caller: Caller, data: bytes, *, title: str | None = None, slug: str | None = None
+) -> ImportReport | Problem:
+    refusal = permissions.check(caller.actor, Action.CREATE_DOCUMENT)
+    if refusal:
+        return Denied(refusal)
+    parsed = _parse(data)
+    if isinstance(parsed, Invalid):
+        return parsed
+    doc_title, sections, losses = parsed
+    document = await drafting.create_document(
+        store, caller, title or doc_title or sections[0][0], slug, DocumentKind.STRATEGY, "", []
+    )
+    if not isinstance(document, Document):
+        return document
+    report = ImportReport(document, losses=losses)
+    for section_title, body in sections:
+        added = await drafting.add_section(store, caller, document.id, section_title, body, None)
+        if isinstance(added, Section):
+            report.created.append(section_title)
+        else:
+            report.losses.append(f"Afsnittet «{section_title}» kunne ikke oprettes.")
+    return report
+
+
+async def import_into_document(
+    store: Store, caller: Caller, document_id: ObjectId | None, data: bytes
+) -> ImportReport | Problem:
+    """New versions for sections whose title matches, new sections for the rest."""
+    document = await drafting.authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    parsed = _parse(data)
+    if isinstance(parsed, Invalid):
+        return parsed
+    _, sections, losses = parsed
+    existing = {s.title.strip().lower(): s for s in await store.drafting.sections([document.id])}
+    report = ImportReport(document, losses=losses)
+    for section_title, body in sections:
+        match = existing.get(section_title.strip().lower())
+        if match is None:
+            added = await drafting.add_section(store, caller, document.id, section_title, body, None)
+            (report.created if isinstance(added, Section) else report.conflicts).append(section_title)
+            continue
+        saved = await drafting.save_section(
+            store, caller, match.id, match.version, match.title, body, "Importeret fra Word"
+        )
+        if isinstance(saved, drafting.Saved):
+            (report.updated if saved.changed else report.unchanged).append(section_title)
+        else:
+            report.conflicts.append(section_title)
+    return report
