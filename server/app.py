@@ -31,11 +31,12 @@ from server.api.context import Context
 from server.api.schema import build_schema
 from server.clock import Clock, SystemClock
 from server.events.routes import routes as event_routes
+from server.exports.routes import routes as report_routes
 from server.exports.snapshot import routes as snapshot_routes
-from server.imports.docx import MAX_UPLOAD_BYTES
-from server.imports.routes import routes as import_routes
 from server.http import SESSION_COOKIE, request_language, request_user
 from server.idempotency import IdempotentReplies, idempotency_key
+from server.imports.docx import MAX_UPLOAD_BYTES
+from server.imports.routes import routes as import_routes
 from server.messages import language_of, text
 from server.settings import Settings
 from server.store import Store
@@ -255,6 +256,7 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]
+    routes.extend(report_routes)
     routes.extend(event_routes)
     routes.extend(snapshot_routes)
     routes.extend(import_routes)

@@ -94,6 +94,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The service is busy right now – please try again in a moment.",
     ),
     # --- comments (keys for server/comments) ---
+    "anchor_not_found": (
+        "Det markerede tekststykke findes ikke i version {version} af afsnittet.",
+        "The marked passage does not occur in version {version} of the section.",
+    ),
+    "anchor_context_mismatch": (
+        "Teksten omkring det markerede tekststykke passer ikke med version {version} af afsnittet.",
+        "The text around the marked passage does not match version {version} of the section.",
+    ),
+    "reply_other_document": (
+        "Et svar skal høre til en kommentar i samme dokument.",
+        "A reply must answer a comment in the same document.",
+    ),
+    "reply_other_section": (
+        "Et svar skal høre til en kommentar på samme afsnit.",
+        "A reply must answer a comment on the same section.",
+    ),
+    "reply_cannot_propose": (
+        "Et svar kan ikke indeholde et ændringsforslag. Skriv forslaget som en ny kommentar.",
+        "A reply cannot carry a change proposal. Write the proposal as a new comment.",
+    ),
+    "comment_not_open": (
+        "Kommentaren er besvaret og kan ikke længere ændres eller slettes.",
+        "The comment has been answered and can no longer be changed or deleted.",
+    ),
+    "comment_is_draft": (
+        "Kommentaren er stadig et udkast i sin organisation og kan besvares, når den er indsendt.",
+        "The comment is still a draft of its organisation and can be answered once it is submitted.",
+    ),
+    "reply_has_no_disposition": (
+        "Svar i en tråd behandles ikke hver for sig; besvar trådens første kommentar.",
+        "Replies in a thread get no disposition of their own; answer the thread's first comment.",
+    ),
+    "not_a_proposal": ("Kommentaren er ikke et ændringsforslag.", "The comment is not a change proposal."),
+    "proposal_already_applied": (
+        "Ændringsforslaget er allerede indarbejdet i version {version}.",
+        "The proposal has already been taken in, in version {version}.",
+    ),
+    "proposal_not_applicable": (
+        "Ændringsforslaget kan ikke indarbejdes automatisk, fordi tekststykket ikke findes i afsnittets tekst. "
+        "Indarbejd det i hånden.",
+        "The proposal cannot be taken in automatically because its passage is not in the section's text. "
+        "Edit the section by hand.",
+    ),
+    "comment_status_OPEN": ("Åben", "Open"),
+    "comment_status_ACCEPTED": ("Imødekommet", "Accepted"),
+    "comment_status_PARTLY_ACCEPTED": ("Delvist imødekommet", "Partly accepted"),
+    "comment_status_REJECTED": ("Ikke imødekommet", "Not accepted"),
+    "comment_status_NOTED": ("Taget til efterretning", "Noted"),
+    "report_title": ("Høringsnotat", "Consultation report"),
+    "report_snapshot": ("{label} (udkast nr. {number})", "{label} (snapshot no. {number})"),
+    "report_counts": ("Bemærkninger pr. organisation", "Comments per organisation"),
+    "report_organization": ("Organisation", "Organisation"),
+    "report_total": ("I alt", "Total"),
+    "report_section": ("{title} (version {version})", "{title} (version {version})"),
+    "report_passage": ("Tekststykke", "Passage"),
+    "report_whole_section": ("Hele afsnittet", "The whole section"),
+    "report_proposal": ("Ændringsforslag", "Proposed text"),
+    "report_disposition": ("Behandling", "Disposition"),
+    "report_response": ("Styregruppens bemærkning", "The steering group's response"),
+    "report_applied": ("Indarbejdet i version {version}", "Taken in in version {version}"),
+    "report_by": ("{author}, {organization}, {date}", "{author}, {organization}, {date}"),
+    "report_none": (
+        "Der er ikke indsendt bemærkninger til dette udkast.",
+        "No comments have been submitted on this snapshot.",
+    ),
     # --- approvals (keys for server/approvals) ---
     # --- exports and imports ---
     "docx_rejected": ("{reason_da}", "{reason_en}"),

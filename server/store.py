@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.accounts.repository import Accounts
+from server.comments.repository import Comments
 from server.db import Database
 from server.drafting.repository import Drafting
 from server.events.repository import EventLog
@@ -16,7 +17,14 @@ class Store:
     accounts: Accounts
     drafting: Drafting
     events: EventLog
+    comments: Comments
 
     @classmethod
     def open(cls, db: Database, secret_key: str) -> Store:
-        return cls(db=db, accounts=Accounts(db, secret_key), drafting=Drafting(db), events=EventLog(db))
+        return cls(
+            db=db,
+            accounts=Accounts(db, secret_key),
+            drafting=Drafting(db),
+            events=EventLog(db),
+            comments=Comments(db),
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -17,6 +17,9 @@ from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Ve
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
 from server.drafting import model, service
+
+if TYPE_CHECKING:
+    from server.api.comments import Comment, CommentStatus
 
 Phase = strawberry.enum(model.Phase, description="Where a document is in its process.")
 DocumentKind = strawberry.enum(model.DocumentKind)
@@ -172,6 +175,22 @@ class Section(Node):
     async def document(self, info: Info) -> Document | None:
         doc = await info.context.store.drafting.document(self.model.document_id)
         return Document.of(doc) if doc else None
+
+    @strawberry.field(description="Comments you may see, thread starters oldest first (replies under `replies`).")
+    async def comments(
+        self,
+        info: Info,
+        status: Annotated[CommentStatus, strawberry.lazy("server.api.comments")] | None = None,  # type: ignore[valid-type]
+    ) -> list[Annotated[Comment, strawberry.lazy("server.api.comments")]]:
+        from server.api.comments import section_comments
+
+        return await section_comments(info, self.model, status)
+
+    @strawberry.field(description="Open comments awaiting a disposition that you may see (your drafts included).")
+    async def open_comment_count(self, info: Info) -> int:
+        from server.api.comments import open_comment_count
+
+        return await open_comment_count(info, self.model)
 
 
 @strawberry.type

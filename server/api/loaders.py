@@ -10,7 +10,9 @@ from bson import ObjectId
 from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
-from server.drafting.model import Section, Snapshot
+from server.comments.model import Comment
+from server.comments.repository import OpenCount
+from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
 
 
@@ -21,6 +23,12 @@ class Loaders:
         self.organization = DataLoader[ObjectId, Organization | None](load_fn=self._organizations)
         self.sections = DataLoader[ObjectId, list[Section]](load_fn=self._sections)
         self.snapshots = DataLoader[ObjectId, list[Snapshot]](load_fn=self._snapshots)
+        self.document = DataLoader[ObjectId, Document | None](load_fn=self._documents)
+        self.section = DataLoader[ObjectId, Section | None](load_fn=self._sections_by_id)
+        self.version = DataLoader[tuple[ObjectId, int], SectionVersion | None](load_fn=self._versions)
+        self.comment_threads = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_threads)
+        self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
+        self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
 
     async def _users(self, ids: Sequence[ObjectId]) -> list[User | None]:
         found = await self.store.accounts.users_by_ids(ids)
@@ -41,3 +49,32 @@ class Loaders:
         for snapshot in await self.store.drafting.snapshots(document_ids):
             grouped[snapshot.document_id].append(snapshot)
         return [grouped[i] for i in document_ids]
+
+    async def _documents(self, ids: Sequence[ObjectId]) -> list[Document | None]:
+        found = {d.id: d for d in await self.store.drafting.documents(ids)}
+        return [found.get(i) for i in ids]
+
+    async def _sections_by_id(self, ids: Sequence[ObjectId]) -> list[Section | None]:
+        found = await self.store.drafting.sections_by_ids(ids)
+        return [found.get(i) for i in ids]
+
+    async def _versions(self, pairs: Sequence[tuple[ObjectId, int]]) -> list[SectionVersion | None]:
+        found = await self.store.drafting.versions_by_pairs(pairs)
+        return [found.get(p) for p in pairs]
+
+    async def _comment_threads(self, section_ids: Sequence[ObjectId]) -> list[list[Comment]]:
+        grouped: dict[ObjectId, list[Comment]] = defaultdict(list)
+        for comment in await self.store.comments.threads(section_ids):
+            grouped[comment.section_id].append(comment)
+        return [grouped[i] for i in section_ids]
+
+    async def _comment_replies(self, parent_ids: Sequence[ObjectId]) -> list[list[Comment]]:
+        grouped: dict[ObjectId, list[Comment]] = defaultdict(list)
+        for comment in await self.store.comments.replies(parent_ids):
+            if comment.parent_id is not None:
+                grouped[comment.parent_id].append(comment)
+        return [grouped[i] for i in parent_ids]
+
+    async def _open_comment_counts(self, section_ids: Sequence[ObjectId]) -> list[list[OpenCount]]:
+        counts = await self.store.comments.open_counts(section_ids)
+        return [counts.get(i, []) for i in section_ids]

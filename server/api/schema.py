@@ -27,10 +27,11 @@ from strawberry.tools import merge_types
 from server import ids
 from server.accounts import permissions
 from server.api.accounts import AccountsMutation, AccountsQuery, Node, Organization, User
+from server.api.comments import Comment, CommentsMutation, CommentsQuery, comment_node
 from server.api.context import Info
+from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
-from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
 from server.messages import text
 
 MAX_DEPTH = 12
@@ -66,6 +67,8 @@ class NodeQuery:
             if snapshot and readable(info, await drafting.document(snapshot.document_id)):
                 return Snapshot.of(snapshot)
             return None
+        if kind == "Comment":
+            return await comment_node(info, oid)
         if kind == "Event":
             found = await info.context.store.events.find({"_id": oid}, limit=1)
             actor = info.context.actor
@@ -82,8 +85,8 @@ class NodeQuery:
         return None
 
 
-Query = merge_types("Query", (AccountsQuery, DraftingQuery, EventsQuery, NodeQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, DraftingMutation, EventsMutation))
+Query = merge_types("Query", (AccountsQuery, DraftingQuery, CommentsQuery, EventsQuery, NodeQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, DraftingMutation, CommentsMutation, EventsMutation))
 
 _STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)
 
@@ -130,6 +133,6 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=EventsSubscription,
-        types=[Document, Section, SectionVersion, Snapshot, Event, Organization, User],
+        types=[Document, Section, SectionVersion, Snapshot, Comment, Event, Organization, User],
         extensions=extensions,
     )

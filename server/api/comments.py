@@ -1,0 +1,549 @@
+"""GraphQL for comments, organisations' responses, dispositions and the consultation report."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import strawberry
+from bson import ObjectId
+
+from server import ids, markdown
+from server.accounts import permissions
+from server.accounts.permissions import Action
+from server.api.accounts import Node, Organization, User
+from server.api.context import Info
+from server.api.drafting import Document, Section, SectionVersion, Snapshot, readable
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
+from server.comments import model, service
+from server.comments.anchoring import Relocated, TextQuote
+from server.drafting import model as drafting_model
+from server.drafting import service as drafting_service
+
+CommentStatus = strawberry.enum(model.CommentStatus, description="The steering group's disposition of a comment.")
+CommentKind = strawberry.enum(model.CommentKind, description="A remark, or a proposal carrying replacement text.")
+
+
+@strawberry.enum(description="Where an anchored passage is in the section's current version.")
+class AnchorStatus(StrEnum):
+    ANCHORED = "ANCHORED"
+    MOVED = "MOVED"
+    OUTDATED = "OUTDATED"
+
+
+def _id(kind: ids.Kind, oid: ObjectId) -> strawberry.ID:
+    return strawberry.ID(ids.encode(kind, oid))
+
+
+@functools.lru_cache(maxsize=32)
+def _plain(body: str) -> str:
+    # Every comment on a version relocates against the same two texts: render each once.
+    return markdown.plain_text(body)
+
+
+@strawberry.type(description="A W3C Web Annotation TextQuoteSelector over the section's plain text.")
+class TextQuoteSelector:
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@strawberry.input
+class TextQuoteSelectorInput:
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@strawberry.type(description="Where the passage is now: offsets into the plain text of the section's head version.")
+class AnchorLocation:
+    version: int
+    start: int
+    end: int
+    exact: str
+
+
+@strawberry.type(description="An earlier wording of a comment, kept when its author edited it.")
+class CommentEdit:
+    body: str
+    proposed_text: str | None
+    at: datetime
+
+
+@strawberry.type
+class CommentPermissions:
+    edit: bool
+    respond: bool
+    apply_proposal: bool
+
+
+@strawberry.type
+class Comment(Node):
+    model: strawberry.Private[model.Comment]
+    relocated: strawberry.Private[list[Relocated | None]]  # computed once per object, see _relocation
+    section_version: int = strawberry.field(description="The number of the version commented on.")
+    body: str
+    html: str
+    kind: CommentKind  # type: ignore[valid-type]
+    proposed_text: str | None
+    status: CommentStatus  # type: ignore[valid-type]
+    response: str
+    response_html: str
+    submitted: bool = strawberry.field(description="False while the comment is a draft of its organisation.")
+    submitted_at: datetime | None
+    responded_at: datetime | None
+    applied_version: int | None = strawberry.field(description="The section version that took the comment in.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, c: model.Comment) -> Comment:
+        return cls(
+            id=_id("Comment", c.id),
+            model=c,
+            relocated=[],
+            section_version=c.section_version,
+            body=c.body,
+            html=c.html,
+            kind=c.kind,
+            proposed_text=c.proposed_text,
+            status=c.status,
+            response=c.response,
+            response_html=c.response_html,
+            submitted=c.submitted,
+            submitted_at=c.submitted_at,
+            responded_at=c.responded_at,
+            applied_version=c.applied_version,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+    @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
+    def anchor(self) -> TextQuoteSelector | None:
+        a = self.model.anchor
+        return TextQuoteSelector(exact=a.exact, prefix=a.prefix, suffix=a.suffix) if a else None
+
+    @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
+    async def anchor_status(self, info: Info) -> AnchorStatus | None:
+        relocated = await self._relocation(info)
+        return AnchorStatus(relocated.status) if relocated else None
+
+    @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
+    async def anchor_location(self, info: Info) -> AnchorLocation | None:
+        relocated = await self._relocation(info)
+        if relocated is None or relocated.location is None or relocated.exact is None:
+            return None
+        section = await info.context.loaders.section.load(self.model.section_id)
+        assert section is not None
+        return AnchorLocation(
+            version=section.version,
+            start=relocated.location.start,
+            end=relocated.location.end,
+            exact=relocated.exact,
+        )
+
+    async def _relocation(self, info: Info) -> Relocated | None:
+        if self.model.anchor is None:
+            return None
+        if not self.relocated:
+            loaders = info.context.loaders
+            commented = await loaders.version.load((self.model.section_id, self.model.section_version))
+            section = await loaders.section.load(self.model.section_id)
+            if commented is None or section is None:
+                self.relocated.append(Relocated("OUTDATED", None, None))
+            else:
+                self.relocated.append(
+                    model.anchor_state(_plain(commented.body), _plain(section.body), self.model.anchor)
+                )
+        return self.relocated[0]
+
+    @strawberry.field
+    async def section(self, info: Info) -> Section | None:
+        found = await info.context.loaders.section.load(self.model.section_id)
+        return Section.of(found) if found else None
+
+    @strawberry.field
+    async def author(self, info: Info) -> User | None:
+        user = await info.context.loaders.user.load(self.model.author_id)
+        return User.of(user) if user else None
+
+    @strawberry.field(description="The organisation the comment is written for: always its author's.")
+    async def organization(self, info: Info) -> Organization | None:
+        org = await info.context.loaders.organization.load(self.model.organization_id)
+        return Organization.of(org) if org else None
+
+    @strawberry.field
+    async def responded_by(self, info: Info) -> User | None:
+        uid = self.model.responded_by
+        user = await info.context.loaders.user.load(uid) if uid else None
+        return User.of(user) if user else None
+
+    @strawberry.field(description="The thread's first comment, for a reply.")
+    async def parent(self, info: Info) -> Comment | None:
+        if self.model.parent_id is None:
+            return None
+        return await comment_node(info, self.model.parent_id)
+
+    @strawberry.field(description="Replies you may see, oldest first.")
+    async def replies(self, info: Info) -> list[Comment]:
+        document = await info.context.loaders.document.load(self.model.document_id)
+        if document is None or not readable(info, document):
+            return []
+        found = await info.context.loaders.comment_replies.load(self.model.id)
+        return [Comment.of(c) for c in found if model.visible(info.context.actor, document, c)]
+
+    @strawberry.field(description="Earlier wordings, oldest first.")
+    def edits(self) -> list[CommentEdit]:
+        return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in self.model.edits]
+
+    @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
+    async def viewer_can(self, info: Info) -> CommentPermissions:
+        actor = info.context.actor
+        document = await info.context.loaders.document.load(self.model.document_id)
+        if actor is None or document is None:
+            return CommentPermissions(edit=False, respond=False, apply_proposal=False)
+        scope = drafting_service.scope_of(document)
+        c = self.model
+        edit = (
+            c.author_id == actor.user_id
+            and c.status == model.CommentStatus.OPEN
+            and permissions.check(actor, Action.COMMENT, scope) is None
+        )
+        respond = (
+            c.submitted and c.parent_id is None and permissions.check(actor, Action.RESPOND_TO_COMMENT, scope) is None
+        )
+        apply = (
+            respond
+            and c.kind == model.CommentKind.PROPOSAL
+            and c.applied_version is None
+            and permissions.check(actor, Action.EDIT_SECTIONS, scope) is None
+        )
+        return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
+
+
+async def comment_node(info: Info, comment_id: ObjectId) -> Comment | None:
+    """A comment by id, when the signed-in user may see it (``node(id)``)."""
+    comment = await info.context.store.comments.comment(comment_id)
+    if comment is None:
+        return None
+    document = await info.context.loaders.document.load(comment.document_id)
+    if document is None or not readable(info, document) or not model.visible(info.context.actor, document, comment):
+        return None
+    return Comment.of(comment)
+
+
+async def section_comments(
+    info: Info, section: drafting_model.Section, status: model.CommentStatus | None
+) -> list[Comment]:
+    """The thread-starting comments on a section that the signed-in user may see, oldest first."""
+    document = await info.context.loaders.document.load(section.document_id)
+    if document is None or not readable(info, document):
+        return []
+    threads = await info.context.loaders.comment_threads.load(section.id)
+    return [
+        Comment.of(c)
+        for c in threads
+        if model.visible(info.context.actor, document, c) and (status is None or c.status == status)
+    ]
+
+
+async def open_comment_count(info: Info, section: drafting_model.Section) -> int:
+    """Open thread-starting comments on a section that the signed-in user may see (drafts of their own included)."""
+    document = await info.context.loaders.document.load(section.document_id)
+    if document is None or not readable(info, document):
+        return 0
+    counts = await info.context.loaders.open_comment_counts.load(section.id)
+    actor = info.context.actor
+    return sum(c.count for c in counts if model.may_see(actor, document, c.organization_id, c.submitted))
+
+
+# The consultation report (høringsnotat).
+
+
+@strawberry.type
+class CommentStatusCount:
+    status: CommentStatus  # type: ignore[valid-type]
+    count: int
+
+
+@strawberry.type
+class OrganizationCommentCount:
+    organization: Organization | None
+    total: int
+    by_status: list[CommentStatusCount]
+
+
+@strawberry.type
+class ReportOrganization:
+    organization: Organization | None
+    comments: list[Comment]
+
+
+@strawberry.type
+class ReportSection:
+    model: strawberry.Private[model.ReportSection]
+    key: str
+    title: str
+    version: int = strawberry.field(description="The section version frozen in the snapshot.")
+    organizations: list[ReportOrganization]
+
+    @strawberry.field
+    async def section(self, info: Info) -> Section | None:
+        found = await info.context.loaders.section.load(self.model.section_id)
+        return Section.of(found) if found else None
+
+
+@strawberry.type(description="The høringsnotat: the comments on a snapshot by section and organisation.")
+class ConsultationReport:
+    document: Document
+    snapshot: Snapshot
+    sections: list[ReportSection]
+    counts: list[OrganizationCommentCount]
+    total: int
+    markdown_url: str
+    html_url: str
+
+    @classmethod
+    def of(cls, found: service.ConsultationReport) -> ConsultationReport:
+        def org(oid: ObjectId) -> Organization | None:
+            o = found.organizations.get(oid)
+            return Organization.of(o) if o else None
+
+        report = found.report
+        snapshot_id = ids.encode("Snapshot", found.snapshot.id)
+        return cls(
+            document=Document.of(found.document),
+            snapshot=Snapshot.of(found.snapshot),
+            sections=[
+                ReportSection(
+                    model=s,
+                    key=s.key,
+                    title=s.title,
+                    version=s.version,
+                    organizations=[
+                        ReportOrganization(
+                            organization=org(g.organization_id), comments=[Comment.of(c) for c in g.comments]
+                        )
+                        for g in s.organizations
+                    ],
+                )
+                for s in report.sections
+            ],
+            counts=[
+                OrganizationCommentCount(
+                    organization=org(c.organization_id),
+                    total=c.total,
+                    by_status=[CommentStatusCount(status=s, count=n) for s, n in c.by_status.items()],
+                )
+                for c in report.counts
+            ],
+            total=report.total,
+            markdown_url=f"/exports/consultation-reports/{snapshot_id}.md",
+            html_url=f"/exports/consultation-reports/{snapshot_id}.html",
+        )
+
+
+@strawberry.type
+class CommentsQuery:
+    @strawberry.field(description="The consultation report (høringsnotat) of a snapshot, as you may see it.")
+    async def consultation_report(
+        self, info: Info, document_id: strawberry.ID, snapshot_id: strawberry.ID
+    ) -> ConsultationReport | None:
+        ctx = info.context
+        document_oid = ids.parse(document_id, "Document")
+        if document_oid is None:
+            return None
+        found = await service.consultation_report(
+            ctx.store, ctx.caller(), ids.parse(snapshot_id, "Snapshot"), document_oid
+        )
+        return ConsultationReport.of(found) if isinstance(found, service.ConsultationReport) else None
+
+
+# Mutations
+
+
+@strawberry.type
+class CommentAdded:
+    comment: Comment
+
+
+@strawberry.type
+class CommentEdited:
+    comment: Comment
+
+
+@strawberry.type
+class CommentDeleted:
+    comment: Comment
+
+
+@strawberry.type
+class CommentsSubmitted:
+    comments: list[Comment]
+
+
+@strawberry.type
+class CommentAnswered:
+    comment: Comment
+
+
+@strawberry.type
+class ProposalApplied:
+    comment: Comment
+    version: SectionVersion
+    section: Section
+    merged: bool = strawberry.field(description="True when the proposal was merged onto a newer version.")
+
+
+@strawberry.type
+class DocumentSettingsUpdated:
+    document: Document
+
+
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+AddCommentResult = Annotated[CommentAdded | Errors, strawberry.union("AddCommentResult")]
+EditCommentResult = Annotated[CommentEdited | Errors, strawberry.union("EditCommentResult")]
+DeleteCommentResult = Annotated[CommentDeleted | Errors, strawberry.union("DeleteCommentResult")]
+SubmitOrganisationCommentsResult = Annotated[
+    CommentsSubmitted | Errors, strawberry.union("SubmitOrganisationCommentsResult")
+]
+RespondToCommentResult = Annotated[CommentAnswered | Errors, strawberry.union("RespondToCommentResult")]
+ApplyProposalResult = Annotated[ProposalApplied | VersionConflict | Errors, strawberry.union("ApplyProposalResult")]
+UpdateDocumentSettingsResult = Annotated[
+    DocumentSettingsUpdated | Errors, strawberry.union("UpdateDocumentSettingsResult")
+]
+
+
+@strawberry.input
+class AddCommentInput:
+    section_id: strawberry.ID
+    version: int = strawberry.field(description="The section version commented on; the anchor must be in it.")
+    body: str
+    anchor: TextQuoteSelectorInput | None = None
+    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Reply to this comment.")
+    proposed_text: str | None = strawberry.field(
+        default=None, description="Makes a change proposal: replaces the anchored passage, or the whole section."
+    )
+
+
+@strawberry.input
+class EditCommentInput:
+    comment_id: strawberry.ID
+    body: str
+    proposed_text: str | None = None
+
+
+@strawberry.input
+class DeleteCommentInput:
+    comment_id: strawberry.ID
+
+
+@strawberry.input
+class RespondToCommentInput:
+    comment_id: strawberry.ID
+    status: CommentStatus  # type: ignore[valid-type]
+    response: str = ""
+
+
+@strawberry.input
+class ApplyProposalInput:
+    comment_id: strawberry.ID
+    response: str | None = None
+
+
+@strawberry.input
+class UpdateDocumentSettingsInput:
+    document_id: strawberry.ID
+    direct_submission: bool | None = None
+    restrict_comment_visibility: bool | None = None
+
+
+@strawberry.type
+class CommentsMutation:
+    @strawberry.mutation(description="Comment on a section version, optionally on a passage; drafts stay internal.")
+    async def add_comment(self, info: Info, input: AddCommentInput) -> AddCommentResult:
+        ctx = info.context
+        anchor = input.anchor
+        result = await service.add_comment(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.section_id, "Section"),
+            input.version,
+            input.body,
+            TextQuote(anchor.exact, anchor.prefix, anchor.suffix) if anchor else None,
+            input.proposed_text,
+            ids.parse(input.parent_id, "Comment"),
+            reply=input.parent_id is not None,
+        )
+        return CommentAdded(comment=Comment.of(result)) if isinstance(result, model.Comment) else error_for(result, ctx)
+
+    @strawberry.mutation(description="Change your own open comment; the earlier wording is kept.")
+    async def edit_comment(self, info: Info, input: EditCommentInput) -> EditCommentResult:
+        ctx = info.context
+        result = await service.edit_comment(
+            ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.body, input.proposed_text
+        )
+        return (
+            CommentEdited(comment=Comment.of(result)) if isinstance(result, model.Comment) else error_for(result, ctx)
+        )
+
+    @strawberry.mutation(description="Withdraw your own open comment.")
+    async def delete_comment(self, info: Info, input: DeleteCommentInput) -> DeleteCommentResult:
+        ctx = info.context
+        result = await service.delete_comment(ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"))
+        if isinstance(result, model.Comment):
+            return CommentDeleted(comment=Comment.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Submit all of your organisation's draft comments on a document at once.")
+    async def submit_organisation_comments(
+        self, info: Info, document_id: strawberry.ID
+    ) -> SubmitOrganisationCommentsResult:
+        ctx = info.context
+        result = await service.submit_organisation_comments(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
+        if isinstance(result, list):
+            return CommentsSubmitted(comments=[Comment.of(c) for c in result])
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="The steering group's disposition of a comment, with its response.")
+    async def respond_to_comment(self, info: Info, input: RespondToCommentInput) -> RespondToCommentResult:
+        ctx = info.context
+        result = await service.respond(
+            ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.status, input.response
+        )
+        if isinstance(result, model.Comment):
+            return CommentAnswered(comment=Comment.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Accept a change proposal by saving it as a new section version (merging).")
+    async def apply_proposal(self, info: Info, input: ApplyProposalInput) -> ApplyProposalResult:
+        ctx = info.context
+        result = await service.apply_proposal(
+            ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.response
+        )
+        if isinstance(result, service.ProposalApplied):
+            return ProposalApplied(
+                comment=Comment.of(result.comment),
+                version=SectionVersion.of(result.saved.version),
+                section=Section.of(result.saved.section),
+                merged=result.saved.merged,
+            )
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="The comment settings of a document (secretariat).")
+    async def update_document_settings(
+        self, info: Info, input: UpdateDocumentSettingsInput
+    ) -> UpdateDocumentSettingsResult:
+        ctx = info.context
+        result = await service.update_document_settings(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.document_id, "Document"),
+            input.direct_submission,
+            input.restrict_comment_visibility,
+        )
+        if isinstance(result, drafting_model.Document):
+            return DocumentSettingsUpdated(document=Document.of(result))
+        return error_for(result, ctx)

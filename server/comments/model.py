@@ -1,0 +1,263 @@
+"""Comments as plain data, and their pure rules: who sees a comment, input checks, the report.
+
+A comment is written on one version of a section, for the author's organisation. It may start as
+an organisation-internal draft that the organisation later submits at once — its consolidated
+response. The steering group gives each submitted comment a disposition and a response. The
+consultation report (*høringsnotat*) is compiled from the comments on the versions of a snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bson import ObjectId
+
+from server.accounts.model import Actor, Role
+from server.comments import anchoring
+from server.comments.anchoring import Relocated, TextQuote
+from server.drafting.model import Document, InputProblem, SnapshotEntry, first_problem, text_problem
+
+
+class CommentStatus(StrEnum):
+    OPEN = "OPEN"
+    ACCEPTED = "ACCEPTED"
+    PARTLY_ACCEPTED = "PARTLY_ACCEPTED"
+    REJECTED = "REJECTED"
+    NOTED = "NOTED"
+
+
+class CommentKind(StrEnum):
+    REMARK = "REMARK"
+    PROPOSAL = "PROPOSAL"  # carries proposed replacement text for its passage (or the whole section)
+
+
+@dataclass(frozen=True)
+class CommentEdit:
+    """An earlier wording of a comment, kept when its author edits it."""
+
+    body: str
+    proposed_text: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: ObjectId
+    document_id: ObjectId
+    section_id: ObjectId
+    section_version: int
+    parent_id: ObjectId | None  # the thread's first comment; replies never nest deeper
+    author_id: ObjectId
+    organization_id: ObjectId
+    body: str
+    html: str
+    kind: CommentKind
+    proposed_text: str | None
+    anchor: TextQuote | None
+    submitted: bool  # False while an organisation-internal draft
+    submitted_at: datetime | None
+    status: CommentStatus
+    response: str
+    response_html: str
+    responded_by: ObjectId | None
+    responded_at: datetime | None
+    applied_version: int | None  # the section version that took the comment in
+    edits: tuple[CommentEdit, ...]
+    deleted: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+MAX_COMMENT = 20_000
+MAX_CONTEXT = 500  # prefix and suffix of an anchor; the UI sends about 32 characters each
+
+
+# Who sees what.
+
+STEERING = frozenset({Role.EDITOR, Role.SECRETARIAT})
+
+
+def may_see(actor: Actor | None, document: Document, organization_id: ObjectId, submitted: bool) -> bool:
+    """Whether ``actor`` may see a comment written for ``organization_id`` on ``document``.
+
+    The one visibility rule of comments: a draft is seen only inside its organisation. A submitted
+    comment is seen by the steering group (editors and the secretariat of participating
+    organisations) and by the participating organisations — unless the document restricts
+    submitted comments to the steering group and the author's organisation. The caller has
+    already checked that the actor may read the document.
+    """
+    if actor is None:
+        return False
+    if actor.organization_id == organization_id:
+        return True
+    if not submitted:
+        return False
+    participates = actor.organization_id in document.participant_ids
+    if actor.roles & STEERING and (participates or Role.SECRETARIAT in actor.roles):
+        return True
+    return participates and not document.settings.restrict_comment_visibility
+
+
+def visible(actor: Actor | None, document: Document, comment: Comment) -> bool:
+    return (
+        not comment.deleted
+        and comment.document_id == document.id
+        and may_see(actor, document, comment.organization_id, comment.submitted)
+    )
+
+
+def starts_as_draft(actor: Actor, document: Document) -> bool:
+    """Commenters write drafts for their organisation unless the document allows direct submission.
+
+    The steering group's own remarks and replies are published at once: they are the addressees
+    of the consultation, not a party answering it.
+    """
+    return not (document.settings.direct_submission or actor.roles & STEERING)
+
+
+# Input.
+
+
+def comment_problem(body: str, proposed_text: str | None, *, reply: bool, anchored: bool) -> InputProblem | None:
+    problem = first_problem(
+        text_problem("body", body, MAX_COMMENT),
+        text_problem("proposedText", proposed_text, MAX_COMMENT, required=False) if proposed_text is not None else None,
+    )
+    if problem:
+        return problem
+    if proposed_text is not None and reply:
+        return InputProblem("proposedText", "reply_cannot_propose", {})
+    if proposed_text is not None and not anchored and not proposed_text.strip():
+        return InputProblem("proposedText", "required", {})
+    return None
+
+
+def anchor_problem(text: str, quote: TextQuote, version: int) -> InputProblem | None:
+    """Why ``quote`` cannot anchor a comment on the plain ``text`` of a version, or None."""
+    problem = first_problem(
+        text_problem("anchor", quote.exact, anchoring.MAX_EXACT_LENGTH),
+        text_problem("anchor", quote.prefix, MAX_CONTEXT, required=False),
+        text_problem("anchor", quote.suffix, MAX_CONTEXT, required=False),
+    )
+    if problem:
+        return problem
+    if anchoring.validate(text, quote) is None:
+        return None
+    if quote.exact not in text:
+        return InputProblem("anchor", "anchor_not_found", {"version": version})
+    return InputProblem("anchor", "anchor_context_mismatch", {"version": version})
+
+
+def response_problem(response: str) -> InputProblem | None:
+    return text_problem("response", response, MAX_COMMENT, required=False)
+
+
+def anchor_state(commented_text: str, head_text: str, quote: TextQuote) -> Relocated:
+    """Where a passage commented on in one version is in the head version's plain text."""
+    return anchoring.relocate(commented_text, head_text, quote)
+
+
+def apply_proposal(body: str, comment: Comment) -> str | None:
+    """The section body with a change proposal applied, or None when its passage is not in ``body``.
+
+    An unanchored proposal replaces the whole body. An anchored one replaces its passage, which
+    is looked up in the Markdown source: the anchor quotes the rendered plain text, which is the
+    same as the source for prose without inline markup. A passage cut by markup (``**``, a link)
+    is not found, and the editor takes the proposal in by hand.
+    """
+    if comment.proposed_text is None:
+        return None
+    if comment.anchor is None:
+        return comment.proposed_text
+    location = anchoring.find(body, comment.anchor)
+    if location is None or body[location.start : location.end] != comment.anchor.exact:
+        return None
+    return body[: location.start] + comment.proposed_text + body[location.end :]
+
+
+# The consultation report (høringsnotat).
+
+
+@dataclass(frozen=True)
+class OrganizationComments:
+    organization_id: ObjectId
+    comments: tuple[Comment, ...]
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    section_id: ObjectId
+    key: str
+    title: str
+    version: int
+    organizations: tuple[OrganizationComments, ...]
+
+
+@dataclass(frozen=True)
+class OrganizationCount:
+    organization_id: ObjectId
+    total: int
+    by_status: Mapping[CommentStatus, int]  # every status, zero included
+
+
+@dataclass(frozen=True)
+class Report:
+    sections: tuple[ReportSection, ...]
+    counts: tuple[OrganizationCount, ...]
+    total: int
+
+
+def compile_report(
+    entries: Sequence[SnapshotEntry],
+    comments: Iterable[Comment],
+    organization_order: Callable[[ObjectId], str],
+) -> Report:
+    """Group the submitted comments on a snapshot's versions by section, then organisation.
+
+    Sections keep the snapshot's order and appear only when commented on; organisations are
+    ordered by ``organization_order`` (say, their name), comments by time. Replies, drafts,
+    deleted comments and comments on other versions than the snapshot's are left out.
+    """
+    frozen = {(e.section_id, e.version) for e in entries}
+    taken = [
+        c
+        for c in comments
+        if c.submitted and not c.deleted and c.parent_id is None and (c.section_id, c.section_version) in frozen
+    ]
+    by_section: dict[ObjectId, dict[ObjectId, list[Comment]]] = defaultdict(lambda: defaultdict(list))
+    for comment in sorted(taken, key=lambda c: (c.created_at, c.id)):
+        by_section[comment.section_id][comment.organization_id].append(comment)
+
+    def ordered(org_ids: Iterable[ObjectId]) -> list[ObjectId]:
+        return sorted(org_ids, key=lambda o: (organization_order(o), str(o)))
+
+    sections = tuple(
+        ReportSection(
+            section_id=entry.section_id,
+            key=entry.key,
+            title=entry.title,
+            version=entry.version,
+            organizations=tuple(
+                OrganizationComments(org, tuple(by_section[entry.section_id][org]))
+                for org in ordered(by_section[entry.section_id])
+            ),
+        )
+        for entry in entries
+        if entry.section_id in by_section
+    )
+    statuses: dict[ObjectId, Counter[CommentStatus]] = defaultdict(Counter)
+    for comment in taken:
+        statuses[comment.organization_id][comment.status] += 1
+    counts = tuple(
+        OrganizationCount(
+            organization_id=org,
+            total=sum(statuses[org].values()),
+            by_status={status: statuses[org][status] for status in CommentStatus},
+        )
+        for org in ordered(statuses)
+    )
+    return Report(sections=sections, counts=counts, total=len(taken))

@@ -1,0 +1,387 @@
+"""The comment workflows: write, edit, delete, submit, respond, apply a proposal, compile the report.
+
+Each workflow checks its one permission, then the comment rules of ``server.comments.model``,
+then writes; a refusal writes nothing. A comment the caller may not see is reported as missing,
+so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bson import ObjectId
+
+from server import ids, markdown
+from server.accounts import permissions
+from server.accounts.model import Organization
+from server.accounts.permissions import Action, Refusal
+from server.caller import Caller
+from server.comments import model
+from server.comments.anchoring import TextQuote
+from server.comments.model import Comment, CommentKind, CommentStatus
+from server.comments.repository import anchor_fields
+from server.drafting import service as drafting
+from server.drafting.model import Document, DocumentSettings, Snapshot
+from server.outcomes import Denied, Invalid, Missing, Problem
+from server.store import Store
+
+NOT_AUTHOR = Refusal(True, "forbidden_not_author")
+_MAX_EDIT_ATTEMPTS = 5
+
+
+def visible_comments(caller: Caller, document: Document, comments: Iterable[Comment]) -> list[Comment]:
+    return [c for c in comments if model.visible(caller.actor, document, c)]
+
+
+async def _visible_comment(
+    store: Store, caller: Caller, comment_id: ObjectId | None, action: Action
+) -> tuple[Document, Comment] | Problem:
+    """The comment and its document, when the caller may see the comment and do ``action`` on it."""
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    comment = await store.comments.comment(comment_id) if comment_id else None
+    if comment is None:
+        return Missing("Comment")
+    document = await drafting.authorised_document(store, caller, comment.document_id, Action.READ_DOCUMENT)
+    if not isinstance(document, Document):
+        return Missing("Comment") if isinstance(document, Missing) else document
+    if not model.visible(caller.actor, document, comment):
+        return Missing("Comment")
+    refusal = permissions.check(caller.actor, action, drafting.scope_of(document))
+    return Denied(refusal) if refusal else (document, comment)
+
+
+async def _event(
+    store: Store, caller: Caller, kind: str, comment: Comment, data: Mapping[str, Any] | None = None
+) -> None:
+    # A draft's events are for its organisation only, like the draft itself.
+    await store.events.append(
+        kind,
+        caller.origin,
+        caller.now,
+        document_id=comment.document_id,
+        entity=("Comment", comment.id),
+        data={
+            "section_id": ids.encode("Section", comment.section_id),
+            "version": comment.section_version,
+            **(data or {}),
+        },
+        audience_organization_id=None if comment.submitted else comment.organization_id,
+    )
+
+
+async def add_comment(
+    store: Store,
+    caller: Caller,
+    section_id: ObjectId | None,
+    version: int,
+    body: str,
+    anchor: TextQuote | None,
+    proposed_text: str | None,
+    parent_id: ObjectId | None,
+    *,
+    reply: bool,
+) -> Comment | Problem:
+    """A comment on one version of a section; ``reply`` says a parent was named (``parent_id`` None if malformed)."""
+    found = await drafting.authorised_section(store, caller, section_id, Action.COMMENT)
+    if not isinstance(found, tuple):
+        return found
+    document, section = found
+    assert caller.actor is not None
+    if section.deleted:
+        return Invalid("sectionId", "section_deleted")
+    problem = model.comment_problem(body, proposed_text, reply=reply, anchored=anchor is not None)
+    if problem:
+        return Invalid.of(problem)
+    commented = await store.drafting.version(section.id, version)
+    if commented is None:
+        return Invalid("version", "version_missing", {"version": version})
+    root: ObjectId | None = None
+    if reply:
+        parent = await store.comments.comment(parent_id) if parent_id else None
+        parent_document = await store.drafting.document(parent.document_id) if parent else None
+        if (
+            parent is None
+            or parent_document is None
+            or permissions.check(caller.actor, Action.READ_DOCUMENT, drafting.scope_of(parent_document))
+            or not model.visible(caller.actor, parent_document, parent)
+        ):
+            return Missing("Comment")
+        if parent.document_id != document.id:
+            return Invalid("parentId", "reply_other_document")
+        if parent.section_id != section.id:
+            return Invalid("parentId", "reply_other_section")
+        root = parent.parent_id or parent.id
+    if anchor is not None:
+        problem = model.anchor_problem(markdown.plain_text(commented.body), anchor, version)
+        if problem:
+            return Invalid.of(problem)
+    draft = model.starts_as_draft(caller.actor, document)
+    comment = await store.comments.insert(
+        {
+            "document_id": document.id,
+            "section_id": section.id,
+            "section_version": version,
+            "parent_id": root,
+            "author_id": caller.actor.user_id,
+            "organization_id": caller.actor.organization_id,
+            "body": body,
+            "html": markdown.render(body),
+            "kind": (CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL).value,
+            "proposed_text": proposed_text,
+            "anchor": anchor_fields(anchor),
+            "submitted": not draft,
+            "submitted_at": None if draft else caller.now,
+            "status": CommentStatus.OPEN.value,
+            "response": "",
+            "response_html": "",
+            "responded_by": None,
+            "responded_at": None,
+            "applied_version": None,
+            "edits": [],
+            "deleted": False,
+            "created_at": caller.now,
+            "updated_at": caller.now,
+        }
+    )
+    await _event(store, caller, "comment.added", comment, {"kind": comment.kind.value, "reply": reply, "draft": draft})
+    return comment
+
+
+async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Problem:
+    found = await _visible_comment(store, caller, comment_id, Action.COMMENT)
+    if not isinstance(found, tuple):
+        return found
+    _, comment = found
+    assert caller.actor is not None
+    if comment.author_id != caller.actor.user_id:
+        return Denied(NOT_AUTHOR)
+    if comment.status != CommentStatus.OPEN:
+        return Invalid("commentId", "comment_not_open")
+    return comment
+
+
+async def edit_comment(
+    store: Store, caller: Caller, comment_id: ObjectId | None, body: str, proposed_text: str | None
+) -> Comment | Problem:
+    """The author changes an open comment; the earlier wording is kept in ``edits``."""
+    comment = await _own_open_comment(store, caller, comment_id)
+    if not isinstance(comment, Comment):
+        return comment
+    if proposed_text is not None and comment.kind != CommentKind.PROPOSAL:
+        return Invalid("proposedText", "not_a_proposal")
+    new_proposal = comment.proposed_text if proposed_text is None else proposed_text
+    problem = model.comment_problem(
+        body, new_proposal, reply=comment.parent_id is not None, anchored=comment.anchor is not None
+    )
+    if problem:
+        return Invalid.of(problem)
+    for _ in range(_MAX_EDIT_ATTEMPTS):
+        edited = await store.comments.edit(comment, body, markdown.render(body), new_proposal, caller.now)
+        if edited is not None:
+            await _event(store, caller, "comment.edited", edited)
+            return edited
+        # Someone else changed it meanwhile: look again, then edit on top of their change.
+        again = await _own_open_comment(store, caller, comment.id)
+        if not isinstance(again, Comment):
+            return again
+        comment = again
+    return Invalid("commentId", "busy")
+
+
+async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Problem:
+    """The author withdraws an open comment. It is only marked deleted; its text stays in the store."""
+    comment = await _own_open_comment(store, caller, comment_id)
+    if not isinstance(comment, Comment):
+        return comment
+    deleted = await store.comments.delete(comment, caller.now)
+    if deleted is None:
+        return Invalid("commentId", "comment_not_open")
+    await _event(store, caller, "comment.deleted", deleted)
+    return deleted
+
+
+async def submit_organisation_comments(
+    store: Store, caller: Caller, document_id: ObjectId | None
+) -> list[Comment] | Problem:
+    """Publish all of the caller's organisation's drafts on a document at once: its consolidated response."""
+    document = await drafting.authorised_document(store, caller, document_id, Action.COMMENT)
+    if not isinstance(document, Document):
+        return document
+    assert caller.actor is not None
+    drafts = await store.comments.drafts(document.id, caller.actor.organization_id)
+    submitted = await store.comments.submit([c.id for c in drafts], caller.now)
+    if submitted:
+        await store.events.append(
+            "comments.submitted",
+            caller.origin,
+            caller.now,
+            document_id=document.id,
+            entity=("Organization", caller.actor.organization_id),
+            data={"count": len(submitted), "comment_ids": [ids.encode("Comment", c.id) for c in submitted]},
+        )
+    return submitted
+
+
+async def respond(
+    store: Store, caller: Caller, comment_id: ObjectId | None, status: CommentStatus, response: str
+) -> Comment | Problem:
+    """The steering group's disposition of a submitted comment, with its response."""
+    found = await _visible_comment(store, caller, comment_id, Action.RESPOND_TO_COMMENT)
+    if not isinstance(found, tuple):
+        return found
+    _, comment = found
+    assert caller.actor is not None
+    refusal = _answerable(comment)
+    if refusal:
+        return refusal
+    problem = model.response_problem(response)
+    if problem:
+        return Invalid.of(problem)
+    response = response.strip()
+    answered = await store.comments.respond(
+        comment.id, status, response, markdown.render(response), caller.actor.user_id, caller.now
+    )
+    if answered is None:
+        return Missing("Comment")
+    await _event(store, caller, "comment.answered", answered, {"status": status.value, "from": comment.status.value})
+    return answered
+
+
+def _answerable(comment: Comment) -> Invalid | None:
+    if not comment.submitted:
+        return Invalid("commentId", "comment_is_draft")
+    if comment.parent_id is not None:
+        return Invalid("commentId", "reply_has_no_disposition")
+    return None
+
+
+@dataclass(frozen=True)
+class ProposalApplied:
+    comment: Comment
+    saved: drafting.Saved
+
+
+async def apply_proposal(
+    store: Store, caller: Caller, comment_id: ObjectId | None, response: str | None
+) -> ProposalApplied | Problem:
+    """Accept a change proposal by writing it into a new section version through ``save_section``.
+
+    The proposal is applied to the version it was made on and saved from there, so the same
+    three-way merge as any other save carries it onto a newer head — or returns the conflict.
+    """
+    found = await _visible_comment(store, caller, comment_id, Action.RESPOND_TO_COMMENT)
+    if not isinstance(found, tuple):
+        return found
+    document, comment = found
+    assert caller.actor is not None
+    refusal = _answerable(comment)
+    if refusal:
+        return refusal
+    if comment.kind != CommentKind.PROPOSAL:
+        return Invalid("commentId", "not_a_proposal")
+    if comment.applied_version is not None:
+        return Invalid("commentId", "proposal_already_applied", {"version": comment.applied_version})
+    problem = model.response_problem(response or "")
+    if problem:
+        return Invalid.of(problem)
+    commented = await store.drafting.version(comment.section_id, comment.section_version)
+    body = model.apply_proposal(commented.body, comment) if commented else None
+    if commented is None or body is None:
+        return Invalid("commentId", "proposal_not_applicable")
+    organization = (await store.accounts.organizations_by_ids([comment.organization_id])).get(comment.organization_id)
+    summary = f"Ændringsforslag fra {organization.short_name if organization else 'høringssvar'} indarbejdet"
+    saved = await drafting.save_section(
+        store, caller, comment.section_id, commented.number, commented.title, body, summary
+    )
+    if not isinstance(saved, drafting.Saved):
+        return saved
+    linked = await store.comments.link_version(comment.id, saved.version.number, caller.actor.user_id, caller.now)
+    if linked is None:
+        return Invalid("commentId", "proposal_already_applied", {"version": saved.version.number})
+    if response is not None and response.strip():
+        text = response.strip()
+        answered = await store.comments.respond(
+            linked.id, CommentStatus.ACCEPTED, text, markdown.render(text), caller.actor.user_id, caller.now
+        )
+        linked = answered or linked
+    await _event(
+        store,
+        caller,
+        "comment.proposal_applied",
+        linked,
+        {"applied_version": saved.version.number, "from": comment.status.value, "changed": saved.changed},
+    )
+    return ProposalApplied(linked, saved)
+
+
+async def update_document_settings(
+    store: Store,
+    caller: Caller,
+    document_id: ObjectId | None,
+    direct_submission: bool | None,
+    restrict_comment_visibility: bool | None,
+) -> Document | Problem:
+    """The secretariat's comment settings of a document: direct submission, restricted visibility."""
+    document = await drafting.authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    current = document.settings
+    wanted = DocumentSettings(
+        direct_submission=current.direct_submission if direct_submission is None else direct_submission,
+        restrict_comment_visibility=(
+            current.restrict_comment_visibility if restrict_comment_visibility is None else restrict_comment_visibility
+        ),
+    )
+    if wanted == current:
+        return document
+    fields = {
+        "direct_submission": wanted.direct_submission,
+        "restrict_comment_visibility": wanted.restrict_comment_visibility,
+    }
+    updated = await store.drafting.update_document(document.id, {"settings": fields, "updated_at": caller.now})
+    if updated is None:
+        return Missing("Document")
+    await store.events.append(
+        "document.settings_changed",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("Document", document.id),
+        data=fields,
+    )
+    return updated
+
+
+@dataclass(frozen=True)
+class ConsultationReport:
+    """The høringsnotat of a snapshot as the caller may see it."""
+
+    document: Document
+    snapshot: Snapshot
+    report: model.Report
+    organizations: Mapping[ObjectId, Organization]
+
+
+async def consultation_report(
+    store: Store, caller: Caller, snapshot_id: ObjectId | None, document_id: ObjectId | None = None
+) -> ConsultationReport | Problem:
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
+    if snapshot is None or (document_id is not None and snapshot.document_id != document_id):
+        return Missing("Snapshot")
+    document = await drafting.authorised_document(store, caller, snapshot.document_id, Action.READ_DOCUMENT)
+    if not isinstance(document, Document):
+        return Missing("Snapshot") if isinstance(document, Missing) else document
+    comments = visible_comments(caller, document, await store.comments.for_document(document.id))
+    organizations = await store.accounts.organizations_by_ids(list({c.organization_id for c in comments}))
+
+    def by_name(organization_id: ObjectId) -> str:
+        found = organizations.get(organization_id)
+        return found.name if found else ""
+
+    report = model.compile_report(snapshot.entries, comments, by_name)
+    return ConsultationReport(document, snapshot, report, organizations)

@@ -1,0 +1,142 @@
+"""Permission matrix cases for comments: write, edit, delete, submit, respond, apply, settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.matrix import Case, World
+
+# Who may comment: every commenting role of a participating organisation (a reader may not).
+COMMENTING = "anon:N secretariat:O kl_editor:O kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
+# Who may answer comments and apply proposals: the steering group of participating organisations.
+STEERING = "anon:N secretariat:O kl_editor:O kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
+# Only the author may change a comment; others who see it are refused.
+AUTHOR_ONLY = "anon:N secretariat:F kl_editor:F kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
+SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
+
+ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
+  __typename ... on CommentAdded { comment { id } } ... on UserError { message } } }"""
+SUBMIT = """mutation($documentId: ID!) { submitOrganisationComments(documentId: $documentId) { __typename } }"""
+
+
+async def _add_as(world: World, actor: str, section: str, **extra: Any) -> str:
+    client = await world.client(actor)
+    try:
+        data = await client.execute(
+            ADD, {"input": {"sectionId": section, "version": 1, "body": "Bemærkning.", **extra}}
+        )
+    finally:
+        await client.close()
+    result = data["addComment"]
+    assert result["__typename"] == "CommentAdded", result
+    return str(result["comment"]["id"])
+
+
+async def _kl_commenter_comment(world: World) -> tuple[dict[str, str], str]:
+    """A submitted comment by KL's commenter, visible to every participant."""
+    doc = await world.new_document()
+    comment = await _add_as(world, "kl_commenter", doc["section"])
+    client = await world.client("kl_commenter")
+    try:
+        await client.execute(SUBMIT, {"documentId": doc["document"]})
+    finally:
+        await client.close()
+    return doc, comment
+
+
+async def _add(world: World, actor: str) -> dict[str, Any]:
+    doc = await world.new_document()
+    anchor = {"exact": "Andet afsnit", "prefix": "Første afsnit.\n", "suffix": "."}
+    return {"input": {"sectionId": doc["section"], "version": 1, "body": "Uddyb venligst.", "anchor": anchor}}
+
+
+async def _own_comment(world: World, actor: str) -> dict[str, Any]:
+    """The actor's own comment where the actor may write one; otherwise KL's commenter's."""
+    if actor in ("secretariat", "kl_editor", "kl_commenter"):
+        doc = await world.new_document()
+        return {"input": {"commentId": await _add_as(world, actor, doc["section"])}}
+    _, comment = await _kl_commenter_comment(world)
+    return {"input": {"commentId": comment}}
+
+
+async def _edit_own(world: World, actor: str) -> dict[str, Any]:
+    variables = await _own_comment(world, actor)
+    return {"input": {**variables["input"], "body": "Præciseret bemærkning."}}
+
+
+async def _edit_other(world: World, actor: str) -> dict[str, Any]:
+    _, comment = await _kl_commenter_comment(world)
+    return {"input": {"commentId": comment, "body": "Præciseret bemærkning."}}
+
+
+async def _delete_other(world: World, actor: str) -> dict[str, Any]:
+    _, comment = await _kl_commenter_comment(world)
+    return {"input": {"commentId": comment}}
+
+
+async def _submit(world: World, actor: str) -> dict[str, Any]:
+    doc = await world.new_document()
+    await _add_as(world, "kl_commenter", doc["section"])
+    return {"documentId": doc["document"]}
+
+
+async def _respond(world: World, actor: str) -> dict[str, Any]:
+    _, comment = await _kl_commenter_comment(world)
+    return {"input": {"commentId": comment, "status": "NOTED", "response": "Tages til efterretning."}}
+
+
+async def _apply(world: World, actor: str) -> dict[str, Any]:
+    doc = await world.new_document()
+    anchor = {"exact": "Første afsnit", "prefix": "", "suffix": "."}
+    proposal = await _add_as(world, "secretariat", doc["section"], anchor=anchor, proposedText="Indledende afsnit")
+    return {"input": {"commentId": proposal}}
+
+
+async def _settings(world: World, actor: str) -> dict[str, Any]:
+    doc = await world.new_document()
+    return {"input": {"documentId": doc["document"], "directSubmission": True}}
+
+
+def _op(name: str, input_type: str) -> str:
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
+
+
+CASES = [
+    Case("addComment", _op("addComment", "AddCommentInput"), _add, COMMENTING, success="CommentAdded"),
+    Case("editComment", _op("editComment", "EditCommentInput"), _edit_own, COMMENTING, success="CommentEdited"),
+    Case(
+        "editComment",
+        _op("editComment", "EditCommentInput"),
+        _edit_other,
+        AUTHOR_ONLY,
+        success="CommentEdited",
+        name="editComment (KL commenter's comment)",
+    ),
+    Case(
+        "deleteComment", _op("deleteComment", "DeleteCommentInput"), _own_comment, COMMENTING, success="CommentDeleted"
+    ),
+    Case(
+        "deleteComment",
+        _op("deleteComment", "DeleteCommentInput"),
+        _delete_other,
+        AUTHOR_ONLY,
+        success="CommentDeleted",
+        name="deleteComment (KL commenter's comment)",
+    ),
+    Case("submitOrganisationComments", SUBMIT, _submit, COMMENTING, success="CommentsSubmitted"),
+    Case(
+        "respondToComment",
+        _op("respondToComment", "RespondToCommentInput"),
+        _respond,
+        STEERING,
+        success="CommentAnswered",
+    ),
+    Case("applyProposal", _op("applyProposal", "ApplyProposalInput"), _apply, STEERING, success="ProposalApplied"),
+    Case(
+        "updateDocumentSettings",
+        _op("updateDocumentSettings", "UpdateDocumentSettingsInput"),
+        _settings,
+        SECRETARIAT_ONLY,
+        success="DocumentSettingsUpdated",
+    ),
+]
