@@ -17,10 +17,11 @@ from datetime import datetime
 from bson import ObjectId
 
 from server import markdown
-from server.clock import COPENHAGEN
+from server.clock import COPENHAGEN, danish_date
 from server.comments.model import Comment, CommentStatus
 from server.comments.service import ConsultationReport
 from server.drafting.model import slugify
+from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, text
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
@@ -125,6 +126,37 @@ def render_markdown(found: ConsultationReport, authors: Mapping[ObjectId, str], 
                 if comment.response:
                     lines += [f"**{t('report_response')}:**", "", _quoted(comment.response), ""]
     return "\n".join(lines)
+
+
+def render_docx(found: ConsultationReport, authors: Mapping[ObjectId, str], language: Language = "da") -> bytes:
+    """The report as Word: the Markdown rendering, one part per top-level heading (one renderer)."""
+    source = render_markdown(found, authors, language)
+    parts: list[Part] = []
+    heading, body = None, []
+    for line in source.splitlines()[1:]:
+        if line.startswith("## "):
+            if heading is not None:
+                parts.append(Part(heading=_unescape(heading), markdown="\n".join(body)))
+            heading, body = line[3:], []
+        else:
+            body.append(line)
+    if heading is not None:
+        parts.append(Part(heading=_unescape(heading), markdown="\n".join(body)))
+    elif body:
+        parts.append(Part(heading=text("report_title", language), markdown="\n".join(body)))
+    subtitle = text("report_snapshot", language, label=found.snapshot.label, number=found.snapshot.number)
+    title = f"{text('report_title', language)}: {found.document.title}"
+    facts = [("Dato" if language == "da" else "Date", danish_date(found.snapshot.created_at))]
+    return build_docx(
+        TitlePage(title=title, subtitle=subtitle, facts=facts),
+        parts,
+        header=title,
+        language=("da-DK" if language == "da" else "en-GB"),
+    )
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\(.)", r"\1", value)
 
 
 # HTML

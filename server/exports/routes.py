@@ -18,7 +18,11 @@ from server.exports import report
 from server.http import request_language, request_user
 from server.store import Store
 
-_MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+_MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 async def _caller(request: Request) -> Caller:
@@ -43,9 +47,13 @@ async def consultation_report(request: Request) -> Response:
     author_ids = {c.author_id for s in found.report.sections for g in s.organizations for c in g.comments}
     authors = {uid: user.name for uid, user in (await store.accounts.users_by_ids(author_ids)).items()}
     language = request_language(request)
+    body: str | bytes
     if extension == "html":
         body = report.render_html(found, authors, language)
         disposition = "inline"
+    elif extension == "docx":
+        body = report.render_docx(found, authors, language)
+        disposition = "attachment"
     else:
         body = report.render_markdown(found, authors, language)
         disposition = "attachment"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from bson import ObjectId
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -14,9 +15,11 @@ from server.accounts.model import Actor
 from server.accounts.permissions import Action
 from server.caller import Caller
 from server.clock import danish_date
+from server.comments import service as comments_service
+from server.comments.model import CommentStatus
 from server.drafting import service as drafting_service
 from server.drafting.model import Document, SectionVersion, Snapshot
-from server.exports.docx import Part, TitlePage, build_docx
+from server.exports.docx import CommentsMode, MarginComment, Part, TitlePage, build_docx
 from server.http import request_user
 from server.store import Store
 
@@ -39,6 +42,7 @@ class FrozenDocument:
     document: Document
     snapshot: Snapshot
     versions: list[SectionVersion]
+    comments: dict[ObjectId, tuple[MarginComment, ...]] = field(default_factory=dict)  # open ones, per section
 
     @property
     def heading(self) -> str:
@@ -54,6 +58,25 @@ class FrozenDocument:
 
     def filename(self, extension: str) -> str:
         return f"{self.document.slug}-udkast-{self.snapshot.number}.{extension}"
+
+
+async def open_comments(
+    store: Store, caller: Caller, document: Document, section_ids: list[ObjectId]
+) -> dict[ObjectId, tuple[MarginComment, ...]]:
+    """The open, visible thread-starting comments of each section, as Word margin comments."""
+    threads = comments_service.visible_comments(caller, document, await store.comments.threads(section_ids))
+    open_ = [c for c in threads if c.status == CommentStatus.OPEN and c.submitted]
+    users = await store.accounts.users_by_ids({c.author_id for c in open_})
+    orgs = await store.accounts.organizations_by_ids(list({c.organization_id for c in open_}))
+    grouped: dict[ObjectId, list[MarginComment]] = {}
+    for c in open_:
+        author = users[c.author_id].name if c.author_id in users else "?"
+        org = orgs[c.organization_id].short_name if c.organization_id in orgs else "?"
+        body = c.body if c.proposed_text is None else f"{c.body}\n\nForslag: {c.proposed_text}"
+        grouped.setdefault(c.section_id, []).append(
+            MarginComment(author=f"{author}, {org}", passage=c.anchor.exact if c.anchor else None, body=body)
+        )
+    return {sid: tuple(items) for sid, items in grouped.items()}
 
 
 async def load(store: Store, caller: Caller, snapshot_id: object) -> FrozenDocument | None:
@@ -96,11 +119,15 @@ def render_html(frozen: FrozenDocument) -> str:
     )
 
 
-def render_docx(frozen: FrozenDocument) -> bytes:
+def render_docx(frozen: FrozenDocument, comments: CommentsMode = "none") -> bytes:
     return build_docx(
         TitlePage(title=frozen.document.title, subtitle=frozen.heading, facts=frozen.facts),
-        [Part(heading=v.title, markdown=v.body) for v in frozen.versions],
+        [
+            Part(heading=v.title, markdown=v.body, comments=frozen.comments.get(v.section_id, ()))
+            for v in frozen.versions
+        ],
         header=f"{frozen.document.title} — Udkast {frozen.snapshot.number}",
+        comments=comments,
     )
 
 
@@ -114,8 +141,15 @@ async def download(request: Request) -> Response:
     if frozen is None:
         return PlainTextResponse("Not found", status_code=404)
     body: str | bytes
+    mode = request.query_params.get("comments", "none")
     if extension == "docx":
-        body, disposition = render_docx(frozen), "attachment"
+        if mode not in ("none", "word", "table"):
+            return PlainTextResponse("comments must be none, word or table", status_code=400)
+        if mode != "none":
+            section_ids = [v.section_id for v in frozen.versions]
+            comments = await open_comments(request.app.state.store, caller, frozen.document, section_ids)
+            frozen = replace(frozen, comments=comments)
+        body, disposition = render_docx(frozen, mode), "attachment"  # type: ignore[arg-type]
     elif extension == "html":
         body, disposition = render_html(frozen), "inline"
     else:
