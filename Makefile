@@ -35,8 +35,12 @@ frontend/dist/index.html: $(FRONTEND_SOURCES)
 		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
 	fi
 
+# Debian packages the tests use: Chromium (browser tests), LibreOffice and poppler (rendering Word exports).
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium libreoffice-writer-nogui poppler-utils >/dev/null; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

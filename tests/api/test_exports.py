@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -139,3 +140,41 @@ async def test_snapshot_as_word_with_open_comments_in_the_margin(as_user: AsUser
     cells = [cell.text for table in as_table.tables for row in table.rows for cell in row.cells]
     assert "overblik" in cells and any("Husk de praktiserende læger." in c for c in cells)
     assert (await sec.http.get(f"/exports/snapshots/{snapshot}.docx?comments=all")).status_code == 400
+
+
+async def test_first_page_of_a_word_export_renders(as_user: AsUser, tmp_path: Path) -> None:
+    """LibreOffice turns the export into a PDF; its first page is kept as a picture for people to look at."""
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, SECTIONS)
+    snapshot = await _snapshot(sec, doc["id"])
+    source = tmp_path / "udkast.docx"
+    source.write_bytes((await sec.http.get(f"/exports/snapshots/{snapshot}.docx")).content)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pdf = tmp_path / "udkast.pdf"
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Testdokument" in first_page and "Udkast 1 — Til høring" in first_page
+    later = subprocess.run(["pdftotext", "-f", "2", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Borgeren som aktiv partner" in later and "Side 2 af" in later
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "snapshot-page")],
+        check=True,
+        timeout=60,
+    )
+    assert (ARTIFACTS / "snapshot-page-1.png").stat().st_size > 1000
