@@ -15,7 +15,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         strictScalars: true,
-        scalars: { DateTime: 'string', Date: 'string' },
+        scalars: { DateTime: 'string', Date: 'string', JSON: 'unknown' },
         nonOptionalTypename: true,
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
       },

@@ -7,16 +7,33 @@ import { QueryError } from './components/errors';
 import { Loading } from './components/page';
 import { SiteHeader } from './components/SiteHeader';
 import { graphql } from './gql';
+import { ActivityPage } from './pages/ActivityPage';
+import { ApprovalRoundsPage } from './pages/ApprovalRoundsPage';
+import { CommentsPage } from './pages/CommentsPage';
 import { DocumentPage } from './pages/DocumentPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { InvitationPage } from './pages/InvitationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ReportPage } from './pages/ReportPage';
+import { SectionEditPage } from './pages/SectionEditPage';
+import { SectionHistoryPage } from './pages/SectionHistoryPage';
 import { SignInPage } from './pages/SignInPage';
+import { SnapshotsPage } from './pages/SnapshotsPage';
+import { UsersPage } from './pages/UsersPage';
 import { ResetSessionContext } from './session';
+import { type Viewer, ViewerContext } from './viewer';
 
 const ViewerQuery = graphql(`
   query Viewer {
     viewer {
       id
+      name
+      roles
+      organization {
+        id
+        name
+        shortName
+      }
       ...SiteHeaderViewer
     }
   }
@@ -38,6 +55,9 @@ function Shell() {
   const { t } = useTranslation();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ViewerQuery });
   const viewer = data?.viewer ?? null;
+  const viewerInfo: Viewer | null = viewer
+    ? { id: viewer.id, name: viewer.name, roles: viewer.roles, organization: viewer.organization }
+    : null;
   const mainRef = useMoveFocusOnNavigation();
 
   let content;
@@ -49,6 +69,7 @@ function Shell() {
     content = (
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/invitation" element={<InvitationPage />} />
         <Route path="*" element={<ToSignIn />} />
       </Routes>
     );
@@ -57,6 +78,15 @@ function Shell() {
       <Routes>
         <Route path="/" element={<DocumentsPage />} />
         <Route path="/documents/:slug" element={<DocumentPage />} />
+        <Route path="/documents/:slug/sections/:sectionId/edit" element={<SectionEditPage />} />
+        <Route path="/documents/:slug/sections/:sectionId/history" element={<SectionHistoryPage />} />
+        <Route path="/documents/:slug/comments" element={<CommentsPage />} />
+        <Route path="/documents/:slug/snapshots" element={<SnapshotsPage />} />
+        <Route path="/documents/:slug/report" element={<ReportPage />} />
+        <Route path="/documents/:slug/approval-rounds" element={<ApprovalRoundsPage />} />
+        <Route path="/documents/:slug/activity" element={<ActivityPage />} />
+        <Route path="/users" element={<UsersPage />} />
+        <Route path="/invitation" element={<InvitationPage />} />
         <Route path="/sign-in" element={<AfterSignIn />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
@@ -64,7 +94,7 @@ function Shell() {
   }
 
   return (
-    <>
+    <ViewerContext value={viewerInfo}>
       <a href="#main" className="skip-link">
         {t('app.skipLink')}
       </a>
@@ -72,7 +102,7 @@ function Shell() {
       <main id="main" className="container main" tabIndex={-1} ref={mainRef}>
         {content}
       </main>
-    </>
+    </ViewerContext>
   );
 }
 

@@ -19,3 +19,10 @@ export function formatDateTime(iso: string): string {
 export function DateTime({ value, dateOnly = false }: { value: string; dateOnly?: boolean }) {
   return <time dateTime={value}>{dateOnly ? formatDate(value) : formatDateTime(value)}</time>;
 }
+
+const isoDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date in Copenhagen as "2026-11-27", comparable with GraphQL `Date` values. */
+export function todayInCopenhagen(now: Date = new Date()): string {
+  return isoDateFormat.format(now);
+}

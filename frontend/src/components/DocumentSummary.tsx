@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { DateTime, todayInCopenhagen } from '../datetime';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { PhaseTag } from './PhaseTag';
 
@@ -9,18 +11,52 @@ export const DocumentSummaryFields = graphql(`
     title
     kind
     phase
+    summary
+    milestones {
+      title
+      date
+    }
+    sections {
+      id
+      comments(status: OPEN) {
+        id
+        submitted
+        organization {
+          id
+          shortName
+        }
+      }
+    }
   }
 `);
 
-/** One document in the overview. */
-export function DocumentSummary(props: { document: FragmentType<typeof DocumentSummaryFields> }) {
+/** One document in the overview: phase, next milestone, open comments per organisation. */
+export function DocumentSummary(props: { document: FragmentType<typeof DocumentSummaryFields>; deadline?: ReactNode }) {
   const { t } = useTranslation();
   const document = getFragmentData(DocumentSummaryFields, props.document);
+  const today = todayInCopenhagen();
+  const next = [...document.milestones].sort((a, b) => a.date.localeCompare(b.date)).find((m) => m.date >= today);
+  const open = new Map<string, { name: string; count: number }>();
+  let drafts = 0;
+  for (const section of document.sections) {
+    for (const comment of section.comments) {
+      if (!comment.submitted) {
+        drafts++;
+        continue;
+      }
+      const key = comment.organization?.id ?? '';
+      const entry = open.get(key) ?? { name: comment.organization?.shortName ?? '–', count: 0 };
+      entry.count++;
+      open.set(key, entry);
+    }
+  }
+  const openList = [...open.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'da'));
   return (
     <article className="document-summary">
       <h2 className="document-summary__title">
         <Link to={`/documents/${encodeURIComponent(document.slug)}`}>{document.title}</Link>
       </h2>
+      {document.summary && <p className="document-summary__text">{document.summary}</p>}
       <dl className="meta-list">
         <div>
           <dt>{t('documents.kindLabel')}</dt>
@@ -30,6 +66,28 @@ export function DocumentSummary(props: { document: FragmentType<typeof DocumentS
           <dt>{t('documents.phaseLabel')}</dt>
           <dd>
             <PhaseTag phase={document.phase} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('documents.nextMilestone')}</dt>
+          <dd>
+            {next ? (
+              <>
+                {next.title}, <DateTime value={next.date} dateOnly />
+              </>
+            ) : (
+              t('documents.noMilestone')
+            )}
+          </dd>
+        </div>
+        {props.deadline}
+        <div>
+          <dt>{t('documents.openComments')}</dt>
+          <dd>
+            {openList.length === 0
+              ? t('documents.noOpenComments')
+              : openList.map((entry) => t('documents.orgCount', { name: entry.name, n: entry.count })).join(' · ')}
+            {drafts > 0 && <> · {t('documents.drafts', { count: drafts })}</>}
           </dd>
         </div>
       </dl>

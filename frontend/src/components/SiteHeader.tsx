@@ -8,6 +8,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 export const SiteHeaderViewer = graphql(`
   fragment SiteHeaderViewer on User {
     name
+    roles
     organization {
       id
       name
@@ -51,6 +52,11 @@ export function SiteHeader(props: { viewer: FragmentType<typeof SiteHeaderViewer
                   {t('header.documents')}
                 </NavLink>
               </li>
+              {viewer.roles.includes('SECRETARIAT') && (
+                <li>
+                  <NavLink to="/users">{t('header.users')}</NavLink>
+                </li>
+              )}
             </ul>
           </nav>
         )}

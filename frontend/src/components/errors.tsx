@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CombinedError } from 'urql';
 
@@ -16,6 +16,7 @@ export interface ErrorItem {
 export function ErrorSummary({ errors }: { errors: readonly ErrorItem[] }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
 
   // Focus follows the array's identity: pass a new array per submit (kept in state), not
   // one rebuilt on every render, or typing in a field would pull focus back here.
@@ -25,8 +26,8 @@ export function ErrorSummary({ errors }: { errors: readonly ErrorItem[] }) {
 
   if (errors.length === 0) return null;
   return (
-    <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
-      <h2 id="error-summary-title" className="error-summary__title">
+    <div className="error-summary" role="alert" aria-labelledby={titleId} tabIndex={-1} ref={ref}>
+      <h2 id={titleId} className="error-summary__title">
         {t('errors.summaryTitle')}
       </h2>
       <ul className="error-summary__list">

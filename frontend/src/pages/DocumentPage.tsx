@@ -1,30 +1,61 @@
-import { useEffect } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useParams } from 'react-router';
-import { useQuery } from 'urql';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
+import { InlineProblems, type Problems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
-import { PhaseTag } from '../components/PhaseTag';
-import { SectionView } from '../components/SectionView';
+import { type Composing, ReaderSection } from '../components/ReaderSection';
 import { TableOfContents } from '../components/TableOfContents';
+import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
+import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
 
 const DocumentReaderQuery = graphql(`
   query DocumentReader($slug: String!) {
     document(slug: $slug) {
       id
       title
-      kind
-      phase
+      summary
+      viewerCan {
+        edit
+        comment
+      }
       sections {
         id
         position
-        ...SectionView
+        ...ReaderSection
       }
+      ...DocumentHeader
       ...TableOfContents
     }
   }
 `);
+
+const AddSectionMutation = graphql(`
+  mutation AddSection($input: AddSectionInput!) {
+    addSection(input: $input) {
+      __typename
+      ... on SectionAdded {
+        section {
+          id
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+interface Selected {
+  sectionId: string;
+  quote: TextQuote;
+}
 
 export function DocumentPage() {
   const { t } = useTranslation();
@@ -33,45 +64,172 @@ export function DocumentPage() {
   const document = data?.document;
   usePageTitle(document?.title ?? (data ? t('document.notFoundTitle') : t('app.loading')));
   useScrollToHash(Boolean(document));
+  const [composing, setComposing] = useState<Composing | null>(null);
+  const selected = useSelectedPassage(Boolean(document?.viewerCan.comment));
 
-  if (error) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (fetching && !data) return <Loading />;
-  if (!document) {
-    return (
-      <>
-        <h1>{t('document.notFoundTitle')}</h1>
-        <p>{t('document.notFound')}</p>
-        <p>
-          <Link to="/">{t('document.allDocuments')}</Link>
-        </p>
-      </>
-    );
-  }
+  if (!document) return <DocumentNotFound />;
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
+  const refresh = () => refetch({ requestPolicy: 'network-only' });
   return (
     <>
-      <nav aria-label={t('document.breadcrumb')} className="breadcrumb">
-        <Link to="/">{t('document.allDocuments')}</Link>
-      </nav>
-      <div className="document-header">
-        <p className="document-header__kind">{t(`documents.kind.${document.kind}`)}</p>
-        <h1>{document.title}</h1>
-        <PhaseTag phase={document.phase} />
-      </div>
+      <DocumentHeader document={document} />
+      {document.summary && <p className="lead">{document.summary}</p>}
+      {document.viewerCan.comment && <p className="hint-box">{t('document.commentHint')}</p>}
       <div className="reader">
-        <aside className="reader__toc">
+        <aside className="reader__toc" aria-label={t('document.contents')}>
           <TableOfContents document={document} />
         </aside>
-        <article className="reader__body">
+        <div className="reader__body">
           {sections.length === 0 ? (
             <p>{t('document.noSections')}</p>
           ) : (
-            sections.map((section) => <SectionView key={section.id} section={section} />)
+            sections.map((section) => (
+              <ReaderSection
+                key={section.id}
+                section={section}
+                documentSlug={slug}
+                canEdit={document.viewerCan.edit}
+                canComment={document.viewerCan.comment}
+                composing={composing}
+                onCompose={setComposing}
+                onChanged={refresh}
+              />
+            ))
           )}
-        </article>
+          {document.viewerCan.edit && <AddSectionForm documentId={document.id} slug={slug} />}
+        </div>
       </div>
+      {selected && !composing && (
+        <div className="selection-bar" role="region" aria-label={t('document.selectionLabel')}>
+          <p className="selection-bar__quote">
+            {t('document.selected')} <q>{truncate(selected.quote.exact, 80)}</q>
+          </p>
+          <button
+            type="button"
+            className="button"
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => setComposing({ ...selected, kind: 'REMARK' })}
+          >
+            {t('document.commentSelection')}
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => setComposing({ ...selected, kind: 'PROPOSAL' })}
+          >
+            {t('document.proposeChange')}
+          </button>
+        </div>
+      )}
     </>
+  );
+}
+
+export function DocumentNotFound() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t('document.notFoundTitle')}</h1>
+      <p>{t('document.notFound')}</p>
+      <p>
+        <Link to="/">{t('document.allDocuments')}</Link>
+      </p>
+    </>
+  );
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/**
+ * The passage the user has selected inside one section's text, as a selector the server will
+ * accept; null while nothing (or something outside a single section) is selected.
+ */
+function useSelectedPassage(enabled: boolean): Selected | null {
+  const [selected, setSelected] = useState<Selected | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let timer = 0;
+    const update = () => {
+      const selection = window.getSelection();
+      if (!selection || selection.isCollapsed || selection.rangeCount === 0) {
+        // Keep the last selection while focus moves to the bar's buttons.
+        if (!(window.document.activeElement instanceof HTMLElement && window.document.activeElement.closest('.selection-bar'))) {
+          setSelected(null);
+        }
+        return;
+      }
+      const range = selection.getRangeAt(0);
+      const startProse = elementOf(range.startContainer)?.closest('[data-prose]');
+      const endProse = elementOf(range.endContainer)?.closest('[data-prose]');
+      const sectionId = startProse?.closest('[data-section-id]')?.getAttribute('data-section-id');
+      if (!startProse || startProse !== endProse || !sectionId) return setSelected(null);
+      const index = indexText(startProse);
+      const start = index.offsetOf(range.startContainer, range.startOffset);
+      const end = index.offsetOf(range.endContainer, range.endOffset);
+      const quote = start !== null && end !== null ? selectorFor(index.text, start, end) : null;
+      setSelected(quote ? { sectionId, quote } : null);
+    };
+    const onChange = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 150);
+    };
+    window.document.addEventListener('selectionchange', onChange);
+    return () => {
+      window.clearTimeout(timer);
+      window.document.removeEventListener('selectionchange', onChange);
+    };
+  }, [enabled]);
+  return selected;
+}
+
+function elementOf(node: Node): Element | null {
+  return node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+}
+
+function AddSectionForm({ documentId, slug }: { documentId: string; slug: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const navigate = useNavigate();
+  const [title, setTitle] = useState('');
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching }, addSection] = useMutation(AddSectionMutation);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    const result = await addSection({ input: { documentId, title, body: '' } });
+    const outcome = result.data?.addSection;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'SectionAdded') {
+      await navigate(`/documents/${encodeURIComponent(slug)}/sections/${encodeURIComponent(outcome.section.id)}/edit`);
+    } else {
+      setProblems(outcomeProblems(outcome, { title: `${id}-title` }));
+    }
+  }
+
+  return (
+    <form className="add-section" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="add-section__title">
+        {t('document.addSection')}
+      </h2>
+      <InlineProblems problems={problems} />
+      <TextField
+        id={`${id}-title`}
+        label={t('document.newSectionTitle')}
+        value={title}
+        onChange={(event) => setTitle(event.target.value)}
+        error={problems.fields.title}
+      />
+      <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+        {t('document.addSectionSubmit')}
+      </button>
+    </form>
   );
 }
 
@@ -80,6 +238,6 @@ function useScrollToHash(ready: boolean): void {
   const { hash } = useLocation();
   useEffect(() => {
     if (!ready || !hash) return;
-    document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
+    window.document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
   }, [ready, hash]);
 }

@@ -1,0 +1,145 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation } from 'urql';
+import { graphql } from '../gql';
+import type { TextQuote } from '../lib/textquote';
+import { ErrorSummary } from './errors';
+import { FieldShell, type Problems, TextAreaField, formProblems, noProblems, outcomeProblems, requestProblems } from './forms';
+
+const AddCommentMutation = graphql(`
+  mutation AddComment($input: AddCommentInput!) {
+    addComment(input: $input) {
+      __typename
+      ... on CommentAdded {
+        comment {
+          id
+          submitted
+          section {
+            id
+            openCommentCount
+          }
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+export type CommentKindChoice = 'REMARK' | 'PROPOSAL';
+
+interface ComposerProps {
+  sectionId: string;
+  sectionTitle: string;
+  version: number;
+  quote: TextQuote | null;
+  kind: CommentKindChoice;
+  onDone: (submitted: boolean) => void;
+  onCancel: () => void;
+}
+
+/** Writing a new comment or change proposal on a section, or on a passage of it. */
+export function CommentComposer(props: ComposerProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const [kind, setKind] = useState<CommentKindChoice>(props.kind);
+  const [body, setBody] = useState('');
+  const [proposed, setProposed] = useState(props.quote?.exact ?? '');
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching }, addComment] = useMutation(AddCommentMutation);
+  const fieldIds = { body: `${id}-body`, proposedText: `${id}-proposed`, anchor: `${id}-quote` };
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [props.quote, props.sectionId]);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    const missing: Record<string, string> = {};
+    if (!body.trim()) missing.body = t('comments.bodyRequired');
+    if (kind === 'PROPOSAL' && !props.quote && !proposed.trim()) missing.proposedText = t('comments.proposedRequired');
+    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
+    const result = await addComment({
+      input: {
+        sectionId: props.sectionId,
+        version: props.version,
+        body,
+        anchor: props.quote,
+        proposedText: kind === 'PROPOSAL' ? proposed : null,
+      },
+    });
+    const outcome = result.data?.addComment;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'CommentAdded') props.onDone(outcome.comment.submitted);
+    else setProblems(outcomeProblems(outcome, fieldIds));
+  }
+
+  return (
+    <form className="composer" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} tabIndex={-1} ref={headingRef} className="composer__title">
+        {kind === 'PROPOSAL' ? t('composer.titleProposal') : t('composer.titleRemark')}
+      </h3>
+      <ErrorSummary errors={problems.summary} />
+      {props.quote ? (
+        <div className="composer__quote" id={`${id}-quote`} tabIndex={-1}>
+          <p className="comment__anchor-label">{t('composer.passage')}</p>
+          <blockquote className="comment__quote">{props.quote.exact}</blockquote>
+        </div>
+      ) : (
+        <p className="field__hint">{t('composer.wholeSection', { title: props.sectionTitle })}</p>
+      )}
+      <fieldset className="field fieldset">
+        <legend className="field__label">{t('composer.kind')}</legend>
+        <div className="radios">
+          {(['REMARK', 'PROPOSAL'] as const).map((value) => (
+            <label key={value} className="radio">
+              <input
+                type="radio"
+                name={`${id}-kind`}
+                value={value}
+                checked={kind === value}
+                onChange={() => setKind(value)}
+              />{' '}
+              {t(`comments.kind.${value}`)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {kind === 'PROPOSAL' && (
+        <FieldShell
+          id={fieldIds.proposedText}
+          label={t('composer.proposedLabel')}
+          hint={props.quote ? t('composer.proposedHintPassage') : t('composer.proposedHintSection')}
+          error={problems.fields.proposedText}
+        >
+          {(control) => (
+            <textarea className="input textarea" rows={4} value={proposed} onChange={(event) => setProposed(event.target.value)} {...control} />
+          )}
+        </FieldShell>
+      )}
+      <TextAreaField
+        id={fieldIds.body}
+        label={kind === 'PROPOSAL' ? t('composer.reasonLabel') : t('composer.bodyLabel')}
+        hint={t('composer.bodyHint')}
+        rows={5}
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        error={problems.fields.body}
+      />
+      <div className="button-row">
+        <button type="submit" className="button" aria-disabled={fetching || undefined}>
+          {t('composer.submit')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,545 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation } from 'urql';
+import { DateTime } from '../datetime';
+import { type FragmentType, getFragmentData, graphql } from '../gql';
+import type { CommentStatus } from '../gql/graphql';
+import { InlineProblems, type Problems, SelectField, StatusMessage, TextAreaField, noProblems, outcomeProblems, requestProblems } from './forms';
+
+export const CommentViewFields = graphql(`
+  fragment CommentView on Comment {
+    id
+    kind
+    html
+    body
+    proposedText
+    status
+    response
+    responseHtml
+    submitted
+    createdAt
+    respondedAt
+    appliedVersion
+    sectionVersion
+    anchor {
+      exact
+    }
+    anchorStatus
+    author {
+      id
+      name
+    }
+    organization {
+      id
+      shortName
+    }
+    respondedBy {
+      id
+      name
+    }
+    section {
+      id
+      version
+    }
+    viewerCan {
+      edit
+      respond
+      applyProposal
+    }
+  }
+`);
+
+export const CommentThreadFields = graphql(`
+  fragment CommentThread on Comment {
+    id
+    ...CommentView
+    replies {
+      id
+      ...CommentView
+    }
+  }
+`);
+
+const ReplyMutation = graphql(`
+  mutation ReplyToComment($input: AddCommentInput!) {
+    addComment(input: $input) {
+      __typename
+      ... on CommentAdded {
+        comment {
+          id
+          submitted
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const RespondMutation = graphql(`
+  mutation RespondToComment($input: RespondToCommentInput!) {
+    respondToComment(input: $input) {
+      __typename
+      ... on CommentAnswered {
+        comment {
+          id
+          ...CommentView
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const ApplyProposalMutation = graphql(`
+  mutation ApplyProposal($input: ApplyProposalInput!) {
+    applyProposal(input: $input) {
+      __typename
+      ... on ProposalApplied {
+        merged
+        version {
+          number
+        }
+        comment {
+          id
+          ...CommentView
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const EditCommentMutation = graphql(`
+  mutation EditComment($input: EditCommentInput!) {
+    editComment(input: $input) {
+      __typename
+      ... on CommentEdited {
+        comment {
+          id
+          ...CommentView
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const DeleteCommentMutation = graphql(`
+  mutation DeleteComment($input: DeleteCommentInput!) {
+    deleteComment(input: $input) {
+      __typename
+      ... on CommentDeleted {
+        comment {
+          id
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+export const statuses: readonly CommentStatus[] = ['OPEN', 'ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'NOTED'];
+
+export function StatusTag({ status }: { status: CommentStatus }) {
+  const { t } = useTranslation();
+  return <span className={`tag tag--status-${status.toLowerCase().replaceAll('_', '-')}`}>{t(`comments.status.${status}`)}</span>;
+}
+
+interface ThreadProps {
+  comment: FragmentType<typeof CommentThreadFields>;
+  /** May the viewer write replies on this document? */
+  canReply: boolean;
+  /** Heading level of each comment's title. */
+  level?: 3 | 4;
+  onChanged?: () => void;
+}
+
+/** A comment with its replies and what the viewer may do with it. */
+export function CommentThread({ comment: ref, canReply, level = 3, onChanged }: ThreadProps) {
+  const thread = getFragmentData(CommentThreadFields, ref);
+  return (
+    <div className="thread">
+      <CommentItem comment={thread} canReply={canReply} level={level} onChanged={onChanged} />
+      {thread.replies.length > 0 && (
+        <ol className="thread__replies">
+          {thread.replies.map((reply) => (
+            <li key={reply.id}>
+              <CommentItem comment={reply} canReply={false} level={level === 3 ? 4 : 4} onChanged={onChanged} isReply />
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+type Panel = 'none' | 'reply' | 'respond' | 'edit';
+
+function CommentItem(props: {
+  comment: FragmentType<typeof CommentViewFields>;
+  canReply: boolean;
+  level: 3 | 4;
+  onChanged?: (() => void) | undefined;
+  isReply?: boolean;
+}) {
+  const { t } = useTranslation();
+  const comment = getFragmentData(CommentViewFields, props.comment);
+  const [panel, setPanel] = useState<Panel>('none');
+  const [done, setDone] = useState('');
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching: applying }, applyProposal] = useMutation(ApplyProposalMutation);
+  const [{ fetching: deleting }, deleteComment] = useMutation(DeleteCommentMutation);
+  const titleId = useId();
+  const Heading = props.level === 3 ? 'h3' : 'h4';
+
+  const finish = (message: string) => {
+    setPanel('none');
+    setProblems(noProblems);
+    setDone(message);
+    props.onChanged?.();
+  };
+
+  async function handleApply() {
+    if (applying) return;
+    const result = await applyProposal({ input: { commentId: comment.id } });
+    const outcome = result.data?.applyProposal;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'ProposalApplied') {
+      finish(
+        outcome.merged
+          ? t('comments.appliedMerged', { version: outcome.version.number })
+          : t('comments.applied', { version: outcome.version.number }),
+      );
+    } else {
+      setProblems(outcomeProblems(outcome));
+    }
+  }
+
+  async function handleDelete() {
+    if (deleting) return;
+    if (!window.confirm(t('comments.withdrawConfirm'))) return;
+    const result = await deleteComment({ input: { commentId: comment.id } });
+    const outcome = result.data?.deleteComment;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'CommentDeleted') finish(t('comments.withdrawn'));
+    else setProblems(outcomeProblems(outcome));
+  }
+
+  const toggle = (next: Panel) => {
+    setDone('');
+    setProblems(noProblems);
+    setPanel(panel === next ? 'none' : next);
+  };
+
+  return (
+    <article className={comment.submitted ? 'comment' : 'comment comment--draft'} id={`comment-${comment.id}`} aria-labelledby={titleId}>
+      <header className="comment__header">
+        <Heading className="comment__title" id={titleId} tabIndex={-1}>
+          <span className="comment__org">{comment.organization?.shortName ?? t('comments.unknownOrganization')}</span>
+          <span className="comment__author">{comment.author?.name ?? t('comments.unknownAuthor')}</span>
+        </Heading>
+        <p className="comment__meta">
+          <DateTime value={comment.createdAt} /> · {t('comments.onVersion', { version: comment.sectionVersion })}
+        </p>
+        <p className="comment__tags">
+          {!props.isReply && <span className="tag tag--kind">{t(`comments.kind.${comment.kind}`)}</span>}
+          {!props.isReply && <StatusTag status={comment.status} />}
+          {!comment.submitted && <span className="tag tag--draft">{t('comments.draft')}</span>}
+        </p>
+      </header>
+      {comment.anchor && (
+        <div className="comment__anchor">
+          <p className="comment__anchor-label">
+            {t('comments.passage')}
+            {comment.anchorStatus && comment.anchorStatus !== 'ANCHORED' && (
+              <span className={`anchor-status anchor-status--${comment.anchorStatus.toLowerCase()}`}>
+                {' '}
+                {t(`comments.anchorStatus.${comment.anchorStatus}`)}
+              </span>
+            )}
+          </p>
+          <blockquote className="comment__quote">{comment.anchor.exact}</blockquote>
+        </div>
+      )}
+      <div className="comment__body prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />
+      {comment.kind === 'PROPOSAL' && comment.proposedText !== null && (
+        <div className="comment__proposal">
+          <p className="comment__anchor-label">{t('comments.proposedText')}</p>
+          <p className="comment__proposed">{comment.proposedText}</p>
+          {comment.appliedVersion !== null && (
+            <p className="comment__applied">{t('comments.appliedIn', { version: comment.appliedVersion })}</p>
+          )}
+        </div>
+      )}
+      {(comment.response || comment.status !== 'OPEN') && !props.isReply && (
+        <div className="comment__response">
+          <p className="comment__response-title">
+            {t('comments.responseTitle')}
+            {comment.respondedBy && <> · {comment.respondedBy.name}</>}
+            {comment.respondedAt && (
+              <>
+                {' '}
+                · <DateTime value={comment.respondedAt} />
+              </>
+            )}
+          </p>
+          {comment.response ? (
+            <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.responseHtml }} />
+          ) : (
+            <p>{t('comments.noResponseText')}</p>
+          )}
+        </div>
+      )}
+      <div className="comment__actions">
+        {props.canReply && comment.submitted && (
+          <button type="button" className="link-button" aria-expanded={panel === 'reply'} onClick={() => toggle('reply')}>
+            {t('comments.reply')}
+          </button>
+        )}
+        {comment.viewerCan.respond && (
+          <button type="button" className="link-button" aria-expanded={panel === 'respond'} onClick={() => toggle('respond')}>
+            {comment.status === 'OPEN' ? t('comments.respond') : t('comments.changeResponse')}
+          </button>
+        )}
+        {comment.viewerCan.applyProposal && (
+          <button type="button" className="link-button" onClick={() => void handleApply()} aria-disabled={applying || undefined}>
+            {t('comments.applyProposal')}
+          </button>
+        )}
+        {comment.viewerCan.edit && (
+          <>
+            <button type="button" className="link-button" aria-expanded={panel === 'edit'} onClick={() => toggle('edit')}>
+              {t('comments.edit')}
+            </button>
+            <button type="button" className="link-button" onClick={() => void handleDelete()}>
+              {t('comments.withdraw')}
+            </button>
+          </>
+        )}
+      </div>
+      <InlineProblems problems={problems} />
+      {done && <StatusMessage>{done}</StatusMessage>}
+      {panel === 'reply' && comment.section && (
+        <ReplyForm
+          parentId={comment.id}
+          sectionId={comment.section.id}
+          version={comment.section.version}
+          onDone={(submitted) => finish(submitted ? t('comments.replySent') : t('comments.replyDraft'))}
+          onCancel={() => setPanel('none')}
+        />
+      )}
+      {panel === 'respond' && (
+        <RespondForm
+          commentId={comment.id}
+          status={comment.status}
+          response={comment.response}
+          onDone={() => finish(t('comments.responseSaved'))}
+          onCancel={() => setPanel('none')}
+        />
+      )}
+      {panel === 'edit' && (
+        <EditForm
+          commentId={comment.id}
+          body={comment.body}
+          proposedText={comment.kind === 'PROPOSAL' ? comment.proposedText : null}
+          onDone={() => finish(t('comments.edited'))}
+          onCancel={() => setPanel('none')}
+        />
+      )}
+    </article>
+  );
+}
+
+function ReplyForm(props: {
+  parentId: string;
+  sectionId: string;
+  version: number;
+  onDone: (submitted: boolean) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [body, setBody] = useState('');
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching }, reply] = useMutation(ReplyMutation);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    if (!body.trim()) return setProblems({ fields: { body: t('comments.bodyRequired') }, summary: [{ message: t('comments.bodyRequired') }] });
+    const result = await reply({
+      input: { sectionId: props.sectionId, version: props.version, body, parentId: props.parentId },
+    });
+    const outcome = result.data?.addComment;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'CommentAdded') props.onDone(outcome.comment.submitted);
+    else setProblems(outcomeProblems(outcome, { body: `${id}-body` }));
+  }
+
+  return (
+    <form className="inline-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <InlineProblems problems={problems} />
+      <TextAreaField
+        id={`${id}-body`}
+        label={t('comments.replyLabel')}
+        rows={3}
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        error={problems.fields.body}
+        autoFocus
+      />
+      <div className="button-row">
+        <button type="submit" className="button" aria-disabled={fetching || undefined}>
+          {t('comments.sendReply')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RespondForm(props: {
+  commentId: string;
+  status: CommentStatus;
+  response: string;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [status, setStatus] = useState<CommentStatus>(props.status === 'OPEN' ? 'ACCEPTED' : props.status);
+  const [response, setResponse] = useState(props.response);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching }, respond] = useMutation(RespondMutation);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    const result = await respond({ input: { commentId: props.commentId, status, response } });
+    const outcome = result.data?.respondToComment;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'CommentAnswered') props.onDone();
+    else setProblems(outcomeProblems(outcome, { status: `${id}-status`, response: `${id}-response` }));
+  }
+
+  return (
+    <form className="inline-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <InlineProblems problems={problems} />
+      <SelectField
+        id={`${id}-status`}
+        label={t('comments.disposition')}
+        value={status}
+        onChange={(event) => setStatus(event.target.value as CommentStatus)}
+        error={problems.fields.status}
+        autoFocus
+      >
+        {statuses.map((value) => (
+          <option key={value} value={value}>
+            {t(`comments.status.${value}`)}
+          </option>
+        ))}
+      </SelectField>
+      <TextAreaField
+        id={`${id}-response`}
+        label={t('comments.responseLabel')}
+        hint={t('comments.responseHint')}
+        rows={4}
+        value={response}
+        onChange={(event) => setResponse(event.target.value)}
+        error={problems.fields.response}
+      />
+      <div className="button-row">
+        <button type="submit" className="button" aria-disabled={fetching || undefined}>
+          {t('comments.saveResponse')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function EditForm(props: {
+  commentId: string;
+  body: string;
+  proposedText: string | null;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [body, setBody] = useState(props.body);
+  const [proposed, setProposed] = useState(props.proposedText ?? '');
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching }, edit] = useMutation(EditCommentMutation);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    const result = await edit({
+      input: { commentId: props.commentId, body, proposedText: props.proposedText === null ? null : proposed },
+    });
+    const outcome = result.data?.editComment;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'CommentEdited') props.onDone();
+    else setProblems(outcomeProblems(outcome, { body: `${id}-body`, proposedText: `${id}-proposed` }));
+  }
+
+  return (
+    <form className="inline-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <InlineProblems problems={problems} />
+      <TextAreaField
+        id={`${id}-body`}
+        label={t('comments.bodyLabel')}
+        rows={4}
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        error={problems.fields.body}
+        autoFocus
+      />
+      {props.proposedText !== null && (
+        <TextAreaField
+          id={`${id}-proposed`}
+          label={t('comments.proposedText')}
+          rows={3}
+          value={proposed}
+          onChange={(event) => setProposed(event.target.value)}
+          error={problems.fields.proposedText}
+        />
+      )}
+      <div className="button-row">
+        <button type="submit" className="button" aria-disabled={fetching || undefined}>
+          {t('comments.saveEdit')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

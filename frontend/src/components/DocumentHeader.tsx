@@ -1,0 +1,59 @@
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink } from 'react-router';
+import { type FragmentType, getFragmentData, graphql } from '../gql';
+import { PhaseTag } from './PhaseTag';
+
+export const DocumentHeaderFields = graphql(`
+  fragment DocumentHeader on Document {
+    id
+    slug
+    title
+    kind
+    phase
+  }
+`);
+
+/** Breadcrumb, title, phase and the document's own navigation, on every page of a document. */
+export function DocumentHeader(props: { document: FragmentType<typeof DocumentHeaderFields>; heading?: string }) {
+  const { t } = useTranslation();
+  const document = getFragmentData(DocumentHeaderFields, props.document);
+  const base = `/documents/${encodeURIComponent(document.slug)}`;
+  const tabs = [
+    { to: base, label: t('documentNav.read'), end: true },
+    { to: `${base}/comments`, label: t('documentNav.comments'), end: false },
+    { to: `${base}/snapshots`, label: t('documentNav.snapshots'), end: false },
+    { to: `${base}/report`, label: t('documentNav.report'), end: false },
+    { to: `${base}/approval-rounds`, label: t('documentNav.approval'), end: false },
+    { to: `${base}/activity`, label: t('documentNav.activity'), end: false },
+  ];
+  return (
+    <>
+      <nav aria-label={t('document.breadcrumb')} className="breadcrumb">
+        <Link to="/">{t('document.allDocuments')}</Link>
+      </nav>
+      <div className="document-header">
+        <p className="document-header__kind">{t(`documents.kind.${document.kind}`)}</p>
+        {props.heading ? (
+          <>
+            <p className="document-header__title">{document.title}</p>
+            <h1>{props.heading}</h1>
+          </>
+        ) : (
+          <h1>{document.title}</h1>
+        )}
+        <PhaseTag phase={document.phase} />
+      </div>
+      <nav aria-label={t('documentNav.label')} className="document-nav">
+        <ul>
+          {tabs.map((tab) => (
+            <li key={tab.to}>
+              <NavLink to={tab.to} end={tab.end}>
+                {tab.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,236 @@
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { DateTime } from '../datetime';
+import { type FragmentType, getFragmentData, graphql } from '../gql';
+import { type TextQuote, UI_ATTRIBUTE, indexText, selectorFor } from '../lib/textquote';
+import { CommentComposer, type CommentKindChoice } from './CommentComposer';
+import { CommentThread } from './CommentThread';
+import { StatusMessage } from './forms';
+import { sectionAnchor } from './sectionAnchor';
+
+export const ReaderSectionFields = graphql(`
+  fragment ReaderSection on Section {
+    id
+    key
+    title
+    version
+    html
+    updatedAt
+    updatedBy {
+      id
+      name
+    }
+    comments {
+      id
+      anchorLocation {
+        version
+        start
+        end
+      }
+      ...CommentThread
+    }
+  }
+`);
+
+export interface Composing {
+  sectionId: string;
+  quote: TextQuote | null;
+  kind: CommentKindChoice;
+}
+
+interface Props {
+  section: FragmentType<typeof ReaderSectionFields>;
+  documentSlug: string;
+  canEdit: boolean;
+  canComment: boolean;
+  composing: Composing | null;
+  onCompose: (composing: Composing | null) => void;
+  onChanged: () => void;
+}
+
+/** The server's HTML split into its top-level blocks, so each can carry markers and a button. */
+function blocksOf(html: string): { html: string; start: string }[] {
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  return Array.from(parsed.body.children).map((element) => ({ html: element.outerHTML, start: textStart(element) }));
+}
+
+const highlight = typeof CSS !== 'undefined' && 'highlights' in CSS ? new Highlight() : null;
+if (highlight) CSS.highlights.set('udkast-comment', highlight);
+
+/** One section in the reader: its text, comment markers beside anchored passages, its threads. */
+export function ReaderSection(props: Props) {
+  const { t } = useTranslation();
+  const section = getFragmentData(ReaderSectionFields, props.section);
+  const anchor = sectionAnchor(section.key);
+  const proseRef = useRef<HTMLDivElement>(null);
+  const blocks = useMemo(() => blocksOf(section.html), [section.html]);
+  const [blockOf, setBlockOf] = useState<Map<string, number>>(new Map());
+  const [commentsOpen, setCommentsOpen] = useState(false);
+  const [notice, setNotice] = useState('');
+  const composing = props.composing?.sectionId === section.id ? props.composing : null;
+  const docPath = `/documents/${encodeURIComponent(props.documentSlug)}`;
+  const [composingBefore, setComposingBefore] = useState(composing);
+  if (composing !== composingBefore) {
+    // A new comment starts: the confirmation of the previous one has done its job.
+    setComposingBefore(composing);
+    if (composing) setNotice('');
+  }
+
+  // Where each anchored comment sits: which block gets its marker, and a highlight of the passage.
+  useLayoutEffect(() => {
+    const prose = proseRef.current;
+    if (!prose) return;
+    const index = indexText(prose);
+    const blockElements = Array.from(prose.querySelectorAll(':scope > .block > .block__content'));
+    const spans = blockElements.map((element) => index.spanOf(element));
+    const found = new Map<string, number>();
+    const ranges: Range[] = [];
+    for (const comment of section.comments) {
+      const location = comment.anchorLocation;
+      if (!location || location.version !== section.version) continue;
+      const block = spans.findIndex((span) => span !== null && location.start >= span.start && location.start < Math.max(span.end, span.start + 1));
+      if (block >= 0) found.set(comment.id, block);
+      const range = index.rangeOf(location.start, location.end);
+      if (range) ranges.push(range);
+    }
+    setBlockOf(found);
+    if (highlight) for (const range of ranges) highlight.add(range);
+    return () => {
+      if (highlight) for (const range of ranges) highlight.delete(range);
+    };
+  }, [section.comments, section.version, blocks]);
+
+  const commentsByBlock = new Map<number, string[]>();
+  for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
+
+  function commentOnBlock(blockIndex: number) {
+    const prose = proseRef.current;
+    const element = prose?.querySelectorAll(':scope > .block > .block__content')[blockIndex];
+    if (!prose || !element) return;
+    const index = indexText(prose);
+    const span = index.spanOf(element);
+    const quote = span ? selectorFor(index.text, span.start, span.end) : null;
+    setNotice('');
+    props.onCompose({ sectionId: section.id, quote, kind: 'REMARK' });
+  }
+
+  function showComment(commentId: string) {
+    setCommentsOpen(true);
+    requestAnimationFrame(() => {
+      const target = document.getElementById(`comment-${commentId}`);
+      target?.scrollIntoView({ block: 'center' });
+      target?.querySelector<HTMLElement>('.comment__title')?.focus();
+    });
+  }
+
+  return (
+    <section className="section" id={anchor} aria-labelledby={`${anchor}-title`} data-section-id={section.id}>
+      <h2 className="section__title" id={`${anchor}-title`}>
+        {section.title}
+      </h2>
+      <p className="section__meta">
+        {t('document.version', { version: section.version })} · {t('document.updated')} <DateTime value={section.updatedAt} />
+        {section.updatedBy && <> · {section.updatedBy.name}</>}
+      </p>
+      <ul className="section__tools">
+        {props.canEdit && (
+          <li>
+            <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/edit`}>
+              {t('document.edit')}
+              <span className="visually-hidden">: {section.title}</span>
+            </Link>
+          </li>
+        )}
+        <li>
+          <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/history`}>
+            {t('document.history')}
+            <span className="visually-hidden">: {section.title}</span>
+          </Link>
+        </li>
+        {props.canComment && (
+          <li>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => props.onCompose({ sectionId: section.id, quote: null, kind: 'REMARK' })}
+            >
+              {t('document.commentSection')}
+              <span className="visually-hidden">: {section.title}</span>
+            </button>
+          </li>
+        )}
+      </ul>
+      {/* Rendered by the server's one Markdown renderer: raw HTML off, unsafe links refused. */}
+      <div className="prose annotated" ref={proseRef} data-prose="">
+        {blocks.map(({ html, start }, blockIndex) => {
+          const here = commentsByBlock.get(blockIndex) ?? [];
+          return (
+            <div className="block" key={`${blockIndex}:${html.length}`}>
+              <div className="block__content" dangerouslySetInnerHTML={{ __html: html }} />
+              <div className="block__tools" {...{ [UI_ATTRIBUTE]: '' }}>
+                {here.length > 0 && (
+                  <button type="button" className="marker" onClick={() => showComment(here[0] ?? '')}>
+                    <svg className="marker__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                      <path d="M2 2h12v9H6l-3 3v-3H2z" fill="currentColor" />
+                    </svg>{' '}
+                    {t('document.markerCount', { count: here.length })}
+                  </button>
+                )}
+                {props.canComment && (
+                  <button type="button" className="block-comment" onClick={() => commentOnBlock(blockIndex)}>
+                    {t('document.commentPassage')}
+                    <span className="visually-hidden">
+                      {' '}
+                      {t('document.passageStarting', { start })}
+                    </span>
+                  </button>
+                )}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {notice && <StatusMessage focus>{notice}</StatusMessage>}
+      {composing && (
+        <CommentComposer
+          key={`${composing.quote?.exact ?? ''}:${composing.kind}`}
+          sectionId={section.id}
+          sectionTitle={section.title}
+          version={section.version}
+          quote={composing.quote}
+          kind={composing.kind}
+          onCancel={() => props.onCompose(null)}
+          onDone={(submitted) => {
+            props.onCompose(null);
+            setNotice(submitted ? t('composer.sent') : t('composer.savedDraft'));
+            props.onChanged();
+          }}
+        />
+      )}
+      {section.comments.length > 0 && (
+        <details
+          className="section__comments"
+          open={commentsOpen}
+          onToggle={(event) => setCommentsOpen((event.target as HTMLDetailsElement).open)}
+        >
+          <summary>{t('document.commentsOnSection', { count: section.comments.length })}</summary>
+          <ol className="thread-list">
+            {section.comments.map((comment) => (
+              <li key={comment.id}>
+                <CommentThread comment={comment} canReply={props.canComment} onChanged={props.onChanged} />
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** The first words of a block, to tell its button from the others' when read out. */
+function textStart(element: Element): string {
+  const text = element.textContent?.trim() ?? '';
+  const words = text.split(/\s+/).slice(0, 6).join(' ');
+  return words.length < text.length ? `${words} …` : words;
+}

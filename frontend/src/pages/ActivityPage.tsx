@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { useQuery } from 'urql';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { QueryError } from '../components/errors';
+import { Loading, usePageTitle } from '../components/page';
+import { DateTime } from '../datetime';
+import { graphql } from '../gql';
+import { DocumentNotFound } from './DocumentPage';
+
+const ActivityDocumentQuery = graphql(`
+  query ActivityDocument($slug: String!) {
+    document(slug: $slug) {
+      id
+      viewerCan {
+        manage
+      }
+      ...DocumentHeader
+    }
+  }
+`);
+
+const EventsQuery = graphql(`
+  query DocumentEvents($documentId: ID!, $before: Int) {
+    events(documentId: $documentId, before: $before, limit: 30) {
+      nextBefore
+      items {
+        id
+        seq
+        kind
+        at
+        data
+        actor {
+          id
+          name
+        }
+        organization {
+          id
+          shortName
+        }
+      }
+    }
+  }
+`);
+
+/** Known event kinds get a sentence; others are shown by their kind. */
+const knownKinds = new Set([
+  'document.created',
+  'document.phase_changed',
+  'document.participant_added',
+  'document.participant_removed',
+  'document.settings_changed',
+  'section.added',
+  'section.saved',
+  'section.restored',
+  'section.moved',
+  'section.deleted',
+  'section.undeleted',
+  'snapshot.created',
+  'comment.added',
+  'comment.edited',
+  'comment.deleted',
+  'comments.submitted',
+  'comment.answered',
+  'comment.proposal_applied',
+  'approval_round.opened',
+  'approval_round.decision_recorded',
+  'approval_round.deadline_extended',
+  'approval_round.withdrawn',
+  'approval_round.closed',
+]);
+
+export function ActivityPage() {
+  const { t } = useTranslation();
+  const { slug = '' } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ActivityDocumentQuery, variables: { slug } });
+  const document = data?.document;
+  usePageTitle(t('activity.title'));
+  const [pages, setPages] = useState<(number | null)[]>([null]);
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document) return <DocumentNotFound />;
+
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('activity.title')} />
+      <p className="lead">{t('activity.intro')}</p>
+      {document.viewerCan.manage && (
+        <p className="export-links">
+          <span>{t('activity.export')}</span> <a href={`/exports/events/${encodeURIComponent(document.id)}.csv`}>CSV</a>{' '}
+          <a href={`/exports/events/${encodeURIComponent(document.id)}.json`}>JSON</a>
+        </p>
+      )}
+      <ol className="activity">
+        {pages.map((before, index) => (
+          <EventPage
+            key={before ?? 'first'}
+            documentId={document.id}
+            before={before}
+            last={index === pages.length - 1}
+            onMore={(next) => setPages([...pages, next])}
+          />
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function EventPage(props: { documentId: string; before: number | null; last: boolean; onMore: (before: number) => void }) {
+  const { t } = useTranslation();
+  const [{ data, fetching, error }] = useQuery({
+    query: EventsQuery,
+    variables: { documentId: props.documentId, before: props.before },
+    requestPolicy: 'cache-and-network',
+  });
+  if (error && !data) return <li><QueryError error={error} /></li>;
+  if (fetching && !data) return <li><Loading /></li>;
+  const page = data?.events;
+  if (!page) return null;
+  return (
+    <>
+      {page.items.length === 0 && props.before === null && <li>{t('activity.none')}</li>}
+      {page.items.map((event) => {
+        const details = (event.data ?? {}) as Record<string, unknown>;
+        const statusName = (value: string) =>
+          ['OPEN', 'ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'NOTED'].includes(value) ? t(`comments.status.${value as 'OPEN'}`) : value;
+        const phaseName = (value: string) =>
+          ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS', 'APPROVED', 'ARCHIVED'].includes(value) ? t(`documents.phase.${value as 'DRAFTING'}`) : value;
+        const text = (key: string) => (typeof details[key] === 'string' || typeof details[key] === 'number' ? String(details[key]) : '');
+        return (
+          <li key={event.id} className="activity__item">
+            <p className="activity__when">
+              <DateTime value={event.at} />
+            </p>
+            <p className="activity__what">
+              <strong>{event.actor?.name ?? t('activity.system')}</strong>
+              {event.organization && <span className="muted"> ({event.organization.shortName})</span>}{' '}
+              {knownKinds.has(event.kind)
+                ? t(`activity.kind.${event.kind.replaceAll('.', '_') as 'section_saved'}`, {
+                    version: text('version'),
+                    title: text('title'),
+                    label: text('label'),
+                    number: text('number'),
+                    count: text('count'),
+                    organization: text('organization'),
+                    status: statusName(text('status')),
+                    phase: phaseName(text('to')),
+                  })
+                : event.kind}
+            </p>
+          </li>
+        );
+      })}
+      {props.last && page.nextBefore !== null && (
+        <li className="activity__more">
+          <button type="button" className="button button--secondary" onClick={() => props.onMore(page.nextBefore ?? 0)}>
+            {t('activity.more')}
+          </button>
+        </li>
+      )}
+    </>
+  );
+}

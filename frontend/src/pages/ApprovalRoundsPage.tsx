@@ -1,0 +1,3 @@
+export function ApprovalRoundsPage() {
+  return null;
+}

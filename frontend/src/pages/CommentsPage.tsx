@@ -1,0 +1,199 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams, useSearchParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { CommentThread, statuses } from '../components/CommentThread';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { QueryError } from '../components/errors';
+import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { graphql } from '../gql';
+import type { CommentStatus } from '../gql/graphql';
+import { useViewer } from '../viewer';
+import { DocumentNotFound } from './DocumentPage';
+
+const CommentsQuery = graphql(`
+  query DocumentComments($slug: String!) {
+    document(slug: $slug) {
+      id
+      viewerCan {
+        comment
+        respond
+      }
+      settings {
+        directSubmission
+      }
+      participants {
+        id
+        shortName
+        name
+      }
+      sections {
+        id
+        key
+        title
+        position
+        comments {
+          id
+          status
+          submitted
+          organization {
+            id
+          }
+          ...CommentThread
+        }
+      }
+      ...DocumentHeader
+    }
+  }
+`);
+
+const SubmitCommentsMutation = graphql(`
+  mutation SubmitOrganisationComments($documentId: ID!) {
+    submitOrganisationComments(documentId: $documentId) {
+      __typename
+      ... on CommentsSubmitted {
+        comments {
+          id
+          submitted
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+export function CommentsPage() {
+  const { t } = useTranslation();
+  const { slug = '' } = useParams();
+  const viewer = useViewer();
+  const [params, setParams] = useSearchParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: CommentsQuery, variables: { slug } });
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const [{ fetching: submitting }, submitComments] = useMutation(SubmitCommentsMutation);
+  const document = data?.document;
+  usePageTitle(t('comments.title'));
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document) return <DocumentNotFound />;
+
+  const organization = params.get('organization') ?? '';
+  const status = params.get('status') ?? '';
+  const sectionFilter = params.get('section') ?? '';
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+
+  const sections = [...document.sections].sort((a, b) => a.position - b.position);
+  const drafts = sections.flatMap((section) => section.comments.filter((comment) => !comment.submitted));
+  const ownOrg = viewer?.organization;
+  const visible = sections
+    .filter((section) => !sectionFilter || section.id === sectionFilter)
+    .map((section) => ({
+      section,
+      comments: section.comments.filter(
+        (comment) =>
+          comment.submitted &&
+          (!organization || comment.organization?.id === organization) &&
+          (!status || comment.status === status),
+      ),
+    }))
+    .filter((group) => group.comments.length > 0);
+  const total = visible.reduce((sum, group) => sum + group.comments.length, 0);
+  const refresh = () => refetch({ requestPolicy: 'network-only' });
+
+  async function handleSubmit() {
+    if (submitting || !document) return;
+    setDone('');
+    const result = await submitComments({ documentId: document.id });
+    const outcome = result.data?.submitOrganisationComments;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'CommentsSubmitted') {
+      setProblems(noProblems);
+      setDone(t('comments.submitted', { count: outcome.comments.length }));
+      refresh();
+    } else {
+      setProblems(outcomeProblems(outcome));
+    }
+  }
+
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('comments.title')} />
+      <p className="lead">{t('comments.intro')}</p>
+      {(drafts.length > 0 || done) && (
+        <section className="panel panel--drafts" aria-labelledby="drafts-title">
+          <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
+          <InlineProblems problems={problems} />
+          {done && <StatusMessage focus>{done}</StatusMessage>}
+          {drafts.length > 0 && (
+            <>
+              <p>{t('comments.draftsIntro', { count: drafts.length })}</p>
+              <ol className="thread-list">
+                {drafts.map((comment) => (
+                  <li key={comment.id}>
+                    <CommentThread comment={comment} canReply={false} onChanged={refresh} />
+                  </li>
+                ))}
+              </ol>
+              <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitting || undefined}>
+                {t('comments.submitResponse', { count: drafts.length })}
+              </button>
+            </>
+          )}
+        </section>
+      )}
+      <section aria-labelledby="filters-title" className="filters">
+        <h2 id="filters-title" className="visually-hidden">
+          {t('comments.filters')}
+        </h2>
+        <SelectField id="filter-organization" label={t('comments.filterOrganization')} value={organization} onChange={(event) => setFilter('organization', event.target.value)}>
+          <option value="">{t('comments.all')}</option>
+          {document.participants.map((org) => (
+            <option key={org.id} value={org.id}>
+              {org.shortName}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="filter-status" label={t('comments.filterStatus')} value={status} onChange={(event) => setFilter('status', event.target.value)}>
+          <option value="">{t('comments.all')}</option>
+          {statuses.map((value: CommentStatus) => (
+            <option key={value} value={value}>
+              {t(`comments.status.${value}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="filter-section" label={t('comments.filterSection')} value={sectionFilter} onChange={(event) => setFilter('section', event.target.value)}>
+          <option value="">{t('comments.all')}</option>
+          {sections.map((section) => (
+            <option key={section.id} value={section.id}>
+              {section.title}
+            </option>
+          ))}
+        </SelectField>
+      </section>
+      <p role="status" className="muted">
+        {t('comments.count', { count: total })}
+      </p>
+      {visible.map(({ section, comments }) => (
+        <section key={section.id} aria-labelledby={`comments-${section.id}`} className="comment-group">
+          <h2 id={`comments-${section.id}`}>{section.title}</h2>
+          <ol className="thread-list">
+            {comments.map((comment) => (
+              <li key={comment.id}>
+                <CommentThread comment={comment} canReply={document.viewerCan.comment} onChanged={refresh} />
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,205 @@
+import { useTranslation } from 'react-i18next';
+import { useParams, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { StatusTag, statuses } from '../components/CommentThread';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { QueryError } from '../components/errors';
+import { SelectField } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { DateTime } from '../datetime';
+import { graphql } from '../gql';
+import { DocumentNotFound } from './DocumentPage';
+import { snapshotName } from './SnapshotsPage';
+
+const ReportDocumentQuery = graphql(`
+  query ReportDocument($slug: String!) {
+    document(slug: $slug) {
+      id
+      snapshots {
+        id
+        number
+        label
+      }
+      ...DocumentHeader
+    }
+  }
+`);
+
+const ReportQuery = graphql(`
+  query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
+    consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
+      total
+      markdownUrl
+      htmlUrl
+      snapshot {
+        id
+        number
+        label
+        createdAt
+      }
+      counts {
+        total
+        organization {
+          id
+          shortName
+        }
+        byStatus {
+          status
+          count
+        }
+      }
+      sections {
+        key
+        title
+        version
+        organizations {
+          organization {
+            id
+            shortName
+            name
+          }
+          comments {
+            id
+            kind
+            html
+            proposedText
+            status
+            responseHtml
+            response
+            anchor {
+              exact
+            }
+            author {
+              id
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export function ReportPage() {
+  const { t } = useTranslation();
+  const { slug = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ReportDocumentQuery, variables: { slug } });
+  const document = data?.document;
+  usePageTitle(t('report.title'));
+  const snapshotId = params.get('snapshot') ?? document?.snapshots[0]?.id ?? '';
+  const [report] = useQuery({
+    query: ReportQuery,
+    variables: { documentId: document?.id ?? '', snapshotId },
+    pause: !document || !snapshotId,
+  });
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document) return <DocumentNotFound />;
+
+  const found = report.data?.consultationReport;
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('report.title')} />
+      <p className="lead">{t('report.intro')}</p>
+      {document.snapshots.length === 0 ? (
+        <p>{t('report.noSnapshots')}</p>
+      ) : (
+        <SelectField id="report-snapshot" label={t('report.snapshot')} value={snapshotId} onChange={(event) => setParams({ snapshot: event.target.value })}>
+          {document.snapshots.map((snapshot) => (
+            <option key={snapshot.id} value={snapshot.id}>
+              {snapshotName(t, snapshot)}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      {report.error && <QueryError error={report.error} />}
+      {report.fetching && <Loading />}
+      {found && (
+        <>
+          <p className="export-links">
+            <span>{t('report.export')}</span> <a href={found.htmlUrl}>{t('report.exportHtml')}</a>{' '}
+            <a href={found.htmlUrl.replace(/\.html$/, '.docx')}>{t('report.exportWord')}</a>{' '}
+            <a href={found.markdownUrl} download>
+              {t('report.exportMarkdown')}
+            </a>
+          </p>
+          <p>
+            {t('report.snapshotLine')} {snapshotName(t, found.snapshot)}, <DateTime value={found.snapshot.createdAt} />.{' '}
+            {t('report.total', { count: found.total })}
+          </p>
+          {found.counts.length > 0 && (
+            <table className="table">
+              <caption className="table__caption">{t('report.countsTitle')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('report.organization')}</th>
+                  <th scope="col">{t('report.totalColumn')}</th>
+                  {statuses.map((status) => (
+                    <th scope="col" key={status}>
+                      {t(`comments.status.${status}`)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {found.counts.map((count) => (
+                  <tr key={count.organization?.id ?? 'none'}>
+                    <th scope="row">{count.organization?.shortName ?? '–'}</th>
+                    <td>{count.total}</td>
+                    {statuses.map((status) => (
+                      <td key={status}>{count.byStatus.find((entry) => entry.status === status)?.count ?? 0}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {found.sections.map((section) => (
+            <section key={section.key} aria-labelledby={`report-${section.key}`} className="report-section">
+              <h2 id={`report-${section.key}`}>
+                {section.title} <span className="muted">({t('document.version', { version: section.version })})</span>
+              </h2>
+              {section.organizations.length === 0 ? (
+                <p className="muted">{t('report.noComments')}</p>
+              ) : (
+                section.organizations.map((group) => (
+                  <div key={group.organization?.id ?? 'none'} className="report-org">
+                    <h3>{group.organization?.name ?? '–'}</h3>
+                    <ol className="report-comments">
+                      {group.comments.map((comment) => (
+                        <li key={comment.id} className="report-comment">
+                          <p className="comment__tags">
+                            <span className="tag tag--kind">{t(`comments.kind.${comment.kind}`)}</span> <StatusTag status={comment.status} />
+                            {comment.author && <span className="muted"> {comment.author.name}</span>}
+                          </p>
+                          {comment.anchor && <blockquote className="comment__quote">{comment.anchor.exact}</blockquote>}
+                          <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />
+                          {comment.proposedText !== null && (
+                            <p>
+                              <strong>{t('comments.proposedText')}:</strong> {comment.proposedText}
+                            </p>
+                          )}
+                          <div className="comment__response">
+                            <p className="comment__response-title">{t('comments.responseTitle')}</p>
+                            {comment.response ? (
+                              <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.responseHtml }} />
+                            ) : (
+                              <p className="muted">{t('report.noResponse')}</p>
+                            )}
+                          </div>
+                        </li>
+                      ))}
+                    </ol>
+                  </div>
+                ))
+              )}
+            </section>
+          ))}
+        </>
+      )}
+      {!report.fetching && snapshotId && report.data && !found && <p>{t('report.notAvailable')}</p>}
+    </>
+  );
+}

@@ -1,0 +1,418 @@
+import { type FormEvent, useId, useMemo, useRef, useState, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { DiffText } from '../components/DiffText';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { ErrorSummary, QueryError } from '../components/errors';
+import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { TextField } from '../components/TextField';
+import { graphql } from '../gql';
+import { renderPreview } from '../lib/markdown';
+import { wordDiff } from '../lib/worddiff';
+import { DocumentNotFound } from './DocumentPage';
+
+const SectionEditorQuery = graphql(`
+  query SectionEditor($slug: String!, $id: ID!) {
+    document(slug: $slug) {
+      id
+      viewerCan {
+        edit
+      }
+      sections {
+        id
+      }
+      ...DocumentHeader
+    }
+    node(id: $id) {
+      __typename
+      ... on Section {
+        id
+        title
+        version
+        body
+        position
+        deleted
+      }
+    }
+  }
+`);
+
+const SaveSectionMutation = graphql(`
+  mutation SaveSection($input: SaveSectionInput!) {
+    saveSection(input: $input) {
+      __typename
+      ... on SectionSaved {
+        merged
+        changed
+        version {
+          number
+        }
+        section {
+          id
+          title
+          version
+          body
+          html
+          updatedAt
+        }
+      }
+      ... on VersionConflict {
+        message
+        base
+        current
+        yours
+        baseVersion
+        currentVersion
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const MoveSectionMutation = graphql(`
+  mutation MoveSection($input: MoveSectionInput!) {
+    moveSection(input: $input) {
+      __typename
+      ... on SectionMoved {
+        section {
+          id
+          position
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const DeleteSectionMutation = graphql(`
+  mutation DeleteSection($input: DeleteSectionInput!) {
+    deleteSection(input: $input) {
+      __typename
+      ... on SectionDeleted {
+        section {
+          id
+          deleted
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+export function SectionEditPage() {
+  const { t } = useTranslation();
+  const { slug = '', sectionId = '' } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: SectionEditorQuery, variables: { slug, id: sectionId } });
+  const document = data?.document;
+  const section = data?.node?.__typename === 'Section' ? data.node : null;
+  usePageTitle(section ? t('editor.pageTitle', { title: section.title }) : t('app.loading'));
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document || !section) return <DocumentNotFound />;
+  if (!document.viewerCan.edit) {
+    return (
+      <>
+        <DocumentHeader document={document} heading={t('editor.heading', { title: section.title })} />
+        <p className="notice">{t('editor.notAllowed')}</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('editor.heading', { title: section.title })} />
+      <Editor
+        key={section.id}
+        slug={slug}
+        section={section}
+        sectionCount={document.sections.length}
+        reload={() => refetch({ requestPolicy: 'network-only' })}
+      />
+    </>
+  );
+}
+
+interface EditableSection {
+  id: string;
+  title: string;
+  version: number;
+  body: string;
+  position: number;
+  deleted: boolean;
+}
+
+interface Conflict {
+  message: string;
+  base: string;
+  current: string;
+  yours: string;
+  baseVersion: number;
+  currentVersion: number;
+}
+
+function Editor({ slug, section, sectionCount, reload }: { slug: string; section: EditableSection; sectionCount: number; reload: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [title, setTitle] = useState(section.title);
+  const [body, setBody] = useState(section.body);
+  const [summary, setSummary] = useState('');
+  // The version this edit started from: what the server merges against. It moves only on save.
+  const [baseVersion, setBaseVersion] = useState(section.version);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [saved, setSaved] = useState<{ message: string; merged: boolean } | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [{ fetching: saving }, save] = useMutation(SaveSectionMutation);
+  const [, move] = useMutation(MoveSectionMutation);
+  const [, remove] = useMutation(DeleteSectionMutation);
+  const preview = useMemo(() => renderPreview(body), [body]);
+  const docPath = `/documents/${encodeURIComponent(slug)}`;
+  const fieldIds = { title: 'section-title', body: 'section-body', summary: 'section-summary' };
+
+  async function submit(from: number, text: string) {
+    if (saving) return;
+    setSaved(null);
+    if (!title.trim()) return setProblems(formProblems({ title: t('editor.titleRequired') }, fieldIds));
+    const result = await save({ input: { sectionId: section.id, baseVersion: from, title, body: text, summary } });
+    const outcome = result.data?.saveSection;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    switch (outcome.__typename) {
+      case 'SectionSaved':
+        setProblems(noProblems);
+        setConflict(null);
+        setBaseVersion(outcome.section.version);
+        setBody(outcome.section.body);
+        setTitle(outcome.section.title);
+        setSummary('');
+        setSaved({
+          merged: outcome.merged,
+          message: !outcome.changed
+            ? t('editor.unchanged')
+            : outcome.merged
+              ? t('editor.savedMerged', { version: outcome.version.number })
+              : t('editor.saved', { version: outcome.version.number }),
+        });
+        return;
+      case 'VersionConflict':
+        setProblems(noProblems);
+        setConflict({
+          message: outcome.message,
+          base: outcome.base,
+          current: outcome.current,
+          yours: outcome.yours,
+          baseVersion: outcome.baseVersion,
+          currentVersion: outcome.currentVersion,
+        });
+        return;
+      default:
+        setProblems(outcomeProblems(outcome, fieldIds));
+    }
+  }
+
+  async function handleMove(position: number) {
+    const result = await move({ input: { sectionId: section.id, position } });
+    const outcome = result.data?.moveSection;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'SectionMoved') {
+      setSaved({ merged: false, message: t('editor.moved', { position: outcome.section.position + 1 }) });
+      reload();
+    } else setProblems(outcomeProblems(outcome));
+  }
+
+  async function handleDelete() {
+    if (!window.confirm(t('editor.deleteConfirm'))) return;
+    const result = await remove({ input: { sectionId: section.id } });
+    const outcome = result.data?.deleteSection;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'SectionDeleted') await navigate(docPath);
+    else setProblems(outcomeProblems(outcome));
+  }
+
+  if (conflict) {
+    return (
+      <ConflictResolver
+        conflict={conflict}
+        saving={saving}
+        problems={problems}
+        onSave={(text) => {
+          setBody(text);
+          void submit(conflict.currentVersion, text);
+        }}
+        onDiscard={() => {
+          setConflict(null);
+          setBody(conflict.current);
+          setBaseVersion(conflict.currentVersion);
+          reload();
+        }}
+      />
+    );
+  }
+
+  return (
+    <>
+      <ErrorSummary errors={problems.summary} />
+      {saved && (
+        <StatusMessage focus>
+          <p className={saved.merged ? 'notice__title' : undefined}>{saved.message}</p>
+          {saved.merged && <p>{t('editor.mergedExplain')}</p>}
+          <p>
+            <Link to={docPath}>{t('editor.backToDocument')}</Link>
+          </p>
+        </StatusMessage>
+      )}
+      <p className="section__meta">{t('editor.editingFrom', { version: baseVersion })}</p>
+      <form
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          void submit(baseVersion, body);
+        }}
+        noValidate
+      >
+        <TextField id={fieldIds.title} label={t('editor.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
+        <div className="editor">
+          <FieldShell id={fieldIds.body} label={t('editor.body')} hint={t('editor.bodyHint')} error={problems.fields.body} className="editor__source">
+            {(control) => (
+              <textarea
+                className="input textarea textarea--source"
+                rows={22}
+                value={body}
+                onChange={(event) => setBody(event.target.value)}
+                spellCheck
+                {...control}
+              />
+            )}
+          </FieldShell>
+          <section className="editor__preview" aria-labelledby="preview-title">
+            <h2 id="preview-title" className="field__label">
+              {t('editor.preview')}
+            </h2>
+            <div className="prose preview" dangerouslySetInnerHTML={{ __html: preview }} />
+          </section>
+        </div>
+        <TextField
+          id={fieldIds.summary}
+          label={t('editor.summary')}
+          hint={t('editor.summaryHint')}
+          value={summary}
+          onChange={(event) => setSummary(event.target.value)}
+          error={problems.fields.summary}
+        />
+        <div className="button-row">
+          <button type="submit" className="button" aria-disabled={saving || undefined}>
+            {saving ? t('editor.saving') : t('editor.save')}
+          </button>
+          <Link to={docPath} className="button button--secondary">
+            {t('editor.close')}
+          </Link>
+        </div>
+      </form>
+      <section className="section-actions" aria-labelledby="section-actions-title">
+        <h2 id="section-actions-title">{t('editor.actions')}</h2>
+        <div className="button-row">
+          <button type="button" className="button button--secondary" disabled={section.position === 0} onClick={() => void handleMove(section.position - 1)}>
+            {t('editor.moveUp')}
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={section.position >= sectionCount - 1}
+            onClick={() => void handleMove(section.position + 1)}
+          >
+            {t('editor.moveDown')}
+          </button>
+          <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/history`} className="button button--secondary">
+            {t('editor.history')}
+          </Link>
+          <button type="button" className="button button--danger" onClick={() => void handleDelete()}>
+            {t('editor.delete')}
+          </button>
+        </div>
+      </section>
+    </>
+  );
+}
+
+function ConflictResolver(props: {
+  conflict: Conflict;
+  saving: boolean;
+  problems: Problems;
+  onSave: (text: string) => void;
+  onDiscard: () => void;
+}) {
+  const { t } = useTranslation();
+  const { conflict } = props;
+  const id = useId();
+  const [resolved, setResolved] = useState(conflict.yours);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const theirs = useMemo(() => wordDiff(conflict.base, conflict.current), [conflict]);
+  const mine = useMemo(() => wordDiff(conflict.base, conflict.yours), [conflict]);
+  useEffect(() => headingRef.current?.focus(), []);
+
+  return (
+    <div className="conflict">
+      <div className="notice notice--warning" role="alert">
+        <h2 ref={headingRef} tabIndex={-1}>
+          {t('conflict.title')}
+        </h2>
+        <p>{conflict.message}</p>
+        <p>{t('conflict.explain', { base: conflict.baseVersion, current: conflict.currentVersion })}</p>
+      </div>
+      <ErrorSummary errors={props.problems.summary} />
+      <div className="conflict__columns">
+        <section aria-labelledby={`${id}-base`} className="conflict__column">
+          <h3 id={`${id}-base`}>{t('conflict.base', { version: conflict.baseVersion })}</h3>
+          <div className="diff diff--text">{conflict.base}</div>
+        </section>
+        <section aria-labelledby={`${id}-theirs`} className="conflict__column">
+          <h3 id={`${id}-theirs`}>{t('conflict.theirs', { version: conflict.currentVersion })}</h3>
+          <p className="field__hint">{t('conflict.diffHint')}</p>
+          <DiffText parts={theirs} />
+        </section>
+        <section aria-labelledby={`${id}-yours`} className="conflict__column">
+          <h3 id={`${id}-yours`}>{t('conflict.yours')}</h3>
+          <p className="field__hint">{t('conflict.diffHint')}</p>
+          <DiffText parts={mine} />
+        </section>
+      </div>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!props.saving) props.onSave(resolved);
+        }}
+        noValidate
+      >
+        <FieldShell id="resolved-body" label={t('conflict.resolved')} hint={t('conflict.resolvedHint', { version: conflict.currentVersion })}>
+          {(control) => (
+            <textarea className="input textarea textarea--source" rows={14} value={resolved} onChange={(event) => setResolved(event.target.value)} {...control} />
+          )}
+        </FieldShell>
+        <div className="button-row">
+          <button type="button" className="button button--secondary" onClick={() => setResolved(conflict.current)}>
+            {t('conflict.useTheirs')}
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => setResolved(conflict.yours)}>
+            {t('conflict.useMine')}
+          </button>
+        </div>
+        <div className="button-row">
+          <button type="submit" className="button" aria-disabled={props.saving || undefined}>
+            {t('conflict.save')}
+          </button>
+          <button type="button" className="button button--secondary" onClick={props.onDiscard}>
+            {t('conflict.discard')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

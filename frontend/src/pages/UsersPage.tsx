@@ -1,0 +1,281 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQuery } from 'urql';
+import { ErrorSummary, QueryError } from '../components/errors';
+import { InlineProblems, type Problems, SelectField, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { TextField } from '../components/TextField';
+import { DateTime } from '../datetime';
+import { graphql } from '../gql';
+import type { Role } from '../gql/graphql';
+import { hasRole, useViewer } from '../viewer';
+
+const UsersQuery = graphql(`
+  query Users {
+    users {
+      id
+      name
+      email
+      roles
+      active
+      organization {
+        id
+        shortName
+      }
+    }
+    organizations {
+      id
+      name
+      shortName
+    }
+  }
+`);
+
+const InviteUserMutation = graphql(`
+  mutation InviteUser($input: InviteUserInput!) {
+    inviteUser(input: $input) {
+      __typename
+      ... on UserInvited {
+        link
+        invitation {
+          id
+          email
+          name
+          expiresAt
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const SetUserActiveMutation = graphql(`
+  mutation SetUserActive($input: SetUserActiveInput!) {
+    setUserActive(input: $input) {
+      __typename
+      ... on UserActivityChanged {
+        user {
+          id
+          active
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const roles: readonly Role[] = ['SECRETARIAT', 'EDITOR', 'APPROVER', 'COMMENTER', 'READER'];
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('users.title'));
+  const viewer = useViewer();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: UsersQuery, pause: !hasRole(viewer, 'SECRETARIAT') });
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const [, setActive] = useMutation(SetUserActiveMutation);
+
+  if (!hasRole(viewer, 'SECRETARIAT')) {
+    return (
+      <>
+        <h1>{t('users.title')}</h1>
+        <p className="notice">{t('users.notAllowed')}</p>
+      </>
+    );
+  }
+
+  async function toggle(user: { id: string; name: string; active: boolean }) {
+    setDone('');
+    const result = await setActive({ input: { userId: user.id, active: !user.active } });
+    const outcome = result.data?.setUserActive;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'UserActivityChanged') {
+      setProblems(noProblems);
+      setDone(outcome.user.active ? t('users.activated', { name: user.name }) : t('users.deactivated', { name: user.name }));
+    } else {
+      setProblems(outcomeProblems(outcome));
+    }
+  }
+
+  return (
+    <>
+      <h1>{t('users.title')}</h1>
+      <p className="lead">{t('users.intro')}</p>
+      {error && !data && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
+      {fetching && !data && <Loading />}
+      {data && (
+        <>
+          <InviteForm organizations={data.organizations} onInvited={() => refetch({ requestPolicy: 'network-only' })} />
+          <h2>{t('users.listTitle')}</h2>
+          <InlineProblems problems={problems} />
+          {done && <StatusMessage>{done}</StatusMessage>}
+          <table className="table">
+            <caption className="visually-hidden">{t('users.listTitle')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('users.name')}</th>
+                <th scope="col">{t('users.email')}</th>
+                <th scope="col">{t('users.organization')}</th>
+                <th scope="col">{t('users.roles')}</th>
+                <th scope="col">{t('users.status')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('users.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.users.map((user) => (
+                <tr key={user.id}>
+                  <th scope="row">{user.name}</th>
+                  <td>{user.email}</td>
+                  <td>{user.organization?.shortName ?? '–'}</td>
+                  <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
+                  <td>{user.active ? t('users.active') : t('users.inactive')}</td>
+                  <td>
+                    {user.id !== viewer?.id && (
+                      <button type="button" className="link-button" onClick={() => void toggle(user)}>
+                        {user.active ? t('users.deactivate') : t('users.activate')}
+                        <span className="visually-hidden"> {user.name}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
+
+function InviteForm(props: { organizations: readonly { id: string; name: string }[]; onInvited: () => void }) {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [organizationId, setOrganizationId] = useState('');
+  const [chosen, setChosen] = useState<Role[]>(['COMMENTER']);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [invited, setInvited] = useState<{ link: string; email: string; expiresAt: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [{ fetching }, invite] = useMutation(InviteUserMutation);
+  const fieldIds = { email: 'invite-email', name: 'invite-name', organizationId: 'invite-organization', roles: 'invite-role-SECRETARIAT' };
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    setInvited(null);
+    const missing: Record<string, string> = {};
+    if (!email.trim()) missing.email = t('users.emailRequired');
+    if (!name.trim()) missing.name = t('users.nameRequired');
+    if (!organizationId) missing.organizationId = t('users.organizationRequired');
+    if (chosen.length === 0) missing.roles = t('users.rolesRequired');
+    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
+    const result = await invite({ input: { email: email.trim(), name: name.trim(), organizationId, roles: chosen } });
+    const outcome = result.data?.inviteUser;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'UserInvited') {
+      setProblems(noProblems);
+      setInvited({ link: outcome.link, email: outcome.invitation.email, expiresAt: outcome.invitation.expiresAt });
+      setEmail('');
+      setName('');
+      setCopied(false);
+      props.onInvited();
+    } else {
+      setProblems(outcomeProblems(outcome, fieldIds));
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="invite-title">
+      <h2 id="invite-title">{t('users.inviteTitle')}</h2>
+      {invited && (
+        <StatusMessage focus>
+          <p className="notice__title">{t('users.invited', { email: invited.email })}</p>
+          <p>{t('users.linkOnce')}</p>
+          <p>
+            <label htmlFor="invite-link" className="field__label">
+              {t('users.link')}
+            </label>
+            <input id="invite-link" className="input input--wide" readOnly value={invited.link} onFocus={(event) => event.target.select()} />
+          </p>
+          <p className="button-row">
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                void navigator.clipboard?.writeText(invited.link).then(() => setCopied(true));
+              }}
+            >
+              {copied ? t('users.copied') : t('users.copy')}
+            </button>
+            <span className="muted">
+              {t('users.expires')} <DateTime value={invited.expiresAt} />
+            </span>
+          </p>
+        </StatusMessage>
+      )}
+      <ErrorSummary errors={problems.summary} />
+      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+        <TextField id={fieldIds.name} label={t('users.name')} value={name} onChange={(event) => setName(event.target.value)} error={problems.fields.name} autoComplete="off" />
+        <TextField
+          id={fieldIds.email}
+          type="email"
+          label={t('users.email')}
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          error={problems.fields.email}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <SelectField
+          id={fieldIds.organizationId}
+          label={t('users.organization')}
+          value={organizationId}
+          onChange={(event) => setOrganizationId(event.target.value)}
+          error={problems.fields.organizationId}
+        >
+          <option value="">{t('users.chooseOrganization')}</option>
+          {props.organizations.map((org) => (
+            <option key={org.id} value={org.id}>
+              {org.name}
+            </option>
+          ))}
+        </SelectField>
+        <fieldset
+          className={problems.fields.roles ? 'field fieldset field--error' : 'field fieldset'}
+          aria-describedby={problems.fields.roles ? 'invite-roles-error' : undefined}
+        >
+          <legend className="field__label">{t('users.roles')}</legend>
+          {problems.fields.roles && (
+            <p className="field__error" id="invite-roles-error">
+              <span className="visually-hidden">{t('errors.prefix')} </span>
+              {problems.fields.roles}
+            </p>
+          )}
+          {roles.map((role) => (
+            <label key={role} className="checkbox">
+              <input
+                type="checkbox"
+                id={`invite-role-${role}`}
+                checked={chosen.includes(role)}
+                onChange={(event) => setChosen(event.target.checked ? [...chosen, role] : chosen.filter((r) => r !== role))}
+              />{' '}
+              {t(`roles.${role}`)}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="button" aria-disabled={fetching || undefined}>
+          {t('users.invite')}
+        </button>
+      </form>
+    </section>
+  );
+}
