@@ -1,7 +1,8 @@
 """create_app(): routes, middleware and the lifespan that opens the store.
 
 The one AsyncMongoClient is opened in the lifespan and handed on through ``app.state``; no
-module globals. Background tasks (the session sweeper) run while the app runs.
+module globals. Background tasks (the session sweeper, the closer of
+approval rounds past their deadline) run while the app runs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from server import db as dbmod
 from server.api.context import Context
 from server.api.schema import build_schema
+from server.approvals import service as approvals_service
+from server.approvals.routes import routes as approval_routes
 from server.clock import Clock, SystemClock
 from server.events.routes import routes as event_routes
 from server.exports.routes import routes as report_routes
@@ -44,6 +47,7 @@ from server.store import Store
 log = logging.getLogger("udkast")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 SWEEP_EVERY_SECONDS = 600
+CLOSE_ROUNDS_EVERY_SECONDS = 30
 UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 1024
 
 
@@ -194,6 +198,18 @@ async def _sweep_sessions(store: Store, clock: Clock, secret_key: str) -> None:
             log.warning("session sweep failed; will retry")
 
 
+async def _close_due_rounds(store: Store, clock: Clock) -> None:
+    """Close approval rounds at their deadline even when nobody reads them (reads close them too)."""
+    while True:
+        await asyncio.sleep(CLOSE_ROUNDS_EVERY_SECONDS)
+        try:
+            await approvals_service.close_due_rounds(store, clock.now())
+        except PyMongoError:
+            log.warning("closing due approval rounds failed; will retry")
+        except Exception:
+            log.exception("closing due approval rounds failed; will retry")
+
+
 def _frontend_routes() -> list[Route | Mount]:
     if not (FRONTEND / "index.html").exists():
         return []
@@ -244,10 +260,12 @@ def create_app(
         app.state.settings = settings
         app.state.clock = clock
         sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock, settings.secret_key))
+        closer = asyncio.create_task(_close_due_rounds(app.state.store, clock))
         try:
             yield
         finally:
             sweeper.cancel()
+            closer.cancel()
             await client.close()
 
     routes: list[Route | Mount | WebSocketRoute] = [
@@ -260,6 +278,7 @@ def create_app(
     routes.extend(event_routes)
     routes.extend(snapshot_routes)
     routes.extend(import_routes)
+    routes.extend(approval_routes)
     # Downloads and other feature routes go above this line: the front end's catch-all comes last.
     routes.extend(_frontend_routes())
     return Starlette(

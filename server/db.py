@@ -34,13 +34,14 @@ def connect(uri: str, *, timeout_ms: int = 2500, listeners: Iterable[CommandList
 def all_indexes() -> Mapping[str, list[IndexModel]]:
     """Every collection's indexes, declared next to the code that queries them."""
     from server.accounts.repository import INDEXES as accounts
+    from server.approvals.repository import INDEXES as approvals
     from server.comments.repository import INDEXES as comments
     from server.drafting.repository import INDEXES as drafting
     from server.events.repository import INDEXES as events
     from server.idempotency import INDEXES as idempotency
 
     merged: dict[str, list[IndexModel]] = {}
-    for source in (accounts, drafting, events, comments, idempotency):
+    for source in (accounts, drafting, events, comments, idempotency, approvals):
         for collection, models in source.items():
             merged.setdefault(collection, []).extend(models)
     return merged

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.accounts.repository import Accounts
+from server.approvals.repository import Approvals
 from server.comments.repository import Comments
 from server.db import Database
 from server.drafting.repository import Drafting
@@ -18,6 +19,7 @@ class Store:
     drafting: Drafting
     events: EventLog
     comments: Comments
+    approvals: Approvals
 
     @classmethod
     def open(cls, db: Database, secret_key: str) -> Store:
@@ -27,4 +29,5 @@ class Store:
             drafting=Drafting(db),
             events=EventLog(db),
             comments=Comments(db),
+            approvals=Approvals(db),
         )

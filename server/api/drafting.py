@@ -19,6 +19,7 @@ from server.drafting import diff as diff_rules
 from server.drafting import model, service
 
 if TYPE_CHECKING:
+    from server.api.approvals import ApprovalRound
     from server.api.comments import Comment, CommentStatus
 
 Phase = strawberry.enum(model.Phase, description="Where a document is in its process.")
@@ -343,6 +344,14 @@ class Document(Node):
         sid = self.model.approved_snapshot_id
         found = await info.context.store.drafting.snapshot(sid) if sid else None
         return Snapshot.of(found) if found else None
+
+    @strawberry.field(description="Approval rounds (skriftlig proces) on this document's snapshots, newest first.")
+    async def approval_rounds(
+        self, info: Info
+    ) -> list[Annotated[ApprovalRound, strawberry.lazy("server.api.approvals")]]:
+        from server.api.approvals import document_rounds
+
+        return await document_rounds(info, self.model)
 
     @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
     def viewer_can(self, info: Info) -> DocumentPermissions:

@@ -10,6 +10,7 @@ from bson import ObjectId
 from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
+from server.approvals.model import ApprovalRound
 from server.comments.model import Comment
 from server.comments.repository import OpenCount
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
@@ -29,6 +30,7 @@ class Loaders:
         self.comment_threads = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_threads)
         self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
+        self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
 
     async def _users(self, ids: Sequence[ObjectId]) -> list[User | None]:
         found = await self.store.accounts.users_by_ids(ids)
@@ -78,3 +80,9 @@ class Loaders:
     async def _open_comment_counts(self, section_ids: Sequence[ObjectId]) -> list[list[OpenCount]]:
         counts = await self.store.comments.open_counts(section_ids)
         return [counts.get(i, []) for i in section_ids]
+
+    async def _approval_rounds(self, document_ids: Sequence[ObjectId]) -> list[list[ApprovalRound]]:
+        grouped: dict[ObjectId, list[ApprovalRound]] = defaultdict(list)
+        for round in await self.store.approvals.for_documents(document_ids):
+            grouped[round.document_id].append(round)
+        return [grouped[i] for i in document_ids]

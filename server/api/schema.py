@@ -27,6 +27,7 @@ from strawberry.tools import merge_types
 from server import ids
 from server.accounts import permissions
 from server.api.accounts import AccountsMutation, AccountsQuery, Node, Organization, User
+from server.api.approvals import ApprovalRound, ApprovalsMutation, ApprovalsQuery, round_node
 from server.api.comments import Comment, CommentsMutation, CommentsQuery, comment_node
 from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
@@ -67,6 +68,8 @@ class NodeQuery:
             if snapshot and readable(info, await drafting.document(snapshot.document_id)):
                 return Snapshot.of(snapshot)
             return None
+        if kind == "ApprovalRound":
+            return await round_node(info, oid)
         if kind == "Comment":
             return await comment_node(info, oid)
         if kind == "Event":
@@ -85,8 +88,10 @@ class NodeQuery:
         return None
 
 
-Query = merge_types("Query", (AccountsQuery, DraftingQuery, CommentsQuery, EventsQuery, NodeQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, DraftingMutation, CommentsMutation, EventsMutation))
+Query = merge_types("Query", (AccountsQuery, DraftingQuery, CommentsQuery, ApprovalsQuery, EventsQuery, NodeQuery))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, DraftingMutation, CommentsMutation, ApprovalsMutation, EventsMutation)
+)
 
 _STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)
 
@@ -133,6 +138,6 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=EventsSubscription,
-        types=[Document, Section, SectionVersion, Snapshot, Comment, Event, Organization, User],
+        types=[Document, Section, SectionVersion, Snapshot, Comment, ApprovalRound, Event, Organization, User],
         extensions=extensions,
     )

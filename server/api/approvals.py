@@ -1,0 +1,463 @@
+"""GraphQL for approval rounds (skriftlig proces): the round, its parties, decisions and record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from bson import ObjectId
+
+from server import ids
+from server.accounts import permissions
+from server.accounts.permissions import Action
+from server.api.accounts import Node, Organization, User
+from server.api.context import Info
+from server.api.drafting import ChangeKind, Document, Section, SectionChange, Snapshot, compare_snapshots
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
+from server.approvals import model, record, service
+from server.clock import COPENHAGEN
+from server.drafting import model as drafting_model
+from server.drafting.service import scope_of
+
+ApprovalDecision = strawberry.enum(model.Decision, name="ApprovalDecision", description="A party's decision.")
+ApprovalRoundState = strawberry.enum(model.RoundState, name="ApprovalRoundState")
+ApprovalCloseCause = strawberry.enum(model.Cause, name="ApprovalCloseCause", description="Why a round closed.")
+ApprovalReasonKind = strawberry.enum(
+    model.ReasonKind, name="ApprovalReasonKind", description="Why a party kept a round from being approved."
+)
+
+
+def _local(moment: datetime) -> datetime:
+    """Round times are shown in Copenhagen time, with their UTC offset."""
+    return moment.astimezone(COPENHAGEN)
+
+
+async def _user(info: Info, user_id: ObjectId | None) -> User | None:
+    user = await info.context.loaders.user.load(user_id) if user_id else None
+    return User.of(user) if user else None
+
+
+async def _organization(info: Info, organization_id: ObjectId) -> Organization | None:
+    org = await info.context.loaders.organization.load(organization_id)
+    return Organization.of(org) if org else None
+
+
+@strawberry.type(description="One decision as recorded. A changed decision is a new one; none is ever rewritten.")
+class RecordedDecision:
+    entry: strawberry.Private[model.DecisionEntry]
+    decision: ApprovalDecision  # type: ignore[valid-type]
+    remarks: str
+    internal_note: str = strawberry.field(description="The party's own handling, e.g. its board's meeting.")
+    decided_at: datetime
+
+    @classmethod
+    def of(cls, entry: model.DecisionEntry) -> RecordedDecision:
+        return cls(
+            entry=entry,
+            decision=entry.decision,
+            remarks=entry.remarks,
+            internal_note=entry.internal_note,
+            decided_at=_local(entry.at),
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        return await _organization(info, self.entry.organization_id)
+
+    @strawberry.field
+    async def decided_by(self, info: Info) -> User | None:
+        return await _user(info, self.entry.by)
+
+    @strawberry.field(description="The sections the remarks or objection point at.")
+    async def sections(self, info: Info) -> list[Section]:
+        found = await info.context.loaders.section.load_many(list(self.entry.section_ids))
+        return [Section.of(s) for s in found if s is not None]
+
+
+@strawberry.type(description="A party marking itself as awaiting its own board, or no longer.")
+class BoardMark:
+    entry: strawberry.Private[model.BoardEntry]
+    awaiting: bool
+    note: str
+    at: datetime
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        return await _organization(info, self.entry.organization_id)
+
+    @strawberry.field
+    async def by(self, info: Info) -> User | None:
+        return await _user(info, self.entry.by)
+
+
+@strawberry.type
+class DeadlineExtension:
+    entry: strawberry.Private[model.ExtensionEntry]
+    previous_deadline: datetime
+    deadline: datetime
+    reason: str
+    at: datetime
+
+    @strawberry.field
+    async def by(self, info: Info) -> User | None:
+        return await _user(info, self.entry.by)
+
+
+@strawberry.type(description="A required party that kept the round from being approved, and why.")
+class OutcomeReason:
+    organization_id: strawberry.Private[ObjectId]
+    kind: ApprovalReasonKind  # type: ignore[valid-type]
+    remarks: str
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        return await _organization(info, self.organization_id)
+
+
+@strawberry.type(description="A required organisation in a round: its standing decision and its state.")
+class ApprovalParty:
+    round: strawberry.Private[model.ApprovalRound]
+    party: strawberry.Private[model.Party]
+    decision: ApprovalDecision | None  # type: ignore[valid-type]
+    remarks: str | None
+    internal_note: str | None
+    decided_at: datetime | None
+    awaiting_board: bool = strawberry.field(description="The party awaits its own board (e.g. KL's direktion).")
+    board_note: str | None
+    consented_by_silence: bool = strawberry.field(description="Closed at the deadline without an answer, as consent.")
+
+    @classmethod
+    def of(cls, round: model.ApprovalRound, party: model.Party) -> ApprovalParty:
+        entry = party.decision
+        outcome = model.outcome(round)
+        return cls(
+            round=round,
+            party=party,
+            decision=entry.decision if entry else None,
+            remarks=entry.remarks if entry else None,
+            internal_note=entry.internal_note if entry else None,
+            decided_at=_local(entry.at) if entry else None,
+            awaiting_board=party.awaiting_board,
+            board_note=party.board_note or None,
+            consented_by_silence=outcome is not None and party.organization_id in outcome.silent_consent,
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        return await _organization(info, self.party.organization_id)
+
+    @strawberry.field
+    async def decided_by(self, info: Info) -> User | None:
+        return await _user(info, self.party.decision.by if self.party.decision else None)
+
+    @strawberry.field(description="The sections the standing decision's remarks point at.")
+    async def sections(self, info: Info) -> list[Section]:
+        entry = self.party.decision
+        return await RecordedDecision.of(entry).sections(info) if entry else []
+
+    @strawberry.field(description="Every decision this party recorded in the round, oldest first.")
+    def decisions(self) -> list[RecordedDecision]:
+        return [RecordedDecision.of(d) for d in self.party.history]
+
+    async def _last_approved(self, info: Info) -> drafting_model.Snapshot | None:
+        rounds = await info.context.loaders.approval_rounds.load(self.round.document_id)
+        snapshot_id = model.last_approvals(self.round, rounds).get(self.party.organization_id)
+        return await info.context.store.drafting.snapshot(snapshot_id) if snapshot_id else None
+
+    @strawberry.field(description="The snapshot this party last approved in an earlier round of the document.")
+    async def last_approved_snapshot(self, info: Info) -> Snapshot | None:
+        found = await self._last_approved(info)
+        return Snapshot.of(found) if found else None
+
+    @strawberry.field(
+        description="What changed from the snapshot this party last approved to this round's snapshot "
+        "(unchanged sections left out); null when the party has approved no earlier snapshot."
+    )
+    async def changes_since_last_approval(self, info: Info) -> list[SectionChange] | None:
+        old = await self._last_approved(info)
+        new = await info.context.store.drafting.snapshot(self.round.snapshot_id)
+        if old is None or new is None:
+            return None
+        changes = compare_snapshots(await _frozen(info, old), await _frozen(info, new))
+        return [c for c in changes if c.kind != ChangeKind.UNCHANGED]
+
+
+async def _frozen(info: Info, snapshot: drafting_model.Snapshot) -> list[drafting_model.SectionVersion]:
+    found = await info.context.loaders.version.load_many([(e.section_id, e.version) for e in snapshot.entries])
+    return [v for v in found if v is not None]
+
+
+@strawberry.type
+class ApprovalRoundPermissions:
+    manage: bool = strawberry.field(description="May extend the deadline or withdraw the round (while open).")
+    decide_for: list[Organization] = strawberry.field(description="The parties the viewer may decide for now.")
+
+
+@strawberry.type(description="A written process (skriftlig proces) on one snapshot of a document.")
+class ApprovalRound(Node):
+    model: strawberry.Private[model.ApprovalRound]
+    title: str
+    deadline: datetime = strawberry.field(description="In Europe/Copenhagen time, with its UTC offset.")
+    silence_is_consent: bool = strawberry.field(description="No answer by the deadline counts as approval.")
+    state: ApprovalRoundState  # type: ignore[valid-type]
+    opened_at: datetime
+    closed_at: datetime | None
+    close_cause: ApprovalCloseCause | None  # type: ignore[valid-type]
+    withdraw_reason: str | None
+
+    @classmethod
+    def of(cls, r: model.ApprovalRound) -> ApprovalRound:
+        closure = r.closure
+        return cls(
+            id=strawberry.ID(ids.encode("ApprovalRound", r.id)),
+            model=r,
+            title=r.title,
+            deadline=_local(r.deadline),
+            silence_is_consent=r.silence_is_consent,
+            state=r.state,
+            opened_at=_local(r.opened_at),
+            closed_at=_local(closure.at) if closure else None,
+            close_cause=closure.cause if closure else None,
+            withdraw_reason=closure.reason if closure and closure.cause == model.Cause.WITHDRAWN else None,
+        )
+
+    @strawberry.field(description="The snapshot under approval: exactly the text approved or not.")
+    async def snapshot(self, info: Info) -> Snapshot | None:
+        found = await info.context.store.drafting.snapshot(self.model.snapshot_id)
+        return Snapshot.of(found) if found else None
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        found = await info.context.loaders.document.load(self.model.document_id)
+        return Document.of(found) if found else None
+
+    @strawberry.field
+    async def opened_by(self, info: Info) -> User | None:
+        return await _user(info, self.model.opened_by)
+
+    @strawberry.field(description="The required organisations, in the order they were named.")
+    def parties(self) -> list[ApprovalParty]:
+        return [ApprovalParty.of(self.model, p) for p in model.parties(self.model)]
+
+    @strawberry.field(description="Every decision ever recorded in the round, oldest first.")
+    def history(self) -> list[RecordedDecision]:
+        return [RecordedDecision.of(d) for d in self.model.decisions]
+
+    @strawberry.field
+    def board_marks(self) -> list[BoardMark]:
+        return [BoardMark(entry=m, awaiting=m.awaiting, note=m.note, at=_local(m.at)) for m in self.model.board_marks]
+
+    @strawberry.field
+    def extensions(self) -> list[DeadlineExtension]:
+        return [
+            DeadlineExtension(
+                entry=e,
+                previous_deadline=_local(e.previous),
+                deadline=_local(e.deadline),
+                reason=e.reason,
+                at=_local(e.at),
+            )
+            for e in self.model.extensions
+        ]
+
+    @strawberry.field(description="Why the round was not approved (empty while open or when approved).")
+    def outcome_reasons(self) -> list[OutcomeReason]:
+        outcome = model.outcome(self.model)
+        reasons = outcome.reasons if outcome else ()
+        return [OutcomeReason(organization_id=r.organization_id, kind=r.kind, remarks=r.remarks) for r in reasons]
+
+    @strawberry.field(description="The outcome in words, in the request's language.")
+    async def outcome_note(self, info: Info) -> str:
+        orgs = await info.context.loaders.organization.load_many(list(self.model.organization_ids))
+        names = {o.id: o.name for o in orgs if o is not None}
+        return record.outcome_text(self.model, lambda o: names.get(o, "?"), info.context.language)
+
+    @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
+    async def viewer_can(self, info: Info) -> ApprovalRoundPermissions:
+        document = await info.context.loaders.document.load(self.model.document_id)
+        actor = info.context.actor
+        if document is None or actor is None or not self.model.is_open:
+            return ApprovalRoundPermissions(manage=False, decide_for=[])
+        manage = permissions.check(actor, Action.RUN_APPROVAL_ROUND, scope_of(document)) is None
+        decide_for = [
+            o
+            for o in self.model.organization_ids
+            if permissions.check(actor, Action.RECORD_DECISION, scope_of(document, o)) is None
+        ]
+        orgs = await info.context.loaders.organization.load_many(decide_for)
+        return ApprovalRoundPermissions(manage=manage, decide_for=[Organization.of(o) for o in orgs if o])
+
+
+async def round_node(info: Info, round_id: ObjectId | None) -> ApprovalRound | None:
+    """A round, settled, when the signed-in user may read its document (``node``, ``approvalRound``)."""
+    ctx = info.context
+    found = await service.readable_round(ctx.store, ctx.caller(), round_id)
+    return ApprovalRound.of(found[1]) if isinstance(found, tuple) else None
+
+
+async def document_rounds(info: Info, document: drafting_model.Document) -> list[ApprovalRound]:
+    """A readable document's rounds, newest first, each settled (never shown open past its deadline)."""
+    ctx = info.context
+    rounds = await ctx.loaders.approval_rounds.load(document.id)
+    return [ApprovalRound.of(r) for r in await service.settle_all(ctx.store, rounds, ctx.clock.now())]
+
+
+@strawberry.type
+class ApprovalsQuery:
+    @strawberry.field(description="An approval round by id, when you may read its document.")
+    async def approval_round(self, info: Info, id: strawberry.ID) -> ApprovalRound | None:
+        return await round_node(info, ids.parse(id, "ApprovalRound"))
+
+
+# Mutations
+
+
+@strawberry.type
+class ApprovalRoundOpened:
+    round: ApprovalRound
+
+
+@strawberry.type
+class DecisionRecorded:
+    round: ApprovalRound
+
+
+@strawberry.type
+class AwaitingBoardMarked:
+    round: ApprovalRound
+
+
+@strawberry.type
+class DeadlineExtended:
+    round: ApprovalRound
+
+
+@strawberry.type
+class ApprovalRoundWithdrawn:
+    round: ApprovalRound
+
+
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+OpenApprovalRoundResult = Annotated[ApprovalRoundOpened | Errors, strawberry.union("OpenApprovalRoundResult")]
+RecordDecisionResult = Annotated[DecisionRecorded | Errors, strawberry.union("RecordDecisionResult")]
+MarkAwaitingBoardResult = Annotated[AwaitingBoardMarked | Errors, strawberry.union("MarkAwaitingBoardResult")]
+ExtendDeadlineResult = Annotated[DeadlineExtended | Errors, strawberry.union("ExtendDeadlineResult")]
+WithdrawApprovalRoundResult = Annotated[
+    ApprovalRoundWithdrawn | Errors, strawberry.union("WithdrawApprovalRoundResult")
+]
+
+
+@strawberry.input
+class OpenApprovalRoundInput:
+    snapshot_id: strawberry.ID
+    title: str
+    deadline: datetime = strawberry.field(description="Without a UTC offset, a Europe/Copenhagen time.")
+    organization_ids: list[strawberry.ID] = strawberry.field(description="The parties whose decision is required.")
+    silence_is_consent: bool = False
+
+
+@strawberry.input
+class RecordDecisionInput:
+    round_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(description="Your own organisation.")
+    decision: ApprovalDecision  # type: ignore[valid-type]
+    remarks: str = strawberry.field(default="", description="Required with APPROVE_WITH_REMARKS and OBJECT.")
+    internal_note: str = strawberry.field(default="", description="Your own handling, e.g. “behandlet i direktionen”.")
+    section_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Sections of the snapshot that the remarks point at."
+    )
+
+
+@strawberry.input
+class MarkAwaitingBoardInput:
+    round_id: strawberry.ID
+    organization_id: strawberry.ID
+    awaiting: bool = True
+    note: str = ""
+
+
+@strawberry.input
+class ExtendDeadlineInput:
+    round_id: strawberry.ID
+    deadline: datetime = strawberry.field(description="Without a UTC offset, a Europe/Copenhagen time.")
+    reason: str
+
+
+@strawberry.input
+class WithdrawApprovalRoundInput:
+    round_id: strawberry.ID
+    reason: str
+
+
+@strawberry.type
+class ApprovalsMutation:
+    @strawberry.mutation(description="Open a written process on a snapshot (secretariat).")
+    async def open_approval_round(self, info: Info, input: OpenApprovalRoundInput) -> OpenApprovalRoundResult:
+        ctx = info.context
+        result = await service.open_round(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.snapshot_id, "Snapshot"),
+            input.title,
+            input.deadline,
+            [ids.parse(o, "Organization") for o in input.organization_ids],
+            input.silence_is_consent,
+        )
+        if isinstance(result, model.ApprovalRound):
+            return ApprovalRoundOpened(round=ApprovalRound.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Record or change your organisation's decision while the round is open.")
+    async def record_decision(self, info: Info, input: RecordDecisionInput) -> RecordDecisionResult:
+        ctx = info.context
+        result = await service.record_decision(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.round_id, "ApprovalRound"),
+            ids.parse(input.organization_id, "Organization"),
+            input.decision,
+            input.remarks,
+            input.internal_note,
+            [ids.parse(s, "Section") for s in input.section_ids],
+        )
+        if isinstance(result, model.ApprovalRound):
+            return DecisionRecorded(round=ApprovalRound.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Show everyone that your organisation awaits its own board (or no longer).")
+    async def mark_awaiting_board(self, info: Info, input: MarkAwaitingBoardInput) -> MarkAwaitingBoardResult:
+        ctx = info.context
+        result = await service.mark_awaiting_board(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.round_id, "ApprovalRound"),
+            ids.parse(input.organization_id, "Organization"),
+            input.awaiting,
+            input.note,
+        )
+        if isinstance(result, model.ApprovalRound):
+            return AwaitingBoardMarked(round=ApprovalRound.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Move an open round's deadline later, with a reason (secretariat).")
+    async def extend_deadline(self, info: Info, input: ExtendDeadlineInput) -> ExtendDeadlineResult:
+        ctx = info.context
+        result = await service.extend_deadline(
+            ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.deadline, input.reason
+        )
+        if isinstance(result, model.ApprovalRound):
+            return DeadlineExtended(round=ApprovalRound.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Withdraw an open round, with a reason (secretariat).")
+    async def withdraw_approval_round(
+        self, info: Info, input: WithdrawApprovalRoundInput
+    ) -> WithdrawApprovalRoundResult:
+        ctx = info.context
+        result = await service.withdraw_round(
+            ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.reason
+        )
+        if isinstance(result, model.ApprovalRound):
+            return ApprovalRoundWithdrawn(round=ApprovalRound.of(result))
+        return error_for(result, ctx)

@@ -1,0 +1,429 @@
+"""The written-process workflows: open a round, decide, await a board, extend, withdraw, close.
+
+Each workflow checks its one permission, validates, then appends one entry to the round's log
+(``server.approvals.repository`` explains why a log). A refusal writes nothing. The rules are in
+``server.approvals.model``; this module reads, asks the rules, writes, and records events.
+
+A round is never shown open past its deadline: every read settles it first (``settle``), and a
+background task (``close_due_rounds``) closes the rounds nobody reads. When a round closes
+approved, the document becomes ``APPROVED`` with that snapshot recorded as the approved text;
+otherwise it goes back to the phase it had before the round (unless another round is open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from server import ids
+from server.accounts import permissions
+from server.accounts.model import Organization, User
+from server.accounts.permissions import Action
+from server.approvals import model
+from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, DecisionEntry, ExtensionEntry
+from server.caller import Caller
+from server.drafting.model import Document, InputProblem, Phase, Snapshot
+from server.drafting.service import authorised_document, scope_of
+from server.events.repository import Origin
+from server.outcomes import Denied, Invalid, Missing, Problem
+from server.store import Store
+
+_MAX_ATTEMPTS = 50
+SYSTEM = Origin(None, None, None)  # closures at the deadline happen by themselves
+
+E = TypeVar("E", DecisionEntry, BoardEntry, ExtensionEntry, ClosureEntry)
+
+
+async def _append(
+    store: Store, round: ApprovalRound, change: Callable[[ApprovalRound], E | InputProblem | None]
+) -> tuple[ApprovalRound, E | None] | InputProblem:
+    """Append what ``change`` makes of the round's log, re-deciding on a fresh log if raced.
+
+    ``change`` returns the entry, why not, or None when there is nothing to append.
+    """
+    for _ in range(_MAX_ATTEMPTS):
+        entry = change(round)
+        if entry is None or isinstance(entry, InputProblem):
+            return entry if isinstance(entry, InputProblem) else (round, None)
+        try:
+            await store.approvals.append(round.id, entry)
+        except DuplicateKeyError:
+            fresh = await store.approvals.round(round.id)
+            assert fresh is not None, "rounds are never deleted"
+            round = fresh
+            continue
+        return model.with_entry(round, entry), entry
+    return InputProblem("roundId", "busy", {})
+
+
+async def _organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
+    found = await store.accounts.organizations_by_ids(list(organization_ids))
+    return [found[o].slug if o in found else ids.encode("Organization", o) for o in organization_ids]
+
+
+async def _set_phase(store: Store, document_id: ObjectId, phase: Phase, origin: Origin, now: datetime) -> None:
+    document = await store.drafting.document(document_id)
+    if document is None or document.phase in (phase, Phase.ARCHIVED):
+        return
+    changes: dict[str, object] = {"phase": phase.value, "updated_at": now}
+    updated = await store.drafting.update_document(document.id, changes, expect={"phase": document.phase.value})
+    if updated is not None:
+        await store.events.append(
+            "document.phase_changed",
+            origin,
+            now,
+            document_id=document.id,
+            entity=("Document", document.id),
+            data={"from": document.phase.value, "to": phase.value},
+        )
+
+
+async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, origin: Origin, now: datetime) -> None:
+    """What follows a closure: the round's summary, the event, and the document's phase."""
+    await store.approvals.sync(round)
+    data: dict[str, object] = {
+        "title": round.title,
+        "state": closure.state.value,
+        "cause": closure.cause.value,
+        "closed_at": closure.at.isoformat(),
+    }
+    if closure.cause == model.Cause.WITHDRAWN:
+        data["reason"] = closure.reason
+    else:
+        outcome = model.outcome_of(round, closure.cause)
+        slugs = dict(zip(round.organization_ids, await _organization_slugs(store, round.organization_ids), strict=True))
+        data["reasons"] = [{"organization": slugs[r.organization_id], "kind": r.kind.value} for r in outcome.reasons]
+        data["silent_consent"] = [slugs[o] for o in outcome.silent_consent]
+    await store.events.append(
+        "approval_round.withdrawn" if closure.cause == model.Cause.WITHDRAWN else "approval_round.closed",
+        origin,
+        now,
+        document_id=round.document_id,
+        entity=("ApprovalRound", round.id),
+        data=data,
+    )
+    document = await store.drafting.document(round.document_id)
+    if document is None or document.phase == Phase.ARCHIVED:
+        return
+    if closure.state == model.RoundState.APPROVED:
+        approved = await store.drafting.update_document(
+            document.id,
+            {"phase": Phase.APPROVED.value, "approved_snapshot_id": round.snapshot_id, "updated_at": now},
+            expect={"phase": {"$ne": Phase.ARCHIVED.value}},
+        )
+        if approved is not None:
+            await store.events.append(
+                "document.phase_changed",
+                origin,
+                now,
+                document_id=document.id,
+                entity=("Document", document.id),
+                data={
+                    "from": document.phase.value,
+                    "to": Phase.APPROVED.value,
+                    "approved_snapshot": ids.encode("Snapshot", round.snapshot_id),
+                },
+            )
+        return
+    others = await store.approvals.for_documents([document.id])
+    if document.phase == Phase.WRITTEN_PROCESS and not any(r.is_open for r in others if r.id != round.id):
+        back = round.phase_before if round.phase_before != Phase.WRITTEN_PROCESS else Phase.DRAFTING
+        await _set_phase(store, document.id, back, origin, now)
+
+
+async def _close(
+    store: Store,
+    round: ApprovalRound,
+    closure: Callable[[ApprovalRound], ClosureEntry | InputProblem | None],
+    origin: Origin,
+    now: datetime,
+) -> ApprovalRound | InputProblem:
+    result = await _append(store, round, closure)
+    if isinstance(result, InputProblem):
+        return result
+    round, entry = result
+    if entry is not None:
+        await _closed(store, round, entry, origin, now)
+    return round
+
+
+async def settle(store: Store, round: ApprovalRound, now: datetime, origin: Origin = SYSTEM) -> ApprovalRound:
+    """The round with any closure it is due written first (every party decided, or the deadline passed)."""
+    if model.due_closure(round, now) is None:
+        return round
+    settled = await _close(store, round, lambda r: model.due_closure(r, now), origin, now)
+    assert isinstance(settled, ApprovalRound), "a due closure is never refused"
+    return settled
+
+
+async def settle_all(store: Store, rounds: Sequence[ApprovalRound], now: datetime) -> list[ApprovalRound]:
+    return [await settle(store, r, now) for r in rounds]
+
+
+async def close_due_rounds(store: Store, now: datetime) -> int:
+    """Close every round past its deadline, and repair summaries that lag their logs.
+
+    Run by the app's background task; reads settle rounds too, so this only has to catch the
+    rounds nobody looks at. Returns how many rounds it closed.
+    """
+    closed = 0
+    for round in await store.approvals.rounds(await store.approvals.due(now)):
+        settled = await settle(store, round, now)
+        closed += round.closure is None and settled.closure is not None
+        await store.approvals.sync(settled)
+    return closed
+
+
+async def readable_round(
+    store: Store, caller: Caller, round_id: ObjectId | None
+) -> tuple[Document, ApprovalRound] | Problem:
+    """A round and its document, settled, when the caller may read the document.
+
+    A round on a document the caller may not read is reported as missing, so ids reveal nothing.
+    """
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    round = await store.approvals.round(round_id) if round_id else None
+    if round is None:
+        return Missing("ApprovalRound")
+    document = await store.drafting.document(round.document_id)
+    if document is None or permissions.check(caller.actor, Action.READ_DOCUMENT, scope_of(document)):
+        return Missing("ApprovalRound")
+    return document, await settle(store, round, caller.now)
+
+
+async def _authorised_round(
+    store: Store, caller: Caller, round_id: ObjectId | None, action: Action, organization_id: ObjectId | None = None
+) -> tuple[Document, ApprovalRound] | Problem:
+    found = await readable_round(store, caller, round_id)
+    if not isinstance(found, tuple):
+        return found
+    refusal = permissions.check(caller.actor, action, scope_of(found[0], organization_id))
+    return Denied(refusal) if refusal else found
+
+
+async def open_round(
+    store: Store,
+    caller: Caller,
+    snapshot_id: ObjectId | None,
+    title: str,
+    deadline: datetime,
+    organization_ids: Sequence[ObjectId | None],
+    silence_is_consent: bool,
+) -> ApprovalRound | Problem:
+    """Open a written process on a snapshot (secretariat); moves the document to WRITTEN_PROCESS."""
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
+    if snapshot is None:
+        return Missing("Snapshot")
+    document = await authorised_document(store, caller, snapshot.document_id, Action.RUN_APPROVAL_ROUND)
+    if not isinstance(document, Document):
+        return Missing("Snapshot") if isinstance(document, Missing) else document
+    wanted = list(dict.fromkeys(organization_ids))
+    if None in wanted:
+        return Missing("Organization")
+    required = [o for o in wanted if o is not None]
+    if len(await store.accounts.organizations_by_ids(required)) != len(required):
+        return Missing("Organization")
+    deadline = model.as_deadline(deadline)
+    problem = model.opening_problem(title, deadline, required, document.participant_ids, document.phase, caller.now)
+    if problem:
+        return Invalid.of(problem)
+    round = None
+    for _ in range(2):
+        try:
+            round = await store.approvals.insert_round(
+                document_id=document.id,
+                snapshot_id=snapshot.id,
+                title=title.strip(),
+                organization_ids=required,
+                silence_is_consent=silence_is_consent,
+                deadline=deadline,
+                opened_by=caller.actor.user_id,
+                opened_at=caller.now,
+                phase_before=document.phase,
+            )
+            break
+        except DuplicateKeyError:
+            holder = await store.approvals.holding(snapshot.id)
+            if holder is not None:
+                holder = await settle(store, holder, caller.now)
+                if holder.is_open:
+                    return Invalid("snapshotId", "round_already_open")
+                await store.approvals.sync(holder)  # its summary lagged its log: step aside and retry
+    if round is None:
+        return Invalid("snapshotId", "round_already_open")
+    await store.events.append(
+        "approval_round.opened",
+        caller.origin,
+        caller.now,
+        document_id=document.id,
+        entity=("ApprovalRound", round.id),
+        data={
+            "title": round.title,
+            "snapshot": snapshot.number,
+            "deadline": deadline.isoformat(),
+            "organizations": await _organization_slugs(store, required),
+            "silence_is_consent": silence_is_consent,
+        },
+    )
+    await _set_phase(store, document.id, Phase.WRITTEN_PROCESS, caller.origin, caller.now)
+    return round
+
+
+async def record_decision(
+    store: Store,
+    caller: Caller,
+    round_id: ObjectId | None,
+    organization_id: ObjectId | None,
+    decision: model.Decision,
+    remarks: str,
+    internal_note: str,
+    section_ids: Sequence[ObjectId | None] = (),
+) -> ApprovalRound | Problem:
+    """An approver records (or changes) their own organisation's decision while the round is open."""
+    found = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
+    if not isinstance(found, tuple):
+        return found
+    _, round = found
+    assert organization_id is not None, "the permission rule requires the party acted for"
+    if None in section_ids:
+        return Invalid("sectionIds", "section_not_in_snapshot")
+    snapshot = await store.drafting.snapshot(round.snapshot_id)
+    known = {e.section_id for e in snapshot.entries} if snapshot else set()
+    actor = caller.actor.user_id if caller.actor else None
+    result = await _append(
+        store,
+        round,
+        lambda r: model.decide(
+            r,
+            organization_id,
+            decision,
+            remarks,
+            internal_note,
+            actor,
+            caller.now,
+            section_ids=[s for s in section_ids if s is not None],
+            snapshot_section_ids=known,
+        ),
+    )
+    if isinstance(result, InputProblem):
+        return Invalid.of(result)
+    round, entry = result
+    assert entry is not None
+    [slug] = await _organization_slugs(store, [organization_id])
+    await store.events.append(
+        "approval_round.decision_recorded",
+        caller.origin,
+        caller.now,
+        document_id=round.document_id,
+        entity=("ApprovalRound", round.id),
+        data={"title": round.title, "organization": slug, "decision": entry.decision.value},
+    )
+    return await settle(store, round, caller.now, caller.origin)
+
+
+async def mark_awaiting_board(
+    store: Store, caller: Caller, round_id: ObjectId | None, organization_id: ObjectId | None, awaiting: bool, note: str
+) -> ApprovalRound | Problem:
+    """A party shows everyone that its decision awaits its own board (or no longer does)."""
+    found = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
+    if not isinstance(found, tuple):
+        return found
+    _, round = found
+    assert organization_id is not None, "the permission rule requires the party acted for"
+    actor = caller.actor.user_id if caller.actor else None
+    result = await _append(
+        store, round, lambda r: model.mark_board(r, organization_id, awaiting, note, actor, caller.now)
+    )
+    if isinstance(result, InputProblem):
+        return Invalid.of(result)
+    round, entry = result
+    assert entry is not None
+    [slug] = await _organization_slugs(store, [organization_id])
+    await store.events.append(
+        "approval_round.awaiting_board",
+        caller.origin,
+        caller.now,
+        document_id=round.document_id,
+        entity=("ApprovalRound", round.id),
+        data={"title": round.title, "organization": slug, "awaiting": awaiting, "note": entry.note},
+    )
+    return round
+
+
+async def extend_deadline(
+    store: Store, caller: Caller, round_id: ObjectId | None, deadline: datetime, reason: str
+) -> ApprovalRound | Problem:
+    found = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
+    if not isinstance(found, tuple):
+        return found
+    _, round = found
+    deadline = model.as_deadline(deadline)
+    actor = caller.actor.user_id if caller.actor else None
+    result = await _append(store, round, lambda r: model.extend(r, deadline, reason, actor, caller.now))
+    if isinstance(result, InputProblem):
+        return Invalid.of(result)
+    round, entry = result
+    assert entry is not None
+    await store.approvals.sync(round)
+    await store.events.append(
+        "approval_round.deadline_extended",
+        caller.origin,
+        caller.now,
+        document_id=round.document_id,
+        entity=("ApprovalRound", round.id),
+        data={
+            "title": round.title,
+            "from": entry.previous.isoformat(),
+            "to": entry.deadline.isoformat(),
+            "reason": entry.reason,
+        },
+    )
+    return round
+
+
+async def withdraw_round(
+    store: Store, caller: Caller, round_id: ObjectId | None, reason: str
+) -> ApprovalRound | Problem:
+    found = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
+    if not isinstance(found, tuple):
+        return found
+    _, round = found
+    actor = caller.actor.user_id if caller.actor else None
+    closed = await _close(
+        store, round, lambda r: model.withdraw(r, reason, actor, caller.now), caller.origin, caller.now
+    )
+    return Invalid.of(closed) if isinstance(closed, InputProblem) else closed
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    """Everything the printed record of a round shows."""
+
+    document: Document
+    snapshot: Snapshot
+    round: ApprovalRound
+    organizations: Mapping[ObjectId, Organization]
+    users: Mapping[ObjectId, User]
+    generated_at: datetime
+
+
+async def approval_record(store: Store, caller: Caller, round_id: ObjectId | None) -> ApprovalRecord | Problem:
+    found = await readable_round(store, caller, round_id)
+    if not isinstance(found, tuple):
+        return found
+    document, round = found
+    snapshot = await store.drafting.snapshot(round.snapshot_id)
+    if snapshot is None:
+        return Missing("Snapshot")
+    organizations = await store.accounts.organizations_by_ids(list(round.organization_ids))
+    user_ids = {e.by for e in round.entries if e.by is not None} | ({round.opened_by} - {None})
+    users = await store.accounts.users_by_ids([u for u in user_ids if u is not None])
+    return ApprovalRecord(document, snapshot, round, organizations, users, caller.now)
