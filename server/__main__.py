@@ -165,7 +165,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                 print(f"udkast: unknown organisation {args.organization!r} (run `python -m server seed` first?)")
                 return 2
             try:
-                roles = frozenset(Role(r.strip().upper()) for r in args.roles.split(","))
+                role_set = frozenset(Role(r.strip().upper()) for r in args.roles.split(","))
             except ValueError:
                 print(f"udkast: roles must be among {', '.join(r.value for r in Role)}")
                 return 2
@@ -175,7 +175,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                 email=args.email,
                 name=args.name,
                 organization_id=org.id,
-                roles=roles,
+                roles=role_set,
                 password=password,
                 now=now,
             )

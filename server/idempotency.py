@@ -143,7 +143,7 @@ def _cookie(scope: Scope, name: str) -> str | None:
             for part in value.decode("latin-1").split(";"):
                 k, _, v = part.strip().partition("=")
                 if k == name:
-                    return v
+                    return str(v)
     return None
 
 

@@ -52,7 +52,7 @@ def _render_link_open(self: object, tokens: list[Token], idx: int, options: obje
 
 def render(text: str) -> str:
     """Markdown to safe HTML."""
-    return parser().render(text)
+    return str(parser().render(text))
 
 
 def tokens(text: str) -> list[Token]:

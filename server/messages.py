@@ -308,6 +308,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ugyldig idempotensnøgle (1-200 synlige tegn).",
         "Invalid idempotency key (1-200 printable characters).",
     ),
+    "unexpected_error": ("Uventet fejl.", "Unexpected error."),
     "store_unavailable": (
         "Databasen svarer ikke lige nu. Prøv igen om lidt.",
         "The database is not answering right now. Please try again shortly.",

@@ -6,7 +6,8 @@ Services return a success value or one of these; the API maps each to its typed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from server.accounts.permissions import Refusal
 from server.drafting.model import InputProblem
@@ -22,7 +23,7 @@ class Missing:
 class Invalid:
     field: str
     key: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, problem: InputProblem) -> Invalid:
@@ -43,4 +44,5 @@ class Conflict:
     current_version: int
 
 
-Problem = Missing | Invalid | Denied | Conflict
+Failure = Missing | Invalid | Denied  # what any workflow may answer instead of its result
+Problem = Failure | Conflict  # what a save may answer

@@ -108,7 +108,8 @@ class Accounts:
             upsert=True,
             return_document=ReturnDocument.AFTER,
         )
-        return doc["_id"]  # type: ignore[no-any-return]
+        assert doc is not None  # upsert with ReturnDocument.AFTER always returns the document
+        return ObjectId(doc["_id"])
 
     # Users
 

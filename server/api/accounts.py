@@ -8,7 +8,8 @@ from typing import Annotated
 import strawberry
 
 from server import ids
-from server.accounts import model, permissions, service
+from server.accounts import model as domain
+from server.accounts import permissions, service
 from server.accounts.permissions import Action
 from server.api.context import SESSION_COOKIE, Info
 from server.api.errors import (
@@ -23,7 +24,7 @@ from server.api.errors import (
 )
 from server.outcomes import Denied, Invalid, Missing
 
-Role = strawberry.enum(model.Role, description="What a user may do for their organisation.")
+Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
 
 
 @strawberry.interface(description="An object with a global id.")
@@ -33,14 +34,14 @@ class Node:
 
 @strawberry.type
 class Organization(Node):
-    model: strawberry.Private[model.Organization]
+    model: strawberry.Private[domain.Organization]
     slug: str
     name: str
     short_name: str
     kind: str
 
     @classmethod
-    def of(cls, org: model.Organization) -> Organization:
+    def of(cls, org: domain.Organization) -> Organization:
         return cls(
             id=strawberry.ID(ids.encode("Organization", org.id)),
             model=org,
@@ -53,12 +54,12 @@ class Organization(Node):
 
 @strawberry.type
 class User(Node):
-    model: strawberry.Private[model.User]
+    model: strawberry.Private[domain.User]
     name: str
     roles: list[Role]  # type: ignore[valid-type]
 
     @classmethod
-    def of(cls, user: model.User) -> User:
+    def of(cls, user: domain.User) -> User:
         return cls(
             id=strawberry.ID(ids.encode("User", user.id)),
             model=user,
@@ -69,7 +70,7 @@ class User(Node):
     @strawberry.field(description="Shown to the user themself and to the secretariat only.")
     def email(self, info: Info) -> str | None:
         viewer = info.context.user
-        if viewer and (viewer.id == self.model.id or model.Role.SECRETARIAT in viewer.roles):
+        if viewer and (viewer.id == self.model.id or domain.Role.SECRETARIAT in viewer.roles):
             return self.model.email
         return None
 
@@ -240,7 +241,7 @@ class AccountsMutation:
             email=input.email,
             name=input.name,
             organization_id=org_id,
-            roles=frozenset(model.Role(r) for r in input.roles),
+            roles=frozenset(domain.Role(r) for r in input.roles),
             origin=caller.origin,
             now=caller.now,
         )

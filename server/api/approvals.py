@@ -15,16 +15,17 @@ from server.api.accounts import Node, Organization, User
 from server.api.context import Info
 from server.api.drafting import ChangeKind, Document, Section, SectionChange, Snapshot, compare_snapshots
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
-from server.approvals import model, record, service
+from server.approvals import model as domain
+from server.approvals import record, service
 from server.clock import COPENHAGEN
 from server.drafting import model as drafting_model
 from server.drafting.service import scope_of
 
-ApprovalDecision = strawberry.enum(model.Decision, name="ApprovalDecision", description="A party's decision.")
-ApprovalRoundState = strawberry.enum(model.RoundState, name="ApprovalRoundState")
-ApprovalCloseCause = strawberry.enum(model.Cause, name="ApprovalCloseCause", description="Why a round closed.")
+ApprovalDecision = strawberry.enum(domain.Decision, name="ApprovalDecision", description="A party's decision.")
+ApprovalRoundState = strawberry.enum(domain.RoundState, name="ApprovalRoundState")
+ApprovalCloseCause = strawberry.enum(domain.Cause, name="ApprovalCloseCause", description="Why a round closed.")
 ApprovalReasonKind = strawberry.enum(
-    model.ReasonKind, name="ApprovalReasonKind", description="Why a party kept a round from being approved."
+    domain.ReasonKind, name="ApprovalReasonKind", description="Why a party kept a round from being approved."
 )
 
 
@@ -45,14 +46,14 @@ async def _organization(info: Info, organization_id: ObjectId) -> Organization |
 
 @strawberry.type(description="One decision as recorded. A changed decision is a new one; none is ever rewritten.")
 class RecordedDecision:
-    entry: strawberry.Private[model.DecisionEntry]
+    entry: strawberry.Private[domain.DecisionEntry]
     decision: ApprovalDecision  # type: ignore[valid-type]
     remarks: str
     internal_note: str = strawberry.field(description="The party's own handling, e.g. its board's meeting.")
     decided_at: datetime
 
     @classmethod
-    def of(cls, entry: model.DecisionEntry) -> RecordedDecision:
+    def of(cls, entry: domain.DecisionEntry) -> RecordedDecision:
         return cls(
             entry=entry,
             decision=entry.decision,
@@ -77,7 +78,7 @@ class RecordedDecision:
 
 @strawberry.type(description="A party marking itself as awaiting its own board, or no longer.")
 class BoardMark:
-    entry: strawberry.Private[model.BoardEntry]
+    entry: strawberry.Private[domain.BoardEntry]
     awaiting: bool
     note: str
     at: datetime
@@ -93,7 +94,7 @@ class BoardMark:
 
 @strawberry.type
 class DeadlineExtension:
-    entry: strawberry.Private[model.ExtensionEntry]
+    entry: strawberry.Private[domain.ExtensionEntry]
     previous_deadline: datetime
     deadline: datetime
     reason: str
@@ -117,8 +118,8 @@ class OutcomeReason:
 
 @strawberry.type(description="A required organisation in a round: its standing decision and its state.")
 class ApprovalParty:
-    round: strawberry.Private[model.ApprovalRound]
-    party: strawberry.Private[model.Party]
+    round: strawberry.Private[domain.ApprovalRound]
+    party: strawberry.Private[domain.Party]
     decision: ApprovalDecision | None  # type: ignore[valid-type]
     remarks: str | None
     internal_note: str | None
@@ -128,9 +129,9 @@ class ApprovalParty:
     consented_by_silence: bool = strawberry.field(description="Closed at the deadline without an answer, as consent.")
 
     @classmethod
-    def of(cls, round: model.ApprovalRound, party: model.Party) -> ApprovalParty:
+    def of(cls, round: domain.ApprovalRound, party: domain.Party) -> ApprovalParty:
         entry = party.decision
-        outcome = model.outcome(round)
+        outcome = domain.outcome(round)
         return cls(
             round=round,
             party=party,
@@ -162,7 +163,7 @@ class ApprovalParty:
 
     async def _last_approved(self, info: Info) -> drafting_model.Snapshot | None:
         rounds = await info.context.loaders.approval_rounds.load(self.round.document_id)
-        snapshot_id = model.last_approvals(self.round, rounds).get(self.party.organization_id)
+        snapshot_id = domain.last_approvals(self.round, rounds).get(self.party.organization_id)
         return await info.context.store.drafting.snapshot(snapshot_id) if snapshot_id else None
 
     @strawberry.field(description="The snapshot this party last approved in an earlier round of the document.")
@@ -196,7 +197,7 @@ class ApprovalRoundPermissions:
 
 @strawberry.type(description="A written process (skriftlig proces) on one snapshot of a document.")
 class ApprovalRound(Node):
-    model: strawberry.Private[model.ApprovalRound]
+    model: strawberry.Private[domain.ApprovalRound]
     title: str
     deadline: datetime = strawberry.field(description="In Europe/Copenhagen time, with its UTC offset.")
     silence_is_consent: bool = strawberry.field(description="No answer by the deadline counts as approval.")
@@ -207,7 +208,7 @@ class ApprovalRound(Node):
     withdraw_reason: str | None
 
     @classmethod
-    def of(cls, r: model.ApprovalRound) -> ApprovalRound:
+    def of(cls, r: domain.ApprovalRound) -> ApprovalRound:
         closure = r.closure
         return cls(
             id=strawberry.ID(ids.encode("ApprovalRound", r.id)),
@@ -219,7 +220,7 @@ class ApprovalRound(Node):
             opened_at=_local(r.opened_at),
             closed_at=_local(closure.at) if closure else None,
             close_cause=closure.cause if closure else None,
-            withdraw_reason=closure.reason if closure and closure.cause == model.Cause.WITHDRAWN else None,
+            withdraw_reason=closure.reason if closure and closure.cause == domain.Cause.WITHDRAWN else None,
         )
 
     @strawberry.field(description="The snapshot under approval: exactly the text approved or not.")
@@ -238,7 +239,7 @@ class ApprovalRound(Node):
 
     @strawberry.field(description="The required organisations, in the order they were named.")
     def parties(self) -> list[ApprovalParty]:
-        return [ApprovalParty.of(self.model, p) for p in model.parties(self.model)]
+        return [ApprovalParty.of(self.model, p) for p in domain.parties(self.model)]
 
     @strawberry.field(description="Every decision ever recorded in the round, oldest first.")
     def history(self) -> list[RecordedDecision]:
@@ -263,7 +264,7 @@ class ApprovalRound(Node):
 
     @strawberry.field(description="Why the round was not approved (empty while open or when approved).")
     def outcome_reasons(self) -> list[OutcomeReason]:
-        outcome = model.outcome(self.model)
+        outcome = domain.outcome(self.model)
         reasons = outcome.reasons if outcome else ()
         return [OutcomeReason(organization_id=r.organization_id, kind=r.kind, remarks=r.remarks) for r in reasons]
 
@@ -404,7 +405,7 @@ class ApprovalsMutation:
             [ids.parse(o, "Organization") for o in input.organization_ids],
             input.silence_is_consent,
         )
-        if isinstance(result, model.ApprovalRound):
+        if isinstance(result, domain.ApprovalRound):
             return ApprovalRoundOpened(round=ApprovalRound.of(result))
         return error_for(result, ctx)
 
@@ -421,7 +422,7 @@ class ApprovalsMutation:
             input.internal_note,
             [ids.parse(s, "Section") for s in input.section_ids],
         )
-        if isinstance(result, model.ApprovalRound):
+        if isinstance(result, domain.ApprovalRound):
             return DecisionRecorded(round=ApprovalRound.of(result))
         return error_for(result, ctx)
 
@@ -436,7 +437,7 @@ class ApprovalsMutation:
             input.awaiting,
             input.note,
         )
-        if isinstance(result, model.ApprovalRound):
+        if isinstance(result, domain.ApprovalRound):
             return AwaitingBoardMarked(round=ApprovalRound.of(result))
         return error_for(result, ctx)
 
@@ -446,7 +447,7 @@ class ApprovalsMutation:
         result = await service.extend_deadline(
             ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.deadline, input.reason
         )
-        if isinstance(result, model.ApprovalRound):
+        if isinstance(result, domain.ApprovalRound):
             return DeadlineExtended(round=ApprovalRound.of(result))
         return error_for(result, ctx)
 
@@ -458,6 +459,6 @@ class ApprovalsMutation:
         result = await service.withdraw_round(
             ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.reason
         )
-        if isinstance(result, model.ApprovalRound):
+        if isinstance(result, domain.ApprovalRound):
             return ApprovalRoundWithdrawn(round=ApprovalRound.of(result))
         return error_for(result, ctx)

@@ -17,13 +17,14 @@ from server.api.accounts import Node, Organization, User
 from server.api.context import Info
 from server.api.drafting import Document, Section, SectionVersion, Snapshot, readable
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
-from server.comments import model, service
+from server.comments import model as domain
+from server.comments import service
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting import model as drafting_model
 from server.drafting import service as drafting_service
 
-CommentStatus = strawberry.enum(model.CommentStatus, description="The steering group's disposition of a comment.")
-CommentKind = strawberry.enum(model.CommentKind, description="A remark, or a proposal carrying replacement text.")
+CommentStatus = strawberry.enum(domain.CommentStatus, description="The steering group's disposition of a comment.")
+CommentKind = strawberry.enum(domain.CommentKind, description="A remark, or a proposal carrying replacement text.")
 
 
 @strawberry.enum(description="Where an anchored passage is in the section's current version.")
@@ -81,7 +82,7 @@ class CommentPermissions:
 
 @strawberry.type
 class Comment(Node):
-    model: strawberry.Private[model.Comment]
+    model: strawberry.Private[domain.Comment]
     relocated: strawberry.Private[list[Relocated | None]]  # computed once per object, see _relocation
     section_version: int = strawberry.field(description="The number of the version commented on.")
     body: str
@@ -99,7 +100,7 @@ class Comment(Node):
     updated_at: datetime
 
     @classmethod
-    def of(cls, c: model.Comment) -> Comment:
+    def of(cls, c: domain.Comment) -> Comment:
         return cls(
             id=_id("Comment", c.id),
             model=c,
@@ -155,7 +156,7 @@ class Comment(Node):
                 self.relocated.append(Relocated("OUTDATED", None, None))
             else:
                 self.relocated.append(
-                    model.anchor_state(_plain(commented.body), _plain(section.body), self.model.anchor)
+                    domain.anchor_state(_plain(commented.body), _plain(section.body), self.model.anchor)
                 )
         return self.relocated[0]
 
@@ -192,7 +193,7 @@ class Comment(Node):
         if document is None or not readable(info, document):
             return []
         found = await info.context.loaders.comment_replies.load(self.model.id)
-        return [Comment.of(c) for c in found if model.visible(info.context.actor, document, c)]
+        return [Comment.of(c) for c in found if domain.visible(info.context.actor, document, c)]
 
     @strawberry.field(description="Earlier wordings, oldest first.")
     def edits(self) -> list[CommentEdit]:
@@ -208,7 +209,7 @@ class Comment(Node):
         c = self.model
         edit = (
             c.author_id == actor.user_id
-            and c.status == model.CommentStatus.OPEN
+            and c.status == domain.CommentStatus.OPEN
             and permissions.check(actor, Action.COMMENT, scope) is None
         )
         respond = (
@@ -216,7 +217,7 @@ class Comment(Node):
         )
         apply = (
             respond
-            and c.kind == model.CommentKind.PROPOSAL
+            and c.kind == domain.CommentKind.PROPOSAL
             and c.applied_version is None
             and permissions.check(actor, Action.EDIT_SECTIONS, scope) is None
         )
@@ -229,13 +230,13 @@ async def comment_node(info: Info, comment_id: ObjectId) -> Comment | None:
     if comment is None:
         return None
     document = await info.context.loaders.document.load(comment.document_id)
-    if document is None or not readable(info, document) or not model.visible(info.context.actor, document, comment):
+    if document is None or not readable(info, document) or not domain.visible(info.context.actor, document, comment):
         return None
     return Comment.of(comment)
 
 
 async def section_comments(
-    info: Info, section: drafting_model.Section, status: model.CommentStatus | None
+    info: Info, section: drafting_model.Section, status: domain.CommentStatus | None
 ) -> list[Comment]:
     """The thread-starting comments on a section that the signed-in user may see, oldest first."""
     document = await info.context.loaders.document.load(section.document_id)
@@ -245,7 +246,7 @@ async def section_comments(
     return [
         Comment.of(c)
         for c in threads
-        if model.visible(info.context.actor, document, c) and (status is None or c.status == status)
+        if domain.visible(info.context.actor, document, c) and (status is None or c.status == status)
     ]
 
 
@@ -256,7 +257,7 @@ async def open_comment_count(info: Info, section: drafting_model.Section) -> int
         return 0
     counts = await info.context.loaders.open_comment_counts.load(section.id)
     actor = info.context.actor
-    return sum(c.count for c in counts if model.may_see(actor, document, c.organization_id, c.submitted))
+    return sum(c.count for c in counts if domain.may_see(actor, document, c.organization_id, c.submitted))
 
 
 # The consultation report (høringsnotat).
@@ -283,7 +284,7 @@ class ReportOrganization:
 
 @strawberry.type
 class ReportSection:
-    model: strawberry.Private[model.ReportSection]
+    model: strawberry.Private[domain.ReportSection]
     key: str
     title: str
     version: int = strawberry.field(description="The section version frozen in the snapshot.")
@@ -477,7 +478,9 @@ class CommentsMutation:
             ids.parse(input.parent_id, "Comment"),
             reply=input.parent_id is not None,
         )
-        return CommentAdded(comment=Comment.of(result)) if isinstance(result, model.Comment) else error_for(result, ctx)
+        return (
+            CommentAdded(comment=Comment.of(result)) if isinstance(result, domain.Comment) else error_for(result, ctx)
+        )
 
     @strawberry.mutation(description="Change your own open comment; the earlier wording is kept.")
     async def edit_comment(self, info: Info, input: EditCommentInput) -> EditCommentResult:
@@ -486,14 +489,14 @@ class CommentsMutation:
             ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.body, input.proposed_text
         )
         return (
-            CommentEdited(comment=Comment.of(result)) if isinstance(result, model.Comment) else error_for(result, ctx)
+            CommentEdited(comment=Comment.of(result)) if isinstance(result, domain.Comment) else error_for(result, ctx)
         )
 
     @strawberry.mutation(description="Withdraw your own open comment.")
     async def delete_comment(self, info: Info, input: DeleteCommentInput) -> DeleteCommentResult:
         ctx = info.context
         result = await service.delete_comment(ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"))
-        if isinstance(result, model.Comment):
+        if isinstance(result, domain.Comment):
             return CommentDeleted(comment=Comment.of(result))
         return error_for(result, ctx)
 
@@ -513,7 +516,7 @@ class CommentsMutation:
         result = await service.respond(
             ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.status, input.response
         )
-        if isinstance(result, model.Comment):
+        if isinstance(result, domain.Comment):
             return CommentAnswered(comment=Comment.of(result))
         return error_for(result, ctx)
 

@@ -16,14 +16,15 @@ from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
-from server.drafting import model, service
+from server.drafting import model as domain
+from server.drafting import service
 
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
     from server.api.comments import Comment, CommentStatus
 
-Phase = strawberry.enum(model.Phase, description="Where a document is in its process.")
-DocumentKind = strawberry.enum(model.DocumentKind)
+Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
+DocumentKind = strawberry.enum(domain.DocumentKind)
 
 
 @strawberry.enum
@@ -58,7 +59,7 @@ class SectionDiff:
     html: str = strawberry.field(description="The diff as safe HTML: <ins> and <del> around changed words.")
 
     @classmethod
-    def between(cls, old: model.SectionVersion, new: model.SectionVersion) -> SectionDiff:
+    def between(cls, old: domain.SectionVersion, new: domain.SectionVersion) -> SectionDiff:
         segments = diff_rules.diff_segments(old.body, new.body)
         return cls(
             from_version=old.number,
@@ -72,7 +73,7 @@ class SectionDiff:
 
 @strawberry.type
 class SectionVersion(Node):
-    model: strawberry.Private[model.SectionVersion]
+    model: strawberry.Private[domain.SectionVersion]
     number: int
     title: str
     body: str
@@ -84,7 +85,7 @@ class SectionVersion(Node):
     restored_from: int | None
 
     @classmethod
-    def of(cls, v: model.SectionVersion) -> SectionVersion:
+    def of(cls, v: domain.SectionVersion) -> SectionVersion:
         return cls(
             id=_id("SectionVersion", v.id),
             model=v,
@@ -118,7 +119,7 @@ class SectionVersion(Node):
 
 @strawberry.type
 class Section(Node):
-    model: strawberry.Private[model.Section]
+    model: strawberry.Private[domain.Section]
     key: str
     title: str
     position: int
@@ -129,7 +130,7 @@ class Section(Node):
     deleted: bool
 
     @classmethod
-    def of(cls, s: model.Section) -> Section:
+    def of(cls, s: domain.Section) -> Section:
         return cls(
             id=_id("Section", s.id),
             model=s,
@@ -205,14 +206,14 @@ class SectionChange:
 
 @strawberry.type
 class Snapshot(Node):
-    model: strawberry.Private[model.Snapshot]
+    model: strawberry.Private[domain.Snapshot]
     number: int
     label: str
     created_at: datetime
     fingerprint: str = strawberry.field(description="SHA-256 of the frozen text: what exactly was sent or approved.")
 
     @classmethod
-    def of(cls, s: model.Snapshot) -> Snapshot:
+    def of(cls, s: domain.Snapshot) -> Snapshot:
         return cls(
             id=_id("Snapshot", s.id),
             model=s,
@@ -241,13 +242,13 @@ class Snapshot(Node):
         return compare_snapshots(await _frozen(info, other), await _frozen(info, self.model))
 
 
-async def _frozen(info: Info, snapshot: model.Snapshot) -> list[model.SectionVersion]:
+async def _frozen(info: Info, snapshot: domain.Snapshot) -> list[domain.SectionVersion]:
     pairs = [(e.section_id, e.version) for e in snapshot.entries]
     found = await info.context.store.drafting.versions_by_pairs(pairs)
     return [found[p] for p in pairs if p in found]
 
 
-def compare_snapshots(old: list[model.SectionVersion], new: list[model.SectionVersion]) -> list[SectionChange]:
+def compare_snapshots(old: list[domain.SectionVersion], new: list[domain.SectionVersion]) -> list[SectionChange]:
     changes = []
     for change in compare_rules.compare(old, new):
         diff = SectionDiff.between(change.old, change.new) if change.old and change.new else None
@@ -288,7 +289,7 @@ class DocumentPermissions:
 
 @strawberry.type
 class Document(Node):
-    model: strawberry.Private[model.Document]
+    model: strawberry.Private[domain.Document]
     slug: str
     title: str
     kind: DocumentKind  # type: ignore[valid-type]
@@ -298,7 +299,7 @@ class Document(Node):
     updated_at: datetime
 
     @classmethod
-    def of(cls, d: model.Document) -> Document:
+    def of(cls, d: domain.Document) -> Document:
         return cls(
             id=_id("Document", d.id),
             model=d,
@@ -371,7 +372,7 @@ class Document(Node):
         )
 
 
-def readable(info: Info, document: model.Document | None) -> bool:
+def readable(info: Info, document: domain.Document | None) -> bool:
     if document is None:
         return False
     return permissions.check(info.context.actor, Action.READ_DOCUMENT, service.scope_of(document)) is None
@@ -553,7 +554,7 @@ class DraftingMutation:
             input.summary,
             [ids.parse(i, "Organization") for i in input.participant_ids],
         )
-        if isinstance(result, model.Document):
+        if isinstance(result, domain.Document):
             return DocumentCreated(document=Document.of(result))
         return error_for(result, ctx)
 
@@ -563,7 +564,9 @@ class DraftingMutation:
         result = await service.add_section(
             ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.title, input.body, input.position
         )
-        return SectionAdded(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+        return (
+            SectionAdded(section=Section.of(result)) if isinstance(result, domain.Section) else error_for(result, ctx)
+        )
 
     @strawberry.mutation(description="Save a section from `baseVersion`; merges or returns VersionConflict.")
     async def save_section(self, info: Info, input: SaveSectionInput) -> SaveSectionResult:
@@ -577,7 +580,9 @@ class DraftingMutation:
             input.body,
             input.summary,
         )
-        return _saved(result) if isinstance(result, service.Saved) else error_for(result, ctx)
+        if isinstance(result, service.Saved):
+            return _saved(result)
+        return error_for(result, ctx)
 
     @strawberry.mutation
     async def move_section(self, info: Info, input: MoveSectionInput) -> MoveSectionResult:
@@ -585,7 +590,9 @@ class DraftingMutation:
         result = await service.move_section(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.position
         )
-        return SectionMoved(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+        return (
+            SectionMoved(section=Section.of(result)) if isinstance(result, domain.Section) else error_for(result, ctx)
+        )
 
     @strawberry.mutation(description="Soft delete: the section and its history stay and can be restored.")
     async def delete_section(self, info: Info, input: DeleteSectionInput) -> DeleteSectionResult:
@@ -594,7 +601,7 @@ class DraftingMutation:
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), True
         )
         return (
-            SectionDeleted(section=Section.of(result)) if isinstance(result, model.Section) else error_for(result, ctx)
+            SectionDeleted(section=Section.of(result)) if isinstance(result, domain.Section) else error_for(result, ctx)
         )
 
     @strawberry.mutation(description="Bring back a deleted section.")
@@ -603,7 +610,7 @@ class DraftingMutation:
         result = await service.set_section_deleted(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), False
         )
-        if isinstance(result, model.Section):
+        if isinstance(result, domain.Section):
             return SectionRestored(section=Section.of(result))
         return error_for(result, ctx)
 
@@ -615,7 +622,9 @@ class DraftingMutation:
         result = await service.restore_version(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.version
         )
-        return _saved(result) if isinstance(result, service.Saved) else error_for(result, ctx)
+        if isinstance(result, service.Saved):
+            return _saved(result)
+        return error_for(result, ctx)
 
     @strawberry.mutation(description="Freeze every section's current version as a numbered snapshot.")
     async def create_snapshot(self, info: Info, input: CreateSnapshotInput) -> CreateSnapshotResult:
@@ -623,7 +632,7 @@ class DraftingMutation:
         result = await service.create_snapshot(
             ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.label
         )
-        if isinstance(result, model.Snapshot):
+        if isinstance(result, domain.Snapshot):
             return SnapshotCreated(snapshot=Snapshot.of(result))
         return error_for(result, ctx)
 
@@ -631,7 +640,7 @@ class DraftingMutation:
     async def set_document_phase(self, info: Info, input: SetDocumentPhaseInput) -> SetDocumentPhaseResult:
         ctx = info.context
         result = await service.set_phase(ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.phase)
-        if isinstance(result, model.Document):
+        if isinstance(result, domain.Document):
             return DocumentPhaseChanged(document=Document.of(result))
         return error_for(result, ctx)
 
@@ -653,6 +662,6 @@ async def _change_participant(info: Info, input: ChangeParticipantInput, *, add:
         ids.parse(input.organization_id, "Organization"),
         add=add,
     )
-    if isinstance(result, model.Document):
+    if isinstance(result, domain.Document):
         return ParticipantsChanged(document=Document.of(result))
     return error_for(result, ctx)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 import strawberry
 
 from server.api.context import Context
-from server.outcomes import Conflict, Denied, Invalid, Missing, Problem
+from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 
 
 @strawberry.interface(description="An expected refusal, with a message in the request's language.")
@@ -63,6 +65,16 @@ class Refused(Exception):
 
 def not_signed_in(ctx: Context) -> NotSignedIn:
     return NotSignedIn(message=ctx.text("not_signed_in"), code="NOT_SIGNED_IN")
+
+
+@overload
+def error_for(problem: Failure, ctx: Context) -> NotSignedIn | Forbidden | NotFound | InvalidInput: ...
+
+
+@overload
+def error_for(
+    problem: Problem, ctx: Context
+) -> NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict: ...
 
 
 def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict:

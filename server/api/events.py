@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -45,14 +45,14 @@ class Event(Node):
             kind=event.kind,
             at=event.at,
             entity_type=event.entity_type,
-            data=dict(event.data),
+            data=cast(JSON, dict(event.data)),
         )
 
     @strawberry.field
     def entity_id(self) -> strawberry.ID | None:
         kind, oid = self.model.entity_type, self.model.entity_id
         if kind in ids.PREFIXES and oid is not None:
-            return strawberry.ID(ids.encode(kind, oid))  # type: ignore[arg-type]
+            return strawberry.ID(ids.encode(kind, oid))
         return None
 
     @strawberry.field

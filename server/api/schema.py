@@ -33,7 +33,7 @@ from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
-from server.messages import text
+from server.messages import Language, text
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -104,8 +104,9 @@ class _MaskUnexpected(MaskErrors):
 
     def __init__(self) -> None:
         super().__init__(
-            should_mask_error=lambda error: error.original_error is not None
-            and not isinstance(error.original_error, Refused)
+            should_mask_error=lambda error: (
+                error.original_error is not None and not isinstance(error.original_error, Refused)
+            )
         )
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -116,11 +117,11 @@ class _MaskUnexpected(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context
-        language = getattr(context, "language", "da")
+        language: Language = "en" if getattr(context, "language", "da") == "en" else "da"
         if isinstance(error.original_error, _STORE_DOWN):
             message, code = text("store_unavailable", language), "STORE_UNAVAILABLE"
         else:
-            message, code = ("Uventet fejl." if language == "da" else "Unexpected error."), "INTERNAL"
+            message, code = text("unexpected_error", language), "INTERNAL"
         return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
 
 

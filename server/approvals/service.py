@@ -30,7 +30,7 @@ from server.caller import Caller
 from server.drafting.model import Document, InputProblem, Phase, Snapshot
 from server.drafting.service import authorised_document, scope_of
 from server.events.repository import Origin
-from server.outcomes import Denied, Invalid, Missing, Problem
+from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
 
 _MAX_ATTEMPTS = 50
@@ -181,7 +181,7 @@ async def close_due_rounds(store: Store, now: datetime) -> int:
 
 async def readable_round(
     store: Store, caller: Caller, round_id: ObjectId | None
-) -> tuple[Document, ApprovalRound] | Problem:
+) -> tuple[Document, ApprovalRound] | Failure:
     """A round and its document, settled, when the caller may read the document.
 
     A round on a document the caller may not read is reported as missing, so ids reveal nothing.
@@ -199,7 +199,7 @@ async def readable_round(
 
 async def _authorised_round(
     store: Store, caller: Caller, round_id: ObjectId | None, action: Action, organization_id: ObjectId | None = None
-) -> tuple[Document, ApprovalRound] | Problem:
+) -> tuple[Document, ApprovalRound] | Failure:
     found = await readable_round(store, caller, round_id)
     if not isinstance(found, tuple):
         return found
@@ -215,7 +215,7 @@ async def open_round(
     deadline: datetime,
     organization_ids: Sequence[ObjectId | None],
     silence_is_consent: bool,
-) -> ApprovalRound | Problem:
+) -> ApprovalRound | Failure:
     """Open a written process on a snapshot (secretariat); moves the document to WRITTEN_PROCESS."""
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
@@ -286,7 +286,7 @@ async def record_decision(
     remarks: str,
     internal_note: str,
     section_ids: Sequence[ObjectId | None] = (),
-) -> ApprovalRound | Problem:
+) -> ApprovalRound | Failure:
     """An approver records (or changes) their own organisation's decision while the round is open."""
     found = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
     if not isinstance(found, tuple):
@@ -331,7 +331,7 @@ async def record_decision(
 
 async def mark_awaiting_board(
     store: Store, caller: Caller, round_id: ObjectId | None, organization_id: ObjectId | None, awaiting: bool, note: str
-) -> ApprovalRound | Problem:
+) -> ApprovalRound | Failure:
     """A party shows everyone that its decision awaits its own board (or no longer does)."""
     found = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
     if not isinstance(found, tuple):
@@ -360,7 +360,7 @@ async def mark_awaiting_board(
 
 async def extend_deadline(
     store: Store, caller: Caller, round_id: ObjectId | None, deadline: datetime, reason: str
-) -> ApprovalRound | Problem:
+) -> ApprovalRound | Failure:
     found = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
     if not isinstance(found, tuple):
         return found
@@ -391,7 +391,7 @@ async def extend_deadline(
 
 async def withdraw_round(
     store: Store, caller: Caller, round_id: ObjectId | None, reason: str
-) -> ApprovalRound | Problem:
+) -> ApprovalRound | Failure:
     found = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
     if not isinstance(found, tuple):
         return found
@@ -415,7 +415,7 @@ class ApprovalRecord:
     generated_at: datetime
 
 
-async def approval_record(store: Store, caller: Caller, round_id: ObjectId | None) -> ApprovalRecord | Problem:
+async def approval_record(store: Store, caller: Caller, round_id: ObjectId | None) -> ApprovalRecord | Failure:
     found = await readable_round(store, caller, round_id)
     if not isinstance(found, tuple):
         return found

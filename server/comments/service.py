@@ -24,7 +24,7 @@ from server.comments.model import Comment, CommentKind, CommentStatus
 from server.comments.repository import anchor_fields
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
-from server.outcomes import Denied, Invalid, Missing, Problem
+from server.outcomes import Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 
 NOT_AUTHOR = Refusal(True, "forbidden_not_author")
@@ -37,7 +37,7 @@ def visible_comments(caller: Caller, document: Document, comments: Iterable[Comm
 
 async def _visible_comment(
     store: Store, caller: Caller, comment_id: ObjectId | None, action: Action
-) -> tuple[Document, Comment] | Problem:
+) -> tuple[Document, Comment] | Failure:
     """The comment and its document, when the caller may see the comment and do ``action`` on it."""
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
@@ -83,7 +83,7 @@ async def add_comment(
     parent_id: ObjectId | None,
     *,
     reply: bool,
-) -> Comment | Problem:
+) -> Comment | Failure:
     """A comment on one version of a section; ``reply`` says a parent was named (``parent_id`` None if malformed)."""
     found = await drafting.authorised_section(store, caller, section_id, Action.COMMENT)
     if not isinstance(found, tuple):
@@ -150,7 +150,7 @@ async def add_comment(
     return comment
 
 
-async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Problem:
+async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Failure:
     found = await _visible_comment(store, caller, comment_id, Action.COMMENT)
     if not isinstance(found, tuple):
         return found
@@ -165,7 +165,7 @@ async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId |
 
 async def edit_comment(
     store: Store, caller: Caller, comment_id: ObjectId | None, body: str, proposed_text: str | None
-) -> Comment | Problem:
+) -> Comment | Failure:
     """The author changes an open comment; the earlier wording is kept in ``edits``."""
     comment = await _own_open_comment(store, caller, comment_id)
     if not isinstance(comment, Comment):
@@ -191,7 +191,7 @@ async def edit_comment(
     return Invalid("commentId", "busy")
 
 
-async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Problem:
+async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Failure:
     """The author withdraws an open comment. It is only marked deleted; its text stays in the store."""
     comment = await _own_open_comment(store, caller, comment_id)
     if not isinstance(comment, Comment):
@@ -205,7 +205,7 @@ async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | No
 
 async def submit_organisation_comments(
     store: Store, caller: Caller, document_id: ObjectId | None
-) -> list[Comment] | Problem:
+) -> list[Comment] | Failure:
     """Publish all of the caller's organisation's drafts on a document at once: its consolidated response."""
     document = await drafting.authorised_document(store, caller, document_id, Action.COMMENT)
     if not isinstance(document, Document):
@@ -227,7 +227,7 @@ async def submit_organisation_comments(
 
 async def respond(
     store: Store, caller: Caller, comment_id: ObjectId | None, status: CommentStatus, response: str
-) -> Comment | Problem:
+) -> Comment | Failure:
     """The steering group's disposition of a submitted comment, with its response."""
     found = await _visible_comment(store, caller, comment_id, Action.RESPOND_TO_COMMENT)
     if not isinstance(found, tuple):
@@ -323,7 +323,7 @@ async def update_document_settings(
     document_id: ObjectId | None,
     direct_submission: bool | None,
     restrict_comment_visibility: bool | None,
-) -> Document | Problem:
+) -> Document | Failure:
     """The secretariat's comment settings of a document: direct submission, restricted visibility."""
     document = await drafting.authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
     if not isinstance(document, Document):
@@ -367,7 +367,7 @@ class ConsultationReport:
 
 async def consultation_report(
     store: Store, caller: Caller, snapshot_id: ObjectId | None, document_id: ObjectId | None = None
-) -> ConsultationReport | Problem:
+) -> ConsultationReport | Failure:
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None

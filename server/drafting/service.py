@@ -37,7 +37,7 @@ from server.drafting.model import (
     text_problem,
     valid_slug,
 )
-from server.outcomes import Conflict, Denied, Invalid, Missing, Problem
+from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 
 _MAX_SAVE_ATTEMPTS = 50
@@ -49,7 +49,7 @@ def scope_of(document: Document, organization_id: ObjectId | None = None) -> Sco
 
 async def authorised_document(
     store: Store, caller: Caller, document_id: ObjectId | None, action: Action
-) -> Document | Problem:
+) -> Document | Failure:
     """The document, when it exists and the caller may do ``action`` on it.
 
     A document the caller may not read is reported as missing, so ids reveal nothing.
@@ -65,7 +65,7 @@ async def authorised_document(
 
 async def authorised_section(
     store: Store, caller: Caller, section_id: ObjectId | None, action: Action
-) -> tuple[Document, Section] | Problem:
+) -> tuple[Document, Section] | Failure:
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     section = await store.drafting.section(section_id) if section_id else None
@@ -137,6 +137,7 @@ async def _head_at_least(store: Store, version: SectionVersion) -> Section:
         if section.version >= version.number:
             return section
         await roll_forward(store, version.section_id)
+    assert section is not None
     return section
 
 
@@ -244,7 +245,7 @@ async def create_document(
     kind: DocumentKind,
     summary: str,
     participant_ids: Sequence[ObjectId | None],
-) -> Document | Problem:
+) -> Document | Failure:
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     refusal = permissions.check(caller.actor, Action.CREATE_DOCUMENT)
@@ -297,7 +298,7 @@ async def create_document(
 
 async def add_section(
     store: Store, caller: Caller, document_id: ObjectId | None, title: str, body: str, position: int | None
-) -> Section | Problem:
+) -> Section | Failure:
     document = await authorised_document(store, caller, document_id, Action.EDIT_SECTIONS)
     if not isinstance(document, Document):
         return document
@@ -347,7 +348,7 @@ async def add_section(
     return await store.drafting.section(section.id) or section
 
 
-async def move_section(store: Store, caller: Caller, section_id: ObjectId | None, position: int) -> Section | Problem:
+async def move_section(store: Store, caller: Caller, section_id: ObjectId | None, position: int) -> Section | Failure:
     found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
     if not isinstance(found, tuple):
         return found
@@ -373,7 +374,7 @@ async def move_section(store: Store, caller: Caller, section_id: ObjectId | None
 
 async def set_section_deleted(
     store: Store, caller: Caller, section_id: ObjectId | None, deleted: bool
-) -> Section | Problem:
+) -> Section | Failure:
     """Soft delete (or undo it): the section and every version stay in the store."""
     found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
     if not isinstance(found, tuple):
@@ -414,7 +415,7 @@ async def restore_version(store: Store, caller: Caller, section_id: ObjectId | N
     )
 
 
-async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | None, label: str) -> Snapshot | Problem:
+async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | None, label: str) -> Snapshot | Failure:
     document = await authorised_document(store, caller, document_id, Action.CREATE_SNAPSHOT)
     if not isinstance(document, Document):
         return document
@@ -461,7 +462,7 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
     return Invalid("documentId", "busy")
 
 
-async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, phase: Phase) -> Document | Problem:
+async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, phase: Phase) -> Document | Failure:
     document = await authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
     if not isinstance(document, Document):
         return document
@@ -485,7 +486,7 @@ async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, 
 
 async def change_participant(
     store: Store, caller: Caller, document_id: ObjectId | None, organization_id: ObjectId | None, *, add: bool
-) -> Document | Problem:
+) -> Document | Failure:
     document = await authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
     if not isinstance(document, Document):
         return document

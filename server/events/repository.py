@@ -106,6 +106,7 @@ class EventLog:
             counter = await self._counters.find_one_and_update(
                 {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
             )
+            assert counter is not None  # upsert with ReturnDocument.AFTER always returns the document
             doc["seq"] = counter["seq"]
             try:
                 await self._events.insert_one(doc)

@@ -33,7 +33,7 @@ def _row(event: Event) -> dict[str, Any]:
         "actor_id": ids.encode("User", event.actor_id) if event.actor_id else None,
         "organization_id": ids.encode("Organization", event.organization_id) if event.organization_id else None,
         "entity_type": kind,
-        "entity_id": ids.encode(kind, event.entity_id) if kind in ids.PREFIXES and event.entity_id else None,  # type: ignore[arg-type]
+        "entity_id": ids.encode(kind, event.entity_id) if kind in ids.PREFIXES and event.entity_id else None,
         "client_address": event.client_address,
         "data": dict(event.data),
     }
@@ -50,7 +50,8 @@ async def export_events(request: Request) -> Response:
     )
     if not isinstance(document, Document):
         return JSONResponse({"error": "not found"}, status_code=404)
-    rows, after = [], 0
+    rows: list[dict[str, Any]] = []
+    after = 0
     while True:
         batch = await store.events.for_document(document.id, after_seq=after, limit=1000)
         rows.extend(_row(e) for e in batch)

@@ -132,7 +132,8 @@ def render_docx(found: ConsultationReport, authors: Mapping[ObjectId, str], lang
     """The report as Word: the Markdown rendering, one part per top-level heading (one renderer)."""
     source = render_markdown(found, authors, language)
     parts: list[Part] = []
-    heading, body = None, []
+    heading: str | None = None
+    body: list[str] = []
     for line in source.splitlines()[1:]:
         if line.startswith("## "):
             if heading is not None:

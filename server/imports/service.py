@@ -16,7 +16,7 @@ from server.caller import Caller
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentKind, Section
 from server.imports.docx import DocxRejected, import_docx
-from server.outcomes import Denied, Invalid, Problem
+from server.outcomes import Denied, Failure, Invalid
 from server.store import Store
 
 
@@ -42,7 +42,7 @@ def _parse(data: bytes) -> tuple[str | None, list[tuple[str, str]], list[str]] |
 
 async def import_new_document(
     store: Store, caller: Caller, data: bytes, *, title: str | None = None, slug: str | None = None
-) -> ImportReport | Problem:
+) -> ImportReport | Failure:
     refusal = permissions.check(caller.actor, Action.CREATE_DOCUMENT)
     if refusal:
         return Denied(refusal)
@@ -67,7 +67,7 @@ async def import_new_document(
 
 async def import_into_document(
     store: Store, caller: Caller, document_id: ObjectId | None, data: bytes
-) -> ImportReport | Problem:
+) -> ImportReport | Failure:
     """New versions for sections whose title matches, new sections for the rest."""
     document = await drafting.authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
     if not isinstance(document, Document):
