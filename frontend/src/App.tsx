@@ -8,6 +8,7 @@ import { Loading } from './components/page';
 import { SiteHeader } from './components/SiteHeader';
 import { graphql } from './gql';
 import { ActivityPage } from './pages/ActivityPage';
+import { ApprovalRoundPage } from './pages/ApprovalRoundPage';
 import { ApprovalRoundsPage } from './pages/ApprovalRoundsPage';
 import { CommentsPage } from './pages/CommentsPage';
 import { DocumentPage } from './pages/DocumentPage';
@@ -85,6 +86,7 @@ function Shell() {
         <Route path="/documents/:slug/report" element={<ReportPage />} />
         <Route path="/documents/:slug/approval-rounds" element={<ApprovalRoundsPage />} />
         <Route path="/documents/:slug/activity" element={<ActivityPage />} />
+        <Route path="/approval-rounds/:roundId" element={<ApprovalRoundPage />} />
         <Route path="/users" element={<UsersPage />} />
         <Route path="/invitation" element={<InvitationPage />} />
         <Route path="/sign-in" element={<AfterSignIn />} />

@@ -173,7 +173,8 @@ interface ThreadProps {
   canReply: boolean;
   /** Heading level of each comment's title. */
   level?: 3 | 4;
-  onChanged?: () => void;
+  /** After an action on the thread's comment or a reply (its id), so the page can refresh. */
+  onChanged?: (commentId: string) => void;
 }
 
 /** A comment with its replies and what the viewer may do with it. */
@@ -201,7 +202,7 @@ function CommentItem(props: {
   comment: FragmentType<typeof CommentViewFields>;
   canReply: boolean;
   level: 3 | 4;
-  onChanged?: (() => void) | undefined;
+  onChanged?: ((commentId: string) => void) | undefined;
   isReply?: boolean;
 }) {
   const { t } = useTranslation();
@@ -218,7 +219,7 @@ function CommentItem(props: {
     setPanel('none');
     setProblems(noProblems);
     setDone(message);
-    props.onChanged?.();
+    props.onChanged?.(comment.id);
   };
 
   async function handleApply() {

@@ -1,7 +1,7 @@
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DateTime, todayInCopenhagen } from '../datetime';
+import { Countdown } from './Countdown';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { PhaseTag } from './PhaseTag';
 
@@ -15,6 +15,11 @@ export const DocumentSummaryFields = graphql(`
     milestones {
       title
       date
+    }
+    approvalRounds {
+      id
+      state
+      deadline
     }
     sections {
       id
@@ -31,11 +36,12 @@ export const DocumentSummaryFields = graphql(`
 `);
 
 /** One document in the overview: phase, next milestone, open comments per organisation. */
-export function DocumentSummary(props: { document: FragmentType<typeof DocumentSummaryFields>; deadline?: ReactNode }) {
+export function DocumentSummary(props: { document: FragmentType<typeof DocumentSummaryFields> }) {
   const { t } = useTranslation();
   const document = getFragmentData(DocumentSummaryFields, props.document);
   const today = todayInCopenhagen();
   const next = [...document.milestones].sort((a, b) => a.date.localeCompare(b.date)).find((m) => m.date >= today);
+  const openRound = document.approvalRounds.find((round) => round.state === 'OPEN');
   const open = new Map<string, { name: string; count: number }>();
   let drafts = 0;
   for (const section of document.sections) {
@@ -80,7 +86,16 @@ export function DocumentSummary(props: { document: FragmentType<typeof DocumentS
             )}
           </dd>
         </div>
-        {props.deadline}
+        {openRound && (
+          <div>
+            <dt>{t('documents.deadline')}</dt>
+            <dd>
+              <Link to={`/approval-rounds/${encodeURIComponent(openRound.id)}`}>
+                <Countdown deadline={openRound.deadline} />
+              </Link>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('documents.openComments')}</dt>
           <dd>

@@ -218,7 +218,7 @@ export function ReaderSection(props: Props) {
           <ol className="thread-list">
             {section.comments.map((comment) => (
               <li key={comment.id}>
-                <CommentThread comment={comment} canReply={props.canComment} onChanged={props.onChanged} />
+                <CommentThread comment={comment} canReply={props.canComment} onChanged={() => props.onChanged()} />
               </li>
             ))}
           </ol>

@@ -1,3 +1,264 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { RoundStateTag } from '../components/ApprovalTags';
+import { Countdown } from '../components/Countdown';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { ErrorSummary, QueryError } from '../components/errors';
+import { type Problems, SelectField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { TextField } from '../components/TextField';
+import { DateTime } from '../datetime';
+import { graphql } from '../gql';
+import { DocumentNotFound } from './DocumentPage';
+import { snapshotName } from './SnapshotsPage';
+
+const ApprovalRoundsQuery = graphql(`
+  query ApprovalRounds($slug: String!) {
+    document(slug: $slug) {
+      id
+      title
+      viewerCan {
+        runApprovalRounds
+      }
+      participants {
+        id
+        name
+        shortName
+      }
+      snapshots {
+        id
+        number
+        label
+      }
+      approvalRounds {
+        id
+        title
+        state
+        deadline
+        closedAt
+        outcomeNote
+        snapshot {
+          id
+          number
+          label
+        }
+        parties {
+          decision
+          organization {
+            id
+          }
+        }
+      }
+      ...DocumentHeader
+    }
+  }
+`);
+
+const OpenRoundMutation = graphql(`
+  mutation OpenApprovalRound($input: OpenApprovalRoundInput!) {
+    openApprovalRound(input: $input) {
+      __typename
+      ... on ApprovalRoundOpened {
+        round {
+          id
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
 export function ApprovalRoundsPage() {
-  return null;
+  const { t } = useTranslation();
+  const { slug = '' } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ApprovalRoundsQuery, variables: { slug } });
+  const document = data?.document;
+  usePageTitle(t('approval.listTitle'));
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document) return <DocumentNotFound />;
+
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('approval.listTitle')} />
+      <p className="lead">{t('approval.intro')}</p>
+      {document.approvalRounds.length === 0 ? (
+        <p>{t('approval.none')}</p>
+      ) : (
+        <ul className="round-list">
+          {document.approvalRounds.map((round) => {
+            const decided = round.parties.filter((party) => party.decision !== null).length;
+            return (
+              <li key={round.id} className="round-summary">
+                <h2 className="round-summary__title">
+                  <Link to={`/approval-rounds/${encodeURIComponent(round.id)}`}>{round.title}</Link>
+                </h2>
+                <dl className="meta-list">
+                  <div>
+                    <dt>{t('approval.stateLabel')}</dt>
+                    <dd>
+                      <RoundStateTag state={round.state} />
+                    </dd>
+                  </div>
+                  {round.snapshot && (
+                    <div>
+                      <dt>{t('approval.snapshot')}</dt>
+                      <dd>{snapshotName(t, round.snapshot)}</dd>
+                    </div>
+                  )}
+                  <div>
+                    <dt>{round.state === 'OPEN' ? t('approval.deadline') : t('approval.closedAt')}</dt>
+                    <dd>{round.state === 'OPEN' ? <Countdown deadline={round.deadline} /> : round.closedAt && <DateTime value={round.closedAt} />}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('approval.decided')}</dt>
+                    <dd>{t('approval.decidedCount', { decided, total: round.parties.length })}</dd>
+                  </div>
+                </dl>
+                {round.state !== 'OPEN' && round.outcomeNote && <p className="round-summary__outcome">{round.outcomeNote}</p>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {document.viewerCan.runApprovalRounds && (
+        <OpenRoundForm documentId={document.id} documentTitle={document.title} snapshots={document.snapshots} participants={document.participants} />
+      )}
+    </>
+  );
+}
+
+/** A datetime-local value a week ahead at noon, Copenhagen wall-clock time. */
+function defaultDeadline(): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Copenhagen',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(Date.now() + 7 * 86_400_000));
+  return `${parts}T12:00`;
+}
+
+function OpenRoundForm(props: {
+  documentId: string;
+  documentTitle: string;
+  snapshots: readonly { id: string; number: number; label: string }[];
+  participants: readonly { id: string; name: string; shortName: string }[];
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
+  const [title, setTitle] = useState(t('approval.defaultTitle', { title: props.documentTitle }));
+  const [deadline, setDeadline] = useState(defaultDeadline);
+  const [organizationIds, setOrganizationIds] = useState<string[]>(props.participants.map((org) => org.id));
+  const [silenceIsConsent, setSilenceIsConsent] = useState(false);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [{ fetching }, open] = useMutation(OpenRoundMutation);
+  const fieldIds = {
+    snapshotId: 'round-snapshot',
+    title: 'round-title',
+    deadline: 'round-deadline',
+    organizationIds: `round-org-${props.participants[0]?.id ?? ''}`,
+  };
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    const missing: Record<string, string> = {};
+    if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
+    if (!title.trim()) missing.title = t('approval.titleRequired');
+    if (!deadline) missing.deadline = t('approval.deadlineRequired');
+    if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
+    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
+    // Without an offset the server reads the time as Copenhagen wall-clock time.
+    const result = await open({
+      input: { snapshotId, title, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, organizationIds, silenceIsConsent },
+    });
+    const outcome = result.data?.openApprovalRound;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'ApprovalRoundOpened') await navigate(`/approval-rounds/${encodeURIComponent(outcome.round.id)}`);
+    else setProblems(outcomeProblems(outcome, fieldIds));
+  }
+
+  return (
+    <section className="panel" aria-labelledby="open-round-title">
+      <h2 id="open-round-title">{t('approval.openTitle')}</h2>
+      <ErrorSummary errors={problems.summary} />
+      {props.snapshots.length === 0 ? (
+        <p>{t('approval.needSnapshot')}</p>
+      ) : (
+        <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+          <SelectField
+            id={fieldIds.snapshotId}
+            label={t('approval.snapshot')}
+            hint={t('approval.snapshotHint')}
+            value={snapshotId}
+            onChange={(event) => setSnapshotId(event.target.value)}
+            error={problems.fields.snapshotId}
+          >
+            {props.snapshots.map((snapshot) => (
+              <option key={snapshot.id} value={snapshot.id}>
+                {snapshotName(t, snapshot)}
+              </option>
+            ))}
+          </SelectField>
+          <TextField id={fieldIds.title} label={t('approval.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
+          <TextField
+            id={fieldIds.deadline}
+            type="datetime-local"
+            label={t('approval.deadline')}
+            hint={t('approval.deadlineHint')}
+            value={deadline}
+            onChange={(event) => setDeadline(event.target.value)}
+            error={problems.fields.deadline}
+          />
+          <fieldset
+            className={problems.fields.organizationIds ? 'field fieldset field--error' : 'field fieldset'}
+            aria-describedby={problems.fields.organizationIds ? 'round-orgs-error' : undefined}
+          >
+            <legend className="field__label">{t('approval.parties')}</legend>
+            {problems.fields.organizationIds && (
+              <p className="field__error" id="round-orgs-error">
+                <span className="visually-hidden">{t('errors.prefix')} </span>
+                {problems.fields.organizationIds}
+              </p>
+            )}
+            {props.participants.map((org) => (
+              <label key={org.id} className="checkbox">
+                <input
+                  type="checkbox"
+                  id={`round-org-${org.id}`}
+                  checked={organizationIds.includes(org.id)}
+                  onChange={(event) =>
+                    setOrganizationIds(event.target.checked ? [...organizationIds, org.id] : organizationIds.filter((id) => id !== org.id))
+                  }
+                />{' '}
+                {org.name}
+              </label>
+            ))}
+          </fieldset>
+          <div className="field">
+            <label className="checkbox">
+              <input type="checkbox" checked={silenceIsConsent} onChange={(event) => setSilenceIsConsent(event.target.checked)} aria-describedby="silence-hint" />{' '}
+              {t('approval.silenceIsConsent')}
+            </label>
+            <p className="field__hint" id="silence-hint">
+              {t('approval.silenceHint')}
+            </p>
+          </div>
+          <button type="submit" className="button" aria-disabled={fetching || undefined}>
+            {t('approval.open')}
+          </button>
+        </form>
+      )}
+    </section>
+  );
 }

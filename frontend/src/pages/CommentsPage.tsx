@@ -74,6 +74,9 @@ export function CommentsPage() {
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
   const [{ fetching: submitting }, submitComments] = useMutation(SubmitCommentsMutation);
+  // A comment acted on stays in view (with its confirmation) until the filters change,
+  // even if it no longer matches them (an answered comment is no longer "open").
+  const [pinned, setPinned] = useState<ReadonlySet<string>>(new Set());
   const document = data?.document;
   usePageTitle(t('comments.title'));
 
@@ -88,6 +91,7 @@ export function CommentsPage() {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
+    setPinned(new Set());
     setParams(next, { replace: true });
   };
 
@@ -101,8 +105,8 @@ export function CommentsPage() {
       comments: section.comments.filter(
         (comment) =>
           comment.submitted &&
-          (!organization || comment.organization?.id === organization) &&
-          (!status || comment.status === status),
+          (pinned.has(comment.id) ||
+            ((!organization || comment.organization?.id === organization) && (!status || comment.status === status))),
       ),
     }))
     .filter((group) => group.comments.length > 0);
@@ -188,7 +192,14 @@ export function CommentsPage() {
           <ol className="thread-list">
             {comments.map((comment) => (
               <li key={comment.id}>
-                <CommentThread comment={comment} canReply={document.viewerCan.comment} onChanged={refresh} />
+                <CommentThread
+                  comment={comment}
+                  canReply={document.viewerCan.comment}
+                  onChanged={() => {
+                    setPinned(new Set([...pinned, comment.id]));
+                    refresh();
+                  }}
+                />
               </li>
             ))}
           </ol>

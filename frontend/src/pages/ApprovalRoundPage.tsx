@@ -1,0 +1,733 @@
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
+import { Countdown } from '../components/Countdown';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { ErrorSummary, QueryError } from '../components/errors';
+import { type Problems, StatusMessage, TextAreaField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { TextField } from '../components/TextField';
+import { DateTime } from '../datetime';
+import { graphql } from '../gql';
+import type { ApprovalDecision } from '../gql/graphql';
+import { ChangeList, snapshotName } from './SnapshotsPage';
+
+const ApprovalRoundQuery = graphql(`
+  query ApprovalRound($id: ID!) {
+    approvalRound(id: $id) {
+      id
+      title
+      deadline
+      silenceIsConsent
+      state
+      openedAt
+      closedAt
+      closeCause
+      withdrawReason
+      outcomeNote
+      outcomeReasons {
+        kind
+        remarks
+        organization {
+          id
+          shortName
+        }
+      }
+      openedBy {
+        id
+        name
+      }
+      snapshot {
+        id
+        number
+        label
+        sections {
+          id
+          number
+          title
+          section {
+            id
+          }
+        }
+      }
+      document {
+        id
+        slug
+        ...DocumentHeader
+      }
+      viewerCan {
+        manage
+        decideFor {
+          id
+          name
+          shortName
+        }
+      }
+      parties {
+        decision
+        remarks
+        internalNote
+        decidedAt
+        awaitingBoard
+        boardNote
+        consentedBySilence
+        organization {
+          id
+          name
+          shortName
+        }
+        decidedBy {
+          id
+          name
+        }
+        sections {
+          id
+          title
+        }
+        lastApprovedSnapshot {
+          id
+          number
+          label
+        }
+        changesSinceLastApproval {
+          kind
+          moved
+          old {
+            id
+            number
+            title
+          }
+          new {
+            id
+            number
+            title
+          }
+          diff {
+            html
+            fromTitle
+            toTitle
+          }
+        }
+      }
+      history {
+        decision
+        remarks
+        internalNote
+        decidedAt
+        organization {
+          id
+          shortName
+        }
+        decidedBy {
+          id
+          name
+        }
+      }
+      boardMarks {
+        awaiting
+        note
+        at
+        organization {
+          id
+          shortName
+        }
+        by {
+          id
+          name
+        }
+      }
+      extensions {
+        previousDeadline
+        deadline
+        reason
+        at
+        by {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+const RecordDecisionMutation = graphql(`
+  mutation RecordDecision($input: RecordDecisionInput!) {
+    recordDecision(input: $input) {
+      __typename
+      ... on DecisionRecorded {
+        round {
+          id
+          state
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const MarkAwaitingBoardMutation = graphql(`
+  mutation MarkAwaitingBoard($input: MarkAwaitingBoardInput!) {
+    markAwaitingBoard(input: $input) {
+      __typename
+      ... on AwaitingBoardMarked {
+        round {
+          id
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const ExtendDeadlineMutation = graphql(`
+  mutation ExtendDeadline($input: ExtendDeadlineInput!) {
+    extendDeadline(input: $input) {
+      __typename
+      ... on DeadlineExtended {
+        round {
+          id
+          deadline
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const WithdrawRoundMutation = graphql(`
+  mutation WithdrawApprovalRound($input: WithdrawApprovalRoundInput!) {
+    withdrawApprovalRound(input: $input) {
+      __typename
+      ... on ApprovalRoundWithdrawn {
+        round {
+          id
+          state
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+export function ApprovalRoundPage() {
+  const { t } = useTranslation();
+  const { roundId = '' } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ApprovalRoundQuery, variables: { id: roundId } });
+  const round = data?.approvalRound;
+  usePageTitle(round?.title ?? t('approval.notFound'));
+  const refresh = () => refetch({ requestPolicy: 'network-only' });
+
+  if (error && !data) return <QueryError error={error} retry={refresh} />;
+  if (fetching && !data) return <Loading />;
+  if (!round || !round.document) {
+    return (
+      <>
+        <h1>{t('approval.notFound')}</h1>
+        <p>
+          <Link to="/">{t('document.allDocuments')}</Link>
+        </p>
+      </>
+    );
+  }
+
+  const open = round.state === 'OPEN';
+  const exportBase = `/exports/approval-rounds/${encodeURIComponent(round.id)}`;
+  const ownParties = round.parties.filter((party) => round.viewerCan.decideFor.some((org) => org.id === party.organization?.id));
+  const snapshotSections = (round.snapshot?.sections ?? []).flatMap((version) =>
+    version.section ? [{ id: version.section.id, title: version.title }] : [],
+  );
+
+  return (
+    <>
+      <DocumentHeader document={round.document} heading={round.title} />
+      <p>
+        <Link to={`/documents/${encodeURIComponent(round.document.slug)}/approval-rounds`}>{t('approval.allRounds')}</Link>
+      </p>
+      <dl className="meta-list meta-list--round">
+        <div>
+          <dt>{t('approval.stateLabel')}</dt>
+          <dd>
+            <RoundStateTag state={round.state} />
+          </dd>
+        </div>
+        {round.snapshot && (
+          <div>
+            <dt>{t('approval.snapshot')}</dt>
+            <dd>{snapshotName(t, round.snapshot)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('approval.deadline')}</dt>
+          <dd>{open ? <Countdown deadline={round.deadline} /> : <DateTime value={round.deadline} />}</dd>
+        </div>
+        <div>
+          <dt>{t('approval.silenceLabel')}</dt>
+          <dd>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</dd>
+        </div>
+      </dl>
+      <p className="export-links">
+        <span>{t('approval.export')}</span> <a href={`${exportBase}.html`}>{t('report.exportHtml')}</a>{' '}
+        <a href={`${exportBase}.docx`}>{t('report.exportWord')}</a> <a href={`${exportBase}.md`}>{t('report.exportMarkdown')}</a>
+        {round.snapshot && (
+          <a href={`/exports/snapshots/${encodeURIComponent(round.snapshot.id)}.docx`}>{t('approval.snapshotText')}</a>
+        )}
+      </p>
+
+      {!open && (
+        <section className={`outcome outcome--${round.state.toLowerCase().replaceAll('_', '-')}`} aria-labelledby="outcome-title">
+          <h2 id="outcome-title">{t('approval.outcome')}</h2>
+          <p className="outcome__note">{round.outcomeNote}</p>
+          {round.closedAt && (
+            <p>
+              {t(`approval.closeCause.${round.closeCause ?? 'ALL_DECIDED'}`)} <DateTime value={round.closedAt} />
+            </p>
+          )}
+          {round.withdrawReason && <p>{t('approval.withdrawReason', { reason: round.withdrawReason })}</p>}
+          {round.outcomeReasons.length > 0 && (
+            <ul>
+              {round.outcomeReasons.map((reason) => (
+                <li key={`${reason.organization?.id ?? ''}:${reason.kind}`}>
+                  <strong>{reason.organization?.shortName ?? '–'}</strong>: {t(`approval.reason.${reason.kind}`)}
+                  {reason.remarks && <> – {reason.remarks}</>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      {open &&
+        ownParties.map((party) =>
+          party.organization ? (
+            <DecisionForm
+              key={party.organization.id}
+              roundId={round.id}
+              organization={party.organization}
+              current={party.decision}
+              awaitingBoard={party.awaitingBoard}
+              boardNote={party.boardNote ?? ''}
+              sections={snapshotSections}
+              onDone={refresh}
+            />
+          ) : null,
+        )}
+
+      {ownParties.map((party) =>
+        party.changesSinceLastApproval ? (
+          <section key={`changes-${party.organization?.id ?? ''}`} className="panel" aria-labelledby={`changes-${party.organization?.id ?? ''}`}>
+            <h2 id={`changes-${party.organization?.id ?? ''}`}>
+              {t('approval.changesSince', {
+                organization: party.organization?.shortName ?? '',
+                snapshot: party.lastApprovedSnapshot ? snapshotName(t, party.lastApprovedSnapshot) : '',
+              })}
+            </h2>
+            <ChangeList changes={party.changesSinceLastApproval} />
+          </section>
+        ) : null,
+      )}
+
+      <h2>{t('approval.partiesTitle')}</h2>
+      <table className="table">
+        <caption className="visually-hidden">{t('approval.partiesTitle')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('report.organization')}</th>
+            <th scope="col">{t('approval.decisionColumn')}</th>
+            <th scope="col">{t('approval.remarksColumn')}</th>
+            <th scope="col">{t('approval.byColumn')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {round.parties.map((party) => (
+            <tr key={party.organization?.id ?? 'none'}>
+              <th scope="row">{party.organization?.name ?? '–'}</th>
+              <td>
+                {party.decision ? (
+                  <DecisionTag decision={party.decision} />
+                ) : party.consentedBySilence ? (
+                  <span className="tag tag--decision-approve">{t('approval.silentConsent')}</span>
+                ) : (
+                  <span className="tag tag--pending">{t('approval.noDecision')}</span>
+                )}
+                {party.awaitingBoard && (
+                  <p className="party__board">
+                    {t('approval.awaitingBoard')}
+                    {party.boardNote && <>: {party.boardNote}</>}
+                  </p>
+                )}
+              </td>
+              <td>
+                {party.remarks && <p className="party__remarks">{party.remarks}</p>}
+                {party.sections.length > 0 && (
+                  <p className="muted">{t('approval.concerns', { sections: party.sections.map((s) => s.title).join(', ') })}</p>
+                )}
+                {party.internalNote && <p className="muted">{t('approval.internalNoteShown', { note: party.internalNote })}</p>}
+              </td>
+              <td>
+                {party.decidedBy?.name}
+                {party.decidedAt && (
+                  <>
+                    <br />
+                    <DateTime value={party.decidedAt} />
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <History round={round} />
+
+      {open && round.viewerCan.manage && <ManageRound roundId={round.id} onDone={refresh} />}
+    </>
+  );
+}
+
+function History({
+  round,
+}: {
+  round: {
+    openedAt: string;
+    openedBy: { name: string } | null;
+    closedAt: string | null;
+    history: readonly {
+      decision: ApprovalDecision;
+      remarks: string;
+      decidedAt: string;
+      organization: { shortName: string } | null;
+      decidedBy: { name: string } | null;
+    }[];
+    boardMarks: readonly { awaiting: boolean; note: string; at: string; organization: { shortName: string } | null; by: { name: string } | null }[];
+    extensions: readonly { previousDeadline: string; deadline: string; reason: string; at: string; by: { name: string } | null }[];
+  };
+}) {
+  const { t } = useTranslation();
+  const entries: { at: string; key: string; content: ReactNode }[] = [
+    { at: round.openedAt, key: 'opened', content: t('approval.historyOpened', { name: round.openedBy?.name ?? '–' }) },
+    ...round.history.map((entry, index) => ({
+      at: entry.decidedAt,
+      key: `decision-${index}`,
+      content: (
+        <>
+          <strong>{entry.organization?.shortName ?? '–'}</strong> ({entry.decidedBy?.name ?? '–'}): <DecisionTag decision={entry.decision} />
+          {entry.remarks && <> – {entry.remarks}</>}
+        </>
+      ),
+    })),
+    ...round.boardMarks.map((mark, index) => ({
+      at: mark.at,
+      key: `board-${index}`,
+      content: (
+        <>
+          <strong>{mark.organization?.shortName ?? '–'}</strong>: {mark.awaiting ? t('approval.historyAwaiting') : t('approval.historyNotAwaiting')}
+          {mark.note && <> – {mark.note}</>}
+        </>
+      ),
+    })),
+    ...round.extensions.map((extension, index) => ({
+      at: extension.at,
+      key: `extension-${index}`,
+      content: (
+        <>
+          {t('approval.historyExtended', { name: extension.by?.name ?? '–' })} <DateTime value={extension.deadline} /> – {extension.reason}
+        </>
+      ),
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">{t('approval.history')}</h2>
+      <ol className="activity">
+        {entries.map((entry) => (
+          <li key={entry.key} className="activity__item">
+            <p className="activity__when">
+              <DateTime value={entry.at} />
+            </p>
+            <p className="activity__what">{entry.content}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function DecisionForm(props: {
+  roundId: string;
+  organization: { id: string; name: string; shortName: string };
+  current: ApprovalDecision | null;
+  awaitingBoard: boolean;
+  boardNote: string;
+  sections: readonly { id: string; title: string }[];
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [decision, setDecision] = useState<ApprovalDecision | ''>('');
+  const [remarks, setRemarks] = useState('');
+  const [internalNote, setInternalNote] = useState('');
+  const [sectionIds, setSectionIds] = useState<string[]>([]);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const [{ fetching }, record] = useMutation(RecordDecisionMutation);
+  const fieldIds = { decision: `${id}-decision-APPROVE`, remarks: `${id}-remarks`, internalNote: `${id}-note`, sectionIds: `${id}-sections` };
+  const needsRemarks = decision === 'APPROVE_WITH_REMARKS' || decision === 'OBJECT';
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    setDone('');
+    const missing: Record<string, string> = {};
+    if (!decision) missing.decision = t('approval.decisionRequired');
+    else if (needsRemarks && !remarks.trim()) missing.remarks = decision === 'OBJECT' ? t('approval.reasonRequired') : t('approval.remarksRequired');
+    if (Object.keys(missing).length > 0 || !decision) return setProblems(formProblems(missing, fieldIds));
+    const result = await record({
+      input: {
+        roundId: props.roundId,
+        organizationId: props.organization.id,
+        decision,
+        remarks: needsRemarks ? remarks : '',
+        internalNote,
+        sectionIds: needsRemarks ? sectionIds : [],
+      },
+    });
+    const outcome = result.data?.recordDecision;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'DecisionRecorded') {
+      setProblems(noProblems);
+      setDone(t('approval.recorded', { decision: t(`approval.decision.${decision}`) }));
+      setDecision('');
+      setRemarks('');
+      setInternalNote('');
+      setSectionIds([]);
+      props.onDone();
+    } else {
+      setProblems(outcomeProblems(outcome, fieldIds));
+    }
+  }
+
+  return (
+    <section className="panel panel--decision" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('approval.decisionTitle', { organization: props.organization.shortName })}</h2>
+      {props.current && (
+        <p>
+          {t('approval.currentDecision')} <DecisionTag decision={props.current} /> {t('approval.canChange')}
+        </p>
+      )}
+      {done && <StatusMessage focus>{done}</StatusMessage>}
+      <ErrorSummary errors={problems.summary} />
+      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+        <fieldset
+          className={problems.fields.decision ? 'field fieldset field--error' : 'field fieldset'}
+          aria-describedby={problems.fields.decision ? `${id}-decision-error` : undefined}
+        >
+          <legend className="field__label">{t('approval.decisionLegend', { organization: props.organization.name })}</legend>
+          {problems.fields.decision && (
+            <p className="field__error" id={`${id}-decision-error`}>
+              <span className="visually-hidden">{t('errors.prefix')} </span>
+              {problems.fields.decision}
+            </p>
+          )}
+          {decisions.map((value) => (
+            <label key={value} className="radio">
+              <input
+                type="radio"
+                id={`${id}-decision-${value}`}
+                name={`${id}-decision`}
+                value={value}
+                checked={decision === value}
+                onChange={() => setDecision(value)}
+              />{' '}
+              {t(`approval.decision.${value}`)}
+            </label>
+          ))}
+        </fieldset>
+        {needsRemarks && (
+          <>
+            <TextAreaField
+              id={fieldIds.remarks}
+              label={decision === 'OBJECT' ? t('approval.reasonLabel') : t('approval.remarksLabel')}
+              rows={4}
+              value={remarks}
+              onChange={(event) => setRemarks(event.target.value)}
+              error={problems.fields.remarks}
+            />
+            {props.sections.length > 0 && (
+              <fieldset className="field fieldset" id={fieldIds.sectionIds}>
+                <legend className="field__label">{t('approval.sectionsLegend')}</legend>
+                <p className="field__hint">{t('approval.sectionsHint')}</p>
+                {props.sections.map((section) => (
+                  <label key={section.id} className="checkbox">
+                    <input
+                      type="checkbox"
+                      checked={sectionIds.includes(section.id)}
+                      onChange={(event) =>
+                        setSectionIds(event.target.checked ? [...sectionIds, section.id] : sectionIds.filter((s) => s !== section.id))
+                      }
+                    />{' '}
+                    {section.title}
+                  </label>
+                ))}
+              </fieldset>
+            )}
+          </>
+        )}
+        <TextField
+          id={fieldIds.internalNote}
+          label={t('approval.internalNote')}
+          hint={t('approval.internalNoteHint')}
+          value={internalNote}
+          onChange={(event) => setInternalNote(event.target.value)}
+          error={problems.fields.internalNote}
+        />
+        <button type="submit" className="button" aria-disabled={fetching || undefined}>
+          {t('approval.record')}
+        </button>
+      </form>
+      <BoardForm roundId={props.roundId} organizationId={props.organization.id} awaiting={props.awaitingBoard} note={props.boardNote} onDone={props.onDone} />
+    </section>
+  );
+}
+
+function BoardForm(props: { roundId: string; organizationId: string; awaiting: boolean; note: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [note, setNote] = useState(props.note);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const [{ fetching }, mark] = useMutation(MarkAwaitingBoardMutation);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (fetching) return;
+    const awaiting = !props.awaiting;
+    const result = await mark({ input: { roundId: props.roundId, organizationId: props.organizationId, awaiting, note: awaiting ? note : '' } });
+    const outcome = result.data?.markAwaitingBoard;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'AwaitingBoardMarked') {
+      setProblems(noProblems);
+      setDone(awaiting ? t('approval.boardMarked') : t('approval.boardUnmarked'));
+      props.onDone();
+    } else {
+      setProblems(outcomeProblems(outcome, { note: `${id}-note` }));
+    }
+  }
+
+  return (
+    <form className="board-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{t('approval.boardTitle')}</h3>
+      {done && <StatusMessage>{done}</StatusMessage>}
+      <ErrorSummary errors={problems.summary} />
+      {!props.awaiting && (
+        <TextField
+          id={`${id}-note`}
+          label={t('approval.boardNote')}
+          hint={t('approval.boardNoteHint')}
+          value={note}
+          onChange={(event) => setNote(event.target.value)}
+          error={problems.fields.note}
+        />
+      )}
+      <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+        {props.awaiting ? t('approval.boardDone') : t('approval.boardMark')}
+      </button>
+    </form>
+  );
+}
+
+function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [deadline, setDeadline] = useState('');
+  const [reason, setReason] = useState('');
+  const [withdrawReason, setWithdrawReason] = useState('');
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const [, extend] = useMutation(ExtendDeadlineMutation);
+  const [, withdraw] = useMutation(WithdrawRoundMutation);
+  const extendIds = { deadline: 'extend-deadline', reason: 'extend-reason' };
+
+  async function handleExtend(event: FormEvent) {
+    event.preventDefault();
+    setDone('');
+    const missing: Record<string, string> = {};
+    if (!deadline) missing.deadline = t('approval.deadlineRequired');
+    if (!reason.trim()) missing.reason = t('approval.extendReasonRequired');
+    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, extendIds));
+    const result = await extend({ input: { roundId, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, reason } });
+    const outcome = result.data?.extendDeadline;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'DeadlineExtended') {
+      setProblems(noProblems);
+      setDone(t('approval.extended'));
+      setReason('');
+      onDone();
+    } else setProblems(outcomeProblems(outcome, extendIds));
+  }
+
+  async function handleWithdraw(event: FormEvent) {
+    event.preventDefault();
+    setDone('');
+    if (!withdrawReason.trim()) return setProblems(formProblems({ reason: t('approval.withdrawReasonRequired') }, { reason: 'withdraw-reason' }));
+    if (!window.confirm(t('approval.withdrawConfirm'))) return;
+    const result = await withdraw({ input: { roundId, reason: withdrawReason } });
+    const outcome = result.data?.withdrawApprovalRound;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'ApprovalRoundWithdrawn') {
+      setProblems(noProblems);
+      onDone();
+    } else setProblems(outcomeProblems(outcome, { reason: 'withdraw-reason' }));
+  }
+
+  return (
+    <section className="panel" aria-labelledby="manage-title">
+      <h2 id="manage-title">{t('approval.manage')}</h2>
+      {done && <StatusMessage focus>{done}</StatusMessage>}
+      <ErrorSummary errors={problems.summary} />
+      <form onSubmit={(event) => void handleExtend(event)} noValidate aria-labelledby="extend-title">
+        <h3 id="extend-title">{t('approval.extendTitle')}</h3>
+        <TextField
+          id="extend-deadline"
+          type="datetime-local"
+          label={t('approval.newDeadline')}
+          hint={t('approval.deadlineHint')}
+          value={deadline}
+          onChange={(event) => setDeadline(event.target.value)}
+          error={problems.fields.deadline}
+        />
+        <TextField id="extend-reason" label={t('approval.extendReason')} value={reason} onChange={(event) => setReason(event.target.value)} error={problems.fields.reason} />
+        <button type="submit" className="button button--secondary">
+          {t('approval.extend')}
+        </button>
+      </form>
+      <form onSubmit={(event) => void handleWithdraw(event)} noValidate aria-labelledby="withdraw-title" className="withdraw-form">
+        <h3 id="withdraw-title">{t('approval.withdrawTitle')}</h3>
+        <TextField id="withdraw-reason" label={t('approval.withdrawReasonLabel')} value={withdrawReason} onChange={(event) => setWithdrawReason(event.target.value)} />
+        <button type="submit" className="button button--danger">
+          {t('approval.withdraw')}
+        </button>
+      </form>
+    </section>
+  );
+}
