@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router';
 import { Provider, useQuery } from 'urql';
@@ -12,17 +12,20 @@ import { ApprovalRoundPage } from './pages/ApprovalRoundPage';
 import { ApprovalRoundsPage } from './pages/ApprovalRoundsPage';
 import { CommentsPage } from './pages/CommentsPage';
 import { DocumentPage } from './pages/DocumentPage';
+import { DocumentSettingsPage } from './pages/DocumentSettingsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
 import { InvitationPage } from './pages/InvitationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ReportPage } from './pages/ReportPage';
-import { SectionEditPage } from './pages/SectionEditPage';
 import { SectionHistoryPage } from './pages/SectionHistoryPage';
 import { SignInPage } from './pages/SignInPage';
 import { SnapshotsPage } from './pages/SnapshotsPage';
 import { UsersPage } from './pages/UsersPage';
 import { ResetSessionContext } from './session';
 import { type Viewer, ViewerContext } from './viewer';
+
+// The editor brings the Markdown renderer for its preview; only editors need it.
+const SectionEditPage = lazy(() => import('./pages/SectionEditPage').then((module) => ({ default: module.SectionEditPage })));
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -79,13 +82,18 @@ function Shell() {
       <Routes>
         <Route path="/" element={<DocumentsPage />} />
         <Route path="/documents/:slug" element={<DocumentPage />} />
-        <Route path="/documents/:slug/sections/:sectionId/edit" element={<SectionEditPage />} />
+        <Route path="/documents/:slug/sections/:sectionId/edit" element={
+            <Suspense fallback={<Loading />}>
+              <SectionEditPage />
+            </Suspense>
+          } />
         <Route path="/documents/:slug/sections/:sectionId/history" element={<SectionHistoryPage />} />
         <Route path="/documents/:slug/comments" element={<CommentsPage />} />
         <Route path="/documents/:slug/snapshots" element={<SnapshotsPage />} />
         <Route path="/documents/:slug/report" element={<ReportPage />} />
         <Route path="/documents/:slug/approval-rounds" element={<ApprovalRoundsPage />} />
         <Route path="/documents/:slug/activity" element={<ActivityPage />} />
+        <Route path="/documents/:slug/settings" element={<DocumentSettingsPage />} />
         <Route path="/approval-rounds/:roundId" element={<ApprovalRoundPage />} />
         <Route path="/users" element={<UsersPage />} />
         <Route path="/invitation" element={<InvitationPage />} />

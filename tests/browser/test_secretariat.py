@@ -96,3 +96,35 @@ async def test_the_secretariat_invites_a_user_who_then_signs_in(new_ui: NewUi) -
     await gpage.get_by_label("Adgangskode").fill(password)
     await gpage.keyboard.press("Enter")
     await expect(gpage.get_by_role("banner")).to_contain_text("Nina Ny")
+
+
+DELETE = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) { __typename } }"""
+
+
+async def test_the_secretariat_changes_phase_and_participants_and_restores_a_section(new_ui: NewUi, as_user: AsUser) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    document = await new_document(secretariat, [("Vision", "Et sammenhængende sundhedsvæsen.\n"), ("Gammelt", "Udgår.\n")])
+    deleted = await secretariat.execute(DELETE, {"input": {"sectionId": document["sections"][1]}})
+    assert deleted["deleteSection"]["__typename"] == "SectionDeleted"
+    ui = await new_ui(SECRETARIAT)
+    page = ui.page
+    await ui.open(f"/documents/{document['slug']}")
+    await page.get_by_role("navigation", name="Dokumentets sider").get_by_role("link", name="Indstillinger").click()
+    await ui.settled()
+    await page.get_by_label("Dokumentets fase").select_option(label="I høring")
+    await page.get_by_role("button", name="Skift fase").click()
+    await expect(page.get_by_role("status")).to_contain_text("Dokumentet er nu i fasen »I høring«")
+    await expect(page.locator(".document-header .tag")).to_have_text("I høring")
+    await page.get_by_label("Tilføj en organisation").select_option(label="PLO – Praktiserende Lægers Organisation")
+    await page.get_by_role("button", name="Tilføj", exact=True).click()
+    await expect(page.get_by_role("status")).to_contain_text("deltager nu")
+    await ui.check("document-settings")
+    await page.get_by_role("button", name=re.compile(r"^Gendan\W+Gammelt")).click()
+    await expect(page.get_by_role("status")).to_contain_text("»Gammelt« er gendannet")
+    # A phase change the rules do not allow is refused with the server's message.
+    await page.get_by_label("Dokumentets fase").select_option(label="Arkiveret")
+    await page.get_by_role("button", name="Skift fase").click()
+    await expect(page.get_by_role("status")).to_contain_text("»Arkiveret«")
+    await page.get_by_label("Dokumentets fase").select_option(label="I høring")
+    await page.get_by_role("button", name="Skift fase").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Fasen kan ikke skiftes")

@@ -10,6 +10,10 @@ export const DocumentHeaderFields = graphql(`
     title
     kind
     phase
+    viewerCan {
+      manage
+      edit
+    }
   }
 `);
 
@@ -25,6 +29,7 @@ export function DocumentHeader(props: { document: FragmentType<typeof DocumentHe
     { to: `${base}/report`, label: t('documentNav.report'), end: false },
     { to: `${base}/approval-rounds`, label: t('documentNav.approval'), end: false },
     { to: `${base}/activity`, label: t('documentNav.activity'), end: false },
+    ...(document.viewerCan.manage || document.viewerCan.edit ? [{ to: `${base}/settings`, label: t('documentNav.settings'), end: false }] : []),
   ];
   return (
     <>

@@ -1,0 +1,339 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { type AnyVariables, type OperationResult, useMutation, useQuery } from 'urql';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { QueryError } from '../components/errors';
+import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { graphql } from '../gql';
+import type { Phase } from '../gql/graphql';
+import { DocumentNotFound } from './DocumentPage';
+
+const DocumentSettingsQuery = graphql(`
+  query DocumentSettings($slug: String!) {
+    document(slug: $slug) {
+      id
+      phase
+      viewerCan {
+        manage
+        edit
+      }
+      settings {
+        directSubmission
+        restrictCommentVisibility
+      }
+      participants {
+        id
+        name
+      }
+      sections(includeDeleted: true) {
+        id
+        title
+        deleted
+      }
+      ...DocumentHeader
+    }
+    organizations {
+      id
+      name
+    }
+  }
+`);
+
+const SetPhaseMutation = graphql(`
+  mutation SetDocumentPhase($input: SetDocumentPhaseInput!) {
+    setDocumentPhase(input: $input) {
+      __typename
+      ... on DocumentPhaseChanged {
+        document {
+          id
+          phase
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const AddParticipantMutation = graphql(`
+  mutation AddParticipant($input: ChangeParticipantInput!) {
+    addParticipant(input: $input) {
+      __typename
+      ... on ParticipantsChanged {
+        document {
+          id
+          participants {
+            id
+            name
+          }
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const RemoveParticipantMutation = graphql(`
+  mutation RemoveParticipant($input: ChangeParticipantInput!) {
+    removeParticipant(input: $input) {
+      __typename
+      ... on ParticipantsChanged {
+        document {
+          id
+          participants {
+            id
+            name
+          }
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const UpdateSettingsMutation = graphql(`
+  mutation UpdateDocumentSettings($input: UpdateDocumentSettingsInput!) {
+    updateDocumentSettings(input: $input) {
+      __typename
+      ... on DocumentSettingsUpdated {
+        document {
+          id
+          settings {
+            directSubmission
+            restrictCommentVisibility
+          }
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const RestoreSectionMutation = graphql(`
+  mutation RestoreSection($input: RestoreSectionInput!) {
+    restoreSection(input: $input) {
+      __typename
+      ... on SectionRestored {
+        section {
+          id
+          deleted
+        }
+      }
+      ... on UserError {
+        message
+      }
+    }
+  }
+`);
+
+const phases: readonly Phase[] = ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS', 'ARCHIVED'];
+
+/** The secretariat's page for a document: phase, participants, comment settings, deleted sections. */
+export function DocumentSettingsPage() {
+  const { t } = useTranslation();
+  const { slug = '' } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentSettingsQuery, variables: { slug } });
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const [phase, setPhase] = useState<Phase | ''>('');
+  const [newParticipant, setNewParticipant] = useState('');
+  const [, setPhaseMutation] = useMutation(SetPhaseMutation);
+  const [, addParticipant] = useMutation(AddParticipantMutation);
+  const [, removeParticipant] = useMutation(RemoveParticipantMutation);
+  const [, updateSettings] = useMutation(UpdateSettingsMutation);
+  const [, restoreSection] = useMutation(RestoreSectionMutation);
+  const document = data?.document;
+  usePageTitle(t('settings.title'));
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document) return <DocumentNotFound />;
+  const documentId = document.id;
+
+  /** Runs a mutation and shows its outcome: the confirmation, or the server's message. */
+  async function run<Data>(
+    promise: Promise<OperationResult<Data, AnyVariables>>,
+    pick: (data: Data) => { __typename: string },
+    success: string,
+    message: string,
+  ) {
+    setDone('');
+    const result = await promise;
+    const outcome = result.data ? pick(result.data) : undefined;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === success) {
+      setProblems(noProblems);
+      setDone(message);
+      refetch({ requestPolicy: 'network-only' });
+    } else {
+      setProblems(outcomeProblems(outcome));
+    }
+  }
+
+  const others = (data?.organizations ?? []).filter((org) => !document.participants.some((p) => p.id === org.id));
+  const deleted = document.sections.filter((section) => section.deleted);
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('settings.title')} />
+      <InlineProblems problems={problems} />
+      {done && <StatusMessage focus>{done}</StatusMessage>}
+      {document.viewerCan.manage && (
+        <>
+          <form
+            className="panel"
+            aria-labelledby="phase-title"
+            onSubmit={(event: FormEvent) => {
+              event.preventDefault();
+              const target = phase || document.phase;
+              void run(
+                setPhaseMutation({ input: { documentId, phase: target } }),
+                (d) => d.setDocumentPhase,
+                'DocumentPhaseChanged',
+                t('settings.phaseChanged', { phase: t(`documents.phase.${target}`) }),
+              );
+            }}
+          >
+            <h2 id="phase-title">{t('settings.phase')}</h2>
+            <SelectField id="document-phase" label={t('settings.phaseLabel')} value={phase || document.phase} onChange={(event) => setPhase(event.target.value as Phase)}>
+              {[...new Set([document.phase, ...phases])].map((value) => (
+                <option key={value} value={value}>
+                  {t(`documents.phase.${value}`)}
+                </option>
+              ))}
+            </SelectField>
+            <p className="field__hint">{t('settings.phaseHint')}</p>
+            <button type="submit" className="button button--secondary">
+              {t('settings.changePhase')}
+            </button>
+          </form>
+
+          <section className="panel" aria-labelledby="participants-title">
+            <h2 id="participants-title">{t('settings.participants')}</h2>
+            <ul className="plain-list">
+              {document.participants.map((org) => (
+                <li key={org.id}>
+                  {org.name}{' '}
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() =>
+                      void run(
+                        removeParticipant({ input: { documentId, organizationId: org.id } }),
+                        (d) => d.removeParticipant,
+                        'ParticipantsChanged',
+                        t('settings.removed', { name: org.name }),
+                      )
+                    }
+                  >
+                    {t('settings.remove')}
+                    <span className="visually-hidden"> {org.name}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {others.length > 0 && (
+              <form
+                className="inline-fields"
+                onSubmit={(event: FormEvent) => {
+                  event.preventDefault();
+                  const org = others.find((o) => o.id === newParticipant);
+                  if (!org) return;
+                  void run(
+                    addParticipant({ input: { documentId, organizationId: org.id } }),
+                    (d) => d.addParticipant,
+                    'ParticipantsChanged',
+                    t('settings.added', { name: org.name }),
+                  );
+                }}
+              >
+                <SelectField id="new-participant" label={t('settings.addLabel')} value={newParticipant} onChange={(event) => setNewParticipant(event.target.value)}>
+                  <option value="">{t('users.chooseOrganization')}</option>
+                  {others.map((org) => (
+                    <option key={org.id} value={org.id}>
+                      {org.name}
+                    </option>
+                  ))}
+                </SelectField>
+                <button type="submit" className="button button--secondary">
+                  {t('settings.add')}
+                </button>
+              </form>
+            )}
+          </section>
+
+          <section className="panel" aria-labelledby="comment-settings-title">
+            <h2 id="comment-settings-title">{t('settings.comments')}</h2>
+            {(
+              [
+                ['directSubmission', document.settings.directSubmission],
+                ['restrictCommentVisibility', document.settings.restrictCommentVisibility],
+              ] as const
+            ).map(([name, value]) => (
+              <div className="field" key={name}>
+                <label className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={value}
+                    aria-describedby={`${name}-hint`}
+                    onChange={(event) =>
+                      void run(
+                        updateSettings({ input: { documentId, [name]: event.target.checked } }),
+                        (d) => d.updateDocumentSettings,
+                        'DocumentSettingsUpdated',
+                        t('settings.saved'),
+                      )
+                    }
+                  />{' '}
+                  {t(`settings.${name}`)}
+                </label>
+                <p className="field__hint" id={`${name}-hint`}>
+                  {t(`settings.${name}Hint`)}
+                </p>
+              </div>
+            ))}
+          </section>
+        </>
+      )}
+      {document.viewerCan.edit && (
+        <section className="panel" aria-labelledby="deleted-title">
+          <h2 id="deleted-title">{t('settings.deleted')}</h2>
+          {deleted.length === 0 ? (
+            <p>{t('settings.noDeleted')}</p>
+          ) : (
+            <ul className="plain-list">
+              {deleted.map((section) => (
+                <li key={section.id}>
+                  {section.title}{' '}
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() =>
+                      void run(
+                        restoreSection({ input: { sectionId: section.id } }),
+                        (d) => d.restoreSection,
+                        'SectionRestored',
+                        t('settings.sectionRestored', { title: section.title }),
+                      )
+                    }
+                  >
+                    {t('settings.restore')}
+                    <span className="visually-hidden"> {section.title}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
