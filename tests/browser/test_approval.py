@@ -58,7 +58,7 @@ async def test_the_secretariat_opens_a_round_the_approvers_decide_and_the_outcom
     await form.get_by_role("button", name="Åbn skriftlig proces").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Godkendelse af kommissoriet")
     await expect(page.get_by_role("rowheader", name=re.compile("^KL"))).to_be_visible()
-    await expect(page.locator(".countdown__left")).to_contain_text(re.compile(r"om [45] dage"))
+    await expect(page.locator(".countdown__left")).to_contain_text(re.compile(r"om \d+ dage"))
     round_url = page.url
     await ui.check("approval-round-open")
 

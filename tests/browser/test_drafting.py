@@ -79,11 +79,14 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     assert (await body.input_value()).strip() == merged
     await ui.check("section-editor-merged")
 
-    # Now the colleague rewrites the same sentence that this editor is changing: a conflict.
-    saved = await save(
-        colleague, section_id, 3, "Borgerne skal have fuld adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer.\n", "Data"
+    # Now a colleague, in another browser, rewrites the sentence that this editor is changing.
+    other = await new_ui(KL)
+    await other.open(editor)
+    await other.page.get_by_label("Tekst (Markdown)").fill(
+        "Borgerne skal have fuld adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer.\n"
     )
-    assert saved["__typename"] == "SectionSaved", saved
+    await other.page.get_by_role("button", name="Gem ny version").click()
+    await expect(other.page.get_by_role("status")).to_contain_text("Gemt som version 4")
     await body.fill("Borgerne skal have digital adgang til egne sundhedsdata.\n\nData skal deles sikkert på tværs af sektorer.\n")
     await page.get_by_role("button", name="Gem ny version").click()
     alert = page.get_by_role("alert").filter(has_text="kolliderer")

@@ -187,7 +187,7 @@ export function CommentThread({ comment: ref, canReply, level = 3, onChanged }: 
         <ol className="thread__replies">
           {thread.replies.map((reply) => (
             <li key={reply.id}>
-              <CommentItem comment={reply} canReply={false} level={level === 3 ? 4 : 4} onChanged={onChanged} isReply />
+              <CommentItem comment={reply} canReply={false} level={4} onChanged={onChanged} isReply />
             </li>
           ))}
         </ol>

@@ -65,6 +65,7 @@ const knownKinds = new Set([
   'comment.answered',
   'comment.proposal_applied',
   'approval_round.opened',
+  'approval_round.awaiting_board',
   'approval_round.decision_recorded',
   'approval_round.deadline_extended',
   'approval_round.withdrawn',
