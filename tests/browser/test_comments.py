@@ -124,3 +124,48 @@ async def test_an_organisation_comments_and_submits_and_the_editors_answer(new_u
         assert href
         response = await epage.request.get(editor.url + href)
         assert response.status == 200, (name, response.status)
+
+
+TRICKY = """Et afsnit med *kursiv*, **fed**, `kode` og et [link](https://example.org) –
+over to linjer & med "citat" <og> vinkler.
+
+## En mellemrubrik
+
+- første punkt
+- andet punkt med **fed**
+
+1. nummereret
+2. igen
+
+> Et citat
+> over to linjer.
+
+| Dato | Aktivitet |
+| --- | --- |
+| 7. september | Seminar |
+
+```
+kode blok
+  indrykket
+```
+
+Sidste afsnit.
+"""
+
+
+async def test_every_block_of_rich_markdown_anchors_where_the_server_expects(new_ui: NewUi, as_user: AsUser) -> None:
+    """The reader's visible-text index agrees with the server's, so every block's button anchors."""
+    document = await new_document(await as_user(SECRETARIAT), [("Blandet", TRICKY)])
+    ui = await new_ui(KL)
+    page = ui.page
+    await ui.open(f"/documents/{document['slug']}")
+    buttons = page.locator("button.block-comment")
+    count = await buttons.count()
+    assert count == 8  # p, h2, ul, ol, blockquote, table, pre, p
+    composer = page.locator("form.composer")
+    for index in range(count):
+        await buttons.nth(index).click()
+        await composer.get_by_label("Kommentar").fill(f"Bemærkning {index}")
+        await composer.get_by_role("button", name="Gem kommentar").click()
+        await expect(page.get_by_role("status")).to_contain_text("Kommentaren er sendt")
+    await expect(page.locator(".marker")).to_have_count(count)

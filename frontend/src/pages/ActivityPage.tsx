@@ -142,7 +142,7 @@ function EventPage(props: { documentId: string; before: number | null; last: boo
                 ? t(`activity.kind.${event.kind.replaceAll('.', '_') as 'section_saved'}`, {
                     version: text('version'),
                     title: text('title'),
-                    label: text('label'),
+                    label: text('label') ? ` »${text('label')}«` : '',
                     number: text('number'),
                     count: text('count'),
                     organization: text('organization'),
