@@ -10,7 +10,9 @@ import { type Composing, ReaderSection } from '../components/ReaderSection';
 import { TableOfContents } from '../components/TableOfContents';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
+import { useDocumentEvents } from '../lib/live';
 import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
+import { useViewer } from '../viewer';
 
 const DocumentReaderQuery = graphql(`
   query DocumentReader($slug: String!) {
@@ -66,6 +68,17 @@ export function DocumentPage() {
   useScrollToHash(Boolean(document));
   const [composing, setComposing] = useState<Composing | null>(null);
   const selected = useSelectedPassage(Boolean(document?.viewerCan.comment));
+  const viewer = useViewer();
+  const [live, setLive] = useState('');
+  // A colleague's change appears without a reload; the reader is told in a polite status line.
+  useDocumentEvents(document?.id, (event) => {
+    if (event.actor?.id === viewer?.id) return;
+    refetch({ requestPolicy: 'network-only' });
+    if (event.kind === 'section.saved' || event.kind === 'section.restored') {
+      const title = typeof (event.data as { title?: unknown } | null)?.title === 'string' ? (event.data as { title: string }).title : '';
+      setLive(t('document.liveSaved', { name: event.actor?.name ?? '', title }));
+    }
+  });
 
   if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (fetching && !data) return <Loading />;
@@ -78,6 +91,9 @@ export function DocumentPage() {
       <DocumentHeader document={document} />
       {document.summary && <p className="lead">{document.summary}</p>}
       {document.viewerCan.comment && <p className="hint-box">{t('document.commentHint')}</p>}
+      <p aria-live="polite" className={live ? 'live-note' : 'visually-hidden'}>
+        {live}
+      </p>
       <div className="reader">
         <aside className="reader__toc" aria-label={t('document.contents')}>
           <TableOfContents document={document} />

@@ -9,7 +9,9 @@ import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, out
 import { Loading, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
+import { useDocumentEvents } from '../lib/live';
 import { renderPreview } from '../lib/markdown';
+import { useViewer } from '../viewer';
 import { wordDiff } from '../lib/worddiff';
 import { DocumentNotFound } from './DocumentPage';
 
@@ -136,6 +138,7 @@ export function SectionEditPage() {
         key={section.id}
         slug={slug}
         section={section}
+        documentId={document.id}
         sectionCount={document.sections.length}
         reload={() => refetch({ requestPolicy: 'network-only' })}
       />
@@ -161,8 +164,29 @@ interface Conflict {
   currentVersion: number;
 }
 
-function Editor({ slug, section, sectionCount, reload }: { slug: string; section: EditableSection; sectionCount: number; reload: () => void }) {
+function Editor({
+  slug,
+  documentId,
+  section,
+  sectionCount,
+  reload,
+}: {
+  slug: string;
+  documentId: string;
+  section: EditableSection;
+  sectionCount: number;
+  reload: () => void;
+}) {
   const { t } = useTranslation();
+  const viewer = useViewer();
+  const [colleague, setColleague] = useState('');
+  // Tell the editor at once when a colleague saves this section: the next save will merge.
+  useDocumentEvents(documentId, (event) => {
+    if (event.entityId !== section.id || event.actor?.id === viewer?.id) return;
+    if (event.kind !== 'section.saved' && event.kind !== 'section.restored') return;
+    const version = (event.data as { version?: unknown } | null)?.version;
+    setColleague(t('editor.colleagueSaved', { name: event.actor?.name ?? '', version: typeof version === 'number' ? version : '' }));
+  });
   const navigate = useNavigate();
   const [title, setTitle] = useState(section.title);
   const [body, setBody] = useState(section.body);
@@ -194,6 +218,7 @@ function Editor({ slug, section, sectionCount, reload }: { slug: string; section
         setBody(outcome.section.body);
         setTitle(outcome.section.title);
         setSummary('');
+        setColleague('');
         setSaved({
           merged: outcome.merged,
           message: !outcome.changed
@@ -271,6 +296,9 @@ function Editor({ slug, section, sectionCount, reload }: { slug: string; section
         </StatusMessage>
       )}
       <p className="section__meta">{t('editor.editingFrom', { version: baseVersion })}</p>
+      <p aria-live="polite" className={colleague ? 'live-note' : 'visually-hidden'}>
+        {colleague}
+      </p>
       <form
         onSubmit={(event: FormEvent) => {
           event.preventDefault();
