@@ -11,6 +11,7 @@ import { Loading, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { useDocumentEvents } from '../lib/live';
 import type { ApprovalDecision } from '../gql/graphql';
 import { ChangeList, snapshotName } from './SnapshotsPage';
 
@@ -238,6 +239,10 @@ export function ApprovalRoundPage() {
   const round = data?.approvalRound;
   usePageTitle(round?.title ?? t('approval.notFound'));
   const refresh = () => refetch({ requestPolicy: 'network-only' });
+  // Other parties' decisions, board marks and the closing appear as they happen.
+  useDocumentEvents(round?.document?.id, (event) => {
+    if (event.kind.startsWith('approval_round.')) refresh();
+  });
 
   if (error && !data) return <QueryError error={error} retry={refresh} />;
   if (fetching && !data) return <Loading />;
