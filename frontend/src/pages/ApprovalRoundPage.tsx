@@ -323,6 +323,20 @@ export function ApprovalRoundPage() {
         </section>
       )}
 
+      {ownParties.map((party) =>
+        party.changesSinceLastApproval ? (
+          <section key={`changes-${party.organization?.id ?? ''}`} className="panel" aria-labelledby={`changes-${party.organization?.id ?? ''}`}>
+            <h2 id={`changes-${party.organization?.id ?? ''}`}>
+              {t('approval.changesSince', {
+                organization: party.organization?.shortName ?? '',
+                snapshot: party.lastApprovedSnapshot ? snapshotName(t, party.lastApprovedSnapshot) : '',
+              })}
+            </h2>
+            <ChangeList changes={party.changesSinceLastApproval} />
+          </section>
+        ) : null,
+      )}
+
       {open &&
         ownParties.map((party) =>
           party.organization ? (
@@ -338,20 +352,6 @@ export function ApprovalRoundPage() {
             />
           ) : null,
         )}
-
-      {ownParties.map((party) =>
-        party.changesSinceLastApproval ? (
-          <section key={`changes-${party.organization?.id ?? ''}`} className="panel" aria-labelledby={`changes-${party.organization?.id ?? ''}`}>
-            <h2 id={`changes-${party.organization?.id ?? ''}`}>
-              {t('approval.changesSince', {
-                organization: party.organization?.shortName ?? '',
-                snapshot: party.lastApprovedSnapshot ? snapshotName(t, party.lastApprovedSnapshot) : '',
-              })}
-            </h2>
-            <ChangeList changes={party.changesSinceLastApproval} />
-          </section>
-        ) : null,
-      )}
 
       <h2>{t('approval.partiesTitle')}</h2>
       <table className="table">
