@@ -223,6 +223,10 @@ class Accounts:
         await self._invitations.insert_one(doc)
         return _invitation(doc)
 
+    async def pending_invitations(self, now: datetime) -> list[Invitation]:
+        cursor = self._invitations.find({"accepted_at": None, "expires_at": {"$gt": now}}).sort("created_at", ASCENDING)
+        return [_invitation(doc) async for doc in cursor]
+
     async def claim_invitation(self, token: str, now: datetime) -> Invitation | None:
         """Use an open invitation once. The claim is an insert keyed by the invitation's id, so
         of two simultaneous acceptances exactly one wins (a unique key is atomic on every store;

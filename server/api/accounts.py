@@ -171,6 +171,30 @@ class AccountsQuery:
             return []
         return [User.of(u) for u in await info.context.store.accounts.users()]
 
+    @strawberry.field(description="Invitations not yet accepted and not expired, for the secretariat.")
+    async def invitations(self, info: Info) -> list[Invitation]:
+        if permissions.check(info.context.actor, Action.MANAGE_USERS):
+            return []
+        store = info.context.store
+        pending = await store.accounts.pending_invitations(info.context.clock.now())
+        orgs = await store.accounts.organizations_by_ids(list({i.organization_id for i in pending}))
+        return [
+            Invitation(
+                id=strawberry.ID(ids.encode("Invitation", i.id)),
+                email=i.email,
+                name=i.name,
+                roles=sorted(i.roles),
+                expires_at=i.expires_at,
+                organization=Organization.of(orgs[i.organization_id]),
+            )
+            for i in pending
+            if i.organization_id in orgs
+        ]
+
+    @strawberry.field(description="The server's clock, for countdowns that do not trust the browser's.")
+    def server_time(self, info: Info) -> datetime:
+        return info.context.clock.now()
+
 
 def _set_session_cookie(info: Info, token: str, expires_at: datetime) -> None:
     response = info.context.response

@@ -301,3 +301,41 @@ async def test_sign_ins_are_audited_with_client_address(api: Api, store: Store) 
     succeeded = await store.events.find({"kind": "signin.succeeded"})
     assert failed and failed[-1].client_address == "127.0.0.1"
     assert succeeded and succeeded[-1].actor_id is not None
+
+
+async def test_pending_invitations_are_listed_for_the_secretariat_only(as_user, app: RunningApp) -> None:  # type: ignore[no-untyped-def]
+    secretariat: Api = await as_user(SECRETARIAT)
+    orgs = await secretariat.execute("{ organizations { id slug } }")
+    plo = next(o["id"] for o in orgs["organizations"] if o["slug"] == "plo")
+    await secretariat.execute(
+        INVITE,
+        {
+            "input": {
+                "email": "venter@plo.example",
+                "name": "Venter Endnu",
+                "organizationId": plo,
+                "roles": ["COMMENTER"],
+            }
+        },
+    )
+    listed = await secretariat.execute("{ invitations { email name roles organization { slug } expiresAt } }")
+    mine = [i for i in listed["invitations"] if i["email"] == "venter@plo.example"]
+    assert mine == [
+        {
+            "email": "venter@plo.example",
+            "name": "Venter Endnu",
+            "roles": ["COMMENTER"],
+            "organization": {"slug": "plo"},
+            "expiresAt": mine[0]["expiresAt"],
+        }
+    ]
+    kl: Api = await as_user(KL)
+    assert (await kl.execute("{ invitations { email } }"))["invitations"] == []
+
+
+async def test_server_time_is_the_servers_clock(as_user, app: RunningApp) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    kl: Api = await as_user(KL)
+    data = await kl.execute("{ serverTime }")
+    assert datetime.fromisoformat(data["serverTime"]) == app.clock.now()
