@@ -1,4 +1,4 @@
-"""The command line: ``python -m server serve | seed | export-schema | check | users …``."""
+"""The command line: ``python -m server serve | seed | export-schema | check | backup | restore | users …``."""
 
 from __future__ import annotations
 
@@ -90,6 +90,43 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("check: nothing to repair")
         return 0
     return 0 if args.repair else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from server import backup
+    from server.clock import SystemClock
+
+    settings = _settings()
+    path = Path(args.file)
+    manifest = _with_store(settings, lambda store: backup.backup(store.db, path, now=SystemClock().now()))
+    print(f"Backup written to {path}: {manifest.documents} documents in {len(manifest.collections)} collections.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from server import backup
+    from server.drafting.service import check_heads
+
+    settings = _settings()
+    path = Path(args.file)
+    try:
+        backup.verify(path)  # before touching the store: a damaged archive writes nothing
+
+        async def run(store: Store) -> tuple[backup.Manifest, int]:
+            manifest = await backup.restore(store.db, path)
+            return manifest, len(await check_heads(store, repair=False))
+
+        manifest, lagging = _with_store(settings, run)
+    except backup.BackupError as error:
+        print(f"udkast: restore refused: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Restored {manifest.documents} documents in {len(manifest.collections)} collections "
+        f"from {path} (made {manifest.created_at} from {manifest.database!r}); indexes recreated."
+    )
+    if lagging:
+        print(f"{lagging} section heads lag their newest version, as in the archive: run `check --repair`.")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -268,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="find (and with --repair, fix) section heads that lag their versions")
     check.add_argument("--repair", action="store_true")
     check.set_defaults(run=cmd_check)
+
+    backup = commands.add_parser("backup", help="write every collection to a portable archive (.tar.gz)")
+    backup.add_argument("file")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = commands.add_parser("restore", help="restore an archive into an empty database, then recreate indexes")
+    restore.add_argument("file")
+    restore.set_defaults(run=cmd_restore)
 
     imports = commands.add_parser("import-docx", help="import a Word file as a new document or new versions")
     imports.add_argument("file")
