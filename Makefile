@@ -18,6 +18,10 @@ test: $(STAMP) docstore frontend browser
 test-fast: $(STAMP) docstore
 	$(PY) -m pytest -q -m "not browser"
 
+# The long forms of the reliability suite (tests/reliability): 50 clients, repeated crashes and outages, 1,000+ fuzzed requests.
+soak: $(STAMP) docstore
+	UDKAST_SOAK=1 $(PY) -m pytest -q -p no:cacheprovider tests/reliability
+
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"

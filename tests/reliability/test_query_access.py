@@ -1,0 +1,340 @@
+"""Every query field that exposes data, for every kind of user: who may see it gets it, nobody else.
+
+The permission matrix in tests/api covers the mutations; this covers the reads — a non-participant's
+view of a document, another organisation's draft comments (and their events), restricted comment
+visibility, users' e-mail addresses, the downloads — with a positive control for each probe, so
+an empty answer can never pass by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from server.store import Store
+from tests.api.drafting_support import new_document, org_ids
+from tests.reliability.corpus import SCHEMA
+from tests.reliability.support import FIGURES, oid
+from tests.support import (
+    KL,
+    KL_COMMENTER,
+    PLO_COMMENTER,
+    REGIONS,
+    REGIONS_COMMENTER,
+    SECRETARIAT,
+    SUM,
+    Api,
+    RunningApp,
+)
+
+USERS = {
+    "sec": SECRETARIAT,
+    "kl_e": KL,
+    "kl_c": KL_COMMENTER,
+    "reg_e": REGIONS,
+    "reg_c": REGIONS_COMMENTER,
+    "sum_e": SUM,
+    "plo_c": PLO_COMMENTER,
+}
+READERS = {"sec", "kl_e", "kl_c", "reg_e", "reg_c"}  # document A: KL and the regions take part
+OUTSIDERS = {"anon", "sum_e", "plo_c"}
+KL_ORG = {"kl_e", "kl_c"}
+
+
+@dataclass
+class Scene:
+    apis: dict[str, Api]
+    ids: dict[str, str]
+
+
+async def _add_comment(api: Api, section: str, body: str) -> str:
+    data = await api.execute(
+        """mutation($i: AddCommentInput!) { addComment(input: $i) {
+             __typename ... on CommentAdded { comment { id } } ... on UserError { message } } }""",
+        {"i": {"sectionId": section, "version": 1, "body": body}},
+    )
+    return str(data["addComment"]["comment"]["id"])
+
+
+async def _submit(api: Api, document: str) -> None:
+    await api.execute(
+        "mutation($d: ID!) { submitOrganisationComments(documentId: $d) { __typename } }", {"d": document}
+    )
+
+
+async def _snapshot(api: Api, document: str) -> str:
+    data = await api.execute(
+        "mutation($i: CreateSnapshotInput!) { createSnapshot(input: $i) { ... on SnapshotCreated { snapshot { id } } } }",
+        {"i": {"documentId": document}},
+    )
+    return str(data["createSnapshot"]["snapshot"]["id"])
+
+
+@pytest.fixture(scope="module")
+async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
+    apis = {"anon": Api(app.url)}
+    for key, email in USERS.items():
+        apis[key] = Api(app.url)
+        await apis[key].sign_in(email)
+    sec = apis["sec"]
+    ids: dict[str, str] = {}
+    a = await new_document(sec, [("Synlighed", "Et afsnit om hvem der ser hvad.")], ("kl", "danske-regioner"))
+    ids |= {"doc": a["id"], "slug": a["slug"], "section": a["sections"][0]}
+    versions = await sec.execute(
+        "query($id: ID!) { node(id: $id) { ... on Section { versions { id } } } }", {"id": ids["section"]}
+    )
+    ids["version"] = versions["node"]["versions"][0]["id"]
+    ids["draft"] = await _add_comment(apis["kl_c"], ids["section"], "KL's interne udkast — hemmeligt.")
+    ids["regions"] = await _add_comment(apis["reg_c"], ids["section"], "Regionernes høringssvar.")
+    await _submit(apis["reg_c"], ids["doc"])
+    ids["steering"] = await _add_comment(sec, ids["section"], "Sekretariatets bemærkning.")
+    ids["snapshot"] = await _snapshot(sec, ids["doc"])
+    parties = await org_ids(sec, "kl", "danske-regioner")
+    opened = await sec.execute(
+        """mutation($i: OpenApprovalRoundInput!) { openApprovalRound(input: $i) {
+             __typename ... on ApprovalRoundOpened { round { id } } ... on UserError { message } } }""",
+        {
+            "i": {
+                "snapshotId": ids["snapshot"],
+                "title": "Godkendelse",
+                "deadline": (app.clock.now() + timedelta(days=30)).isoformat(),
+                "organizationIds": parties,
+                "silenceIsConsent": False,
+            }
+        },
+    )
+    ids["round"] = opened["openApprovalRound"]["round"]["id"]
+    await apis["kl_e"].execute(
+        """mutation($i: RecordDecisionInput!) { recordDecision(input: $i) { __typename } }""",
+        {
+            "i": {
+                "roundId": ids["round"],
+                "organizationId": parties[0],
+                "decision": "APPROVE_WITH_REMARKS",
+                "remarks": "KL's forbehold.",
+                "internalNote": "Behandlet i KL's direktion.",
+                "sectionIds": [],
+            }
+        },
+    )
+    await apis["kl_e"].execute(
+        "mutation($i: ReportPresenceInput!) { reportPresence(input: $i) { __typename } }",
+        {"i": {"documentId": ids["doc"], "activity": "EDITING"}},
+    )
+    [draft_event] = await store.events.find({"entity_id": oid(ids["draft"]), "kind": "comment.added"}, limit=1)
+    ids["draft_event"] = f"evt_{draft_event.id}"
+    # Document C restricts submitted comments to the steering group and the author's organisation.
+    c = await new_document(sec, [("Begrænset", "Tekst.")], ("kl", "danske-regioner"))
+    await sec.execute(
+        """mutation($i: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $i) { __typename } }""",
+        {"i": {"documentId": c["id"], "restrictCommentVisibility": True}},
+    )
+    ids["restricted"] = await _add_comment(apis["kl_c"], c["sections"][0], "KL's svar, kun for styregruppen.")
+    await _submit(apis["kl_c"], c["id"])
+    # Document Z: only the ministry takes part (and the secretariat's organisation).
+    z = await new_document(sec, [("Andet", "Tekst som KL ikke må se.")], ("sum",))
+    ids["other_snapshot"] = await _snapshot(sec, z["id"])
+    viewer = await sec.execute("{ viewer { id } }")
+    ids["sec_user"] = viewer["viewer"]["id"]
+    yield Scene(apis, ids)
+    for api in apis.values():
+        await api.close()
+
+
+def _ids(items: list[dict[str, Any]] | None) -> set[str]:
+    return {item["id"] for item in items or []}
+
+
+@dataclass(frozen=True)
+class Probe:
+    fields: tuple[str, ...]  # the Query fields it reads
+    query: str
+    variables: Callable[[dict[str, str]], dict[str, Any]]
+    sees: Callable[[dict[str, Any], dict[str, str]], bool]  # whether the answer exposes the data
+    allowed: frozenset[str]
+    denied: frozenset[str]
+
+
+def _probe(
+    fields: tuple[str, ...],
+    query: str,
+    variables: Callable[[dict[str, str]], dict[str, Any]],
+    sees: Callable[[dict[str, Any], dict[str, str]], bool],
+    allowed: set[str],
+    denied: set[str],
+) -> Probe:
+    return Probe(fields, query, variables, sees, frozenset(allowed), frozenset(denied))
+
+
+def _node(key: str) -> Probe:
+    return _probe(
+        ("node",),
+        "query($id: ID!) { node(id: $id) { id } }",
+        lambda ids: {"id": ids[key]},
+        lambda data, ids: data["node"] is not None,
+        READERS,
+        OUTSIDERS,
+    )
+
+
+SECTION_COMMENTS = (
+    "query($id: ID!) { document(id: $id) { sections { comments { id replies { id } } openCommentCount } } }"
+)
+
+PROBES: dict[str, Probe] = {
+    "documents lists A": _probe(
+        ("documents",), "{ documents { id } }", lambda ids: {}, lambda d, ids: ids["doc"] in _ids(d["documents"]),
+        READERS, OUTSIDERS,
+    ),
+    "document by id": _probe(
+        ("document",), "query($id: ID) { document(id: $id) { id title } }", lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None, READERS, OUTSIDERS,
+    ),
+    "document by slug": _probe(
+        ("document",), "query($s: String) { document(slug: $s) { id } }", lambda ids: {"s": ids["slug"]},
+        lambda d, ids: d["document"] is not None, READERS, OUTSIDERS,
+    ),
+    "node: document": _node("doc"),
+    "node: section": _node("section"),
+    "node: section version": _node("version"),
+    "node: snapshot": _node("snapshot"),
+    "node: approval round": _node("round"),
+    "node: submitted comment": _node("regions"),
+    "node: steering group's comment": _node("steering"),
+    "approvalRound with remarks and internal notes": _probe(
+        ("approvalRound",),
+        "query($id: ID!) { approvalRound(id: $id) { id parties { remarks internalNote } } }",
+        lambda ids: {"id": ids["round"]},
+        lambda d, ids: d["approvalRound"] is not None
+        and "KL's forbehold." in [p["remarks"] for p in d["approvalRound"]["parties"]],
+        READERS, OUTSIDERS,
+    ),
+    "consultationReport": _probe(
+        ("consultationReport",),
+        "query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) { total } }",
+        lambda ids: {"d": ids["doc"], "s": ids["snapshot"]},
+        lambda d, ids: d["consultationReport"] is not None, READERS, OUTSIDERS,
+    ),
+    "events": _probe(
+        ("events",), "query($d: ID!) { events(documentId: $d) { items { id } } }", lambda ids: {"d": ids["doc"]},
+        lambda d, ids: bool(d["events"] and d["events"]["items"]), READERS, OUTSIDERS,
+    ),
+    "presence": _probe(
+        ("presence",), "query($d: ID!) { presence(documentId: $d) { activity } }", lambda ids: {"d": ids["doc"]},
+        lambda d, ids: bool(d["presence"]), READERS - {"kl_e"}, OUTSIDERS,
+    ),
+    "users": _probe(
+        ("users",), "{ users { id } }", lambda ids: {}, lambda d, ids: bool(d["users"]),
+        {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    "organizations": _probe(
+        ("organizations",), "{ organizations { id } }", lambda ids: {}, lambda d, ids: bool(d["organizations"]),
+        set(USERS), {"anon"},
+    ),
+    "viewer": _probe(("viewer",), "{ viewer { id } }", lambda ids: {}, lambda d, ids: d["viewer"] is not None,
+        set(USERS), {"anon"}),
+    "another user's e-mail": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on User { email } } }", lambda ids: {"id": ids["sec_user"]},
+        lambda d, ids: bool(d["node"] and d["node"]["email"]), {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    # Another organisation's draft comment, and everything that could show it.
+    "node: KL's draft comment": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["draft"]},
+        lambda d, ids: d["node"] is not None, KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "section comments show KL's draft": _probe(
+        ("document",), SECTION_COMMENTS, lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None
+        and ids["draft"] in {c["id"] for s in d["document"]["sections"] for c in s["comments"]},
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "open comment count includes KL's draft": _probe(
+        ("document",), SECTION_COMMENTS, lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None and d["document"]["sections"][0]["openCommentCount"] == 3,
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "consultation report shows KL's draft": _probe(
+        ("consultationReport",),
+        """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+             sections { organizations { comments { id } } } } }""",
+        lambda ids: {"d": ids["doc"], "s": ids["snapshot"]},
+        lambda d, ids: d["consultationReport"] is not None
+        and ids["draft"]
+        in {c["id"] for s in d["consultationReport"]["sections"] for o in s["organizations"] for c in o["comments"]},
+        set(), READERS | OUTSIDERS,  # the høringsnotat holds submitted comments only, for everyone
+
+    ),
+    "consultation report shows the regions' submitted comment": _probe(
+        ("consultationReport",),
+        """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+             sections { organizations { comments { id } } } } }""",
+        lambda ids: {"d": ids["doc"], "s": ids["snapshot"]},
+        lambda d, ids: d["consultationReport"] is not None
+        and ids["regions"]
+        in {c["id"] for s in d["consultationReport"]["sections"] for o in s["organizations"] for c in o["comments"]},
+        READERS, OUTSIDERS,
+    ),
+    "events show KL's draft": _probe(
+        ("events",), "query($d: ID!) { events(documentId: $d, limit: 200) { items { id } } }",
+        lambda ids: {"d": ids["doc"]},
+        lambda d, ids: d["events"] is not None and ids["draft_event"] in _ids(d["events"]["items"]),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "node: the event of KL's draft": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["draft_event"]},
+        lambda d, ids: d["node"] is not None, KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "restricted visibility: KL's submitted comment": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["restricted"]},
+        lambda d, ids: d["node"] is not None, KL_ORG | {"sec", "reg_e"}, {"reg_c"} | OUTSIDERS,
+    ),
+    "changes since another document's snapshot": _probe(
+        ("node",),
+        "query($id: ID!, $o: ID!) { node(id: $id) { ... on Snapshot { changesSince(snapshotId: $o) { old { body } } } } }",
+        lambda ids: {"id": ids["snapshot"], "o": ids["other_snapshot"]},
+        lambda d, ids: bool(d["node"] and d["node"]["changesSince"] and any(
+            c["old"] and "KL ikke må se" in c["old"]["body"] for c in d["node"]["changesSince"])),
+        set(), READERS - {"sec"},
+    ),
+}  # fmt: skip
+
+
+def test_every_query_field_has_a_probe() -> None:
+    covered = {f for probe in PROBES.values() for f in probe.fields}
+    assert set(SCHEMA.query_type.fields) - covered == set(), "add a probe for it"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", list(PROBES))
+async def test_query_shows_data_only_to_those_who_may_see_it(name: str, scene: Scene) -> None:
+    probe = PROBES[name]
+    wrong = {}
+    for user in sorted(probe.allowed | probe.denied):
+        response = await scene.apis[user].raw(probe.query, probe.variables(scene.ids))
+        payload = response.json()
+        assert response.status_code == 200 and not payload.get("errors"), (user, payload)
+        if probe.sees(payload["data"], scene.ids) != (user in probe.allowed):
+            wrong[user] = payload["data"]
+    assert wrong == {}, f"{name}: wrong answers for {sorted(wrong)}"
+    FIGURES["access: query probes × users"] += len(probe.allowed | probe.denied)
+
+
+DOWNLOADS: dict[str, tuple[Callable[[dict[str, str]], str], set[str]]] = {
+    "consultation report": (lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.md", READERS),
+    "approval record": (lambda ids: f"/exports/approval-rounds/{ids['round']}.html", READERS),
+    "audit log": (lambda ids: f"/exports/events/{ids['doc']}.json", {"sec"}),
+}
+
+
+@pytest.mark.parametrize("name", list(DOWNLOADS))
+async def test_downloads_follow_the_same_rules(name: str, scene: Scene) -> None:
+    path, allowed = DOWNLOADS[name]
+    for user in sorted(set(USERS) | {"anon"}):
+        response = await scene.apis[user].http.get(path(scene.ids))
+        assert (response.status_code == 200) == (user in allowed), (user, response.status_code)
+        if response.status_code == 200 and user not in KL_ORG:
+            assert "KL's interne udkast" not in response.text, user
+    FIGURES["access: downloads × users"] += len(USERS) + 1
