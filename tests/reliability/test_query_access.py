@@ -138,6 +138,18 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     # Document Z: only the ministry takes part (and the secretariat's organisation).
     z = await new_document(sec, [("Andet", "Tekst som KL ikke må se.")], ("sum",))
     ids["other_snapshot"] = await _snapshot(sec, z["id"])
+    invited = await sec.execute(
+        """mutation($i: InviteUserInput!) { inviteUser(input: $i) { __typename } }""",
+        {
+            "i": {
+                "email": f"adgang-{oid(ids['doc'])}@kl.example",
+                "name": "Ny",
+                "organizationId": parties[0],
+                "roles": ["READER"],
+            }
+        },
+    )
+    assert invited["inviteUser"]["__typename"] == "UserInvited", invited
     viewer = await sec.execute("{ viewer { id } }")
     ids["sec_user"] = viewer["viewer"]["id"]
     yield Scene(apis, ids)
@@ -230,6 +242,14 @@ PROBES: dict[str, Probe] = {
     "users": _probe(
         ("users",), "{ users { id } }", lambda ids: {}, lambda d, ids: bool(d["users"]),
         {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    "pending invitations": _probe(
+        ("invitations",), "{ invitations { id email } }", lambda ids: {}, lambda d, ids: bool(d["invitations"]),
+        {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    "server time (public: it tells nothing)": _probe(
+        ("serverTime",), "{ serverTime }", lambda ids: {}, lambda d, ids: bool(d["serverTime"]),
+        set(USERS) | {"anon"}, set(),
     ),
     "organizations": _probe(
         ("organizations",), "{ organizations { id } }", lambda ids: {}, lambda d, ids: bool(d["organizations"]),
