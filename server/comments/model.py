@@ -70,6 +70,7 @@ class Comment:
     deleted: bool
     created_at: datetime
     updated_at: datetime
+    revision: int = 0  # how many times the text was edited; an edit claims the next number
 
 
 MAX_COMMENT = 20_000

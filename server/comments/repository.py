@@ -15,12 +15,16 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus
 from server.db import Database
 
 INDEXES = {
+    # An edit claims (comment, revision) by inserting {_id: "<comment>:<revision>"}: the unique _id
+    # lets exactly one of several simultaneous edits build on a given wording.
+    "comment_edit_claims": [],
     "comments": [
         IndexModel([("section_id", ASCENDING), ("created_at", ASCENDING)], name="comments_section_created"),
         IndexModel(
@@ -68,6 +72,7 @@ def _comment(doc: Mapping[str, Any]) -> Comment:
         deleted=doc.get("deleted", False),
         created_at=doc["created_at"],
         updated_at=doc["updated_at"],
+        revision=doc.get("revision", 0),
     )
 
 
@@ -82,6 +87,7 @@ _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
 class Comments:
     def __init__(self, db: Database) -> None:
         self._comments = db["comments"]
+        self._claims = db["comment_edit_claims"]
 
     async def insert(self, fields: Mapping[str, Any]) -> Comment:
         doc = {"_id": ObjectId(), **fields}
@@ -152,11 +158,23 @@ class Comments:
         self, comment: Comment, body: str, html: str, proposed_text: str | None, at: datetime
     ) -> Comment | None:
         """Change an open comment's text, keeping the earlier wording; None when it is no longer open."""
+        # FerretDB applies a conditional update as read-then-write, so the guard against a lost
+        # earlier wording is the claim: only the edit that claimed this revision writes on top of it.
+        try:
+            await self._claims.insert_one({"_id": f"{comment.id}:{comment.revision}", "at": at})
+        except DuplicateKeyError:
+            return None
         earlier = {"body": comment.body, "proposed_text": comment.proposed_text, "at": comment.updated_at}
         doc = await self._comments.find_one_and_update(
-            {"_id": comment.id, "updated_at": comment.updated_at, **_OPEN},
+            {"_id": comment.id, **_OPEN},
             {
-                "$set": {"body": body, "html": html, "proposed_text": proposed_text, "updated_at": at},
+                "$set": {
+                    "body": body,
+                    "html": html,
+                    "proposed_text": proposed_text,
+                    "updated_at": at,
+                    "revision": comment.revision + 1,
+                },
                 "$push": {"edits": earlier},
             },
             return_document=ReturnDocument.AFTER,

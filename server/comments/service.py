@@ -7,6 +7,8 @@ so ids reveal nothing.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +30,7 @@ from server.outcomes import Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 
 NOT_AUTHOR = Refusal(True, "forbidden_not_author")
-_MAX_EDIT_ATTEMPTS = 5
+_MAX_EDIT_ATTEMPTS = 100
 
 
 def visible_comments(caller: Caller, document: Document, comments: Iterable[Comment]) -> list[Comment]:
@@ -184,6 +186,7 @@ async def edit_comment(
             await _event(store, caller, "comment.edited", edited)
             return edited
         # Someone else changed it meanwhile: look again, then edit on top of their change.
+        await asyncio.sleep(random.uniform(0, 0.02))
         again = await _own_open_comment(store, caller, comment.id)
         if not isinstance(again, Comment):
             return again

@@ -163,11 +163,6 @@ EDIT = """mutation($i: EditCommentInput!) { editComment(input: $i) {
   __typename ... on CommentEdited { comment { body } } ... on UserError { message code } } }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/comments/repository.py Comments.edit: a conditional find_one_and_update with $push, which "
-    "FerretDB applies as read-then-write; concurrent edits are all acknowledged but earlier wordings vanish",
-)
 async def test_concurrent_edits_of_one_comment_keep_every_acknowledged_wording(
     as_user: Callable[[str], Awaitable[Api]],
 ) -> None:
