@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -52,6 +53,13 @@ UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 1024
 
 
 class UdkastGraphQL(GraphQL[Context, None]):
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return json.loads(data)
+        except RecursionError:
+            # Nested too deeply for the parser: a bad request (400), like any other malformed JSON.
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             key = idempotency_key(scope) if scope["type"] == "http" and scope["method"] == "POST" else None

@@ -86,6 +86,7 @@ class IdempotentReplies:
                 return
 
         captured: dict[str, Any] = {"status": 500, "body": b""}
+        messages: list[Message] = []
 
         async def replay_receive() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
@@ -95,7 +96,7 @@ class IdempotentReplies:
                 captured["status"] = message["status"]
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
-            await send(message)
+            messages.append(message)
 
         try:
             await app(scope, replay_receive, capture)
@@ -104,11 +105,14 @@ class IdempotentReplies:
             raise
         if captured["status"] >= 500:
             await self._replies.delete_one({"_id": record_id, "reply": None})  # let the client retry
-            return
-        reply = {"status": captured["status"], "body": base64.b64encode(captured["body"]).decode()}
-        await self._replies.update_one(
-            {"_id": record_id}, {"$set": {"reply": fernet.encrypt(json.dumps(reply).encode())}}
-        )
+        else:
+            # Keep the reply before the client sees it, so an immediate retry finds it.
+            reply = {"status": captured["status"], "body": base64.b64encode(captured["body"]).decode()}
+            await self._replies.update_one(
+                {"_id": record_id}, {"$set": {"reply": fernet.encrypt(json.dumps(reply).encode())}}
+            )
+        for message in messages:
+            await send(message)
 
     async def _claim(self, record_id: str, fingerprint: str, now: datetime) -> bool:
         try:

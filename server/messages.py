@@ -46,7 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Input
     "required": ("Feltet skal udfyldes.", "This field is required."),
     "too_long": ("Teksten er for lang (højst {limit} tegn).", "The text is too long (at most {limit} characters)."),
-    "nul_character": ("Teksten indeholder et ugyldigt tegn (NUL).", "The text contains an invalid character (NUL)."),
+    "nul_character": (
+        "Teksten indeholder et ugyldigt tegn (fx NUL eller et halvt tegnpar).",
+        "The text contains an invalid character (such as NUL or a lone surrogate).",
+    ),
     "invalid_email": ("Ugyldig e-mailadresse.", "Invalid email address."),
     "email_taken": ("Der findes allerede en bruger med den e-mail.", "A user with that email already exists."),
     "password_too_short": (
@@ -309,6 +312,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid idempotency key (1-200 printable characters).",
     ),
     "unexpected_error": ("Uventet fejl.", "Unexpected error."),
+    "subscription_needs_websocket": (
+        "Abonnementer kører over WebSocket (graphql-transport-ws), ikke over HTTP.",
+        "Subscriptions run over a WebSocket (graphql-transport-ws), not over HTTP.",
+    ),
+    "query_too_large": (
+        "Forespørgslen er for stor (højst {limit} felter, når fragmenter er udfoldet).",
+        "The query is too large (at most {limit} fields once fragments are expanded).",
+    ),
     "store_unavailable": (
         "Databasen svarer ikke lige nu. Prøv igen om lidt.",
         "The database is not answering right now. Please try again shortly.",

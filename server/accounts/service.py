@@ -12,6 +12,7 @@ from bson import ObjectId
 from server.accounts import passwords
 from server.accounts.model import Invitation, Role, User, normalise_email, password_problem, valid_email
 from server.accounts.repository import Accounts, EmailTaken
+from server.drafting.model import storable
 from server.events.repository import EventLog, Origin
 from server.outcomes import Invalid
 from server.settings import Settings
@@ -113,8 +114,10 @@ async def sign_out(accounts: Accounts, events: EventLog, token: str, origin: Ori
 def _new_account_problem(email: str, name: str, roles: frozenset[Role]) -> Invalid | None:
     if not valid_email(email):
         return Invalid("email", "invalid_email")
-    if not name.strip() or "\x00" in name:
-        return Invalid("name", "required" if "\x00" not in name else "nul_character")
+    if not storable(name):
+        return Invalid("name", "nul_character")
+    if not name.strip():
+        return Invalid("name", "required")
     if len(name) > 200:
         return Invalid("name", "too_long", {"limit": 200})
     if not roles:

@@ -22,6 +22,7 @@ from server.api.errors import (
     error_for,
     not_signed_in,
 )
+from server.drafting.model import storable
 from server.outcomes import Denied, Invalid, Missing
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
@@ -212,7 +213,7 @@ class AccountsMutation:
     @strawberry.mutation(description="Sign in; sets an HttpOnly session cookie.")
     async def sign_in(self, info: Info, email: str, password: str) -> SignInResult:
         ctx = info.context
-        if len(email) > 254 or len(password) > 1024 or "\x00" in email + password:
+        if len(email) > 254 or len(password) > 1024 or not storable(email + password):
             return InvalidInput(message=ctx.text("invalid_email"), code="INVALID_EMAIL", field="email")
         caller = ctx.caller()
         result = await service.sign_in(

@@ -18,11 +18,11 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from server import ids
 from server.accounts import permissions
@@ -33,6 +33,7 @@ from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
+from server.api.limits import GuardedValidation
 from server.messages import Language, text
 
 MAX_DEPTH = 12
@@ -104,8 +105,12 @@ class _MaskUnexpected(MaskErrors):
 
     def __init__(self) -> None:
         super().__init__(
+            # Errors with a path were raised while resolving a field: those are masked. Errors
+            # without one (variable coercion, validation, limits) are the client's to read.
             should_mask_error=lambda error: (
-                error.original_error is not None and not isinstance(error.original_error, Refused)
+                error.original_error is not None
+                and error.path is not None
+                and not isinstance(error.original_error, Refused)
             )
         )
 
@@ -125,17 +130,24 @@ class _MaskUnexpected(MaskErrors):
         return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Log what went wrong inside a resolver (with its traceback); a client's malformed request
+        # (validation, variable coercion, limits) is answered, not logged as a server error.
+        super().process_errors([e for e in errors if e.path is not None], execution_context)
+
+
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(list(LIMIT_RULES)),
-        lambda: ValidationCache(maxsize=512),
+        GuardedValidation,
         _MaskUnexpected,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         subscription=EventsSubscription,

@@ -131,9 +131,20 @@ class InputProblem:
     params: dict[str, object]
 
 
-def text_problem(field: str, value: str, limit: int, *, required: bool = True) -> InputProblem | None:
-    """The one check for user-written text: present when required, within its limit, no NUL."""
+def storable(value: str) -> bool:
+    """False for text no store can keep: NUL characters and lone UTF-16 surrogates."""
     if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_problem(field: str, value: str, limit: int, *, required: bool = True) -> InputProblem | None:
+    """The one check for user-written text: present when required, within its limit, storable."""
+    if not storable(value):
         return InputProblem(field, "nul_character", {})
     if required and not value.strip():
         return InputProblem(field, "required", {})
