@@ -277,8 +277,10 @@ def cmd_import_docx(args: argparse.Namespace) -> int:
         if isinstance(result, Denied | Missing):
             print("udkast: not allowed, or no such document (imports need a SECRETARIAT user)")
             return 2
-        print(f"Imported into {result.document.slug}: {len(result.created)} new sections, "
-              f"{len(result.updated)} new versions, {len(result.unchanged)} unchanged, {len(result.conflicts)} conflicts.")
+        print(
+            f"Imported into {result.document.slug}: {len(result.created)} new sections, "
+            f"{len(result.updated)} new versions, {len(result.unchanged)} unchanged, {len(result.conflicts)} conflicts."
+        )
         for loss in result.losses:
             print(f"  not carried over: {loss}")
         return 0

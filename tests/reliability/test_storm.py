@@ -11,8 +11,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import pytest
-
 from server.drafting.service import check_heads
 from server.store import Store
 from tests.api.drafting_support import new_document, org_ids
