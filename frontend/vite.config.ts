@@ -1,7 +1,8 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const api = 'http://127.0.0.1:8000';
+// Where `npm run dev` sends /graphql, /exports and /imports: the app of `make run`, or UDKAST_API.
+const api = process.env.UDKAST_API ?? 'http://127.0.0.1:8000';
 
 export default defineConfig({
   plugins: [react()],
@@ -12,6 +13,7 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: api, ws: true },
       '/exports': api,
+      '/imports': api,
     },
   },
 });

@@ -119,7 +119,7 @@ async def test_an_organisation_comments_and_submits_and_the_editors_answer(new_u
     await expect(epage.get_by_text("3 kommentarer i alt.")).to_be_visible()
     await expect(epage.get_by_text("Vi nævner også anden hjemmel.")).to_be_visible()
     await editor.check("consultation-report")
-    for name in ("Som webside", "Som Word", "Som Markdown"):
+    for name in ("Printvenlig HTML", "Word (.docx)", "Markdown (.md)"):
         href = await epage.get_by_role("link", name=name).get_attribute("href")
         assert href
         response = await epage.request.get(editor.url + href)

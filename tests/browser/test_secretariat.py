@@ -43,9 +43,18 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
     await expect(compare.get_by_role("heading", name=re.compile("^Data"))).to_contain_text("Ændret")
     await expect(compare.locator("ins")).to_have_text("sikkert")
     await ui.check("snapshots-compare")
-    href = await page.get_by_role("link", name=re.compile(r"^Word\W+\(Udgave 2")).get_attribute("href")
-    assert href
-    assert (await page.request.get(ui.url + href)).status == 200
+    # Every download of a snapshot works, also with the open comments as Word comments or a margin table.
+    for name in (
+        "Word (.docx)",
+        "Word med åbne kommentarer som Word-kommentarer",
+        "Word med åbne kommentarer som margentabel",
+        "Markdown (.md)",
+        "Printvenlig HTML",
+    ):
+        href = await page.get_by_role("link", name=f"{name} (Udgave 2 – Udkast 2)", exact=True).get_attribute("href")
+        assert href
+        response = await page.request.get(ui.url + href)
+        assert response.status == 200, (name, response.status)
 
     await page.get_by_role("link", name="Aktivitet").click()
     await ui.settled()
@@ -74,6 +83,8 @@ async def test_the_secretariat_invites_a_user_who_then_signs_in(new_ui: NewUi) -
     await expect(status).to_contain_text(f"Invitationen til {email} er oprettet")
     link = await page.get_by_label("Invitationslink").input_value()
     assert "/invitation#" in link
+    pending = page.get_by_role("table", name="Ventende invitationer")
+    await expect(pending.get_by_role("row", name=re.compile("Nina Ny"))).to_contain_text(email)
     await ui.check("users")
 
     # The invited person opens the link, sets a password and signs in.

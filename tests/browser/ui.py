@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, WebSocket, expect
 
 BLOCKING = {"serious", "critical"}
 
@@ -19,10 +20,22 @@ class Ui:
     screenshots: Path
     checked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    subscribed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.page.on("websocket", self._watch)
+
+    def _watch(self, socket: WebSocket) -> None:
+        socket.on("framesent", lambda payload: self.subscribed.set() if '"subscribe"' in str(payload) else None)
 
     async def open(self, path: str) -> None:
+        self.subscribed.clear()
         await self.page.goto(self.url + path)
         await self.settled()
+
+    async def following(self, timeout: float = 10) -> None:
+        """Wait until the page has subscribed to its document's live events."""
+        await asyncio.wait_for(self.subscribed.wait(), timeout)
 
     async def settled(self) -> None:
         """Wait until the page shows content rather than a loading line."""

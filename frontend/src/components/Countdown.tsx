@@ -1,11 +1,17 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateTime } from '../datetime';
+import { useServerClockOffset } from '../lib/serverClock';
 
-/** "4. december 2026 kl. 12.00 (om 3 dage og 4 timer)": the deadline in Copenhagen time, and how long is left. */
+/**
+ * "4. december 2026 kl. 12.00 (om 3 dage og 4 timer)": the deadline in Copenhagen time, and how
+ * long is left by the server's clock (the browser's corrected by `serverTime`).
+ */
 export function Countdown({ deadline }: { deadline: string }) {
   const { t } = useTranslation();
-  const [now, setNow] = useState(() => Date.now());
+  const skew = useServerClockOffset();
+  const [browserNow, setNow] = useState(() => Date.now());
+  const now = browserNow + skew;
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), 30_000);
     return () => window.clearInterval(timer);

@@ -4,6 +4,7 @@ import { DateTime, todayInCopenhagen } from '../datetime';
 import { Countdown } from './Countdown';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { PhaseTag } from './PhaseTag';
+import { useServerClockOffset } from '../lib/serverClock';
 
 export const DocumentSummaryFields = graphql(`
   fragment DocumentSummary on Document {
@@ -39,7 +40,8 @@ export const DocumentSummaryFields = graphql(`
 export function DocumentSummary(props: { document: FragmentType<typeof DocumentSummaryFields> }) {
   const { t } = useTranslation();
   const document = getFragmentData(DocumentSummaryFields, props.document);
-  const today = todayInCopenhagen();
+  const skew = useServerClockOffset();
+  const today = todayInCopenhagen(new Date(Date.now() + skew));
   const next = [...document.milestones].sort((a, b) => a.date.localeCompare(b.date)).find((m) => m.date >= today);
   const openRound = document.approvalRounds.find((round) => round.state === 'OPEN');
   const open = new Map<string, { name: string; count: number }>();

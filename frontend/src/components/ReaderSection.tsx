@@ -7,6 +7,8 @@ import { type TextQuote, UI_ATTRIBUTE, indexText, selectorFor } from '../lib/tex
 import { CommentComposer, type CommentKindChoice } from './CommentComposer';
 import { CommentThread } from './CommentThread';
 import { StatusMessage } from './forms';
+import type { PresentPerson } from '../lib/presence';
+import { PresenceLine } from './Presence';
 import { sectionAnchor } from './sectionAnchor';
 
 export const ReaderSectionFields = graphql(`
@@ -44,6 +46,8 @@ interface Props {
   documentSlug: string;
   canEdit: boolean;
   canComment: boolean;
+  /** Others editing this section right now. */
+  editors: readonly PresentPerson[];
   composing: Composing | null;
   onCompose: (composing: Composing | null) => void;
   onChanged: () => void;
@@ -133,6 +137,7 @@ export function ReaderSection(props: Props) {
         {t('document.version', { version: section.version })} · {t('document.updated')} <DateTime value={section.updatedAt} />
         {section.updatedBy && <> · {section.updatedBy.name}</>}
       </p>
+      <PresenceLine label={t('presence.editing')} people={props.editors} className="presence--editing" />
       <ul className="section__tools">
         {props.canEdit && (
           <li>

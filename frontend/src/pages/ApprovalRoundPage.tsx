@@ -5,6 +5,7 @@ import { useMutation, useQuery } from 'urql';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
 import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { ExportLinks } from '../components/ExportLinks';
 import { ErrorSummary, QueryError } from '../components/errors';
 import { type Problems, StatusMessage, TextAreaField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
@@ -292,13 +293,12 @@ export function ApprovalRoundPage() {
           <dd>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</dd>
         </div>
       </dl>
-      <p className="export-links">
-        <span>{t('approval.export')}</span> <a href={`${exportBase}.html`}>{t('report.exportHtml')}</a>{' '}
-        <a href={`${exportBase}.docx`}>{t('report.exportWord')}</a> <a href={`${exportBase}.md`}>{t('report.exportMarkdown')}</a>
-        {round.snapshot && (
+      <ExportLinks base={exportBase} label={t('approval.export')} />
+      {round.snapshot && (
+        <p>
           <a href={`/exports/snapshots/${encodeURIComponent(round.snapshot.id)}.docx`}>{t('approval.snapshotText')}</a>
-        )}
-      </p>
+        </p>
+      )}
 
       {!open && (
         <section className={`outcome outcome--${round.state.toLowerCase().replaceAll('_', '-')}`} aria-labelledby="outcome-title">

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -6,11 +6,13 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
 import { InlineProblems, type Problems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
+import { PresenceLine } from '../components/Presence';
 import { type Composing, ReaderSection } from '../components/ReaderSection';
 import { TableOfContents } from '../components/TableOfContents';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
+import { usePresence } from '../lib/presence';
 import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
 import { useViewer } from '../viewer';
 
@@ -62,7 +64,13 @@ interface Selected {
 export function DocumentPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentReaderQuery, variables: { slug } });
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: DocumentReaderQuery,
+    variables: { slug },
+    // Shown from the cache at once, then brought up to date: changes made while the page was not
+    // following the document's events (another page, a Word import) must not stay hidden.
+    requestPolicy: 'cache-and-network',
+  });
   const document = data?.document;
   usePageTitle(document?.title ?? (data ? t('document.notFoundTitle') : t('app.loading')));
   useScrollToHash(Boolean(document));
@@ -70,13 +78,19 @@ export function DocumentPage() {
   const selected = useSelectedPassage(Boolean(document?.viewerCan.comment));
   const viewer = useViewer();
   const [live, setLive] = useState('');
+  // Who else is here: the reader reports the section in view, and lists readers and editors.
+  const inView = useSectionInView(Boolean(document));
+  const presence = usePresence(document?.id, 'READING', inView);
   // A colleague's change appears without a reload; the reader is told in a polite status line.
   useDocumentEvents(document?.id, (event) => {
+    presence.refresh();
     if (event.actor?.id === viewer?.id) return;
     refetch({ requestPolicy: 'network-only' });
     if (event.kind === 'section.saved' || event.kind === 'section.restored') {
       const title = typeof (event.data as { title?: unknown } | null)?.title === 'string' ? (event.data as { title: string }).title : '';
       setLive(t('document.liveSaved', { name: event.actor?.name ?? '', title }));
+    } else if (event.kind === 'comment.added' && (event.data as { draft?: unknown } | null)?.draft !== true) {
+      setLive(t('document.liveComment', { name: event.actor?.name ?? '' }));
     }
   });
 
@@ -86,6 +100,11 @@ export function DocumentPage() {
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
   const refresh = () => refetch({ requestPolicy: 'network-only' });
+  const sectionIds = new Set(sections.map((section) => section.id));
+  const readers = presence.others.filter((person) => person.activity === 'READING');
+  const editorsElsewhere = presence.others.filter(
+    (person) => person.activity === 'EDITING' && !(person.sectionId && sectionIds.has(person.sectionId)),
+  );
   return (
     <>
       <DocumentHeader document={document} />
@@ -94,6 +113,10 @@ export function DocumentPage() {
       <p aria-live="polite" className={live ? 'live-note' : 'visually-hidden'}>
         {live}
       </p>
+      <div className="presence-bar">
+        <PresenceLine label={t('presence.reading')} people={readers} />
+        <PresenceLine label={t('presence.editing')} people={editorsElsewhere} />
+      </div>
       <div className="reader">
         <aside className="reader__toc" aria-label={t('document.contents')}>
           <TableOfContents document={document} />
@@ -109,6 +132,7 @@ export function DocumentPage() {
                 documentSlug={slug}
                 canEdit={document.viewerCan.edit}
                 canComment={document.viewerCan.comment}
+                editors={presence.others.filter((person) => person.activity === 'EDITING' && person.sectionId === section.id)}
                 composing={composing}
                 onCompose={setComposing}
                 onChanged={refresh}
@@ -247,6 +271,34 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
       </button>
     </form>
   );
+}
+
+/**
+ * The section the reader is looking at (the topmost one showing in the window), for the
+ * presence heartbeat. Kept in a ref: scrolling must not re-render the page.
+ */
+function useSectionInView(ready: boolean): RefObject<string | null> {
+  const current = useRef<string | null>(null);
+  useEffect(() => {
+    if (!ready || typeof IntersectionObserver === 'undefined') return;
+    const showing = new Map<Element, string>();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const id = entry.target.getAttribute('data-section-id');
+        if (entry.isIntersecting && id) showing.set(entry.target, id);
+        else showing.delete(entry.target);
+      }
+      let top: { y: number; id: string } | null = null;
+      for (const [element, id] of showing) {
+        const y = element.getBoundingClientRect().top;
+        if (!top || y < top.y) top = { y, id };
+      }
+      current.current = top?.id ?? null;
+    });
+    for (const element of window.document.querySelectorAll('[data-section-id]')) observer.observe(element);
+    return () => observer.disconnect();
+  }, [ready]);
+  return current;
 }
 
 /** A link such as /documents/x#section-y should land on the section once it has loaded. */

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { type AnyVariables, type OperationResult, useMutation, useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { DocxImportForm } from '../components/DocxImport';
 import { QueryError } from '../components/errors';
 import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
@@ -268,6 +269,12 @@ export function DocumentSettingsPage() {
                 </button>
               </form>
             )}
+          </section>
+
+          <section className="panel" aria-labelledby="import-title">
+            <h2 id="import-title">{t('imports.existingTitle')}</h2>
+            <p className="field__hint">{t('imports.existingIntro')}</p>
+            <DocxImportForm documentId={documentId} onImported={() => refetch({ requestPolicy: 'network-only' })} />
           </section>
 
           <section className="panel" aria-labelledby="comment-settings-title">

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import { DocumentSummary } from '../components/DocumentSummary';
+import { DocxImportForm } from '../components/DocxImport';
 import { QueryError } from '../components/errors';
 import { Loading, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
+import { hasRole, useViewer } from '../viewer';
 
 const DocumentsQuery = graphql(`
   query Documents {
@@ -18,6 +20,7 @@ export function DocumentsPage() {
   const { t } = useTranslation();
   usePageTitle(t('documents.title'));
   const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentsQuery });
+  const viewer = useViewer();
 
   return (
     <>
@@ -37,6 +40,13 @@ export function DocumentsPage() {
             ))}
           </ul>
         ))}
+      {hasRole(viewer, 'SECRETARIAT') && (
+        <section className="panel" aria-labelledby="import-title">
+          <h2 id="import-title">{t('imports.newTitle')}</h2>
+          <p className="field__hint">{t('imports.newIntro')}</p>
+          <DocxImportForm onImported={() => refetch({ requestPolicy: 'network-only' })} />
+        </section>
+      )}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { StatusTag, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { SelectField } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
@@ -29,7 +30,6 @@ const ReportQuery = graphql(`
   query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
     consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
       total
-      markdownUrl
       htmlUrl
       snapshot {
         id
@@ -118,13 +118,7 @@ export function ReportPage() {
       {report.fetching && <Loading />}
       {found && (
         <>
-          <p className="export-links">
-            <span>{t('report.export')}</span> <a href={found.htmlUrl}>{t('report.exportHtml')}</a>{' '}
-            <a href={found.htmlUrl.replace(/\.html$/, '.docx')}>{t('report.exportWord')}</a>{' '}
-            <a href={found.markdownUrl} download>
-              {t('report.exportMarkdown')}
-            </a>
-          </p>
+          <ExportLinks base={found.htmlUrl.replace(/\.html$/, '')} label={t('report.export')} />
           <p>
             {t('report.snapshotLine')} {snapshotName(t, found.snapshot)}, <DateTime value={found.snapshot.createdAt} />.{' '}
             {t('report.total', { count: found.total })}

@@ -7,10 +7,12 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary, QueryError } from '../components/errors';
 import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
+import { PresenceLine } from '../components/Presence';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
 import { renderPreview } from '../lib/markdown';
+import { usePresence } from '../lib/presence';
 import { useViewer } from '../viewer';
 import { wordDiff } from '../lib/worddiff';
 import { DocumentNotFound } from './DocumentPage';
@@ -180,8 +182,13 @@ function Editor({
   const { t } = useTranslation();
   const viewer = useViewer();
   const [colleague, setColleague] = useState('');
+  // Say that this section is being edited, and show who else edits it now.
+  const here = useRef(section.id);
+  const presence = usePresence(documentId, 'EDITING', here);
+  const alsoEditing = presence.others.filter((person) => person.activity === 'EDITING' && person.sectionId === section.id);
   // Tell the editor at once when a colleague saves this section: the next save will merge.
   useDocumentEvents(documentId, (event) => {
+    presence.refresh();
     if (event.entityId !== section.id || event.actor?.id === viewer?.id) return;
     if (event.kind !== 'section.saved' && event.kind !== 'section.restored') return;
     const version = (event.data as { version?: unknown } | null)?.version;
@@ -299,6 +306,7 @@ function Editor({
       <p aria-live="polite" className={colleague ? 'live-note' : 'visually-hidden'}>
         {colleague}
       </p>
+      <PresenceLine label={t('presence.alsoEditing')} people={alsoEditing} className="presence--notice" />
       <form
         onSubmit={(event: FormEvent) => {
           event.preventDefault();

@@ -5,6 +5,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ServerDiff } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
@@ -287,22 +288,5 @@ export function snapshotName(t: TFunction, snapshot: { number: number; label: st
 
 function SnapshotDownloads({ snapshot }: { snapshot: { id: string; number: number; label: string } }) {
   const { t } = useTranslation();
-  const base = `/exports/snapshots/${encodeURIComponent(snapshot.id)}`;
-  const name = snapshotName(t, snapshot);
-  const links = [
-    { href: `${base}.docx`, label: t('snapshots.word') },
-    { href: `${base}.docx?comments=word`, label: t('snapshots.wordComments') },
-    { href: `${base}.html`, label: 'HTML' },
-    { href: `${base}.md`, label: 'Markdown' },
-  ];
-  return (
-    <>
-      {links.map((link) => (
-        <a key={link.href} href={link.href}>
-          {link.label}
-          <span className="visually-hidden"> ({name})</span>
-        </a>
-      ))}
-    </>
-  );
+  return <ExportLinks base={`/exports/snapshots/${encodeURIComponent(snapshot.id)}`} subject={snapshotName(t, snapshot)} withComments />;
 }

@@ -28,6 +28,17 @@ const UsersQuery = graphql(`
       name
       shortName
     }
+    invitations {
+      id
+      name
+      email
+      roles
+      expiresAt
+      organization {
+        id
+        shortName
+      }
+    }
   }
 `);
 
@@ -113,6 +124,37 @@ export function UsersPage() {
       {data && (
         <>
           <InviteForm organizations={data.organizations} onInvited={() => refetch({ requestPolicy: 'network-only' })} />
+          <h2 id="pending-title">{t('users.pendingTitle')}</h2>
+          {data.invitations.length === 0 ? (
+            <p>{t('users.noPending')}</p>
+          ) : (
+            <table className="table" aria-labelledby="pending-title">
+              <thead>
+                <tr>
+                  <th scope="col">{t('users.name')}</th>
+                  <th scope="col">{t('users.email')}</th>
+                  <th scope="col">{t('users.organization')}</th>
+                  <th scope="col">{t('users.roles')}</th>
+                  <th scope="col">{t('users.expires')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...data.invitations]
+                  .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
+                  .map((invitation) => (
+                    <tr key={invitation.id}>
+                      <th scope="row">{invitation.name}</th>
+                      <td>{invitation.email}</td>
+                      <td>{invitation.organization.shortName}</td>
+                      <td>{invitation.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
+                      <td>
+                        <DateTime value={invitation.expiresAt} />
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          )}
           <h2>{t('users.listTitle')}</h2>
           <InlineProblems problems={problems} />
           {done && <StatusMessage>{done}</StatusMessage>}

@@ -1,0 +1,46 @@
+import { useTranslation } from 'react-i18next';
+
+/**
+ * The downloads of one export (`/exports/…/{id}` without the extension): Word, Markdown and
+ * printable HTML, and for a snapshot also Word with the open comments as Word comments or in a
+ * margin table. `subject` (visually hidden) tells the links of one row from the next row's.
+ */
+export function ExportLinks({
+  base,
+  label,
+  subject,
+  withComments = false,
+}: {
+  base: string;
+  label?: string;
+  subject?: string;
+  withComments?: boolean;
+}) {
+  const { t } = useTranslation();
+  const links = [
+    { href: `${base}.docx`, text: t('exports.word') },
+    ...(withComments
+      ? [
+          { href: `${base}.docx?comments=word`, text: t('exports.wordComments') },
+          { href: `${base}.docx?comments=table`, text: t('exports.wordTable') },
+        ]
+      : []),
+    { href: `${base}.md`, text: t('exports.markdown') },
+    { href: `${base}.html`, text: t('exports.html') },
+  ];
+  return (
+    <div className="export-links">
+      {label && <span className="export-links__label">{label}</span>}
+      <ul className="export-links__list">
+        {links.map((link) => (
+          <li key={link.href}>
+            <a href={link.href}>
+              {link.text}
+              {subject && <span className="visually-hidden"> ({subject})</span>}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
