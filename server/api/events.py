@@ -153,6 +153,14 @@ class PresenceReported:
     expires_in_seconds: int
 
 
+@strawberry.type
+class PresenceLeft:
+    ok: bool
+
+
+LeavePresenceResult = Annotated[
+    PresenceLeft | NotSignedIn | Forbidden | NotFound | InvalidInput, strawberry.union("LeavePresenceResult")
+]
 ReportPresenceResult = Annotated[
     PresenceReported | NotSignedIn | Forbidden | NotFound | InvalidInput, strawberry.union("ReportPresenceResult")
 ]
@@ -182,6 +190,19 @@ class EventsMutation:
             )
         )
         return PresenceReported(expires_in_seconds=int(presence_rules.PRESENCE_TTL.total_seconds()))
+
+    @strawberry.mutation(description="I left the document: stop showing me as reading or editing it.")
+    async def leave_presence(self, info: Info, document_id: strawberry.ID) -> LeavePresenceResult:
+        ctx = info.context
+        caller = ctx.caller()
+        found = await drafting_service.authorised_document(
+            ctx.store, caller, ids.parse(document_id, "Document"), Action.READ_DOCUMENT
+        )
+        if not isinstance(found, Document):
+            return error_for(found, ctx)
+        assert caller.actor is not None
+        await presence_rules.PresenceBoard(ctx.store.db).leave(caller.actor.user_id, found.id)
+        return PresenceLeft(ok=True)
 
 
 @strawberry.type

@@ -67,6 +67,9 @@ class PresenceBoard:
             upsert=True,
         )
 
+    async def leave(self, user_id: ObjectId, document_id: ObjectId) -> None:
+        await self._presence.delete_one({"_id": f"{user_id}:{document_id}"})
+
     async def current(self, document_id: ObjectId, now: datetime) -> list[Presence]:
         cursor = self._presence.find({"document_id": document_id, "at": {"$gt": now - PRESENCE_TTL}})
         return [_presence(doc) async for doc in cursor.sort("at", ASCENDING)]

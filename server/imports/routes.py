@@ -41,7 +41,11 @@ async def upload(request: Request) -> Response:
         case service.ImportReport():
             return JSONResponse(
                 {
-                    "document": {"id": ids.encode("Document", result.document.id), "slug": result.document.slug},
+                    "document": {
+                        "id": ids.encode("Document", result.document.id),
+                        "slug": result.document.slug,
+                        "title": result.document.title,
+                    },
                     "created": result.created,
                     "updated": result.updated,
                     "unchanged": result.unchanged,

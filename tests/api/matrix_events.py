@@ -12,12 +12,24 @@ async def _presence(world: World, actor: str) -> dict[str, Any]:
     return {"input": {"documentId": doc["document"], "sectionId": doc["section"], "activity": "READING"}}
 
 
+async def _leave(world: World, actor: str) -> dict[str, Any]:
+    doc = await world.new_document()
+    return {"documentId": doc["document"]}
+
+
 CASES = [
+    Case(
+        "leavePresence",
+        "mutation($documentId: ID!) { leavePresence(documentId: $documentId) { __typename } }",
+        _leave,
+        "anon:N secretariat:O kl_editor:O kl_commenter:O kl_reader:O digst_editor:M digst_commenter:M",
+        success="PresenceLeft",
+    ),
     Case(
         "reportPresence",
         "mutation($input: ReportPresenceInput!) { reportPresence(input: $input) { __typename } }",
         _presence,
         "anon:N secretariat:O kl_editor:O kl_commenter:O kl_reader:O digst_editor:M digst_commenter:M",
         success="PresenceReported",
-    )
+    ),
 ]

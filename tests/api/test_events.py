@@ -201,5 +201,10 @@ async def test_presence_shows_who_is_editing_and_expires(as_user: AsUser, app: R
         ("EDITING", "kl", doc["sections"][0])
     ]
     assert (await kl.execute(query, {"id": doc["id"]}))["presence"] == []  # not yourself
+    left = await kl.execute("mutation($id: ID!) { leavePresence(documentId: $id) { __typename } }", {"id": doc["id"]})
+    assert left["leavePresence"]["__typename"] == "PresenceLeft"
+    assert (await regions.execute(query, {"id": doc["id"]}))["presence"] == []
+    await kl.execute(report, {"input": {"documentId": doc["id"], "activity": "READING"}})
+    assert len((await regions.execute(query, {"id": doc["id"]}))["presence"]) == 1
     app.clock.advance(timedelta(seconds=60))
     assert (await regions.execute(query, {"id": doc["id"]}))["presence"] == []

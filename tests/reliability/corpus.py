@@ -394,6 +394,7 @@ BASELINES: dict[str, Baseline] = {
     "reportPresence": Baseline(
         "sds", lambda w, n: _const(_in(documentId=w.document, sectionId=w.main, activity="READING"))
     ),
+    "leavePresence": Baseline("sds", lambda w, n: _const({"documentId": w.document})),
 }
 
 
