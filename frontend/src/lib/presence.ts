@@ -28,6 +28,19 @@ const PresenceQuery = graphql(`
   }
 `);
 
+/**
+ * Tell the server at once that this tab is gone (hidden or closed), instead of letting the entry
+ * expire. A beacon still goes out while the page unloads; it carries the session cookie and the
+ * page's Origin like any same-origin request.
+ */
+function leave(documentId: string): void {
+  const body = JSON.stringify({
+    query: 'mutation LeavePresence($documentId: ID!) { leavePresence(documentId: $documentId) { __typename } }',
+    variables: { documentId },
+  });
+  navigator.sendBeacon('/graphql', new Blob([body], { type: 'application/json' }));
+}
+
 /** How often a visible page says it is still there (the server forgets it after 45 s). */
 export const HEARTBEAT_MS = 20_000;
 
@@ -104,8 +117,10 @@ export function usePresence(
       timer = window.setInterval(tick, HEARTBEAT_MS);
     };
     const onVisibility = () => {
-      if (window.document.visibilityState === 'hidden') window.clearInterval(timer);
-      else start();
+      if (window.document.visibilityState === 'hidden') {
+        window.clearInterval(timer);
+        leave(documentId);
+      } else start();
     };
     if (window.document.visibilityState !== 'hidden') start();
     window.document.addEventListener('visibilitychange', onVisibility);
