@@ -44,6 +44,8 @@ class Loaders:
         grouped: dict[ObjectId, list[Section]] = defaultdict(list)
         for section in await self.store.drafting.sections(document_ids):
             grouped[section.document_id].append(section)
+            # Comments ask for their section by id (anchors, `section`): they are these ones.
+            self.section.prime(section.id, section)
         return [grouped[i] for i in document_ids]
 
     async def _snapshots(self, document_ids: Sequence[ObjectId]) -> list[list[Snapshot]]:
