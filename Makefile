@@ -18,6 +18,10 @@ test: $(STAMP) docstore frontend browser
 test-fast: $(STAMP) docstore
 	$(PY) -m pytest -q -m "not browser"
 
+# The benchmark (bench/run.py): writes bench/results/latest.{json,md}; `make bench BENCH_ARGS=--quick` for a short run.
+bench: $(STAMP) docstore
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 # The long forms of the reliability suite (tests/reliability): 50 clients, repeated crashes and outages, 1,000+ fuzzed requests.
 soak: $(STAMP) docstore
 	UDKAST_SOAK=1 $(PY) -m pytest -q -p no:cacheprovider tests/reliability

@@ -1,0 +1,369 @@
+"""The operations the benchmark drives, as the web UI would send them.
+
+Each operation builds its GraphQL request for client ``i`` (its ``n``-th request), says whether a
+reply succeeded, and names its floor endpoint (``bench/floor.py``) when it is a read.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench import text
+from server import markdown
+from server.comments.anchoring import selector_for
+
+# The web UI's own queries (frontend/src), fragments and all: what a browser sends.
+
+COMMENT_VIEW = """
+fragment CommentView on Comment {
+  id kind html body proposedText status response responseHtml submitted createdAt respondedAt appliedVersion
+  sectionVersion anchor { exact } anchorStatus
+  author { id name } organization { id shortName } respondedBy { id name }
+  section { id version }
+  viewerCan { edit respond applyProposal }
+}
+fragment CommentThread on Comment { id ...CommentView replies { id ...CommentView } }
+"""
+
+# DocumentPage.tsx: the reader loads every section with its comment threads (for the margin markers).
+DOCUMENT_VIEW = (
+    """
+query DocumentReader($slug: String!) {
+  document(slug: $slug) {
+    id title summary
+    viewerCan { edit comment }
+    sections { id position ...ReaderSection }
+    ...DocumentHeader
+    ...TableOfContents
+  }
+}
+fragment ReaderSection on Section {
+  id key title version html updatedAt updatedBy { id name }
+  comments { id anchorLocation { version start end } ...CommentThread }
+}
+fragment DocumentHeader on Document { id slug title kind phase }
+fragment TableOfContents on Document { sections { id key title position } }
+"""
+    + COMMENT_VIEW
+)
+
+# The document view as issue 10 describes it: sections rendered, with open-comment counts only.
+DOCUMENT_OUTLINE = """
+query DocumentOutline($slug: String!) {
+  document(slug: $slug) {
+    id slug title kind phase summary
+    viewerCan { edit comment }
+    sections { id key title position version html updatedAt updatedBy { id name } openCommentCount }
+  }
+}"""
+
+# SectionHistoryPage.tsx: the versions and, with from/to, the diff between two of them.
+HISTORY = """
+query SectionHistory($slug: String!, $id: ID!, $from: Int, $to: Int) {
+  document(slug: $slug) { id viewerCan { edit } ...DocumentHeader }
+  node(id: $id) {
+    __typename
+    ... on Section {
+      id key title version
+      versions(limit: 100) {
+        id number title summary createdAt merged restoredFrom baseVersion
+        author { id name } organization { id shortName }
+      }
+      diff(from: $from, to: $to) { fromVersion toVersion fromTitle toTitle html }
+    }
+  }
+}
+fragment DocumentHeader on Document { id slug title kind phase }
+"""
+
+# One section's comment threads, with the UI's CommentThread fragment.
+COMMENTS_PANEL = (
+    """
+query SectionComments($id: ID!) {
+  node(id: $id) { ... on Section { id version comments { id status submitted ...CommentThread } } }
+}
+"""
+    + COMMENT_VIEW
+)
+
+# ReportPage.tsx
+CONSULTATION_REPORT = """
+query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
+  consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
+    total markdownUrl htmlUrl
+    snapshot { id number label createdAt }
+    counts { total organization { id shortName } byStatus { status count } }
+    sections {
+      key title version
+      organizations {
+        organization { id shortName name }
+        comments { id kind html proposedText status responseHtml response anchor { exact } author { id name } }
+      }
+    }
+  }
+}"""
+
+SECTIONS_FOR_EDITING = """
+query Sections($slug: String!) { document(slug: $slug) { sections { id version title body } } }"""
+
+SAVE_SECTION = """
+mutation SaveSection($input: SaveSectionInput!) {
+  saveSection(input: $input) {
+    __typename
+    ... on SectionSaved { merged changed version { number } section { id title version body html updatedAt } }
+    ... on VersionConflict { message base current yours baseVersion currentVersion }
+    ... on UserError { message }
+    ... on InvalidInput { field }
+  }
+}"""
+
+ADD_COMMENT = """
+mutation AddComment($input: AddCommentInput!) {
+  addComment(input: $input) {
+    __typename
+    ... on CommentAdded { comment { id submitted section { id openCommentCount } } }
+    ... on UserError { message }
+    ... on InvalidInput { field }
+  }
+}"""
+
+SIGN_IN = """
+mutation SignIn($email: String!, $password: String!) {
+  signIn(email: $email, password: $password) {
+    __typename
+    ... on SignedIn { user { id } }
+    ... on UserError { message }
+    ... on InvalidInput { field }
+  }
+}"""
+
+
+Request = tuple[str, dict[str, Any]]
+
+
+@dataclass
+class Op:
+    name: str
+    title: str
+    role: str  # whose sessions the clients use: reader, editor, commenter, approver, anonymous
+    request: Callable[[int, int], Request]
+    check: Callable[[dict[str, Any]], str | None]  # the reply's data → an error, or None
+    floor: Callable[[int], str] | None = None
+    after: Callable[[int, dict[str, Any]], None] | None = None  # client state from a good reply
+    write: bool = False
+    outcomes: dict[str, int] = field(default_factory=dict)  # e.g. merged, conflict
+
+    def count(self, outcome: str) -> None:
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+
+def _present(path: str) -> Callable[[dict[str, Any]], str | None]:
+    def check(data: dict[str, Any]) -> str | None:
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return None if value else f"no {path} in the reply"
+
+    return check
+
+
+def read_ops(targets: dict[str, Any]) -> list[Op]:
+    slug = targets["slug"]
+    hot = targets["hot_section"]
+    busy = targets["busy_section"]
+    diff = {"from": targets["diff_from"], "to": targets["diff_to"]}
+    return [
+        Op(
+            "document_view",
+            f"open the document in the reader, as the web UI does: {targets['sections']} sections rendered, "
+            f"with every comment thread ({targets['document_comments']} comments)",
+            "reader",
+            lambda i, n: (DOCUMENT_VIEW, {"slug": slug}),
+            _present("document.sections"),
+            floor=lambda i: f"/floor/reader?slug={slug}",
+        ),
+        Op(
+            "document_outline",
+            f"the document view as issue 10 puts it: {targets['sections']} sections rendered, with open-comment counts",
+            "reader",
+            lambda i, n: (DOCUMENT_OUTLINE, {"slug": slug}),
+            _present("document.sections"),
+            floor=lambda i: f"/floor/document?slug={slug}",
+        ),
+        Op(
+            "section_history",
+            f"a section's history page ({targets['hot_versions']} versions, the 100 newest listed, last change diffed)",
+            "reader",
+            lambda i, n: (HISTORY, {"slug": slug, "id": hot, "from": None, "to": None}),
+            _present("node.versions"),
+            floor=lambda i: f"/floor/history?slug={slug}&section={hot}",
+        ),
+        Op(
+            "diff",
+            f"the history page diffing version {diff['from']} (consultation draft) with {diff['to']}",
+            "reader",
+            lambda i, n: (HISTORY, {"slug": slug, "id": hot, **diff}),
+            _present("node.diff.html"),
+            floor=lambda i: f"/floor/history?slug={slug}&section={hot}&from={diff['from']}&to={diff['to']}",
+        ),
+        Op(
+            "comments_panel",
+            f"the comments panel of the busiest section ({targets['busy_comments']} comments, threads and replies)",
+            "reader",
+            lambda i, n: (COMMENTS_PANEL, {"id": busy}),
+            _present("node.comments"),
+            floor=lambda i: f"/floor/comments?section={busy}",
+        ),
+        Op(
+            "consultation_report",
+            f"the consultation report of the consultation draft "
+            f"({targets['document_comments']} comments on the document)",
+            "reader",
+            lambda i, n: (
+                CONSULTATION_REPORT,
+                {"documentId": targets["document_id"], "snapshotId": targets["snapshot_id"]},
+            ),
+            _present("consultationReport.sections"),
+            floor=lambda i: f"/floor/report?snapshot={targets['snapshot_id']}",
+        ),
+    ]
+
+
+def _typename(field_name: str, wanted: str) -> Callable[[dict[str, Any]], str | None]:
+    def check(data: dict[str, Any]) -> str | None:
+        got = (data.get(field_name) or {}).get("__typename")
+        if got == wanted or (field_name == "saveSection" and got == "VersionConflict"):
+            return None
+        return f"{field_name}: {got} {(data.get(field_name) or {}).get('message', '')}".strip()
+
+    return check
+
+
+_MARK = re.compile(r" \(rev\. \d+\)$")
+
+
+def save_op(sections: list[dict[str, Any]]) -> Op:
+    """Editors each keep to a paragraph of their own; clients that share a section get merged."""
+    state = [dict(s) for s in sections]
+
+    def request(i: int, n: int) -> Request:
+        section = state[i % len(state)]
+        paragraphs = section["body"].rstrip("\n").split("\n\n")
+        p = (i // len(state)) % len(paragraphs)
+        paragraphs[p] = _MARK.sub("", paragraphs[p]) + f" (rev. {n})"
+        variables = {
+            "input": {
+                "sectionId": section["id"],
+                "baseVersion": section["version"],
+                "title": section["title"],
+                "body": "\n\n".join(paragraphs) + "\n",
+                "summary": "Benchmark",
+            }
+        }
+        return SAVE_SECTION, variables
+
+    def after(i: int, data: dict[str, Any]) -> None:
+        result = data["saveSection"]
+        section = state[i % len(state)]
+        if result["__typename"] == "SectionSaved":
+            section["version"] = result["section"]["version"]
+            section["body"] = result["section"]["body"]
+            op.count("merged" if result["merged"] else "saved")
+        elif result["__typename"] == "VersionConflict":
+            section["version"] = result["currentVersion"]
+            section["body"] = result["current"]
+            op.count("conflict")
+
+    op = Op(
+        "save_section",
+        f"save a section (each client its own paragraph, {len(state)} sections)",
+        "editor",
+        request,
+        _typename("saveSection", "SectionSaved"),
+        after=after,
+        write=True,
+    )
+    return op
+
+
+def comment_op(sections: list[dict[str, Any]]) -> Op:
+    """Commenters comment on the head version; every other comment is anchored to a sentence."""
+    sentence = re.compile(r"[^.!?\n]{40,200}[.!?]")
+    anchors = []
+    for s in sections:
+        plain = markdown.plain_text(s["body"])
+        anchors.append([selector_for(plain, m.start(), m.end()) for m in sentence.finditer(plain)])
+    rng = random.Random(5)
+
+    def request(i: int, n: int) -> Request:
+        k = i % len(sections)
+        section = sections[k]
+        comment: dict[str, Any] = {
+            "sectionId": section["id"],
+            "version": section["version"],
+            "body": text.remark(rng, "Vi"),
+        }
+        if n % 2 == 0 and anchors[k]:
+            quote = anchors[k][n % len(anchors[k])]
+            comment["anchor"] = {"exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix}
+        return ADD_COMMENT, {"input": comment}
+
+    return Op(
+        "add_comment",
+        "add a comment (half of them anchored to a passage)",
+        "commenter",
+        request,
+        _typename("addComment", "CommentAdded"),
+        write=True,
+    )
+
+
+def sign_in_op(emails: list[str], password: str) -> Op:
+    return Op(
+        "sign_in",
+        "sign in (argon2id password check, new session)",
+        "anonymous",
+        lambda i, n: (SIGN_IN, {"email": emails[(i + n) % len(emails)], "password": password}),
+        _typename("signIn", "SignedIn"),
+        write=True,
+    )
+
+
+RECORD_DECISION = """
+mutation RecordDecision($input: RecordDecisionInput!) {
+  recordDecision(input: $input) {
+    __typename
+    ... on DecisionRecorded { round { id state } }
+    ... on UserError { message }
+  }
+}"""
+
+
+def decision_op(round_id: str, organization_ids: list[str]) -> Op:
+    """Approvers change their organisation's decision on an open round; one party never decides,
+    so the round stays open. Client ``i`` acts for ``organization_ids[i % len]`` (its session's)."""
+    rng = random.Random(7)
+
+    def request(i: int, n: int) -> Request:
+        with_remarks = n % 2 == 0
+        decision = {
+            "roundId": round_id,
+            "organizationId": organization_ids[i % len(organization_ids)],
+            "decision": "APPROVE_WITH_REMARKS" if with_remarks else "APPROVE",
+            "remarks": text.remark(rng, "Vi") if with_remarks else "",
+            "internalNote": f"Behandlet i direktionen (benchmark {n})",
+        }
+        return RECORD_DECISION, {"input": decision}
+
+    return Op(
+        "record_decision",
+        f"record a decision in a written process ({len(organization_ids)} approvers changing their decisions)",
+        "approver",
+        request,
+        _typename("recordDecision", "DecisionRecorded"),
+        write=True,
+    )
