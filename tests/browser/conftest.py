@@ -13,10 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from tests.browser.ui import Ui
 from tests.support import Api, RunningApp
+
+# CI shares two cores between the app, the store and the browser: give assertions room, not sleeps.
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist" / "index.html"
@@ -64,7 +67,7 @@ async def new_ui(
             bypass_csp=True,  # only so that axe-core can be injected as a script
         )
         contexts.append(context)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         await context.add_cookies([{"name": "lang", "value": language, "url": app.url}])
         if email:
             client = await as_user(email)
