@@ -256,7 +256,8 @@ async def create_document(
     )
     if problem:
         return Invalid.of(problem)
-    slug = slug.strip() if slug else slugify(title)
+    chosen = slug is not None and slug.strip() != ""
+    slug = slug.strip() if slug and chosen else slugify(title)
     if not valid_slug(slug):
         return Invalid("slug", "invalid_slug")
     wanted = {caller.actor.organization_id, *participant_ids}
@@ -266,7 +267,12 @@ async def create_document(
     if len(orgs) != len(wanted):
         return Missing("Organization")
     if await store.drafting.document_by_slug(slug) is not None:
-        return Invalid("slug", "slug_taken")
+        if chosen:
+            return Invalid("slug", "slug_taken")
+        # A short name derived from the title gets a number, as two documents may share a title.
+        base, n = slug, 2
+        while await store.drafting.document_by_slug(slug) is not None:
+            slug, n = f"{base}-{n}", n + 1
     try:
         document = await store.drafting.insert_document(
             {

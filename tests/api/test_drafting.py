@@ -353,3 +353,15 @@ async def test_a_save_after_a_crash_catches_the_head_up(app: RunningApp, as_user
     assert result["__typename"] == "SectionSaved" and result["merged"] is True
     assert result["version"]["number"] == 3
     assert "Nyt første afsnit." in result["version"]["body"] and "Nyt sidste afsnit." in result["version"]["body"]
+
+
+async def test_documents_with_the_same_title_get_distinct_short_names(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    create = """mutation($input: CreateDocumentInput!) { createDocument(input: $input) {
+        __typename ... on DocumentCreated { document { slug } } ... on InvalidInput { field } } }"""
+    first = await sec.execute(create, {"input": {"title": "Fælles titel", "kind": "STRATEGY"}})
+    second = await sec.execute(create, {"input": {"title": "Fælles titel", "kind": "STRATEGY"}})
+    assert first["createDocument"]["document"]["slug"] == "faelles-titel"
+    assert second["createDocument"]["document"]["slug"] == "faelles-titel-2"
+    chosen = await sec.execute(create, {"input": {"title": "Andet", "kind": "STRATEGY", "slug": "faelles-titel"}})
+    assert chosen["createDocument"] == {"__typename": "InvalidInput", "field": "slug"}

@@ -71,7 +71,7 @@ async def test_the_secretariat_imports_a_word_file_and_then_a_new_version(new_ui
 
     # A real Word file: two sections created, the image named as not carried over.
     await file_input.set_input_files(_word_file(tmp_path / "strategi.docx", vision="let"))
-    await panel.get_by_label("Dokumentets titel (valgfri)").fill("Importeret strategi")
+    await panel.get_by_label("Dokumentets titel (valgfri)").fill("Strategi importeret i browseren")
     await panel.get_by_role("button", name="Importér").click()
     result = panel.get_by_role("status")
     await expect(result).to_contain_text("Word-filen er importeret som et nyt dokument med 2 afsnit.")
@@ -81,13 +81,13 @@ async def test_the_secretariat_imports_a_word_file_and_then_a_new_version(new_ui
     losses = result.get_by_role("list", name="Ikke overført fra Word-filen")
     await expect(losses).to_contain_text("Et billede er ikke importeret")
     await expect(losses).to_contain_text("Tidsplan")
-    await expect(page.get_by_role("link", name="Importeret strategi")).to_be_visible()  # the overview is refreshed
+    await expect(page.get_by_role("link", name="Strategi importeret i browseren")).to_be_visible()  # the overview is refreshed
     await ui.check("import-result")
 
     # The new document reads as the Word file did.
     await result.get_by_role("link", name="Åbn dokumentet").click()
     await ui.settled()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Importeret strategi")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Strategi importeret i browseren")
     vision = page.get_by_role("region", name="Vision")
     await expect(vision.locator("strong")).to_have_text("let")
     await expect(vision.locator(".prose li")).to_have_text(["Fælles login", "Samtykke på ét sted"])
