@@ -31,6 +31,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from server import db as dbmod
 from server.api.context import Context
 from server.api.schema import build_schema
+from server.api.websocket import IdleClosingHandler
 from server.approvals import service as approvals_service
 from server.approvals.routes import routes as approval_routes
 from server.clock import Clock, SystemClock
@@ -249,6 +250,7 @@ def create_app(
     command_listeners: Sequence[CommandListener] = (),
 ) -> Starlette:
     clock = clock or SystemClock()
+    handler = type("Handler", (IdleClosingHandler,), {"idle_seconds": settings.websocket_idle_seconds})
     graphql = UdkastGraphQL(
         build_schema(introspection=settings.introspection),
         graphql_ide="graphiql" if settings.graphiql else None,
@@ -258,6 +260,7 @@ def create_app(
         max_subscriptions_per_connection=20,
         allowed_origins=(settings.public_url,),
     )
+    graphql.graphql_transport_ws_handler_class = handler
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

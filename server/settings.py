@@ -39,6 +39,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     signin_account_limit: int = 5  # failures per account before a 15-minute lock
     signin_address_limit: int = 30  # failures per client address before a 15-minute lock
+    websocket_idle_seconds: int = 600  # a WebSocket without subscriptions or messages is closed after this
 
     @property
     def secure_cookies(self) -> bool:
@@ -130,4 +131,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         store_timeout_ms=_int(env, "STORE_TIMEOUT_MS", 2500, 200, 60_000),
         signin_account_limit=_int(env, "SIGNIN_ACCOUNT_LIMIT", 5, 1, 1000),
         signin_address_limit=_int(env, "SIGNIN_ADDRESS_LIMIT", 30, 1, 100_000),
+        websocket_idle_seconds=_int(env, "WEBSOCKET_IDLE_SECONDS", 600, 10, 24 * 3600),
     )

@@ -208,3 +208,29 @@ async def test_presence_shows_who_is_editing_and_expires(as_user: AsUser, app: R
     assert len((await regions.execute(query, {"id": doc["id"]}))["presence"]) == 1
     app.clock.advance(timedelta(seconds=60))
     assert (await regions.execute(query, {"id": doc["id"]}))["presence"] == []
+
+
+async def test_idle_websocket_connections_are_closed(app: RunningApp, mongodb_uri: str) -> None:
+    """A connection with no subscription and no message is closed by the server; one in use stays open."""
+    from dataclasses import replace
+
+    idle_app = start_app(replace(app.settings, websocket_idle_seconds=1), mongodb_uri, app.clock, load_seed=False)
+    try:
+        api = Api(idle_app.url)
+        await api.sign_in(KL)
+        async with Subscription(idle_app.url, api.http.cookies["udkast_session"]) as sub:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(sub.ws.recv(), 10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4000
+        sec = Api(idle_app.url)
+        await sec.sign_in(SECRETARIAT)
+        doc = await new_document(sec, [("Afsnit", "Tekst.")])
+        async with Subscription(idle_app.url, api.http.cookies["udkast_session"]) as busy:
+            await busy.subscribe({"documentId": doc["id"]})
+            await asyncio.sleep(2.5)  # longer than the idle limit, but with a subscription running
+            await busy.ws.send(json.dumps({"type": "ping"}))
+            assert (await busy.next())["type"] == "pong"
+        await sec.close()
+        await api.close()
+    finally:
+        idle_app.stop()
