@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse, Response
 
 from server.accounts import service as accounts_service
-from server.accounts.model import User
+from server.accounts.model import Actor, User
+from server.caller import Caller
 from server.clock import Clock
 from server.messages import Language, language_of
 from server.store import Store
@@ -23,6 +25,18 @@ async def request_user(connection: HTTPConnection) -> User | None:
     clock: Clock = state.clock
     policy = accounts_service.SessionPolicy(state.settings)
     return await accounts_service.session_user(store.accounts, policy, token, clock.now())
+
+
+async def request_caller(connection: HTTPConnection) -> Caller:
+    """The request as the workflows see their caller: the session's actor, address and now."""
+    user = await request_user(connection)
+    client = connection.client.host if connection.client else None
+    return Caller(Actor.of(user) if user else None, client, connection.app.state.clock.now())
+
+
+def not_found() -> Response:
+    """Every download's answer for what does not exist or may not be seen: ids reveal nothing."""
+    return PlainTextResponse("Not found", status_code=404, headers={"cache-control": "no-store"})
 
 
 def request_language(connection: HTTPConnection) -> Language:

@@ -7,15 +7,12 @@ or that does not exist — is a plain 404, so ids reveal nothing.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server import ids
-from server.accounts.model import Actor
 from server.approvals import record, service
-from server.caller import Caller
-from server.clock import Clock
-from server.http import request_language, request_user
+from server.http import not_found, request_caller, request_language
 from server.store import Store
 
 _MEDIA_TYPES = {
@@ -25,22 +22,16 @@ _MEDIA_TYPES = {
 }
 
 
-def _not_found() -> Response:
-    return PlainTextResponse("Not found", status_code=404, headers={"cache-control": "no-store"})
-
-
 async def approval_record(request: Request) -> Response:
     extension = request.path_params["format"]
     round_id = ids.parse(request.path_params["round_id"], "ApprovalRound")
     if extension not in _MEDIA_TYPES or round_id is None:
-        return _not_found()
+        return not_found()
     store: Store = request.app.state.store
-    clock: Clock = request.app.state.clock
-    user = await request_user(request)
-    caller = Caller(Actor.of(user) if user else None, request.client.host if request.client else None, clock.now())
+    caller = await request_caller(request)
     found = await service.approval_record(store, caller, round_id)
     if not isinstance(found, service.ApprovalRecord):
-        return _not_found()
+        return not_found()
     language = request_language(request)
     body: str | bytes
     if extension == "html":

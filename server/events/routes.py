@@ -12,13 +12,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import ids
-from server.accounts.model import Actor
 from server.accounts.permissions import Action
-from server.caller import Caller
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events.repository import Event
-from server.http import request_user
+from server.http import not_found, request_caller
 from server.store import Store
 
 COLUMNS = ["seq", "at", "kind", "actor_id", "organization_id", "entity_type", "entity_id", "client_address", "data"]
@@ -41,15 +39,14 @@ def _row(event: Event) -> dict[str, Any]:
 
 async def export_events(request: Request) -> Response:
     if request.path_params["format"] not in ("csv", "json"):
-        return JSONResponse({"error": "not found"}, status_code=404)
+        return not_found()
     store: Store = request.app.state.store
-    user = await request_user(request)
-    caller = Caller(Actor.of(user) if user else None, None, request.app.state.clock.now())
+    caller = await request_caller(request)
     document = await drafting_service.authorised_document(
         store, caller, ids.parse(request.path_params["document_id"], "Document"), Action.READ_AUDIT
     )
     if not isinstance(document, Document):
-        return JSONResponse({"error": "not found"}, status_code=404)
+        return not_found()
     rows: list[dict[str, Any]] = []
     after = 0
     while True:

@@ -7,15 +7,13 @@ may not read — or that does not exist — is a plain 404, so ids reveal nothin
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server import ids
-from server.accounts.model import Actor
-from server.caller import Caller
 from server.comments import service as comments_service
 from server.exports import report
-from server.http import request_language, request_user
+from server.http import not_found, request_caller, request_language
 from server.store import Store
 
 _MEDIA_TYPES = {
@@ -25,25 +23,15 @@ _MEDIA_TYPES = {
 }
 
 
-async def _caller(request: Request) -> Caller:
-    user = await request_user(request)
-    client = request.client.host if request.client else None
-    return Caller(Actor.of(user) if user else None, client, request.app.state.clock.now())
-
-
-def _not_found() -> Response:
-    return PlainTextResponse("Not found", status_code=404, headers={"cache-control": "no-store"})
-
-
 async def consultation_report(request: Request) -> Response:
     extension = request.path_params["format"]
     snapshot_id = ids.parse(request.path_params["snapshot_id"], "Snapshot")
     if extension not in _MEDIA_TYPES or snapshot_id is None:
-        return _not_found()
+        return not_found()
     store: Store = request.app.state.store
-    found = await comments_service.consultation_report(store, await _caller(request), snapshot_id)
+    found = await comments_service.consultation_report(store, await request_caller(request), snapshot_id)
     if not isinstance(found, comments_service.ConsultationReport):
-        return _not_found()
+        return not_found()
     author_ids = {c.author_id for s in found.report.sections for g in s.organizations for c in g.comments}
     authors = {uid: user.name for uid, user in (await store.accounts.users_by_ids(author_ids)).items()}
     language = request_language(request)

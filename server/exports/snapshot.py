@@ -11,7 +11,6 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from server import ids
-from server.accounts.model import Actor
 from server.accounts.permissions import Action
 from server.caller import Caller
 from server.clock import danish_date
@@ -20,7 +19,7 @@ from server.comments.model import CommentStatus
 from server.drafting import service as drafting_service
 from server.drafting.model import Document, SectionVersion, Snapshot
 from server.exports.docx import CommentsMode, MarginComment, Part, TitlePage, build_docx
-from server.http import request_user
+from server.http import not_found, request_caller
 from server.store import Store
 
 PHASES_DA = {
@@ -134,12 +133,11 @@ def render_docx(frozen: FrozenDocument, comments: CommentsMode = "none") -> byte
 async def download(request: Request) -> Response:
     extension = request.path_params["format"]
     if extension not in MEDIA_TYPES:
-        return PlainTextResponse("Not found", status_code=404)
-    user = await request_user(request)
-    caller = Caller(Actor.of(user) if user else None, None, request.app.state.clock.now())
+        return not_found()
+    caller = await request_caller(request)
     frozen = await load(request.app.state.store, caller, request.path_params["snapshot_id"])
     if frozen is None:
-        return PlainTextResponse("Not found", status_code=404)
+        return not_found()
     body: str | bytes
     mode = request.query_params.get("comments", "none")
     if extension == "docx":
