@@ -65,7 +65,8 @@ def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequenc
         session = await db["sessions"].find_one({"_id": digest})
         if session is None:
             return None
-        return await db["users"].find_one({"_id": session["user_id"]}, {"password_hash": 0})
+        user: dict[str, Any] | None = await db["users"].find_one({"_id": session["user_id"]}, {"password_hash": 0})
+        return user
 
     async def names(collection: str, oids: set[Any], field: str) -> dict[Any, str]:
         found = [o for o in oids if o is not None]
@@ -85,26 +86,12 @@ def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequenc
         fields = {"key": 1, "title": 1, "position": 1, "version": 1, "html": 1, "updated_at": 1, "updated_by": 1}
         cursor = db["sections"].find({"document_id": document["_id"], "deleted": False}, fields)
         sections = [s async for s in cursor.sort([("position", ASCENDING), ("key", ASCENDING)])]
-        pipeline: list[dict[str, Any]] = [
-            {
-                "$match": {
-                    "section_id": {"$in": [s["_id"] for s in sections]},
-                    "parent_id": None,
-                    "deleted": False,
-                    "status": "OPEN",
-                }
-            },
-            {
-                "$group": {
-                    "_id": {"section_id": "$section_id", "submitted": "$submitted", "org": "$organization_id"},
-                    "n": {"$sum": 1},
-                }
-            },
-        ]
+        # The counts as the app keeps them: one document per section, by _id (the comments unread).
         open_counts: dict[Any, int] = {}
-        async for row in await db["comments"].aggregate(pipeline):
-            if row["_id"]["submitted"] or row["_id"]["org"] == user["organization_id"]:
-                open_counts[row["_id"]["section_id"]] = open_counts.get(row["_id"]["section_id"], 0) + row["n"]
+        async for row in db["comment_counts"].find({"_id": {"$in": [s["_id"] for s in sections]}}):
+            for c in row["counts"]:
+                if c["submitted"] or c["organization_id"] == user["organization_id"]:
+                    open_counts[row["_id"]] = open_counts.get(row["_id"], 0) + c["count"]
         snapshots = [
             s
             async for s in db["snapshots"]

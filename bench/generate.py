@@ -838,6 +838,7 @@ async def generate(uri: str, database: str, sizes: Sizes, *, log: Any = print) -
         problems = await verify_shapes(store, people, built[0])
         if problems:
             raise RuntimeError("generated documents differ from what the app writes:\n  " + "\n  ".join(problems))
+        await comments_service.check_open_counts(store, repair=True)  # comments were inserted in bulk
         rounds, open_round = await build_rounds(store, people, rng, built, sizes.rounds, now)
         dataset = Dataset(database=database, documents=[b.info for b in built], rounds=rounds, open_round=open_round)
         dataset.counts = await counts(store)
@@ -869,6 +870,7 @@ async def generate_growth(uri: str, database: str, *, sections: int, comments: i
             start=start,
             events=False,
         )
+        await comments_service.check_open_counts(store, repair=True)  # comments were inserted in bulk
         dataset = Dataset(database=database, documents=[built.info])
         dataset.counts = await counts(store)
         dataset.seconds = round(time.monotonic() - started, 1)

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -242,7 +243,7 @@ async def round_trips(served: Served, send: Any, judge: Any, client: httpx.Async
     return sum(commands.values()), commands
 
 
-def make_clients(url: str, tokens: list[str | None], count: int) -> list[httpx.AsyncClient]:
+def make_clients(url: str, tokens: Sequence[str | None], count: int) -> list[httpx.AsyncClient]:
     clients = []
     for i in range(count):
         token = tokens[i % len(tokens)]
@@ -272,7 +273,7 @@ async def measure_op(
     op: Op,
     app: Served,
     floor: Served | None,
-    tokens: list[str | None],
+    tokens: Sequence[str | None],
     plan: Plan,
     log: Any,
     profile: bool,

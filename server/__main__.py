@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -79,14 +79,23 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from server.drafting.service import check_heads
+    from server.comments.service import CountRepair, check_open_counts
+    from server.drafting.service import Repair, check_heads
 
     settings = _settings()
-    found = _with_store(settings, lambda store: check_heads(store, repair=args.repair))
-    for item in found:
+
+    async def run(store: Store) -> tuple[Sequence[Repair], Sequence[CountRepair]]:
+        return await check_heads(store, repair=args.repair), await check_open_counts(store, repair=args.repair)
+
+    heads, counts = _with_store(settings, run)
+    for item in heads:
         verb = "repaired" if args.repair else "lags"
         print(f"section {item.section_id}: head {item.head} {verb}, newest version {item.latest}")
-    if not found:
+    for count in counts:
+        stored = "never counted" if count.stored is None else f"counts {count.stored} open comments"
+        verb = "recounted" if args.repair else "is wrong"
+        print(f"section {count.section_id}: {stored}, {verb}; its comments have {count.counted}")
+    if not heads and not counts:
         print("check: nothing to repair")
         return 0
     return 0 if args.repair else 1
@@ -304,7 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", default=str(SCHEMA_FILE))
     export.set_defaults(run=cmd_export_schema)
 
-    check = commands.add_parser("check", help="find (and with --repair, fix) section heads that lag their versions")
+    check = commands.add_parser(
+        "check", help="find (and with --repair, fix) section heads that lag their versions and wrong comment counts"
+    )
     check.add_argument("--repair", action="store_true")
     check.set_defaults(run=cmd_check)
 

@@ -18,6 +18,12 @@ from pymongo.monitoring import CommandListener
 Database = AsyncDatabase[dict[str, Any]]
 Client = AsyncMongoClient[dict[str, Any]]
 
+# Documents per batch for reads that return whole lists (a section's comments, a report's): the
+# embedded store answers a getMore with 250 documents unless told, so 4,000 comments cost 17
+# round trips. MongoDB caps a batch at 16 MiB whatever this says; FerretDB does not cap it, so
+# it stays at a size whose batch fits its 48 MB message limit even with long comments.
+LIST_BATCH = 1000
+
 
 def connect(uri: str, *, timeout_ms: int = 2500, listeners: Iterable[CommandListener] = ()) -> Client:
     return AsyncMongoClient(

@@ -69,9 +69,12 @@ class CommandCounter(CommandListener):
 
     def __init__(self) -> None:
         self.commands: list[str] = []
+        self.targets: list[str] = []  # "find comments": the command and the collection it names
 
     def started(self, event: CommandStartedEvent) -> None:
         self.commands.append(event.command_name)
+        target = event.command.get(event.command_name)
+        self.targets.append(f"{event.command_name} {target}" if isinstance(target, str) else event.command_name)
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         pass

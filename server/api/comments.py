@@ -38,9 +38,10 @@ def _id(kind: ids.Kind, oid: ObjectId) -> strawberry.ID:
     return strawberry.ID(ids.encode(kind, oid))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=1024)
 def _plain(body: str) -> str:
-    # Every comment on a version relocates against the same two texts: render each once.
+    # Every comment on a version relocates against the same two texts: render each once (a reader
+    # of a 40-section document needs the heads and every version commented on).
     return markdown.plain_text(body)
 
 

@@ -67,10 +67,17 @@ class Loaders:
         return [found.get(p) for p in pairs]
 
     async def _comment_threads(self, section_ids: Sequence[ObjectId]) -> list[list[Comment]]:
-        grouped: dict[ObjectId, list[Comment]] = defaultdict(list)
-        for comment in await self.store.comments.threads(section_ids):
-            grouped[comment.section_id].append(comment)
-        return [grouped[i] for i in section_ids]
+        # One query for the threads and their replies: whoever lists threads shows their replies.
+        threads: dict[ObjectId, list[Comment]] = defaultdict(list)
+        replies: dict[ObjectId, list[Comment]] = defaultdict(list)
+        for comment in await self.store.comments.on_sections(section_ids):
+            if comment.parent_id is None:
+                threads[comment.section_id].append(comment)
+            else:
+                replies[comment.parent_id].append(comment)
+        for thread in (t for i in section_ids for t in threads[i]):
+            self.comment_replies.prime(thread.id, replies[thread.id])
+        return [threads[i] for i in section_ids]
 
     async def _comment_replies(self, parent_ids: Sequence[ObjectId]) -> list[list[Comment]]:
         grouped: dict[ObjectId, list[Comment]] = defaultdict(list)

@@ -125,6 +125,9 @@ def find(text: str, quote: TextQuote) -> Location | None:
     return _locate(text, quote, hint=None)
 
 
+# Every reader of a document relocates the same comments against the same two texts until one of
+# them changes: the result is a pure function of its arguments (all immutable), so it is kept.
+@functools.lru_cache(maxsize=8192)
 def relocate(old_text: str, new_text: str, quote: TextQuote) -> Relocated:
     """Where the passage ``quote`` marks in ``old_text`` is in ``new_text``.
 

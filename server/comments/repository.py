@@ -4,10 +4,16 @@ A comment is one document. Edits keep the earlier wording in its ``edits`` array
 marks it deleted. Changes that depend on the comment's state (edit while open, submit a draft,
 link the version that took a proposal in) are conditional updates, so two requests cannot both
 win.
+
+Each section's open-comment counts are kept in ``comment_counts`` (one document per section, read
+by ``_id``), so that opening a document does not read its comments: on the embedded store every
+other query reads the whole collection. Every write here that can change a count recounts the
+section; see ``recount`` for why the result is right when writers race.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,12 +25,16 @@ from pymongo.errors import DuplicateKeyError
 
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus
-from server.db import Database
+from server.db import LIST_BATCH, Database
+
+log = logging.getLogger(__name__)
 
 INDEXES = {
     # An edit claims (comment, revision) by inserting {_id: "<comment>:<revision>"}: the unique _id
     # lets exactly one of several simultaneous edits build on a given wording.
     "comment_edit_claims": [],
+    # {_id: section, counts: [{organization_id, submitted, count}]}: derived from comments, see recount.
+    "comment_counts": [],
     "comments": [
         IndexModel([("section_id", ASCENDING), ("created_at", ASCENDING)], name="comments_section_created"),
         IndexModel(
@@ -43,6 +53,10 @@ class OpenCount:
     organization_id: ObjectId
     submitted: bool
     count: int
+
+
+def _count_order(count: OpenCount) -> tuple[bytes, bool]:
+    return count.organization_id.binary, count.submitted
 
 
 def _comment(doc: Mapping[str, Any]) -> Comment:
@@ -82,17 +96,30 @@ def anchor_fields(quote: TextQuote | None) -> dict[str, str] | None:
 
 _LIVE = {"deleted": False}
 _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
+_RECOUNT_ATTEMPTS = 20
+
+
+def _count_fields(counts: Sequence[OpenCount]) -> list[dict[str, Any]]:
+    return [{"organization_id": c.organization_id, "submitted": c.submitted, "count": c.count} for c in counts]
+
+
+def _stored_counts(doc: Mapping[str, Any]) -> list[OpenCount]:
+    return [OpenCount(c["organization_id"], c["submitted"], int(c["count"])) for c in doc.get("counts", [])]
 
 
 class Comments:
     def __init__(self, db: Database) -> None:
         self._comments = db["comments"]
         self._claims = db["comment_edit_claims"]
+        self._counts = db["comment_counts"]
 
     async def insert(self, fields: Mapping[str, Any]) -> Comment:
         doc = {"_id": ObjectId(), **fields}
         await self._comments.insert_one(doc)
-        return _comment(doc)
+        comment = _comment(doc)
+        if comment.parent_id is None:
+            await self.recount(comment.section_id)
+        return comment
 
     async def comment(self, comment_id: ObjectId) -> Comment | None:
         doc = await self._comments.find_one({"_id": comment_id})
@@ -102,19 +129,20 @@ class Comments:
         cursor = self._comments.find({"_id": {"$in": list(ids)}}).sort("created_at", ASCENDING)
         return [_comment(doc) async for doc in cursor]
 
-    async def threads(self, section_ids: Sequence[ObjectId]) -> list[Comment]:
-        """The thread-starting comments on these sections, oldest first (deleted ones left out)."""
-        query = {"section_id": {"$in": list(section_ids)}, "parent_id": None, **_LIVE}
-        cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+    async def on_sections(self, section_ids: Sequence[ObjectId]) -> list[Comment]:
+        """Every comment on these sections, threads and replies, oldest first (deleted ones left out)."""
+        query = {"section_id": {"$in": list(section_ids)}, **_LIVE}
+        cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
 
     async def replies(self, parent_ids: Sequence[ObjectId]) -> list[Comment]:
         query = {"parent_id": {"$in": list(parent_ids)}, **_LIVE}
-        cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+        cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
 
     async def for_document(self, document_id: ObjectId) -> list[Comment]:
         cursor = self._comments.find({"document_id": document_id, **_LIVE}).sort("created_at", ASCENDING)
+        cursor = cursor.batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
 
     async def drafts(self, document_id: ObjectId, organization_id: ObjectId) -> list[Comment]:
@@ -122,9 +150,21 @@ class Comments:
         return [_comment(doc) async for doc in self._comments.find(query).sort("created_at", ASCENDING)]
 
     async def open_counts(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[OpenCount]]:
-        """Open thread-starting comments per section, organisation and draft state: one aggregate."""
+        """Open thread-starting comments per section, organisation and draft state, as last counted."""
+        wanted = list(dict.fromkeys(section_ids))
+        counts = {doc["_id"]: _stored_counts(doc) async for doc in self._counts.find({"_id": {"$in": wanted}})}
+        for section_id in wanted:
+            if section_id not in counts:  # never counted (a new section, or data from before the counts)
+                counts[section_id] = await self.recount(section_id)
+        return counts
+
+    async def count_open(self, section_ids: Sequence[ObjectId] | None = None) -> dict[ObjectId, list[OpenCount]]:
+        """Open thread-starting comments per section, organisation and draft state, counted now."""
+        match: dict[str, Any] = {"parent_id": None, **_OPEN}
+        if section_ids is not None:
+            match["section_id"] = {"$in": list(section_ids)}
         pipeline: list[dict[str, Any]] = [
-            {"$match": {"section_id": {"$in": list(section_ids)}, "parent_id": None, **_OPEN}},
+            {"$match": match},
             {
                 "$group": {
                     "_id": {
@@ -142,6 +182,33 @@ class Comments:
             counts.setdefault(key["section_id"], []).append(
                 OpenCount(key["organization_id"], key["submitted"], int(row["count"]))
             )
+        return {section_id: sorted(found, key=_count_order) for section_id, found in counts.items()}
+
+    async def stored_counts(self) -> dict[ObjectId, list[OpenCount]]:
+        """Every section's counts as stored, for ``check``."""
+        return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find({})}
+
+    async def recount(self, section_id: ObjectId) -> list[OpenCount]:
+        """Count a section's open comments and store the counts; returns them.
+
+        Writers race: one may count before another's comment lands and store its count after the
+        other's. So each writer, after storing, counts again and compares with what is stored now,
+        and stores again until the two agree. Whoever stores last then sees the stored counts
+        disagree with a fresh count unless they are right, so once the writers are done the stored
+        counts are right. (A crash in between leaves them stale until the next write on the
+        section or ``check --repair``.)
+        """
+        counts = (await self.count_open([section_id])).get(section_id, [])
+        for _ in range(_RECOUNT_ATTEMPTS):
+            try:
+                await self._counts.replace_one({"_id": section_id}, {"counts": _count_fields(counts)}, upsert=True)
+            except DuplicateKeyError:
+                pass  # another writer created it a moment ago; the comparison below decides
+            stored = await self._counts.find_one({"_id": section_id})
+            counts = (await self.count_open([section_id])).get(section_id, [])
+            if stored is not None and sorted(_stored_counts(stored), key=_count_order) == counts:
+                return counts
+        log.warning("open-comment counts of section %s still moving after %d recounts", section_id, _RECOUNT_ATTEMPTS)
         return counts
 
     async def submit(self, comment_ids: Sequence[ObjectId], at: datetime) -> list[Comment]:
@@ -152,7 +219,13 @@ class Comments:
             {"_id": {"$in": list(comment_ids)}, "submitted": False},
             {"$set": {"submitted": True, "submitted_at": at, "updated_at": at}},
         )
-        return await self.by_ids(comment_ids)
+        submitted = await self.by_ids(comment_ids)
+        await self._recount_sections(submitted)
+        return submitted
+
+    async def _recount_sections(self, changed: Iterable[Comment | None]) -> None:
+        for section_id in dict.fromkeys(c.section_id for c in changed if c is not None and c.parent_id is None):
+            await self.recount(section_id)
 
     async def edit(
         self, comment: Comment, body: str, html: str, proposed_text: str | None, at: datetime
@@ -187,7 +260,9 @@ class Comments:
             {"$set": {"deleted": True, "deleted_at": at, "updated_at": at}},
             return_document=ReturnDocument.AFTER,
         )
-        return _comment(doc) if doc else None
+        changed = _comment(doc) if doc else None
+        await self._recount_sections([changed])
+        return changed
 
     async def respond(
         self, comment_id: ObjectId, status: CommentStatus, response: str, html: str, by: ObjectId, at: datetime
@@ -206,7 +281,9 @@ class Comments:
             },
             return_document=ReturnDocument.AFTER,
         )
-        return _comment(doc) if doc else None
+        changed = _comment(doc) if doc else None
+        await self._recount_sections([changed])
+        return changed
 
     async def link_version(self, comment_id: ObjectId, version: int, by: ObjectId, at: datetime) -> Comment | None:
         """Record the version that took a proposal in and accept it; None when it was linked already."""
@@ -223,4 +300,6 @@ class Comments:
             },
             return_document=ReturnDocument.AFTER,
         )
-        return _comment(doc) if doc else None
+        changed = _comment(doc) if doc else None
+        await self._recount_sections([changed])
+        return changed

@@ -23,7 +23,7 @@ from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentKind, CommentStatus
-from server.comments.repository import anchor_fields
+from server.comments.repository import OpenCount, anchor_fields
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem
@@ -388,3 +388,34 @@ async def consultation_report(
 
     report = model.compile_report(snapshot.entries, comments, by_name)
     return ConsultationReport(document, snapshot, report, organizations)
+
+
+@dataclass(frozen=True)
+class CountRepair:
+    section_id: ObjectId
+    stored: int | None  # open comments the stored counts give; None when never counted
+    counted: int
+
+
+async def check_open_counts(store: Store, *, repair: bool) -> list[CountRepair]:
+    """Sections whose stored open-comment counts differ from their comments (a crash between writes)."""
+    stored = await store.comments.stored_counts()
+    counted = await store.comments.count_open()
+    wrong = [
+        CountRepair(section_id, _total(stored[section_id]) if section_id in stored else None, _total(found))
+        for section_id, found in counted.items()
+        if stored.get(section_id) != found
+    ]
+    wrong += [
+        CountRepair(section_id, _total(found), 0)
+        for section_id, found in stored.items()
+        if section_id not in counted and _total(found) != 0
+    ]
+    if repair:
+        for item in wrong:
+            await store.comments.recount(item.section_id)
+    return wrong
+
+
+def _total(counts: Iterable[OpenCount]) -> int:
+    return sum(c.count for c in counts)

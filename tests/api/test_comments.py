@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +16,7 @@ from server import db as dbmod
 from server import ids
 from server.api.loaders import Loaders
 from server.comments.anchoring import selector_for
+from server.comments.service import check_open_counts
 from server.markdown import plain_text
 from server.store import Store
 from tests.support import (
@@ -20,7 +25,9 @@ from tests.support import (
     PLO_COMMENTER,
     REGIONS,
     REGIONS_COMMENTER,
+    SDS,
     SECRETARIAT,
+    SUM,
     Api,
     CommandCounter,
     RunningApp,
@@ -483,7 +490,7 @@ async def test_document_settings_allow_direct_submission_and_restrict_visibility
 # Batching
 
 
-async def test_open_comment_counts_cost_one_aggregate_whatever_the_number_of_sections(
+async def test_open_comment_counts_read_no_comments_whatever_the_number_of_sections(
     app: RunningApp, mongodb_uri: str, as_user: AsUser
 ) -> None:
     secretariat = await as_user(SECRETARIAT)
@@ -511,9 +518,80 @@ async def test_open_comment_counts_cost_one_aggregate_whatever_the_number_of_sec
         section_ids = [ids.parse(s, "Section") for s in sections]
         found = await loaders.open_comment_counts.load_many([s for s in section_ids if s is not None])
         assert [sum(c.count for c in f) for f in found] == [1, 2, 3, 0, 0]
-        assert counter.commands == ["aggregate"]
+        # The counts kept per section, read by _id: opening a document reads none of its comments.
+        assert counter.targets == ["find comment_counts"]
     finally:
         await client.close()
+
+
+async def test_open_comment_counts_follow_every_change_as_each_organisation_sees_them(as_user: AsUser) -> None:
+    doc = await _kl_drafts_two(as_user)  # two KL drafts
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+
+    async def counts() -> tuple[int, int]:
+        return (await _section(kl, doc["section"]))["openCommentCount"], (await _section(regions, doc["section"]))[
+            "openCommentCount"
+        ]
+
+    assert await counts() == (2, 0)  # drafts count for their own organisation only
+    await _added(kl, doc["section"], "Et svar i tråden.", parentId=doc["remark"]["id"])
+    assert await counts() == (2, 0)  # a reply is not a new thread
+    await kl.execute(SUBMIT, {"documentId": doc["document"]})
+    assert await counts() == (2, 2)
+    own = await _added(regions, doc["section"], "Regionernes bemærkning.")
+    assert await counts() == (2, 3)  # Danske Regioner's draft, seen by Danske Regioner only
+    deleted = await regions.execute(DELETE, {"input": {"commentId": own["id"]}})
+    assert deleted["deleteComment"]["__typename"] == "CommentDeleted"
+    assert await counts() == (2, 2)
+    editor = await as_user(REGIONS)
+    await editor.execute(RESPOND, {"input": {"commentId": doc["remark"]["id"], "status": "REJECTED"}})
+    assert await counts() == (1, 1)
+    applied = await (await as_user(KL)).execute(APPLY, {"input": {"commentId": doc["proposal"]["id"]}})
+    assert applied["applyProposal"]["__typename"] == "ProposalApplied"
+    assert await counts() == (0, 0)
+
+
+async def test_simultaneous_comments_on_one_section_are_all_counted(as_user: AsUser, store: Store) -> None:
+    doc = await _document(await as_user(SECRETARIAT), participants=("kl", "danske-regioner", "sum"))
+    editors = [await as_user(user) for user in (KL, REGIONS, SUM, SDS)]
+    added = await asyncio.gather(
+        *(
+            _add(editor, doc["section"], f"Bemærkning {i} fra {n}.")
+            for n, editor in enumerate(editors)
+            for i in range(12)
+        )
+    )
+    assert [a["__typename"] for a in added] == ["CommentAdded"] * 48
+    assert (await _section(editors[0], doc["section"]))["openCommentCount"] == 48
+    section = ids.parse(doc["section"], "Section")
+    assert section not in {wrong.section_id for wrong in await check_open_counts(store, repair=False)}
+
+
+async def test_check_finds_and_recounts_wrong_comment_counts(
+    app: RunningApp, mongodb_uri: str, as_user: AsUser, store: Store
+) -> None:
+    doc = await _document(await as_user(SECRETARIAT))
+    kl = await as_user(KL)
+    await _added(kl, doc["section"], "Bemærkning.")
+    section = ids.parse(doc["section"], "Section")
+    # A crash between a comment and its recount leaves the stored counts behind the comments.
+    await store.db["comment_counts"].replace_one({"_id": section}, {"counts": []})
+    assert (await _section(kl, doc["section"]))["openCommentCount"] == 0
+    env = {
+        **os.environ,
+        "MONGODB_URI": mongodb_uri,
+        "DATABASE": app.settings.database,
+        "SECRET_KEY": app.settings.secret_key,
+    }
+    check = subprocess.run([sys.executable, "-m", "server", "check"], env=env, capture_output=True, text=True)
+    assert check.returncode == 1 and f"section {section}: counts 0 open comments, is wrong" in check.stdout
+    repair = subprocess.run(
+        [sys.executable, "-m", "server", "check", "--repair"], env=env, capture_output=True, text=True
+    )
+    assert repair.returncode == 0 and f"section {section}: counts 0 open comments, recounted" in repair.stdout
+    assert (await _section(kl, doc["section"]))["openCommentCount"] == 1
+    again = subprocess.run([sys.executable, "-m", "server", "check"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "nothing to repair" in again.stdout
 
 
 # Downloads

@@ -86,7 +86,9 @@ async def test_the_secretariat_opens_a_round_the_approvers_decide_and_the_outcom
     regions = await new_ui(REGIONS)
     rpage = regions.page
     await regions.open(round_url.removeprefix(regions.url))
-    await rpage.get_by_role("region", name="Beslutning for Danske Regioner").get_by_label("Godkender", exact=True).check()
+    await (
+        rpage.get_by_role("region", name="Beslutning for Danske Regioner").get_by_label("Godkender", exact=True).check()
+    )
     await rpage.get_by_role("button", name="Registrér beslutning").click()
     outcome = rpage.get_by_role("region", name="Resultat")
     await expect(outcome).to_be_visible()
@@ -101,7 +103,9 @@ async def test_the_secretariat_opens_a_round_the_approvers_decide_and_the_outcom
     # A later round on a newer snapshot shows each party what changed since it last approved.
     reopened = await secretariat.execute(PHASE, {"input": {"documentId": document["id"], "phase": "DRAFTING"}})
     assert reopened["setDocumentPhase"]["__typename"] == "DocumentPhaseChanged", reopened
-    saved = await save(secretariat, document["sections"][0], 1, "Styregruppen udarbejder og forelægger strategien.\n", "Formål")
+    saved = await save(
+        secretariat, document["sections"][0], 1, "Styregruppen udarbejder og forelægger strategien.\n", "Formål"
+    )
     assert saved["__typename"] == "SectionSaved"
     second = await snapshot(secretariat, document["id"], "Revideret")
     opened = await secretariat.execute(

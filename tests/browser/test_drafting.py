@@ -89,7 +89,9 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     await expect(other.page.get_by_role("status")).to_contain_text("Gemt som version 4")
     # The first editor is told at once, over the live event feed.
     await expect(page.locator(".live-note")).to_contain_text("Karen Kommune har netop gemt version 4")
-    await body.fill("Borgerne skal have digital adgang til egne sundhedsdata.\n\nData skal deles sikkert på tværs af sektorer.\n")
+    await body.fill(
+        "Borgerne skal have digital adgang til egne sundhedsdata.\n\nData skal deles sikkert på tværs af sektorer.\n"
+    )
     await page.get_by_role("button", name="Gem ny version").click()
     alert = page.get_by_role("alert").filter(has_text="kolliderer")
     await expect(alert).to_be_visible()
@@ -101,8 +103,12 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     await ui.check("section-conflict")
 
     resolved = page.get_by_label("Samlet tekst")
-    await resolved.fill("Borgerne skal have fuld digital adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer.\n")
+    await resolved.fill(
+        "Borgerne skal have fuld digital adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer.\n"
+    )
     await page.get_by_role("button", name="Gem samlet tekst").click()
     await expect(page.get_by_role("status")).to_contain_text("Gemt som version 5")
-    resolved_text = "Borgerne skal have fuld digital adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer."
+    resolved_text = (
+        "Borgerne skal have fuld digital adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer."
+    )
     assert (await body.input_value()).strip() == resolved_text

@@ -81,7 +81,9 @@ async def test_the_secretariat_imports_a_word_file_and_then_a_new_version(new_ui
     losses = result.get_by_role("list", name="Ikke overført fra Word-filen")
     await expect(losses).to_contain_text("Et billede er ikke importeret")
     await expect(losses).to_contain_text("Tidsplan")
-    await expect(page.get_by_role("link", name="Strategi importeret i browseren")).to_be_visible()  # the overview is refreshed
+    await expect(
+        page.get_by_role("link", name="Strategi importeret i browseren")
+    ).to_be_visible()  # the overview is refreshed
     await ui.check("import-result")
 
     # The new document reads as the Word file did.

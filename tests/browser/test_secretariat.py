@@ -19,7 +19,9 @@ _n = itertools.count()
 
 async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui: NewUi, as_user: AsUser) -> None:
     secretariat = await as_user(SECRETARIAT)
-    document = await new_document(secretariat, [("Vision", "Et sammenhængende sundhedsvæsen.\n"), ("Data", "Data deles.\n")])
+    document = await new_document(
+        secretariat, [("Vision", "Et sammenhængende sundhedsvæsen.\n"), ("Data", "Data deles.\n")]
+    )
     ui = await new_ui(SECRETARIAT)
     page = ui.page
     path = f"/documents/{document['slug']}"
@@ -112,9 +114,13 @@ async def test_the_secretariat_invites_a_user_who_then_signs_in(new_ui: NewUi) -
 DELETE = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) { __typename } }"""
 
 
-async def test_the_secretariat_changes_phase_and_participants_and_restores_a_section(new_ui: NewUi, as_user: AsUser) -> None:
+async def test_the_secretariat_changes_phase_and_participants_and_restores_a_section(
+    new_ui: NewUi, as_user: AsUser
+) -> None:
     secretariat = await as_user(SECRETARIAT)
-    document = await new_document(secretariat, [("Vision", "Et sammenhængende sundhedsvæsen.\n"), ("Gammelt", "Udgår.\n")])
+    document = await new_document(
+        secretariat, [("Vision", "Et sammenhængende sundhedsvæsen.\n"), ("Gammelt", "Udgår.\n")]
+    )
     deleted = await secretariat.execute(DELETE, {"input": {"sectionId": document["sections"][1]}})
     assert deleted["deleteSection"]["__typename"] == "SectionDeleted"
     ui = await new_ui(SECRETARIAT)

@@ -51,7 +51,9 @@ async def test_the_reader_shows_sections_in_order_with_contents(new_ui: NewUi) -
     ui = await new_ui(KL_COMMENTER)
     await ui.open("/documents/kommissorium-styregruppe")
     page = ui.page
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Kommissorium for styregruppen for strategiarbejdet")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Kommissorium for styregruppen for strategiarbejdet"
+    )
     toc = page.get_by_role("navigation", name="Indhold")
     await expect(toc.get_by_role("link").first).to_have_text("Baggrund")
     await expect(page.get_by_role("heading", level=2, name="Baggrund")).to_be_visible()

@@ -46,12 +46,9 @@ class Ui:
         """axe-core must find no serious or critical violation on the screen as it is now."""
         if not await self.page.evaluate("typeof window.axe !== 'undefined'"):
             await self.page.add_script_tag(path=str(self.axe))
-        result: dict[str, Any] = await self.page.evaluate(
-            "() => axe.run(document, { resultTypes: ['violations'] })"
-        )
+        result: dict[str, Any] = await self.page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
         blocking = [
-            f"{v['id']} ({v['impact']}): {v['help']} — "
-            + "; ".join(str(node.get("target")) for node in v["nodes"][:5])
+            f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(str(node.get("target")) for node in v["nodes"][:5])
             for v in result["violations"]
             if v.get("impact") in BLOCKING
         ]
