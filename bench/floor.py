@@ -147,6 +147,20 @@ def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequenc
             )
         )
 
+    async def commented_texts(comments: list[dict[str, Any]]) -> None:
+        """The commented versions' text, for where each anchored passage is now."""
+        pairs = sorted({(c["section_id"], c["section_version"]) for c in comments if c.get("anchor")})
+        if pairs:
+            # Cheap $in tests first (the embedded store evaluates filters document by document).
+            versions = {
+                "section_id": {"$in": list({s for s, _ in pairs})},
+                "number": {"$in": list({n for _, n in pairs})},
+                "$or": [{"section_id": s, "number": n} for s, n in pairs],
+            }
+            cursor = state["db"]["section_versions"].find(versions, {"section_id": 1, "number": 1, "body": 1})
+            async for _ in cursor.limit(len(pairs)):
+                pass
+
     async def threads_of(query: dict[str, Any], user: dict[str, Any]) -> list[dict[str, Any]]:
         """Comment threads (replies nested) the user may see, with the texts their anchors need."""
         db = state["db"]
@@ -156,17 +170,7 @@ def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequenc
             async for c in cursor.sort([("created_at", ASCENDING), ("_id", ASCENDING)])
             if c["submitted"] or c["organization_id"] == user["organization_id"]
         ]
-        # The commented versions' text, for where each anchored passage is now.
-        pairs = sorted({(c["section_id"], c["section_version"]) for c in found if c.get("anchor")})
-        if pairs:
-            # Cheap $in tests first (the embedded store evaluates filters document by document).
-            versions = {
-                "section_id": {"$in": list({s for s, _ in pairs})},
-                "number": {"$in": list({n for _, n in pairs})},
-                "$or": [{"section_id": s, "number": n} for s, n in pairs],
-            }
-            async for _ in db["section_versions"].find(versions, {"section_id": 1, "number": 1, "body": 1}):
-                pass
+        await commented_texts(found)
         people = await names("users", {c["author_id"] for c in found} | {c.get("responded_by") for c in found}, "name")
         orgs = await names("organizations", {c["organization_id"] for c in found}, "short_name")
         threads: dict[Any, dict[str, Any]] = {}
@@ -191,7 +195,7 @@ def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequenc
         return JSONResponse(_plain({"comments": await threads_of({"section_id": section["_id"]}, user)}))
 
     async def reader(request: Request) -> Response:
-        """The reader page: every section, rendered, with all its comment threads."""
+        """The reader page: every section, rendered, with the margin markers of its comment threads."""
         user = await user_of(request)
         if user is None:
             return JSONResponse({"error": "not signed in"}, 401)
@@ -202,11 +206,16 @@ def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequenc
         fields = {"key": 1, "title": 1, "position": 1, "version": 1, "html": 1, "updated_at": 1, "updated_by": 1}
         cursor = db["sections"].find({"document_id": document["_id"], "deleted": False}, fields)
         sections = [s async for s in cursor.sort([("position", ASCENDING), ("key", ASCENDING)])]
-        threads = await threads_of({"document_id": document["_id"]}, user)
+        # A marker is a thread's id and where its passage is: the anchor and the commented text.
+        marker_fields = {"section_id": 1, "section_version": 1, "anchor": 1, "organization_id": 1, "submitted": 1}
+        query = {"document_id": document["_id"], "parent_id": None, "deleted": False}
+        cursor = db["comments"].find(query, marker_fields).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+        markers = [c async for c in cursor if c["submitted"] or c["organization_id"] == user["organization_id"]]
+        await commented_texts(markers)
         editors = await names("users", {s.get("updated_by") for s in sections}, "name")
         by_section: dict[Any, list[dict[str, Any]]] = {}
-        for t in threads:
-            by_section.setdefault(t["section_id"], []).append(t)
+        for m in markers:
+            by_section.setdefault(m["section_id"], []).append({"_id": m["_id"], "anchor": m.get("anchor")})
         for s in sections:
             s["updated_by"] = editors.get(s.get("updated_by"))
             s["comments"] = by_section.get(s["_id"], [])

@@ -29,9 +29,9 @@ fragment CommentView on Comment {
 fragment CommentThread on Comment { id ...CommentView replies { id ...CommentView } }
 """
 
-# DocumentPage.tsx: the reader loads every section with its comment threads (for the margin markers).
-DOCUMENT_VIEW = (
-    """
+# DocumentPage.tsx: the reader loads every section with its comments' margin markers (the threads
+# come with COMMENTS_PANEL when a section's comments are opened).
+DOCUMENT_VIEW = """
 query DocumentReader($slug: String!) {
   document(slug: $slug) {
     id title summary
@@ -43,13 +43,11 @@ query DocumentReader($slug: String!) {
 }
 fragment ReaderSection on Section {
   id key title version html updatedAt updatedBy { id name }
-  comments { id anchorLocation { version start end } ...CommentThread }
+  comments { id anchorLocation { version start end } }
 }
 fragment DocumentHeader on Document { id slug title kind phase }
 fragment TableOfContents on Document { sections { id key title position } }
 """
-    + COMMENT_VIEW
-)
 
 # The document view as issue 10 describes it: sections rendered, with open-comment counts only.
 DOCUMENT_OUTLINE = """
@@ -80,11 +78,11 @@ query SectionHistory($slug: String!, $id: ID!, $from: Int, $to: Int) {
 fragment DocumentHeader on Document { id slug title kind phase }
 """
 
-# One section's comment threads, with the UI's CommentThread fragment.
+# SectionThreads.tsx: one section's comment threads, when the reader opens them.
 COMMENTS_PANEL = (
     """
-query SectionComments($id: ID!) {
-  node(id: $id) { ... on Section { id version comments { id status submitted ...CommentThread } } }
+query SectionThreads($id: ID!) {
+  node(id: $id) { ... on Section { id comments { id ...CommentThread } } }
 }
 """
     + COMMENT_VIEW
@@ -180,7 +178,7 @@ def read_ops(targets: dict[str, Any]) -> list[Op]:
         Op(
             "document_view",
             f"open the document in the reader, as the web UI does: {targets['sections']} sections rendered, "
-            f"with every comment thread ({targets['document_comments']} comments)",
+            f"with the margin markers of every comment thread ({targets['document_comments']} comments)",
             "reader",
             lambda i, n: (DOCUMENT_VIEW, {"slug": slug}),
             _present("document.sections"),
@@ -212,7 +210,8 @@ def read_ops(targets: dict[str, Any]) -> list[Op]:
         ),
         Op(
             "comments_panel",
-            f"the comments panel of the busiest section ({targets['busy_comments']} comments, threads and replies)",
+            f"open the comments of the busiest section in the reader ({targets['busy_comments']} comments, "
+            "threads and replies)",
             "reader",
             lambda i, n: (COMMENTS_PANEL, {"id": busy}),
             _present("node.comments"),

@@ -92,6 +92,8 @@ async def test_an_organisation_comments_and_submits_and_the_editors_answer(new_u
     await expect(epage.locator(".marker")).to_have_count(3)
     await epage.locator(".marker").nth(1).click()
     await expect(epage.locator(".section__comments")).to_have_attribute("open", "")
+    # The threads are fetched when opened; the followed marker's comment then has the focus.
+    await expect(epage.locator(".section__comments .comment__title:focus")).to_have_count(1)
     await editor.check("reader-comments")
 
     await editor.open(f"{path}/comments")

@@ -1,14 +1,14 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DateTime } from '../datetime';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { type TextQuote, UI_ATTRIBUTE, indexText, selectorFor } from '../lib/textquote';
 import { CommentComposer, type CommentKindChoice } from './CommentComposer';
-import { CommentThread } from './CommentThread';
 import { StatusMessage } from './forms';
 import type { PresentPerson } from '../lib/presence';
 import { PresenceLine } from './Presence';
+import { SectionThreads } from './SectionThreads';
 import { sectionAnchor } from './sectionAnchor';
 
 export const ReaderSectionFields = graphql(`
@@ -30,7 +30,6 @@ export const ReaderSectionFields = graphql(`
         start
         end
       }
-      ...CommentThread
     }
   }
 `);
@@ -51,6 +50,8 @@ interface Props {
   composing: Composing | null;
   onCompose: (composing: Composing | null) => void;
   onChanged: () => void;
+  /** Grows whenever the reader learns that the document changed (its threads are then fetched again). */
+  revision: number;
 }
 
 /** The server's HTML split into its top-level blocks, so each can carry markers and a button. */
@@ -71,6 +72,8 @@ export function ReaderSection(props: Props) {
   const blocks = useMemo(() => blocksOf(section.html), [section.html]);
   const [blockOf, setBlockOf] = useState<Map<string, number>>(new Map());
   const [commentsOpen, setCommentsOpen] = useState(false);
+  const [focusCommentId, setFocusCommentId] = useState<string | null>(null);
+  const focused = useCallback(() => setFocusCommentId(null), []);
   const [notice, setNotice] = useState('');
   const composing = props.composing?.sectionId === section.id ? props.composing : null;
   const docPath = `/documents/${encodeURIComponent(props.documentSlug)}`;
@@ -121,11 +124,7 @@ export function ReaderSection(props: Props) {
 
   function showComment(commentId: string) {
     setCommentsOpen(true);
-    requestAnimationFrame(() => {
-      const target = document.getElementById(`comment-${commentId}`);
-      target?.scrollIntoView({ block: 'center' });
-      target?.querySelector<HTMLElement>('.comment__title')?.focus();
-    });
+    setFocusCommentId(commentId); // the threads scroll to it once they are shown
   }
 
   return (
@@ -220,13 +219,16 @@ export function ReaderSection(props: Props) {
           onToggle={(event) => setCommentsOpen((event.target as HTMLDetailsElement).open)}
         >
           <summary>{t('document.commentsOnSection', { count: section.comments.length })}</summary>
-          <ol className="thread-list">
-            {section.comments.map((comment) => (
-              <li key={comment.id}>
-                <CommentThread comment={comment} canReply={props.canComment} onChanged={() => props.onChanged()} />
-              </li>
-            ))}
-          </ol>
+          {commentsOpen && (
+            <SectionThreads
+              sectionId={section.id}
+              canReply={props.canComment}
+              revision={props.revision}
+              focusCommentId={focusCommentId}
+              onFocused={focused}
+              onChanged={props.onChanged}
+            />
+          )}
         </details>
       )}
     </section>

@@ -78,6 +78,8 @@ export function DocumentPage() {
   const selected = useSelectedPassage(Boolean(document?.viewerCan.comment));
   const viewer = useViewer();
   const [live, setLive] = useState('');
+  // Grows with every change the reader learns of, so that open comment threads are fetched again.
+  const [revision, setRevision] = useState(0);
   // Who else is here: the reader reports the section in view, and lists readers and editors.
   const inView = useSectionInView(Boolean(document));
   const presence = usePresence(document?.id, 'READING', inView);
@@ -86,6 +88,7 @@ export function DocumentPage() {
     presence.refresh();
     if (event.actor?.id === viewer?.id) return;
     refetch({ requestPolicy: 'network-only' });
+    setRevision((n) => n + 1);
     if (event.kind === 'section.saved' || event.kind === 'section.restored') {
       const title = typeof (event.data as { title?: unknown } | null)?.title === 'string' ? (event.data as { title: string }).title : '';
       setLive(t('document.liveSaved', { name: event.actor?.name ?? '', title }));
@@ -99,7 +102,10 @@ export function DocumentPage() {
   if (!document) return <DocumentNotFound />;
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
-  const refresh = () => refetch({ requestPolicy: 'network-only' });
+  const refresh = () => {
+    refetch({ requestPolicy: 'network-only' });
+    setRevision((n) => n + 1);
+  };
   const sectionIds = new Set(sections.map((section) => section.id));
   const readers = presence.others.filter((person) => person.activity === 'READING');
   const editorsElsewhere = presence.others.filter(
@@ -136,6 +142,7 @@ export function DocumentPage() {
                 composing={composing}
                 onCompose={setComposing}
                 onChanged={refresh}
+                revision={revision}
               />
             ))
           )}
