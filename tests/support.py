@@ -95,7 +95,7 @@ def start_app(
     port = free_port()
     settings = Settings(**{**settings.__dict__, "port": port, "public_url": f"http://127.0.0.1:{port}"})
     config = uvicorn.Config(
-        create_app(settings, mongodb_uri=mongodb_uri, clock=clock),
+        create_app(settings, mongodb_uri=mongodb_uri, clock=clock, command_listeners=[counter] if counter else ()),
         host="127.0.0.1",
         port=port,
         log_level="warning",

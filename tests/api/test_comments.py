@@ -567,6 +567,24 @@ async def test_simultaneous_comments_on_one_section_are_all_counted(as_user: AsU
     assert section not in {wrong.section_id for wrong in await check_open_counts(store, repair=False)}
 
 
+async def test_reopening_the_reader_fetches_no_version_again(app: RunningApp, as_user: AsUser) -> None:
+    doc = await _document(await as_user(SECRETARIAT))
+    kl = await as_user(KL)
+    await _added(kl, doc["section"], "Hvem giver samtykket?", anchor=_anchor(BODY, "samtykke"))
+    await _save(kl, doc["section"], 1, "Indledning.\n\n" + BODY)
+    reader = """query($id: ID!) { node(id: $id) { ... on Section {
+        version comments { anchorStatus anchorLocation { version start end exact } } } } }"""
+    first = (await kl.execute(reader, {"id": doc["section"]}))["node"]
+    assert app.counter is not None
+    app.counter.targets.clear()
+    again = (await kl.execute(reader, {"id": doc["section"]}))["node"]
+    # Versions never change: the commented version 1 is not fetched again to relocate the anchor.
+    assert "find section_versions" not in app.counter.targets, app.counter.targets
+    assert again == first
+    assert first["comments"][0]["anchorStatus"] == "MOVED"
+    assert first["comments"][0]["anchorLocation"]["exact"] == "samtykke"
+
+
 async def test_check_finds_and_recounts_wrong_comment_counts(
     app: RunningApp, mongodb_uri: str, as_user: AsUser, store: Store
 ) -> None:
