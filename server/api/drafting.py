@@ -153,7 +153,9 @@ class Section(Node):
     @strawberry.field(description="Versions, newest first; page with `before` (a version number).")
     async def versions(self, info: Info, limit: int = 20, before: int | None = None) -> list[SectionVersion]:
         limit = max(1, min(limit, MAX_PAGE))
-        found = await info.context.store.drafting.versions(self.model.id, before=before, limit=limit)
+        found = await info.context.store.drafting.versions(
+            self.model.id, before=before, limit=limit, head=self.model.version
+        )
         return [SectionVersion.of(v) for v in found]
 
     @strawberry.field(description="One version of this section by number.")

@@ -223,8 +223,7 @@ class EventsSubscription:
             raise Refused(error.message, error.code)
         actor = ctx.actor
         assert actor is not None
-        start = after_seq if after_seq is not None else await ctx.store.events.last_seq()
         async for event in feed.follow(
-            ctx.store.events, found.id, start, lambda e: permissions.sees_event(actor, e.audience_organization_id)
+            ctx.store.events, found.id, after_seq, lambda e: permissions.sees_event(actor, e.audience_organization_id)
         ):
             yield Event.of(event)

@@ -13,6 +13,7 @@ section; see ``recount`` for why the result is right when writers race.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,11 @@ class OpenCount:
 
 def _count_order(count: OpenCount) -> tuple[bytes, bool]:
     return count.organization_id.binary, count.submitted
+
+
+def _counted(comment: Comment) -> bool:
+    """Whether a comment counts as open: an open thread-starting comment, not deleted (``_OPEN``)."""
+    return comment.parent_id is None and not comment.deleted and comment.status == CommentStatus.OPEN
 
 
 def _comment(doc: Mapping[str, Any]) -> Comment:
@@ -117,8 +123,7 @@ class Comments:
         doc = {"_id": ObjectId(), **fields}
         await self._comments.insert_one(doc)
         comment = _comment(doc)
-        if comment.parent_id is None:
-            await self.recount(comment.section_id)
+        await self._recount_changes([(None, comment)])
         return comment
 
     async def comment(self, comment_id: ObjectId) -> Comment | None:
@@ -153,10 +158,8 @@ class Comments:
         """Open thread-starting comments per section, organisation and draft state, as last counted."""
         wanted = list(dict.fromkeys(section_ids))
         counts = {doc["_id"]: _stored_counts(doc) async for doc in self._counts.find({"_id": {"$in": wanted}})}
-        for section_id in wanted:
-            if section_id not in counts:  # never counted (a new section, or data from before the counts)
-                counts[section_id] = await self.recount(section_id)
-        return counts
+        never = [s for s in wanted if s not in counts]  # a new section, or data from before the counts
+        return counts | (await self.recount(never) if never else {})
 
     async def count_open(self, section_ids: Sequence[ObjectId] | None = None) -> dict[ObjectId, list[OpenCount]]:
         """Open thread-starting comments per section, organisation and draft state, counted now."""
@@ -188,28 +191,82 @@ class Comments:
         """Every section's counts as stored, for ``check``."""
         return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find({})}
 
-    async def recount(self, section_id: ObjectId) -> list[OpenCount]:
-        """Count a section's open comments and store the counts; returns them.
+    async def recount(
+        self, section_ids: Iterable[ObjectId], *, proposal: Mapping[ObjectId, list[OpenCount]] | None = None
+    ) -> dict[ObjectId, list[OpenCount]]:
+        """Count these sections' open comments and store the counts; returns them.
 
         Writers race: one may count before another's comment lands and store its count after the
         other's. So each writer, after storing, counts again and compares with what is stored now,
         and stores again until the two agree. Whoever stores last then sees the stored counts
         disagree with a fresh count unless they are right, so once the writers are done the stored
         counts are right. (A crash in between leaves them stale until the next write on the
-        section or ``check --repair``.)
+        section or ``check --repair``.) A ``proposal`` — counts believed right, such as the stored
+        ones plus the comment just added — takes the place of the first count: the comparison
+        after storing decides either way.
         """
-        counts = (await self.count_open([section_id])).get(section_id, [])
+        pending = list(dict.fromkeys(section_ids))
+        counts = dict(proposal) if proposal is not None else await self.count_open(pending)
+        settled: dict[ObjectId, list[OpenCount]] = {}
         for _ in range(_RECOUNT_ATTEMPTS):
-            try:
-                await self._counts.replace_one({"_id": section_id}, {"counts": _count_fields(counts)}, upsert=True)
-            except DuplicateKeyError:
-                pass  # another writer created it a moment ago; the comparison below decides
-            stored = await self._counts.find_one({"_id": section_id})
-            counts = (await self.count_open([section_id])).get(section_id, [])
-            if stored is not None and sorted(_stored_counts(stored), key=_count_order) == counts:
-                return counts
-        log.warning("open-comment counts of section %s still moving after %d recounts", section_id, _RECOUNT_ATTEMPTS)
-        return counts
+            for section_id in pending:
+                fields = {"counts": _count_fields(counts.get(section_id, []))}
+                try:
+                    await self._counts.replace_one({"_id": section_id}, fields, upsert=True)
+                except DuplicateKeyError:
+                    pass  # another writer created it a moment ago; the comparison below decides
+            stored = await self._stored(pending)
+            counts = await self.count_open(pending)
+            settled |= {s: counts.get(s, []) for s in pending if stored.get(s) == counts.get(s, [])}
+            pending = [s for s in pending if s not in settled]
+            if not pending:
+                return settled
+        log.warning("open-comment counts of sections %s still moving after %d recounts", pending, _RECOUNT_ATTEMPTS)
+        return settled | {s: counts.get(s, []) for s in pending}
+
+    async def _stored(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[OpenCount]]:
+        query = {"_id": section_ids[0]} if len(section_ids) == 1 else {"_id": {"$in": list(section_ids)}}
+        return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find(query)}
+
+    async def _recount_changes(self, changes: Iterable[tuple[Comment | None, Comment | None]]) -> None:
+        """Recount the sections whose counts these writes (before, after) changed, starting from a guess.
+
+        The guess is the stored counts moved by the writes; the recount's check after storing
+        makes the result right even when the guess is not (another writer came in between).
+        """
+        moves: dict[ObjectId, dict[tuple[ObjectId, bool], int]] = {}
+        for before, after in changes:
+            for comment, sign in ((before, -1), (after, +1)):
+                if comment is not None and _counted(comment):
+                    key = (comment.organization_id, comment.submitted)
+                    by_key = moves.setdefault(comment.section_id, {})
+                    by_key[key] = by_key.get(key, 0) + sign
+        changed = [section for section, by_key in moves.items() if any(by_key.values())]
+        if not changed:
+            return
+        stored = await self._stored(changed)
+        if any(section not in stored for section in changed):
+            await self.recount(changed)  # never counted: count first
+            return
+        guess = {}
+        for section in changed:
+            found = {(c.organization_id, c.submitted): c.count for c in stored[section]}
+            for key, move in moves[section].items():
+                found[key] = found.get(key, 0) + move
+            counts = [OpenCount(org, submitted, n) for (org, submitted), n in found.items() if n > 0]
+            guess[section] = sorted(counts, key=_count_order)
+        await self.recount(changed, proposal=guess)
+
+    async def _update(self, query: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[Comment, Comment] | None:
+        """Set ``fields`` on the comment ``query`` finds: the comment before and after, or None."""
+        doc = await self._comments.find_one_and_update(
+            dict(query), {"$set": dict(fields)}, return_document=ReturnDocument.BEFORE
+        )
+        if doc is None:
+            return None
+        before, after = _comment(doc), _comment({**doc, **fields})
+        await self._recount_changes([(before, after)])
+        return before, after
 
     async def submit(self, comment_ids: Sequence[ObjectId], at: datetime) -> list[Comment]:
         """Publish these drafts; the ones another request submitted first are left as they are."""
@@ -220,12 +277,10 @@ class Comments:
             {"$set": {"submitted": True, "submitted_at": at, "updated_at": at}},
         )
         submitted = await self.by_ids(comment_ids)
-        await self._recount_sections(submitted)
+        # As drafts they counted for their organisation only (one submitted meanwhile by another
+        # request makes the guess wrong, which the recount's check puts right).
+        await self._recount_changes([(dataclasses.replace(c, submitted=False), c) for c in submitted])
         return submitted
-
-    async def _recount_sections(self, changed: Iterable[Comment | None]) -> None:
-        for section_id in dict.fromkeys(c.section_id for c in changed if c is not None and c.parent_id is None):
-            await self.recount(section_id)
 
     async def edit(
         self, comment: Comment, body: str, html: str, proposed_text: str | None, at: datetime
@@ -255,51 +310,36 @@ class Comments:
         return _comment(doc) if doc else None
 
     async def delete(self, comment: Comment, at: datetime) -> Comment | None:
-        doc = await self._comments.find_one_and_update(
-            {"_id": comment.id, **_OPEN},
-            {"$set": {"deleted": True, "deleted_at": at, "updated_at": at}},
-            return_document=ReturnDocument.AFTER,
-        )
-        changed = _comment(doc) if doc else None
-        await self._recount_sections([changed])
-        return changed
+        fields = {"deleted": True, "deleted_at": at, "updated_at": at}
+        changed = await self._update({"_id": comment.id, **_OPEN}, fields)
+        return changed[1] if changed else None
 
     async def respond(
         self, comment_id: ObjectId, status: CommentStatus, response: str, html: str, by: ObjectId, at: datetime
     ) -> Comment | None:
-        doc = await self._comments.find_one_and_update(
+        changed = await self._update(
             {"_id": comment_id, **_LIVE},
             {
-                "$set": {
-                    "status": status.value,
-                    "response": response,
-                    "response_html": html,
-                    "responded_by": by,
-                    "responded_at": at,
-                    "updated_at": at,
-                }
+                "status": status.value,
+                "response": response,
+                "response_html": html,
+                "responded_by": by,
+                "responded_at": at,
+                "updated_at": at,
             },
-            return_document=ReturnDocument.AFTER,
         )
-        changed = _comment(doc) if doc else None
-        await self._recount_sections([changed])
-        return changed
+        return changed[1] if changed else None
 
     async def link_version(self, comment_id: ObjectId, version: int, by: ObjectId, at: datetime) -> Comment | None:
         """Record the version that took a proposal in and accept it; None when it was linked already."""
-        doc = await self._comments.find_one_and_update(
+        changed = await self._update(
             {"_id": comment_id, "applied_version": None, **_LIVE},
             {
-                "$set": {
-                    "applied_version": version,
-                    "status": CommentStatus.ACCEPTED.value,
-                    "responded_by": by,
-                    "responded_at": at,
-                    "updated_at": at,
-                }
+                "applied_version": version,
+                "status": CommentStatus.ACCEPTED.value,
+                "responded_by": by,
+                "responded_at": at,
+                "updated_at": at,
             },
-            return_document=ReturnDocument.AFTER,
         )
-        changed = _comment(doc) if doc else None
-        await self._recount_sections([changed])
-        return changed
+        return changed[1] if changed else None

@@ -411,9 +411,10 @@ async def check_open_counts(store: Store, *, repair: bool) -> list[CountRepair]:
         for section_id, found in stored.items()
         if section_id not in counted and _total(found) != 0
     ]
-    if repair:
-        for item in wrong:
-            await store.comments.recount(item.section_id)
+    if repair and wrong:
+        # The counts just made are the first guess; the recount checks them against fresh ones.
+        sections = [item.section_id for item in wrong]
+        await store.comments.recount(sections, proposal={s: counted.get(s, []) for s in sections})
     return wrong
 
 

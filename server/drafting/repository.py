@@ -255,8 +255,15 @@ class Drafting:
         return _version(doc) if doc else None
 
     async def versions(
-        self, section_id: ObjectId, *, before: int | None = None, limit: int = 20
+        self, section_id: ObjectId, *, before: int | None = None, limit: int = 20, head: int | None = None
     ) -> list[SectionVersion]:
+        """A section's versions, newest first. With ``head`` (the section's version), a page this
+        process holds already is answered without the store: the list as of that head."""
+        if head is not None:
+            top = head if before is None else min(head, before - 1)
+            kept = [self._known.get((section_id, n)) for n in range(top, max(0, top - limit), -1)]
+            if all(kept):
+                return [v for v in kept if v is not None]
         query: dict[str, Any] = {"section_id": section_id}
         if before is not None:
             query["number"] = {"$lt": before}

@@ -129,6 +129,15 @@ class EventLog:
         cursor = self._events.find({"seq": {"$gt": seq}}).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
+    async def drawn(self) -> int:
+        """The last sequence number drawn (read by ``_id``, so cheap on every store).
+
+        An event may still be on its way to the log under that number, and a writer that lost a
+        race draws again, so this is a hint that something new may be there, not a position.
+        """
+        counter = await self._counters.find_one({"_id": "events"})
+        return int(counter["seq"]) if counter else 0
+
     async def last_seq(self) -> int:
         doc = await self._events.find_one({}, {"seq": 1}, sort=[("seq", DESCENDING)])
         return int(doc["seq"]) if doc else 0

@@ -365,3 +365,23 @@ async def test_documents_with_the_same_title_get_distinct_short_names(as_user: A
     assert second["createDocument"]["document"]["slug"] == "faelles-titel-2"
     chosen = await sec.execute(create, {"input": {"title": "Andet", "kind": "STRATEGY", "slug": "faelles-titel"}})
     assert chosen["createDocument"] == {"__typename": "InvalidInput", "field": "slug"}
+
+
+async def test_a_history_page_seen_before_is_listed_without_the_store(app: RunningApp, as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Version 1.")])
+    section = doc["sections"][0]
+    for n in range(1, 4):
+        await save(sec, section, n, f"Version {n + 1}.", title="Afsnit")
+    history = """query($id: ID!) { node(id: $id) { ... on Section { version versions(limit: 10) { number body } } } }"""
+    first = (await sec.execute(history, {"id": section}))["node"]
+    assert [v["number"] for v in first["versions"]] == [4, 3, 2, 1]
+    assert app.counter is not None
+    app.counter.targets.clear()
+    again = (await sec.execute(history, {"id": section}))["node"]
+    assert again == first
+    assert "find section_versions" not in app.counter.targets  # versions never change: kept from the first view
+    await save(sec, section, 4, "Version 5.", title="Afsnit")
+    latest = (await sec.execute(history, {"id": section}))["node"]
+    assert [v["number"] for v in latest["versions"]] == [5, 4, 3, 2, 1]
+    assert latest["versions"][0]["body"] == "Version 5."

@@ -234,3 +234,55 @@ async def test_idle_websocket_connections_are_closed(app: RunningApp, mongodb_ur
         await api.close()
     finally:
         idle_app.stop()
+
+
+async def test_many_subscribers_of_a_process_cost_one_read_of_the_log_per_change(
+    as_user: AsUser, app: RunningApp
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Første.")])
+    token = (await as_user(KL)).http.cookies["udkast_session"]
+    subscriptions = [Subscription(app.url, token) for _ in range(6)]
+    for sub in subscriptions:
+        await sub.__aenter__()
+        await sub.subscribe({"documentId": doc["id"]})
+    try:
+        await asyncio.sleep(0.8)  # all following
+        assert app.counter is not None
+        app.counter.targets.clear()
+        await asyncio.sleep(1.0)
+        # Nobody writes: the process only looks at the sequence counter, by _id.
+        assert "find events" not in app.counter.targets
+        assert "find counters" in app.counter.targets
+        app.counter.targets.clear()
+        result = await save(sec, doc["sections"][0], 1, "Anden.", title="Afsnit")
+        assert result["__typename"] == "SectionSaved"
+        for sub in subscriptions:
+            assert [e["kind"] for e in await sub.events(1)] == ["section.saved"]
+        # Six subscribers, one change: the log is read once or twice (a read may land mid-write), not six times.
+        assert 1 <= app.counter.targets.count("find events") <= 2, app.counter.targets
+    finally:
+        for sub in subscriptions:
+            await sub.__aexit__()
+
+
+async def test_a_subscriber_resuming_while_others_follow_gets_the_past_then_the_present(
+    as_user: AsUser, app: RunningApp
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Første.")])
+    token = (await as_user(KL)).http.cookies["udkast_session"]
+    async with Subscription(app.url, token) as first:
+        await first.subscribe({"documentId": doc["id"]})
+        await asyncio.sleep(0.5)
+        await save(sec, doc["sections"][0], 1, "Anden.", title="Afsnit")
+        await save(sec, doc["sections"][0], 2, "Tredje.", title="Afsnit")
+        seen = await first.events(2)
+        async with Subscription(app.url, token) as late:
+            await late.subscribe({"documentId": doc["id"], "afterSeq": seen[0]["seq"]})
+            past = await late.events(1)
+            await save(sec, doc["sections"][0], 3, "Fjerde.", title="Afsnit")
+            present = await late.events(1)
+        assert [e["data"]["version"] for e in await first.events(1)] == [4]
+    assert [e["seq"] for e in past] == [seen[1]["seq"]]
+    assert [e["data"]["version"] for e in present] == [4]
