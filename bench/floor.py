@@ -43,13 +43,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def create_floor(uri: str, database: str, secret_key: str, *, listeners: Sequence[CommandListener] = ()) -> Starlette:
+def create_floor(
+    uri: str,
+    database: str,
+    secret_key: str,
+    *,
+    listeners: Sequence[CommandListener] = (),
+    max_connections: int = 100,
+) -> Starlette:
     key = secret_key.encode()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = dbmod.connect(uri, listeners=listeners)
+        client = dbmod.connect(uri, listeners=listeners, max_connections=max_connections)
         state["db"] = client[database]
         try:
             yield

@@ -94,7 +94,7 @@ class Plan:
 class Served:
     """``bench.serve`` in a child process that dies with us; ``ready()`` waits until it listens."""
 
-    def __init__(self, mode: str, uri: str, database: str, profile_dir: Path | None) -> None:
+    def __init__(self, mode: str, uri: str, database: str, profile_dir: Path | None, embedded: bool) -> None:
         from server.docstore import _die_with_parent
 
         with socket.socket() as s:
@@ -103,6 +103,8 @@ class Served:
         self.mode = mode
         command = [sys.executable, "-m", "bench.serve", mode, "--uri", uri, "--database", database]
         command += ["--port", str(self.port)]
+        if embedded:
+            command += ["--embedded"]
         if profile_dir is not None:
             command += ["--profile-dir", str(profile_dir)]
         self.process = subprocess.Popen(
@@ -474,7 +476,7 @@ def _ferretdb_from_go_mod() -> str:
 GROWTH_OPS = ("document_view", "document_outline", "comments_panel")
 
 
-async def growth(uri: str, plan: Plan, log: Any) -> dict[str, Any]:
+async def growth(uri: str, plan: Plan, log: Any, embedded: bool) -> dict[str, Any]:
     """Each size in a database of its own (the embedded store scans whole collections)."""
     points = [(c, GROWTH_VERSIONS[0]) for c in GROWTH_COMMENTS] + [(GROWTH_COMMENTS[0], v) for v in GROWTH_VERSIONS[1:]]
     datasets = {}
@@ -484,7 +486,7 @@ async def growth(uri: str, plan: Plan, log: Any) -> dict[str, Any]:
             uri, database, sections=plan.growth_sections, comments=comments, versions=versions
         )
     log(f"  built {len(points)} databases in {sum(d.seconds for d in datasets.values()):.1f} s")
-    apps = {key: Served("app", uri, d.database, None) for key, d in datasets.items()}
+    apps = {key: Served("app", uri, d.database, None, embedded) for key, d in datasets.items()}
     measured: dict[tuple[int, int], dict[str, Any]] = {}
     try:
         for app in apps.values():
@@ -573,8 +575,8 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
     profile_dir = WORK / "profiles" if args.profile else None
     if profile_dir is not None and profile_dir.exists():
         shutil.rmtree(profile_dir)
-    app = Served("app", uri, generate.DATABASE, profile_dir)
-    floor = Served("floor", uri, generate.DATABASE, None)
+    app = Served("app", uri, generate.DATABASE, profile_dir, embedded)
+    floor = Served("floor", uri, generate.DATABASE, None, embedded)
     app.ready()
     floor.ready()
     operations: list[dict[str, Any]] = []
@@ -620,7 +622,7 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
     grown = None
     if not args.no_growth:
         log("Growth (1 client):")
-        grown = await growth(uri, plan, log)
+        grown = await growth(uri, plan, log, embedded)
     return {
         "meta": {
             "mode": "quick" if plan.quick else "full",

@@ -123,16 +123,19 @@ class Instrumented:
             await _json(send, {"error": "unknown"}, 404)
 
 
-def build(mode: str, uri: str, database: str, port: int, counter: CommandCounter) -> ASGIApp:
+def build(mode: str, uri: str, database: str, port: int, counter: CommandCounter, embedded: bool) -> ASGIApp:
+    from server.settings import Settings
+
+    # As `make run` has it: no MONGODB_URI means the embedded store, and its connection limit.
+    connections = Settings(mongodb_uri=None if embedded else uri).store_pool_size
     if mode == "floor":
         from bench.floor import create_floor
 
-        return create_floor(uri, database, SECRET_KEY, listeners=[counter])
+        return create_floor(uri, database, SECRET_KEY, listeners=[counter], max_connections=connections)
     from server.app import create_app
-    from server.settings import Settings
 
     settings = Settings(
-        mongodb_uri=uri,
+        mongodb_uri=None if embedded else uri,
         database=database,
         port=port,
         public_url=f"http://127.0.0.1:{port}",
@@ -152,9 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--profile-dir", type=Path)
+    parser.add_argument("--embedded", action="store_true", help="the store is the embedded one")
     args = parser.parse_args(argv)
     counter = CommandCounter()
-    app = Instrumented(build(args.mode, args.uri, args.database, args.port, counter), counter, args.profile_dir)
+    built = build(args.mode, args.uri, args.database, args.port, counter, args.embedded)
+    app = Instrumented(built, counter, args.profile_dir)
     config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
 

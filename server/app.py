@@ -264,7 +264,12 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms, listeners=command_listeners)
+        client = dbmod.connect(
+            mongodb_uri,
+            timeout_ms=settings.store_timeout_ms,
+            listeners=command_listeners,
+            max_connections=settings.store_pool_size,
+        )
         database = client[settings.database]
         await dbmod.ensure_indexes(database)
         app.state.store = Store.open(database, settings.secret_key)

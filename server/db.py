@@ -25,13 +25,19 @@ Client = AsyncMongoClient[dict[str, Any]]
 LIST_BATCH = 1000
 
 
-def connect(uri: str, *, timeout_ms: int = 2500, listeners: Iterable[CommandListener] = ()) -> Client:
+def connect(
+    uri: str, *, timeout_ms: int = 2500, listeners: Iterable[CommandListener] = (), max_connections: int = 100
+) -> Client:
+    """A client; at most ``max_connections`` operations at a time, the others wait up to 30 s for a turn."""
+    socket_timeout = max(timeout_ms * 4, 10_000)
     return AsyncMongoClient(
         uri,
         tz_aware=True,
         serverSelectionTimeoutMS=timeout_ms,
         connectTimeoutMS=timeout_ms,
-        socketTimeoutMS=max(timeout_ms * 4, 10_000),
+        socketTimeoutMS=socket_timeout,
+        maxPoolSize=max_connections,
+        waitQueueTimeoutMS=socket_timeout * 3,
         appname="udkast",
         event_listeners=list(listeners),
     )

@@ -29,6 +29,7 @@ def test_defaults(tmp_path: Path) -> None:
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"GRAPHIQL": "maybe"}, "GRAPHIQL"),
         ({"DATABASE": "no/slash"}, "DATABASE"),
+        ({"STORE_CONNECTIONS": "0"}, "STORE_CONNECTIONS"),
     ],
 )
 def test_bad_settings_name_the_setting(tmp_path: Path, env: dict[str, str], named: str) -> None:
@@ -48,3 +49,9 @@ def test_production_turns_off_developer_surfaces(tmp_path: Path) -> None:
         }
     )
     assert not settings.graphiql and not settings.introspection and settings.secure_cookies
+
+
+def test_store_connections_are_few_on_the_embedded_store_unless_set(tmp_path: Path) -> None:
+    assert load({"DATA_DIR": str(tmp_path)}).store_pool_size == 4
+    assert load({"DATA_DIR": str(tmp_path), "MONGODB_URI": "mongodb://db"}).store_pool_size == 100
+    assert load({"DATA_DIR": str(tmp_path), "STORE_CONNECTIONS": "12"}).store_pool_size == 12
