@@ -88,6 +88,30 @@ def markdown(results: dict[str, Any]) -> str:
         extra = f" — outcomes {op['outcomes']}" if op.get("outcomes") else ""
         commands = ", ".join(f"{k} ×{v}" for k, v in sorted(op.get("commands", {}).items()))
         lines.append(f"* `{op['name']}`: {op['title']}{extra}. Store commands: {commands or 'none'}.")
+    followed = results.get("followers")
+    if followed:
+        idle = {"without": followed["idle_without"], "with": followed.get("idle_with", {})}
+        lines += [
+            "",
+            f"## Readers keeping the document open ({followed['followers']} subscriptions to its events)",
+            "",
+            "Store commands per second while nobody writes: "
+            + "; ".join(
+                f"{label} them {sum(idle[label].values()):.1f}/s"
+                + (f" ({', '.join(f'{k} {v}' for k, v in idle[label].items())})" if idle[label] else "")
+                for label in ("without", "with")
+            )
+            + ".",
+            "",
+            "| document_outline | clients | req/s | p50 | p95 | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for label in ("without", "with"):
+            for row in followed[label]:
+                lines.append(
+                    f"| {label} readers following | {row['clients']} | {_n(row['throughput'])} | {_n(row['p50'])} | "
+                    f"{_n(row['p95'])} | {row['errors']} of {row['requests']} |"
+                )
     growth = results.get("growth")
     if growth:
         names = [n for n in ("document_view", "document_outline", "comments_panel") if n in growth["comments"][0]]

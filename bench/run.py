@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -39,6 +40,7 @@ from typing import Any
 
 import httpx
 import pymongo
+import websockets
 from bson import ObjectId
 
 from bench import generate, report
@@ -595,6 +597,12 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
             if not wanted(op.name):
                 continue
             operations.append(await measure_op(uri, op, app, floor, list(readers), plan, log, args.profile))
+        followed = None
+        if wanted("followers"):
+            log(f"Readers following the document ({FOLLOWERS} subscriptions):")
+            outline = next(op for op in read_ops(targets) if op.name == "document_outline")
+            followed = await follow_cost(app, outline, readers, targets["document_id"], plan)
+            log(f"  store commands/s while nobody writes: {followed['idle_without']} → {followed['idle_with']}")
         log("Writes:")
         if wanted("add_comment"):
             comment_sections = await editable_sections(app.url, tokens[READERS[0]], targets["slug"])
@@ -637,8 +645,75 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
             "notes": notes,
         },
         "operations": operations,
+        "followers": followed,
         "growth": grown,
     }
+
+
+FOLLOWERS = 16
+FOLLOW_QUERY = """subscription($documentId: ID!) { documentEvents(documentId: $documentId) { seq kind } }"""
+
+
+@contextlib.asynccontextmanager
+async def following(url: str, tokens: Sequence[str | None], document_id: str, count: int) -> AsyncIterator[None]:
+    """``count`` readers with the document open: each a WebSocket subscription to its events, as the UI has."""
+    sockets = []
+    try:
+        for i in range(count):
+            ws = await websockets.connect(
+                url.replace("http://", "ws://") + "/graphql",
+                subprotocols=[websockets.Subprotocol("graphql-transport-ws")],
+                additional_headers={"Cookie": f"{SESSION_COOKIE}={tokens[i % len(tokens)]}"},
+            )
+            sockets.append(ws)
+            await ws.send(json.dumps({"type": "connection_init"}))
+            await ws.recv()
+            payload = {"query": FOLLOW_QUERY, "variables": {"documentId": document_id}}
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        await asyncio.sleep(2)  # every subscription following
+        yield
+    finally:
+        for ws in sockets:
+            await ws.close()
+
+
+async def follow_cost(
+    app: Served, op: Op, tokens: Sequence[str | None], document_id: str, plan: Plan
+) -> dict[str, Any]:
+    """What readers keeping the document open cost: the store's work while nobody writes, and the
+    document outline's latency with and without them (same run, side by side)."""
+    send, judge = graphql_sender(op)
+    result: dict[str, Any] = {"followers": FOLLOWERS}
+    async with httpx.AsyncClient(base_url=app.url) as control:
+
+        async def idle_commands(seconds: float) -> dict[str, float]:
+            await control.get("/__bench/reset")
+            await asyncio.sleep(seconds)
+            taken: dict[str, int] = (await control.get("/__bench/commands")).json()
+            return {name: round(n / seconds, 1) for name, n in sorted(taken.items())}
+
+        result["idle_without"] = await idle_commands(5)
+        for label in ("without", "with"):
+            rows = []
+            context = (
+                following(app.url, tokens, document_id, FOLLOWERS) if label == "with" else contextlib.nullcontext()
+            )
+            async with context:
+                if label == "with":
+                    result["idle_with"] = await idle_commands(5)
+                for level in (1, 8):
+                    clients = make_clients(app.url, tokens, level)
+                    try:
+                        rows.append(
+                            {
+                                "clients": level,
+                                **await cell(clients, send, judge, requests=plan.requests, seconds=plan.seconds),
+                            }
+                        )
+                    finally:
+                        await asyncio.gather(*(c.aclose() for c in clients))
+            result[label] = rows
+    return result
 
 
 async def _all_emails(uri: str) -> list[str]:
