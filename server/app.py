@@ -35,6 +35,7 @@ from server.api.websocket import IdleClosingHandler
 from server.approvals import service as approvals_service
 from server.approvals.routes import routes as approval_routes
 from server.clock import Clock, SystemClock
+from server.events import feed
 from server.events.routes import routes as event_routes
 from server.exports.routes import routes as report_routes
 from server.exports.snapshot import routes as snapshot_routes
@@ -91,6 +92,7 @@ class UdkastGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
             store=state.store,
+            follower=state.follower,
             settings=state.settings,
             clock=state.clock,
             user=user,
@@ -273,6 +275,10 @@ def create_app(
         database = client[settings.database]
         await dbmod.ensure_indexes(database)
         app.state.store = Store.open(database, settings.secret_key)
+        # One follower of the event log for every subscriber of this process (server/events/feed.py).
+        app.state.follower = feed.Hub(
+            app.state.store.events, grace=dbmod.longest_operation_seconds(settings.store_timeout_ms) + 2
+        )
         app.state.settings = settings
         app.state.clock = clock
         sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock, settings.secret_key))

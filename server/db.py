@@ -25,11 +25,25 @@ Client = AsyncMongoClient[dict[str, Any]]
 LIST_BATCH = 1000
 
 
+def _socket_timeout_ms(timeout_ms: int) -> int:
+    return max(timeout_ms * 4, 10_000)
+
+
+def longest_operation_seconds(timeout_ms: int) -> float:
+    """How long one operation of a ``connect(timeout_ms=…)`` client may take before it fails:
+    waiting for a connection, then for the reply. A number drawn for an event is written within it."""
+    socket_timeout = _socket_timeout_ms(timeout_ms)
+    return (socket_timeout * _WAIT_FACTOR + socket_timeout + timeout_ms) / 1000
+
+
+_WAIT_FACTOR = 3  # a request waits for a free connection up to three socket time-outs
+
+
 def connect(
     uri: str, *, timeout_ms: int = 2500, listeners: Iterable[CommandListener] = (), max_connections: int = 100
 ) -> Client:
-    """A client; at most ``max_connections`` operations at a time, the others wait up to 30 s for a turn."""
-    socket_timeout = max(timeout_ms * 4, 10_000)
+    """A client; at most ``max_connections`` operations at a time, the others wait their turn."""
+    socket_timeout = _socket_timeout_ms(timeout_ms)
     return AsyncMongoClient(
         uri,
         tz_aware=True,
@@ -37,7 +51,7 @@ def connect(
         connectTimeoutMS=timeout_ms,
         socketTimeoutMS=socket_timeout,
         maxPoolSize=max_connections,
-        waitQueueTimeoutMS=socket_timeout * 3,
+        waitQueueTimeoutMS=socket_timeout * _WAIT_FACTOR,
         appname="udkast",
         event_listeners=list(listeners),
     )

@@ -14,6 +14,7 @@ from server.accounts.model import Actor, User
 from server.api.loaders import Loaders
 from server.caller import Caller
 from server.clock import Clock
+from server.events.feed import Hub
 from server.http import SESSION_COOKIE
 from server.messages import Language, text
 from server.settings import Settings
@@ -25,6 +26,7 @@ class Context:
     request: Request | WebSocket
     response: Response | WebSocket | None
     store: Store
+    follower: Hub
     settings: Settings
     clock: Clock
     user: User | None

@@ -224,6 +224,6 @@ class EventsSubscription:
         actor = ctx.actor
         assert actor is not None
         async for event in feed.follow(
-            ctx.store.events, found.id, after_seq, lambda e: permissions.sees_event(actor, e.audience_organization_id)
+            ctx.follower, found.id, after_seq, lambda e: permissions.sees_event(actor, e.audience_organization_id)
         ):
             yield Event.of(event)

@@ -229,19 +229,22 @@ class Comments:
         return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find(query)}
 
     async def _recount_changes(self, changes: Iterable[tuple[Comment | None, Comment | None]]) -> None:
-        """Recount the sections whose counts these writes (before, after) changed, starting from a guess.
+        """Recount the sections of these thread-starting comments (before, after a write), from a guess.
 
-        The guess is the stored counts moved by the writes; the recount's check after storing
-        makes the result right even when the guess is not (another writer came in between).
+        The guess is the stored counts moved by the writes. Every section a write touched is
+        recounted, even when the move nets to nothing: on the embedded store the "before" a write
+        returns can be stale, and the recount's check after storing is what makes the result right.
         """
         moves: dict[ObjectId, dict[tuple[ObjectId, bool], int]] = {}
         for before, after in changes:
             for comment, sign in ((before, -1), (after, +1)):
-                if comment is not None and _counted(comment):
+                if comment is None or comment.parent_id is not None:
+                    continue
+                by_key = moves.setdefault(comment.section_id, {})
+                if _counted(comment):
                     key = (comment.organization_id, comment.submitted)
-                    by_key = moves.setdefault(comment.section_id, {})
                     by_key[key] = by_key.get(key, 0) + sign
-        changed = [section for section, by_key in moves.items() if any(by_key.values())]
+        changed = list(moves)
         if not changed:
             return
         stored = await self._stored(changed)
@@ -307,7 +310,13 @@ class Comments:
             },
             return_document=ReturnDocument.AFTER,
         )
-        return _comment(doc) if doc else None
+        if doc is None:
+            return None
+        edited = _comment(doc)
+        # An edit changes no count, but on the embedded store its write can put back a status
+        # that another request had just changed: recounting keeps the counts true to the comment.
+        await self._recount_changes([(comment, edited)])
+        return edited
 
     async def delete(self, comment: Comment, at: datetime) -> Comment | None:
         fields = {"deleted": True, "deleted_at": at, "updated_at": at}

@@ -12,6 +12,7 @@ history page diffing old versions does not fetch them again.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -129,7 +130,8 @@ VERSION_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def _version_size(version: SectionVersion) -> int:
-    return len(version.body) + len(version.html) + 200
+    """Roughly the memory a kept version takes: its texts as Python stores them, and the object."""
+    return sum(sys.getsizeof(text) for text in (version.body, version.html, version.title, version.summary)) + 1000
 
 
 class Drafting:
@@ -267,6 +269,8 @@ class Drafting:
         query: dict[str, Any] = {"section_id": section_id}
         if before is not None:
             query["number"] = {"$lt": before}
+        if head is not None:  # the list as of the head, whether it comes from memory or the store
+            query["number"] = {**query.get("number", {}), "$lte": head}
         cursor = self._versions.find(query).sort("number", DESCENDING).limit(limit)
         return [self._keep(_version(doc)) async for doc in cursor]
 

@@ -2,14 +2,16 @@
 
 Every app process reads the one ``events`` collection, so an event written by any process
 reaches subscribers on all of them. Sequence numbers are drawn before the insert, so for a
-moment a later number can be visible while an earlier one is still being written, and a writer
-that lost a race leaves a number unused for good. The follower therefore never moves past a gap
-until the gap has stayed open for ``GAP_GRACE`` — long enough for any insert in flight.
+while a later number can be visible while an earlier one is still being written (its insert may
+wait for a store connection), and a writer that failed after drawing leaves a number unused for
+good. A follower therefore never moves past a gap until the gap has stayed open for ``grace`` —
+longer than the store client lets one operation take (``db.longest_operation_seconds``).
 
-One ``Hub`` per process follows the log for all its subscribers: it checks the sequence counter
-(one read by ``_id``) every ``POLL_SECONDS`` and reads the log only when the counter has moved,
-a gap is open, or ``RESCAN_SECONDS`` have passed. On the embedded store a read of the log is a
-scan of every event ever written, so this is what lets many readers keep a document open.
+One ``Hub`` per process follows the log for all its subscribers: it reads the sequence counter
+(one read by ``_id``) and reads the log only when the counter is ahead of what it has seen, a
+gap is being waited out, or ``RESCAN_SECONDS`` have passed; while it waits for numbers drawn but
+not yet visible it backs off. On the embedded store a read of the log is a scan of every event
+ever written, so this is what lets many readers keep a document open.
 """
 
 from __future__ import annotations
@@ -17,21 +19,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from bson import ObjectId
-from pymongo.errors import PyMongoError
 
 from server.events.repository import Event, EventLog
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.3
-GAP_GRACE = 2.0
-RESCAN_SECONDS = 30.0  # reads the log even when the counter has not moved (a writer died between draw and insert)
+MAX_BACKOFF_SECONDS = 5.0
+RESCAN_SECONDS = 30.0  # reads the log even when the counter says nothing is new (a stale counter)
 BATCH = 200
+QUEUE_LIMIT = 1000  # events a subscriber may fall behind before it catches up from the log instead
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Cursor:
     """Where a follower stands: everything up to ``seq`` has been handled."""
 
     seq: int
+    grace: float
     _gap_seen_at: float | None = field(default=None, repr=False)
 
     @property
@@ -55,7 +57,7 @@ class Cursor:
             if event.seq != self.seq + 1:
                 if self._gap_seen_at is None:
                     self._gap_seen_at = now
-                if now - self._gap_seen_at < GAP_GRACE:
+                if now - self._gap_seen_at < self.grace:
                     break
             deliverable.append(event)
             self.seq = event.seq
@@ -63,95 +65,128 @@ class Cursor:
         return deliverable
 
 
+@dataclass(eq=False)
+class Subscriber:
+    """One subscriber's share of the hub: the events after ``position``, unless it fell too far behind."""
+
+    position: int
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    overflowed: bool = False
+
+
 class Hub:
     """Follows the log for every subscriber of this process and hands each new event to all."""
 
-    def __init__(self, events: EventLog, *, poll: float = POLL_SECONDS) -> None:
-        self._events = events
+    def __init__(self, events: EventLog, *, grace: float, poll: float = POLL_SECONDS) -> None:
+        self.events = events
+        self.grace = grace
         self._poll = poll
-        self._queues: set[asyncio.Queue[Event]] = set()
+        self._subscribers: set[Subscriber] = set()
         self._cursor: Cursor | None = None
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
-    async def join(self) -> tuple[asyncio.Queue[Event], int]:
-        """A queue of the events after the returned position (everything up to it has been handed out)."""
+    async def join(self) -> Subscriber:
+        """A subscriber that gets every event after its ``position`` (the hub has handed out the rest)."""
         async with self._lock:
-            if self._task is None or self._task.done():  # done: it failed in a way it could not survive
-                # Starting, or again after everyone left: from the end of the log as it is now.
-                latest = await self._events.last_seq()
-                self._cursor = Cursor(max(latest, self._cursor.seq if self._cursor else 0))
+            if self._task is None:
+                # Starting, or again after everyone left: from the end of the log as it is now. A
+                # subscriber that names an earlier position catches up from the log (``follow``).
+                latest = await self.events.last_seq()
+                self._cursor = Cursor(max(latest, self._cursor.seq if self._cursor else 0), self.grace)
                 self._task = asyncio.create_task(self._run(self._cursor), name="udkast-event-hub")
             assert self._cursor is not None
-            queue: asyncio.Queue[Event] = asyncio.Queue()
-            self._queues.add(queue)
-            return queue, self._cursor.seq
+            subscriber = Subscriber(self._cursor.seq)
+            self._subscribers.add(subscriber)
+            return subscriber
 
-    def leave(self, queue: asyncio.Queue[Event]) -> None:
-        self._queues.discard(queue)
-        if not self._queues and self._task is not None:
+    def leave(self, subscriber: Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+        if not self._subscribers and self._task is not None:
             self._task.cancel()  # nobody follows: stop reading the store (takes effect at its next await)
             self._task = None
 
+    def _hand_out(self, event: Event) -> None:
+        for subscriber in list(self._subscribers):
+            try:
+                subscriber.queue.put_nowait(event)
+            except asyncio.QueueFull:  # it stopped reading: it will catch up from the log
+                subscriber.overflowed = True
+                self._subscribers.discard(subscriber)
+
     async def _run(self, cursor: Cursor) -> None:
         last_read = time.monotonic()
+        waiting_since: float | None = None
+        delay = self._poll
         failing = False
         while True:
             try:
                 now = time.monotonic()
-                if cursor.waiting or now - last_read > RESCAN_SECONDS or await self._events.drawn() > cursor.seq:
-                    events = await self._events.after(cursor.seq, limit=BATCH)
-                    last_read = time.monotonic()
-                    for event in cursor.advance(events, last_read):
-                        for queue in self._queues:
-                            queue.put_nowait(event)
-                    if len(events) == BATCH:
-                        continue
+                drawn = await self.events.drawn()
+                if cursor.waiting or drawn > cursor.seq or now - last_read > RESCAN_SECONDS:
+                    events = await self.events.after(cursor.seq, limit=BATCH)
+                    last_read = now = time.monotonic()
+                    delivered = cursor.advance(events, now)
+                    for event in delivered:
+                        self._hand_out(event)
+                    if delivered and len(events) == BATCH and cursor.seq == events[-1].seq:
+                        continue  # more to read at once
+                    if delivered or cursor.seq >= drawn:
+                        waiting_since, delay = None, self._poll
+                    else:  # numbers drawn but not visible yet: in flight, or never to be written
+                        waiting_since = waiting_since or now
+                        if not cursor.waiting and now - waiting_since >= self.grace:
+                            # Nothing after the cursor for a whole grace: the numbers up to the
+                            # counter were drawn by writers that failed; they will not be written.
+                            cursor.seq, waiting_since = max(cursor.seq, drawn), None
+                        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+                else:
+                    delay = self._poll
                 failing = False
-            except PyMongoError as error:  # the store is away: subscribers wait, and nothing is skipped
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the store is away, or worse: subscribers wait, and nothing is skipped
                 if not failing:
-                    log.warning("event hub: the store does not answer (%s); retrying", error)
+                    log.exception("event hub: reading the log failed; retrying until it works")
                 failing = True
-            await asyncio.sleep(self._poll)
-
-
-_hubs: weakref.WeakKeyDictionary[EventLog, Hub] = weakref.WeakKeyDictionary()
-
-
-def hub_for(events: EventLog) -> Hub:
-    """The process's hub for this log (one per store handle)."""
-    hub = _hubs.get(events)
-    if hub is None:
-        hub = _hubs[events] = Hub(events)
-    return hub
+                delay = min(max(delay, self._poll) * 2, MAX_BACKOFF_SECONDS)
+            await asyncio.sleep(delay)
 
 
 async def follow(
-    events: EventLog,
+    hub: Hub,
     document_id: ObjectId,
     after_seq: int | None,
     visible: Callable[[Event], bool],
 ) -> AsyncIterator[Event]:
     """Yield the document's visible events after ``after_seq`` (None: from now on), in order, forever."""
-    hub = hub_for(events)
-    queue, position = await hub.join()
+    subscriber = await hub.join()
+    seq = subscriber.position if after_seq is None else after_seq
     try:
-        seq = position if after_seq is None else after_seq
-        # Catch up on what the hub had handed out before this subscriber joined: settled history.
-        while seq < position:
-            batch = [e for e in await events.after(seq, limit=BATCH) if e.seq <= position]
-            for event in batch:
+        while True:
+            # Catch up from the log on what the hub handed out before this subscriber joined (or
+            # while it was too far behind), waiting out gaps as the hub does.
+            cursor = Cursor(seq, hub.grace)
+            started = time.monotonic()
+            while cursor.seq < subscriber.position:
+                found = [e for e in await hub.events.after(cursor.seq, limit=BATCH) if e.seq <= subscriber.position]
+                delivered = cursor.advance(found, time.monotonic())
+                for event in delivered:
+                    if event.document_id == document_id and visible(event):
+                        yield event
+                if not found and time.monotonic() - started >= hub.grace:
+                    break  # numbers up to the hub's position that were never written
+                if not delivered:
+                    await asyncio.sleep(POLL_SECONDS)
+            seq = max(cursor.seq, subscriber.position)
+            while not (subscriber.overflowed and subscriber.queue.empty()):
+                event = await subscriber.queue.get()
+                if event.seq <= seq:
+                    continue
                 seq = event.seq
                 if event.document_id == document_id and visible(event):
                     yield event
-            if len(batch) < BATCH:
-                break
-        while True:
-            event = await queue.get()
-            if event.seq <= seq:
-                continue
-            seq = event.seq
-            if event.document_id == document_id and visible(event):
-                yield event
+            hub.leave(subscriber)
+            subscriber = await hub.join()  # fell behind: catch up from the log, then follow again
     finally:
-        hub.leave(queue)
+        hub.leave(subscriber)

@@ -103,12 +103,13 @@ class EventLog:
         # The unique index on seq is what guarantees one event per number: FerretDB applies
         # $inc as read-then-write, so two writers can draw the same number; the loser retries.
         for _ in range(_MAX_ATTEMPTS):
-            counter = await self._counters.find_one_and_update(
-                {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-            )
-            assert counter is not None  # upsert with ReturnDocument.AFTER always returns the document
-            doc["seq"] = counter["seq"]
             try:
+                # The very first events of a store upsert the counter; two at once: one retries.
+                counter = await self._counters.find_one_and_update(
+                    {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+                )
+                assert counter is not None  # upsert with ReturnDocument.AFTER always returns the document
+                doc["seq"] = counter["seq"]
                 await self._events.insert_one(doc)
             except DuplicateKeyError:
                 continue

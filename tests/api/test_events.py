@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 import websockets
+from bson import ObjectId
 
 from server import ids
 from server.events.repository import Origin
@@ -286,3 +288,47 @@ async def test_a_subscriber_resuming_while_others_follow_gets_the_past_then_the_
         assert [e["data"]["version"] for e in await first.events(1)] == [4]
     assert [e["seq"] for e in past] == [seen[1]["seq"]]
     assert [e["data"]["version"] for e in present] == [4]
+
+
+@pytest.mark.parametrize("others_following", [True, False], ids=["others-following", "first-follower"])
+async def test_an_event_whose_insert_lags_behind_a_later_one_still_arrives_in_order(
+    as_user: AsUser, app: RunningApp, store: Store, others_following: bool
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Første.")])
+    document_id = ids.parse(doc["id"], "Document")
+    token = (await as_user(KL)).http.cookies["udkast_session"]
+
+    def event(seq: int) -> dict[str, Any]:
+        return {
+            "_id": ObjectId(),
+            "seq": seq,
+            "kind": "section.saved",
+            "at": app.clock.now(),
+            "actor_id": None,
+            "organization_id": None,
+            "document_id": document_id,
+            "entity_type": None,
+            "entity_id": None,
+            "data": {"version": seq},
+            "client_address": None,
+            "audience_organization_id": None,
+        }
+
+    async with contextlib.AsyncExitStack() as stack:
+        following = None
+        if others_following:  # the process's follower is running already
+            following = await stack.enter_async_context(Subscription(app.url, token))
+            await following.subscribe({"documentId": doc["id"]})
+            await asyncio.sleep(0.5)
+        start = await store.events.last_seq()
+        # Two writers drew start+1 and start+2; the second insert lands first.
+        await store.db["counters"].update_one({"_id": "events"}, {"$set": {"seq": start + 2}})
+        await store.db["events"].insert_one(event(start + 2))
+        resuming = await stack.enter_async_context(Subscription(app.url, token))
+        await resuming.subscribe({"documentId": doc["id"], "afterSeq": start})
+        await asyncio.sleep(1.0)
+        await store.db["events"].insert_one(event(start + 1))  # the slow insert
+        assert [e["seq"] for e in await resuming.events(2)] == [start + 1, start + 2]
+        if following is not None:
+            assert [e["seq"] for e in await following.events(2)] == [start + 1, start + 2]
