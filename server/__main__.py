@@ -92,9 +92,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         verb = "repaired" if args.repair else "lags"
         print(f"section {item.section_id}: head {item.head} {verb}, newest version {item.latest}")
     for count in counts:
-        stored = "never counted" if count.stored is None else f"counts {count.stored} open comments"
-        verb = "recounted" if args.repair else "is wrong"
-        print(f"section {count.section_id}: {stored}, {verb}; its comments have {count.counted}")
+        stored = "never counted" if count.stored is None else f"{count.stored} stored"
+        where = " (by organisation or draft state)" if count.stored == count.counted else ""
+        verb = "recounted" if args.repair else "stale"
+        print(f"section {count.section_id}: open-comment counts {verb}{where}: {stored}, {count.counted} counted")
     if not heads and not counts:
         print("check: nothing to repair")
         return 0

@@ -70,7 +70,7 @@ class Comment:
     deleted: bool
     created_at: datetime
     updated_at: datetime
-    revision: int = 0  # how many times the text was edited; an edit claims the next number
+    revision: int = 0  # how many times the comment changed; each change claims the next number first
 
 
 MAX_COMMENT = 20_000

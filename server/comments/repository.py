@@ -13,15 +13,16 @@ section; see ``recount`` for why the result is right when writers race.
 
 from __future__ import annotations
 
-import dataclasses
+import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from server.comments.anchoring import TextQuote
@@ -31,8 +32,8 @@ from server.db import LIST_BATCH, Database
 log = logging.getLogger(__name__)
 
 INDEXES = {
-    # An edit claims (comment, revision) by inserting {_id: "<comment>:<revision>"}: the unique _id
-    # lets exactly one of several simultaneous edits build on a given wording.
+    # Every change of a comment claims (comment, revision) by inserting {_id: "<comment>:<revision>"}:
+    # the unique _id lets exactly one of several simultaneous changes build on a given state.
     "comment_edit_claims": [],
     # {_id: section, counts: [{organization_id, submitted, count}]}: derived from comments, see recount.
     "comment_counts": [],
@@ -103,6 +104,15 @@ def anchor_fields(quote: TextQuote | None) -> dict[str, str] | None:
 _LIVE = {"deleted": False}
 _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
 _RECOUNT_ATTEMPTS = 20
+_MAX_CHANGE_ATTEMPTS = 200
+_MAX_TAKEOVERS = 5
+# A claim this old whose revision was never written: its writer died (a store operation gives up
+# long before, see db.longest_operation_seconds), and the next change may take the revision over.
+_CLAIM_ABANDONED = timedelta(minutes=2)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _count_fields(counts: Sequence[OpenCount]) -> list[dict[str, Any]]:
@@ -260,74 +270,95 @@ class Comments:
             guess[section] = sorted(counts, key=_count_order)
         await self.recount(changed, proposal=guess)
 
-    async def _update(self, query: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[Comment, Comment] | None:
-        """Set ``fields`` on the comment ``query`` finds: the comment before and after, or None."""
-        doc = await self._comments.find_one_and_update(
-            dict(query), {"$set": dict(fields)}, return_document=ReturnDocument.BEFORE
-        )
-        if doc is None:
-            return None
-        before, after = _comment(doc), _comment({**doc, **fields})
-        await self._recount_changes([(before, after)])
-        return before, after
+    async def _change(
+        self,
+        comment_id: ObjectId,
+        condition: Mapping[str, Any],
+        fields: Mapping[str, Any],
+        at: datetime,
+        *,
+        push: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+        recount: bool = True,
+    ) -> tuple[Comment, Comment] | None:
+        """Change one comment while ``condition`` holds, as the only writer of its current revision.
+
+        The embedded store applies an update as read-then-write of the whole document, so two
+        changes of one comment at once (an author's edit and an editor's answer) could lose one of
+        them. Each change therefore first claims the revision it builds on by inserting
+        ``{_id: "<comment>:<revision>"}``: one change per revision, and the next one reads its
+        result. Returns the comment before and after, or None when the condition no longer holds.
+        """
+        for _ in range(_MAX_CHANGE_ATTEMPTS):
+            doc = await self._comments.find_one({"_id": comment_id, **condition})
+            if doc is None:
+                return None
+            revision = int(doc.get("revision", 0))
+            if not await self._claim(comment_id, revision, at):
+                await asyncio.sleep(random.uniform(0.001, 0.02))  # another change is being written
+                continue
+            changes = {**fields, "revision": revision + 1}
+            update: dict[str, Any] = {"$set": changes}
+            after_doc = {**doc, **changes}
+            if push is not None:
+                update["$push"] = dict(push(doc))
+                after_doc |= {key: [*doc.get(key, []), value] for key, value in update["$push"].items()}
+            same = {"revision": revision} if "revision" in doc else {"revision": {"$exists": False}}
+            written = await self._comments.update_one({"_id": comment_id, **same}, update)
+            if written.matched_count != 1:
+                continue  # changed without a claim (a writer older than the claims): read it again
+            before, after = _comment(doc), _comment(after_doc)
+            if recount:
+                await self._recount_changes([(before, after)])
+            return before, after
+        raise RuntimeError(f"comment {comment_id}: still changing after {_MAX_CHANGE_ATTEMPTS} attempts")
+
+    async def _claim(self, comment_id: ObjectId, revision: int, at: datetime) -> bool:
+        """Claim a revision of a comment; a claim whose writer died long ago may be taken over."""
+        for takeover in range(_MAX_TAKEOVERS):
+            key = f"{comment_id}:{revision}" + (f":{takeover}" if takeover else "")
+            try:
+                await self._claims.insert_one({"_id": key, "at": at})
+                return True
+            except DuplicateKeyError:
+                claimed = await self._claims.find_one({"_id": key})
+                if claimed is None or at - _aware(claimed["at"]) < _CLAIM_ABANDONED:
+                    return False  # claimed just now: its writer is at work
+        return False
 
     async def submit(self, comment_ids: Sequence[ObjectId], at: datetime) -> list[Comment]:
         """Publish these drafts; the ones another request submitted first are left as they are."""
-        if not comment_ids:
-            return []
-        await self._comments.update_many(
-            {"_id": {"$in": list(comment_ids)}, "submitted": False},
-            {"$set": {"submitted": True, "submitted_at": at, "updated_at": at}},
-        )
-        submitted = await self.by_ids(comment_ids)
-        # As drafts they counted for their organisation only (one submitted meanwhile by another
-        # request makes the guess wrong, which the recount's check puts right).
-        await self._recount_changes([(dataclasses.replace(c, submitted=False), c) for c in submitted])
-        return submitted
+        changed = []
+        for comment_id in comment_ids:
+            fields = {"submitted": True, "submitted_at": at, "updated_at": at}
+            pair = await self._change(comment_id, {"submitted": False, **_LIVE}, fields, at, recount=False)
+            if pair is not None:
+                changed.append(pair)
+        await self._recount_changes(changed)
+        return await self.by_ids(comment_ids) if comment_ids else []
 
     async def edit(
         self, comment: Comment, body: str, html: str, proposed_text: str | None, at: datetime
     ) -> Comment | None:
         """Change an open comment's text, keeping the earlier wording; None when it is no longer open."""
-        # FerretDB applies a conditional update as read-then-write, so the guard against a lost
-        # earlier wording is the claim: only the edit that claimed this revision writes on top of it.
-        try:
-            await self._claims.insert_one({"_id": f"{comment.id}:{comment.revision}", "at": at})
-        except DuplicateKeyError:
-            return None
-        earlier = {"body": comment.body, "proposed_text": comment.proposed_text, "at": comment.updated_at}
-        doc = await self._comments.find_one_and_update(
-            {"_id": comment.id, **_OPEN},
-            {
-                "$set": {
-                    "body": body,
-                    "html": html,
-                    "proposed_text": proposed_text,
-                    "updated_at": at,
-                    "revision": comment.revision + 1,
-                },
-                "$push": {"edits": earlier},
-            },
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
-            return None
-        edited = _comment(doc)
-        # An edit changes no count, but on the embedded store its write can put back a status
-        # that another request had just changed: recounting keeps the counts true to the comment.
-        await self._recount_changes([(comment, edited)])
-        return edited
+
+        def earlier(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+            return {"edits": {"body": doc["body"], "proposed_text": doc.get("proposed_text"), "at": doc["updated_at"]}}
+
+        fields = {"body": body, "html": html, "proposed_text": proposed_text, "updated_at": at}
+        changed = await self._change(comment.id, _OPEN, fields, at, push=earlier)
+        return changed[1] if changed else None
 
     async def delete(self, comment: Comment, at: datetime) -> Comment | None:
         fields = {"deleted": True, "deleted_at": at, "updated_at": at}
-        changed = await self._update({"_id": comment.id, **_OPEN}, fields)
+        changed = await self._change(comment.id, _OPEN, fields, at)
         return changed[1] if changed else None
 
     async def respond(
         self, comment_id: ObjectId, status: CommentStatus, response: str, html: str, by: ObjectId, at: datetime
     ) -> Comment | None:
-        changed = await self._update(
-            {"_id": comment_id, **_LIVE},
+        changed = await self._change(
+            comment_id,
+            _LIVE,
             {
                 "status": status.value,
                 "response": response,
@@ -336,13 +367,15 @@ class Comments:
                 "responded_at": at,
                 "updated_at": at,
             },
+            at,
         )
         return changed[1] if changed else None
 
     async def link_version(self, comment_id: ObjectId, version: int, by: ObjectId, at: datetime) -> Comment | None:
         """Record the version that took a proposal in and accept it; None when it was linked already."""
-        changed = await self._update(
-            {"_id": comment_id, "applied_version": None, **_LIVE},
+        changed = await self._change(
+            comment_id,
+            {"applied_version": None, **_LIVE},
             {
                 "applied_version": version,
                 "status": CommentStatus.ACCEPTED.value,
@@ -350,5 +383,6 @@ class Comments:
                 "responded_at": at,
                 "updated_at": at,
             },
+            at,
         )
         return changed[1] if changed else None

@@ -125,8 +125,11 @@ async def test_kill_9_during_storm_loses_no_acknowledged_write(mongodb_uri: str,
             process = _serve(env, log)
             checked = _cli(["check"], env)
             if checked.returncode != 0:
-                assert "lags" in checked.stdout, checked.stdout + checked.stderr
+                # A crash between two writes leaves derived data behind: a head, or open-comment counts.
+                found = checked.stdout.splitlines()
+                assert found and all("lags" in line or "counts stale" in line for line in found), checked.stdout
                 FIGURES["crash: lagging heads repaired by check"] += checked.stdout.count("lags")
+                FIGURES["crash: stale comment counts recounted by check"] += checked.stdout.count("counts stale")
                 assert _cli(["check", "--repair"], env).returncode == 0
                 checked = _cli(["check"], env)
             assert checked.returncode == 0 and "nothing to repair" in checked.stdout, checked.stdout
