@@ -13,18 +13,17 @@ section; see ``recount`` for why the result is right when writers race.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from server import claims
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus
 from server.db import LIST_BATCH, Database
@@ -104,15 +103,6 @@ def anchor_fields(quote: TextQuote | None) -> dict[str, str] | None:
 _LIVE = {"deleted": False}
 _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
 _RECOUNT_ATTEMPTS = 20
-_MAX_CHANGE_ATTEMPTS = 200
-_MAX_TAKEOVERS = 5
-# A claim this old whose revision was never written: its writer died (a store operation gives up
-# long before, see db.longest_operation_seconds), and the next change may take the revision over.
-_CLAIM_ABANDONED = timedelta(minutes=2)
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _count_fields(counts: Sequence[OpenCount]) -> list[dict[str, Any]]:
@@ -274,63 +264,27 @@ class Comments:
         self,
         comment_id: ObjectId,
         condition: Mapping[str, Any],
-        fields: Mapping[str, Any],
-        at: datetime,
+        fields: claims.Fields,
         *,
-        push: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
         recount: bool = True,
     ) -> tuple[Comment, Comment] | None:
-        """Change one comment while ``condition`` holds, as the only writer of its current revision.
-
-        The embedded store applies an update as read-then-write of the whole document, so two
-        changes of one comment at once (an author's edit and an editor's answer) could lose one of
-        them. Each change therefore first claims the revision it builds on by inserting
-        ``{_id: "<comment>:<revision>"}``: one change per revision, and the next one reads its
-        result. Returns the comment before and after, or None when the condition no longer holds.
-        """
-        for _ in range(_MAX_CHANGE_ATTEMPTS):
-            doc = await self._comments.find_one({"_id": comment_id, **condition})
-            if doc is None:
-                return None
-            revision = int(doc.get("revision", 0))
-            if not await self._claim(comment_id, revision, at):
-                await asyncio.sleep(random.uniform(0.001, 0.02))  # another change is being written
-                continue
-            changes = {**fields, "revision": revision + 1}
-            update: dict[str, Any] = {"$set": changes}
-            after_doc = {**doc, **changes}
-            if push is not None:
-                update["$push"] = dict(push(doc))
-                after_doc |= {key: [*doc.get(key, []), value] for key, value in update["$push"].items()}
-            same = {"revision": revision} if "revision" in doc else {"revision": {"$exists": False}}
-            written = await self._comments.update_one({"_id": comment_id, **same}, update)
-            if written.matched_count != 1:
-                continue  # changed without a claim (a writer older than the claims): read it again
-            before, after = _comment(doc), _comment(after_doc)
-            if recount:
-                await self._recount_changes([(before, after)])
-            return before, after
-        raise RuntimeError(f"comment {comment_id}: still changing after {_MAX_CHANGE_ATTEMPTS} attempts")
-
-    async def _claim(self, comment_id: ObjectId, revision: int, at: datetime) -> bool:
-        """Claim a revision of a comment; a claim whose writer died long ago may be taken over."""
-        for takeover in range(_MAX_TAKEOVERS):
-            key = f"{comment_id}:{revision}" + (f":{takeover}" if takeover else "")
-            try:
-                await self._claims.insert_one({"_id": key, "at": at})
-                return True
-            except DuplicateKeyError:
-                claimed = await self._claims.find_one({"_id": key})
-                if claimed is None or at - _aware(claimed["at"]) < _CLAIM_ABANDONED:
-                    return False  # claimed just now: its writer is at work
-        return False
+        """Change one comment while ``condition`` holds, as the only writer of its revision
+        (``server.claims``: an author's edit and an editor's answer at once must both count).
+        Returns the comment before and after, or None when the condition no longer holds."""
+        changed = await claims.change(self._comments, self._claims, comment_id, condition, fields)
+        if changed is None:
+            return None
+        before, after = _comment(changed[0]), _comment(changed[1])
+        if recount:
+            await self._recount_changes([(before, after)])
+        return before, after
 
     async def submit(self, comment_ids: Sequence[ObjectId], at: datetime) -> list[Comment]:
         """Publish these drafts; the ones another request submitted first are left as they are."""
         changed = []
         for comment_id in comment_ids:
             fields = {"submitted": True, "submitted_at": at, "updated_at": at}
-            pair = await self._change(comment_id, {"submitted": False, **_LIVE}, fields, at, recount=False)
+            pair = await self._change(comment_id, {"submitted": False, **_LIVE}, fields, recount=False)
             if pair is not None:
                 changed.append(pair)
         await self._recount_changes(changed)
@@ -341,16 +295,22 @@ class Comments:
     ) -> Comment | None:
         """Change an open comment's text, keeping the earlier wording; None when it is no longer open."""
 
-        def earlier(doc: Mapping[str, Any]) -> Mapping[str, Any]:
-            return {"edits": {"body": doc["body"], "proposed_text": doc.get("proposed_text"), "at": doc["updated_at"]}}
+        def edited(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+            earlier = {"body": doc["body"], "proposed_text": doc.get("proposed_text"), "at": doc["updated_at"]}
+            return {
+                "body": body,
+                "html": html,
+                "proposed_text": proposed_text,
+                "updated_at": at,
+                "edits": [*doc.get("edits", []), earlier],
+            }
 
-        fields = {"body": body, "html": html, "proposed_text": proposed_text, "updated_at": at}
-        changed = await self._change(comment.id, _OPEN, fields, at, push=earlier)
+        changed = await self._change(comment.id, _OPEN, edited)
         return changed[1] if changed else None
 
     async def delete(self, comment: Comment, at: datetime) -> Comment | None:
         fields = {"deleted": True, "deleted_at": at, "updated_at": at}
-        changed = await self._change(comment.id, _OPEN, fields, at)
+        changed = await self._change(comment.id, _OPEN, fields)
         return changed[1] if changed else None
 
     async def respond(
@@ -367,7 +327,6 @@ class Comments:
                 "responded_at": at,
                 "updated_at": at,
             },
-            at,
         )
         return changed[1] if changed else None
 
@@ -383,6 +342,5 @@ class Comments:
                 "responded_at": at,
                 "updated_at": at,
             },
-            at,
         )
         return changed[1] if changed else None

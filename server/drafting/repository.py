@@ -21,6 +21,7 @@ from bson import ObjectId
 from cachetools import LRUCache
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 
+from server import claims
 from server.db import Database
 from server.drafting.model import (
     Document,
@@ -36,6 +37,8 @@ from server.drafting.model import (
 
 INDEXES = {
     "documents": [IndexModel([("slug", ASCENDING)], name="documents_slug_unique", unique=True)],
+    # A change of a document claims its revision first ({_id: "<document>:<revision>"}, server/claims.py).
+    "document_claims": [],
     "sections": [
         IndexModel([("document_id", ASCENDING), ("position", ASCENDING)], name="sections_document_position"),
         IndexModel([("document_id", ASCENDING), ("key", ASCENDING)], name="sections_document_key_unique", unique=True),
@@ -140,6 +143,7 @@ class Drafting:
         self._sections = db["sections"]
         self._versions = db["section_versions"]
         self._snapshots = db["snapshots"]
+        self._document_claims = db["document_claims"]
         self._known: LRUCache[tuple[ObjectId, int], SectionVersion] = LRUCache(
             maxsize=VERSION_CACHE_BYTES, getsizeof=_version_size
         )
@@ -171,21 +175,28 @@ class Drafting:
     async def update_document(
         self, document_id: ObjectId, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
     ) -> Document | None:
-        """Apply ``changes`` when the document still matches ``expect``; None when it did not."""
-        doc = await self._documents.find_one_and_update(
-            {"_id": document_id, **(expect or {})}, {"$set": dict(changes)}, return_document=ReturnDocument.AFTER
-        )
-        return _document(doc) if doc else None
+        """Apply ``changes`` when the document still matches ``expect``; None when it did not.
+
+        As the only writer of the document's revision (``server.claims``): a phase set by a closing
+        approval round and settings saved by the secretariat at the same moment both stay."""
+        changed = await claims.change(self._documents, self._document_claims, document_id, expect or {}, changes)
+        return _document(changed[1]) if changed else None
 
     async def add_participant(self, document_id: ObjectId, organization_id: ObjectId, at: datetime) -> None:
-        await self._documents.update_one(
-            {"_id": document_id}, {"$addToSet": {"participant_ids": organization_id}, "$set": {"updated_at": at}}
-        )
+        def added(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+            present = list(doc.get("participant_ids", []))
+            return {"participant_ids": [*present, *([] if organization_id in present else [organization_id])]}
+
+        await self._change_document(document_id, lambda doc: {**added(doc), "updated_at": at})
 
     async def remove_participant(self, document_id: ObjectId, organization_id: ObjectId, at: datetime) -> None:
-        await self._documents.update_one(
-            {"_id": document_id}, {"$pull": {"participant_ids": organization_id}, "$set": {"updated_at": at}}
-        )
+        def removed(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+            return {"participant_ids": [o for o in doc.get("participant_ids", []) if o != organization_id]}
+
+        await self._change_document(document_id, lambda doc: {**removed(doc), "updated_at": at})
+
+    async def _change_document(self, document_id: ObjectId, fields: claims.Fields) -> None:
+        await claims.change(self._documents, self._document_claims, document_id, {}, fields)
 
     # Sections
 

@@ -385,3 +385,27 @@ async def test_a_history_page_seen_before_is_listed_without_the_store(app: Runni
     latest = (await sec.execute(history, {"id": section}))["node"]
     assert [v["number"] for v in latest["versions"]] == [5, 4, 3, 2, 1]
     assert latest["versions"][0]["body"] == "Version 5."
+
+
+async def test_participants_added_at_the_same_moment_are_all_kept(as_user: AsUser, store: Store) -> None:
+    # On the embedded store an update is read-then-write of the whole document: without a claim
+    # per revision, simultaneous additions overwrote each other.
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", BODY)])
+    document_id = ids.parse(doc["id"], "Document")
+    assert document_id is not None
+    before = await store.drafting.document(document_id)
+    assert before is not None
+    already = {ids.encode("Organization", o) for o in before.participant_ids}
+    organizations = [
+        o for o in (await sec.execute("{ organizations { id } }"))["organizations"] if o["id"] not in already
+    ]
+    assert len(organizations) >= 5
+    add = """mutation($input: ChangeParticipantInput!) { addParticipant(input: $input) { __typename } }"""
+    results = await asyncio.gather(
+        *(sec.execute(add, {"input": {"documentId": doc["id"], "organizationId": o["id"]}}) for o in organizations)
+    )
+    assert {r["addParticipant"]["__typename"] for r in results} == {"ParticipantsChanged"}
+    stored = await store.drafting.document(document_id)
+    assert stored is not None
+    assert {ids.encode("Organization", o) for o in stored.participant_ids} == already | {o["id"] for o in organizations}
