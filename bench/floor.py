@@ -82,17 +82,24 @@ def create_floor(
         cursor = state["db"][collection].find({"_id": {"$in": found}}, {field: 1})
         return {d["_id"]: d[field] async for d in cursor}
 
+    async def document_and_sections(request: Request) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The document named by ``?slug=`` and its live sections in order, rendered."""
+        db = state["db"]
+        document = await db["documents"].find_one({"slug": request.query_params["slug"]})
+        if document is None:
+            return None, []
+        fields = {"key": 1, "title": 1, "position": 1, "version": 1, "html": 1, "updated_at": 1, "updated_by": 1}
+        cursor = db["sections"].find({"document_id": document["_id"], "deleted": False}, fields)
+        return document, [s async for s in cursor.sort([("position", ASCENDING), ("key", ASCENDING)])]
+
     async def document_view(request: Request) -> Response:
         user = await user_of(request)
         if user is None:
             return JSONResponse({"error": "not signed in"}, 401)
         db = state["db"]
-        document = await db["documents"].find_one({"slug": request.query_params["slug"]})
+        document, sections = await document_and_sections(request)
         if document is None:
             return JSONResponse({"document": None})
-        fields = {"key": 1, "title": 1, "position": 1, "version": 1, "html": 1, "updated_at": 1, "updated_by": 1}
-        cursor = db["sections"].find({"document_id": document["_id"], "deleted": False}, fields)
-        sections = [s async for s in cursor.sort([("position", ASCENDING), ("key", ASCENDING)])]
         # The counts as the app keeps them: one document per section, by _id (the comments unread).
         open_counts: dict[Any, int] = {}
         async for row in db["comment_counts"].find({"_id": {"$in": [s["_id"] for s in sections]}}):
@@ -207,12 +214,9 @@ def create_floor(
         if user is None:
             return JSONResponse({"error": "not signed in"}, 401)
         db = state["db"]
-        document = await db["documents"].find_one({"slug": request.query_params["slug"]})
+        document, sections = await document_and_sections(request)
         if document is None:
             return JSONResponse({"document": None})
-        fields = {"key": 1, "title": 1, "position": 1, "version": 1, "html": 1, "updated_at": 1, "updated_by": 1}
-        cursor = db["sections"].find({"document_id": document["_id"], "deleted": False}, fields)
-        sections = [s async for s in cursor.sort([("position", ASCENDING), ("key", ASCENDING)])]
         # A marker is a thread's id and where its passage is: the anchor and the commented text.
         marker_fields = {"section_id": 1, "section_version": 1, "anchor": 1, "organization_id": 1, "submitted": 1}
         query = {"document_id": document["_id"], "parent_id": None, "deleted": False}

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import random
 import re
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,8 +45,7 @@ from server.approvals.model import ApprovalRound, Decision
 from server.caller import Caller
 from server.comments import service as comments_service
 from server.comments.anchoring import TextQuote, selector_for
-from server.comments.model import Comment, CommentKind, CommentStatus
-from server.comments.repository import anchor_fields
+from server.comments.model import Comment, CommentStatus
 from server.drafting import model as drafting_model
 from server.drafting import service as drafting_service
 from server.drafting.model import DocumentKind, Phase, Section
@@ -447,31 +447,19 @@ def comment_fields(
     at: datetime,
 ) -> dict[str, Any]:
     """The fields ``comments.service.add_comment`` writes for a new comment."""
-    return {
-        "document_id": document_id,
-        "section_id": section_id,
-        "section_version": version,
-        "parent_id": parent_id,
-        "author_id": author.id,
-        "organization_id": author.organization_id,
-        "body": body,
-        "html": markdown.render(body),
-        "kind": (CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL).value,
-        "proposed_text": proposed_text,
-        "anchor": anchor_fields(anchor),
-        "submitted": not draft,
-        "submitted_at": None if draft else at,
-        "status": CommentStatus.OPEN.value,
-        "response": "",
-        "response_html": "",
-        "responded_by": None,
-        "responded_at": None,
-        "applied_version": None,
-        "edits": [],
-        "deleted": False,
-        "created_at": at,
-        "updated_at": at,
-    }
+    return comments_service.new_comment_fields(
+        document_id=document_id,
+        section_id=section_id,
+        version=version,
+        parent_id=parent_id,
+        author_id=author.id,
+        organization_id=author.organization_id,
+        body=body,
+        anchor=anchor,
+        proposed_text=proposed_text,
+        draft=draft,
+        at=at,
+    )
 
 
 def responded(fields: dict[str, Any], status: CommentStatus, response: str, by: User, at: datetime) -> None:
@@ -803,15 +791,23 @@ async def counts(store: Store) -> dict[str, int]:
     return {n: await store.db[n].count_documents({}) for n in names if n in existing}
 
 
-async def generate(uri: str, database: str, sizes: Sizes, *, log: Any = print) -> Dataset:
-    """Drop ``database`` and build the dataset of ``sizes`` in it."""
-    started = time.monotonic()
+@contextlib.asynccontextmanager
+async def _fresh_store(uri: str, database: str) -> AsyncIterator[Store]:
+    """``database`` dropped and made again with the app's indexes, as a store."""
     client = dbmod.connect(uri, timeout_ms=10_000)
     try:
         await client.drop_database(database)
         db = client[database]
         await dbmod.ensure_indexes(db)
-        store = Store.open(db, SECRET_KEY)
+        yield Store.open(db, SECRET_KEY)
+    finally:
+        await client.close()
+
+
+async def generate(uri: str, database: str, sizes: Sizes, *, log: Any = print) -> Dataset:
+    """Drop ``database`` and build the dataset of ``sizes`` in it."""
+    started = time.monotonic()
+    async with _fresh_store(uri, database) as store:
         rng = random.Random(sizes.seed)
         now = datetime.now(UTC).replace(microsecond=0)
         start = now - timedelta(days=150)
@@ -844,19 +840,12 @@ async def generate(uri: str, database: str, sizes: Sizes, *, log: Any = print) -
         dataset.counts = await counts(store)
         dataset.seconds = round(time.monotonic() - started, 1)
         return dataset
-    finally:
-        await client.close()
 
 
 async def generate_growth(uri: str, database: str, *, sections: int, comments: int, versions: int) -> Dataset:
     """One document whose every section has exactly ``comments`` comments and ``versions`` versions."""
     started = time.monotonic()
-    client = dbmod.connect(uri, timeout_ms=10_000)
-    try:
-        await client.drop_database(database)
-        db = client[database]
-        await dbmod.ensure_indexes(db)
-        store = Store.open(db, SECRET_KEY)
+    async with _fresh_store(uri, database) as store:
         rng = random.Random(comments * 7919 + versions)
         start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=150)
         people = await _people(store, Sizes(), start)
@@ -875,8 +864,6 @@ async def generate_growth(uri: str, database: str, *, sections: int, comments: i
         dataset.counts = await counts(store)
         dataset.seconds = round(time.monotonic() - started, 1)
         return dataset
-    finally:
-        await client.close()
 
 
 def main(argv: list[str] | None = None) -> int:

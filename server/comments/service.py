@@ -7,10 +7,9 @@ so ids reveal nothing.
 
 from __future__ import annotations
 
-import asyncio
-import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -30,7 +29,6 @@ from server.outcomes import Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 
 NOT_AUTHOR = Refusal(True, "forbidden_not_author")
-_MAX_EDIT_ATTEMPTS = 100
 
 
 def visible_comments(caller: Caller, document: Document, comments: Iterable[Comment]) -> list[Comment]:
@@ -72,6 +70,48 @@ async def _event(
         },
         audience_organization_id=None if comment.submitted else comment.organization_id,
     )
+
+
+def new_comment_fields(
+    *,
+    document_id: ObjectId,
+    section_id: ObjectId,
+    version: int,
+    parent_id: ObjectId | None,
+    author_id: ObjectId,
+    organization_id: ObjectId,
+    body: str,
+    anchor: TextQuote | None,
+    proposed_text: str | None,
+    draft: bool,
+    at: datetime,
+) -> dict[str, Any]:
+    """The stored fields of a new comment (also what the benchmark's generator writes)."""
+    return {
+        "document_id": document_id,
+        "section_id": section_id,
+        "section_version": version,
+        "parent_id": parent_id,
+        "author_id": author_id,
+        "organization_id": organization_id,
+        "body": body,
+        "html": markdown.render(body),
+        "kind": (CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL).value,
+        "proposed_text": proposed_text,
+        "anchor": anchor_fields(anchor),
+        "submitted": not draft,
+        "submitted_at": None if draft else at,
+        "status": CommentStatus.OPEN.value,
+        "response": "",
+        "response_html": "",
+        "responded_by": None,
+        "responded_at": None,
+        "applied_version": None,
+        "edits": [],
+        "deleted": False,
+        "created_at": at,
+        "updated_at": at,
+    }
 
 
 async def add_comment(
@@ -122,31 +162,19 @@ async def add_comment(
             return Invalid.of(problem)
     draft = model.starts_as_draft(caller.actor, document)
     comment = await store.comments.insert(
-        {
-            "document_id": document.id,
-            "section_id": section.id,
-            "section_version": version,
-            "parent_id": root,
-            "author_id": caller.actor.user_id,
-            "organization_id": caller.actor.organization_id,
-            "body": body,
-            "html": markdown.render(body),
-            "kind": (CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL).value,
-            "proposed_text": proposed_text,
-            "anchor": anchor_fields(anchor),
-            "submitted": not draft,
-            "submitted_at": None if draft else caller.now,
-            "status": CommentStatus.OPEN.value,
-            "response": "",
-            "response_html": "",
-            "responded_by": None,
-            "responded_at": None,
-            "applied_version": None,
-            "edits": [],
-            "deleted": False,
-            "created_at": caller.now,
-            "updated_at": caller.now,
-        }
+        new_comment_fields(
+            document_id=document.id,
+            section_id=section.id,
+            version=version,
+            parent_id=root,
+            author_id=caller.actor.user_id,
+            organization_id=caller.actor.organization_id,
+            body=body,
+            anchor=anchor,
+            proposed_text=proposed_text,
+            draft=draft,
+            at=caller.now,
+        )
     )
     await _event(store, caller, "comment.added", comment, {"kind": comment.kind.value, "reply": reply, "draft": draft})
     return comment
@@ -180,18 +208,13 @@ async def edit_comment(
     )
     if problem:
         return Invalid.of(problem)
-    for _ in range(_MAX_EDIT_ATTEMPTS):
-        edited = await store.comments.edit(comment, body, markdown.render(body), new_proposal, caller.now)
-        if edited is not None:
-            await _event(store, caller, "comment.edited", edited)
-            return edited
-        # Someone else changed it meanwhile: look again, then edit on top of their change.
-        await asyncio.sleep(random.uniform(0, 0.02))
-        again = await _own_open_comment(store, caller, comment.id)
-        if not isinstance(again, Comment):
-            return again
-        comment = again
-    return Invalid("commentId", "busy")
+    # The repository claims the revision it edits, so a simultaneous change is waited for and
+    # built upon; None means the comment stopped being open meanwhile.
+    edited = await store.comments.edit(comment, body, markdown.render(body), new_proposal, caller.now)
+    if edited is None:
+        return Invalid("commentId", "comment_not_open")
+    await _event(store, caller, "comment.edited", edited)
+    return edited
 
 
 async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Failure:
