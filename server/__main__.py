@@ -144,6 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from server.app import create_app
     from server.clock import SystemClock
+    from server.notifications.sender import describe as describe_mail
     from server.seed import seed
 
     settings = _settings()
@@ -179,6 +180,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"\nUdkast is running on {url}  (GraphQL: {url}/graphql)")
         if args.seed_demo:
             print(f"Demo sign-in: sekretariat@sundhedsdata.example / {settings.demo_password} (see README for more)")
+        print(describe_mail(settings))
         print("Press Ctrl-C to stop.\n", flush=True)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
     finally:

@@ -2,7 +2,7 @@
 
 The one AsyncMongoClient is opened in the lifespan and handed on through ``app.state``; no
 module globals. Background tasks (the session sweeper, the closer of
-approval rounds past their deadline) run while the app runs.
+approval rounds past their deadline, the mail sender) run while the app runs.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from server.idempotency import IdempotentReplies, idempotency_key
 from server.imports.docx import MAX_UPLOAD_BYTES
 from server.imports.routes import routes as import_routes
 from server.messages import language_of, text
+from server.notifications.sender import Sender
 from server.settings import Settings
 from server.store import Store
 
@@ -283,11 +284,15 @@ def create_app(
         app.state.clock = clock
         sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock, settings.secret_key))
         closer = asyncio.create_task(_close_due_rounds(app.state.store, clock))
+        # Every process sends: a unique-insert claim per message makes one of them do it.
+        app.state.sender = Sender(app.state.store, settings, clock)
+        mailer = asyncio.create_task(app.state.sender.run())
         try:
             yield
         finally:
             sweeper.cancel()
             closer.cancel()
+            mailer.cancel()
             await client.close()
 
     routes: list[Route | Mount | WebSocketRoute] = [

@@ -39,7 +39,7 @@ async def change(
         if doc is None:
             return None
         revision = int(doc.get("revision", 0))
-        if not await _claim(claims, doc_id, revision):
+        if not await claim(claims, doc_id, revision):
             await asyncio.sleep(random.uniform(0.001, 0.02))  # another change is being written
             continue
         changes = {**(fields(doc) if callable(fields) else fields), "revision": revision + 1}
@@ -51,7 +51,8 @@ async def change(
     raise RuntimeError(f"{collection.name} {doc_id}: still changing after {_MAX_ATTEMPTS} attempts")
 
 
-async def _claim(claims: Collection, doc_id: ObjectId, revision: int) -> bool:
+async def claim(claims: Collection, doc_id: ObjectId, revision: int) -> bool:
+    """Whether this writer is the one for ``doc_id`` at ``revision`` (or took over from a dead one)."""
     now = datetime.now(UTC)  # real time: whether a writer died is not a question for the app's clock
     for takeover in range(_MAX_TAKEOVERS):
         key = f"{doc_id}:{revision}" + (f":{takeover}" if takeover else "")

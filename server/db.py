@@ -65,9 +65,10 @@ def all_indexes() -> Mapping[str, list[IndexModel]]:
     from server.drafting.repository import INDEXES as drafting
     from server.events.repository import INDEXES as events
     from server.idempotency import INDEXES as idempotency
+    from server.notifications.repository import INDEXES as notifications
 
     merged: dict[str, list[IndexModel]] = {}
-    for source in (accounts, drafting, events, comments, idempotency, approvals):
+    for source in (accounts, drafting, events, comments, idempotency, approvals, notifications):
         for collection, models in source.items():
             merged.setdefault(collection, []).extend(models)
     return merged

@@ -188,6 +188,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Den skriftlige proces er afsluttet og modtager ikke flere beslutninger eller ændringer.",
         "The approval round is closed and takes no further decisions or changes.",
     ),
+    "reminder_already_decided": (
+        "Mindst én af de valgte parter har allerede afgivet beslutning.",
+        "At least one of the chosen parties has already decided.",
+    ),
+    "notification_formal": (
+        "Meddelelser om skriftlig proces sendes altid med det samme og kan ikke fravælges.",
+        "Notices of the written procedure are always sent at once and cannot be turned off.",
+    ),
+    "notification_not_choosable": (
+        "Denne slags besked kan ikke ændres.",
+        "This kind of message cannot be changed.",
+    ),
+    "invalid_language": ("Vælg dansk (da) eller engelsk (en).", "Choose Danish (da) or English (en)."),
     "round_withdrawn": (
         "Den skriftlige proces er trukket tilbage og modtager ikke flere beslutninger eller ændringer.",
         "The approval round has been withdrawn and takes no further decisions or changes.",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 Environment = Literal["development", "production"]
 
@@ -48,6 +49,14 @@ class Settings:
     signin_address_limit: int = 30  # failures per client address before a 15-minute lock
     websocket_idle_seconds: int = 600  # a WebSocket without subscriptions or messages is closed after this
     store_connections: int | None = None  # None: EMBEDDED_STORE_CONNECTIONS on the embedded store, else the driver's
+    smtp: SmtpServer | None = None  # None: messages go to the Maildir DATA_DIR/mail
+    mail_from: str = "Udkast <udkast@localhost>"
+    mail_poll_seconds: float = 10.0  # how often each process looks for due messages and reminders
+    reminder_days: tuple[int, ...] = (3, 1)  # working days before a deadline that a reminder goes out
+
+    @property
+    def maildir(self) -> Path:
+        return self.data_dir / "mail"
 
     @property
     def store_pool_size(self) -> int:
@@ -63,6 +72,66 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where mail goes (``SMTP_URL``): smtps:// is TLS from the start; smtp:// upgrades with STARTTLS,
+    required when a user name is given, used when the server offers it otherwise."""
+
+    host: str
+    port: int
+    tls: bool
+    username: str | None
+    password: str | None
+
+    def __repr__(self) -> str:  # never print the password
+        return f"SmtpServer({'smtps' if self.tls else 'smtp'}://{self.host}:{self.port})"
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpServer | None:
+    raw = env.get("SMTP_URL") or ""
+    if not raw:
+        return None
+    problem = "use smtp://[user:password@]host[:port] or smtps://…"
+    try:
+        url = urlsplit(raw)
+        port = url.port
+    except ValueError:
+        raise SettingsError(f"Invalid setting SMTP_URL: {problem}") from None
+    if url.scheme not in ("smtp", "smtps") or not url.hostname or url.path not in ("", "/") or url.query:
+        raise SettingsError(f"Invalid setting SMTP_URL: {problem}")
+    tls = url.scheme == "smtps"
+    return SmtpServer(
+        host=url.hostname,
+        port=port or (465 if tls else 587),
+        tls=tls,
+        username=unquote(url.username) if url.username else None,
+        password=unquote(url.password) if url.password else None,
+    )
+
+
+def _mail_from(env: Mapping[str, str], public_url: str) -> str:
+    raw = env.get("MAIL_FROM") or ""
+    if not raw:
+        return f"Udkast <udkast@{urlsplit(public_url).hostname or 'localhost'}>"
+    address = raw.rsplit("<", 1)[-1].rstrip(">").strip()
+    if "\n" in raw or "\r" in raw or "@" not in address or " " in address:
+        raise SettingsError(f"Invalid setting MAIL_FROM={raw!r}: use an address, optionally as Name <address>.")
+    return raw.strip()
+
+
+def _days(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env.get(name) or ""
+    if not raw:
+        return default
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        days = ()
+    if not days or not all(0 <= d <= 60 for d in days):
+        raise SettingsError(f"Invalid setting {name}={raw!r}: whole numbers of working days 0–60, comma-separated.")
+    return days
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -148,4 +217,8 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         signin_address_limit=_int(env, "SIGNIN_ADDRESS_LIMIT", 30, 1, 100_000),
         websocket_idle_seconds=_int(env, "WEBSOCKET_IDLE_SECONDS", 600, 10, 24 * 3600),
         store_connections=_int(env, "STORE_CONNECTIONS", 0, 1, 1000) or None,
+        smtp=_smtp(env),
+        mail_from=_mail_from(env, public_url),
+        mail_poll_seconds=_int(env, "MAIL_POLL_SECONDS", 10, 1, 3600),
+        reminder_days=_days(env, "REMINDER_DAYS", (3, 1)),
     )

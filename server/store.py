@@ -10,6 +10,7 @@ from server.comments.repository import Comments
 from server.db import Database
 from server.drafting.repository import Drafting
 from server.events.repository import EventLog
+from server.notifications.repository import Outbox
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Store:
     events: EventLog
     comments: Comments
     approvals: Approvals
+    notifications: Outbox
 
     @classmethod
     def open(cls, db: Database, secret_key: str) -> Store:
@@ -30,4 +32,5 @@ class Store:
             events=EventLog(db),
             comments=Comments(db),
             approvals=Approvals(db),
+            notifications=Outbox(db),
         )

@@ -30,6 +30,9 @@ class Action(StrEnum):
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
     READ_AUDIT = "read_audit"
+    SEND_REMINDER = "send_reminder"  # a manual reminder to parties of a round (secretariat)
+    READ_OUTBOX = "read_outbox"  # every message and its delivery state (secretariat)
+    SET_OWN_NOTIFICATIONS = "set_own_notifications"  # one's own notification preferences
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,9 @@ RULES: dict[Action, Rule] = {
     Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),
     Action.READ_AUDIT: _all(_role(_SECRETARIAT), _reads),
+    Action.SEND_REMINDER: _all(_role(_SECRETARIAT), _reads),
+    Action.READ_OUTBOX: _role(_SECRETARIAT),
+    Action.SET_OWN_NOTIFICATIONS: lambda _actor, _scope: None,
 }
 
 

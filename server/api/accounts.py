@@ -23,6 +23,7 @@ from server.api.errors import (
     not_signed_in,
 )
 from server.drafting.model import storable
+from server.notifications import service as notifications
 from server.outcomes import Denied, Invalid, Missing
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
@@ -249,7 +250,9 @@ class AccountsMutation:
             response.delete_cookie(SESSION_COOKIE, path="/")
         return SignedOut(ok=True)
 
-    @strawberry.mutation(description="Invite a person (secretariat); returns a single-use link.")
+    @strawberry.mutation(
+        description="Invite a person (secretariat): the single-use link is e-mailed to them and returned."
+    )
     async def invite_user(self, info: Info, input: InviteUserInput) -> InviteUserResult:
         ctx = info.context
         caller = ctx.caller()
@@ -273,6 +276,9 @@ class AccountsMutation:
         if isinstance(result, Invalid):
             return error_for(result, ctx)
         invitation, token = result
+        await notifications.invitation_sent(
+            ctx.store, invitation, token, orgs[org_id], ctx.settings.secret_key, caller.now
+        )
         return UserInvited(
             invitation=Invitation(
                 id=strawberry.ID(ids.encode("Invitation", invitation.id)),

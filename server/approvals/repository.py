@@ -207,6 +207,13 @@ class Approvals:
         cursor = self._rounds.find({"state": RoundState.OPEN.value, "deadline": {"$lte": now}}, {"_id": 1})
         return [doc["_id"] async for doc in cursor]
 
+    async def open_rounds(self, organization_id: ObjectId | None = None) -> list[ApprovalRound]:
+        """Rounds recorded as open (optionally: where this organisation's decision is required)."""
+        query: dict[str, Any] = {"state": RoundState.OPEN.value}
+        if organization_id is not None:
+            query["organization_ids"] = organization_id
+        return await self._with_entries(query)
+
     async def _with_entries(self, query: Mapping[str, Any]) -> list[ApprovalRound]:
         docs = [
             doc async for doc in self._rounds.find(dict(query)).sort([("opened_at", DESCENDING), ("_id", DESCENDING)])

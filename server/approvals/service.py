@@ -30,6 +30,7 @@ from server.caller import Caller
 from server.drafting.model import Document, InputProblem, Phase, Snapshot
 from server.drafting.service import authorised_document, scope_of
 from server.events.repository import Origin
+from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
 
@@ -99,7 +100,7 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
         slugs = dict(zip(round.organization_ids, await _organization_slugs(store, round.organization_ids), strict=True))
         data["reasons"] = [{"organization": slugs[r.organization_id], "kind": r.kind.value} for r in outcome.reasons]
         data["silent_consent"] = [slugs[o] for o in outcome.silent_consent]
-    await store.events.append(
+    event = await store.events.append(
         "approval_round.withdrawn" if closure.cause == model.Cause.WITHDRAWN else "approval_round.closed",
         origin,
         now,
@@ -107,6 +108,7 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
         entity=("ApprovalRound", round.id),
         data=data,
     )
+    await notifications.round_closed(store, round, str(event.id), now)
     document = await store.drafting.document(round.document_id)
     if document is None or document.phase == Phase.ARCHIVED:
         return
@@ -259,7 +261,7 @@ async def open_round(
                 await store.approvals.sync(holder)  # its summary lagged its log: step aside and retry
     if round is None:
         return Invalid("snapshotId", "round_already_open")
-    await store.events.append(
+    event = await store.events.append(
         "approval_round.opened",
         caller.origin,
         caller.now,
@@ -273,6 +275,7 @@ async def open_round(
             "silence_is_consent": silence_is_consent,
         },
     )
+    await notifications.round_opened(store, round, document, str(event.id), caller.now)
     await _set_phase(store, document.id, Phase.WRITTEN_PROCESS, caller.origin, caller.now)
     return round
 
@@ -318,7 +321,7 @@ async def record_decision(
     round, entry = result
     assert entry is not None
     [slug] = await _organization_slugs(store, [organization_id])
-    await store.events.append(
+    event = await store.events.append(
         "approval_round.decision_recorded",
         caller.origin,
         caller.now,
@@ -326,6 +329,7 @@ async def record_decision(
         entity=("ApprovalRound", round.id),
         data={"title": round.title, "organization": slug, "decision": entry.decision.value},
     )
+    await notifications.decision_recorded(store, round, organization_id, entry.decision, str(event.id), caller.now)
     return await settle(store, round, caller.now, caller.origin)
 
 

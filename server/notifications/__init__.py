@@ -1,0 +1,1 @@
+"""Notifications: the outbox, its sender, reminders, preferences and *Mine opgaver*."""

@@ -1,0 +1,220 @@
+"""What a notification says: subject, plain text and HTML in the recipient's language, with the
+deep link to where they act and, for an opened round, its deadline as an iCalendar file.
+
+Pure: the sender hands in the message and its link; nothing here reads the store. Every value
+that came from a user is escaped in the HTML part.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from urllib.parse import urlsplit
+
+import icalendar
+
+from server.clock import COPENHAGEN, danish_datetime
+from server.notifications.model import CHOOSABLE, Kind, Notification
+
+Texts = tuple[str, str, str]  # subject, lead paragraph, call to action
+
+_DA: dict[Kind, Texts] = {
+    Kind.INVITATION: (
+        "Invitation til Udkast",
+        "Hej {name}. Sekretariatet har inviteret dig til Udkast for {organization}. Linket herunder kan "
+        "bruges én gang og udløber {expires}.",
+        "Vælg din adgangskode",
+    ),
+    Kind.ROUND_OPENED: (
+        "Skriftlig proces: {round_title}",
+        "{organization} skal tage stilling til «{document_title}» ({snapshot}) i den skriftlige proces "
+        "«{round_title}». Fristen er {deadline}. Fristen er vedhæftet som kalenderfil.",
+        "Afgiv jeres beslutning",
+    ),
+    Kind.ROUND_REMINDER: (
+        "Påmindelse: {round_title} – frist {deadline}",
+        "{organization} har endnu ikke afgivet beslutning i den skriftlige proces «{round_title}» om "
+        "«{document_title}». Fristen er {deadline}.",
+        "Afgiv jeres beslutning",
+    ),
+    Kind.ROUND_CLOSED: (
+        "Resultat: {round_title}",
+        "Den skriftlige proces «{round_title}» om «{document_title}» er afsluttet: {outcome}.",
+        "Se forløbet og resultatet",
+    ),
+    Kind.DECISION_RECORDED: (
+        "{organization} har svaret: {round_title}",
+        "{organization} har afgivet beslutningen «{decision}» i den skriftlige proces «{round_title}» om "
+        "«{document_title}».",
+        "Se den skriftlige proces",
+    ),
+}
+
+_EN: dict[Kind, Texts] = {
+    Kind.INVITATION: (
+        "Invitation to Udkast",
+        "Hello {name}. The secretariat has invited you to Udkast for {organization}. The link below works "
+        "once and expires {expires}.",
+        "Choose your password",
+    ),
+    Kind.ROUND_OPENED: (
+        "Written procedure: {round_title}",
+        "{organization} is asked to decide on “{document_title}” ({snapshot}) in the written procedure "
+        "“{round_title}”. The deadline is {deadline}. The deadline is attached as a calendar file.",
+        "Record your decision",
+    ),
+    Kind.ROUND_REMINDER: (
+        "Reminder: {round_title} – deadline {deadline}",
+        "{organization} has not yet recorded a decision in the written procedure “{round_title}” on "
+        "“{document_title}”. The deadline is {deadline}.",
+        "Record your decision",
+    ),
+    Kind.ROUND_CLOSED: (
+        "Outcome: {round_title}",
+        "The written procedure “{round_title}” on “{document_title}” has closed: {outcome}.",
+        "See the procedure and its outcome",
+    ),
+    Kind.DECISION_RECORDED: (
+        "{organization} has answered: {round_title}",
+        "{organization} recorded the decision “{decision}” in the written procedure “{round_title}” on "
+        "“{document_title}”.",
+        "See the written procedure",
+    ),
+}
+
+_WORDS = {
+    "da": {
+        "APPROVED": "godkendt",
+        "NOT_APPROVED": "ikke godkendt",
+        "WITHDRAWN": "trukket tilbage",
+        "APPROVE": "godkender",
+        "APPROVE_WITH_REMARKS": "godkender med bemærkninger",
+        "OBJECT": "gør indsigelse",
+        "ABSTAIN": "undlader at stemme",
+        "footer": "Sendt af Udkast. Du modtager denne besked, fordi du er bruger for din organisation.",
+        "formal": "Meddelelser om skriftlig proces kan ikke fravælges.",
+        "unsubscribe": "Afmeld denne slags beskeder",
+        "deadline": "Frist: {title}",
+    },
+    "en": {
+        "APPROVED": "approved",
+        "NOT_APPROVED": "not approved",
+        "WITHDRAWN": "withdrawn",
+        "APPROVE": "approve",
+        "APPROVE_WITH_REMARKS": "approve with remarks",
+        "OBJECT": "object",
+        "ABSTAIN": "abstain",
+        "footer": "Sent by Udkast. You receive this message as a user for your organisation.",
+        "formal": "Notices of the written procedure cannot be turned off.",
+        "unsubscribe": "Unsubscribe from this kind of message",
+        "deadline": "Deadline: {title}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _when(value: str, language: str) -> str:
+    moment = datetime.fromisoformat(value)
+    if language == "en":
+        return moment.astimezone(COPENHAGEN).strftime("%-d %B %Y at %H:%M (Copenhagen time)")
+    return danish_datetime(moment)
+
+
+def _values(params: Mapping[str, str], language: str) -> dict[str, str]:
+    words = _WORDS[language]
+    values = dict(params)
+    for key in ("deadline", "expires"):
+        if key in values:
+            values[key] = _when(values[key], language)
+    for key in ("outcome", "decision"):
+        if key in values:
+            values[key] = words.get(values[key], values[key])
+    return values
+
+
+def render(notification: Notification, link: str, unsubscribe: str | None) -> Rendered:
+    language = "en" if notification.language == "en" else "da"
+    words = _WORDS[language]
+    subject, lead, action = (_EN if language == "en" else _DA)[notification.kind]
+    values = _values(notification.params, language)
+    escaped = {k: html.escape(v) for k, v in values.items()}
+    formal = notification.kind not in CHOOSABLE and notification.kind != Kind.INVITATION
+    footer = words["footer"] + (" " + words["formal"] if formal else "")
+    text = f"{lead.format(**values)}\n\n{action}: {link}\n\n-- \n{footer}\n"
+    if unsubscribe:
+        text += f"{words['unsubscribe']}: {unsubscribe}\n"
+    body = (
+        f"<p>{lead.format(**escaped)}</p>\n"
+        f'<p><a href="{html.escape(link)}">{html.escape(action)}</a></p>\n'
+        f'<hr><p style="color:#555;font-size:small">{html.escape(footer)}'
+        + (f' <a href="{html.escape(unsubscribe)}">{html.escape(words["unsubscribe"])}</a>' if unsubscribe else "")
+        + "</p>\n"
+    )
+    return Rendered(
+        " ".join(subject.format(**values).split()),
+        text,
+        f'<!doctype html><html lang="{language}"><body>\n{body}</body></html>\n',
+    )
+
+
+def calendar(notification: Notification, public_url: str, now: datetime) -> bytes | None:
+    """The deadline of an opened round as an all-parties calendar event (one UID per round)."""
+    if notification.kind != Kind.ROUND_OPENED or "deadline" not in notification.params:
+        return None
+    language = "en" if notification.language == "en" else "da"
+    deadline = datetime.fromisoformat(notification.params["deadline"])
+    host = urlsplit(public_url).hostname or "udkast"
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Udkast//Skriftlig proces//DA")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"{notification.params.get('round_id', notification.event_key)}@{host}")
+    event.add("dtstamp", now)
+    event.add("dtstart", deadline)
+    event.add("dtend", deadline + timedelta(minutes=30))
+    event.add("summary", _WORDS[language]["deadline"].format(title=notification.params.get("round_title", "")))
+    event.add("url", public_url + notification.params.get("path", ""))
+    cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def compose(
+    notification: Notification,
+    *,
+    sender: str,
+    public_url: str,
+    link: str,
+    unsubscribe: str | None,
+    now: datetime,
+) -> EmailMessage:
+    """The e-mail. Its Message-ID follows from the outbox entry, so a resend after a crash is
+    recognisable as the same message."""
+    rendered = render(notification, link, unsubscribe)
+    host = urlsplit(public_url).hostname or "udkast"
+    message = EmailMessage()
+    message["Subject"] = rendered.subject
+    message["From"] = sender
+    message["To"] = formataddr(("", notification.address)) if "@" in notification.address else notification.address
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = f"<{notification.id}@{host}>"
+    message["Content-Language"] = "en" if notification.language == "en" else "da"
+    message["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    ics = calendar(notification, public_url, now)
+    if ics is not None:
+        message.add_attachment(ics, maintype="text", subtype="calendar", filename="frist.ics")
+    return message

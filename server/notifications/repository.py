@@ -1,0 +1,164 @@
+"""The outbox, users' notification preferences and the senders' delivery claims in the store.
+
+``outbox`` holds one document per message, kept after delivery as its record. The unique index
+on (event, recipient, kind) is the guard that one event notifies one person once: a workflow
+that runs twice, or two processes writing the same reminder, insert the same key and one of
+them is refused. ``notification_claims`` holds one ``{_id: "<message>:<revision>"}`` per
+delivery attempt (``server.claims``): of several senders that see the same due message, the one
+whose insert succeeds delivers it; the others pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+from server import claims
+from server.db import Database
+from server.notifications.model import Delivery, Kind, NewNotification, Notification, Preferences, State
+
+INDEXES = {
+    "outbox": [
+        IndexModel(
+            [("event_key", ASCENDING), ("recipient", ASCENDING), ("kind", ASCENDING)],
+            name="outbox_event_recipient_kind_unique",
+            unique=True,
+        ),
+        IndexModel([("state", ASCENDING), ("due_at", ASCENDING)], name="outbox_state_due"),
+        IndexModel([("created_at", DESCENDING)], name="outbox_created"),
+    ],
+}
+
+
+def _notification(doc: Mapping[str, Any]) -> Notification:
+    return Notification(
+        id=doc["_id"],
+        event_key=doc["event_key"],
+        kind=Kind(doc["kind"]),
+        user_id=doc.get("user_id"),
+        address=doc["address"],
+        language=doc.get("language", "da"),
+        params=doc.get("params", {}),
+        document_id=doc.get("document_id"),
+        created_at=doc["created_at"],
+        due_at=doc["due_at"],
+        state=State(doc["state"]),
+        attempts=doc.get("attempts", 0),
+        revision=doc.get("revision", 0),
+        last_error=doc.get("last_error", ""),
+        sent_at=doc.get("sent_at"),
+    )
+
+
+def _preferences(user_id: ObjectId, doc: Mapping[str, Any] | None) -> Preferences:
+    if doc is None:
+        return Preferences(user_id)
+    deliveries = {Kind(k): Delivery(v) for k, v in doc.get("deliveries", {}).items() if k in Kind.__members__}
+    return Preferences(user_id, doc.get("language", "da"), deliveries)
+
+
+class Outbox:
+    def __init__(self, db: Database) -> None:
+        self._outbox = db["outbox"]
+        self._claims = db["notification_claims"]
+        self._preferences = db["notification_preferences"]
+
+    async def add(self, notifications: Iterable[NewNotification], now: datetime) -> int:
+        """Write each message unless its (event, recipient, kind) is there already; how many were new."""
+        added = 0
+        for new in notifications:
+            recipient = str(new.user_id) if new.user_id else new.address
+            try:
+                await self._outbox.insert_one(
+                    {
+                        "_id": ObjectId(),
+                        "event_key": new.event_key,
+                        "recipient": recipient,
+                        "kind": new.kind.value,
+                        "user_id": new.user_id,
+                        "address": new.address,
+                        "language": new.language,
+                        "params": dict(new.params),
+                        "document_id": new.document_id,
+                        "created_at": now,
+                        "due_at": new.due_at,
+                        "state": State.PENDING.value,
+                        "attempts": 0,
+                        "revision": 0,
+                        "last_error": "",
+                        "sent_at": None,
+                    }
+                )
+                added += 1
+            except DuplicateKeyError:
+                continue  # this event told this person already
+        return added
+
+    async def due(self, now: datetime, limit: int = 50) -> list[Notification]:
+        cursor = self._outbox.find({"state": State.PENDING.value, "due_at": {"$lte": now}}).sort("due_at", ASCENDING)
+        return [_notification(doc) async for doc in cursor.limit(limit)]
+
+    async def message(self, notification_id: ObjectId) -> Notification | None:
+        doc = await self._outbox.find_one({"_id": notification_id})
+        return _notification(doc) if doc else None
+
+    async def claim(self, notification: Notification) -> bool:
+        """Whether this process may deliver the message at its revision (one sender per attempt)."""
+        return await claims.claim(self._claims, notification.id, notification.revision)
+
+    async def settle(
+        self,
+        notification: Notification,
+        state: State,
+        *,
+        at: datetime,
+        error: str = "",
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record an attempt's result on the revision this sender claimed."""
+        changes: dict[str, Any] = {"state": state.value, "revision": notification.revision + 1, "last_error": error}
+        if state == State.SENT:
+            changes["sent_at"] = at
+        if retry_at is not None:
+            changes |= {"due_at": retry_at, "attempts": notification.attempts + 1}
+        elif error:
+            changes["attempts"] = notification.attempts + 1
+        await self._outbox.update_one({"_id": notification.id, "revision": notification.revision}, {"$set": changes})
+
+    async def recent(self, limit: int, states: Iterable[State] = ()) -> list[Notification]:
+        query: dict[str, Any] = {}
+        wanted = [s.value for s in states]
+        if wanted:
+            query["state"] = {"$in": wanted}
+        cursor = self._outbox.find(query).sort("created_at", DESCENDING).limit(limit)
+        return [_notification(doc) async for doc in cursor]
+
+    async def count(self, states: Iterable[State]) -> int:
+        return await self._outbox.count_documents({"state": {"$in": [s.value for s in states]}})
+
+    async def for_event(self, event_key: str) -> list[Notification]:
+        return [_notification(doc) async for doc in self._outbox.find({"event_key": event_key})]
+
+    # Preferences
+
+    async def preferences(self, user_id: ObjectId) -> Preferences:
+        return _preferences(user_id, await self._preferences.find_one({"_id": user_id}))
+
+    async def preferences_of(self, user_ids: Iterable[ObjectId]) -> dict[ObjectId, Preferences]:
+        wanted = list(user_ids)
+        found = {doc["_id"]: doc async for doc in self._preferences.find({"_id": {"$in": wanted}})}
+        return {u: _preferences(u, found.get(u)) for u in wanted}
+
+    async def set_delivery(self, user_id: ObjectId, kind: Kind, delivery: Delivery) -> None:
+        # One user's own setting, last write wins: nothing else writes it, so no claim is needed.
+        await self._preferences.update_one(
+            {"_id": user_id}, {"$set": {f"deliveries.{kind.value}": delivery.value}}, upsert=True
+        )
+
+    async def set_language(self, user_id: ObjectId, language: str) -> None:
+        await self._preferences.update_one({"_id": user_id}, {"$set": {"language": language}}, upsert=True)

@@ -1,0 +1,272 @@
+"""The notification workflows: what the other workflows call when an event obliges Udkast to tell
+someone, the reminders that come due, the secretariat's manual reminder, and users' preferences.
+
+Every message is written to the outbox under its (event, recipient, kind) key and sent later by a
+sender (``server.notifications.sender``); nothing is sent from inside a request. Recipients are
+chosen here and checked again just before sending (``still_wanted``): a message goes only to an
+active user who may read what it is about, so it never tells anyone what they may not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from bson import ObjectId
+
+from server import ids, sealing
+from server.accounts import permissions
+from server.accounts.model import Actor, Invitation, Organization, Role, User
+from server.accounts.permissions import Action
+from server.approvals.model import ApprovalRound, Decision, outcome
+from server.caller import Caller
+from server.drafting.model import Document
+from server.drafting.service import authorised_document, scope_of
+from server.notifications import model
+from server.notifications.model import Delivery, Kind, NewNotification, Notification, Preferences
+from server.outcomes import Denied, Failure, Invalid, Missing
+from server.store import Store
+
+INVITATION_SEAL = "invitation-link"
+
+
+def _may_read(user: User, document: Document) -> bool:
+    return user.active and not permissions.check(Actor.of(user), Action.READ_DOCUMENT, scope_of(document))
+
+
+async def _users(store: Store, organization_ids: Iterable[ObjectId], role: Role) -> list[User]:
+    wanted = set(organization_ids)
+    return [u for u in await store.accounts.users() if u.active and role in u.roles and u.organization_id in wanted]
+
+
+async def _enqueue(
+    store: Store,
+    kind: Kind,
+    event_key: str,
+    users: Sequence[User],
+    document: Document,
+    params: Callable[[User], dict[str, str]],
+    now: datetime,
+) -> int:
+    """One message per user who may read ``document`` and has not turned ``kind`` off."""
+    preferences = await store.notifications.preferences_of([u.id for u in users])
+    new = []
+    for user in users:
+        prefs = preferences[user.id]
+        delivery = prefs.delivery(kind)
+        if delivery == Delivery.OFF or not _may_read(user, document):
+            continue
+        new.append(
+            NewNotification(
+                event_key=event_key,
+                kind=kind,
+                user_id=user.id,
+                address=user.email,
+                language=prefs.language,
+                params=params(user) | {"document_title": document.title},
+                document_id=document.id,
+                due_at=model.due_at(delivery, now),
+            )
+        )
+    return await store.notifications.add(new, now)
+
+
+def _round_params(round: ApprovalRound, organization: Organization | None) -> dict[str, str]:
+    round_id = ids.encode("ApprovalRound", round.id)
+    params = {
+        "round_id": round_id,
+        "round_title": round.title,
+        "deadline": round.deadline.isoformat(),
+        "path": f"/approval-rounds/{round_id}",
+    }
+    if organization is not None:
+        params |= {"organization": organization.name, "organization_id": str(organization.id)}
+    return params
+
+
+async def _party_params(store: Store, round: ApprovalRound, extra: dict[str, str]) -> Callable[[User], dict[str, str]]:
+    """Each approver's message names their own party."""
+    organizations = await store.accounts.organizations_by_ids(list(round.organization_ids))
+    return lambda user: _round_params(round, organizations.get(user.organization_id)) | extra
+
+
+# What other workflows call
+
+
+async def invitation_sent(
+    store: Store, invitation: Invitation, token: str, organization: Organization, secret_key: str, now: datetime
+) -> None:
+    """The single-use link, e-mailed to the invited address (the token only sealed in the outbox)."""
+    new = NewNotification(
+        event_key=f"invitation:{invitation.id}",
+        kind=Kind.INVITATION,
+        user_id=None,
+        address=invitation.email,
+        language="da",
+        params={
+            "name": invitation.name,
+            "organization": organization.name,
+            "expires": invitation.expires_at.isoformat(),
+            "token": sealing.seal(secret_key, INVITATION_SEAL, token),
+            "invitation_id": str(invitation.id),
+        },
+        document_id=None,
+        due_at=now,
+    )
+    await store.notifications.add([new], now)
+
+
+async def round_opened(store: Store, round: ApprovalRound, document: Document, event_key: str, now: datetime) -> None:
+    snapshot = await store.drafting.snapshot(round.snapshot_id)
+    label = snapshot.label if snapshot and snapshot.label else (f"Udkast {snapshot.number}" if snapshot else "")
+    params = await _party_params(store, round, {"snapshot": label})
+    approvers = await _users(store, round.organization_ids, Role.APPROVER)
+    await _enqueue(store, Kind.ROUND_OPENED, event_key, approvers, document, params, now)
+
+
+async def round_closed(store: Store, round: ApprovalRound, event_key: str, now: datetime) -> None:
+    """The outcome, to the approvers of every required party."""
+    document = await store.drafting.document(round.document_id)
+    if document is None:
+        return
+    result = outcome(round)
+    params = await _party_params(store, round, {"outcome": result.state.value if result else round.state.value})
+    approvers = await _users(store, round.organization_ids, Role.APPROVER)
+    await _enqueue(store, Kind.ROUND_CLOSED, event_key, approvers, document, params, now)
+
+
+async def decision_recorded(
+    store: Store, round: ApprovalRound, organization_id: ObjectId, decision: Decision, event_key: str, now: datetime
+) -> None:
+    """For the secretariat: a party has answered (a kind each user may digest or turn off)."""
+    document = await store.drafting.document(round.document_id)
+    if document is None:
+        return
+    organizations = await store.accounts.organizations_by_ids([organization_id])
+    params = _round_params(round, organizations.get(organization_id)) | {"decision": decision.value}
+    secretariat = [u for u in await store.accounts.users() if u.active and Role.SECRETARIAT in u.roles]
+    await _enqueue(store, Kind.DECISION_RECORDED, event_key, secretariat, document, lambda _user: params, now)
+
+
+async def _remind(
+    store: Store,
+    round: ApprovalRound,
+    organization_ids: Sequence[ObjectId],
+    event_key: str,
+    manual: bool,
+    now: datetime,
+) -> int:
+    document = await store.drafting.document(round.document_id)
+    if document is None:
+        return 0
+    params = await _party_params(store, round, {"manual": "1" if manual else ""})
+    approvers = await _users(store, organization_ids, Role.APPROVER)
+    return await _enqueue(store, Kind.ROUND_REMINDER, event_key, approvers, document, params, now)
+
+
+async def enqueue_due_reminders(store: Store, days: Sequence[int], now: datetime) -> int:
+    """The reminders that have come due, to the parties that owe a decision. Each goes out once,
+    whichever process finds it first: its key is fixed by the round, the deadline and the day."""
+    added = 0
+    for round in await store.approvals.open_rounds():
+        reminder = model.due_reminder(round, days, now)
+        if reminder is None:
+            continue
+        added += await _remind(store, round, model.owing(round), model.reminder_key(round, reminder), False, now)
+    return added
+
+
+async def send_reminder(
+    store: Store, caller: Caller, round_id: ObjectId | None, organization_ids: Sequence[ObjectId | None]
+) -> tuple[ApprovalRound, int] | Failure:
+    """The secretariat's "Send påmindelse" to chosen parties that have not decided; logged as an event.
+    A party awaiting its own board may be reminded by hand (the automatic reminders leave it be)."""
+    round = await store.approvals.round(round_id) if round_id else None
+    if round is None:
+        return Missing("ApprovalRound")
+    document = await authorised_document(store, caller, round.document_id, Action.SEND_REMINDER)
+    if not isinstance(document, Document):
+        return Missing("ApprovalRound") if isinstance(document, Missing) else document
+    wanted = list(dict.fromkeys(organization_ids))
+    if not wanted:
+        return Invalid("organizationIds", "required")
+    if None in wanted or any(o not in round.organization_ids for o in wanted):
+        return Missing("Organization")
+    if not round.is_open or caller.now >= round.deadline:
+        return Invalid("roundId", "round_closed")
+    chosen = [o for o in wanted if o is not None]
+    decided = [o for o in chosen if model.party_decided(round, o)]
+    if decided:
+        return Invalid("organizationIds", "reminder_already_decided")
+    organizations = await store.accounts.organizations_by_ids(chosen)
+    event = await store.events.append(
+        "approval_round.reminder_sent",
+        caller.origin,
+        caller.now,
+        document_id=round.document_id,
+        entity=("ApprovalRound", round.id),
+        data={"title": round.title, "organizations": [organizations[o].slug for o in chosen if o in organizations]},
+    )
+    sent = await _remind(store, round, chosen, str(event.id), True, caller.now)
+    return round, sent
+
+
+async def still_wanted(store: Store, notification: Notification) -> bool:
+    """Checked just before sending: the recipient is active and may still read what the message is
+    about, and a reminder is still owed. Otherwise the message is skipped."""
+    if notification.user_id is None:
+        return True  # an invitation, to an address
+    user = await store.accounts.user(notification.user_id)
+    if user is None or not user.active:
+        return False
+    if notification.document_id is not None:
+        document = await store.drafting.document(notification.document_id)
+        if document is None or not _may_read(user, document):
+            return False
+    preferences = await store.notifications.preferences(user.id)
+    if preferences.delivery(notification.kind) == Delivery.OFF:
+        return False
+    if notification.kind == Kind.ROUND_REMINDER:
+        round = await store.approvals.round(
+            ids.parse(notification.params.get("round_id"), "ApprovalRound") or ObjectId()
+        )
+        org = notification.params.get("organization_id", "")
+        if round is None or not ObjectId.is_valid(org):
+            return False
+        if notification.params.get("manual"):
+            return round.is_open and not model.party_decided(round, ObjectId(org))
+        return model.owes_decision(round, ObjectId(org))
+    return True
+
+
+# Preferences
+
+
+async def preferences(store: Store, caller: Caller) -> Preferences | Denied:
+    refusal = permissions.check(caller.actor, Action.SET_OWN_NOTIFICATIONS)
+    if refusal or caller.actor is None:
+        return Denied(refusal or permissions.NOT_SIGNED_IN)
+    return await store.notifications.preferences(caller.actor.user_id)
+
+
+async def set_preference(
+    store: Store, caller: Caller, kind: Kind | None, delivery: Delivery | None, language: str | None
+) -> Preferences | Failure:
+    """Change one's own delivery of a kind, or the language of one's messages."""
+    refusal = permissions.check(caller.actor, Action.SET_OWN_NOTIFICATIONS)
+    if refusal or caller.actor is None:
+        return Denied(refusal or permissions.NOT_SIGNED_IN)
+    if kind is None and delivery is None and language is None:
+        return Invalid("kind", "required")
+    if (kind is None) != (delivery is None):
+        return Invalid("delivery" if delivery is None else "kind", "required")
+    if language is not None and language not in ("da", "en"):
+        return Invalid("language", "invalid_language")
+    if kind is not None and delivery is not None:
+        problem = model.preference_problem(kind, delivery)
+        if problem:
+            return Invalid("delivery", problem)
+        await store.notifications.set_delivery(caller.actor.user_id, kind, delivery)
+    if language is not None:
+        await store.notifications.set_language(caller.actor.user_id, language)
+    return await store.notifications.preferences(caller.actor.user_id)
