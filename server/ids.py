@@ -23,6 +23,7 @@ Kind = Literal[
     "ApprovalRound",
     "Event",
     "Invitation",
+    "Notification",
 ]
 
 PREFIXES: dict[Kind, str] = {
@@ -36,6 +37,7 @@ PREFIXES: dict[Kind, str] = {
     "ApprovalRound": "rnd",
     "Event": "evt",
     "Invitation": "inv",
+    "Notification": "ntf",
 }
 _KINDS: dict[str, Kind] = {prefix: kind for kind, prefix in PREFIXES.items()}
 

@@ -349,6 +349,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "Comment": ("Kommentaren", "The comment"),
     "ApprovalRound": ("Den skriftlige proces", "The approval round"),
     "Invitation": ("Invitationen", "The invitation"),
+    "Notification": ("Beskeden", "The message"),
 }
 
 

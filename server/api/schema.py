@@ -34,6 +34,7 @@ from server.api.drafting import Document, DraftingMutation, DraftingQuery, Secti
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
 from server.api.limits import GuardedValidation
+from server.api.notifications import NotificationsMutation, NotificationsQuery
 from server.messages import Language, text
 
 MAX_DEPTH = 12
@@ -89,9 +90,13 @@ class NodeQuery:
         return None
 
 
-Query = merge_types("Query", (AccountsQuery, DraftingQuery, CommentsQuery, ApprovalsQuery, EventsQuery, NodeQuery))
+Query = merge_types(
+    "Query",
+    (AccountsQuery, DraftingQuery, CommentsQuery, ApprovalsQuery, EventsQuery, NotificationsQuery, NodeQuery),
+)
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, DraftingMutation, CommentsMutation, ApprovalsMutation, EventsMutation)
+    "Mutation",
+    (AccountsMutation, DraftingMutation, CommentsMutation, ApprovalsMutation, EventsMutation, NotificationsMutation),
 )
 
 _STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)

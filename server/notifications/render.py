@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from urllib.parse import urlsplit
@@ -172,7 +172,7 @@ def calendar(notification: Notification, public_url: str, now: datetime) -> byte
     if notification.kind != Kind.ROUND_OPENED or "deadline" not in notification.params:
         return None
     language = "en" if notification.language == "en" else "da"
-    deadline = datetime.fromisoformat(notification.params["deadline"])
+    deadline = datetime.fromisoformat(notification.params["deadline"]).astimezone(UTC)  # written with Z
     host = urlsplit(public_url).hostname or "udkast"
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Udkast//Skriftlig proces//DA")
@@ -208,7 +208,6 @@ def compose(
     message["To"] = formataddr(("", notification.address)) if "@" in notification.address else notification.address
     message["Date"] = format_datetime(now)
     message["Message-ID"] = f"<{notification.id}@{host}>"
-    message["Content-Language"] = "en" if notification.language == "en" else "da"
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -217,4 +216,6 @@ def compose(
     ics = calendar(notification, public_url, now)
     if ics is not None:
         message.add_attachment(ics, maintype="text", subtype="calendar", filename="frist.ics")
+    # Last: setting the content moves Content-* headers into the parts.
+    message["Content-Language"] = "en" if notification.language == "en" else "da"
     return message

@@ -26,6 +26,11 @@ def test_invalid_setting_stops_start_up_with_one_clear_line(tmp_path: Path) -> N
     result = _run(["serve"], {"PORT": "otte-tusind", "DATA_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["udkast: Invalid setting PORT='otte-tusind': must be a whole number."]
+    mail = _run(["serve"], {"SMTP_URL": "imap://mail.example.dk", "DATA_DIR": str(tmp_path)})
+    assert mail.returncode == 2
+    assert mail.stderr.strip().splitlines() == [
+        "udkast: Invalid setting SMTP_URL: use smtp://[user:password@]host[:port] or smtps://…"
+    ]
 
 
 def test_seed_is_idempotent_and_users_cli(mongodb_uri: str, tmp_path: Path) -> None:

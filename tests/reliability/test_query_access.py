@@ -312,6 +312,20 @@ PROBES: dict[str, Probe] = {
         ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["restricted"]},
         lambda d, ids: d["node"] is not None, KL_ORG | {"sec", "reg_e"}, {"reg_c"} | OUTSIDERS,
     ),
+    # Notifications: the outbox holds every address and subject; tasks say what an organisation owes.
+    "outbox": _probe(
+        ("outbox",), "{ outbox { id address subject } }", lambda ids: {}, lambda d, ids: bool(d["outbox"]),
+        {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    "myTasks: the regions' decision due": _probe(
+        ("myTasks",), "{ myTasks { kind round { id } } }", lambda ids: {},
+        lambda d, ids: ids["round"] in {t["round"]["id"] for t in d["myTasks"] if t["round"]},
+        {"reg_e"}, set(USERS) - {"reg_e"} | {"anon"},  # KL has decided; commenters do not decide
+    ),
+    "notificationPreferences": _probe(
+        ("notificationPreferences",), "{ notificationPreferences { language kinds { kind delivery } } }",
+        lambda ids: {}, lambda d, ids: d["notificationPreferences"] is not None, set(USERS), {"anon"},
+    ),
     "changes since another document's snapshot": _probe(
         ("node",),
         "query($id: ID!, $o: ID!) { node(id: $id) { ... on Snapshot { changesSince(snapshotId: $o) { old { body } } } } }",

@@ -30,6 +30,11 @@ def test_defaults(tmp_path: Path) -> None:
         ({"GRAPHIQL": "maybe"}, "GRAPHIQL"),
         ({"DATABASE": "no/slash"}, "DATABASE"),
         ({"STORE_CONNECTIONS": "0"}, "STORE_CONNECTIONS"),
+        ({"SMTP_URL": "http://mail.example"}, "SMTP_URL"),
+        ({"SMTP_URL": "smtp://:587"}, "SMTP_URL"),
+        ({"SMTP_URL": "smtp://mail.example:99999"}, "SMTP_URL"),
+        ({"MAIL_FROM": "ikke en adresse"}, "MAIL_FROM"),
+        ({"REMINDER_DAYS": "3,tre"}, "REMINDER_DAYS"),
     ],
 )
 def test_bad_settings_name_the_setting(tmp_path: Path, env: dict[str, str], named: str) -> None:
@@ -55,3 +60,21 @@ def test_store_connections_are_few_on_the_embedded_store_unless_set(tmp_path: Pa
     assert load({"DATA_DIR": str(tmp_path)}).store_pool_size == 4
     assert load({"DATA_DIR": str(tmp_path), "MONGODB_URI": "mongodb://db"}).store_pool_size == 100
     assert load({"DATA_DIR": str(tmp_path), "STORE_CONNECTIONS": "12"}).store_pool_size == 12
+
+
+def test_mail_goes_to_a_maildir_unless_smtp_url_is_set(tmp_path: Path) -> None:
+    default = load({"DATA_DIR": str(tmp_path)})
+    assert default.smtp is None and default.maildir == tmp_path / "mail"
+    assert default.reminder_days == (3, 1) and default.mail_from == "Udkast <udkast@127.0.0.1>"
+    settings = load({"DATA_DIR": str(tmp_path), "SMTP_URL": "smtps://udkast:hemmelig%21@mail.example.dk"})
+    assert settings.smtp is not None
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.tls) == ("mail.example.dk", 465, True)
+    assert (settings.smtp.username, settings.smtp.password) == ("udkast", "hemmelig!")
+    assert "hemmelig" not in repr(settings)
+    assert load({"DATA_DIR": str(tmp_path), "SMTP_URL": "smtp://mail.example.dk"}).smtp.port == 587  # type: ignore[union-attr]
+
+
+def test_a_bad_smtp_url_is_named_without_its_password(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load({"DATA_DIR": str(tmp_path), "SMTP_URL": "smtp://bruger:hemmelig@mail.example.dk:port"})
+    assert "SMTP_URL" in str(raised.value) and "hemmelig" not in str(raised.value)

@@ -1,0 +1,202 @@
+"""GraphQL for notifications: *Mine opgaver*, the outbox (secretariat), preferences and reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from server import ids
+from server.api.accounts import Node, User
+from server.api.approvals import ApprovalRound
+from server.api.context import Info
+from server.api.drafting import Document
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
+from server.clock import COPENHAGEN
+from server.notifications import model as domain
+from server.notifications import queries, service
+from server.notifications.render import render
+from server.outcomes import Invalid
+
+NotificationKind = strawberry.enum(domain.Kind, name="NotificationKind", description="What a message is about.")
+NotificationDelivery = strawberry.enum(
+    domain.Delivery, name="NotificationDelivery", description="At once, in a daily digest, or not at all."
+)
+NotificationState = strawberry.enum(domain.State, name="NotificationState", description="How delivery stands.")
+TaskKind = strawberry.enum(queries.TaskKind, name="TaskKind", description="What kind of thing is owed.")
+
+
+@strawberry.type(description="Something the viewer's organisation owes now (Mine opgaver).")
+class Task:
+    model: strawberry.Private[queries.Task]
+    kind: TaskKind  # type: ignore[valid-type]
+    due: datetime | None = strawberry.field(description="The deadline, in Copenhagen time.")
+    awaiting_board: bool = strawberry.field(description="The organisation said it awaits its own board.")
+    count: int
+
+    @classmethod
+    def of(cls, task: queries.Task) -> Task:
+        return cls(
+            model=task,
+            kind=task.kind,
+            due=task.due.astimezone(COPENHAGEN) if task.due else None,
+            awaiting_board=task.awaiting_board,
+            count=task.count,
+        )
+
+    @strawberry.field
+    def document(self) -> Document | None:
+        return Document.of(self.model.document) if self.model.document else None
+
+    @strawberry.field
+    def round(self) -> ApprovalRound | None:
+        return ApprovalRound.of(self.model.round) if self.model.round else None
+
+
+@strawberry.type(description="One message in the outbox and its delivery (secretariat).")
+class OutboxMessage(Node):
+    model: strawberry.Private[domain.Notification]
+    kind: NotificationKind  # type: ignore[valid-type]
+    state: NotificationState  # type: ignore[valid-type]
+    address: str
+    subject: str = strawberry.field(description="What the message is about, in the secretariat's language.")
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str
+
+    @classmethod
+    def of(cls, n: domain.Notification, subject: str) -> OutboxMessage:
+        return cls(
+            id=strawberry.ID(ids.encode("Notification", n.id)),
+            model=n,
+            kind=n.kind,
+            state=n.state,
+            address=n.address,
+            subject=subject,
+            created_at=n.created_at,
+            sent_at=n.sent_at,
+            attempts=n.attempts,
+            last_error=n.last_error,
+        )
+
+    @strawberry.field
+    async def recipient(self, info: Info) -> User | None:
+        user = await info.context.loaders.user.load(self.model.user_id) if self.model.user_id else None
+        return User.of(user) if user else None
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        found = await info.context.loaders.document.load(self.model.document_id) if self.model.document_id else None
+        return Document.of(found) if found else None
+
+
+@strawberry.type
+class DeliveryChoice:
+    kind: NotificationKind  # type: ignore[valid-type]
+    delivery: NotificationDelivery  # type: ignore[valid-type]
+    choosable: bool = strawberry.field(description="False for the formal notices of the written procedure.")
+
+
+@strawberry.type(description="How the viewer receives each kind of message, and in which language.")
+class NotificationPreferences:
+    language: str
+    kinds: list[DeliveryChoice]
+
+    @classmethod
+    def of(cls, prefs: domain.Preferences) -> NotificationPreferences:
+        return cls(
+            language=prefs.language,
+            kinds=[
+                DeliveryChoice(kind=k, delivery=prefs.delivery(k), choosable=k in domain.CHOOSABLE)
+                for k in domain.Kind
+                if k not in domain.ADDRESSED
+            ],
+        )
+
+
+def _subject(n: domain.Notification) -> str:
+    return render(n, "", None).subject  # as the recipient saw it
+
+
+@strawberry.type
+class NotificationsQuery:
+    @strawberry.field(description="What your organisation owes now: decisions due and more (Mine opgaver).")
+    async def my_tasks(self, info: Info) -> list[Task]:
+        return [Task.of(t) for t in await queries.my_tasks(info.context.store, info.context.caller())]
+
+    @strawberry.field(description="Your notification preferences (null when signed out).")
+    async def notification_preferences(self, info: Info) -> NotificationPreferences | None:
+        found = await service.preferences(info.context.store, info.context.caller())
+        return NotificationPreferences.of(found) if isinstance(found, domain.Preferences) else None
+
+    @strawberry.field(description="The newest messages and how their delivery stands (secretariat; else empty).")
+    async def outbox(self, info: Info, states: list[NotificationState] | None = None) -> list[OutboxMessage]:  # type: ignore[valid-type]
+        found = await queries.outbox(info.context.store, info.context.caller(), states or ())
+        return [OutboxMessage.of(n, _subject(n)) for n in found or []]
+
+
+@strawberry.type
+class NotificationPreferenceSet:
+    preferences: NotificationPreferences
+
+
+@strawberry.type
+class ReminderSent:
+    round: ApprovalRound
+    messages: int = strawberry.field(description="How many messages were written to the outbox.")
+
+
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+SetNotificationPreferenceResult = Annotated[
+    NotificationPreferenceSet | Errors, strawberry.union("SetNotificationPreferenceResult")
+]
+SendReminderResult = Annotated[ReminderSent | Errors, strawberry.union("SendReminderResult")]
+
+
+@strawberry.input
+class SetNotificationPreferenceInput:
+    kind: NotificationKind | None = None  # type: ignore[valid-type]
+    delivery: NotificationDelivery | None = None  # type: ignore[valid-type]
+    language: str | None = strawberry.field(default=None, description="da or en: the language of your messages.")
+
+
+@strawberry.input
+class SendReminderInput:
+    round_id: strawberry.ID | None = strawberry.field(default=None, description="The approval round.")
+    consultation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Reserved for consultations; not yet accepted."
+    )
+    organization_ids: list[strawberry.ID] = strawberry.field(description="The parties to remind.")
+
+
+@strawberry.type
+class NotificationsMutation:
+    @strawberry.mutation(description="Choose how you receive a kind of message, or their language.")
+    async def set_notification_preference(
+        self, info: Info, input: SetNotificationPreferenceInput
+    ) -> SetNotificationPreferenceResult:
+        ctx = info.context
+        if input.language is not None and len(input.language) > 10:
+            return error_for(Invalid("language", "invalid_language"), ctx)
+        result = await service.set_preference(ctx.store, ctx.caller(), input.kind, input.delivery, input.language)
+        if isinstance(result, domain.Preferences):
+            return NotificationPreferenceSet(preferences=NotificationPreferences.of(result))
+        return error_for(result, ctx)
+
+    @strawberry.mutation(description="Send a reminder now to chosen parties of an open round (secretariat); logged.")
+    async def send_reminder(self, info: Info, input: SendReminderInput) -> SendReminderResult:
+        ctx = info.context
+        if input.round_id is None:  # consultations (issue 18) will be the other choice
+            return error_for(Invalid("roundId", "required"), ctx)
+        result = await service.send_reminder(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.round_id, "ApprovalRound"),
+            [ids.parse(o, "Organization") for o in input.organization_ids],
+        )
+        if not isinstance(result, tuple):
+            return error_for(result, ctx)
+        round, sent = result
+        return ReminderSent(round=ApprovalRound.of(round), messages=sent)

@@ -1,0 +1,35 @@
+"""Permission matrix cases for notifications: the secretariat's manual reminder and one's own preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.matrix import Case, World
+from tests.api.matrix_approvals import SECRETARIAT_ONLY, _round
+
+
+async def _remind(world: World, actor: str) -> dict[str, Any]:
+    round_id, _ = await _round(world)
+    return {"input": {"roundId": round_id, "organizationIds": [await world.organization_id("kl")]}}
+
+
+async def _preference(world: World, actor: str) -> dict[str, Any]:
+    return {"input": {"kind": "DECISION_RECORDED", "delivery": "DIGEST"}}
+
+
+CASES = [
+    Case(
+        "sendReminder",
+        "mutation($input: SendReminderInput!) { sendReminder(input: $input) { __typename } }",
+        _remind,
+        SECRETARIAT_ONLY,
+        success="ReminderSent",
+    ),
+    Case(
+        "setNotificationPreference",
+        "mutation($input: SetNotificationPreferenceInput!) { setNotificationPreference(input: $input) { __typename } }",
+        _preference,
+        "anon:N secretariat:O kl_editor:O kl_commenter:O kl_reader:O digst_editor:O digst_commenter:O",
+        success="NotificationPreferenceSet",
+    ),
+]

@@ -1,0 +1,394 @@
+"""Notifications through a real SMTP server (issue 19): the kommissorium's written procedure end to
+end, reminders in working days, the secretariat's reminder, outcomes, invitations, a refused
+address, a deactivated user, an SMTP outage and two app processes sharing one store.
+
+The app of this module has a database of its own, its own clock (set to Monday 14 December 2026,
+so the deadline meets Christmas) and sends through an aiosmtpd server on a free port; the tests
+read what that server received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import icalendar
+import pytest
+
+from server.clock import COPENHAGEN
+from server.settings import Settings
+from tests.mail_support import MailServer, attachments, body, clock_at, mail_app
+from tests.support import (
+    KL,
+    KL_COMMENTER,
+    REGIONS,
+    SDS,
+    SECRETARIAT,
+    SUM,
+    Api,
+    ManualClock,
+    RunningApp,
+)
+
+APPROVERS = {"sundhedsdatastyrelsen": SDS, "kl": KL, "danske-regioner": REGIONS, "sum": SUM}
+OPENED_AT = datetime(2026, 12, 14, 10, 0, tzinfo=COPENHAGEN)  # a Monday
+DEADLINE = datetime(2026, 12, 28, 12, 0, tzinfo=COPENHAGEN)  # Monday after Christmas
+_n = itertools.count()
+
+RESULT = "__typename ... on UserError { message code } ... on InvalidInput { field }"
+OPEN = f"""mutation($input: OpenApprovalRoundInput!) {{ openApprovalRound(input: $input) {{
+  {RESULT} ... on ApprovalRoundOpened {{ round {{ id deadline }} }} }} }}"""
+DECIDE = f"""mutation($input: RecordDecisionInput!) {{ recordDecision(input: $input) {{
+  {RESULT} ... on DecisionRecorded {{ round {{ id state }} }} }} }}"""
+BOARD = f"""mutation($input: MarkAwaitingBoardInput!) {{ markAwaitingBoard(input: $input) {{
+  {RESULT} ... on AwaitingBoardMarked {{ round {{ id }} }} }} }}"""
+REMIND = f"""mutation($input: SendReminderInput!) {{ sendReminder(input: $input) {{
+  {RESULT} ... on ReminderSent {{ messages round {{ id }} }} }} }}"""
+OUTBOX = """query($states: [NotificationState!]) { outbox(states: $states) {
+  id kind state address subject attempts lastError recipient { name } document { slug } } }"""
+TASKS = """{ myTasks { kind due awaitingBoard count round { id title } document { slug } } }"""
+
+
+@pytest.fixture(scope="module")
+def mail_server() -> Iterator[MailServer]:
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def mail_clock() -> ManualClock:
+    return clock_at(OPENED_AT)
+
+
+@pytest.fixture(scope="module")
+def mailing(
+    settings: Settings, mongodb_uri: str, mail_server: MailServer, mail_clock: ManualClock
+) -> Iterator[RunningApp]:
+    running = mail_app(settings, mongodb_uri, mail_server, mail_clock)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def users(mailing: RunningApp) -> AsyncIterator[dict[str, Api]]:
+    clients: dict[str, Api] = {}
+    for email in (SECRETARIAT, SDS, KL, REGIONS, SUM, KL_COMMENTER):
+        client = Api(mailing.url)
+        await client.sign_in(email)
+        clients[email] = client
+    yield clients
+    for client in clients.values():
+        await client.close()
+
+
+async def _organizations(api: Api) -> dict[str, str]:
+    data = await api.execute("{ organizations { id slug } }")
+    return {o["slug"]: o["id"] for o in data["organizations"]}
+
+
+async def _fresh_document(sec: Api) -> str:
+    """A new terms-of-reference document with the steering group as parties (the seeded one is used once)."""
+    orgs = await _organizations(sec)
+    created = await sec.execute(
+        """mutation($input: CreateDocumentInput!) { createDocument(input: $input) {
+             ... on DocumentCreated { document { id } } } }""",
+        {
+            "input": {
+                "title": "Kommissorium for en arbejdsgruppe",
+                "kind": "TERMS_OF_REFERENCE",
+                "slug": f"arbejdsgruppe-{next(_n)}",
+                "participantIds": [orgs[p] for p in APPROVERS],
+            }
+        },
+    )
+    document_id: str = created["createDocument"]["document"]["id"]
+    await sec.execute(
+        """mutation($input: AddSectionInput!) { addSection(input: $input) { __typename } }""",
+        {"input": {"documentId": document_id, "title": "Formål", "body": "Gruppen forbereder strategien."}},
+    )
+    return document_id
+
+
+async def _open_round(
+    sec: Api,
+    document_id: str,
+    deadline: datetime = DEADLINE,
+    parties: tuple[str, ...] = tuple(APPROVERS),
+    title: str = "Godkendelse af kommissorium",
+) -> tuple[dict[str, Any], dict[str, str]]:
+    snapshot = await sec.execute(
+        """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+             __typename ... on SnapshotCreated { snapshot { id } } ... on UserError { message } } }""",
+        {"input": {"documentId": document_id, "label": "Til skriftlig proces"}},
+    )
+    orgs = await _organizations(sec)
+    opened = await sec.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": snapshot["createSnapshot"]["snapshot"]["id"],
+                "title": title,
+                "deadline": deadline.isoformat(),
+                "organizationIds": [orgs[p] for p in parties],
+            }
+        },
+    )
+    assert opened["openApprovalRound"]["__typename"] == "ApprovalRoundOpened", opened
+    return opened["openApprovalRound"]["round"], orgs
+
+
+async def _decide(api: Api, round_id: str, org: str, decision: str = "APPROVE") -> dict[str, Any]:
+    data = await api.execute(DECIDE, {"input": {"roundId": round_id, "organizationId": org, "decision": decision}})
+    return data["recordDecision"]  # type: ignore[no-any-return]
+
+
+def _calendar_deadline(message: Any) -> datetime:
+    [ics] = [v for k, v in attachments(message).items() if k and k.endswith(".ics")]
+    calendar = icalendar.Calendar.from_ical(ics)
+    [event] = [c for c in calendar.walk() if c.name == "VEVENT"]
+    return event.decoded("dtstart")  # type: ignore[no-any-return]
+
+
+async def test_the_kommissorium_written_procedure_by_mail(
+    mailing: RunningApp, mail_server: MailServer, mail_clock: ManualClock, users: dict[str, Api]
+) -> None:
+    sec = users[SECRETARIAT]
+    # A KL draft exists before the round: no message to anyone may mention it.
+    draft = "Internt KL-udkast: direktionen ønsker en skarpere formulering om økonomi."
+    seeded = await sec.execute('{ document(slug: "kommissorium-styregruppe") { id sections { id version } } }')
+    first = seeded["document"]["sections"][0]
+    added = await users[KL_COMMENTER].execute(
+        """mutation($input: AddCommentInput!) { addComment(input: $input) { __typename } }""",
+        {"input": {"sectionId": first["id"], "version": first["version"], "body": draft}},
+    )
+    assert added["addComment"]["__typename"] == "CommentAdded"
+
+    round, orgs = await _open_round(sec, seeded["document"]["id"])
+    link = f"{mailing.url}/approval-rounds/{round['id']}"
+
+    # The four approvers each get one Danish message with the link, the deadline and the .ics.
+    for email in APPROVERS.values():
+        [message] = await mail_server.wait_for(1, to=email, subject="Skriftlig proces")
+        text = body(message)
+        assert message["Subject"] == "Skriftlig proces: Godkendelse af kommissorium"
+        assert message["Content-Language"] == "da"
+        assert link in text and link in body(message, "html")
+        assert "28. december 2026 kl. 12.00" in text
+        assert "Kommissorium for styregruppen" in text
+        assert _calendar_deadline(message) == DEADLINE
+        assert message["Message-ID"].endswith("@127.0.0.1>")
+    assert mail_server.messages(to=KL_COMMENTER) == []  # commenters do not approve
+    assert mail_server.messages(to=SECRETARIAT, subject="Skriftlig proces") == []
+
+    # Mine opgaver: each approver's organisation owes the decision.
+    tasks = (await users[KL].execute(TASKS))["myTasks"]
+    assert [(t["kind"], t["round"]["id"]) for t in tasks if t["round"]] == [("DECISION", round["id"])]
+
+    # KL awaits its direktion; Sundhedsdatastyrelsen approves (the secretariat hears of it).
+    marked = await users[KL].execute(
+        BOARD, {"input": {"roundId": round["id"], "organizationId": orgs["kl"], "note": "KL's direktion 21.12."}}
+    )
+    assert marked["markAwaitingBoard"]["__typename"] == "AwaitingBoardMarked"
+    assert (await _decide(users[SDS], round["id"], orgs["sundhedsdatastyrelsen"]))["__typename"] == "DecisionRecorded"
+    [answered] = await mail_server.wait_for(1, to=SECRETARIAT, subject="har svaret")
+    assert "Sundhedsdatastyrelsen" in str(answered["Subject"])
+    assert (await users[SDS].execute(TASKS))["myTasks"] == []
+    kl_task = [t for t in (await users[KL].execute(TASKS))["myTasks"] if t["round"]]
+    assert kl_task[0]["awaitingBoard"] is True
+
+    # T−3 working days: Tuesday 22 December (25 and 26 December are holidays). Before it: nothing.
+    mail_clock.advance(datetime(2026, 12, 22, 8, 59, tzinfo=COPENHAGEN) - mail_clock.now())
+    await asyncio.sleep(0.5)
+    assert mail_server.messages(subject="Påmindelse") == []
+    mail_clock.advance(timedelta(minutes=2))
+    reminded = {
+        email
+        for email in APPROVERS.values()
+        if await mail_server.wait_for(1, to=email, subject="Påmindelse", timeout=3)
+    }
+    assert reminded == {REGIONS, SUM}  # not KL (awaiting its board), not Sundhedsdatastyrelsen (decided)
+    [reminder] = mail_server.messages(to=SUM, subject="Påmindelse")
+    assert "Sundheds- og Ældreministeriet har endnu ikke afgivet beslutning" in body(reminder)
+    assert link in body(reminder)
+
+    # The secretariat's manual reminder to the ministry, logged.
+    sent = await sec.execute(REMIND, {"input": {"roundId": round["id"], "organizationIds": [orgs["sum"]]}})
+    assert sent["sendReminder"] == {"__typename": "ReminderSent", "messages": 1, "round": {"id": round["id"]}}
+    assert len(await mail_server.wait_for(2, to=SUM, subject="Påmindelse")) == 2
+    assert len(mail_server.messages(to=REGIONS, subject="Påmindelse")) == 1
+    activity = await sec.execute(
+        """query($id: ID!) { approvalRound(id: $id) { document { slug } } }""", {"id": round["id"]}
+    )
+    assert activity["approvalRound"]["document"]["slug"] == "kommissorium-styregruppe"
+    refused = await sec.execute(
+        REMIND, {"input": {"roundId": round["id"], "organizationIds": [orgs["sundhedsdatastyrelsen"]]}}
+    )
+    assert refused["sendReminder"]["__typename"] == "InvalidInput"
+    assert refused["sendReminder"]["message"] == "Mindst én af de valgte parter har allerede afgivet beslutning."
+
+    # Everyone decides; the outcome reaches all four parties with a link to the record.
+    for slug in ("kl", "danske-regioner", "sum"):
+        decided = await _decide(users[APPROVERS[slug]], round["id"], orgs[slug])
+        assert decided["__typename"] == "DecisionRecorded", decided
+    assert decided["round"]["state"] == "APPROVED"
+    for email in APPROVERS.values():
+        [outcome] = await mail_server.wait_for(1, to=email, subject="Resultat")
+        assert "er afsluttet: godkendt" in body(outcome)
+        assert link in body(outcome)
+
+    # T−1 (24 December) passes with the round closed: no further reminders.
+    mail_clock.advance(datetime(2026, 12, 24, 9, 30, tzinfo=COPENHAGEN) - mail_clock.now())
+    await asyncio.sleep(0.5)
+    assert len(mail_server.messages(subject="Påmindelse")) == 3
+
+    # Every message once; nothing about the KL draft reached anyone.
+    everything = mail_server.messages()
+    assert len({m["Message-ID"] for m in everything}) == len(everything)
+    assert not any("direktionen ønsker" in body(m) for m in everything)
+
+
+async def test_invitations_are_mailed_and_a_refused_address_shows_in_the_outbox(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api]
+) -> None:
+    sec = users[SECRETARIAT]
+    orgs = await _organizations(sec)
+    invite = """mutation($input: InviteUserInput!) { inviteUser(input: $input) {
+      __typename ... on UserInvited { link } ... on UserError { message } } }"""
+    ok = await sec.execute(
+        invite,
+        {
+            "input": {
+                "email": "ny.bruger@plo.example",
+                "name": "Ny Bruger",
+                "organizationId": orgs["plo"],
+                "roles": ["COMMENTER"],
+            }
+        },
+    )
+    link = ok["inviteUser"]["link"]
+    [message] = await mail_server.wait_for(1, to="ny.bruger@plo.example")
+    assert message["Subject"] == "Invitation til Udkast"
+    assert link in body(message)
+    assert "Hej Ny Bruger" in body(message) and "PLO" in body(message)
+    # The link in the mail works: the invitation is accepted with it.
+    token = link.split("#", 1)[1]
+    invitee = Api(mailing.url)
+    accepted = await invitee.execute(
+        """mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { __typename } }""",
+        {"input": {"token": token, "password": "en lang og god adgangskode"}},
+    )
+    await invitee.close()
+    assert accepted["acceptInvitation"]["__typename"] == "InvitationAccepted"
+
+    await sec.execute(
+        invite,
+        {
+            "input": {
+                "email": "rejected@plo.example",
+                "name": "Ukendt",
+                "organizationId": orgs["plo"],
+                "roles": ["READER"],
+            }
+        },
+    )
+    for _ in range(100):
+        outbox = (await sec.execute(OUTBOX, {"states": ["UNDELIVERABLE"]}))["outbox"]
+        if outbox:
+            break
+        await asyncio.sleep(0.1)
+    [refused] = [m for m in outbox if m["address"] == "rejected@plo.example"]
+    assert refused["kind"] == "INVITATION" and refused["attempts"] == 1
+    assert "550" in refused["lastError"]
+    assert mail_server.messages(to="rejected@plo.example") == []
+    tasks = (await sec.execute(TASKS))["myTasks"]
+    assert {
+        "kind": "UNDELIVERABLE_MESSAGES",
+        "due": None,
+        "awaitingBoard": False,
+        "count": 1,
+        "round": None,
+        "document": None,
+    } in tasks
+    # Nobody but the secretariat reads the outbox.
+    assert (await users[KL].execute(OUTBOX))["outbox"] == []
+
+
+async def test_a_deactivated_user_receives_nothing(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api], mail_clock: ManualClock
+) -> None:
+    sec = users[SECRETARIAT]
+    regions = (await users[REGIONS].execute("{ viewer { id } }"))["viewer"]["id"]
+    toggle = """mutation($input: SetUserActiveInput!) { setUserActive(input: $input) { __typename } }"""
+    await sec.execute(toggle, {"input": {"userId": regions, "active": False}})
+    try:
+        before = len(mail_server.messages(to=REGIONS))
+        await _open_round(sec, await _fresh_document(sec), deadline=mail_clock.now() + timedelta(days=20))
+        await mail_server.wait_for(1, to=SUM, subject="Skriftlig proces: Godkendelse", timeout=10)
+        await mail_server.wait_for(99, to=SDS, subject="Skriftlig proces", timeout=0.5)
+        assert len(mail_server.messages(to=REGIONS)) == before
+    finally:
+        await sec.execute(toggle, {"input": {"userId": regions, "active": True}})
+
+
+async def test_during_an_smtp_outage_messages_wait_and_arrive_once_when_it_returns(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api], mail_clock: ManualClock
+) -> None:
+    sec = users[SECRETARIAT]
+    title = f"Proces under nedbrud {next(_n)}"
+    mail_server.stop()
+    try:
+        await _open_round(sec, await _fresh_document(sec), deadline=mail_clock.now() + timedelta(days=20), title=title)
+        waiting: list[dict[str, Any]] = []
+        for _ in range(100):
+            waiting = [m for m in (await sec.execute(OUTBOX))["outbox"] if title in m["subject"]]
+            if len(waiting) == 4 and all(m["attempts"] >= 1 for m in waiting):
+                break
+            await asyncio.sleep(0.1)
+        assert {m["state"] for m in waiting} == {"PENDING"} and len(waiting) == 4
+        assert all(m["lastError"] for m in waiting)
+        # The app keeps answering meanwhile.
+        started = asyncio.get_running_loop().time()
+        assert (await users[KL].execute("{ viewer { name } }"))["viewer"]["name"]
+        assert asyncio.get_running_loop().time() - started < 1
+    finally:
+        mail_server.start()
+    mail_clock.advance(timedelta(minutes=5))  # past the first retry's wait
+    for email in APPROVERS.values():
+        assert len(await mail_server.wait_for(1, to=email, subject=title)) == 1
+    mail_clock.advance(timedelta(hours=2))
+    await asyncio.sleep(0.5)
+    assert all(len(mail_server.messages(to=email, subject=title)) == 1 for email in APPROVERS.values())
+    states = {m["state"] for m in (await sec.execute(OUTBOX))["outbox"] if title in m["subject"]}
+    assert states == {"SENT"}
+
+
+async def test_two_app_processes_sharing_one_store_send_each_message_once(
+    settings: Settings,
+    mongodb_uri: str,
+    mailing: RunningApp,
+    mail_server: MailServer,
+    users: dict[str, Api],
+    mail_clock: ManualClock,
+) -> None:
+    second = mail_app(settings, mongodb_uri, mail_server, mail_clock, database=mailing.settings.database)
+    try:
+        sec = users[SECRETARIAT]
+        titles = [f"Proces i to processer {next(_n)}" for _ in range(3)]
+        for title in titles:
+            await _open_round(
+                sec, await _fresh_document(sec), deadline=mail_clock.now() + timedelta(days=20), title=title
+            )
+        for title in titles:
+            assert len(await mail_server.wait_for(4, subject=title)) == 4
+        await asyncio.sleep(1)  # both senders keep looking: still one each
+        for title in titles:
+            received = mail_server.messages(subject=title)
+            assert sorted(str(m["To"]) for m in received) == sorted(APPROVERS.values())
+            assert len({m["Message-ID"] for m in received}) == 4
+    finally:
+        second.stop()

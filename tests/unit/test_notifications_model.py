@@ -1,0 +1,108 @@
+"""The pure rules of notifications: working days, when reminders are due, who owes, retries, rendering."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bson import ObjectId
+
+from server.approvals.model import ApprovalRound, BoardEntry, Decision, DecisionEntry
+from server.clock import COPENHAGEN
+from server.drafting.model import Phase
+from server.notifications import model
+from server.notifications.model import Delivery, Kind, Notification, State
+from server.notifications.render import calendar, render
+
+KL, REGIONS = ObjectId(), ObjectId()
+OPENED = datetime(2026, 12, 14, 10, 0, tzinfo=COPENHAGEN)
+DEADLINE = datetime(2026, 12, 28, 12, 0, tzinfo=COPENHAGEN)
+
+
+def _round(*entries: DecisionEntry | BoardEntry, deadline: datetime = DEADLINE) -> ApprovalRound:
+    return ApprovalRound(
+        id=ObjectId(),
+        document_id=ObjectId(),
+        snapshot_id=ObjectId(),
+        title="Kommissorium",
+        organization_ids=(KL, REGIONS),
+        silence_is_consent=False,
+        opening_deadline=deadline,
+        opened_by=None,
+        opened_at=OPENED,
+        phase_before=Phase.DRAFTING,
+        entries=entries,
+    )
+
+
+def test_working_days_skip_weekends_and_danish_holidays() -> None:
+    # Christmas Day and Boxing Day 2026 are a Friday and a Saturday; Easter 2027: 25 March – 29 March.
+    assert model.working_days_before(date(2026, 12, 28), 1) == date(2026, 12, 24)
+    assert model.working_days_before(date(2026, 12, 28), 3) == date(2026, 12, 22)
+    assert model.working_days_before(date(2027, 3, 30), 1) == date(2027, 3, 24)  # Maundy Thursday to Easter Monday
+    assert not model.is_working_day(date(2027, 5, 6))  # Ascension Day
+    assert model.is_working_day(date(2027, 5, 7))
+
+
+def test_the_nearest_due_reminder_goes_and_none_before_the_round_opened() -> None:
+    round = _round()
+    days = (3, 1)
+    assert model.due_reminder(round, days, datetime(2026, 12, 22, 8, 59, tzinfo=COPENHAGEN)) is None
+    assert model.due_reminder(round, days, datetime(2026, 12, 22, 9, 0, tzinfo=COPENHAGEN)) == 3
+    assert model.due_reminder(round, days, datetime(2026, 12, 24, 9, 0, tzinfo=COPENHAGEN)) == 1
+    assert model.due_reminder(round, days, DEADLINE) is None
+    late = _round(deadline=datetime(2026, 12, 16, 12, 0, tzinfo=COPENHAGEN))  # opened two working days before
+    assert model.due_reminder(late, days, datetime(2026, 12, 15, 9, 30, tzinfo=COPENHAGEN)) == 1
+    assert model.reminder_key(round, 3) != model.reminder_key(_round(deadline=DEADLINE + timedelta(days=2)), 3)
+
+
+def test_a_party_owes_until_it_decides_and_reminders_skip_one_awaiting_its_board() -> None:
+    board = BoardEntry(1, OPENED, None, KL, True, "KL's direktion")
+    decided = DecisionEntry(2, OPENED, None, REGIONS, Decision.APPROVE, "", (), "")
+    round = _round(board, decided)
+    assert model.owing(_round()) == [KL, REGIONS]
+    assert model.owing(round) == []
+    assert not model.party_decided(round, KL) and model.party_decided(round, REGIONS)
+
+
+def test_retries_wait_longer_each_time_then_stop() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    waits = [model.retry_at(n, now) for n in range(1, model.MAX_ATTEMPTS + 1)]
+    assert waits[-1] is None
+    gaps = [w - now for w in waits if w is not None]
+    assert gaps[0] == timedelta(seconds=30) and gaps == sorted(gaps) and max(gaps) <= timedelta(hours=1)
+
+
+def test_formal_notices_cannot_be_turned_off_or_digested() -> None:
+    prefs = model.Preferences(
+        ObjectId(), "da", {Kind.ROUND_REMINDER: Delivery.OFF, Kind.DECISION_RECORDED: Delivery.OFF}
+    )
+    assert prefs.delivery(Kind.ROUND_REMINDER) == Delivery.IMMEDIATE
+    assert prefs.delivery(Kind.DECISION_RECORDED) == Delivery.OFF
+    assert model.preference_problem(Kind.ROUND_OPENED, Delivery.DIGEST) == "notification_formal"
+    assert model.preference_problem(Kind.DECISION_RECORDED, Delivery.DIGEST) is None
+    assert model.due_at(Delivery.DIGEST, OPENED) == datetime(2026, 12, 15, 7, 0, tzinfo=COPENHAGEN)
+
+
+def _message(kind: Kind, language: str, **params: str) -> Notification:
+    return Notification(
+        ObjectId(), "e", kind, ObjectId(), "a@example.dk", language, params, None, OPENED, OPENED,
+        State.PENDING, 0, 0, "", None,
+    )  # fmt: skip
+
+
+def test_messages_escape_user_text_and_speak_the_recipients_language() -> None:
+    params = {
+        "round_title": "<script>alert(1)</script>",
+        "document_title": "Kommissorium",
+        "organization": "KL",
+        "deadline": DEADLINE.isoformat(),
+        "snapshot": "Udkast 2",
+        "path": "/approval-rounds/rnd_1",
+    }
+    danish = render(_message(Kind.ROUND_OPENED, "da", **params), "https://udkast.example/x", None)
+    assert "<script>" not in danish.html and "&lt;script&gt;" in danish.html
+    assert "28. december 2026 kl. 12.00" in danish.text
+    english = render(_message(Kind.ROUND_OPENED, "en", **params), "https://udkast.example/x", None)
+    assert english.subject.startswith("Written procedure:") and "28 December 2026 at 12:00" in english.text
+    ics = calendar(_message(Kind.ROUND_OPENED, "da", **params), "https://udkast.example", OPENED)
+    assert ics is not None and b"DTSTART:20261228T110000Z" in ics
