@@ -16,6 +16,8 @@ import { DocumentSettingsPage } from './pages/DocumentSettingsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
 import { InvitationPage } from './pages/InvitationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { OutboxPage } from './pages/OutboxPage';
 import { ReportPage } from './pages/ReportPage';
 import { SectionHistoryPage } from './pages/SectionHistoryPage';
 import { SignInPage } from './pages/SignInPage';
@@ -96,6 +98,8 @@ function Shell() {
         <Route path="/documents/:slug/settings" element={<DocumentSettingsPage />} />
         <Route path="/approval-rounds/:roundId" element={<ApprovalRoundPage />} />
         <Route path="/users" element={<UsersPage />} />
+        <Route path="/outbox" element={<OutboxPage />} />
+        <Route path="/notifications" element={<NotificationsPage />} />
         <Route path="/invitation" element={<InvitationPage />} />
         <Route path="/sign-in" element={<AfterSignIn />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -8,7 +8,7 @@ that came from a user is escaped in the HTML part.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -167,6 +167,57 @@ def render(notification: Notification, link: str, unsubscribe: str | None) -> Re
     )
 
 
+_DIGEST = {
+    "da": ("Udkast: {count} beskeder", "Her er dagens beskeder fra Udkast."),
+    "en": ("Udkast: {count} messages", "Here are today's messages from Udkast."),
+}
+
+
+def compose_digest(
+    notifications: Sequence[tuple[Notification, str]],
+    *,
+    sender: str,
+    public_url: str,
+    unsubscribe: str,
+    now: datetime,
+) -> EmailMessage:
+    """One message for several a user chose to receive once a day: each with its subject, text and link.
+    The Message-ID is the first message's."""
+    first = notifications[0][0]
+    language = "en" if first.language == "en" else "da"
+    subject, lead = _DIGEST[language]
+    parts = [(render(n, link, None), link) for n, link in notifications]
+    text = lead + "\n\n" + "\n".join(f"* {r.subject}\n  {link}\n" for r, link in parts)
+    text += f"\n-- \n{_WORDS[language]['footer']}\n{_WORDS[language]['unsubscribe']}: {unsubscribe}\n"
+    items = "".join(f'<li><a href="{html.escape(link)}">{html.escape(r.subject)}</a></li>\n' for r, link in parts)
+    body = (
+        f"<p>{html.escape(lead)}</p>\n<ul>\n{items}</ul>\n"
+        f'<hr><p style="color:#555;font-size:small">{html.escape(_WORDS[language]["footer"])} '
+        f'<a href="{html.escape(unsubscribe)}">{html.escape(_WORDS[language]["unsubscribe"])}</a></p>\n'
+    )
+    message = _envelope(first, subject.format(count=len(parts)), sender, public_url, unsubscribe, now)
+    message.set_content(text)
+    message.add_alternative(f'<!doctype html><html lang="{language}"><body>\n{body}</body></html>\n', subtype="html")
+    message["Content-Language"] = language
+    return message
+
+
+def _envelope(
+    notification: Notification, subject: str, sender: str, public_url: str, unsubscribe: str | None, now: datetime
+) -> EmailMessage:
+    host = urlsplit(public_url).hostname or "udkast"
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = formataddr(("", notification.address)) if "@" in notification.address else notification.address
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = f"<{notification.id}@{host}>"
+    message["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    return message
+
+
 def calendar(notification: Notification, public_url: str, now: datetime) -> bytes | None:
     """The deadline of an opened round as an all-parties calendar event (one UID per round)."""
     if notification.kind != Kind.ROUND_OPENED or "deadline" not in notification.params:
@@ -201,16 +252,7 @@ def compose(
     """The e-mail. Its Message-ID follows from the outbox entry, so a resend after a crash is
     recognisable as the same message."""
     rendered = render(notification, link, unsubscribe)
-    host = urlsplit(public_url).hostname or "udkast"
-    message = EmailMessage()
-    message["Subject"] = rendered.subject
-    message["From"] = sender
-    message["To"] = formataddr(("", notification.address)) if "@" in notification.address else notification.address
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<{notification.id}@{host}>"
-    message["Auto-Submitted"] = "auto-generated"
-    if unsubscribe:
-        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message = _envelope(notification, rendered.subject, sender, public_url, unsubscribe, now)
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
     ics = calendar(notification, public_url, now)

@@ -103,6 +103,11 @@ class Outbox:
         cursor = self._outbox.find({"state": State.PENDING.value, "due_at": {"$lte": now}}).sort("due_at", ASCENDING)
         return [_notification(doc) async for doc in cursor.limit(limit)]
 
+    async def due_digest(self, user_id: ObjectId, now: datetime) -> list[Notification]:
+        """A user's messages waiting for their daily digest, oldest first."""
+        query = {"user_id": user_id, "state": State.PENDING.value, "due_at": {"$lte": now}, "params.digest": "1"}
+        return [_notification(doc) async for doc in self._outbox.find(query).sort("created_at", ASCENDING)]
+
     async def message(self, notification_id: ObjectId) -> Notification | None:
         doc = await self._outbox.find_one({"_id": notification_id})
         return _notification(doc) if doc else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import mailbox
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -29,7 +30,7 @@ from server.clock import Clock
 from server.events.repository import Origin
 from server.notifications import model, service
 from server.notifications.model import Kind, Notification, State
-from server.notifications.render import compose
+from server.notifications.render import compose, compose_digest
 from server.settings import Settings, SmtpServer
 from server.store import Store
 
@@ -156,31 +157,67 @@ class Sender:
             await outbox.settle(notification, State.SKIPPED, at=now)
             await self._record(notification, "notification.skipped", {})
             return 0
-        message = compose(
-            notification,
-            sender=self.settings.mail_from,
-            public_url=self.settings.public_url,
-            link=self._link(notification),
-            unsubscribe=self._unsubscribe(notification),
-            now=now,
-        )
+        batch = [notification]
+        if notification.params.get("digest") and notification.user_id is not None:
+            batch += await self._digest_companions(notification, now)
+        message = self._message(batch, now)
         try:
             await self.transport.deliver(message)
         except Undeliverable as refused:
-            await outbox.settle(notification, State.UNDELIVERABLE, at=now, error=str(refused)[:500])
-            await self._record(notification, "notification.undeliverable", {"error": str(refused)[:500]})
+            for n in batch:
+                await outbox.settle(n, State.UNDELIVERABLE, at=now, error=str(refused)[:500])
+                await self._record(n, "notification.undeliverable", {"error": str(refused)[:500]})
             return 0
         except Unavailable as error:
-            retry = model.retry_at(notification.attempts + 1, now)
-            state = State.PENDING if retry else State.UNDELIVERABLE
-            await outbox.settle(notification, state, at=now, error=str(error)[:500], retry_at=retry)
-            if retry is None:
-                await self._record(notification, "notification.undeliverable", {"error": str(error)[:500]})
-            log.warning("mail %s not delivered (%s); %s", notification.id, error, "will retry" if retry else "gave up")
+            for n in batch:
+                retry = model.retry_at(n.attempts + 1, now)
+                await outbox.settle(
+                    n, State.PENDING if retry else State.UNDELIVERABLE, at=now, error=str(error)[:500], retry_at=retry
+                )
+                if retry is None:
+                    await self._record(n, "notification.undeliverable", {"error": str(error)[:500]})
+            log.warning("mail %s not delivered (%s)", notification.id, error)
             return 0
-        await outbox.settle(notification, State.SENT, at=now)
-        await self._record(notification, "notification.sent", {"message_id": message["Message-ID"]})
+        for n in batch:
+            await outbox.settle(n, State.SENT, at=now)
+            await self._record(n, "notification.sent", {"message_id": message["Message-ID"]})
         return 1
+
+    async def _digest_companions(self, first: Notification, now: datetime) -> list[Notification]:
+        """The user's other digested messages that are due, each claimed like the first."""
+        assert first.user_id is not None
+        companions = []
+        for other in await self.store.notifications.due_digest(first.user_id, now):
+            if other.id == first.id or not await self.store.notifications.claim(other):
+                continue
+            fresh = await self.store.notifications.message(other.id)
+            if fresh is None or fresh.state != State.PENDING or fresh.revision != other.revision:
+                continue
+            if await service.still_wanted(self.store, fresh):
+                companions.append(fresh)
+            else:
+                await self.store.notifications.settle(fresh, State.SKIPPED, at=now)
+        return companions
+
+    def _message(self, batch: list[Notification], now: datetime) -> EmailMessage:
+        settings = self.settings
+        if len(batch) > 1 or batch[0].params.get("digest"):
+            unsubscribe = f"{settings.public_url}/notifications"
+            return compose_digest(
+                [(n, self._link(n)) for n in batch],
+                sender=settings.mail_from,
+                public_url=settings.public_url,
+                unsubscribe=unsubscribe,
+                now=now,
+            )
+        return compose(
+            batch[0],
+            sender=settings.mail_from,
+            public_url=settings.public_url,
+            link=self._link(batch[0]),
+            unsubscribe=self._unsubscribe(batch[0]),
+            now=now,
+        )
 
     async def _record(self, notification: Notification, kind: str, data: dict[str, str]) -> None:
         # Not on the document's feed (participants read it); the secretariat reads the outbox.

@@ -63,12 +63,16 @@ async def _enqueue(
                 user_id=user.id,
                 address=user.email,
                 language=prefs.language,
-                params=params(user) | {"document_title": document.title},
+                params=params(user) | {"document_title": document.title} | _digest(delivery),
                 document_id=document.id,
                 due_at=model.due_at(delivery, now),
             )
         )
     return await store.notifications.add(new, now)
+
+
+def _digest(delivery: Delivery) -> dict[str, str]:
+    return {"digest": "1"} if delivery == Delivery.DIGEST else {}
 
 
 def _round_params(round: ApprovalRound, organization: Organization | None) -> dict[str, str]:

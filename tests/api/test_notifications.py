@@ -392,3 +392,47 @@ async def test_two_app_processes_sharing_one_store_send_each_message_once(
             assert len({m["Message-ID"] for m in received}) == 4
     finally:
         second.stop()
+
+
+PREFERENCE = """mutation($input: SetNotificationPreferenceInput!) { setNotificationPreference(input: $input) {
+  __typename ... on UserError { message } ... on NotificationPreferenceSet { preferences { language kinds { kind delivery } } } } }"""
+
+
+async def test_preferences_a_daily_digest_and_english_and_formal_notices_stay_on(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api], mail_clock: ManualClock
+) -> None:
+    sec, ministry = users[SECRETARIAT], users[SUM]
+    refused = await ministry.execute(PREFERENCE, {"input": {"kind": "ROUND_REMINDER", "delivery": "OFF"}})
+    assert refused["setNotificationPreference"]["message"] == (
+        "Meddelelser om skriftlig proces sendes altid med det samme og kan ikke fravælges."
+    )
+    english = await ministry.execute(PREFERENCE, {"input": {"language": "en"}})
+    assert english["setNotificationPreference"]["preferences"]["language"] == "en"
+    digest = await sec.execute(PREFERENCE, {"input": {"kind": "DECISION_RECORDED", "delivery": "DIGEST"}})
+    assert {"kind": "DECISION_RECORDED", "delivery": "DIGEST"} in digest["setNotificationPreference"]["preferences"][
+        "kinds"
+    ]
+    try:
+        title = f"Proces med sammendrag {next(_n)}"
+        round, orgs = await _open_round(
+            sec,
+            await _fresh_document(sec),
+            deadline=mail_clock.now() + timedelta(days=20),
+            parties=("kl", "sum"),
+            title=title,
+        )
+        [opened] = await mail_server.wait_for(1, to=SUM, subject=f"Written procedure: {title}")
+        assert "The deadline is" in body(opened) and opened["Content-Language"] == "en"
+        await _decide(users[KL], round["id"], orgs["kl"])
+        await _decide(ministry, round["id"], orgs["sum"])
+        await mail_server.wait_for(1, to=SUM, subject=f"Outcome: {title}")
+        assert mail_server.messages(to=SECRETARIAT, subject="beskeder") == []  # the digest waits for the morning
+        tomorrow = (mail_clock.now().astimezone(COPENHAGEN) + timedelta(days=1)).replace(hour=7, minute=1)
+        mail_clock.advance(tomorrow - mail_clock.now())
+        [daily] = await mail_server.wait_for(1, to=SECRETARIAT, subject="Udkast: 2 beskeder")
+        text = body(daily)
+        assert "Kommunernes Landsforening har svaret" in text and "Sundheds- og Ældreministeriet har svaret" in text
+        assert f"{mailing.url}/notifications" in text  # where to turn it off
+    finally:
+        await ministry.execute(PREFERENCE, {"input": {"language": "da"}})
+        await sec.execute(PREFERENCE, {"input": {"kind": "DECISION_RECORDED", "delivery": "IMMEDIATE"}})

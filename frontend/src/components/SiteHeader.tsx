@@ -4,6 +4,7 @@ import { useMutation } from 'urql';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { useResetSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { useMyTasks } from './MyTasks';
 
 export const SiteHeaderViewer = graphql(`
   fragment SiteHeaderViewer on User {
@@ -52,11 +53,22 @@ export function SiteHeader(props: { viewer: FragmentType<typeof SiteHeaderViewer
                   {t('header.documents')}
                 </NavLink>
               </li>
+              <li>
+                <TaskCount />
+              </li>
               {viewer.roles.includes('SECRETARIAT') && (
                 <li>
                   <NavLink to="/users">{t('header.users')}</NavLink>
                 </li>
               )}
+              {viewer.roles.includes('SECRETARIAT') && (
+                <li>
+                  <NavLink to="/outbox">{t('header.outbox')}</NavLink>
+                </li>
+              )}
+              <li>
+                <NavLink to="/notifications">{t('header.notifications')}</NavLink>
+              </li>
             </ul>
           </nav>
         )}
@@ -77,5 +89,20 @@ export function SiteHeader(props: { viewer: FragmentType<typeof SiteHeaderViewer
         </div>
       </div>
     </header>
+  );
+}
+
+/** "Mine opgaver (2)": the count of what the viewer's organisation owes now. */
+function TaskCount() {
+  const { t } = useTranslation();
+  const tasks = useMyTasks();
+  const count = tasks?.length ?? 0;
+  return (
+    <Link to="/#mine-opgaver" className="site-header__tasks">
+      {t('header.tasks')}{' '}
+      <span className="badge" aria-label={t('header.taskCount', { count })}>
+        {count}
+      </span>
+    </Link>
   );
 }

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
 import { Countdown } from '../components/Countdown';
+import { ReminderForm } from '../components/ReminderForm';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { ErrorSummary, QueryError } from '../components/errors';
@@ -406,6 +407,12 @@ export function ApprovalRoundPage() {
 
       <History round={round} />
 
+      {open && round.viewerCan.manage && (
+        <ReminderForm
+          roundId={round.id}
+          parties={round.parties.flatMap((party) => (party.organization && !party.decision ? [{ id: party.organization.id, name: party.organization.name }] : []))}
+        />
+      )}
       {open && round.viewerCan.manage && <ManageRound roundId={round.id} onDone={refresh} />}
     </>
   );

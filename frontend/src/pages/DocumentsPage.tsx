@@ -3,6 +3,7 @@ import { useQuery } from 'urql';
 import { DocumentSummary } from '../components/DocumentSummary';
 import { DocxImportForm } from '../components/DocxImport';
 import { QueryError } from '../components/errors';
+import { MyTasks } from '../components/MyTasks';
 import { Loading, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import { hasRole, useViewer } from '../viewer';
@@ -26,6 +27,7 @@ export function DocumentsPage() {
     <>
       <h1>{t('documents.title')}</h1>
       <p className="lead">{t('documents.intro')}</p>
+      <MyTasks />
       {error && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
       {fetching && !data && <Loading />}
       {data &&

@@ -1,0 +1,144 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { ErrorSummary, QueryError } from '../components/errors';
+import { type Problems, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { Loading, usePageTitle } from '../components/page';
+import { graphql } from '../gql';
+import type { NotificationDelivery, NotificationKind } from '../gql/graphql';
+
+const PreferencesQuery = graphql(`
+  query NotificationPreferences {
+    notificationPreferences {
+      language
+      kinds {
+        kind
+        delivery
+        choosable
+      }
+    }
+  }
+`);
+
+const SetPreferenceMutation = graphql(`
+  mutation SetNotificationPreference($input: SetNotificationPreferenceInput!) {
+    setNotificationPreference(input: $input) {
+      __typename
+      ... on NotificationPreferenceSet {
+        preferences {
+          language
+          kinds {
+            kind
+            delivery
+            choosable
+          }
+        }
+      }
+      ... on UserError {
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
+    }
+  }
+`);
+
+const deliveries: readonly NotificationDelivery[] = ['IMMEDIATE', 'DIGEST', 'OFF'];
+
+/** How the viewer receives each kind of message; the e-mails' unsubscribe link lands here (?off=KIND). */
+export function NotificationsPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('notifications.title'));
+  const [params, setParams] = useSearchParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: PreferencesQuery });
+  const [, save] = useMutation(SetPreferenceMutation);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [done, setDone] = useState('');
+  const off = params.get('off');
+
+  async function change(input: { kind?: NotificationKind; delivery?: NotificationDelivery; language?: string }) {
+    setDone('');
+    const result = await save({ input });
+    const outcome = result.data?.setNotificationPreference;
+    if (!outcome) return setProblems(requestProblems(result.error, t));
+    if (outcome.__typename === 'NotificationPreferenceSet') {
+      setProblems(noProblems);
+      setDone(t('notifications.saved'));
+      if (off) setParams({});
+    } else setProblems(outcomeProblems(outcome));
+  }
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  const preferences = data?.notificationPreferences;
+  if (!preferences) return null;
+  const unsubscribe = preferences.kinds.find((k) => k.kind === off && k.choosable && k.delivery !== 'OFF');
+
+  return (
+    <>
+      <h1>{t('notifications.title')}</h1>
+      <p className="lead">{t('notifications.intro')}</p>
+      {done && <StatusMessage focus>{done}</StatusMessage>}
+      <ErrorSummary errors={problems.summary} />
+      {unsubscribe && (
+        <section className="panel" aria-labelledby="unsubscribe-title">
+          <h2 id="unsubscribe-title">{t('notifications.unsubscribeTitle')}</h2>
+          <p>{t(`notifications.kinds.${unsubscribe.kind}`)}</p>
+          <button type="button" className="button" onClick={() => void change({ kind: unsubscribe.kind, delivery: 'OFF' })}>
+            {t('notifications.unsubscribe')}
+          </button>
+        </section>
+      )}
+      <div className="field">
+        <label className="field__label" htmlFor="notification-language">
+          {t('notifications.language')}
+        </label>
+        <select
+          id="notification-language"
+          className="select"
+          value={preferences.language}
+          onChange={(event) => void change({ language: event.target.value })}
+        >
+          <option value="da">Dansk</option>
+          <option value="en">English</option>
+        </select>
+      </div>
+      <table className="table">
+        <caption className="visually-hidden">{t('notifications.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('notifications.kind')}</th>
+            <th scope="col">{t('notifications.delivery')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preferences.kinds.map((choice) => (
+            <tr key={choice.kind}>
+              <th scope="row">{t(`notifications.kinds.${choice.kind}`)}</th>
+              <td>
+                {choice.choosable ? (
+                  <select
+                    className="select"
+                    aria-label={t('notifications.deliveryFor', { kind: t(`notifications.kinds.${choice.kind}`) })}
+                    value={choice.delivery}
+                    onChange={(event) => void change({ kind: choice.kind, delivery: event.target.value as NotificationDelivery })}
+                  >
+                    {deliveries.map((delivery) => (
+                      <option key={delivery} value={delivery}>
+                        {t(`notifications.deliveries.${delivery}`)}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <span className="muted">{t('notifications.formal')}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+"""Mine opgaver and the outbox in the browser (issue 19): an approver sees the decision due, decides,
+and the task is gone; the secretariat sees the messages the round caused in the outbox."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from playwright.async_api import expect
+
+from tests.api.drafting_support import new_document, org_ids
+from tests.browser.test_approval import OPEN, snapshot
+from tests.browser.ui import Ui
+from tests.support import REGIONS, SECRETARIAT, Api, RunningApp
+
+NewUi = Callable[..., Awaitable[Ui]]
+AsUser = Callable[[str], Awaitable[Api]]
+_n = itertools.count()
+
+
+async def test_an_approver_sees_the_decision_in_mine_opgaver_decides_and_the_task_is_gone(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    title = f"Godkendelse af opgaveliste {next(_n)}-{app.clock.now().timestamp():.0f}"
+    document = await new_document(secretariat, [("Formål", "Styregruppen udarbejder strategien.\n")])
+    opened = await secretariat.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": await snapshot(secretariat, document["id"], "Til godkendelse"),
+                "title": title,
+                "deadline": (app.clock.now() + timedelta(days=4)).isoformat(),
+                "organizationIds": await org_ids(secretariat, "kl", "danske-regioner"),
+            }
+        },
+    )
+    assert opened["openApprovalRound"]["__typename"] == "ApprovalRoundOpened", opened
+
+    regions = await new_ui(REGIONS)
+    page = regions.page
+    await regions.open("/")
+    tasks = page.get_by_role("region", name="Mine opgaver")
+    task = tasks.get_by_role("listitem").filter(has_text=title)
+    await expect(task).to_contain_text(re.compile(r"Frist: .*\(om [34] dage"))
+    badge = page.locator(".site-header__tasks .badge")
+    before = int(await badge.inner_text())
+    assert before >= 1
+    await regions.check("my-tasks")
+
+    await task.get_by_role("link").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    decision = page.get_by_role("region", name="Beslutning for Danske Regioner")
+    await decision.get_by_label("Godkender", exact=True).check()
+    await page.get_by_role("button", name="Registrér beslutning").click()
+    await expect(page.get_by_role("status")).to_contain_text("er registreret")
+
+    await page.get_by_role("link", name="Dokumenter", exact=True).click()
+    await expect(tasks).to_be_visible()
+    await expect(tasks.get_by_role("listitem").filter(has_text=title)).to_have_count(0)
+    await expect(badge).to_have_text(str(before - 1))
+
+    # The secretariat sees what the round caused in the outbox, and can remind KL from the round.
+    sec = await new_ui(SECRETARIAT)
+    await sec.open("/outbox")
+    rows = sec.page.get_by_role("row").filter(has_text=f"Skriftlig proces: {title}")
+    await expect(rows).to_have_count(2)  # KL's and the regions' approvers
+    await expect(rows.filter(has_text="styregruppe@regioner.example")).to_be_visible()
+    await sec.check("outbox")
+    await sec.open(f"/approval-rounds/{opened['openApprovalRound']['round']['id']}")
+    reminder = sec.page.get_by_role("region", name="Send påmindelse")
+    await reminder.get_by_label("KL").check()
+    await expect(reminder.get_by_label("Danske Regioner")).to_have_count(0)  # it has decided
+    await reminder.get_by_role("button", name="Send påmindelse").click()
+    await expect(reminder.get_by_role("status")).to_contain_text("Påmindelsen er sendt (1 besked)")
+    await sec.check("reminder-sent")
