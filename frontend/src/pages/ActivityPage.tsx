@@ -66,6 +66,7 @@ const knownKinds = new Set([
   'comment.proposal_applied',
   'approval_round.opened',
   'approval_round.awaiting_board',
+  'approval_round.reminder_sent',
   'approval_round.decision_recorded',
   'approval_round.deadline_extended',
   'approval_round.withdrawn',
