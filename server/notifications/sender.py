@@ -160,7 +160,14 @@ class Sender:
         batch = [notification]
         if notification.params.get("digest") and notification.user_id is not None:
             batch += await self._digest_companions(notification, now)
-        message = self._message(batch, now)
+        try:
+            message = self._message(batch, now)
+        except Exception:  # a message that cannot be written must not hold up the others
+            log.exception("mail %s could not be composed", notification.id)
+            for n in batch:
+                await outbox.settle(n, State.UNDELIVERABLE, at=now, error="could not be composed")
+                await self._record(n, "notification.undeliverable", {"error": "could not be composed"})
+            return 0
         try:
             await self.transport.deliver(message)
         except Undeliverable as refused:

@@ -12,14 +12,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import icalendar
 import pytest
 
+from server import claims, sealing
+from server import db as dbmod
 from server.clock import COPENHAGEN
+from server.notifications.model import Kind, NewNotification, State
+from server.notifications.service import INVITATION_SEAL
 from server.settings import Settings
+from server.store import Store
 from tests.mail_support import MailServer, attachments, body, clock_at, mail_app
 from tests.support import (
     KL,
@@ -436,3 +441,49 @@ async def test_preferences_a_daily_digest_and_english_and_formal_notices_stay_on
     finally:
         await ministry.execute(PREFERENCE, {"input": {"language": "da"}})
         await sec.execute(PREFERENCE, {"input": {"kind": "DECISION_RECORDED", "delivery": "IMMEDIATE"}})
+
+
+async def test_a_sender_that_died_after_claiming_is_taken_over_and_the_message_goes_once(
+    mailing: RunningApp, mongodb_uri: str, mail_server: MailServer, mail_clock: ManualClock
+) -> None:
+    client = dbmod.connect(mongodb_uri)
+    try:
+        database = client[mailing.settings.database]
+        store = Store.open(database, mailing.settings.secret_key)
+        key = f"crash-{next(_n)}"
+        token = sealing.seal(mailing.settings.secret_key, INVITATION_SEAL, "et-engangstegn")
+        params = {
+            "name": "Efter Nedbrud",
+            "organization": "PLO",
+            "expires": mail_clock.now().isoformat(),
+            "token": token,
+        }
+        new = NewNotification(
+            key,
+            Kind.INVITATION,
+            None,
+            "efter.nedbrud@plo.example",
+            "da",
+            params,
+            None,
+            mail_clock.now() + timedelta(hours=1),
+        )
+        await store.notifications.add([new], mail_clock.now())
+        [message] = await store.notifications.for_event(key)
+        # Another process claimed the message's first attempt and died before sending or marking it.
+        await database["notification_claims"].insert_one({"_id": f"{message.id}:0", "at": datetime.now(UTC)})
+        mail_clock.advance(timedelta(hours=2))  # now it is due
+        assert await mail_server.wait_for(1, to="efter.nedbrud@plo.example", timeout=1.5) == []  # its claim is fresh
+        # Two minutes on (real time: whether a writer died is not the app clock's question), it is taken over.
+        await database["notification_claims"].update_one(
+            {"_id": f"{message.id}:0"}, {"$set": {"at": datetime.now(UTC) - claims.ABANDONED - timedelta(seconds=1)}}
+        )
+        [received] = await mail_server.wait_for(1, to="efter.nedbrud@plo.example")
+        assert received["Message-ID"] == f"<{message.id}@127.0.0.1>"  # a resend would carry the same id
+        assert f"{mailing.url}/invitation#et-engangstegn" in body(received)
+        await asyncio.sleep(0.5)
+        assert len(mail_server.messages(to="efter.nedbrud@plo.example")) == 1
+        sent = await store.notifications.message(message.id)
+        assert sent is not None and sent.state == State.SENT
+    finally:
+        await client.close()

@@ -81,6 +81,8 @@ async def test_kill_9_during_storm_loses_no_acknowledged_write(mongodb_uri: str,
     }
     log = tmp_path / "serve.log"
     process = _serve(env, log)
+    # Without SMTP_URL, mail goes to the Maildir under DATA_DIR, and the banner says so.
+    assert f"Maildir {(tmp_path / 'mail').resolve()}" in log.read_text()
     url = f"http://127.0.0.1:{port}"
     sessions: dict[str, str] = {}
     for email in (SECRETARIAT, SDS, KL, REGIONS, KL_COMMENTER):
