@@ -30,6 +30,8 @@ OUTBOX_PAGE = 200
 
 class TaskKind(StrEnum):
     DECISION = "DECISION"  # a written-procedure decision the organisation owes
+    DRAFT_COMMENTS = "DRAFT_COMMENTS"  # the organisation's comments not yet submitted, on a document
+    COMMENTS_AWAITING_ANSWER = "COMMENTS_AWAITING_ANSWER"  # for the steering group: submitted, not yet answered
     UNDELIVERABLE_MESSAGES = "UNDELIVERABLE_MESSAGES"  # for the secretariat: messages that did not arrive
 
 
@@ -62,6 +64,7 @@ async def my_tasks(store: Store, caller: Caller) -> list[Task]:
                 continue
             awaiting = party(round, actor.organization_id).awaiting_board
             tasks.append(Task(TaskKind.DECISION, round.deadline, document, round, awaiting_board=awaiting))
+    tasks += await _comment_tasks(store, caller)
     if not permissions.check(actor, Action.READ_OUTBOX):
         undeliverable = await store.notifications.count([State.UNDELIVERABLE])
         if undeliverable:
@@ -80,3 +83,36 @@ async def recipients(store: Store, notifications: Sequence[Notification]) -> dic
     """The names of the users the messages went to."""
     users = await store.accounts.users_by_ids({n.user_id for n in notifications if n.user_id})
     return {u.id: u.name for u in users.values()}
+
+
+async def _comment_tasks(store: Store, caller: Caller) -> list[Task]:
+    """Per document: the caller's organisation's unsent drafts (if it may comment), and the submitted
+    comments awaiting the steering group's answer (if it may answer) — from the kept open-comment counts."""
+    actor = caller.actor
+    assert actor is not None
+    documents = [
+        d
+        for d in await store.drafting.documents()
+        if not permissions.check(actor, Action.COMMENT, scope_of(d))
+        or not permissions.check(actor, Action.RESPOND_TO_COMMENT, scope_of(d))
+    ]
+    if not documents:
+        return []
+    sections = await store.drafting.sections([d.id for d in documents])
+    counts = await store.comments.open_counts([s.id for s in sections])
+    drafts: dict[ObjectId, int] = {}
+    awaiting: dict[ObjectId, int] = {}
+    for section in sections:
+        for count in counts.get(section.id, []):
+            if not count.submitted and count.organization_id == actor.organization_id:
+                drafts[section.document_id] = drafts.get(section.document_id, 0) + count.count
+            elif count.submitted:
+                awaiting[section.document_id] = awaiting.get(section.document_id, 0) + count.count
+    tasks = []
+    for document in documents:
+        scope = scope_of(document)
+        if drafts.get(document.id) and not permissions.check(actor, Action.COMMENT, scope):
+            tasks.append(Task(TaskKind.DRAFT_COMMENTS, None, document, count=drafts[document.id]))
+        if awaiting.get(document.id) and not permissions.check(actor, Action.RESPOND_TO_COMMENT, scope):
+            tasks.append(Task(TaskKind.COMMENTS_AWAITING_ANSWER, None, document, count=awaiting[document.id]))
+    return tasks

@@ -322,6 +322,12 @@ PROBES: dict[str, Probe] = {
         lambda d, ids: ids["round"] in {t["round"]["id"] for t in d["myTasks"] if t["round"]},
         {"reg_e"}, set(USERS) - {"reg_e"} | {"anon"},  # KL has decided; commenters do not decide
     ),
+    "myTasks: KL's unsent draft": _probe(
+        ("myTasks",), "{ myTasks { kind document { id } } }", lambda ids: {},
+        lambda d, ids: any(t["kind"] == "DRAFT_COMMENTS" and t["document"] and t["document"]["id"] == ids["doc"]
+                           for t in d["myTasks"]),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "notificationPreferences": _probe(
         ("notificationPreferences",), "{ notificationPreferences { language kinds { kind delivery } } }",
         lambda ids: {}, lambda d, ids: d["notificationPreferences"] is not None, set(USERS), {"anon"},

@@ -19,6 +19,7 @@ export const MyTasksQuery = graphql(`
       }
       document {
         id
+        slug
         title
       }
     }
@@ -45,7 +46,7 @@ export function MyTasks() {
       ) : (
         <ul className="task-list">
           {tasks.map((task, index) => (
-            <li key={`${task.kind}-${task.round?.id ?? index}`}>
+            <li key={`${task.kind}-${task.round?.id ?? task.document?.id ?? index}`}>
               <TaskItem task={task} />
             </li>
           ))}
@@ -73,6 +74,14 @@ function TaskItem({ task }: { task: Task }) {
         )}
         {task.awaitingBoard && <span className="tag"> {t('tasks.awaitingBoard')}</span>}
       </>
+    );
+  }
+  if ((task.kind === 'DRAFT_COMMENTS' || task.kind === 'COMMENTS_AWAITING_ANSWER') && task.document) {
+    const key = task.kind === 'DRAFT_COMMENTS' ? 'tasks.drafts' : 'tasks.awaitingAnswer';
+    return (
+      <Link to={`/documents/${encodeURIComponent(task.document.slug)}/comments`}>
+        {t(key, { count: task.count, document: task.document.title })}
+      </Link>
     );
   }
   if (task.kind === 'UNDELIVERABLE_MESSAGES') {
