@@ -231,15 +231,14 @@ async def still_wanted(store: Store, notification: Notification) -> bool:
     if preferences.delivery(notification.kind) == Delivery.OFF:
         return False
     if notification.kind == Kind.ROUND_REMINDER:
-        round = await store.approvals.round(
-            ids.parse(notification.params.get("round_id"), "ApprovalRound") or ObjectId()
-        )
-        org = notification.params.get("organization_id", "")
-        if round is None or not ObjectId.is_valid(org):
+        round_id = ids.parse(notification.params.get("round_id"), "ApprovalRound")
+        round = await store.approvals.round(round_id) if round_id else None
+        party = notification.params.get("organization_id", "")
+        if round is None or not ObjectId.is_valid(party):
             return False
-        if notification.params.get("manual"):
-            return round.is_open and not model.party_decided(round, ObjectId(org))
-        return model.owes_decision(round, ObjectId(org))
+        if notification.params.get("manual"):  # the secretariat may remind a party awaiting its board
+            return round.is_open and not model.party_decided(round, ObjectId(party))
+        return model.owes_decision(round, ObjectId(party))
     return True
 
 
