@@ -188,6 +188,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Den skriftlige proces er afsluttet og modtager ikke flere beslutninger eller ændringer.",
         "The approval round is closed and takes no further decisions or changes.",
     ),
+    "reminder_one_target": (
+        "Angiv enten en skriftlig proces eller en høring.",
+        "Give either an approval round or a consultation.",
+    ),
+    "consultation_unknown": ("Høringen blev ikke fundet.", "The consultation was not found."),
     "reminder_already_decided": (
         "Mindst én af de valgte parter har allerede afgivet beslutning.",
         "At least one of the chosen parties has already decided.",

@@ -188,8 +188,10 @@ class NotificationsMutation:
     @strawberry.mutation(description="Send a reminder now to chosen parties of an open round (secretariat); logged.")
     async def send_reminder(self, info: Info, input: SendReminderInput) -> SendReminderResult:
         ctx = info.context
-        if input.round_id is None:  # consultations (issue 18) will be the other choice
-            return error_for(Invalid("roundId", "required"), ctx)
+        if (input.round_id is None) == (input.consultation_id is None):
+            return error_for(Invalid("roundId", "reminder_one_target"), ctx)
+        if input.round_id is None:  # consultations (issue 18) do not exist yet: none is ever found
+            return error_for(Invalid("consultationId", "consultation_unknown"), ctx)
         result = await service.send_reminder(
             ctx.store,
             ctx.caller(),

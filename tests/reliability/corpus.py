@@ -391,6 +391,14 @@ BASELINES: dict[str, Baseline] = {
         ),
     ),
     "withdrawApprovalRound": Baseline("secretariat", lambda w, n: _withdraw(w, n)),
+    "sendReminder": Baseline(
+        "secretariat",
+        lambda w, n: _const(_in(roundId=w.round, organizationIds=[w.orgs["kl"]])),
+        "... on ReminderSent { messages }",
+    ),
+    "setNotificationPreference": Baseline(
+        "sds", lambda w, n: _const(_in(kind="DECISION_RECORDED", delivery="IMMEDIATE", language="da"))
+    ),
     "reportPresence": Baseline(
         "sds", lambda w, n: _const(_in(documentId=w.document, sectionId=w.main, activity="READING"))
     ),
