@@ -13,7 +13,7 @@ from typing import TypeVar
 from server import db as dbmod
 from server import docstore
 from server.settings import Settings, SettingsError, load
-from server.store import Store
+from server.store import Store, ensure_indexes
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 T = TypeVar("T")
@@ -39,7 +39,7 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
         client = dbmod.connect(uri, timeout_ms=settings.store_timeout_ms)
         try:
             database = client[settings.database]
-            await dbmod.ensure_indexes(database)
+            await ensure_indexes(database)
             return await work(Store.open(database, settings.secret_key))
         finally:
             await client.close()
@@ -159,7 +159,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
             try:
                 database = client[settings.database]
-                await dbmod.ensure_indexes(database)
+                await ensure_indexes(database)
                 if await database["documents"].count_documents({}, limit=1):
                     return False
                 await seed(

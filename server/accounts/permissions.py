@@ -7,13 +7,14 @@ resolvers call ``check`` and turn a ``Refusal`` into ``NotSignedIn`` or ``Forbid
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bson import ObjectId
 
 from server.accounts.model import Actor, Role
 from server.drafting.model import Phase
+from server.outcomes import Refusal
 
 
 class Action(StrEnum):
@@ -42,13 +43,6 @@ class DocumentScope:
 class Scope:
     document: DocumentScope | None = None
     organization_id: ObjectId | None = None  # the party acted for
-
-
-@dataclass(frozen=True)
-class Refusal:
-    signed_in: bool  # False → NotSignedIn, True → Forbidden
-    key: str
-    params: dict[str, str] = field(default_factory=dict)
 
 
 NOT_SIGNED_IN = Refusal(signed_in=False, key="not_signed_in")

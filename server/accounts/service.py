@@ -12,10 +12,11 @@ from bson import ObjectId
 from server.accounts import passwords
 from server.accounts.model import Invitation, Role, User, normalise_email, password_problem, valid_email
 from server.accounts.repository import Accounts, EmailTaken
-from server.drafting.model import storable
-from server.events.repository import EventLog, Origin
+from server.events.model import Origin
+from server.events.repository import EventLog
 from server.outcomes import Invalid
 from server.settings import Settings
+from server.validation import storable
 
 FAILURE_WINDOW = timedelta(minutes=15)
 INVITATION_VALID = timedelta(days=7)

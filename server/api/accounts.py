@@ -22,15 +22,11 @@ from server.api.errors import (
     error_for,
     not_signed_in,
 )
-from server.drafting.model import storable
+from server.api.node import Node
 from server.outcomes import Denied, Invalid, Missing
+from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
-
-
-@strawberry.interface(description="An object with a global id.")
-class Node:
-    id: strawberry.ID
 
 
 @strawberry.type

@@ -13,10 +13,11 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
+from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.drafting import Document, Section, SectionVersion, Snapshot, readable
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
+from server.api.node import Node
 from server.comments import model as domain
 from server.comments import service
 from server.comments.anchoring import Relocated, TextQuote

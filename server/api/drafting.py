@@ -11,9 +11,10 @@ import strawberry
 from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
+from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
+from server.api.node import Node
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
 from server.drafting import model as domain

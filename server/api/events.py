@@ -12,14 +12,15 @@ from strawberry.scalars import JSON
 from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
+from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, error_for
+from server.api.node import Node
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events import feed
 from server.events import presence as presence_rules
-from server.events.repository import Event as EventModel
+from server.events.model import Event as EventModel
 from server.outcomes import Invalid
 
 MAX_PAGE = 200

@@ -19,7 +19,8 @@ from bson import ObjectId
 from server.accounts.model import Actor, Role
 from server.comments import anchoring
 from server.comments.anchoring import Relocated, TextQuote
-from server.drafting.model import Document, InputProblem, SnapshotEntry, first_problem, text_problem
+from server.drafting.model import Document, SnapshotEntry
+from server.validation import InputProblem, first_problem, text_problem
 
 
 class CommentStatus(StrEnum):

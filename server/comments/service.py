@@ -17,7 +17,7 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.model import Organization
-from server.accounts.permissions import Action, Refusal
+from server.accounts.permissions import Action
 from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
@@ -25,7 +25,7 @@ from server.comments.model import Comment, CommentKind, CommentStatus
 from server.comments.repository import OpenCount, anchor_fields
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
-from server.outcomes import Denied, Failure, Invalid, Missing, Problem
+from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
 from server.store import Store
 
 NOT_AUTHOR = Refusal(True, "forbidden_not_author")

@@ -7,7 +7,6 @@ a sequence number from an atomic counter, so every app process reads the same or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
 from server.events import presence
+from server.events.model import Event, Origin
 
 _MAX_ATTEMPTS = 1000
 
@@ -27,31 +27,6 @@ INDEXES = {
         IndexModel([("document_id", ASCENDING), ("seq", DESCENDING)], name="events_document_seq"),
     ],
 }
-
-
-@dataclass(frozen=True)
-class Event:
-    id: ObjectId
-    seq: int
-    kind: str
-    at: datetime
-    actor_id: ObjectId | None
-    organization_id: ObjectId | None
-    document_id: ObjectId | None
-    entity_type: str | None
-    entity_id: ObjectId | None
-    data: Mapping[str, Any]
-    client_address: str | None
-    audience_organization_id: ObjectId | None  # set when only one organisation may see it (drafts)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Who caused an event, and from where."""
-
-    actor_id: ObjectId | None
-    organization_id: ObjectId | None
-    client_address: str | None
 
 
 def _event(doc: Mapping[str, Any]) -> Event:

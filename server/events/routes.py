@@ -15,7 +15,7 @@ from server import ids
 from server.accounts.permissions import Action
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
-from server.events.repository import Event
+from server.events.model import Event
 from server.http import not_found, request_caller
 from server.store import Store
 
