@@ -50,9 +50,11 @@ browser:
 			chromium libreoffice-writer-nogui poppler-utils >/dev/null; \
 	fi
 
+# ruff, and the layering contracts of pyproject.toml's [tool.importlinter] (DESIGN.md §2).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
