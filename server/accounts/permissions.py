@@ -31,6 +31,7 @@ class Action(StrEnum):
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
     READ_AUDIT = "read_audit"
+    READ_DELETED_SECTIONS = "read_deleted_sections"  # sections(includeDeleted: true): the steering group
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,21 @@ RULES: dict[Action, Rule] = {
     Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),
     Action.READ_AUDIT: _all(_role(_SECRETARIAT), _reads),
+    Action.READ_DELETED_SECTIONS: _all(_role(STEERING), _reads),
 }
 
 
+def event_audiences(actor: Actor) -> tuple[ObjectId | None, ...]:
+    """The audiences whose events ``actor`` sees: everyone's (None) and their own organisation's.
+
+    Events about an organisation's internal drafts reach that organisation only — in the live
+    feed, the activity feed and the audit export alike (queries filter by these before paging).
+    """
+    return (None, actor.organization_id)
+
+
 def sees_event(actor: Actor, audience_organization_id: ObjectId | None) -> bool:
-    """Events about an organisation's internal drafts reach that organisation only."""
-    return audience_organization_id is None or audience_organization_id == actor.organization_id
+    return audience_organization_id in event_audiences(actor)
 
 
 def check(actor: Actor | None, action: Action, scope: Scope | None = None) -> Refusal | None:

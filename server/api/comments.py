@@ -197,9 +197,12 @@ class Comment(Node):
         found = await info.context.loaders.comment_replies.load(self.model.id)
         return [Comment.of(c) for c in found if domain.visible(info.context.actor, document, c)]
 
-    @strawberry.field(description="Earlier wordings, oldest first.")
-    def edits(self) -> list[CommentEdit]:
-        return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in self.model.edits]
+    @strawberry.field(
+        description="Earlier wordings, oldest first (those from while it was a draft: its organisation only)."
+    )
+    def edits(self, info: Info) -> list[CommentEdit]:
+        edits = domain.visible_edits(info.context.actor, self.model)
+        return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in edits]
 
     @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
     async def viewer_can(self, info: Info) -> CommentPermissions:

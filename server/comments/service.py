@@ -141,6 +141,7 @@ async def add_comment(
     if commented is None:
         return Invalid("version", "version_missing", {"version": version})
     root: ObjectId | None = None
+    parent: Comment | None = None
     if reply:
         parent = await store.comments.comment(parent_id) if parent_id else None
         parent_document = await store.drafting.document(parent.document_id) if parent else None
@@ -160,7 +161,8 @@ async def add_comment(
         problem = model.anchor_problem(markdown.plain_text(commented.body), anchor, version)
         if problem:
             return Invalid.of(problem)
-    draft = model.starts_as_draft(caller.actor, document)
+    # A reply to a draft is a draft too: published at once, it would show others what the draft says.
+    draft = model.starts_as_draft(caller.actor, document) or (reply and parent is not None and not parent.submitted)
     comment = await store.comments.insert(
         new_comment_fields(
             document_id=document.id,

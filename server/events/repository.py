@@ -6,7 +6,7 @@ a sequence number from an atomic counter, so every app process reads the same or
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -94,9 +94,18 @@ class EventLog:
         return _event(doc)
 
     async def for_document(
-        self, document_id: ObjectId, *, after_seq: int = 0, limit: int = 100, newest_first: bool = False
+        self,
+        document_id: ObjectId,
+        *,
+        after_seq: int = 0,
+        limit: int = 100,
+        newest_first: bool = False,
+        audiences: Sequence[ObjectId | None] | None = None,
     ) -> list[Event]:
+        """A document's events in order; with ``audiences``, only those meant for them."""
         query: dict[str, Any] = {"document_id": document_id, "seq": {"$gt": after_seq}}
+        if audiences is not None:
+            query["audience_organization_id"] = {"$in": list(audiences)}
         cursor = self._events.find(query).sort("seq", DESCENDING if newest_first else ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
@@ -128,9 +137,16 @@ class EventLog:
         kinds: list[str] | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        audiences: Sequence[ObjectId | None] | None = None,
     ) -> list[Event]:
-        """A page of a document's events, newest first, with the activity feed's filters."""
+        """A page of a document's events, newest first, with the activity feed's filters.
+
+        ``audiences`` is applied in the query, before the limit, so that a page (and the cursor
+        after it) reveals nothing about events the reader may not see.
+        """
         query: dict[str, Any] = {"document_id": document_id}
+        if audiences is not None:
+            query["audience_organization_id"] = {"$in": list(audiences)}
         if before_seq is not None:
             query["seq"] = {"$lt": before_seq}
         if organization_id is not None:
