@@ -1,8 +1,22 @@
 import type { TFunction } from 'i18next';
-import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef } from 'react';
+import { type FormEvent, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CombinedError } from 'urql';
+import { type AnyVariables, type CombinedError, type DocumentInput, useMutation } from 'urql';
+import { graphql } from '../gql';
 import { type ErrorItem, requestErrorMessage } from './errors';
+
+/**
+ * What every mutation selects of its typed errors: spread `...UserError` in the answer's union
+ * next to the success type. `outcomeProblems` (and so `useFormMutation`) reads it.
+ */
+export const UserErrorFields = graphql(`
+  fragment UserError on UserError {
+    message
+    ... on InvalidInput {
+      field
+    }
+  }
+`);
 
 /** What went wrong with a submitted form: per field (by the server's field name) and in order. */
 export interface Problems {
@@ -38,6 +52,78 @@ export function outcomeProblems(outcome: { __typename: string }, fieldIds: Recor
 /** The problem of a request that brought no typed answer (network down, server error). */
 export function requestProblems(error: CombinedError | undefined, t: TFunction): Problems {
   return { fields: {}, summary: [{ message: error ? requestErrorMessage(error, t) : t('errors.unexpected') }] };
+}
+
+/** A form's problems and their setter, as `useState` gives them. */
+export type ProblemsState = readonly [Problems, (problems: Problems) => void];
+
+/** The union a mutation field answers with: its success type and `UserError` types. */
+type Answer<Data, Key extends keyof Data> = Extract<NonNullable<Data[Key]>, { __typename: string }>;
+
+export interface FormMutation<Success, Variables> {
+  /** The mutation is on its way; a second submit is ignored meanwhile. */
+  fetching: boolean;
+  problems: Problems;
+  setProblems: (problems: Problems) => void;
+  /** Shows problems found before sending (a required field left empty), by the server's field names. */
+  refuse: (fields: Record<string, string>) => void;
+  /**
+   * Sends the mutation. Resolves to the success type's answer, with the problems cleared; or to
+   * null, with the typed error (next to its field for `InvalidInput`) or the request's failure shown.
+   */
+  run: (variables: Variables) => Promise<Success | null>;
+  /** A form's `onSubmit`: no page load, and nothing while the previous submit is on its way. */
+  onSubmit: (handler: () => unknown) => (event: FormEvent) => void;
+}
+
+/**
+ * A mutation answered by a union of `success` and `UserError`s (selected with `...UserError`),
+ * behind a form: `key` is the mutation's field. `fieldIds` maps the server's field names to the
+ * form's control ids; `problems` shares one problems state between several mutations of a page.
+ */
+export function useFormMutation<
+  Data,
+  Variables extends AnyVariables,
+  Key extends keyof Data,
+  Success extends Answer<Data, Key>['__typename'],
+>(
+  mutation: DocumentInput<Data, Variables>,
+  key: Key,
+  success: Success,
+  options: { fieldIds?: Record<string, string>; problems?: ProblemsState } = {},
+): FormMutation<Extract<Answer<Data, Key>, { __typename: Success }>, Variables> {
+  const { t } = useTranslation();
+  const own = useState<Problems>(noProblems);
+  const [problems, setProblems] = options.problems ?? own;
+  const [{ fetching }, execute] = useMutation(mutation);
+  const fieldIds = options.fieldIds ?? {};
+
+  async function run(variables: Variables) {
+    const result = await execute(variables);
+    const answer = result.data?.[key] as Answer<Data, Key> | null | undefined;
+    if (!answer) {
+      setProblems(requestProblems(result.error, t));
+      return null;
+    }
+    if (answer.__typename !== success) {
+      setProblems(outcomeProblems(answer, fieldIds));
+      return null;
+    }
+    setProblems(noProblems);
+    return answer as Extract<Answer<Data, Key>, { __typename: Success }>;
+  }
+
+  return {
+    fetching,
+    problems,
+    setProblems,
+    refuse: (fields) => setProblems(formProblems(fields, fieldIds)),
+    run,
+    onSubmit: (handler) => (event) => {
+      event.preventDefault();
+      if (!fetching) void handler();
+    },
+  };
 }
 
 interface FieldShellProps {
@@ -110,6 +196,28 @@ export function SelectField({ id, label, hint, error, className, children, ...re
         </select>
       )}
     </FieldShell>
+  );
+}
+
+/** A form's submit button; while its request is on its way it says so and a second submit is ignored. */
+export function SubmitButton({ busy, className = 'button', children }: { busy: boolean; className?: string; children: ReactNode }) {
+  return (
+    <button type="submit" className={className} aria-disabled={busy || undefined}>
+      {children}
+    </button>
+  );
+}
+
+/** The footer of a form that can be closed again: submit, and cancel. */
+export function FormButtons({ busy, submit, onCancel }: { busy: boolean; submit: ReactNode; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="button-row">
+      <SubmitButton busy={busy}>{submit}</SubmitButton>
+      <button type="button" className="button button--secondary" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
   );
 }
 

@@ -1,20 +1,21 @@
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
+import { ChangeList } from '../components/ChangeList';
 import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { type Problems, StatusMessage, TextAreaField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { type Problems, StatusMessage, SubmitButton, TextAreaField, noProblems, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
 import type { ApprovalDecision } from '../gql/graphql';
-import { ChangeList, snapshotName } from './SnapshotsPage';
+import { snapshotName } from './SnapshotsPage';
 
 const ApprovalRoundQuery = graphql(`
   query ApprovalRound($id: ID!) {
@@ -94,23 +95,7 @@ const ApprovalRoundQuery = graphql(`
           label
         }
         changesSinceLastApproval {
-          kind
-          moved
-          old {
-            id
-            number
-            title
-          }
-          new {
-            id
-            number
-            title
-          }
-          diff {
-            html
-            fromTitle
-            toTitle
-          }
+          ...ChangeList
         }
       }
       history {
@@ -164,12 +149,7 @@ const RecordDecisionMutation = graphql(`
           state
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -183,12 +163,7 @@ const MarkAwaitingBoardMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -203,12 +178,7 @@ const ExtendDeadlineMutation = graphql(`
           deadline
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -223,12 +193,7 @@ const WithdrawRoundMutation = graphql(`
           state
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -494,21 +459,19 @@ function DecisionForm(props: {
   const [remarks, setRemarks] = useState('');
   const [internalNote, setInternalNote] = useState('');
   const [sectionIds, setSectionIds] = useState<string[]>([]);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, record] = useMutation(RecordDecisionMutation);
   const fieldIds = { decision: `${id}-decision-APPROVE`, remarks: `${id}-remarks`, internalNote: `${id}-note`, sectionIds: `${id}-sections` };
+  const record = useFormMutation(RecordDecisionMutation, 'recordDecision', 'DecisionRecorded', { fieldIds });
+  const { problems } = record;
   const needsRemarks = decision === 'APPROVE_WITH_REMARKS' || decision === 'OBJECT';
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     setDone('');
     const missing: Record<string, string> = {};
     if (!decision) missing.decision = t('approval.decisionRequired');
     else if (needsRemarks && !remarks.trim()) missing.remarks = decision === 'OBJECT' ? t('approval.reasonRequired') : t('approval.remarksRequired');
-    if (Object.keys(missing).length > 0 || !decision) return setProblems(formProblems(missing, fieldIds));
-    const result = await record({
+    if (Object.keys(missing).length > 0 || !decision) return record.refuse(missing);
+    const recorded = await record.run({
       input: {
         roundId: props.roundId,
         organizationId: props.organization.id,
@@ -518,19 +481,13 @@ function DecisionForm(props: {
         sectionIds: needsRemarks ? sectionIds : [],
       },
     });
-    const outcome = result.data?.recordDecision;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'DecisionRecorded') {
-      setProblems(noProblems);
-      setDone(t('approval.recorded', { decision: t(`approval.decision.${decision}`) }));
-      setDecision('');
-      setRemarks('');
-      setInternalNote('');
-      setSectionIds([]);
-      props.onDone();
-    } else {
-      setProblems(outcomeProblems(outcome, fieldIds));
-    }
+    if (!recorded) return;
+    setDone(t('approval.recorded', { decision: t(`approval.decision.${decision}`) }));
+    setDecision('');
+    setRemarks('');
+    setInternalNote('');
+    setSectionIds([]);
+    props.onDone();
   }
 
   return (
@@ -543,7 +500,7 @@ function DecisionForm(props: {
       )}
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <form onSubmit={record.onSubmit(handleSubmit)} noValidate>
         <fieldset
           className={problems.fields.decision ? 'field fieldset field--error' : 'field fieldset'}
           aria-describedby={problems.fields.decision ? `${id}-decision-error` : undefined}
@@ -607,9 +564,7 @@ function DecisionForm(props: {
           onChange={(event) => setInternalNote(event.target.value)}
           error={problems.fields.internalNote}
         />
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('approval.record')}
-        </button>
+        <SubmitButton busy={record.fetching}>{t('approval.record')}</SubmitButton>
       </form>
       <BoardForm roundId={props.roundId} organizationId={props.organization.id} awaiting={props.awaitingBoard} note={props.boardNote} onDone={props.onDone} />
     </section>
@@ -620,28 +575,19 @@ function BoardForm(props: { roundId: string; organizationId: string; awaiting: b
   const { t } = useTranslation();
   const id = useId();
   const [note, setNote] = useState(props.note);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, mark] = useMutation(MarkAwaitingBoardMutation);
+  const mark = useFormMutation(MarkAwaitingBoardMutation, 'markAwaitingBoard', 'AwaitingBoardMarked', { fieldIds: { note: `${id}-note` } });
+  const { problems } = mark;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     const awaiting = !props.awaiting;
-    const result = await mark({ input: { roundId: props.roundId, organizationId: props.organizationId, awaiting, note: awaiting ? note : '' } });
-    const outcome = result.data?.markAwaitingBoard;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'AwaitingBoardMarked') {
-      setProblems(noProblems);
-      setDone(awaiting ? t('approval.boardMarked') : t('approval.boardUnmarked'));
-      props.onDone();
-    } else {
-      setProblems(outcomeProblems(outcome, { note: `${id}-note` }));
-    }
+    if (!(await mark.run({ input: { roundId: props.roundId, organizationId: props.organizationId, awaiting, note: awaiting ? note : '' } }))) return;
+    setDone(awaiting ? t('approval.boardMarked') : t('approval.boardUnmarked'));
+    props.onDone();
   }
 
   return (
-    <form className="board-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-title`}>
+    <form className="board-form" onSubmit={mark.onSubmit(handleSubmit)} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t('approval.boardTitle')}</h3>
       {done && <StatusMessage>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
@@ -655,9 +601,9 @@ function BoardForm(props: { roundId: string; organizationId: string; awaiting: b
           error={problems.fields.note}
         />
       )}
-      <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+      <SubmitButton busy={mark.fetching} className="button button--secondary">
         {props.awaiting ? t('approval.boardDone') : t('approval.boardMark')}
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -667,42 +613,35 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
   const [deadline, setDeadline] = useState('');
   const [reason, setReason] = useState('');
   const [withdrawReason, setWithdrawReason] = useState('');
+  // One error summary for both forms.
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [, extend] = useMutation(ExtendDeadlineMutation);
-  const [, withdraw] = useMutation(WithdrawRoundMutation);
-  const extendIds = { deadline: 'extend-deadline', reason: 'extend-reason' };
+  const extend = useFormMutation(ExtendDeadlineMutation, 'extendDeadline', 'DeadlineExtended', {
+    fieldIds: { deadline: 'extend-deadline', reason: 'extend-reason' },
+    problems: [problems, setProblems],
+  });
+  const withdraw = useFormMutation(WithdrawRoundMutation, 'withdrawApprovalRound', 'ApprovalRoundWithdrawn', {
+    fieldIds: { reason: 'withdraw-reason' },
+    problems: [problems, setProblems],
+  });
 
-  async function handleExtend(event: FormEvent) {
-    event.preventDefault();
+  async function handleExtend() {
     setDone('');
     const missing: Record<string, string> = {};
     if (!deadline) missing.deadline = t('approval.deadlineRequired');
     if (!reason.trim()) missing.reason = t('approval.extendReasonRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, extendIds));
-    const result = await extend({ input: { roundId, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, reason } });
-    const outcome = result.data?.extendDeadline;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'DeadlineExtended') {
-      setProblems(noProblems);
-      setDone(t('approval.extended'));
-      setReason('');
-      onDone();
-    } else setProblems(outcomeProblems(outcome, extendIds));
+    if (Object.keys(missing).length > 0) return extend.refuse(missing);
+    if (!(await extend.run({ input: { roundId, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, reason } }))) return;
+    setDone(t('approval.extended'));
+    setReason('');
+    onDone();
   }
 
-  async function handleWithdraw(event: FormEvent) {
-    event.preventDefault();
+  async function handleWithdraw() {
     setDone('');
-    if (!withdrawReason.trim()) return setProblems(formProblems({ reason: t('approval.withdrawReasonRequired') }, { reason: 'withdraw-reason' }));
+    if (!withdrawReason.trim()) return withdraw.refuse({ reason: t('approval.withdrawReasonRequired') });
     if (!window.confirm(t('approval.withdrawConfirm'))) return;
-    const result = await withdraw({ input: { roundId, reason: withdrawReason } });
-    const outcome = result.data?.withdrawApprovalRound;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'ApprovalRoundWithdrawn') {
-      setProblems(noProblems);
-      onDone();
-    } else setProblems(outcomeProblems(outcome, { reason: 'withdraw-reason' }));
+    if (await withdraw.run({ input: { roundId, reason: withdrawReason } })) onDone();
   }
 
   return (
@@ -710,7 +649,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
       <h2 id="manage-title">{t('approval.manage')}</h2>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleExtend(event)} noValidate aria-labelledby="extend-title">
+      <form onSubmit={extend.onSubmit(handleExtend)} noValidate aria-labelledby="extend-title">
         <h3 id="extend-title">{t('approval.extendTitle')}</h3>
         <TextField
           id="extend-deadline"
@@ -726,7 +665,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
           {t('approval.extend')}
         </button>
       </form>
-      <form onSubmit={(event) => void handleWithdraw(event)} noValidate aria-labelledby="withdraw-title" className="withdraw-form">
+      <form onSubmit={withdraw.onSubmit(handleWithdraw)} noValidate aria-labelledby="withdraw-title" className="withdraw-form">
         <h3 id="withdraw-title">{t('approval.withdrawTitle')}</h3>
         <TextField id="withdraw-reason" label={t('approval.withdrawReasonLabel')} value={withdrawReason} onChange={(event) => setWithdrawReason(event.target.value)} />
         <button type="submit" className="button button--danger">

@@ -1,12 +1,12 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { RoundStateTag } from '../components/ApprovalTags';
 import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { type Problems, SelectField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { SelectField, SubmitButton, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
@@ -65,12 +65,7 @@ const OpenRoundMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -160,32 +155,27 @@ function OpenRoundForm(props: {
   const [deadline, setDeadline] = useState(defaultDeadline);
   const [organizationIds, setOrganizationIds] = useState<string[]>(props.participants.map((org) => org.id));
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, open] = useMutation(OpenRoundMutation);
   const fieldIds = {
     snapshotId: 'round-snapshot',
     title: 'round-title',
     deadline: 'round-deadline',
     organizationIds: `round-org-${props.participants[0]?.id ?? ''}`,
   };
+  const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds });
+  const { problems } = open;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     const missing: Record<string, string> = {};
     if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
     if (!title.trim()) missing.title = t('approval.titleRequired');
     if (!deadline) missing.deadline = t('approval.deadlineRequired');
     if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
+    if (Object.keys(missing).length > 0) return open.refuse(missing);
     // Without an offset the server reads the time as Copenhagen wall-clock time.
-    const result = await open({
+    const opened = await open.run({
       input: { snapshotId, title, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, organizationIds, silenceIsConsent },
     });
-    const outcome = result.data?.openApprovalRound;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'ApprovalRoundOpened') await navigate(`/approval-rounds/${encodeURIComponent(outcome.round.id)}`);
-    else setProblems(outcomeProblems(outcome, fieldIds));
+    if (opened) await navigate(`/approval-rounds/${encodeURIComponent(opened.round.id)}`);
   }
 
   return (
@@ -195,7 +185,7 @@ function OpenRoundForm(props: {
       {props.snapshots.length === 0 ? (
         <p>{t('approval.needSnapshot')}</p>
       ) : (
-        <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+        <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
           <SelectField
             id={fieldIds.snapshotId}
             label={t('approval.snapshot')}
@@ -254,9 +244,7 @@ function OpenRoundForm(props: {
               {t('approval.silenceHint')}
             </p>
           </div>
-          <button type="submit" className="button" aria-disabled={fetching || undefined}>
-            {t('approval.open')}
-          </button>
+          <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>
         </form>
       )}
     </section>

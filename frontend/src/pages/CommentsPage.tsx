@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { CommentStatus } from '../gql/graphql';
@@ -58,9 +58,7 @@ const SubmitCommentsMutation = graphql(`
           submitted
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -71,9 +69,8 @@ export function CommentsPage() {
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: CommentsQuery, variables: { slug } });
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching: submitting }, submitComments] = useMutation(SubmitCommentsMutation);
+  const submitComments = useFormMutation(SubmitCommentsMutation, 'submitOrganisationComments', 'CommentsSubmitted');
   // A comment acted on stays in view (with its confirmation) until the filters change,
   // even if it no longer matches them (an answered comment is no longer "open").
   const [pinned, setPinned] = useState<ReadonlySet<string>>(new Set());
@@ -114,18 +111,12 @@ export function CommentsPage() {
   const refresh = () => refetch({ requestPolicy: 'network-only' });
 
   async function handleSubmit() {
-    if (submitting || !document) return;
+    if (submitComments.fetching || !document) return;
     setDone('');
-    const result = await submitComments({ documentId: document.id });
-    const outcome = result.data?.submitOrganisationComments;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentsSubmitted') {
-      setProblems(noProblems);
-      setDone(t('comments.submitted', { count: outcome.comments.length }));
-      refresh();
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    const submitted = await submitComments.run({ documentId: document.id });
+    if (!submitted) return;
+    setDone(t('comments.submitted', { count: submitted.comments.length }));
+    refresh();
   }
 
   return (
@@ -135,7 +126,7 @@ export function CommentsPage() {
       {(drafts.length > 0 || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
-          <InlineProblems problems={problems} />
+          <InlineProblems problems={submitComments.problems} />
           {done && <StatusMessage focus>{done}</StatusMessage>}
           {drafts.length > 0 && (
             <>
@@ -147,7 +138,7 @@ export function CommentsPage() {
                   </li>
                 ))}
               </ol>
-              <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitting || undefined}>
+              <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
                 {t('comments.submitResponse', { count: drafts.length })}
               </button>
             </>

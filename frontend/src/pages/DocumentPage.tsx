@@ -1,10 +1,10 @@
-import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { type Composing, ReaderSection } from '../components/ReaderSection';
@@ -46,12 +46,7 @@ const AddSectionMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -244,24 +239,16 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
   const id = useId();
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, addSection] = useMutation(AddSectionMutation);
+  const addSection = useFormMutation(AddSectionMutation, 'addSection', 'SectionAdded', { fieldIds: { title: `${id}-title` } });
+  const { problems } = addSection;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
-    const result = await addSection({ input: { documentId, title, body: '' } });
-    const outcome = result.data?.addSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionAdded') {
-      await navigate(`/documents/${encodeURIComponent(slug)}/sections/${encodeURIComponent(outcome.section.id)}/edit`);
-    } else {
-      setProblems(outcomeProblems(outcome, { title: `${id}-title` }));
-    }
+  async function handleSubmit() {
+    const added = await addSection.run({ input: { documentId, title, body: '' } });
+    if (added) await navigate(`/documents/${encodeURIComponent(slug)}/sections/${encodeURIComponent(added.section.id)}/edit`);
   }
 
   return (
-    <form className="add-section" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-heading`}>
+    <form className="add-section" onSubmit={addSection.onSubmit(handleSubmit)} noValidate aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="add-section__title">
         {t('document.addSection')}
       </h2>
@@ -273,9 +260,9 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
         onChange={(event) => setTitle(event.target.value)}
         error={problems.fields.title}
       />
-      <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+      <SubmitButton busy={addSection.fetching} className="button button--secondary">
         {t('document.addSectionSubmit')}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

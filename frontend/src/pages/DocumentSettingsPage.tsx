@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { type AnyVariables, type OperationResult, useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { DocxImportForm } from '../components/DocxImport';
 import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { Phase } from '../gql/graphql';
@@ -52,9 +52,7 @@ const SetPhaseMutation = graphql(`
           phase
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -72,9 +70,7 @@ const AddParticipantMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -92,9 +88,7 @@ const RemoveParticipantMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -112,9 +106,7 @@ const UpdateSettingsMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -129,9 +121,7 @@ const RestoreSectionMutation = graphql(`
           deleted
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -143,15 +133,17 @@ export function DocumentSettingsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentSettingsQuery, variables: { slug } });
+  // One message line for all the page's actions.
   const [problems, setProblems] = useState<Problems>(noProblems);
+  const shared = { problems: [problems, setProblems] } as const;
   const [done, setDone] = useState('');
   const [phase, setPhase] = useState<Phase | ''>('');
   const [newParticipant, setNewParticipant] = useState('');
-  const [, setPhaseMutation] = useMutation(SetPhaseMutation);
-  const [, addParticipant] = useMutation(AddParticipantMutation);
-  const [, removeParticipant] = useMutation(RemoveParticipantMutation);
-  const [, updateSettings] = useMutation(UpdateSettingsMutation);
-  const [, restoreSection] = useMutation(RestoreSectionMutation);
+  const setDocumentPhase = useFormMutation(SetPhaseMutation, 'setDocumentPhase', 'DocumentPhaseChanged', shared);
+  const addParticipant = useFormMutation(AddParticipantMutation, 'addParticipant', 'ParticipantsChanged', shared);
+  const removeParticipant = useFormMutation(RemoveParticipantMutation, 'removeParticipant', 'ParticipantsChanged', shared);
+  const updateSettings = useFormMutation(UpdateSettingsMutation, 'updateDocumentSettings', 'DocumentSettingsUpdated', shared);
+  const restoreSection = useFormMutation(RestoreSectionMutation, 'restoreSection', 'SectionRestored', shared);
   const document = data?.document;
   usePageTitle(t('settings.title'));
 
@@ -160,24 +152,12 @@ export function DocumentSettingsPage() {
   if (!document) return <DocumentNotFound />;
   const documentId = document.id;
 
-  /** Runs a mutation and shows its outcome: the confirmation, or the server's message. */
-  async function run<Data>(
-    promise: Promise<OperationResult<Data, AnyVariables>>,
-    pick: (data: Data) => { __typename: string },
-    success: string,
-    message: string,
-  ) {
+  /** After a mutation's answer: the confirmation and fresh data, or (already shown) its problem. */
+  async function confirm(answer: Promise<unknown>, message: string) {
     setDone('');
-    const result = await promise;
-    const outcome = result.data ? pick(result.data) : undefined;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === success) {
-      setProblems(noProblems);
-      setDone(message);
-      refetch({ requestPolicy: 'network-only' });
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    if (!(await answer)) return;
+    setDone(message);
+    refetch({ requestPolicy: 'network-only' });
   }
 
   const others = (data?.organizations ?? []).filter((org) => !document.participants.some((p) => p.id === org.id));
@@ -195,10 +175,8 @@ export function DocumentSettingsPage() {
             onSubmit={(event: FormEvent) => {
               event.preventDefault();
               const target = phase || document.phase;
-              void run(
-                setPhaseMutation({ input: { documentId, phase: target } }),
-                (d) => d.setDocumentPhase,
-                'DocumentPhaseChanged',
+              void confirm(
+                setDocumentPhase.run({ input: { documentId, phase: target } }),
                 t('settings.phaseChanged', { phase: t(`documents.phase.${target}`) }),
               );
             }}
@@ -227,12 +205,7 @@ export function DocumentSettingsPage() {
                     type="button"
                     className="link-button"
                     onClick={() =>
-                      void run(
-                        removeParticipant({ input: { documentId, organizationId: org.id } }),
-                        (d) => d.removeParticipant,
-                        'ParticipantsChanged',
-                        t('settings.removed', { name: org.name }),
-                      )
+                      void confirm(removeParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.removed', { name: org.name }))
                     }
                   >
                     {t('settings.remove')}
@@ -248,12 +221,7 @@ export function DocumentSettingsPage() {
                   event.preventDefault();
                   const org = others.find((o) => o.id === newParticipant);
                   if (!org) return;
-                  void run(
-                    addParticipant({ input: { documentId, organizationId: org.id } }),
-                    (d) => d.addParticipant,
-                    'ParticipantsChanged',
-                    t('settings.added', { name: org.name }),
-                  );
+                  void confirm(addParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.added', { name: org.name }));
                 }}
               >
                 <SelectField id="new-participant" label={t('settings.addLabel')} value={newParticipant} onChange={(event) => setNewParticipant(event.target.value)}>
@@ -292,12 +260,7 @@ export function DocumentSettingsPage() {
                     checked={value}
                     aria-describedby={`${name}-hint`}
                     onChange={(event) =>
-                      void run(
-                        updateSettings({ input: { documentId, [name]: event.target.checked } }),
-                        (d) => d.updateDocumentSettings,
-                        'DocumentSettingsUpdated',
-                        t('settings.saved'),
-                      )
+                      void confirm(updateSettings.run({ input: { documentId, [name]: event.target.checked } }), t('settings.saved'))
                     }
                   />{' '}
                   {t(`settings.${name}`)}
@@ -324,12 +287,7 @@ export function DocumentSettingsPage() {
                     type="button"
                     className="link-button"
                     onClick={() =>
-                      void run(
-                        restoreSection({ input: { sectionId: section.id } }),
-                        (d) => d.restoreSection,
-                        'SectionRestored',
-                        t('settings.sectionRestored', { title: section.title }),
-                      )
+                      void confirm(restoreSection.run({ input: { sectionId: section.id } }), t('settings.sectionRestored', { title: section.title }))
                     }
                   >
                     {t('settings.restore')}

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { ServerDiff } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { InlineProblems, StatusMessage, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -74,9 +74,7 @@ const RestoreVersionMutation = graphql(`
           html
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -91,9 +89,8 @@ export function SectionHistoryPage() {
     query: SectionHistoryQuery,
     variables: { slug, id: sectionId, from, to },
   });
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching: restoring }, restore] = useMutation(RestoreVersionMutation);
+  const restore = useFormMutation(RestoreVersionMutation, 'restoreSectionVersion', 'SectionSaved');
   const document = data?.document;
   const section = data?.node?.__typename === 'Section' ? data.node : null;
   usePageTitle(section ? t('history.pageTitle', { title: section.title }) : t('app.loading'));
@@ -103,19 +100,13 @@ export function SectionHistoryPage() {
   if (!document || !section) return <DocumentNotFound />;
 
   async function handleRestore(version: number) {
-    if (restoring || !section) return;
+    if (restore.fetching || !section) return;
     setDone('');
-    const result = await restore({ input: { sectionId: section.id, version } });
-    const outcome = result.data?.restoreSectionVersion;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionSaved') {
-      setProblems(noProblems);
-      setDone(outcome.changed ? t('history.restored', { version, number: outcome.version.number }) : t('history.restoredUnchanged'));
-      setParams({});
-      refetch({ requestPolicy: 'network-only' });
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    const saved = await restore.run({ input: { sectionId: section.id, version } });
+    if (!saved) return;
+    setDone(saved.changed ? t('history.restored', { version, number: saved.version.number }) : t('history.restoredUnchanged'));
+    setParams({});
+    refetch({ requestPolicy: 'network-only' });
   }
 
   const diff = section.diff;
@@ -125,7 +116,7 @@ export function SectionHistoryPage() {
       <p>
         <Link to={`/documents/${encodeURIComponent(slug)}#section-${section.key}`}>{t('history.back')}</Link>
       </p>
-      <InlineProblems problems={problems} />
+      <InlineProblems problems={restore.problems} />
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <section aria-labelledby="diff-title" className="panel">
         <h2 id="diff-title">

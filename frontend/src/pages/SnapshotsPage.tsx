@@ -2,12 +2,12 @@ import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { ServerDiff } from '../components/DiffText';
+import { useQuery } from 'urql';
+import { ChangeList } from '../components/ChangeList';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
@@ -47,23 +47,7 @@ const CompareQuery = graphql(`
       ... on Snapshot {
         id
         changesSince(snapshotId: $from) {
-          kind
-          moved
-          old {
-            id
-            number
-            title
-          }
-          new {
-            id
-            number
-            title
-          }
-          diff {
-            html
-            fromTitle
-            toTitle
-          }
+          ...ChangeList
         }
       }
     }
@@ -81,12 +65,7 @@ const CreateSnapshotMutation = graphql(`
           label
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -152,7 +131,6 @@ export function SnapshotsPage() {
   );
 }
 
-
 function Compare({ snapshots }: { snapshots: readonly { id: string; number: number; label: string }[] }) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -202,65 +180,24 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
   );
 }
 
-type Change = {
-  kind: string;
-  moved: boolean;
-  old: { id: string; number: number; title: string } | null;
-  new: { id: string; number: number; title: string } | null;
-  diff: { html: string; fromTitle: string; toTitle: string } | null;
-};
-
-export function ChangeList({ changes }: { changes: readonly Change[] }) {
-  const { t } = useTranslation();
-  const changed = changes.filter((change) => change.kind !== 'UNCHANGED');
-  if (changed.length === 0) return <p>{t('snapshots.noChanges')}</p>;
-  return (
-    <ol className="change-list" aria-live="polite">
-      {changed.map((change) => {
-        const title = change.new?.title ?? change.old?.title ?? '';
-        return (
-          <li key={`${change.old?.id ?? ''}:${change.new?.id ?? ''}`} className="change">
-            <h3 className="change__title">
-              {title} <span className={`tag tag--change-${change.kind.toLowerCase()}`}>{t(`snapshots.kind.${change.kind as 'ADDED'}`)}</span>
-              {change.moved && change.kind !== 'MOVED' && <span className="tag tag--change-moved">{t('snapshots.kind.MOVED')}</span>}
-            </h3>
-            {change.old && change.new && (
-              <p className="muted">{t('snapshots.versions', { from: change.old.number, to: change.new.number })}</p>
-            )}
-            {change.diff && change.kind !== 'ADDED' && change.kind !== 'REMOVED' && <ServerDiff html={change.diff.html} />}
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
-
 function CreateSnapshotForm({ documentId, onCreated }: { documentId: string; onCreated: () => void }) {
   const { t } = useTranslation();
   const [label, setLabel] = useState('');
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, create] = useMutation(CreateSnapshotMutation);
+  const create = useFormMutation(CreateSnapshotMutation, 'createSnapshot', 'SnapshotCreated', { fieldIds: { label: 'snapshot-label' } });
+  const { problems } = create;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     setDone('');
-    const result = await create({ input: { documentId, label } });
-    const outcome = result.data?.createSnapshot;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SnapshotCreated') {
-      setProblems(noProblems);
-      setLabel('');
-      setDone(t('snapshots.createdDone', { number: outcome.snapshot.number }));
-      onCreated();
-    } else {
-      setProblems(outcomeProblems(outcome, { label: 'snapshot-label' }));
-    }
+    const created = await create.run({ input: { documentId, label } });
+    if (!created) return;
+    setLabel('');
+    setDone(t('snapshots.createdDone', { number: created.snapshot.number }));
+    onCreated();
   }
 
   return (
-    <form className="panel" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby="create-snapshot-title">
+    <form className="panel" onSubmit={create.onSubmit(handleSubmit)} noValidate aria-labelledby="create-snapshot-title">
       <h2 id="create-snapshot-title">{t('snapshots.createTitle')}</h2>
       <InlineProblems problems={problems} />
       {done && <StatusMessage focus>{done}</StatusMessage>}
@@ -272,9 +209,7 @@ function CreateSnapshotForm({ documentId, onCreated }: { documentId: string; onC
         onChange={(event) => setLabel(event.target.value)}
         error={problems.fields.label}
       />
-      <button type="submit" className="button" aria-disabled={fetching || undefined}>
-        {t('snapshots.create')}
-      </button>
+      <SubmitButton busy={create.fetching}>{t('snapshots.create')}</SubmitButton>
     </form>
   );
 }

@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
@@ -55,12 +55,7 @@ const InviteUserMutation = graphql(`
           expiresAt
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -75,9 +70,7 @@ const SetUserActiveMutation = graphql(`
           active
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -89,9 +82,8 @@ export function UsersPage() {
   usePageTitle(t('users.title'));
   const viewer = useViewer();
   const [{ data, fetching, error }, refetch] = useQuery({ query: UsersQuery, pause: !hasRole(viewer, 'SECRETARIAT') });
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [, setActive] = useMutation(SetUserActiveMutation);
+  const setActive = useFormMutation(SetUserActiveMutation, 'setUserActive', 'UserActivityChanged');
 
   if (!hasRole(viewer, 'SECRETARIAT')) {
     return (
@@ -104,15 +96,8 @@ export function UsersPage() {
 
   async function toggle(user: { id: string; name: string; active: boolean }) {
     setDone('');
-    const result = await setActive({ input: { userId: user.id, active: !user.active } });
-    const outcome = result.data?.setUserActive;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'UserActivityChanged') {
-      setProblems(noProblems);
-      setDone(outcome.user.active ? t('users.activated', { name: user.name }) : t('users.deactivated', { name: user.name }));
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    const changed = await setActive.run({ input: { userId: user.id, active: !user.active } });
+    if (changed) setDone(changed.user.active ? t('users.activated', { name: user.name }) : t('users.deactivated', { name: user.name }));
   }
 
   return (
@@ -156,7 +141,7 @@ export function UsersPage() {
             </table>
           )}
           <h2>{t('users.listTitle')}</h2>
-          <InlineProblems problems={problems} />
+          <InlineProblems problems={setActive.problems} />
           {done && <StatusMessage>{done}</StatusMessage>}
           <table className="table">
             <caption className="visually-hidden">{t('users.listTitle')}</caption>
@@ -204,35 +189,27 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
   const [name, setName] = useState('');
   const [organizationId, setOrganizationId] = useState('');
   const [chosen, setChosen] = useState<Role[]>(['COMMENTER']);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [invited, setInvited] = useState<{ link: string; email: string; expiresAt: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [{ fetching }, invite] = useMutation(InviteUserMutation);
   const fieldIds = { email: 'invite-email', name: 'invite-name', organizationId: 'invite-organization', roles: 'invite-role-SECRETARIAT' };
+  const invite = useFormMutation(InviteUserMutation, 'inviteUser', 'UserInvited', { fieldIds });
+  const { problems } = invite;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     setInvited(null);
     const missing: Record<string, string> = {};
     if (!email.trim()) missing.email = t('users.emailRequired');
     if (!name.trim()) missing.name = t('users.nameRequired');
     if (!organizationId) missing.organizationId = t('users.organizationRequired');
     if (chosen.length === 0) missing.roles = t('users.rolesRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
-    const result = await invite({ input: { email: email.trim(), name: name.trim(), organizationId, roles: chosen } });
-    const outcome = result.data?.inviteUser;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'UserInvited') {
-      setProblems(noProblems);
-      setInvited({ link: outcome.link, email: outcome.invitation.email, expiresAt: outcome.invitation.expiresAt });
-      setEmail('');
-      setName('');
-      setCopied(false);
-      props.onInvited();
-    } else {
-      setProblems(outcomeProblems(outcome, fieldIds));
-    }
+    if (Object.keys(missing).length > 0) return invite.refuse(missing);
+    const answer = await invite.run({ input: { email: email.trim(), name: name.trim(), organizationId, roles: chosen } });
+    if (!answer) return;
+    setInvited({ link: answer.link, email: answer.invitation.email, expiresAt: answer.invitation.expiresAt });
+    setEmail('');
+    setName('');
+    setCopied(false);
+    props.onInvited();
   }
 
   return (
@@ -265,7 +242,7 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
         </StatusMessage>
       )}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <form onSubmit={invite.onSubmit(handleSubmit)} noValidate>
         <TextField id={fieldIds.name} label={t('users.name')} value={name} onChange={(event) => setName(event.target.value)} error={problems.fields.name} autoComplete="off" />
         <TextField
           id={fieldIds.email}
@@ -314,9 +291,7 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
             </label>
           ))}
         </fieldset>
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('users.invite')}
-        </button>
+        <SubmitButton busy={invite.fetching}>{t('users.invite')}</SubmitButton>
       </form>
     </section>
   );
