@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { graphql } from '../gql';
 import type { TextQuote } from '../lib/textquote';
 import { ErrorSummary } from './errors';
+import { RadioButtons } from './choices';
 import { FieldShell, FormButtons, TextAreaField, useFormMutation } from './forms';
 
 const AddCommentMutation = graphql(`
@@ -86,18 +87,12 @@ export function CommentComposer(props: ComposerProps) {
       <fieldset className="field fieldset">
         <legend className="field__label">{t('composer.kind')}</legend>
         <div className="radios">
-          {(['REMARK', 'PROPOSAL'] as const).map((value) => (
-            <label key={value} className="radio">
-              <input
-                type="radio"
-                name={`${id}-kind`}
-                value={value}
-                checked={kind === value}
-                onChange={() => setKind(value)}
-              />{' '}
-              {t(`comments.kind.${value}`)}
-            </label>
-          ))}
+          <RadioButtons
+            name={`${id}-kind`}
+            options={(['REMARK', 'PROPOSAL'] as const).map((value) => ({ value, label: t(`comments.kind.${value}`) }))}
+            value={kind}
+            onChange={setKind}
+          />
         </div>
       </fieldset>
       {kind === 'PROPOSAL' && (

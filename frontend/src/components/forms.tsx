@@ -43,7 +43,12 @@ export function formProblems(fields: Record<string, string>, fieldIds: Record<st
  */
 export function outcomeProblems(outcome: { __typename: string }, fieldIds: Record<string, string> = {}): Problems {
   const message = 'message' in outcome && typeof outcome.message === 'string' ? outcome.message : '';
-  const field = 'field' in outcome && typeof outcome.field === 'string' ? outcome.field : undefined;
+  const field = 'field' in outcome && typeof outcome.field === 'string' ? outcome.field : null;
+  return fieldProblem(message, field, fieldIds);
+}
+
+/** One refusal: next to its field when the form has a control for it, in the summary otherwise. */
+export function fieldProblem(message: string, field: string | null, fieldIds: Record<string, string>): Problems {
   const fieldId = field ? fieldIds[field] : undefined;
   if (field && fieldId) return { fields: { [field]: message }, summary: [{ message, fieldId }] };
   return { fields: {}, summary: [{ message }] };
@@ -137,7 +142,6 @@ interface FieldShellProps {
 
 /** Label, hint and error of one control, tied to it by aria-describedby. */
 export function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
-  const { t } = useTranslation();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ');
@@ -154,14 +158,20 @@ export function FieldShell({ id, label, hint, error, className, children }: Fiel
           {hint}
         </p>
       )}
-      {error && (
-        <p className="field__error" id={errorId}>
-          <span className="visually-hidden">{t('errors.prefix')} </span>
-          {error}
-        </p>
-      )}
+      {error && <FieldError id={errorId}>{error}</FieldError>}
       {children(control)}
     </div>
+  );
+}
+
+/** A field's error message, tied to its control by the id. */
+export function FieldError({ id, children }: { id: string | undefined; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <p className="field__error" id={id}>
+      <span className="visually-hidden">{t('errors.prefix')} </span>
+      {children}
+    </p>
   );
 }
 

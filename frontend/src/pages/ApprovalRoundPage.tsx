@@ -1,15 +1,15 @@
 import { type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { useQuery } from 'urql';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
 import { ChangeList } from '../components/ChangeList';
 import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
-import { ErrorSummary, QueryError } from '../components/errors';
+import { ErrorSummary } from '../components/errors';
+import { Checkboxes, ChoiceFieldset, RadioButtons } from '../components/choices';
 import { type Problems, StatusMessage, SubmitButton, TextAreaField, noProblems, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { Fact, TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -201,17 +201,15 @@ const WithdrawRoundMutation = graphql(`
 export function ApprovalRoundPage() {
   const { t } = useTranslation();
   const { roundId = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ApprovalRoundQuery, variables: { id: roundId } });
+  const { data, refresh, waiting } = usePageQuery({ query: ApprovalRoundQuery, variables: { id: roundId } });
   const round = data?.approvalRound;
   usePageTitle(round?.title ?? t('approval.notFound'));
-  const refresh = () => refetch({ requestPolicy: 'network-only' });
   // Other parties' decisions, board marks and the closing appear as they happen.
   useDocumentEvents(round?.document?.id, (event) => {
     if (event.kind.startsWith('approval_round.')) refresh();
   });
 
-  if (error && !data) return <QueryError error={error} retry={refresh} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!round || !round.document) {
     return (
       <>
@@ -237,26 +235,14 @@ export function ApprovalRoundPage() {
         <Link to={`/documents/${encodeURIComponent(round.document.slug)}/approval-rounds`}>{t('approval.allRounds')}</Link>
       </p>
       <dl className="meta-list meta-list--round">
-        <div>
-          <dt>{t('approval.stateLabel')}</dt>
-          <dd>
-            <RoundStateTag state={round.state} />
-          </dd>
-        </div>
+        <Fact term={t('approval.stateLabel')}>
+          <RoundStateTag state={round.state} />
+        </Fact>
         {round.snapshot && (
-          <div>
-            <dt>{t('approval.snapshot')}</dt>
-            <dd>{snapshotName(t, round.snapshot)}</dd>
-          </div>
+          <Fact term={t('approval.snapshot')}>{snapshotName(t, round.snapshot)}</Fact>
         )}
-        <div>
-          <dt>{t('approval.deadline')}</dt>
-          <dd>{open ? <Countdown deadline={round.deadline} /> : <DateTime value={round.deadline} />}</dd>
-        </div>
-        <div>
-          <dt>{t('approval.silenceLabel')}</dt>
-          <dd>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</dd>
-        </div>
+        <Fact term={t('approval.deadline')}>{open ? <Countdown deadline={round.deadline} /> : <DateTime value={round.deadline} />}</Fact>
+        <Fact term={t('approval.silenceLabel')}>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</Fact>
       </dl>
       <ExportLinks base={exportBase} label={t('approval.export')} />
       {round.snapshot && (
@@ -321,14 +307,7 @@ export function ApprovalRoundPage() {
       <h2>{t('approval.partiesTitle')}</h2>
       <table className="table">
         <caption className="visually-hidden">{t('approval.partiesTitle')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('report.organization')}</th>
-            <th scope="col">{t('approval.decisionColumn')}</th>
-            <th scope="col">{t('approval.remarksColumn')}</th>
-            <th scope="col">{t('approval.byColumn')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('report.organization'), t('approval.decisionColumn'), t('approval.remarksColumn'), t('approval.byColumn')]} />
         <tbody>
           {round.parties.map((party) => (
             <tr key={party.organization?.id ?? 'none'}>
@@ -501,31 +480,19 @@ function DecisionForm(props: {
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
       <form onSubmit={record.onSubmit(handleSubmit)} noValidate>
-        <fieldset
-          className={problems.fields.decision ? 'field fieldset field--error' : 'field fieldset'}
-          aria-describedby={problems.fields.decision ? `${id}-decision-error` : undefined}
+        <ChoiceFieldset
+          legend={t('approval.decisionLegend', { organization: props.organization.name })}
+          error={problems.fields.decision}
+          errorId={`${id}-decision-error`}
         >
-          <legend className="field__label">{t('approval.decisionLegend', { organization: props.organization.name })}</legend>
-          {problems.fields.decision && (
-            <p className="field__error" id={`${id}-decision-error`}>
-              <span className="visually-hidden">{t('errors.prefix')} </span>
-              {problems.fields.decision}
-            </p>
-          )}
-          {decisions.map((value) => (
-            <label key={value} className="radio">
-              <input
-                type="radio"
-                id={`${id}-decision-${value}`}
-                name={`${id}-decision`}
-                value={value}
-                checked={decision === value}
-                onChange={() => setDecision(value)}
-              />{' '}
-              {t(`approval.decision.${value}`)}
-            </label>
-          ))}
-        </fieldset>
+          <RadioButtons
+            name={`${id}-decision`}
+            options={decisions.map((value) => ({ value, label: t(`approval.decision.${value}`) }))}
+            value={decision}
+            onChange={setDecision}
+            idPrefix={`${id}-decision-`}
+          />
+        </ChoiceFieldset>
         {needsRemarks && (
           <>
             <TextAreaField
@@ -540,18 +507,7 @@ function DecisionForm(props: {
               <fieldset className="field fieldset" id={fieldIds.sectionIds}>
                 <legend className="field__label">{t('approval.sectionsLegend')}</legend>
                 <p className="field__hint">{t('approval.sectionsHint')}</p>
-                {props.sections.map((section) => (
-                  <label key={section.id} className="checkbox">
-                    <input
-                      type="checkbox"
-                      checked={sectionIds.includes(section.id)}
-                      onChange={(event) =>
-                        setSectionIds(event.target.checked ? [...sectionIds, section.id] : sectionIds.filter((s) => s !== section.id))
-                      }
-                    />{' '}
-                    {section.title}
-                  </label>
-                ))}
+                <Checkboxes options={props.sections.map((section) => ({ value: section.id, label: section.title }))} chosen={sectionIds} onChange={setSectionIds} />
               </fieldset>
             )}
           </>

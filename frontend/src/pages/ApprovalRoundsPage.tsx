@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useQuery } from 'urql';
 import { RoundStateTag } from '../components/ApprovalTags';
 import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { ErrorSummary, QueryError } from '../components/errors';
+import { ErrorSummary } from '../components/errors';
+import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
 import { SelectField, SubmitButton, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { Fact, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -73,12 +73,11 @@ const OpenRoundMutation = graphql(`
 export function ApprovalRoundsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ApprovalRoundsQuery, variables: { slug } });
+  const { data, waiting } = usePageQuery({ query: ApprovalRoundsQuery, variables: { slug } });
   const document = data?.document;
   usePageTitle(t('approval.listTitle'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   return (
@@ -97,26 +96,16 @@ export function ApprovalRoundsPage() {
                   <Link to={`/approval-rounds/${encodeURIComponent(round.id)}`}>{round.title}</Link>
                 </h2>
                 <dl className="meta-list">
-                  <div>
-                    <dt>{t('approval.stateLabel')}</dt>
-                    <dd>
-                      <RoundStateTag state={round.state} />
-                    </dd>
-                  </div>
+                  <Fact term={t('approval.stateLabel')}>
+                    <RoundStateTag state={round.state} />
+                  </Fact>
                   {round.snapshot && (
-                    <div>
-                      <dt>{t('approval.snapshot')}</dt>
-                      <dd>{snapshotName(t, round.snapshot)}</dd>
-                    </div>
+                    <Fact term={t('approval.snapshot')}>{snapshotName(t, round.snapshot)}</Fact>
                   )}
-                  <div>
-                    <dt>{round.state === 'OPEN' ? t('approval.deadline') : t('approval.closedAt')}</dt>
-                    <dd>{round.state === 'OPEN' ? <Countdown deadline={round.deadline} /> : round.closedAt && <DateTime value={round.closedAt} />}</dd>
-                  </div>
-                  <div>
-                    <dt>{t('approval.decided')}</dt>
-                    <dd>{t('approval.decidedCount', { decided, total: round.parties.length })}</dd>
-                  </div>
+                  <Fact term={round.state === 'OPEN' ? t('approval.deadline') : t('approval.closedAt')}>
+                    {round.state === 'OPEN' ? <Countdown deadline={round.deadline} /> : round.closedAt && <DateTime value={round.closedAt} />}
+                  </Fact>
+                  <Fact term={t('approval.decided')}>{t('approval.decidedCount', { decided, total: round.parties.length })}</Fact>
                 </dl>
                 {round.state !== 'OPEN' && round.outcomeNote && <p className="round-summary__outcome">{round.outcomeNote}</p>}
               </li>
@@ -210,40 +199,21 @@ function OpenRoundForm(props: {
             onChange={(event) => setDeadline(event.target.value)}
             error={problems.fields.deadline}
           />
-          <fieldset
-            className={problems.fields.organizationIds ? 'field fieldset field--error' : 'field fieldset'}
-            aria-describedby={problems.fields.organizationIds ? 'round-orgs-error' : undefined}
-          >
-            <legend className="field__label">{t('approval.parties')}</legend>
-            {problems.fields.organizationIds && (
-              <p className="field__error" id="round-orgs-error">
-                <span className="visually-hidden">{t('errors.prefix')} </span>
-                {problems.fields.organizationIds}
-              </p>
-            )}
-            {props.participants.map((org) => (
-              <label key={org.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  id={`round-org-${org.id}`}
-                  checked={organizationIds.includes(org.id)}
-                  onChange={(event) =>
-                    setOrganizationIds(event.target.checked ? [...organizationIds, org.id] : organizationIds.filter((id) => id !== org.id))
-                  }
-                />{' '}
-                {org.name}
-              </label>
-            ))}
-          </fieldset>
-          <div className="field">
-            <label className="checkbox">
-              <input type="checkbox" checked={silenceIsConsent} onChange={(event) => setSilenceIsConsent(event.target.checked)} aria-describedby="silence-hint" />{' '}
-              {t('approval.silenceIsConsent')}
-            </label>
-            <p className="field__hint" id="silence-hint">
-              {t('approval.silenceHint')}
-            </p>
-          </div>
+          <ChoiceFieldset legend={t('approval.parties')} error={problems.fields.organizationIds} errorId="round-orgs-error">
+            <Checkboxes
+              options={props.participants.map((org) => ({ value: org.id, label: org.name }))}
+              chosen={organizationIds}
+              onChange={setOrganizationIds}
+              idPrefix="round-org-"
+            />
+          </ChoiceFieldset>
+          <CheckboxField
+            hintId="silence-hint"
+            label={t('approval.silenceIsConsent')}
+            hint={t('approval.silenceHint')}
+            checked={silenceIsConsent}
+            onChange={setSilenceIsConsent}
+          />
           <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>
         </form>
       )}

@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { QueryError } from '../components/errors';
 import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { CommentStatus } from '../gql/graphql';
 import { useViewer } from '../viewer';
@@ -68,7 +66,7 @@ export function CommentsPage() {
   const { slug = '' } = useParams();
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: CommentsQuery, variables: { slug } });
+  const { data, refresh, waiting } = usePageQuery({ query: CommentsQuery, variables: { slug } });
   const [done, setDone] = useState('');
   const submitComments = useFormMutation(SubmitCommentsMutation, 'submitOrganisationComments', 'CommentsSubmitted');
   // A comment acted on stays in view (with its confirmation) until the filters change,
@@ -77,8 +75,7 @@ export function CommentsPage() {
   const document = data?.document;
   usePageTitle(t('comments.title'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   const organization = params.get('organization') ?? '';
@@ -108,7 +105,6 @@ export function CommentsPage() {
     }))
     .filter((group) => group.comments.length > 0);
   const total = visible.reduce((sum, group) => sum + group.comments.length, 0);
-  const refresh = () => refetch({ requestPolicy: 'network-only' });
 
   async function handleSubmit() {
     if (submitComments.fetching || !document) return;

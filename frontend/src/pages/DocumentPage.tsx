@@ -1,11 +1,9 @@
 import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { QueryError } from '../components/errors';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { type Composing, ReaderSection } from '../components/ReaderSection';
 import { TableOfContents } from '../components/TableOfContents';
@@ -59,7 +57,7 @@ interface Selected {
 export function DocumentPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const { data, refresh: refetch, waiting } = usePageQuery({
     query: DocumentReaderQuery,
     variables: { slug },
     // Shown from the cache at once, then brought up to date: changes made while the page was not
@@ -82,7 +80,7 @@ export function DocumentPage() {
   useDocumentEvents(document?.id, (event) => {
     presence.refresh();
     if (event.actor?.id === viewer?.id) return;
-    refetch({ requestPolicy: 'network-only' });
+    refetch();
     setRevision((n) => n + 1);
     if (event.kind === 'section.saved' || event.kind === 'section.restored') {
       const title = typeof (event.data as { title?: unknown } | null)?.title === 'string' ? (event.data as { title: string }).title : '';
@@ -92,13 +90,12 @@ export function DocumentPage() {
     }
   });
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
   const refresh = () => {
-    refetch({ requestPolicy: 'network-only' });
+    refetch();
     setRevision((n) => n + 1);
   };
   const sectionIds = new Set(sections.map((section) => section.id));

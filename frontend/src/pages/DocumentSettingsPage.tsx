@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { DocxImportForm } from '../components/DocxImport';
-import { QueryError } from '../components/errors';
+import { CheckboxField } from '../components/choices';
 import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { Phase } from '../gql/graphql';
 import { DocumentNotFound } from './DocumentPage';
@@ -132,7 +131,7 @@ const phases: readonly Phase[] = ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS',
 export function DocumentSettingsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentSettingsQuery, variables: { slug } });
+  const { data, refresh, waiting } = usePageQuery({ query: DocumentSettingsQuery, variables: { slug } });
   // One message line for all the page's actions.
   const [problems, setProblems] = useState<Problems>(noProblems);
   const shared = { problems: [problems, setProblems] } as const;
@@ -147,8 +146,7 @@ export function DocumentSettingsPage() {
   const document = data?.document;
   usePageTitle(t('settings.title'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
   const documentId = document.id;
 
@@ -157,7 +155,7 @@ export function DocumentSettingsPage() {
     setDone('');
     if (!(await answer)) return;
     setDone(message);
-    refetch({ requestPolicy: 'network-only' });
+    refresh();
   }
 
   const others = (data?.organizations ?? []).filter((org) => !document.participants.some((p) => p.id === org.id));
@@ -242,7 +240,7 @@ export function DocumentSettingsPage() {
           <section className="panel" aria-labelledby="import-title">
             <h2 id="import-title">{t('imports.existingTitle')}</h2>
             <p className="field__hint">{t('imports.existingIntro')}</p>
-            <DocxImportForm documentId={documentId} onImported={() => refetch({ requestPolicy: 'network-only' })} />
+            <DocxImportForm documentId={documentId} onImported={refresh} />
           </section>
 
           <section className="panel" aria-labelledby="comment-settings-title">
@@ -253,22 +251,14 @@ export function DocumentSettingsPage() {
                 ['restrictCommentVisibility', document.settings.restrictCommentVisibility],
               ] as const
             ).map(([name, value]) => (
-              <div className="field" key={name}>
-                <label className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={value}
-                    aria-describedby={`${name}-hint`}
-                    onChange={(event) =>
-                      void confirm(updateSettings.run({ input: { documentId, [name]: event.target.checked } }), t('settings.saved'))
-                    }
-                  />{' '}
-                  {t(`settings.${name}`)}
-                </label>
-                <p className="field__hint" id={`${name}-hint`}>
-                  {t(`settings.${name}Hint`)}
-                </p>
-              </div>
+              <CheckboxField
+                key={name}
+                hintId={`${name}-hint`}
+                label={t(`settings.${name}`)}
+                hint={t(`settings.${name}Hint`)}
+                checked={value}
+                onChange={(checked) => void confirm(updateSettings.run({ input: { documentId, [name]: checked } }), t('settings.saved'))}
+              />
             ))}
           </section>
         </>

@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
 import { ServerDiff } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { QueryError } from '../components/errors';
 import { InlineProblems, StatusMessage, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { DocumentNotFound } from './DocumentPage';
@@ -85,7 +83,7 @@ export function SectionHistoryPage() {
   const [params, setParams] = useSearchParams();
   const from = numberParam(params.get('from'));
   const to = numberParam(params.get('to'));
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const { data, refresh, waiting } = usePageQuery({
     query: SectionHistoryQuery,
     variables: { slug, id: sectionId, from, to },
   });
@@ -95,8 +93,7 @@ export function SectionHistoryPage() {
   const section = data?.node?.__typename === 'Section' ? data.node : null;
   usePageTitle(section ? t('history.pageTitle', { title: section.title }) : t('app.loading'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document || !section) return <DocumentNotFound />;
 
   async function handleRestore(version: number) {
@@ -106,7 +103,7 @@ export function SectionHistoryPage() {
     if (!saved) return;
     setDone(saved.changed ? t('history.restored', { version, number: saved.version.number }) : t('history.restoredUnchanged'));
     setParams({});
-    refetch({ requestPolicy: 'network-only' });
+    refresh();
   }
 
   const diff = section.diff;
@@ -136,15 +133,7 @@ export function SectionHistoryPage() {
       <h2>{t('history.versions')}</h2>
       <table className="table">
         <caption className="visually-hidden">{t('history.versions')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('history.version')}</th>
-            <th scope="col">{t('history.when')}</th>
-            <th scope="col">{t('history.who')}</th>
-            <th scope="col">{t('history.summary')}</th>
-            <th scope="col">{t('history.actions')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('history.version'), t('history.when'), t('history.who'), t('history.summary'), t('history.actions')]} />
         <tbody>
           {section.versions.map((version) => (
             <tr key={version.id} aria-current={version.number === section.version ? 'true' : undefined}>

@@ -8,7 +8,7 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -73,12 +73,11 @@ const CreateSnapshotMutation = graphql(`
 export function SnapshotsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: SnapshotsQuery, variables: { slug } });
+  const { data, refresh, waiting } = usePageQuery({ query: SnapshotsQuery, variables: { slug } });
   const document = data?.document;
   usePageTitle(t('snapshots.title'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   return (
@@ -86,7 +85,7 @@ export function SnapshotsPage() {
       <DocumentHeader document={document} heading={t('snapshots.title')} />
       <p className="lead">{t('snapshots.intro')}</p>
       {document.viewerCan.snapshot && (
-        <CreateSnapshotForm documentId={document.id} onCreated={() => refetch({ requestPolicy: 'network-only' })} />
+        <CreateSnapshotForm documentId={document.id} onCreated={refresh} />
       )}
       {document.snapshots.length === 0 ? (
         <p>{t('snapshots.none')}</p>
@@ -94,16 +93,7 @@ export function SnapshotsPage() {
         <>
           <table className="table">
             <caption className="table__caption">{t('snapshots.listTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('snapshots.number')}</th>
-                <th scope="col">{t('snapshots.label')}</th>
-                <th scope="col">{t('snapshots.created')}</th>
-                <th scope="col">{t('snapshots.sections')}</th>
-                <th scope="col">{t('snapshots.fingerprint')}</th>
-                <th scope="col">{t('snapshots.download')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('snapshots.number'), t('snapshots.label'), t('snapshots.created'), t('snapshots.sections'), t('snapshots.fingerprint'), t('snapshots.download')]} />
             <tbody>
               {document.snapshots.map((snapshot) => (
                 <tr key={snapshot.id}>

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from 'urql';
-import { ErrorSummary, QueryError } from '../components/errors';
+import { ErrorSummary } from '../components/errors';
+import { Checkboxes, ChoiceFieldset } from '../components/choices';
 import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -81,7 +81,7 @@ export function UsersPage() {
   const { t } = useTranslation();
   usePageTitle(t('users.title'));
   const viewer = useViewer();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: UsersQuery, pause: !hasRole(viewer, 'SECRETARIAT') });
+  const { data, refresh, waiting } = usePageQuery({ query: UsersQuery, pause: !hasRole(viewer, 'SECRETARIAT') });
   const [done, setDone] = useState('');
   const setActive = useFormMutation(SetUserActiveMutation, 'setUserActive', 'UserActivityChanged');
 
@@ -104,25 +104,16 @@ export function UsersPage() {
     <>
       <h1>{t('users.title')}</h1>
       <p className="lead">{t('users.intro')}</p>
-      {error && !data && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
-      {fetching && !data && <Loading />}
+      {waiting}
       {data && (
         <>
-          <InviteForm organizations={data.organizations} onInvited={() => refetch({ requestPolicy: 'network-only' })} />
+          <InviteForm organizations={data.organizations} onInvited={refresh} />
           <h2 id="pending-title">{t('users.pendingTitle')}</h2>
           {data.invitations.length === 0 ? (
             <p>{t('users.noPending')}</p>
           ) : (
             <table className="table" aria-labelledby="pending-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.name')}</th>
-                  <th scope="col">{t('users.email')}</th>
-                  <th scope="col">{t('users.organization')}</th>
-                  <th scope="col">{t('users.roles')}</th>
-                  <th scope="col">{t('users.expires')}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('users.name'), t('users.email'), t('users.organization'), t('users.roles'), t('users.expires')]} />
               <tbody>
                 {[...data.invitations]
                   .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
@@ -145,18 +136,16 @@ export function UsersPage() {
           {done && <StatusMessage>{done}</StatusMessage>}
           <table className="table">
             <caption className="visually-hidden">{t('users.listTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.name')}</th>
-                <th scope="col">{t('users.email')}</th>
-                <th scope="col">{t('users.organization')}</th>
-                <th scope="col">{t('users.roles')}</th>
-                <th scope="col">{t('users.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('users.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('users.name'),
+                t('users.email'),
+                t('users.organization'),
+                t('users.roles'),
+                t('users.status'),
+                <span className="visually-hidden">{t('users.actions')}</span>,
+              ]}
+            />
             <tbody>
               {data.users.map((user) => (
                 <tr key={user.id}>
@@ -268,29 +257,9 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
             </option>
           ))}
         </SelectField>
-        <fieldset
-          className={problems.fields.roles ? 'field fieldset field--error' : 'field fieldset'}
-          aria-describedby={problems.fields.roles ? 'invite-roles-error' : undefined}
-        >
-          <legend className="field__label">{t('users.roles')}</legend>
-          {problems.fields.roles && (
-            <p className="field__error" id="invite-roles-error">
-              <span className="visually-hidden">{t('errors.prefix')} </span>
-              {problems.fields.roles}
-            </p>
-          )}
-          {roles.map((role) => (
-            <label key={role} className="checkbox">
-              <input
-                type="checkbox"
-                id={`invite-role-${role}`}
-                checked={chosen.includes(role)}
-                onChange={(event) => setChosen(event.target.checked ? [...chosen, role] : chosen.filter((r) => r !== role))}
-              />{' '}
-              {t(`roles.${role}`)}
-            </label>
-          ))}
-        </fieldset>
+        <ChoiceFieldset legend={t('users.roles')} error={problems.fields.roles} errorId="invite-roles-error">
+          <Checkboxes options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} chosen={chosen} onChange={setChosen} idPrefix="invite-role-" />
+        </ChoiceFieldset>
         <SubmitButton busy={invite.fetching}>{t('users.invite')}</SubmitButton>
       </form>
     </section>
