@@ -409,13 +409,8 @@ function RespondForm(props: {
         onChange={(event) => setStatus(event.target.value as CommentStatus)}
         error={problems.fields.status}
         autoFocus
-      >
-        {statuses.map((value) => (
-          <option key={value} value={value}>
-            {t(`comments.status.${value}`)}
-          </option>
-        ))}
-      </SelectField>
+        options={statuses.map((value) => ({ value, label: t(`comments.status.${value}`) }))}
+      />
       <TextAreaField
         id={`${id}-response`}
         label={t('comments.responseLabel')}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import { FieldError } from './forms';
 
 /** A group of checkboxes or radio buttons with its legend, and its error tied to the group. */
@@ -19,10 +19,13 @@ export function ChoiceFieldset(props: { legend: ReactNode; error?: string | unde
 export function CheckboxField(props: { hintId: string; label: ReactNode; hint: ReactNode; checked: boolean; onChange: (checked: boolean) => void }) {
   return (
     <div className="field">
-      <label className="checkbox">
-        <input type="checkbox" checked={props.checked} onChange={(event) => props.onChange(event.target.checked)} aria-describedby={props.hintId} />{' '}
-        {props.label}
-      </label>
+      <Choice
+        type="checkbox"
+        label={props.label}
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+        aria-describedby={props.hintId}
+      />
       <p className="field__hint" id={props.hintId}>
         {props.hint}
       </p>
@@ -30,49 +33,53 @@ export function CheckboxField(props: { hintId: string; label: ReactNode; hint: R
   );
 }
 
-/** A choice among options: radio buttons, one per option, all with the same `name`. */
-export function RadioButtons<T extends string>(props: {
-  name: string;
+interface Options<T extends string> {
   options: readonly { value: T; label: ReactNode }[];
-  value: T | '';
-  onChange: (value: T) => void;
-  /** Gives each button an id, `idPrefix` + its value, for an error summary to link to. */
+  /** Gives each input an id, `idPrefix` + its value, for an error summary to link to. */
   idPrefix?: string;
-}) {
+}
+
+/** A choice among options: radio buttons, one per option, all with the same `name`. */
+export function RadioButtons<T extends string>(props: Options<T> & { name: string; value: T | ''; onChange: (value: T) => void }) {
   return props.options.map((option) => (
-    <label key={option.value} className="radio">
-      <input
-        type="radio"
-        id={props.idPrefix === undefined ? undefined : `${props.idPrefix}${option.value}`}
-        name={props.name}
-        value={option.value}
-        checked={props.value === option.value}
-        onChange={() => props.onChange(option.value)}
-      />{' '}
-      {option.label}
-    </label>
+    <Choice
+      key={option.value}
+      type="radio"
+      label={option.label}
+      id={idOf(props, option.value)}
+      name={props.name}
+      value={option.value}
+      checked={props.value === option.value}
+      onChange={() => props.onChange(option.value)}
+    />
   ));
 }
 
 /** Checkboxes choosing any of the options; the chosen ones in the order they were ticked. */
-export function Checkboxes<T extends string>(props: {
-  options: readonly { value: T; label: ReactNode }[];
-  chosen: readonly T[];
-  onChange: (chosen: T[]) => void;
-  /** Gives each box an id, `idPrefix` + its value, for an error summary to link to. */
-  idPrefix?: string;
-}) {
+export function Checkboxes<T extends string>(props: Options<T> & { chosen: readonly T[]; onChange: (chosen: T[]) => void }) {
   return props.options.map((option) => (
-    <label key={option.value} className="checkbox">
-      <input
-        type="checkbox"
-        id={props.idPrefix === undefined ? undefined : `${props.idPrefix}${option.value}`}
-        checked={props.chosen.includes(option.value)}
-        onChange={(event) =>
-          props.onChange(event.target.checked ? [...props.chosen, option.value] : props.chosen.filter((value) => value !== option.value))
-        }
-      />{' '}
-      {option.label}
-    </label>
+    <Choice
+      key={option.value}
+      type="checkbox"
+      label={option.label}
+      id={idOf(props, option.value)}
+      checked={props.chosen.includes(option.value)}
+      onChange={(event) =>
+        props.onChange(event.target.checked ? [...props.chosen, option.value] : props.chosen.filter((value) => value !== option.value))
+      }
+    />
   ));
+}
+
+function idOf(props: { idPrefix?: string }, value: string): string | undefined {
+  return props.idPrefix === undefined ? undefined : `${props.idPrefix}${value}`;
+}
+
+/** A radio button or checkbox inside its label. */
+function Choice({ label, ...input }: InputHTMLAttributes<HTMLInputElement> & { type: 'radio' | 'checkbox'; label: ReactNode }) {
+  return (
+    <label className={input.type}>
+      <input {...input} /> {label}
+    </label>
+  );
 }

@@ -131,11 +131,15 @@ export function useFormMutation<
   };
 }
 
-interface FieldShellProps {
+/** What every labelled field takes besides its control's own attributes. */
+export interface FieldProps {
   id: string;
   label: ReactNode;
   hint?: ReactNode | undefined;
   error?: string | undefined;
+}
+
+interface FieldShellProps extends FieldProps {
   className?: string | undefined;
   children: (control: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
 }
@@ -175,14 +179,7 @@ export function FieldError({ id, children }: { id: string | undefined; children:
   );
 }
 
-type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode | undefined;
-  error?: string | undefined;
-};
-
-export function TextAreaField({ id, label, hint, error, className, ...rest }: TextAreaProps) {
+export function TextAreaField({ id, label, hint, error, className, ...rest }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FieldProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
       {(control) => <textarea className={['input', 'textarea', className].filter(Boolean).join(' ')} {...control} {...rest} />}
@@ -190,18 +187,25 @@ export function TextAreaField({ id, label, hint, error, className, ...rest }: Te
   );
 }
 
-type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode | undefined;
-  error?: string | undefined;
-};
+type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> &
+  FieldProps & {
+    /** The choices in order (or `children` as <option>s). */
+    options?: readonly { value: string; label: ReactNode }[];
+    /** A first choice with the empty value: "choose …", "all". */
+    blank?: ReactNode;
+  };
 
-export function SelectField({ id, label, hint, error, className, children, ...rest }: SelectProps) {
+export function SelectField({ id, label, hint, error, className, options = [], blank, children, ...rest }: SelectProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className="field--select">
       {(control) => (
         <select className={['input', 'select', className].filter(Boolean).join(' ')} {...control} {...rest}>
+          {blank !== undefined && <option value="">{blank}</option>}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
           {children}
         </select>
       )}

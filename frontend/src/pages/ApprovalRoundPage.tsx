@@ -1,4 +1,4 @@
-import { type ReactNode, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
@@ -6,6 +6,7 @@ import { ChangeList } from '../components/ChangeList';
 import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
+import { RoundHistory } from '../components/RoundHistory';
 import { ErrorSummary } from '../components/errors';
 import { Checkboxes, ChoiceFieldset, RadioButtons } from '../components/choices';
 import { type Problems, StatusMessage, SubmitButton, TextAreaField, noProblems, useFormMutation } from '../components/forms';
@@ -15,6 +16,7 @@ import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
 import type { ApprovalDecision } from '../gql/graphql';
+import { NotFound } from './NotFoundPage';
 import { snapshotName } from './SnapshotsPage';
 
 const ApprovalRoundQuery = graphql(`
@@ -25,7 +27,6 @@ const ApprovalRoundQuery = graphql(`
       deadline
       silenceIsConsent
       state
-      openedAt
       closedAt
       closeCause
       withdrawReason
@@ -37,10 +38,6 @@ const ApprovalRoundQuery = graphql(`
           id
           shortName
         }
-      }
-      openedBy {
-        id
-        name
       }
       snapshot {
         id
@@ -98,43 +95,7 @@ const ApprovalRoundQuery = graphql(`
           ...ChangeList
         }
       }
-      history {
-        decision
-        remarks
-        internalNote
-        decidedAt
-        organization {
-          id
-          shortName
-        }
-        decidedBy {
-          id
-          name
-        }
-      }
-      boardMarks {
-        awaiting
-        note
-        at
-        organization {
-          id
-          shortName
-        }
-        by {
-          id
-          name
-        }
-      }
-      extensions {
-        previousDeadline
-        deadline
-        reason
-        at
-        by {
-          id
-          name
-        }
-      }
+      ...RoundHistory
     }
   }
 `);
@@ -211,14 +172,7 @@ export function ApprovalRoundPage() {
 
   if (waiting) return waiting;
   if (!round || !round.document) {
-    return (
-      <>
-        <h1>{t('approval.notFound')}</h1>
-        <p>
-          <Link to="/">{t('document.allDocuments')}</Link>
-        </p>
-      </>
-    );
+    return <NotFound title={t('approval.notFound')} home={t('document.allDocuments')} />;
   }
 
   const open = round.state === 'OPEN';
@@ -348,78 +302,10 @@ export function ApprovalRoundPage() {
         </tbody>
       </table>
 
-      <History round={round} />
+      <RoundHistory round={round} />
 
       {open && round.viewerCan.manage && <ManageRound roundId={round.id} onDone={refresh} />}
     </>
-  );
-}
-
-function History({
-  round,
-}: {
-  round: {
-    openedAt: string;
-    openedBy: { name: string } | null;
-    closedAt: string | null;
-    history: readonly {
-      decision: ApprovalDecision;
-      remarks: string;
-      decidedAt: string;
-      organization: { shortName: string } | null;
-      decidedBy: { name: string } | null;
-    }[];
-    boardMarks: readonly { awaiting: boolean; note: string; at: string; organization: { shortName: string } | null; by: { name: string } | null }[];
-    extensions: readonly { previousDeadline: string; deadline: string; reason: string; at: string; by: { name: string } | null }[];
-  };
-}) {
-  const { t } = useTranslation();
-  const entries: { at: string; key: string; content: ReactNode }[] = [
-    { at: round.openedAt, key: 'opened', content: t('approval.historyOpened', { name: round.openedBy?.name ?? '–' }) },
-    ...round.history.map((entry, index) => ({
-      at: entry.decidedAt,
-      key: `decision-${index}`,
-      content: (
-        <>
-          <strong>{entry.organization?.shortName ?? '–'}</strong> ({entry.decidedBy?.name ?? '–'}): <DecisionTag decision={entry.decision} />
-          {entry.remarks && <> – {entry.remarks}</>}
-        </>
-      ),
-    })),
-    ...round.boardMarks.map((mark, index) => ({
-      at: mark.at,
-      key: `board-${index}`,
-      content: (
-        <>
-          <strong>{mark.organization?.shortName ?? '–'}</strong>: {mark.awaiting ? t('approval.historyAwaiting') : t('approval.historyNotAwaiting')}
-          {mark.note && <> – {mark.note}</>}
-        </>
-      ),
-    })),
-    ...round.extensions.map((extension, index) => ({
-      at: extension.at,
-      key: `extension-${index}`,
-      content: (
-        <>
-          {t('approval.historyExtended', { name: extension.by?.name ?? '–' })} <DateTime value={extension.deadline} /> – {extension.reason}
-        </>
-      ),
-    })),
-  ].sort((a, b) => a.at.localeCompare(b.at));
-  return (
-    <section aria-labelledby="history-title">
-      <h2 id="history-title">{t('approval.history')}</h2>
-      <ol className="activity">
-        {entries.map((entry) => (
-          <li key={entry.key} className="activity__item">
-            <p className="activity__when">
-              <DateTime value={entry.at} />
-            </p>
-            <p className="activity__what">{entry.content}</p>
-          </li>
-        ))}
-      </ol>
-    </section>
   );
 }
 

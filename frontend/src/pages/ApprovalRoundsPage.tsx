@@ -182,13 +182,8 @@ function OpenRoundForm(props: {
             value={snapshotId}
             onChange={(event) => setSnapshotId(event.target.value)}
             error={problems.fields.snapshotId}
-          >
-            {props.snapshots.map((snapshot) => (
-              <option key={snapshot.id} value={snapshot.id}>
-                {snapshotName(t, snapshot)}
-              </option>
-            ))}
-          </SelectField>
+            options={props.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
+          />
           <TextField id={fieldIds.title} label={t('approval.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
           <TextField
             id={fieldIds.deadline}

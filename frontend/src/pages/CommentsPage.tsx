@@ -6,7 +6,6 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
 import { usePageQuery, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
-import type { CommentStatus } from '../gql/graphql';
 import { useViewer } from '../viewer';
 import { DocumentNotFound } from './DocumentPage';
 
@@ -145,30 +144,30 @@ export function CommentsPage() {
         <h2 id="filters-title" className="visually-hidden">
           {t('comments.filters')}
         </h2>
-        <SelectField id="filter-organization" label={t('comments.filterOrganization')} value={organization} onChange={(event) => setFilter('organization', event.target.value)}>
-          <option value="">{t('comments.all')}</option>
-          {document.participants.map((org) => (
-            <option key={org.id} value={org.id}>
-              {org.shortName}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField id="filter-status" label={t('comments.filterStatus')} value={status} onChange={(event) => setFilter('status', event.target.value)}>
-          <option value="">{t('comments.all')}</option>
-          {statuses.map((value: CommentStatus) => (
-            <option key={value} value={value}>
-              {t(`comments.status.${value}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField id="filter-section" label={t('comments.filterSection')} value={sectionFilter} onChange={(event) => setFilter('section', event.target.value)}>
-          <option value="">{t('comments.all')}</option>
-          {sections.map((section) => (
-            <option key={section.id} value={section.id}>
-              {section.title}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          id="filter-organization"
+          label={t('comments.filterOrganization')}
+          value={organization}
+          onChange={(event) => setFilter('organization', event.target.value)}
+          options={document.participants.map((org) => ({ value: org.id, label: org.shortName }))}
+          blank={t('comments.all')}
+        />
+        <SelectField
+          id="filter-status"
+          label={t('comments.filterStatus')}
+          value={status}
+          onChange={(event) => setFilter('status', event.target.value)}
+          options={statuses.map((value) => ({ value, label: t(`comments.status.${value}`) }))}
+          blank={t('comments.all')}
+        />
+        <SelectField
+          id="filter-section"
+          label={t('comments.filterSection')}
+          value={sectionFilter}
+          onChange={(event) => setFilter('section', event.target.value)}
+          options={sections.map((section) => ({ value: section.id, label: section.title }))}
+          blank={t('comments.all')}
+        />
       </section>
       <p role="status" className="muted">
         {t('comments.count', { count: total })}

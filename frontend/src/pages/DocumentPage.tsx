@@ -1,6 +1,6 @@
 import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { usePageQuery, usePageTitle } from '../components/page';
@@ -13,6 +13,7 @@ import { useDocumentEvents } from '../lib/live';
 import { usePresence } from '../lib/presence';
 import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
 import { useViewer } from '../viewer';
+import { NotFound } from './NotFoundPage';
 
 const DocumentReaderQuery = graphql(`
   query DocumentReader($slug: String!) {
@@ -170,15 +171,7 @@ export function DocumentPage() {
 
 export function DocumentNotFound() {
   const { t } = useTranslation();
-  return (
-    <>
-      <h1>{t('document.notFoundTitle')}</h1>
-      <p>{t('document.notFound')}</p>
-      <p>
-        <Link to="/">{t('document.allDocuments')}</Link>
-      </p>
-    </>
-  );
+  return <NotFound title={t('document.notFoundTitle')} body={t('document.notFound')} home={t('document.allDocuments')} />;
 }
 
 function truncate(text: string, length: number): string {

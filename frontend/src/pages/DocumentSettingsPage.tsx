@@ -180,13 +180,13 @@ export function DocumentSettingsPage() {
             }}
           >
             <h2 id="phase-title">{t('settings.phase')}</h2>
-            <SelectField id="document-phase" label={t('settings.phaseLabel')} value={phase || document.phase} onChange={(event) => setPhase(event.target.value as Phase)}>
-              {[...new Set([document.phase, ...phases])].map((value) => (
-                <option key={value} value={value}>
-                  {t(`documents.phase.${value}`)}
-                </option>
-              ))}
-            </SelectField>
+            <SelectField
+              id="document-phase"
+              label={t('settings.phaseLabel')}
+              value={phase || document.phase}
+              onChange={(event) => setPhase(event.target.value as Phase)}
+              options={[...new Set([document.phase, ...phases])].map((value) => ({ value, label: t(`documents.phase.${value}`) }))}
+            />
             <p className="field__hint">{t('settings.phaseHint')}</p>
             <button type="submit" className="button button--secondary">
               {t('settings.changePhase')}
@@ -222,14 +222,14 @@ export function DocumentSettingsPage() {
                   void confirm(addParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.added', { name: org.name }));
                 }}
               >
-                <SelectField id="new-participant" label={t('settings.addLabel')} value={newParticipant} onChange={(event) => setNewParticipant(event.target.value)}>
-                  <option value="">{t('users.chooseOrganization')}</option>
-                  {others.map((org) => (
-                    <option key={org.id} value={org.id}>
-                      {org.name}
-                    </option>
-                  ))}
-                </SelectField>
+                <SelectField
+                  id="new-participant"
+                  label={t('settings.addLabel')}
+                  value={newParticipant}
+                  onChange={(event) => setNewParticipant(event.target.value)}
+                  options={others.map((org) => ({ value: org.id, label: org.name }))}
+                  blank={t('users.chooseOrganization')}
+                />
                 <button type="submit" className="button button--secondary">
                   {t('settings.add')}
                 </button>

@@ -105,13 +105,13 @@ export function ReportPage() {
       {document.snapshots.length === 0 ? (
         <p>{t('report.noSnapshots')}</p>
       ) : (
-        <SelectField id="report-snapshot" label={t('report.snapshot')} value={snapshotId} onChange={(event) => setParams({ snapshot: event.target.value })}>
-          {document.snapshots.map((snapshot) => (
-            <option key={snapshot.id} value={snapshot.id}>
-              {snapshotName(t, snapshot)}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          id="report-snapshot"
+          label={t('report.snapshot')}
+          value={snapshotId}
+          onChange={(event) => setParams({ snapshot: event.target.value })}
+          options={document.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
+        />
       )}
       {report.error && <QueryError error={report.error} />}
       {report.fetching && <Loading />}

@@ -145,20 +145,20 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
           setParams({ from: fromId, to: toId });
         }}
       >
-        <SelectField id="compare-from" label={t('snapshots.from')} value={fromId} onChange={(event) => setFromId(event.target.value)}>
-          {snapshots.map((s) => (
-            <option key={s.id} value={s.id}>
-              {snapshotName(t, s)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField id="compare-to" label={t('snapshots.to')} value={toId} onChange={(event) => setToId(event.target.value)}>
-          {snapshots.map((s) => (
-            <option key={s.id} value={s.id}>
-              {snapshotName(t, s)}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          id="compare-from"
+          label={t('snapshots.from')}
+          value={fromId}
+          onChange={(event) => setFromId(event.target.value)}
+          options={snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
+        />
+        <SelectField
+          id="compare-to"
+          label={t('snapshots.to')}
+          value={toId}
+          onChange={(event) => setToId(event.target.value)}
+          options={snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
+        />
         <button type="submit" className="button button--secondary">
           {t('snapshots.compare')}
         </button>

@@ -249,14 +249,9 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
           value={organizationId}
           onChange={(event) => setOrganizationId(event.target.value)}
           error={problems.fields.organizationId}
-        >
-          <option value="">{t('users.chooseOrganization')}</option>
-          {props.organizations.map((org) => (
-            <option key={org.id} value={org.id}>
-              {org.name}
-            </option>
-          ))}
-        </SelectField>
+          options={props.organizations.map((org) => ({ value: org.id, label: org.name }))}
+          blank={t('users.chooseOrganization')}
+        />
         <ChoiceFieldset legend={t('users.roles')} error={problems.fields.roles} errorId="invite-roles-error">
           <Checkboxes options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} chosen={chosen} onChange={setChosen} idPrefix="invite-role-" />
         </ChoiceFieldset>
