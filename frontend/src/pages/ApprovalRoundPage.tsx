@@ -7,17 +7,19 @@ import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { RoundHistory } from '../components/RoundHistory';
+import { RoundOutcome } from '../components/RoundOutcome';
+import { RoundParties } from '../components/RoundParties';
 import { ErrorSummary } from '../components/errors';
 import { Checkboxes, ChoiceFieldset, RadioButtons } from '../components/choices';
 import { type Problems, StatusMessage, SubmitButton, TextAreaField, noProblems, useFormMutation } from '../components/forms';
-import { Fact, TableHead, usePageQuery, usePageTitle } from '../components/page';
+import { Fact, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { useDocumentEvents } from '../lib/live';
 import type { ApprovalDecision } from '../gql/graphql';
 import { NotFound } from './NotFoundPage';
-import { snapshotName } from './SnapshotsPage';
 
 const ApprovalRoundQuery = graphql(`
   query ApprovalRound($id: ID!) {
@@ -27,18 +29,7 @@ const ApprovalRoundQuery = graphql(`
       deadline
       silenceIsConsent
       state
-      closedAt
-      closeCause
-      withdrawReason
-      outcomeNote
-      outcomeReasons {
-        kind
-        remarks
-        organization {
-          id
-          shortName
-        }
-      }
+      ...RoundOutcome
       snapshot {
         id
         number
@@ -65,26 +56,15 @@ const ApprovalRoundQuery = graphql(`
           shortName
         }
       }
+      ...RoundParties
       parties {
         decision
-        remarks
-        internalNote
-        decidedAt
         awaitingBoard
         boardNote
-        consentedBySilence
         organization {
           id
           name
           shortName
-        }
-        decidedBy {
-          id
-          name
-        }
-        sections {
-          id
-          title
         }
         lastApprovedSnapshot {
           id
@@ -205,28 +185,7 @@ export function ApprovalRoundPage() {
         </p>
       )}
 
-      {!open && (
-        <section className={`outcome outcome--${round.state.toLowerCase().replaceAll('_', '-')}`} aria-labelledby="outcome-title">
-          <h2 id="outcome-title">{t('approval.outcome')}</h2>
-          <p className="outcome__note">{round.outcomeNote}</p>
-          {round.closedAt && (
-            <p>
-              {t(`approval.closeCause.${round.closeCause ?? 'ALL_DECIDED'}`)} <DateTime value={round.closedAt} />
-            </p>
-          )}
-          {round.withdrawReason && <p>{t('approval.withdrawReason', { reason: round.withdrawReason })}</p>}
-          {round.outcomeReasons.length > 0 && (
-            <ul>
-              {round.outcomeReasons.map((reason) => (
-                <li key={`${reason.organization?.id ?? ''}:${reason.kind}`}>
-                  <strong>{reason.organization?.shortName ?? '–'}</strong>: {t(`approval.reason.${reason.kind}`)}
-                  {reason.remarks && <> – {reason.remarks}</>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      )}
+      <RoundOutcome round={round} />
 
       {ownParties.map((party) =>
         party.changesSinceLastApproval ? (
@@ -258,49 +217,7 @@ export function ApprovalRoundPage() {
           ) : null,
         )}
 
-      <h2>{t('approval.partiesTitle')}</h2>
-      <table className="table">
-        <caption className="visually-hidden">{t('approval.partiesTitle')}</caption>
-        <TableHead columns={[t('report.organization'), t('approval.decisionColumn'), t('approval.remarksColumn'), t('approval.byColumn')]} />
-        <tbody>
-          {round.parties.map((party) => (
-            <tr key={party.organization?.id ?? 'none'}>
-              <th scope="row">{party.organization?.name ?? '–'}</th>
-              <td>
-                {party.decision ? (
-                  <DecisionTag decision={party.decision} />
-                ) : party.consentedBySilence ? (
-                  <span className="tag tag--decision-approve">{t('approval.silentConsent')}</span>
-                ) : (
-                  <span className="tag tag--pending">{t('approval.noDecision')}</span>
-                )}
-                {party.awaitingBoard && (
-                  <p className="party__board">
-                    {t('approval.awaitingBoard')}
-                    {party.boardNote && <>: {party.boardNote}</>}
-                  </p>
-                )}
-              </td>
-              <td>
-                {party.remarks && <p className="party__remarks">{party.remarks}</p>}
-                {party.sections.length > 0 && (
-                  <p className="muted">{t('approval.concerns', { sections: party.sections.map((s) => s.title).join(', ') })}</p>
-                )}
-                {party.internalNote && <p className="muted">{t('approval.internalNoteShown', { note: party.internalNote })}</p>}
-              </td>
-              <td>
-                {party.decidedBy?.name}
-                {party.decidedAt && (
-                  <>
-                    <br />
-                    <DateTime value={party.decidedAt} />
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RoundParties round={round} />
 
       <RoundHistory round={round} />
 

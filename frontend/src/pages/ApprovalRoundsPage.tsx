@@ -1,18 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
-import { RoundStateTag } from '../components/ApprovalTags';
-import { Countdown } from '../components/Countdown';
+import { useNavigate, useParams } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
 import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
 import { SelectField, SubmitButton, useFormMutation } from '../components/forms';
-import { Fact, usePageQuery, usePageTitle } from '../components/page';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
-import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { DocumentNotFound } from './DocumentPage';
-import { snapshotName } from './SnapshotsPage';
 
 const ApprovalRoundsQuery = graphql(`
   query ApprovalRounds($slug: String!) {
@@ -34,22 +32,7 @@ const ApprovalRoundsQuery = graphql(`
       }
       approvalRounds {
         id
-        title
-        state
-        deadline
-        closedAt
-        outcomeNote
-        snapshot {
-          id
-          number
-          label
-        }
-        parties {
-          decision
-          organization {
-            id
-          }
-        }
+        ...RoundSummary
       }
       ...DocumentHeader
     }
@@ -88,29 +71,9 @@ export function ApprovalRoundsPage() {
         <p>{t('approval.none')}</p>
       ) : (
         <ul className="round-list">
-          {document.approvalRounds.map((round) => {
-            const decided = round.parties.filter((party) => party.decision !== null).length;
-            return (
-              <li key={round.id} className="round-summary">
-                <h2 className="round-summary__title">
-                  <Link to={`/approval-rounds/${encodeURIComponent(round.id)}`}>{round.title}</Link>
-                </h2>
-                <dl className="meta-list">
-                  <Fact term={t('approval.stateLabel')}>
-                    <RoundStateTag state={round.state} />
-                  </Fact>
-                  {round.snapshot && (
-                    <Fact term={t('approval.snapshot')}>{snapshotName(t, round.snapshot)}</Fact>
-                  )}
-                  <Fact term={round.state === 'OPEN' ? t('approval.deadline') : t('approval.closedAt')}>
-                    {round.state === 'OPEN' ? <Countdown deadline={round.deadline} /> : round.closedAt && <DateTime value={round.closedAt} />}
-                  </Fact>
-                  <Fact term={t('approval.decided')}>{t('approval.decidedCount', { decided, total: round.parties.length })}</Fact>
-                </dl>
-                {round.state !== 'OPEN' && round.outcomeNote && <p className="round-summary__outcome">{round.outcomeNote}</p>}
-              </li>
-            );
-          })}
+          {document.approvalRounds.map((round) => (
+            <RoundSummary key={round.id} round={round} />
+          ))}
         </ul>
       )}
       {document.viewerCan.runApprovalRounds && (

@@ -9,8 +9,8 @@ import { SelectField } from '../components/forms';
 import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { DocumentNotFound } from './DocumentPage';
-import { snapshotName } from './SnapshotsPage';
 
 const ReportDocumentQuery = graphql(`
   query ReportDocument($slug: String!) {

@@ -1,4 +1,3 @@
-import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
@@ -12,6 +11,7 @@ import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/pa
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { DocumentNotFound } from './DocumentPage';
 
 const SnapshotsQuery = graphql(`
@@ -202,13 +202,6 @@ function CreateSnapshotForm({ documentId, onCreated }: { documentId: string; onC
       <SubmitButton busy={create.fetching}>{t('snapshots.create')}</SubmitButton>
     </form>
   );
-}
-
-/** "Udgave 2 – Høringsudkast", or "Udgave 2" without a label. */
-export function snapshotName(t: TFunction, snapshot: { number: number; label: string }): string {
-  return snapshot.label
-    ? t('snapshots.nameWithLabel', { number: snapshot.number, label: snapshot.label })
-    : t('snapshots.name', { number: snapshot.number });
 }
 
 function SnapshotDownloads({ snapshot }: { snapshot: { id: string; number: number; label: string } }) {
