@@ -16,6 +16,8 @@ import { usePresence } from '../lib/presence';
 import { useViewer } from '../viewer';
 import { wordDiff } from '../lib/worddiff';
 import { DocumentNotFound } from './DocumentPage';
+import { editorCanHold } from '../editor/markdown';
+import { RichTextEditor } from '../editor/RichTextEditor';
 
 const SectionEditorQuery = graphql(`
   query SectionEditor($slug: String!, $id: ID!) {
@@ -206,7 +208,10 @@ function Editor({
   const [{ fetching: saving }, save] = useMutation(SaveSectionMutation);
   const [, move] = useMutation(MoveSectionMutation);
   const [, remove] = useMutation(DeleteSectionMutation);
-  const preview = useMemo(() => renderPreview(body), [body]);
+  // The rich-text editor unless the text holds something it cannot show; then the source, and why.
+  const [source, setSource] = useState(() => !editorCanHold(section.body));
+  const [cannotHold, setCannotHold] = useState(source);
+  const preview = useMemo(() => (source ? renderPreview(body) : ''), [body, source]);
   const docPath = `/documents/${encodeURIComponent(slug)}`;
   const fieldIds = { title: 'section-title', body: 'section-body', summary: 'section-summary' };
 
@@ -223,6 +228,10 @@ function Editor({
         setConflict(null);
         setBaseVersion(outcome.section.version);
         setBody(outcome.section.body);
+        if (!source && !editorCanHold(outcome.section.body)) {
+          setSource(true);
+          setCannotHold(true);
+        }
         setTitle(outcome.section.title);
         setSummary('');
         setColleague('');
@@ -315,26 +324,65 @@ function Editor({
         noValidate
       >
         <TextField id={fieldIds.title} label={t('editor.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
-        <div className="editor">
-          <FieldShell id={fieldIds.body} label={t('editor.body')} hint={t('editor.bodyHint')} error={problems.fields.body} className="editor__source">
-            {(control) => (
-              <textarea
-                className="input textarea textarea--source"
-                rows={22}
-                value={body}
-                onChange={(event) => setBody(event.target.value)}
-                spellCheck
-                {...control}
-              />
-            )}
-          </FieldShell>
-          <section className="editor__preview" aria-labelledby="preview-title">
-            <h2 id="preview-title" className="field__label">
-              {t('editor.preview')}
-            </h2>
-            <div className="prose preview" dangerouslySetInnerHTML={{ __html: preview }} />
-          </section>
+        <div className="editor-mode">
+          <button
+            type="button"
+            className="button button--secondary"
+            aria-pressed={source}
+            onClick={() => {
+              if (source && !editorCanHold(body)) return setCannotHold(true);
+              setCannotHold(false);
+              setSource(!source);
+            }}
+          >
+            {t('editor.showSource')}
+          </button>
         </div>
+        {cannotHold && <p className="notice notice--warning">{t('editor.cannotHold')}</p>}
+        {source ? (
+          <div className="editor">
+            <FieldShell id={fieldIds.body} label={t('editor.body')} hint={t('editor.bodyHint')} error={problems.fields.body} className="editor__source">
+              {(control) => (
+                <textarea
+                  className="input textarea textarea--source"
+                  rows={22}
+                  value={body}
+                  onChange={(event) => setBody(event.target.value)}
+                  spellCheck
+                  {...control}
+                />
+              )}
+            </FieldShell>
+            <section className="editor__preview" aria-labelledby="preview-title">
+              <h2 id="preview-title" className="field__label">
+                {t('editor.preview')}
+              </h2>
+              <div className="prose preview" dangerouslySetInnerHTML={{ __html: preview }} />
+            </section>
+          </div>
+        ) : (
+          <div className={['field', problems.fields.body ? 'field--error' : ''].filter(Boolean).join(' ')}>
+            <p className="field__label" id={`${fieldIds.body}-label`} onClick={() => document.getElementById(fieldIds.body)?.focus()}>
+              {t('editor.richBody')}
+            </p>
+            <p className="field__hint" id={`${fieldIds.body}-hint`}>
+              {t('editor.richHint')}
+            </p>
+            {problems.fields.body && (
+              <p className="field__error" id={`${fieldIds.body}-error`}>
+                {problems.fields.body}
+              </p>
+            )}
+            <RichTextEditor
+              id={fieldIds.body}
+              value={body}
+              onChange={setBody}
+              labelId={`${fieldIds.body}-label`}
+              describedBy={[`${fieldIds.body}-hint`, problems.fields.body ? `${fieldIds.body}-error` : ''].filter(Boolean).join(' ')}
+              invalid={Boolean(problems.fields.body)}
+            />
+          </div>
+        )}
         <TextField
           id={fieldIds.summary}
           label={t('editor.summary')}
