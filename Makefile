@@ -13,6 +13,7 @@ run: $(STAMP) docstore frontend
 	$(PY) -m server serve --seed-demo
 
 test: $(STAMP) docstore frontend browser
+	cd frontend && npm test
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) docstore

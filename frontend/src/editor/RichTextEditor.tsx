@@ -202,7 +202,7 @@ function LinkForm({ editor, onClose }: { editor: Editor; onClose: () => void }) 
     <div
       className="rich-text__link"
       role="group"
-      aria-labelledby={`${id}-label`}
+      aria-label={t('richText.link')}
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
           event.preventDefault();
@@ -210,7 +210,7 @@ function LinkForm({ editor, onClose }: { editor: Editor; onClose: () => void }) 
         }
       }}
     >
-      <label id={`${id}-label`} htmlFor={`${id}-href`} className="field__label">
+      <label htmlFor={`${id}-href`} className="field__label">
         {t('richText.linkAddress')}
       </label>
       {error && (

@@ -60,7 +60,10 @@ export function sectionExtensions(): AnyExtension[] {
     Link.configure({
       openOnClick: false,
       autolink: false,
-      linkOnPaste: true,
+      linkOnPaste: false,
+      // Links come from the link form or from pasted links, never from text that looks like an address.
+      shouldAutoLink: () => false,
+      defaultProtocol: 'https',
       protocols: ['mailto', 'tel'],
       isAllowedUri: (url) => safeHref(url) !== null,
       HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
