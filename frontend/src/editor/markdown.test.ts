@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { editorCanHold, renderedMeaning, roundTrip } from './markdown';
+import { Editor } from '@tiptap/core';
+import { sectionExtensions } from './extensions';
+import { editorCanHold, markdownOf, renderedMeaning, roundTrip } from './markdown';
 
 // Words with the characters that Markdown gives a meaning, so escaping is exercised too.
 const word = fc.oneof(
@@ -122,5 +124,33 @@ describe('the section editor keeps what a text says', () => {
   test('raw HTML stays text, as the server shows it', () => {
     const written = roundTrip('a <b>fed</b> & <https://x.dk> b');
     expect(renderedMeaning(written)).toBe(renderedMeaning('a <b>fed</b> & <https://x.dk> b'));
+  });
+});
+
+describe('text typed in the editor stays text', () => {
+  const lines = ['# ikke en overskrift', '1. ikke en liste', '2) heller ikke', '- intet punkt', '+ intet', '> intet citat', '---', '===', '***', 'a *b* _c_ [d](e) <f> & `g` \\ h | i'];
+
+  test.each(lines)('a paragraph typed as %j', (line) => {
+    const editor = new Editor({ extensions: sectionExtensions(), content: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: line }] }] } });
+    const written = markdownOf(editor);
+    editor.destroy();
+    expect(renderedMeaning(written)).toBe(`<p>${line.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`);
+    expect(roundTrip(written)).toBe(written);
+  });
+
+  test('after a line break too', () => {
+    const content = [{ type: 'text', text: 'Først' }, { type: 'hardBreak' }, { type: 'text', text: '# ikke en overskrift' }];
+    const editor = new Editor({ extensions: sectionExtensions(), content: { type: 'doc', content: [{ type: 'paragraph', content }] } });
+    const written = markdownOf(editor);
+    editor.destroy();
+    expect(renderedMeaning(written)).toBe('<p>Først<br> # ikke en overskrift</p>');
+  });
+
+  test('two lists in a row stay two lists', () => {
+    const list = (type: string) => ({ type, content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: type }] }] }] });
+    const editor = new Editor({ extensions: sectionExtensions(), content: { type: 'doc', content: [list('orderedList'), list('orderedList'), list('bulletList'), list('bulletList'), list('bulletList')] } });
+    const written = markdownOf(editor);
+    editor.destroy();
+    expect(renderedMeaning(written).match(/<(ol|ul)\b/g)).toHaveLength(5);
   });
 });
