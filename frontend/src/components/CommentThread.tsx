@@ -74,7 +74,7 @@ const ReplyMutation = graphql(`
   }
 `);
 
-const RespondMutation = graphql(`
+export const RespondMutation = graphql(`
   mutation RespondToComment($input: RespondToCommentInput!) {
     respondToComment(input: $input) {
       __typename
@@ -89,7 +89,7 @@ const RespondMutation = graphql(`
   }
 `);
 
-const ApplyProposalMutation = graphql(`
+export const ApplyProposalMutation = graphql(`
   mutation ApplyProposal($input: ApplyProposalInput!) {
     applyProposal(input: $input) {
       __typename
