@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { wordDiff } from '../lib/worddiff';
 import { ApplyProposalMutation, RespondMutation } from './CommentThread';
 import { DiffText } from './DiffText';
-import { InlineProblems, type Problems, noProblems, outcomeProblems, requestProblems } from './forms';
+import { InlineProblems, type Problems, noProblems, useFormMutation } from './forms';
 
 export const SuggestionFields = graphql(`
   fragment Suggestion on Comment {
@@ -75,30 +74,22 @@ export function Suggestions({ suggestions, onShowThread, onDone }: Props) {
 function Suggestion(props: { commentRef: SuggestionRef; onShowThread: () => void; onDone: (message: string) => void }) {
   const { t } = useTranslation();
   const comment = getFragmentData(SuggestionFields, props.commentRef);
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching: applying }, apply] = useMutation(ApplyProposalMutation);
-  const [{ fetching: rejecting }, respond] = useMutation(RespondMutation);
+  const problems = useState<Problems>(noProblems);
+  const apply = useFormMutation(ApplyProposalMutation, 'applyProposal', 'ProposalApplied', { problems });
+  const respond = useFormMutation(RespondMutation, 'respondToComment', 'CommentAnswered', { problems });
   const organization = comment.organization?.shortName ?? t('comments.unknownOrganization');
   const parts = wordDiff(asRead(comment.anchor?.exact ?? ''), asRead(comment.proposedText ?? ''));
 
   async function accept() {
-    if (applying) return;
-    const result = await apply({ input: { commentId: comment.id } });
-    const outcome = result.data?.applyProposal;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename !== 'ProposalApplied') return setProblems(outcomeProblems(outcome));
-    setProblems(noProblems);
-    props.onDone(outcome.merged ? t('comments.appliedMerged', { version: outcome.version.number }) : t('comments.applied', { version: outcome.version.number }));
+    if (apply.fetching) return;
+    const applied = await apply.run({ input: { commentId: comment.id } });
+    if (applied) props.onDone(t(applied.merged ? 'comments.appliedMerged' : 'comments.applied', { version: applied.version.number }));
   }
 
   async function reject() {
-    if (rejecting) return;
-    const result = await respond({ input: { commentId: comment.id, status: 'REJECTED', response: '' } });
-    const outcome = result.data?.respondToComment;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename !== 'CommentAnswered') return setProblems(outcomeProblems(outcome));
-    setProblems(noProblems);
-    props.onDone(t('suggestions.rejected', { organization }));
+    if (respond.fetching) return;
+    const answered = await respond.run({ input: { commentId: comment.id, status: 'REJECTED', response: '' } });
+    if (answered) props.onDone(t('suggestions.rejected', { organization }));
   }
 
   return (
@@ -107,13 +98,13 @@ function Suggestion(props: { commentRef: SuggestionRef; onShowThread: () => void
       <DiffText parts={parts} />
       <div className="suggestion__actions">
         {comment.viewerCan.applyProposal && (
-          <button type="button" className="button button--small" aria-disabled={applying || undefined} onClick={() => void accept()}>
+          <button type="button" className="button button--small" aria-disabled={apply.fetching || undefined} onClick={() => void accept()}>
             {t('suggestions.accept')}
             <span className="visually-hidden"> {t('suggestions.from', { organization })}</span>
           </button>
         )}
         {comment.viewerCan.respond && (
-          <button type="button" className="button button--secondary button--small" aria-disabled={rejecting || undefined} onClick={() => void reject()}>
+          <button type="button" className="button button--secondary button--small" aria-disabled={respond.fetching || undefined} onClick={() => void reject()}>
             {t('suggestions.reject')}
             <span className="visually-hidden"> {t('suggestions.from', { organization })}</span>
           </button>
@@ -123,7 +114,7 @@ function Suggestion(props: { commentRef: SuggestionRef; onShowThread: () => void
           <span className="visually-hidden"> {t('suggestions.from', { organization })}</span>
         </button>
       </div>
-      <InlineProblems problems={problems} />
+      <InlineProblems problems={problems[0]} />
     </article>
   );
 }

@@ -5,7 +5,7 @@ import { useMutation, useQuery } from 'urql';
 import { DiffText } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { TextField } from '../components/TextField';
@@ -92,9 +92,7 @@ const MoveSectionMutation = graphql(`
           position
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -109,9 +107,7 @@ const DeleteSectionMutation = graphql(`
           deleted
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -205,9 +201,10 @@ function Editor({
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [saved, setSaved] = useState<{ message: string; merged: boolean } | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  // Not useFormMutation: a VersionConflict is not a problem to show but the conflict screen.
   const [{ fetching: saving }, save] = useMutation(SaveSectionMutation);
-  const [, move] = useMutation(MoveSectionMutation);
-  const [, remove] = useMutation(DeleteSectionMutation);
+  const move = useFormMutation(MoveSectionMutation, 'moveSection', 'SectionMoved', { problems: [problems, setProblems] });
+  const remove = useFormMutation(DeleteSectionMutation, 'deleteSection', 'SectionDeleted', { problems: [problems, setProblems] });
   // The rich-text editor unless the text holds something it cannot show; then the source, and why.
   const [source, setSource] = useState(() => !editorCanHold(section.body));
   const [cannotHold, setCannotHold] = useState(source);
@@ -261,22 +258,15 @@ function Editor({
   }
 
   async function handleMove(position: number) {
-    const result = await move({ input: { sectionId: section.id, position } });
-    const outcome = result.data?.moveSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionMoved') {
-      setSaved({ merged: false, message: t('editor.moved', { position: outcome.section.position + 1 }) });
-      reload();
-    } else setProblems(outcomeProblems(outcome));
+    const moved = await move.run({ input: { sectionId: section.id, position } });
+    if (!moved) return;
+    setSaved({ merged: false, message: t('editor.moved', { position: moved.section.position + 1 }) });
+    reload();
   }
 
   async function handleDelete() {
     if (!window.confirm(t('editor.deleteConfirm'))) return;
-    const result = await remove({ input: { sectionId: section.id } });
-    const outcome = result.data?.deleteSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionDeleted') await navigate(docPath);
-    else setProblems(outcomeProblems(outcome));
+    if (await remove.run({ input: { sectionId: section.id } })) await navigate(docPath);
   }
 
   if (conflict) {
