@@ -13,6 +13,7 @@ run: $(STAMP) docstore frontend
 	$(PY) -m server serve --seed-demo
 
 test: $(STAMP) docstore frontend browser
+	cd frontend && npm test
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) docstore
@@ -50,9 +51,11 @@ browser:
 			chromium libreoffice-writer-nogui poppler-utils >/dev/null; \
 	fi
 
+# ruff, and the layering contracts of pyproject.toml's [tool.importlinter] (DESIGN.md §2).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

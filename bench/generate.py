@@ -49,9 +49,10 @@ from server.comments.model import Comment, CommentStatus
 from server.drafting import model as drafting_model
 from server.drafting import service as drafting_service
 from server.drafting.model import DocumentKind, Phase, Section
-from server.events.repository import Origin
+from server.events.model import Origin
 from server.seed import seed
-from server.store import Store
+from server.store import Store, ensure_indexes
+from server.validation import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "var" / "bench"
@@ -287,7 +288,7 @@ async def build_document(
     for position, count in enumerate(versions):
         section_id = ObjectId()
         title = text.section_title(position)
-        key = drafting_model.slugify(title)
+        key = slugify(title)
         head = Section(
             id=section_id,
             document_id=document.id,
@@ -798,7 +799,7 @@ async def _fresh_store(uri: str, database: str) -> AsyncIterator[Store]:
     try:
         await client.drop_database(database)
         db = client[database]
-        await dbmod.ensure_indexes(db)
+        await ensure_indexes(db)
         yield Store.open(db, SECRET_KEY)
     finally:
         await client.close()

@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -8,6 +9,8 @@ export default defineConfig({
   plugins: [react()],
   // The client preset's graphql() keeps every operation's document in the main chunk (~150 kB
   // gzipped in all); the Markdown preview is split off with the editor.
+  // `npm test`: the front end's unit and property tests (src/**/*.test.ts), in a simulated DOM.
+  test: { environment: 'happy-dom', include: ['src/**/*.test.ts'] },
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 800 },
   server: {
     proxy: {

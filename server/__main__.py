@@ -13,7 +13,7 @@ from typing import TypeVar
 from server import db as dbmod
 from server import docstore
 from server.settings import Settings, SettingsError, load
-from server.store import Store
+from server.store import Store, ensure_indexes
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 T = TypeVar("T")
@@ -39,7 +39,7 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
         client = dbmod.connect(uri, timeout_ms=settings.store_timeout_ms)
         try:
             database = client[settings.database]
-            await dbmod.ensure_indexes(database)
+            await ensure_indexes(database)
             return await work(Store.open(database, settings.secret_key))
         finally:
             await client.close()
@@ -63,11 +63,19 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_IN_PRODUCTION = (
+    "udkast: the demo seed creates accounts with a known password and is refused when ENVIRONMENT=production."
+)
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     from server.clock import SystemClock
     from server.seed import seed
 
     settings = _settings()
+    if args.demo and settings.production:
+        print(DEMO_IN_PRODUCTION, file=sys.stderr)
+        return 2
     report = _with_store(
         settings, lambda store: seed(store, SystemClock().now(), demo=args.demo, demo_password=settings.demo_password)
     )
@@ -148,6 +156,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.seed import seed
 
     settings = _settings()
+    if args.seed_demo and settings.production:
+        print(DEMO_IN_PRODUCTION, file=sys.stderr)
+        return 2
     store_process = None
     uri = settings.mongodb_uri
     try:
@@ -160,7 +171,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             client = dbmod.connect(mongodb_uri, timeout_ms=settings.store_timeout_ms)
             try:
                 database = client[settings.database]
-                await dbmod.ensure_indexes(database)
+                await ensure_indexes(database)
                 if await database["documents"].count_documents({}, limit=1):
                     return False
                 await seed(
@@ -244,18 +255,14 @@ def cmd_users(args: argparse.Namespace) -> int:
             await accounts.set_active(user.id, False)
             print(f"Deactivated {user.email}; their sessions are ended.")
             return 0
-        from server.accounts import passwords
-        from server.accounts.model import password_problem
-
         password = args.password or getpass.getpass("New password: ")
-        problem = password_problem(password)
+        problem = await service.reset_password(accounts, user.id, password)
         if problem:
             from server.messages import text
 
-            print(f"udkast: {text(problem, 'en', minimum=12)}")
+            print(f"udkast: {text(problem.key, 'en', **problem.params)}")
             return 2
-        await accounts.set_password_hash(user.id, await passwords.hash_password(password))
-        print(f"Password reset for {user.email}.")
+        print(f"Password reset for {user.email}; their sessions are ended.")
         return 0
 
     return _with_store(settings, run)

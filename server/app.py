@@ -46,7 +46,7 @@ from server.imports.routes import routes as import_routes
 from server.messages import language_of, text
 from server.notifications.sender import Sender
 from server.settings import Settings
-from server.store import Store
+from server.store import Store, ensure_indexes
 
 log = logging.getLogger("udkast")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "dist"
@@ -274,7 +274,7 @@ def create_app(
             max_connections=settings.store_pool_size,
         )
         database = client[settings.database]
-        await dbmod.ensure_indexes(database)
+        await ensure_indexes(database)
         app.state.store = Store.open(database, settings.secret_key)
         # One follower of the event log for every subscriber of this process (server/events/feed.py).
         app.state.follower = feed.Hub(

@@ -36,6 +36,7 @@ from bson import json_util
 from bson.errors import BSONError
 
 from server import db as dbmod
+from server.store import ensure_indexes
 
 FORMAT = "udkast-backup"
 VERSION = 1
@@ -201,7 +202,7 @@ async def restore(db: dbmod.Database, path: Path) -> Manifest:
             f"the database {db.name!r} is not empty ({', '.join(occupied)} hold documents); "
             "restore only into an empty database"
         )
-    await dbmod.ensure_indexes(db)
+    await ensure_indexes(db)
     with _open(path) as archive:
         for entry in manifest.collections:
             batch: list[dict[str, Any]] = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from server.accounts.model import Actor
-from server.events.repository import Origin
+from server.events.model import Origin
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The MongoDB client, the database handle and the indexes.
+"""The MongoDB client, the database handle and index creation.
 
 One ``AsyncMongoClient`` per process, opened in the app's lifespan (or a CLI command) and
 handed on; never a module global. Short server-selection and socket time-outs make a stopped
@@ -8,7 +8,7 @@ itself when the store is back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient, IndexModel
@@ -57,30 +57,13 @@ def connect(
     )
 
 
-def all_indexes() -> Mapping[str, list[IndexModel]]:
-    """Every collection's indexes, declared next to the code that queries them."""
-    from server.accounts.repository import INDEXES as accounts
-    from server.approvals.repository import INDEXES as approvals
-    from server.comments.repository import INDEXES as comments
-    from server.drafting.repository import INDEXES as drafting
-    from server.events.repository import INDEXES as events
-    from server.idempotency import INDEXES as idempotency
-    from server.notifications.repository import INDEXES as notifications
-
-    merged: dict[str, list[IndexModel]] = {}
-    for source in (accounts, drafting, events, comments, idempotency, approvals, notifications):
-        for collection, models in source.items():
-            merged.setdefault(collection, []).extend(models)
-    return merged
-
-
-async def ensure_indexes(db: Database) -> None:
+async def create_missing_indexes(db: Database, indexes: Mapping[str, Sequence[IndexModel]]) -> None:
     """Create every named index that is missing; idempotent, so it runs at each start-up.
 
     Indexes are created one at a time and only when absent: FerretDB 1.24 drops the
     connection when one createIndexes command repeats several existing indexes.
     """
-    for collection, models in all_indexes().items():
+    for collection, models in indexes.items():
         existing = {index["name"] async for index in await db[collection].list_indexes()}
         for model in models:
             if model.document["name"] not in existing:

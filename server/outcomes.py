@@ -9,9 +9,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from server.accounts.permissions import Refusal
-from server.drafting.model import InputProblem
 from server.ids import Kind
+from server.validation import InputProblem
+
+
+@dataclass(frozen=True)
+class Refusal:
+    signed_in: bool  # False → NotSignedIn, True → Forbidden
+    key: str
+    params: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)

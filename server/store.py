@@ -1,15 +1,28 @@
-"""The repositories over one database, opened once per process and handed on."""
+"""The store assembly: the repositories over one database, opened once per process and handed
+on, and the registry of every collection's indexes (each declared next to the code that queries
+it), so that ``db.py`` and the shared modules know no feature."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pymongo import IndexModel
+
+from server import db as dbmod
+from server.accounts.repository import INDEXES as ACCOUNT_INDEXES
 from server.accounts.repository import Accounts
+from server.approvals.repository import INDEXES as APPROVAL_INDEXES
 from server.approvals.repository import Approvals
+from server.comments.repository import INDEXES as COMMENT_INDEXES
 from server.comments.repository import Comments
 from server.db import Database
+from server.drafting.repository import INDEXES as DRAFTING_INDEXES
 from server.drafting.repository import Drafting
+from server.events.repository import INDEXES as EVENT_INDEXES
 from server.events.repository import EventLog
+from server.idempotency import INDEXES as IDEMPOTENCY_INDEXES
+from server.notifications.repository import INDEXES as NOTIFICATION_INDEXES
 from server.notifications.repository import Outbox
 
 
@@ -34,3 +47,25 @@ class Store:
             approvals=Approvals(db),
             notifications=Outbox(db),
         )
+
+
+def all_indexes() -> Mapping[str, list[IndexModel]]:
+    """Every collection's indexes."""
+    merged: dict[str, list[IndexModel]] = {}
+    for source in (
+        ACCOUNT_INDEXES,
+        DRAFTING_INDEXES,
+        EVENT_INDEXES,
+        COMMENT_INDEXES,
+        IDEMPOTENCY_INDEXES,
+        APPROVAL_INDEXES,
+        NOTIFICATION_INDEXES,
+    ):
+        for collection, models in source.items():
+            merged.setdefault(collection, []).extend(models)
+    return merged
+
+
+async def ensure_indexes(db: Database) -> None:
+    """Create every index that is missing (at each start-up; idempotent)."""
+    await dbmod.create_missing_indexes(db, all_indexes())

@@ -17,7 +17,7 @@ from server import db as dbmod
 from server.app import create_app
 from server.seed import seed
 from server.settings import Settings
-from server.store import Store
+from server.store import Store, ensure_indexes
 
 DEMO_PASSWORD = "udkast-test-demo"
 SECRETARIAT = "sekretariat@sundhedsdata.example"
@@ -109,7 +109,7 @@ def start_app(
             if load_seed:
                 client = dbmod.connect(mongodb_uri)
                 database = client[settings.database]
-                await dbmod.ensure_indexes(database)
+                await ensure_indexes(database)
                 await seed(
                     Store.open(database, settings.secret_key),
                     clock.now(),

@@ -7,13 +7,14 @@ resolvers call ``check`` and turn a ``Refusal`` into ``NotSignedIn`` or ``Forbid
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bson import ObjectId
 
 from server.accounts.model import Actor, Role
 from server.drafting.model import Phase
+from server.outcomes import Refusal
 
 
 class Action(StrEnum):
@@ -30,6 +31,7 @@ class Action(StrEnum):
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
     READ_AUDIT = "read_audit"
+    READ_DELETED_SECTIONS = "read_deleted_sections"  # sections(includeDeleted: true): the steering group
     SEND_REMINDER = "send_reminder"  # a manual reminder to parties of a round (secretariat)
     READ_OUTBOX = "read_outbox"  # every message and its delivery state (secretariat)
     SET_OWN_NOTIFICATIONS = "set_own_notifications"  # one's own notification preferences
@@ -45,13 +47,6 @@ class DocumentScope:
 class Scope:
     document: DocumentScope | None = None
     organization_id: ObjectId | None = None  # the party acted for
-
-
-@dataclass(frozen=True)
-class Refusal:
-    signed_in: bool  # False → NotSignedIn, True → Forbidden
-    key: str
-    params: dict[str, str] = field(default_factory=dict)
 
 
 NOT_SIGNED_IN = Refusal(signed_in=False, key="not_signed_in")
@@ -131,15 +126,24 @@ RULES: dict[Action, Rule] = {
     Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),
     Action.READ_AUDIT: _all(_role(_SECRETARIAT), _reads),
+    Action.READ_DELETED_SECTIONS: _all(_role(STEERING), _reads),
     Action.SEND_REMINDER: _all(_role(_SECRETARIAT), _reads),
     Action.READ_OUTBOX: _role(_SECRETARIAT),
     Action.SET_OWN_NOTIFICATIONS: lambda _actor, _scope: None,
 }
 
 
+def event_audiences(actor: Actor) -> tuple[ObjectId | None, ...]:
+    """The audiences whose events ``actor`` sees: everyone's (None) and their own organisation's.
+
+    Events about an organisation's internal drafts reach that organisation only — in the live
+    feed, the activity feed and the audit export alike (queries filter by these before paging).
+    """
+    return (None, actor.organization_id)
+
+
 def sees_event(actor: Actor, audience_organization_id: ObjectId | None) -> bool:
-    """Events about an organisation's internal drafts reach that organisation only."""
-    return audience_organization_id is None or audience_organization_id == actor.organization_id
+    return audience_organization_id in event_audiences(actor)
 
 
 def check(actor: Actor | None, action: Action, scope: Scope | None = None) -> Refusal | None:

@@ -160,7 +160,10 @@ class Accounts:
     async def set_active(self, user_id: ObjectId, active: bool) -> None:
         await self._users.update_one({"_id": user_id}, {"$set": {"active": active}})
         if not active:
-            await self._sessions.delete_many({"user_id": user_id})
+            await self.end_sessions(user_id)
+
+    async def end_sessions(self, user_id: ObjectId) -> None:
+        await self._sessions.delete_many({"user_id": user_id})
 
     # Sessions
 
@@ -255,8 +258,13 @@ class Accounts:
     async def failures(self, key: str, now: datetime, window: timedelta) -> int:
         return await self._failures.count_documents({"key": key, "at": {"$gt": now - window}})
 
-    async def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        await self._failures.insert_one({"key": key, "at": now, "expires_at": now + window})
+    async def record_failure(self, key: str, now: datetime, window: timedelta) -> ObjectId:
+        """Count an attempt as failed; sign-in records it before checking the password."""
+        result = await self._failures.insert_one({"key": key, "at": now, "expires_at": now + window})
+        return result.inserted_id  # type: ignore[no-any-return]
+
+    async def forget_failure(self, failure_id: ObjectId) -> None:
+        await self._failures.delete_one({"_id": failure_id})
 
     async def clear_failures(self, key: str) -> None:
         await self._failures.delete_many({"key": key})

@@ -12,10 +12,11 @@ from bson import ObjectId
 from server.accounts import passwords
 from server.accounts.model import Invitation, Role, User, normalise_email, password_problem, valid_email
 from server.accounts.repository import Accounts, EmailTaken
-from server.drafting.model import storable
-from server.events.repository import EventLog, Origin
+from server.events.model import Origin
+from server.events.repository import EventLog
 from server.outcomes import Invalid
 from server.settings import Settings
+from server.validation import storable
 
 FAILURE_WINDOW = timedelta(minutes=15)
 INVITATION_VALID = timedelta(days=7)
@@ -61,14 +62,20 @@ async def sign_in(
     limits = [(f"email:{email}", policy.account_limit)]
     if origin.client_address:
         limits.append((f"ip:{origin.client_address}", policy.address_limit))
-    unlocks = [await accounts.unlocked_at(key, now, FAILURE_WINDOW, limit) for key, limit in limits]
-    locked = [at for at in unlocks if at is not None and at > now]
-    if locked:
-        minutes = max(1, int((max(locked) - now).total_seconds() // 60) + 1)
+    # The attempt counts as a failure before the password is checked, so that simultaneous
+    # guesses all see each other: of any number at once, at most the limit get checked.
+    attempts = [await accounts.record_failure(key, now, FAILURE_WINDOW) for key, _ in limits]
+    counts = [await accounts.failures(key, now, FAILURE_WINDOW) for key, _ in limits]
+    if any(count > limit for count, (_, limit) in zip(counts, limits, strict=True)):
+        for attempt in attempts:
+            await accounts.forget_failure(attempt)  # a refused attempt does not prolong the lock
+        unlocks = [await accounts.unlocked_at(key, now, FAILURE_WINDOW, limit) for key, limit in limits]
+        locked = [at for at in unlocks if at is not None and at > now]
+        minutes = max(1, int((max(locked) - now).total_seconds() // 60) + 1) if locked else 1
         await events.append("signin.refused", origin, now, data={"email": email, "reason": "locked"})
         return SignInRefused("signin_locked", minutes)
     # Slow down repeated failures on an account before it locks.
-    earlier = await accounts.failures(limits[0][0], now, FAILURE_WINDOW)
+    earlier = counts[0] - 1
     if earlier >= 2 and slow_down > 0:
         await asyncio.sleep(min(earlier - 1, 4) * slow_down)
 
@@ -76,8 +83,6 @@ async def sign_in(
     user, password_hash = found if found else (None, None)
     ok = await passwords.verify_password(password_hash, password)
     if not ok or user is None or not user.active:
-        for key, _ in limits:
-            await accounts.record_failure(key, now, FAILURE_WINDOW)
         await events.append("signin.failed", origin, now, data={"email": email})
         return SignInRefused("invalid_credentials")
 
@@ -85,6 +90,8 @@ async def sign_in(
     if passwords.needs_rehash(password_hash):
         await accounts.set_password_hash(user.id, await passwords.hash_password(password))
     await accounts.clear_failures(limits[0][0])
+    for attempt in attempts[1:]:
+        await accounts.forget_failure(attempt)  # the address's other failures still count
     token = secrets.token_urlsafe(32)
     expires_at = policy.expiry(now, now)
     await accounts.create_session(token, user.id, now, expires_at)
@@ -93,15 +100,21 @@ async def sign_in(
     return SignedIn(user, token, expires_at)
 
 
-async def session_user(accounts: Accounts, policy: SessionPolicy, token: str, now: datetime) -> User | None:
-    """The active user of a live session, extending its idle time-out (at most once a minute)."""
+async def session_user(
+    accounts: Accounts, policy: SessionPolicy, token: str, now: datetime, *, touch: bool = True
+) -> User | None:
+    """The active user of a live session, extending its idle time-out (at most once a minute).
+
+    ``touch=False`` checks without extending: what a subscription does before each event, so that
+    an open stream neither outlives a sign-out, a deactivation or an expiry nor keeps one alive.
+    """
     session = await accounts.session(token)
     if session is None or session.expires_at <= now:
         return None
     user = await accounts.user(session.user_id)
     if user is None or not user.active:
         return None
-    if now - session.last_seen_at >= _TOUCH_EVERY:
+    if touch and now - session.last_seen_at >= _TOUCH_EVERY:
         await accounts.touch_session(token, now, policy.expiry(session.created_at, now))
     return user
 
@@ -191,6 +204,16 @@ async def create_user(
         )
     except EmailTaken:
         return Invalid("email", "email_taken")
+
+
+async def reset_password(accounts: Accounts, user_id: ObjectId, password: str) -> Invalid | None:
+    """A new password for an account (operators' CLI); every session of the account ends."""
+    weak = password_problem(password)
+    if weak:
+        return Invalid("password", weak, {"minimum": 12})
+    await accounts.set_password_hash(user_id, await passwords.hash_password(password))
+    await accounts.end_sessions(user_id)
+    return None
 
 
 async def accept_invitation(

@@ -22,16 +22,12 @@ from server.api.errors import (
     error_for,
     not_signed_in,
 )
-from server.drafting.model import storable
+from server.api.node import Node
 from server.notifications import service as notifications
 from server.outcomes import Denied, Invalid, Missing
+from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
-
-
-@strawberry.interface(description="An object with a global id.")
-class Node:
-    id: strawberry.ID
 
 
 @strawberry.type

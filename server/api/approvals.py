@@ -11,10 +11,11 @@ from bson import ObjectId
 from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
+from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.drafting import ChangeKind, Document, Section, SectionChange, Snapshot, compare_snapshots
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
+from server.api.node import Node
 from server.approvals import model as domain
 from server.approvals import record, service
 from server.clock import COPENHAGEN

@@ -13,10 +13,11 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
+from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.drafting import Document, Section, SectionVersion, Snapshot, readable
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
+from server.api.node import Node
 from server.comments import model as domain
 from server.comments import service
 from server.comments.anchoring import Relocated, TextQuote
@@ -196,9 +197,12 @@ class Comment(Node):
         found = await info.context.loaders.comment_replies.load(self.model.id)
         return [Comment.of(c) for c in found if domain.visible(info.context.actor, document, c)]
 
-    @strawberry.field(description="Earlier wordings, oldest first.")
-    def edits(self) -> list[CommentEdit]:
-        return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in self.model.edits]
+    @strawberry.field(
+        description="Earlier wordings, oldest first (those from while it was a draft: its organisation only)."
+    )
+    def edits(self, info: Info) -> list[CommentEdit]:
+        edits = domain.visible_edits(info.context.actor, self.model)
+        return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in edits]
 
     @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
     async def viewer_can(self, info: Info) -> CommentPermissions:

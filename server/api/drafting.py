@@ -11,9 +11,10 @@ import strawberry
 from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
+from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
+from server.api.node import Node
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
 from server.drafting import model as domain
@@ -113,7 +114,7 @@ class SectionVersion(Node):
 
     @strawberry.field(description="The section this version belongs to.")
     async def section(self, info: Info) -> Section | None:
-        found = await info.context.store.drafting.section(self.model.section_id)
+        found = await info.context.loaders.section.load(self.model.section_id)
         return Section.of(found) if found else None
 
 
@@ -177,7 +178,7 @@ class Section(Node):
 
     @strawberry.field
     async def document(self, info: Info) -> Document | None:
-        doc = await info.context.store.drafting.document(self.model.document_id)
+        doc = await info.context.loaders.document.load(self.model.document_id)
         return Document.of(doc) if doc else None
 
     @strawberry.field(description="Comments you may see, thread starters oldest first (replies under `replies`).")
@@ -316,7 +317,8 @@ class Document(Node):
 
     @strawberry.field(description="Sections in order (deleted ones only with includeDeleted, for editors).")
     async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
-        if include_deleted:
+        scope = service.scope_of(self.model)
+        if include_deleted and permissions.check(info.context.actor, Action.READ_DELETED_SECTIONS, scope) is None:
             found = await info.context.store.drafting.sections([self.model.id], include_deleted=True)
         else:
             found = await info.context.loaders.sections.load(self.model.id)

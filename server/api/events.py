@@ -7,20 +7,25 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 import strawberry
+from bson import ObjectId
 from strawberry.scalars import JSON
 
 from server import ids
 from server.accounts import permissions
+from server.accounts import service as accounts_service
+from server.accounts.model import Actor
 from server.accounts.permissions import Action
-from server.api.accounts import Node, Organization, User
-from server.api.context import Info
+from server.api.accounts import Organization, User
+from server.api.context import Context, Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, error_for
+from server.api.node import Node
+from server.caller import Caller
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events import feed
 from server.events import presence as presence_rules
-from server.events.repository import Event as EventModel
-from server.outcomes import Invalid
+from server.events.model import Event as EventModel
+from server.outcomes import Denied, Failure, Invalid
 
 MAX_PAGE = 200
 
@@ -112,11 +117,10 @@ class EventsQuery:
         org = ids.parse(organization_id, "Organization") if organization_id else None
         found = await info.context.store.events.page(
             document.id, before_seq=before, limit=limit, organization_id=org, kinds=(kinds or [])[:50],
-            since=since, until=until,
+            since=since, until=until, audiences=permissions.event_audiences(actor),
         )  # fmt: skip
-        visible = [e for e in found if permissions.sees_event(actor, e.audience_organization_id)]
         next_before = found[-1].seq if len(found) == limit else None
-        return EventPage(items=[Event.of(e) for e in visible], next_before=next_before)
+        return EventPage(items=[Event.of(e) for e in found], next_before=next_before)
 
     @strawberry.field(description="Who is reading or editing the document right now (others than you).")
     async def presence(self, info: Info, document_id: strawberry.ID) -> list[PresenceEntry]:
@@ -221,9 +225,32 @@ class EventsSubscription:
         if not isinstance(found, Document):
             error: Any = error_for(found, ctx)
             raise Refused(error.message, error.code)
-        actor = ctx.actor
-        assert actor is not None
+        opened_by = ctx.actor
+        assert opened_by is not None
         async for event in feed.follow(
-            ctx.follower, found.id, after_seq, lambda e: permissions.sees_event(actor, e.audience_organization_id)
+            ctx.follower, found.id, after_seq, lambda e: permissions.sees_event(opened_by, e.audience_organization_id)
         ):
-            yield Event.of(event)
+            # Access is checked for every event, not once when the stream opened (DESIGN §4.7): a
+            # sign-out, a deactivation or the organisation's removal from the document ends it.
+            now = await _still_reading(ctx, found.id)
+            if not isinstance(now, Actor):
+                error = error_for(now, ctx)
+                raise Refused(error.message, error.code)
+            if permissions.sees_event(now, event.audience_organization_id):
+                yield Event.of(event)
+
+
+async def _still_reading(ctx: Context, document_id: ObjectId) -> Actor | Failure:
+    """The subscriber as they are now, if their session is alive and they may still read the document."""
+    now = ctx.clock.now()
+    token = ctx.session_token
+    policy = accounts_service.SessionPolicy(ctx.settings)
+    user = await accounts_service.session_user(ctx.store.accounts, policy, token, now, touch=False) if token else None
+    if user is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    caller = Caller(Actor.of(user), ctx.client_address, now)
+    found = await drafting_service.authorised_document(ctx.store, caller, document_id, Action.READ_DOCUMENT)
+    if not isinstance(found, Document):
+        return found
+    assert caller.actor is not None
+    return caller.actor

@@ -8,11 +8,12 @@ from typing import Annotated
 import strawberry
 
 from server import ids
-from server.api.accounts import Node, User
+from server.api.accounts import User
 from server.api.approvals import ApprovalRound
 from server.api.context import Info
 from server.api.drafting import Document
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
+from server.api.node import Node
 from server.clock import COPENHAGEN
 from server.notifications import model as domain
 from server.notifications import queries, service

@@ -26,7 +26,7 @@ from strawberry.types import ExecutionContext
 
 from server import ids
 from server.accounts import permissions
-from server.api.accounts import AccountsMutation, AccountsQuery, Node, Organization, User
+from server.api.accounts import AccountsMutation, AccountsQuery, Organization, User
 from server.api.approvals import ApprovalRound, ApprovalsMutation, ApprovalsQuery, round_node
 from server.api.comments import Comment, CommentsMutation, CommentsQuery, comment_node
 from server.api.context import Info
@@ -34,6 +34,7 @@ from server.api.drafting import Document, DraftingMutation, DraftingQuery, Secti
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
 from server.api.limits import GuardedValidation
+from server.api.node import Node
 from server.api.notifications import NotificationsMutation, NotificationsQuery
 from server.messages import Language, text
 

@@ -35,7 +35,8 @@ from enum import StrEnum
 from bson import ObjectId
 
 from server.clock import COPENHAGEN, truncate
-from server.drafting.model import MAX_TITLE, InputProblem, Phase, first_problem, text_problem
+from server.drafting.model import MAX_TITLE, Phase
+from server.validation import InputProblem, first_problem, text_problem
 
 MAX_REMARKS = 10_000
 MAX_NOTE = 2_000

@@ -20,9 +20,9 @@ from bson import ObjectId
 from server.approvals import model
 from server.approvals.service import ApprovalRecord
 from server.clock import COPENHAGEN
-from server.drafting.model import slugify
 from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, text
+from server.validation import slugify
 
 _HISTORY_COLUMNS = (
     "record_time",

@@ -27,12 +27,13 @@ from server.accounts.permissions import Action
 from server.approvals import model
 from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, DecisionEntry, ExtensionEntry
 from server.caller import Caller
-from server.drafting.model import Document, InputProblem, Phase, Snapshot
+from server.drafting.model import Document, Phase, Snapshot
 from server.drafting.service import authorised_document, scope_of
-from server.events.repository import Origin
+from server.events.model import Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
+from server.validation import InputProblem
 
 _MAX_ATTEMPTS = 50
 SYSTEM = Origin(None, None, None)  # closures at the deadline happen by themselves

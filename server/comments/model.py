@@ -19,7 +19,8 @@ from bson import ObjectId
 from server.accounts.model import Actor, Role
 from server.comments import anchoring
 from server.comments.anchoring import Relocated, TextQuote
-from server.drafting.model import Document, InputProblem, SnapshotEntry, first_problem, text_problem
+from server.drafting.model import Document, SnapshotEntry
+from server.validation import InputProblem, first_problem, text_problem
 
 
 class CommentStatus(StrEnum):
@@ -42,6 +43,7 @@ class CommentEdit:
     body: str
     proposed_text: str | None
     at: datetime
+    draft: bool = False  # the wording replaced was a draft, never sent by its organisation
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,17 @@ def visible(actor: Actor | None, document: Document, comment: Comment) -> bool:
         and comment.document_id == document.id
         and may_see(actor, document, comment.organization_id, comment.submitted)
     )
+
+
+def visible_edits(actor: Actor | None, comment: Comment) -> tuple[CommentEdit, ...]:
+    """The earlier wordings ``actor`` may read: a draft's wordings belong to its organisation.
+
+    An edit keeps the wording it replaced; one made before the comment was submitted replaced a
+    draft wording, which the organisation never sent, so others see only the wordings it sent.
+    """
+    if actor is not None and actor.organization_id == comment.organization_id:
+        return comment.edits
+    return tuple(e for e in comment.edits if not e.draft)
 
 
 def starts_as_draft(actor: Actor, document: Document) -> bool:

@@ -88,7 +88,10 @@ def _comment(doc: Mapping[str, Any]) -> Comment:
         responded_by=doc.get("responded_by"),
         responded_at=doc.get("responded_at"),
         applied_version=doc.get("applied_version"),
-        edits=tuple(CommentEdit(e["body"], e.get("proposed_text"), e["at"]) for e in doc.get("edits", [])),
+        edits=tuple(
+            CommentEdit(e["body"], e.get("proposed_text"), e["at"], _replaced_draft(e, doc))
+            for e in doc.get("edits", [])
+        ),
         deleted=doc.get("deleted", False),
         created_at=doc["created_at"],
         updated_at=doc["updated_at"],
@@ -111,6 +114,14 @@ def _count_fields(counts: Sequence[OpenCount]) -> list[dict[str, Any]]:
 
 def _stored_counts(doc: Mapping[str, Any]) -> list[OpenCount]:
     return [OpenCount(c["organization_id"], c["submitted"], int(c["count"])) for c in doc.get("counts", [])]
+
+
+def _replaced_draft(edit: Mapping[str, Any], comment: Mapping[str, Any]) -> bool:
+    """Whether an edit replaced a draft wording (edits stored before the flag: by their time)."""
+    if "draft" in edit:
+        return bool(edit["draft"])
+    submitted_at = comment.get("submitted_at")
+    return submitted_at is None or edit["at"] < submitted_at
 
 
 class Comments:
@@ -296,7 +307,12 @@ class Comments:
         """Change an open comment's text, keeping the earlier wording; None when it is no longer open."""
 
         def edited(doc: Mapping[str, Any]) -> Mapping[str, Any]:
-            earlier = {"body": doc["body"], "proposed_text": doc.get("proposed_text"), "at": doc["updated_at"]}
+            earlier = {
+                "body": doc["body"],
+                "proposed_text": doc.get("proposed_text"),
+                "at": doc["updated_at"],
+                "draft": not doc.get("submitted", True),
+            }
             return {
                 "body": body,
                 "html": html,

@@ -17,7 +17,7 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.model import Organization
-from server.accounts.permissions import Action, Refusal
+from server.accounts.permissions import Action
 from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
@@ -25,7 +25,7 @@ from server.comments.model import Comment, CommentKind, CommentStatus
 from server.comments.repository import OpenCount, anchor_fields
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
-from server.outcomes import Denied, Failure, Invalid, Missing, Problem
+from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
 from server.store import Store
 
 NOT_AUTHOR = Refusal(True, "forbidden_not_author")
@@ -141,6 +141,7 @@ async def add_comment(
     if commented is None:
         return Invalid("version", "version_missing", {"version": version})
     root: ObjectId | None = None
+    parent: Comment | None = None
     if reply:
         parent = await store.comments.comment(parent_id) if parent_id else None
         parent_document = await store.drafting.document(parent.document_id) if parent else None
@@ -160,7 +161,8 @@ async def add_comment(
         problem = model.anchor_problem(markdown.plain_text(commented.body), anchor, version)
         if problem:
             return Invalid.of(problem)
-    draft = model.starts_as_draft(caller.actor, document)
+    # A reply to a draft is a draft too: published at once, it would show others what the draft says.
+    draft = model.starts_as_draft(caller.actor, document) or (reply and parent is not None and not parent.submitted)
     comment = await store.comments.insert(
         new_comment_fields(
             document_id=document.id,

@@ -32,13 +32,10 @@ from server.drafting.model import (
     SectionVersion,
     Snapshot,
     fingerprint,
-    first_problem,
-    slugify,
-    text_problem,
-    valid_slug,
 )
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
+from server.validation import first_problem, slugify, text_problem, valid_slug
 
 _MAX_SAVE_ATTEMPTS = 50
 

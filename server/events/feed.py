@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from bson import ObjectId
 
-from server.events.repository import Event, EventLog
+from server.events.model import Event
+from server.events.repository import EventLog
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,7 @@ a sequence number from an atomic counter, so every app process reads the same or
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
 from server.events import presence
+from server.events.model import Event, Origin
 
 _MAX_ATTEMPTS = 1000
 
@@ -27,31 +27,6 @@ INDEXES = {
         IndexModel([("document_id", ASCENDING), ("seq", DESCENDING)], name="events_document_seq"),
     ],
 }
-
-
-@dataclass(frozen=True)
-class Event:
-    id: ObjectId
-    seq: int
-    kind: str
-    at: datetime
-    actor_id: ObjectId | None
-    organization_id: ObjectId | None
-    document_id: ObjectId | None
-    entity_type: str | None
-    entity_id: ObjectId | None
-    data: Mapping[str, Any]
-    client_address: str | None
-    audience_organization_id: ObjectId | None  # set when only one organisation may see it (drafts)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Who caused an event, and from where."""
-
-    actor_id: ObjectId | None
-    organization_id: ObjectId | None
-    client_address: str | None
 
 
 def _event(doc: Mapping[str, Any]) -> Event:
@@ -119,9 +94,18 @@ class EventLog:
         return _event(doc)
 
     async def for_document(
-        self, document_id: ObjectId, *, after_seq: int = 0, limit: int = 100, newest_first: bool = False
+        self,
+        document_id: ObjectId,
+        *,
+        after_seq: int = 0,
+        limit: int = 100,
+        newest_first: bool = False,
+        audiences: Sequence[ObjectId | None] | None = None,
     ) -> list[Event]:
+        """A document's events in order; with ``audiences``, only those meant for them."""
         query: dict[str, Any] = {"document_id": document_id, "seq": {"$gt": after_seq}}
+        if audiences is not None:
+            query["audience_organization_id"] = {"$in": list(audiences)}
         cursor = self._events.find(query).sort("seq", DESCENDING if newest_first else ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
@@ -153,9 +137,16 @@ class EventLog:
         kinds: list[str] | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        audiences: Sequence[ObjectId | None] | None = None,
     ) -> list[Event]:
-        """A page of a document's events, newest first, with the activity feed's filters."""
+        """A page of a document's events, newest first, with the activity feed's filters.
+
+        ``audiences`` is applied in the query, before the limit, so that a page (and the cursor
+        after it) reveals nothing about events the reader may not see.
+        """
         query: dict[str, Any] = {"document_id": document_id}
+        if audiences is not None:
+            query["audience_organization_id"] = {"$in": list(audiences)}
         if before_seq is not None:
             query["seq"] = {"$lt": before_seq}
         if organization_id is not None:

@@ -1,4 +1,8 @@
-"""The audit export: a document's whole event log as CSV or JSON, for the secretariat."""
+"""The audit export: a document's event log as CSV or JSON, for the secretariat.
+
+It obeys the rule of the data it shows: events about another organisation's internal drafts
+(``permissions.event_audiences``) are left out, as they are from the secretariat's own feed.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import ids
+from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
-from server.events.repository import Event
+from server.events.model import Event
 from server.http import not_found, request_caller
 from server.store import Store
 
@@ -47,10 +52,13 @@ async def export_events(request: Request) -> Response:
     )
     if not isinstance(document, Document):
         return not_found()
+    assert caller.actor is not None
+    # The same rule as the feeds: another organisation's internal drafts are theirs alone.
+    audiences = permissions.event_audiences(caller.actor)
     rows: list[dict[str, Any]] = []
     after = 0
     while True:
-        batch = await store.events.for_document(document.id, after_seq=after, limit=1000)
+        batch = await store.events.for_document(document.id, after_seq=after, limit=1000, audiences=audiences)
         rows.extend(_row(e) for e in batch)
         if len(batch) < 1000:
             break

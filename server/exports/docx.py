@@ -1,10 +1,9 @@
 """Word (DOCX) export: the one Markdown → DOCX renderer.
 
-Markdown is read from the shared parser's tokens (``server.markdown.tokens``) into a small block
-model — ``Heading``, ``Paragraph``, ``ListBlock`` … holding ``Span`` runs — and the model is
+Markdown is read into the shared block model (``server.markdown_blocks``) and the blocks are
 written with python-docx. The importer (``server.imports.docx``) reads Word files back into the
 same model, so an exported document re-imports as the same Markdown up to
-``server.imports.docx.normalise_markdown``.
+``server.markdown_blocks.normalise_markdown``.
 
 ``build_docx`` serves the three exports: a snapshot of a document, the consultation report
 (*høringsnotat*) and the approval record of a written process (*skriftlig proces*). User text is
@@ -34,183 +33,21 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
-from markdown_it.token import Token
 
-from server.markdown import tokens as markdown_tokens
-
-# ---------------------------------------------------------------------------------------------
-# The block model shared with the importer.
-
-Align: TypeAlias = Literal["left", "center", "right"] | None
-
-HARD_BREAK = "\n"
-"""The text of a ``Span`` that stands for a hard line break (no other span contains a newline)."""
-
-
-@dataclass(frozen=True)
-class Link:
-    href: str
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of text and its marks, as in Markdown (a link is a mark too)."""
-
-    text: str
-    strong: bool = False
-    em: bool = False
-    strike: bool = False
-    code: bool = False
-    link: Link | None = None
-
-
-Inline: TypeAlias = tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    content: Inline
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    content: Inline
-
-
-@dataclass(frozen=True)
-class CodeBlock:
-    text: str
-
-
-@dataclass(frozen=True)
-class Quote:
-    blocks: tuple[Block, ...]
-
-
-@dataclass(frozen=True)
-class ListBlock:
-    ordered: bool
-    items: tuple[tuple[Block, ...], ...]
-    start: int = 1
-
-
-@dataclass(frozen=True)
-class Table:
-    align: tuple[Align, ...]
-    header: tuple[Inline, ...]
-    rows: tuple[tuple[Inline, ...], ...]
-
-
-@dataclass(frozen=True)
-class Rule:
-    pass
-
-
-Block: TypeAlias = Heading | Paragraph | CodeBlock | Quote | ListBlock | Table | Rule
-
-
-def parse_blocks(markdown: str) -> tuple[Block, ...]:
-    """Markdown (through the shared parser) as blocks. Images become links to their source."""
-    blocks, _ = _read_blocks(markdown_tokens(markdown), 0, None)
-    return tuple(blocks)
-
-
-def _read_blocks(toks: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
-    blocks: list[Block] = []
-    while i < len(toks):
-        tok = toks[i]
-        if tok.type == close:
-            return blocks, i + 1
-        if tok.type == "heading_open":
-            blocks.append(Heading(int(tok.tag[1:]), _spans(toks[i + 1])))
-            i += 3
-        elif tok.type == "paragraph_open":
-            blocks.append(Paragraph(_spans(toks[i + 1])))
-            i += 3
-        elif tok.type in ("fence", "code_block"):
-            blocks.append(CodeBlock(tok.content.removesuffix("\n")))
-            i += 1
-        elif tok.type == "hr":
-            blocks.append(Rule())
-            i += 1
-        elif tok.type == "blockquote_open":
-            inner, i = _read_blocks(toks, i + 1, "blockquote_close")
-            blocks.append(Quote(tuple(inner)))
-        elif tok.type in ("bullet_list_open", "ordered_list_open"):
-            items: list[tuple[Block, ...]] = []
-            i += 1
-            while toks[i].type == "list_item_open":
-                inner, i = _read_blocks(toks, i + 1, "list_item_close")
-                items.append(tuple(inner))
-            start = tok.attrGet("start")
-            blocks.append(ListBlock(tok.type == "ordered_list_open", tuple(items), int(start or 1)))
-            i += 1
-        elif tok.type == "table_open":
-            table, i = _read_table(toks, i + 1)
-            blocks.append(table)
-        else:  # raw HTML is off; nothing else reaches here
-            i += 1
-    return blocks, i
-
-
-def _read_table(toks: list[Token], i: int) -> tuple[Table, int]:
-    align: list[Align] = []
-    rows: list[tuple[Inline, ...]] = []
-    cells: list[Inline] = []
-    while toks[i].type != "table_close":
-        tok = toks[i]
-        if tok.type == "tr_open":
-            cells = []
-        elif tok.type == "tr_close":
-            rows.append(tuple(cells))
-        elif tok.type == "th_open":
-            style = str(tok.attrGet("style") or "")
-            align.append(next((a for a in ("left", "center", "right") if style.endswith(a)), None))
-        elif tok.type == "inline":
-            cells.append(_spans(tok))
-        i += 1
-    return Table(tuple(align), rows[0], tuple(rows[1:])), i + 1
-
-
-def _spans(inline: Token) -> Inline:
-    spans: list[Span] = []
-    depth = {"strong": 0, "em": 0, "s": 0}
-    links: list[Link] = []
-
-    def add(text: str, *, code: bool = False) -> None:
-        if text:
-            link = links[0] if links else None
-            spans.append(Span(text, depth["strong"] > 0, depth["em"] > 0, depth["s"] > 0, code, link))
-
-    def walk(children: list[Token]) -> None:
-        for tok in children:
-            name, _, edge = tok.type.rpartition("_")
-            if name in depth and edge in ("open", "close"):
-                depth[name] += 1 if edge == "open" else -1
-            elif tok.type == "link_open":
-                links.append(Link(str(tok.attrGet("href") or ""), str(tok.attrGet("title") or "") or None))
-            elif tok.type == "link_close":
-                links.pop()
-            elif tok.type == "image":
-                src = str(tok.attrGet("src") or "")
-                links.append(Link(src, str(tok.attrGet("title") or "") or None))
-                if tok.children:
-                    walk(tok.children)
-                else:
-                    add(src)
-                links.pop()
-            elif tok.type in ("text", "code_inline"):
-                add(tok.content, code=tok.type == "code_inline")
-            elif tok.type == "softbreak":
-                add(" ")
-            elif tok.type == "hardbreak":
-                add(HARD_BREAK)
-
-    walk(inline.children or [])
-    return tuple(spans)
-
+from server.markdown_blocks import (
+    HARD_BREAK,
+    Block,
+    CodeBlock,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+    parse_blocks,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The public export API.

@@ -20,9 +20,9 @@ from server import markdown
 from server.clock import COPENHAGEN, danish_date
 from server.comments.model import Comment, CommentStatus
 from server.comments.service import ConsultationReport
-from server.drafting.model import slugify
 from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, text
+from server.validation import slugify
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 

@@ -27,7 +27,7 @@ from pymongo.errors import PyMongoError
 
 from server import sealing
 from server.clock import Clock
-from server.events.repository import Origin
+from server.events.model import Origin
 from server.notifications import model, service
 from server.notifications.model import Kind, Notification, State
 from server.notifications.render import compose, compose_digest

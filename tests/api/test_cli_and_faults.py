@@ -7,18 +7,26 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from server import db as dbmod
 from server import docstore
 from server.settings import Settings
+from server.store import Store
 from tests.support import DEMO_PASSWORD, SECRETARIAT, Api, ManualClock, free_port, start_app
 
 
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server", *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "server", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -88,6 +96,48 @@ def test_seed_is_idempotent_and_users_cli(mongodb_uri: str, tmp_path: Path) -> N
         ["users", "reset-password", "--email", "kommentar@plo.example", "--password", "Nyt langt kodeord 2026"], env
     )
     assert reset.returncode == 0
+
+
+async def test_reset_password_ends_the_accounts_sessions(mongodb_uri: str, tmp_path: Path) -> None:
+    env = {"MONGODB_URI": mongodb_uri, "DATABASE": "udkast_cli_reset", "DATA_DIR": str(tmp_path)}
+    assert _run(["seed", "--demo"], env).returncode == 0
+    client = dbmod.connect(mongodb_uri)
+    try:
+        store = Store.open(client["udkast_cli_reset"], "s" * 48)
+        found = await store.accounts.credentials("kommentar@plo.example")
+        other = await store.accounts.credentials("kommentar@kl.example")
+        assert found is not None and other is not None
+        now = datetime.now(UTC)
+        await store.accounts.create_session("stjaalet-session", found[0].id, now, now + timedelta(hours=1))
+        await store.accounts.create_session("en-andens-session", other[0].id, now, now + timedelta(hours=1))
+        reset = _run(
+            ["users", "reset-password", "--email", "kommentar@plo.example", "--password", "Nyt langt kodeord 2026"],
+            env,
+        )
+        assert reset.returncode == 0 and "sessions are ended" in reset.stdout
+        assert await store.accounts.session("stjaalet-session") is None
+        assert await store.accounts.session("en-andens-session") is not None  # only that account's
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize("command", [["serve", "--seed-demo"], ["seed", "--demo"]])
+def test_the_demo_seed_is_refused_in_production(command: list[str], mongodb_uri: str, tmp_path: Path) -> None:
+    env = {
+        "ENVIRONMENT": "production",
+        "MONGODB_URI": mongodb_uri,
+        "DATABASE": "udkast_cli_production",
+        "SECRET_KEY": "p" * 48,
+        "DATA_DIR": str(tmp_path),
+        "PORT": str(free_port()),
+    }
+    result = _run(command, env, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "udkast: the demo seed creates accounts with a known password and is refused when ENVIRONMENT=production."
+    ]
+    users = _run(["users", "list"], env, timeout=30)
+    assert "sundhedsdata.example" not in users.stdout
 
 
 async def test_store_outage_fails_fast_and_recovers_without_restart(tmp_path: Path) -> None:

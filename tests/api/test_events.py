@@ -14,7 +14,7 @@ import websockets
 from bson import ObjectId
 
 from server import ids
-from server.events.repository import Origin
+from server.events.model import Origin
 from server.store import Store
 from tests.api.drafting_support import new_document, save
 from tests.support import KL, REGIONS, SECRETARIAT, Api, RunningApp, start_app

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import docx
 
-from server.imports.docx import import_docx, normalise_markdown
+from server.imports.docx import import_docx
+from server.markdown_blocks import normalise_markdown
 from tests.api.drafting_support import new_document
 from tests.support import KL, REGIONS, SECRETARIAT, Api
 

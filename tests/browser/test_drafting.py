@@ -28,6 +28,8 @@ async def test_an_editor_edits_with_a_preview_and_saves_with_a_summary(new_ui: N
     await ui.settled()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Redigér »Borgeren«")
 
+    # The Markdown source with its live preview, behind »Vis kildetekst«.
+    await page.get_by_role("button", name="Vis kildetekst").click()
     body = page.get_by_label("Tekst (Markdown)")
     await body.fill(f"{FIRST}\n\nData skal kunne deles **sikkert** mellem alle sektorer.\n\n- første punkt\n")
     preview = page.get_by_role("region", name="Forhåndsvisning")
@@ -65,6 +67,7 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     page = ui.page
     editor = f"/documents/{document['slug']}/sections/{section_id}/edit"
     await ui.open(editor)
+    await page.get_by_role("button", name="Vis kildetekst").click()
     body = page.get_by_label("Tekst (Markdown)")
 
     # A colleague changes the other paragraph meanwhile: the save merges and says so.
@@ -82,6 +85,7 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     # Now a colleague, in another browser, rewrites the sentence that this editor is changing.
     other = await new_ui(KL)
     await other.open(editor)
+    await other.page.get_by_role("button", name="Vis kildetekst").click()
     await other.page.get_by_label("Tekst (Markdown)").fill(
         "Borgerne skal have fuld adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer.\n"
     )

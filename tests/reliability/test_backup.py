@@ -15,8 +15,7 @@ import bson
 import pytest
 
 from server import backup
-from server.db import all_indexes
-from server.store import Store
+from server.store import Store, all_indexes
 from tests.api.drafting_support import new_document, save
 from tests.reliability.support import FIGURES
 from tests.support import SECRETARIAT, Api, RunningApp

@@ -8,6 +8,8 @@ an empty answer can never pass by accident.
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -152,6 +154,25 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     assert invited["inviteUser"]["__typename"] == "UserInvited", invited
     viewer = await sec.execute("{ viewer { id } }")
     ids["sec_user"] = viewer["viewer"]["id"]
+    ids["kl_org"] = parties[0]
+    # A section of A deleted by the secretariat: its text is for the steering group.
+    gone = await sec.execute(
+        """mutation($i: AddSectionInput!) { addSection(input: $i) { ... on SectionAdded { section { id } } } }""",
+        {"i": {"documentId": ids["doc"], "title": "Slettet", "body": "Slettet tekst."}},
+    )
+    ids["deleted_section"] = gone["addSection"]["section"]["id"]
+    await sec.execute(
+        "mutation($i: DeleteSectionInput!) { deleteSection(input: $i) { __typename } }",
+        {"i": {"sectionId": ids["deleted_section"]}},
+    )
+    # Document D: a KL comment drafted, reworded, then submitted (its draft wording stays KL's).
+    d = await new_document(sec, [("Ordlyd", "Tekst.")], ("kl", "danske-regioner"))
+    ids["reworded"] = await _add_comment(apis["kl_c"], d["sections"][0], "KL's kladdeordlyd.")
+    await apis["kl_c"].execute(
+        "mutation($i: EditCommentInput!) { editComment(input: $i) { __typename } }",
+        {"i": {"commentId": ids["reworded"], "body": "KL's indsendte ordlyd."}},
+    )
+    await _submit(apis["kl_c"], d["id"])
     yield Scene(apis, ids)
     for api in apis.values():
         await api.close()
@@ -308,6 +329,30 @@ PROBES: dict[str, Probe] = {
         ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["draft_event"]},
         lambda d, ids: d["node"] is not None, KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "events: a filtered page's cursor past KL's draft": _probe(
+        ("events",),
+        """query($d: ID!, $o: ID) { events(documentId: $d, organizationId: $o, kinds: ["comment.added"], limit: 1) {
+             items { id } nextBefore } }""",
+        lambda ids: {"d": ids["doc"], "o": ids["kl_org"]},
+        lambda d, ids: d["events"] is not None and (bool(d["events"]["items"]) or d["events"]["nextBefore"] is not None),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "comment edits: KL's draft wording": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { body edits { body } } } }",
+        lambda ids: {"id": ids["reworded"]},
+        lambda d, ids: bool(d["node"] and "KL's kladdeordlyd." in [e["body"] for e in d["node"]["edits"]]),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "comment edits: the submitted comment itself (control)": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { body } } }", lambda ids: {"id": ids["reworded"]},
+        lambda d, ids: bool(d["node"] and d["node"]["body"] == "KL's indsendte ordlyd."), READERS, OUTSIDERS,
+    ),
+    "sections(includeDeleted: true): the steering group's": _probe(
+        ("document",), "query($id: ID) { document(id: $id) { sections(includeDeleted: true) { id } } }",
+        lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None and ids["deleted_section"] in _ids(d["document"]["sections"]),
+        {"sec", "kl_e", "reg_e"}, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
     "restricted visibility: KL's submitted comment": _probe(
         ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["restricted"]},
         lambda d, ids: d["node"] is not None, KL_ORG | {"sec", "reg_e"}, {"reg_c"} | OUTSIDERS,
@@ -377,4 +422,49 @@ async def test_downloads_follow_the_same_rules(name: str, scene: Scene) -> None:
         assert (response.status_code == 200) == (user in allowed), (user, response.status_code)
         if response.status_code == 200 and user not in KL_ORG:
             assert "KL's interne udkast" not in response.text, user
+            assert scene.ids["draft"] not in response.text, user  # nor any trace of it (events)
     FIGURES["access: downloads × users"] += len(USERS) + 1
+
+
+SUBSCRIBE = """subscription($d: ID!) { documentEvents(documentId: $d) { kind entityId } }"""
+
+
+async def test_subscriptions_deliver_each_event_only_to_those_who_may_see_it(scene: Scene, app: RunningApp) -> None:
+    """``documentEvents``: the readers of A get its public events, KL its own draft's too, outsiders nothing."""
+    from tests.api.test_events import Subscription
+
+    subscribers: dict[str, Subscription] = {}
+    refused: dict[str, str] = {}
+    for user in sorted(USERS):
+        sub = Subscription(app.url, scene.apis[user].http.cookies["udkast_session"])
+        await sub.__aenter__()
+        await sub.ws.send(
+            json.dumps(
+                {"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"d": scene.ids["doc"]}}}
+            )
+        )
+        subscribers[user] = sub
+    await asyncio.sleep(0.5)
+    draft = await _add_comment(scene.apis["kl_c"], scene.ids["section"], "Endnu et internt KL-udkast.")
+    saved = await scene.apis["sec"].execute(
+        """mutation($i: SaveSectionInput!) { saveSection(input: $i) { __typename } }""",
+        {"i": {"sectionId": scene.ids["section"], "baseVersion": 1, "title": "Synlighed", "body": "Ny tekst."}},
+    )
+    assert saved["saveSection"]["__typename"] == "SectionSaved"
+    got: dict[str, list[str]] = {}
+    for user, sub in subscribers.items():
+        kinds: list[str] = []
+        while "section.saved" not in kinds:
+            message = await sub.next(timeout=10)
+            if message["type"] != "next" or message["payload"].get("errors"):
+                refused[user] = str(message)
+                break
+            event = message["payload"]["data"]["documentEvents"]
+            kinds.append(event["kind"] if event["entityId"] != draft else "draft")
+        got[user] = kinds
+        await sub.__aexit__()
+    assert set(refused) == OUTSIDERS - {"anon"}
+    for user in READERS:
+        assert got[user][-1] == "section.saved", user
+        assert ("draft" in got[user]) == (user in KL_ORG), (user, got[user])
+    FIGURES["access: subscription probes × users"] += len(USERS)

@@ -18,7 +18,8 @@ from server.approvals.model import (
     RoundState,
 )
 from server.clock import COPENHAGEN
-from server.drafting.model import InputProblem, Phase
+from server.drafting.model import Phase
+from server.validation import InputProblem
 
 T0 = datetime(2017, 8, 1, 8, 0, tzinfo=UTC)
 DEADLINE = T0 + timedelta(days=14)

@@ -16,7 +16,8 @@ from docx.text.paragraph import Paragraph
 
 import server.imports.docx as importer
 from server.exports.docx import MarginComment, Part, TitlePage, build_docx
-from server.imports.docx import DocxRejected, ImportedSection, import_docx, normalise_markdown
+from server.imports.docx import DocxRejected, ImportedSection, import_docx
+from server.markdown_blocks import normalise_markdown
 
 # ---------------------------------------------------------------------------------------------
 # Building Word files the way Word users do.

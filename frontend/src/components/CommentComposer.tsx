@@ -1,10 +1,10 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
 import { graphql } from '../gql';
 import type { TextQuote } from '../lib/textquote';
 import { ErrorSummary } from './errors';
-import { FieldShell, type Problems, TextAreaField, formProblems, noProblems, outcomeProblems, requestProblems } from './forms';
+import { RadioButtons } from './choices';
+import { FieldShell, FormButtons, TextAreaField, useFormMutation } from './forms';
 
 const AddCommentMutation = graphql(`
   mutation AddComment($input: AddCommentInput!) {
@@ -20,12 +20,7 @@ const AddCommentMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -50,22 +45,20 @@ export function CommentComposer(props: ComposerProps) {
   const [kind, setKind] = useState<CommentKindChoice>(props.kind);
   const [body, setBody] = useState('');
   const [proposed, setProposed] = useState(props.quote?.exact ?? '');
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, addComment] = useMutation(AddCommentMutation);
   const fieldIds = { body: `${id}-body`, proposedText: `${id}-proposed`, anchor: `${id}-quote` };
+  const addComment = useFormMutation(AddCommentMutation, 'addComment', 'CommentAdded', { fieldIds });
+  const { problems } = addComment;
 
   useEffect(() => {
     headingRef.current?.focus();
   }, [props.quote, props.sectionId]);
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     const missing: Record<string, string> = {};
     if (!body.trim()) missing.body = t('comments.bodyRequired');
     if (kind === 'PROPOSAL' && !props.quote && !proposed.trim()) missing.proposedText = t('comments.proposedRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
-    const result = await addComment({
+    if (Object.keys(missing).length > 0) return addComment.refuse(missing);
+    const added = await addComment.run({
       input: {
         sectionId: props.sectionId,
         version: props.version,
@@ -74,14 +67,11 @@ export function CommentComposer(props: ComposerProps) {
         proposedText: kind === 'PROPOSAL' ? proposed : null,
       },
     });
-    const outcome = result.data?.addComment;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentAdded') props.onDone(outcome.comment.submitted);
-    else setProblems(outcomeProblems(outcome, fieldIds));
+    if (added) props.onDone(added.comment.submitted);
   }
 
   return (
-    <form className="composer" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-title`}>
+    <form className="composer" onSubmit={addComment.onSubmit(handleSubmit)} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`} tabIndex={-1} ref={headingRef} className="composer__title">
         {kind === 'PROPOSAL' ? t('composer.titleProposal') : t('composer.titleRemark')}
       </h3>
@@ -97,18 +87,12 @@ export function CommentComposer(props: ComposerProps) {
       <fieldset className="field fieldset">
         <legend className="field__label">{t('composer.kind')}</legend>
         <div className="radios">
-          {(['REMARK', 'PROPOSAL'] as const).map((value) => (
-            <label key={value} className="radio">
-              <input
-                type="radio"
-                name={`${id}-kind`}
-                value={value}
-                checked={kind === value}
-                onChange={() => setKind(value)}
-              />{' '}
-              {t(`comments.kind.${value}`)}
-            </label>
-          ))}
+          <RadioButtons
+            name={`${id}-kind`}
+            options={(['REMARK', 'PROPOSAL'] as const).map((value) => ({ value, label: t(`comments.kind.${value}`) }))}
+            value={kind}
+            onChange={setKind}
+          />
         </div>
       </fieldset>
       {kind === 'PROPOSAL' && (
@@ -132,14 +116,7 @@ export function CommentComposer(props: ComposerProps) {
         onChange={(event) => setBody(event.target.value)}
         error={problems.fields.body}
       />
-      <div className="button-row">
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('composer.submit')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={props.onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={addComment.fetching} submit={t('composer.submit')} onCancel={props.onCancel} />
     </form>
   );
 }

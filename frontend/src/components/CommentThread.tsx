@@ -1,10 +1,9 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
 import { DateTime } from '../datetime';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import type { CommentStatus } from '../gql/graphql';
-import { InlineProblems, type Problems, SelectField, StatusMessage, TextAreaField, noProblems, outcomeProblems, requestProblems } from './forms';
+import { FormButtons, InlineProblems, type Problems, SelectField, StatusMessage, TextAreaField, noProblems, useFormMutation } from './forms';
 
 export const CommentViewFields = graphql(`
   fragment CommentView on Comment {
@@ -70,17 +69,12 @@ const ReplyMutation = graphql(`
           submitted
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
 
-const RespondMutation = graphql(`
+export const RespondMutation = graphql(`
   mutation RespondToComment($input: RespondToCommentInput!) {
     respondToComment(input: $input) {
       __typename
@@ -90,17 +84,12 @@ const RespondMutation = graphql(`
           ...CommentView
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
 
-const ApplyProposalMutation = graphql(`
+export const ApplyProposalMutation = graphql(`
   mutation ApplyProposal($input: ApplyProposalInput!) {
     applyProposal(input: $input) {
       __typename
@@ -114,12 +103,7 @@ const ApplyProposalMutation = graphql(`
           ...CommentView
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -134,12 +118,7 @@ const EditCommentMutation = graphql(`
           ...CommentView
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -153,9 +132,7 @@ const DeleteCommentMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -210,8 +187,8 @@ function CommentItem(props: {
   const [panel, setPanel] = useState<Panel>('none');
   const [done, setDone] = useState('');
   const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching: applying }, applyProposal] = useMutation(ApplyProposalMutation);
-  const [{ fetching: deleting }, deleteComment] = useMutation(DeleteCommentMutation);
+  const applyProposal = useFormMutation(ApplyProposalMutation, 'applyProposal', 'ProposalApplied', { problems: [problems, setProblems] });
+  const deleteComment = useFormMutation(DeleteCommentMutation, 'deleteComment', 'CommentDeleted', { problems: [problems, setProblems] });
   const titleId = useId();
   const Heading = props.level === 3 ? 'h3' : 'h4';
 
@@ -223,29 +200,21 @@ function CommentItem(props: {
   };
 
   async function handleApply() {
-    if (applying) return;
-    const result = await applyProposal({ input: { commentId: comment.id } });
-    const outcome = result.data?.applyProposal;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'ProposalApplied') {
+    if (applyProposal.fetching) return;
+    const applied = await applyProposal.run({ input: { commentId: comment.id } });
+    if (applied) {
       finish(
-        outcome.merged
-          ? t('comments.appliedMerged', { version: outcome.version.number })
-          : t('comments.applied', { version: outcome.version.number }),
+        applied.merged
+          ? t('comments.appliedMerged', { version: applied.version.number })
+          : t('comments.applied', { version: applied.version.number }),
       );
-    } else {
-      setProblems(outcomeProblems(outcome));
     }
   }
 
   async function handleDelete() {
-    if (deleting) return;
+    if (deleteComment.fetching) return;
     if (!window.confirm(t('comments.withdrawConfirm'))) return;
-    const result = await deleteComment({ input: { commentId: comment.id } });
-    const outcome = result.data?.deleteComment;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentDeleted') finish(t('comments.withdrawn'));
-    else setProblems(outcomeProblems(outcome));
+    if (await deleteComment.run({ input: { commentId: comment.id } })) finish(t('comments.withdrawn'));
   }
 
   const toggle = (next: Panel) => {
@@ -325,7 +294,7 @@ function CommentItem(props: {
           </button>
         )}
         {comment.viewerCan.applyProposal && (
-          <button type="button" className="link-button" onClick={() => void handleApply()} aria-disabled={applying || undefined}>
+          <button type="button" className="link-button" onClick={() => void handleApply()} aria-disabled={applyProposal.fetching || undefined}>
             {t('comments.applyProposal')}
           </button>
         )}
@@ -383,24 +352,18 @@ function ReplyForm(props: {
   const { t } = useTranslation();
   const id = useId();
   const [body, setBody] = useState('');
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, reply] = useMutation(ReplyMutation);
+  const reply = useFormMutation(ReplyMutation, 'addComment', 'CommentAdded', { fieldIds: { body: `${id}-body` } });
+  const { problems } = reply;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
-    if (!body.trim()) return setProblems({ fields: { body: t('comments.bodyRequired') }, summary: [{ message: t('comments.bodyRequired') }] });
-    const result = await reply({
-      input: { sectionId: props.sectionId, version: props.version, body, parentId: props.parentId },
-    });
-    const outcome = result.data?.addComment;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentAdded') props.onDone(outcome.comment.submitted);
-    else setProblems(outcomeProblems(outcome, { body: `${id}-body` }));
+  async function handleSubmit() {
+    // The inline form's message is not a link to the field, so it carries no field id.
+    if (!body.trim()) return reply.setProblems({ fields: { body: t('comments.bodyRequired') }, summary: [{ message: t('comments.bodyRequired') }] });
+    const added = await reply.run({ input: { sectionId: props.sectionId, version: props.version, body, parentId: props.parentId } });
+    if (added) props.onDone(added.comment.submitted);
   }
 
   return (
-    <form className="inline-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
+    <form className="inline-form" onSubmit={reply.onSubmit(handleSubmit)} noValidate>
       <InlineProblems problems={problems} />
       <TextAreaField
         id={`${id}-body`}
@@ -411,14 +374,7 @@ function ReplyForm(props: {
         error={problems.fields.body}
         autoFocus
       />
-      <div className="button-row">
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('comments.sendReply')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={props.onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={reply.fetching} submit={t('comments.sendReply')} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -434,21 +390,17 @@ function RespondForm(props: {
   const id = useId();
   const [status, setStatus] = useState<CommentStatus>(props.status === 'OPEN' ? 'ACCEPTED' : props.status);
   const [response, setResponse] = useState(props.response);
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, respond] = useMutation(RespondMutation);
+  const respond = useFormMutation(RespondMutation, 'respondToComment', 'CommentAnswered', {
+    fieldIds: { status: `${id}-status`, response: `${id}-response` },
+  });
+  const { problems } = respond;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
-    const result = await respond({ input: { commentId: props.commentId, status, response } });
-    const outcome = result.data?.respondToComment;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentAnswered') props.onDone();
-    else setProblems(outcomeProblems(outcome, { status: `${id}-status`, response: `${id}-response` }));
+  async function handleSubmit() {
+    if (await respond.run({ input: { commentId: props.commentId, status, response } })) props.onDone();
   }
 
   return (
-    <form className="inline-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
+    <form className="inline-form" onSubmit={respond.onSubmit(handleSubmit)} noValidate>
       <InlineProblems problems={problems} />
       <SelectField
         id={`${id}-status`}
@@ -457,13 +409,8 @@ function RespondForm(props: {
         onChange={(event) => setStatus(event.target.value as CommentStatus)}
         error={problems.fields.status}
         autoFocus
-      >
-        {statuses.map((value) => (
-          <option key={value} value={value}>
-            {t(`comments.status.${value}`)}
-          </option>
-        ))}
-      </SelectField>
+        options={statuses.map((value) => ({ value, label: t(`comments.status.${value}`) }))}
+      />
       <TextAreaField
         id={`${id}-response`}
         label={t('comments.responseLabel')}
@@ -473,14 +420,7 @@ function RespondForm(props: {
         onChange={(event) => setResponse(event.target.value)}
         error={problems.fields.response}
       />
-      <div className="button-row">
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('comments.saveResponse')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={props.onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={respond.fetching} submit={t('comments.saveResponse')} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -496,23 +436,18 @@ function EditForm(props: {
   const id = useId();
   const [body, setBody] = useState(props.body);
   const [proposed, setProposed] = useState(props.proposedText ?? '');
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, edit] = useMutation(EditCommentMutation);
+  const edit = useFormMutation(EditCommentMutation, 'editComment', 'CommentEdited', {
+    fieldIds: { body: `${id}-body`, proposedText: `${id}-proposed` },
+  });
+  const { problems } = edit;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
-    const result = await edit({
-      input: { commentId: props.commentId, body, proposedText: props.proposedText === null ? null : proposed },
-    });
-    const outcome = result.data?.editComment;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentEdited') props.onDone();
-    else setProblems(outcomeProblems(outcome, { body: `${id}-body`, proposedText: `${id}-proposed` }));
+  async function handleSubmit() {
+    const input = { commentId: props.commentId, body, proposedText: props.proposedText === null ? null : proposed };
+    if (await edit.run({ input })) props.onDone();
   }
 
   return (
-    <form className="inline-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
+    <form className="inline-form" onSubmit={edit.onSubmit(handleSubmit)} noValidate>
       <InlineProblems problems={problems} />
       <TextAreaField
         id={`${id}-body`}
@@ -533,14 +468,7 @@ function EditForm(props: {
           error={problems.fields.proposedText}
         />
       )}
-      <div className="button-row">
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('comments.saveEdit')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={props.onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={edit.fetching} submit={t('comments.saveEdit')} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { DateTime, todayInCopenhagen } from '../datetime';
 import { Countdown } from './Countdown';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
+import { Fact } from './page';
 import { PhaseTag } from './PhaseTag';
 import { useServerClockOffset } from '../lib/serverClock';
 
@@ -66,47 +67,32 @@ export function DocumentSummary(props: { document: FragmentType<typeof DocumentS
       </h2>
       {document.summary && <p className="document-summary__text">{document.summary}</p>}
       <dl className="meta-list">
-        <div>
-          <dt>{t('documents.kindLabel')}</dt>
-          <dd>{t(`documents.kind.${document.kind}`)}</dd>
-        </div>
-        <div>
-          <dt>{t('documents.phaseLabel')}</dt>
-          <dd>
-            <PhaseTag phase={document.phase} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t('documents.nextMilestone')}</dt>
-          <dd>
-            {next ? (
-              <>
-                {next.title}, <DateTime value={next.date} dateOnly />
-              </>
-            ) : (
-              t('documents.noMilestone')
-            )}
-          </dd>
-        </div>
+        <Fact term={t('documents.kindLabel')}>{t(`documents.kind.${document.kind}`)}</Fact>
+        <Fact term={t('documents.phaseLabel')}>
+          <PhaseTag phase={document.phase} />
+        </Fact>
+        <Fact term={t('documents.nextMilestone')}>
+          {next ? (
+            <>
+              {next.title}, <DateTime value={next.date} dateOnly />
+            </>
+          ) : (
+            t('documents.noMilestone')
+          )}
+        </Fact>
         {openRound && (
-          <div>
-            <dt>{t('documents.deadline')}</dt>
-            <dd>
-              <Link to={`/approval-rounds/${encodeURIComponent(openRound.id)}`}>
-                <Countdown deadline={openRound.deadline} />
-              </Link>
-            </dd>
-          </div>
+          <Fact term={t('documents.deadline')}>
+            <Link to={`/approval-rounds/${encodeURIComponent(openRound.id)}`}>
+              <Countdown deadline={openRound.deadline} />
+            </Link>
+          </Fact>
         )}
-        <div>
-          <dt>{t('documents.openComments')}</dt>
-          <dd>
-            {openList.length === 0
-              ? t('documents.noOpenComments')
-              : openList.map((entry) => t('documents.orgCount', { name: entry.name, n: entry.count })).join(' · ')}
-            {drafts > 0 && <> · {t('documents.drafts', { count: drafts })}</>}
-          </dd>
-        </div>
+        <Fact term={t('documents.openComments')}>
+          {openList.length === 0
+            ? t('documents.noOpenComments')
+            : openList.map((entry) => t('documents.orgCount', { name: entry.name, n: entry.count })).join(' · ')}
+          {drafts > 0 && <> · {t('documents.drafts', { count: drafts })}</>}
+        </Fact>
       </dl>
     </article>
   );

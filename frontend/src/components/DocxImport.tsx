@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type ImportReport, MAX_DOCX_BYTES, importDocx } from '../lib/docxImport';
 import { ErrorSummary } from './errors';
-import { FieldShell, type Problems, StatusMessage, formProblems, noProblems } from './forms';
+import { FieldShell, type Problems, StatusMessage, SubmitButton, fieldProblem, formProblems, noProblems } from './forms';
 import { TextField } from './TextField';
 
 const DOCX_TYPES = '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -40,8 +40,7 @@ export function DocxImportForm({ documentId, onImported }: { documentId?: string
       onImported(outcome.report);
       return;
     }
-    const field = outcome.field === 'title' || outcome.field === 'file' ? outcome.field : null;
-    setProblems(field ? formProblems({ [field]: outcome.message }, fieldIds) : { fields: {}, summary: [{ message: outcome.message }] });
+    setProblems(fieldProblem(outcome.message, outcome.field, fieldIds));
   }
 
   return (
@@ -71,9 +70,7 @@ export function DocxImportForm({ documentId, onImported }: { documentId?: string
             autoComplete="off"
           />
         )}
-        <button type="submit" className="button" aria-disabled={busy || undefined}>
-          {busy ? t('imports.busy') : t('imports.submit')}
-        </button>
+        <SubmitButton busy={busy}>{busy ? t('imports.busy') : t('imports.submit')}</SubmitButton>
       </form>
     </>
   );

@@ -9,6 +9,7 @@ import { StatusMessage } from './forms';
 import type { PresentPerson } from '../lib/presence';
 import { PresenceLine } from './Presence';
 import { SectionThreads } from './SectionThreads';
+import { Suggestions, isOpenProposal } from './Suggestions';
 import { sectionAnchor } from './sectionAnchor';
 
 export const ReaderSectionFields = graphql(`
@@ -30,6 +31,7 @@ export const ReaderSectionFields = graphql(`
         start
         end
       }
+      ...Suggestion
     }
   }
 `);
@@ -110,6 +112,13 @@ export function ReaderSection(props: Props) {
 
   const commentsByBlock = new Map<number, string[]>();
   for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
+  // Open change proposals are shown under the block where their passage starts.
+  const proposalsByBlock = new Map<number, (typeof section.comments)[number][]>();
+  for (const comment of section.comments) {
+    const block = blockOf.get(comment.id);
+    if (block === undefined || !isOpenProposal(comment)) continue;
+    proposalsByBlock.set(block, [...(proposalsByBlock.get(block) ?? []), comment]);
+  }
 
   function commentOnBlock(blockIndex: number) {
     const prose = proseRef.current;
@@ -191,6 +200,14 @@ export function ReaderSection(props: Props) {
                   </button>
                 )}
               </div>
+              <Suggestions
+                suggestions={proposalsByBlock.get(blockIndex) ?? []}
+                onShowThread={showComment}
+                onDone={(message) => {
+                  setNotice(message);
+                  props.onChanged();
+                }}
+              />
             </div>
           );
         })}

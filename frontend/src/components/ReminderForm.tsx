@@ -1,9 +1,9 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
 import { graphql } from '../gql';
+import { Checkboxes, ChoiceFieldset } from './choices';
 import { ErrorSummary } from './errors';
-import { type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from './forms';
+import { StatusMessage, SubmitButton, useFormMutation } from './forms';
 
 const SendReminderMutation = graphql(`
   mutation SendReminder($input: SendReminderInput!) {
@@ -12,12 +12,7 @@ const SendReminderMutation = graphql(`
       ... on ReminderSent {
         messages
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -27,24 +22,20 @@ export function ReminderForm(props: { roundId: string; parties: readonly { id: s
   const { t } = useTranslation();
   const id = useId();
   const [chosen, setChosen] = useState<string[]>([]);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, send] = useMutation(SendReminderMutation);
+  const idPrefix = `${id}-party-`;
+  const fieldIds = { organizationIds: `${idPrefix}${props.parties[0]?.id ?? ''}` };
+  const send = useFormMutation(SendReminderMutation, 'sendReminder', 'ReminderSent', { fieldIds });
   if (props.parties.length === 0) return null;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function submit() {
     setDone('');
-    if (chosen.length === 0) return setProblems(formProblems({ organizationIds: t('reminder.choose') }, { organizationIds: `${id}-party-0` }));
-    const result = await send({ input: { roundId: props.roundId, organizationIds: chosen } });
-    const outcome = result.data?.sendReminder;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'ReminderSent') {
-      setProblems(noProblems);
-      setDone(t('reminder.sent', { count: outcome.messages }));
+    if (chosen.length === 0) return send.refuse({ organizationIds: t('reminder.choose') });
+    const sent = await send.run({ input: { roundId: props.roundId, organizationIds: chosen } });
+    if (sent) {
+      setDone(t('reminder.sent', { count: sent.messages }));
       setChosen([]);
-    } else setProblems(outcomeProblems(outcome));
+    }
   }
 
   return (
@@ -52,25 +43,14 @@ export function ReminderForm(props: { roundId: string; parties: readonly { id: s
       <h2 id={`${id}-title`}>{t('reminder.title')}</h2>
       <p className="field__hint">{t('reminder.intro')}</p>
       {done && <StatusMessage focus>{done}</StatusMessage>}
-      <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
-        <fieldset className="field fieldset">
-          <legend className="field__label">{t('reminder.parties')}</legend>
-          {props.parties.map((party, index) => (
-            <label key={party.id} className="checkbox">
-              <input
-                id={`${id}-party-${index}`}
-                type="checkbox"
-                checked={chosen.includes(party.id)}
-                onChange={(event) => setChosen(event.target.checked ? [...chosen, party.id] : chosen.filter((c) => c !== party.id))}
-              />{' '}
-              {party.name}
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+      <ErrorSummary errors={send.problems.summary} />
+      <form onSubmit={send.onSubmit(submit)} noValidate>
+        <ChoiceFieldset legend={t('reminder.parties')} error={send.problems.fields.organizationIds} errorId={`${id}-parties-error`}>
+          <Checkboxes options={props.parties.map((party) => ({ value: party.id, label: party.name }))} chosen={chosen} onChange={setChosen} idPrefix={idPrefix} />
+        </ChoiceFieldset>
+        <SubmitButton busy={send.fetching} className="button button--secondary">
           {t('reminder.send')}
-        </button>
+        </SubmitButton>
       </form>
     </section>
   );

@@ -1,8 +1,22 @@
 import type { TFunction } from 'i18next';
-import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef } from 'react';
+import { type FormEvent, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CombinedError } from 'urql';
+import { type AnyVariables, type CombinedError, type DocumentInput, useMutation } from 'urql';
+import { graphql } from '../gql';
 import { type ErrorItem, requestErrorMessage } from './errors';
+
+/**
+ * What every mutation selects of its typed errors: spread `...UserError` in the answer's union
+ * next to the success type. `outcomeProblems` (and so `useFormMutation`) reads it.
+ */
+export const UserErrorFields = graphql(`
+  fragment UserError on UserError {
+    message
+    ... on InvalidInput {
+      field
+    }
+  }
+`);
 
 /** What went wrong with a submitted form: per field (by the server's field name) and in order. */
 export interface Problems {
@@ -29,7 +43,12 @@ export function formProblems(fields: Record<string, string>, fieldIds: Record<st
  */
 export function outcomeProblems(outcome: { __typename: string }, fieldIds: Record<string, string> = {}): Problems {
   const message = 'message' in outcome && typeof outcome.message === 'string' ? outcome.message : '';
-  const field = 'field' in outcome && typeof outcome.field === 'string' ? outcome.field : undefined;
+  const field = 'field' in outcome && typeof outcome.field === 'string' ? outcome.field : null;
+  return fieldProblem(message, field, fieldIds);
+}
+
+/** One refusal: next to its field when the form has a control for it, in the summary otherwise. */
+export function fieldProblem(message: string, field: string | null, fieldIds: Record<string, string>): Problems {
   const fieldId = field ? fieldIds[field] : undefined;
   if (field && fieldId) return { fields: { [field]: message }, summary: [{ message, fieldId }] };
   return { fields: {}, summary: [{ message }] };
@@ -40,18 +59,93 @@ export function requestProblems(error: CombinedError | undefined, t: TFunction):
   return { fields: {}, summary: [{ message: error ? requestErrorMessage(error, t) : t('errors.unexpected') }] };
 }
 
-interface FieldShellProps {
+/** A form's problems and their setter, as `useState` gives them. */
+export type ProblemsState = readonly [Problems, (problems: Problems) => void];
+
+/** The union a mutation field answers with: its success type and `UserError` types. */
+type Answer<Data, Key extends keyof Data> = Extract<NonNullable<Data[Key]>, { __typename: string }>;
+
+export interface FormMutation<Success, Variables> {
+  /** The mutation is on its way; a second submit is ignored meanwhile. */
+  fetching: boolean;
+  problems: Problems;
+  setProblems: (problems: Problems) => void;
+  /** Shows problems found before sending (a required field left empty), by the server's field names. */
+  refuse: (fields: Record<string, string>) => void;
+  /**
+   * Sends the mutation. Resolves to the success type's answer, with the problems cleared; or to
+   * null, with the typed error (next to its field for `InvalidInput`) or the request's failure shown.
+   */
+  run: (variables: Variables) => Promise<Success | null>;
+  /** A form's `onSubmit`: no page load, and nothing while the previous submit is on its way. */
+  onSubmit: (handler: () => unknown) => (event: FormEvent) => void;
+}
+
+/**
+ * A mutation answered by a union of `success` and `UserError`s (selected with `...UserError`),
+ * behind a form: `key` is the mutation's field. `fieldIds` maps the server's field names to the
+ * form's control ids; `problems` shares one problems state between several mutations of a page.
+ */
+export function useFormMutation<
+  Data,
+  Variables extends AnyVariables,
+  Key extends keyof Data,
+  Success extends Answer<Data, Key>['__typename'],
+>(
+  mutation: DocumentInput<Data, Variables>,
+  key: Key,
+  success: Success,
+  options: { fieldIds?: Record<string, string>; problems?: ProblemsState } = {},
+): FormMutation<Extract<Answer<Data, Key>, { __typename: Success }>, Variables> {
+  const { t } = useTranslation();
+  const own = useState<Problems>(noProblems);
+  const [problems, setProblems] = options.problems ?? own;
+  const [{ fetching }, execute] = useMutation(mutation);
+  const fieldIds = options.fieldIds ?? {};
+
+  async function run(variables: Variables) {
+    const result = await execute(variables);
+    const answer = result.data?.[key] as Answer<Data, Key> | null | undefined;
+    if (!answer) {
+      setProblems(requestProblems(result.error, t));
+      return null;
+    }
+    if (answer.__typename !== success) {
+      setProblems(outcomeProblems(answer, fieldIds));
+      return null;
+    }
+    setProblems(noProblems);
+    return answer as Extract<Answer<Data, Key>, { __typename: Success }>;
+  }
+
+  return {
+    fetching,
+    problems,
+    setProblems,
+    refuse: (fields) => setProblems(formProblems(fields, fieldIds)),
+    run,
+    onSubmit: (handler) => (event) => {
+      event.preventDefault();
+      if (!fetching) void handler();
+    },
+  };
+}
+
+/** What every labelled field takes besides its control's own attributes. */
+export interface FieldProps {
   id: string;
   label: ReactNode;
   hint?: ReactNode | undefined;
   error?: string | undefined;
+}
+
+interface FieldShellProps extends FieldProps {
   className?: string | undefined;
   children: (control: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
 }
 
 /** Label, hint and error of one control, tied to it by aria-describedby. */
 export function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
-  const { t } = useTranslation();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ');
@@ -68,25 +162,24 @@ export function FieldShell({ id, label, hint, error, className, children }: Fiel
           {hint}
         </p>
       )}
-      {error && (
-        <p className="field__error" id={errorId}>
-          <span className="visually-hidden">{t('errors.prefix')} </span>
-          {error}
-        </p>
-      )}
+      {error && <FieldError id={errorId}>{error}</FieldError>}
       {children(control)}
     </div>
   );
 }
 
-type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode | undefined;
-  error?: string | undefined;
-};
+/** A field's error message, tied to its control by the id. */
+export function FieldError({ id, children }: { id: string | undefined; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <p className="field__error" id={id}>
+      <span className="visually-hidden">{t('errors.prefix')} </span>
+      {children}
+    </p>
+  );
+}
 
-export function TextAreaField({ id, label, hint, error, className, ...rest }: TextAreaProps) {
+export function TextAreaField({ id, label, hint, error, className, ...rest }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & FieldProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
       {(control) => <textarea className={['input', 'textarea', className].filter(Boolean).join(' ')} {...control} {...rest} />}
@@ -94,22 +187,51 @@ export function TextAreaField({ id, label, hint, error, className, ...rest }: Te
   );
 }
 
-type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode | undefined;
-  error?: string | undefined;
-};
+type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> &
+  FieldProps & {
+    /** The choices in order (or `children` as <option>s). */
+    options?: readonly { value: string; label: ReactNode }[];
+    /** A first choice with the empty value: "choose …", "all". */
+    blank?: ReactNode;
+  };
 
-export function SelectField({ id, label, hint, error, className, children, ...rest }: SelectProps) {
+export function SelectField({ id, label, hint, error, className, options = [], blank, children, ...rest }: SelectProps) {
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className="field--select">
       {(control) => (
         <select className={['input', 'select', className].filter(Boolean).join(' ')} {...control} {...rest}>
+          {blank !== undefined && <option value="">{blank}</option>}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
           {children}
         </select>
       )}
     </FieldShell>
+  );
+}
+
+/** A form's submit button; while its request is on its way it says so and a second submit is ignored. */
+export function SubmitButton({ busy, className = 'button', children }: { busy: boolean; className?: string; children: ReactNode }) {
+  return (
+    <button type="submit" className={className} aria-disabled={busy || undefined}>
+      {children}
+    </button>
+  );
+}
+
+/** The footer of a form that can be closed again: submit, and cancel. */
+export function FormButtons({ busy, submit, onCancel }: { busy: boolean; submit: ReactNode; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="button-row">
+      <SubmitButton busy={busy}>{submit}</SubmitButton>
+      <button type="button" className="button button--secondary" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
   );
 }
 

@@ -1,5 +1,7 @@
-import { useEffect } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type AnyVariables, type UseQueryArgs, useQuery } from 'urql';
+import { QueryError } from './errors';
 
 /** Sets the browser tab title, which is also what a screen reader announces on navigation. */
 export function usePageTitle(title: string): void {
@@ -9,11 +11,48 @@ export function usePageTitle(title: string): void {
   }, [t, title]);
 }
 
+/**
+ * A page's query: its `data`, `refresh` (from the network, after a change), and `waiting`, what the
+ * page shows instead of itself while it has no data yet: the failure with a retry, or loading.
+ */
+export function usePageQuery<Data, Variables extends AnyVariables>(args: UseQueryArgs<Variables, Data>) {
+  const [{ data, fetching, error }, reexecute] = useQuery(args);
+  const refresh = () => reexecute({ requestPolicy: 'network-only' });
+  const waiting = error && !data ? <QueryError error={error} retry={refresh} /> : fetching && !data ? <Loading /> : null;
+  return { data, refresh, waiting };
+}
+
 export function Loading() {
   const { t } = useTranslation();
   return (
     <p role="status" className="loading">
       {t('app.loading')}
     </p>
+  );
+}
+
+/** A table's column headings (a heading may be visually hidden markup). */
+export function TableHead({ columns }: { columns: readonly ReactNode[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, index) => (
+          // A table's columns are fixed: their place is their identity.
+          <th scope="col" key={index}>
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** One term and its value in a `meta-list`. */
+export function Fact({ term, children }: { term: ReactNode; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
   );
 }

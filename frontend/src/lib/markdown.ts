@@ -15,6 +15,14 @@ md.validateLink = (url: string) => {
   return scheme === null || /^(https?|mailto|tel):/.test(stripped);
 };
 
+// A soft line break is a space to a reader; the rich-text editor is given it as one (env.softBreaks).
+md.renderer.rules.softbreak = (_tokens, _idx, _options, env) => (env as { softBreaks?: string } | undefined)?.softBreaks ?? '\n';
+
 export function renderPreview(markdown: string): string {
   return md.render(markdown);
+}
+
+/** The HTML the rich-text editor loads: as the preview, with soft line breaks as spaces. */
+export function renderForEditor(markdown: string): string {
+  return md.render(markdown, { softBreaks: ' ' });
 }

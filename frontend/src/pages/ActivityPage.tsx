@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
-import { Loading, usePageTitle } from '../components/page';
+import { Loading, usePageQuery, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { DocumentNotFound } from './DocumentPage';
@@ -76,13 +76,12 @@ const knownKinds = new Set([
 export function ActivityPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ActivityDocumentQuery, variables: { slug } });
+  const { data, waiting } = usePageQuery({ query: ActivityDocumentQuery, variables: { slug } });
   const document = data?.document;
   usePageTitle(t('activity.title'));
   const [pages, setPages] = useState<(number | null)[]>([null]);
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   return (

@@ -1,21 +1,26 @@
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
+import { ChangeList } from '../components/ChangeList';
 import { Countdown } from '../components/Countdown';
 import { ReminderForm } from '../components/ReminderForm';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
-import { ErrorSummary, QueryError } from '../components/errors';
-import { type Problems, StatusMessage, TextAreaField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { RoundHistory } from '../components/RoundHistory';
+import { RoundOutcome } from '../components/RoundOutcome';
+import { RoundParties } from '../components/RoundParties';
+import { ErrorSummary } from '../components/errors';
+import { Checkboxes, ChoiceFieldset, RadioButtons } from '../components/choices';
+import { type Problems, StatusMessage, SubmitButton, TextAreaField, noProblems, useFormMutation } from '../components/forms';
+import { Fact, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { useDocumentEvents } from '../lib/live';
 import type { ApprovalDecision } from '../gql/graphql';
-import { ChangeList, snapshotName } from './SnapshotsPage';
+import { NotFound } from './NotFoundPage';
 
 const ApprovalRoundQuery = graphql(`
   query ApprovalRound($id: ID!) {
@@ -25,23 +30,7 @@ const ApprovalRoundQuery = graphql(`
       deadline
       silenceIsConsent
       state
-      openedAt
-      closedAt
-      closeCause
-      withdrawReason
-      outcomeNote
-      outcomeReasons {
-        kind
-        remarks
-        organization {
-          id
-          shortName
-        }
-      }
-      openedBy {
-        id
-        name
-      }
+      ...RoundOutcome
       snapshot {
         id
         number
@@ -68,26 +57,15 @@ const ApprovalRoundQuery = graphql(`
           shortName
         }
       }
+      ...RoundParties
       parties {
         decision
-        remarks
-        internalNote
-        decidedAt
         awaitingBoard
         boardNote
-        consentedBySilence
         organization {
           id
           name
           shortName
-        }
-        decidedBy {
-          id
-          name
-        }
-        sections {
-          id
-          title
         }
         lastApprovedSnapshot {
           id
@@ -95,62 +73,10 @@ const ApprovalRoundQuery = graphql(`
           label
         }
         changesSinceLastApproval {
-          kind
-          moved
-          old {
-            id
-            number
-            title
-          }
-          new {
-            id
-            number
-            title
-          }
-          diff {
-            html
-            fromTitle
-            toTitle
-          }
+          ...ChangeList
         }
       }
-      history {
-        decision
-        remarks
-        internalNote
-        decidedAt
-        organization {
-          id
-          shortName
-        }
-        decidedBy {
-          id
-          name
-        }
-      }
-      boardMarks {
-        awaiting
-        note
-        at
-        organization {
-          id
-          shortName
-        }
-        by {
-          id
-          name
-        }
-      }
-      extensions {
-        previousDeadline
-        deadline
-        reason
-        at
-        by {
-          id
-          name
-        }
-      }
+      ...RoundHistory
     }
   }
 `);
@@ -165,12 +91,7 @@ const RecordDecisionMutation = graphql(`
           state
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -184,12 +105,7 @@ const MarkAwaitingBoardMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -204,12 +120,7 @@ const ExtendDeadlineMutation = graphql(`
           deadline
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -224,12 +135,7 @@ const WithdrawRoundMutation = graphql(`
           state
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -237,26 +143,17 @@ const WithdrawRoundMutation = graphql(`
 export function ApprovalRoundPage() {
   const { t } = useTranslation();
   const { roundId = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ApprovalRoundQuery, variables: { id: roundId } });
+  const { data, refresh, waiting } = usePageQuery({ query: ApprovalRoundQuery, variables: { id: roundId } });
   const round = data?.approvalRound;
   usePageTitle(round?.title ?? t('approval.notFound'));
-  const refresh = () => refetch({ requestPolicy: 'network-only' });
   // Other parties' decisions, board marks and the closing appear as they happen.
   useDocumentEvents(round?.document?.id, (event) => {
     if (event.kind.startsWith('approval_round.')) refresh();
   });
 
-  if (error && !data) return <QueryError error={error} retry={refresh} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!round || !round.document) {
-    return (
-      <>
-        <h1>{t('approval.notFound')}</h1>
-        <p>
-          <Link to="/">{t('document.allDocuments')}</Link>
-        </p>
-      </>
-    );
+    return <NotFound title={t('approval.notFound')} home={t('document.allDocuments')} />;
   }
 
   const open = round.state === 'OPEN';
@@ -273,26 +170,14 @@ export function ApprovalRoundPage() {
         <Link to={`/documents/${encodeURIComponent(round.document.slug)}/approval-rounds`}>{t('approval.allRounds')}</Link>
       </p>
       <dl className="meta-list meta-list--round">
-        <div>
-          <dt>{t('approval.stateLabel')}</dt>
-          <dd>
-            <RoundStateTag state={round.state} />
-          </dd>
-        </div>
+        <Fact term={t('approval.stateLabel')}>
+          <RoundStateTag state={round.state} />
+        </Fact>
         {round.snapshot && (
-          <div>
-            <dt>{t('approval.snapshot')}</dt>
-            <dd>{snapshotName(t, round.snapshot)}</dd>
-          </div>
+          <Fact term={t('approval.snapshot')}>{snapshotName(t, round.snapshot)}</Fact>
         )}
-        <div>
-          <dt>{t('approval.deadline')}</dt>
-          <dd>{open ? <Countdown deadline={round.deadline} /> : <DateTime value={round.deadline} />}</dd>
-        </div>
-        <div>
-          <dt>{t('approval.silenceLabel')}</dt>
-          <dd>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</dd>
-        </div>
+        <Fact term={t('approval.deadline')}>{open ? <Countdown deadline={round.deadline} /> : <DateTime value={round.deadline} />}</Fact>
+        <Fact term={t('approval.silenceLabel')}>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</Fact>
       </dl>
       <ExportLinks base={exportBase} label={t('approval.export')} />
       {round.snapshot && (
@@ -301,28 +186,7 @@ export function ApprovalRoundPage() {
         </p>
       )}
 
-      {!open && (
-        <section className={`outcome outcome--${round.state.toLowerCase().replaceAll('_', '-')}`} aria-labelledby="outcome-title">
-          <h2 id="outcome-title">{t('approval.outcome')}</h2>
-          <p className="outcome__note">{round.outcomeNote}</p>
-          {round.closedAt && (
-            <p>
-              {t(`approval.closeCause.${round.closeCause ?? 'ALL_DECIDED'}`)} <DateTime value={round.closedAt} />
-            </p>
-          )}
-          {round.withdrawReason && <p>{t('approval.withdrawReason', { reason: round.withdrawReason })}</p>}
-          {round.outcomeReasons.length > 0 && (
-            <ul>
-              {round.outcomeReasons.map((reason) => (
-                <li key={`${reason.organization?.id ?? ''}:${reason.kind}`}>
-                  <strong>{reason.organization?.shortName ?? '–'}</strong>: {t(`approval.reason.${reason.kind}`)}
-                  {reason.remarks && <> – {reason.remarks}</>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      )}
+      <RoundOutcome round={round} />
 
       {ownParties.map((party) =>
         party.changesSinceLastApproval ? (
@@ -354,58 +218,9 @@ export function ApprovalRoundPage() {
           ) : null,
         )}
 
-      <h2>{t('approval.partiesTitle')}</h2>
-      <table className="table">
-        <caption className="visually-hidden">{t('approval.partiesTitle')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('report.organization')}</th>
-            <th scope="col">{t('approval.decisionColumn')}</th>
-            <th scope="col">{t('approval.remarksColumn')}</th>
-            <th scope="col">{t('approval.byColumn')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {round.parties.map((party) => (
-            <tr key={party.organization?.id ?? 'none'}>
-              <th scope="row">{party.organization?.name ?? '–'}</th>
-              <td>
-                {party.decision ? (
-                  <DecisionTag decision={party.decision} />
-                ) : party.consentedBySilence ? (
-                  <span className="tag tag--decision-approve">{t('approval.silentConsent')}</span>
-                ) : (
-                  <span className="tag tag--pending">{t('approval.noDecision')}</span>
-                )}
-                {party.awaitingBoard && (
-                  <p className="party__board">
-                    {t('approval.awaitingBoard')}
-                    {party.boardNote && <>: {party.boardNote}</>}
-                  </p>
-                )}
-              </td>
-              <td>
-                {party.remarks && <p className="party__remarks">{party.remarks}</p>}
-                {party.sections.length > 0 && (
-                  <p className="muted">{t('approval.concerns', { sections: party.sections.map((s) => s.title).join(', ') })}</p>
-                )}
-                {party.internalNote && <p className="muted">{t('approval.internalNoteShown', { note: party.internalNote })}</p>}
-              </td>
-              <td>
-                {party.decidedBy?.name}
-                {party.decidedAt && (
-                  <>
-                    <br />
-                    <DateTime value={party.decidedAt} />
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RoundParties round={round} />
 
-      <History round={round} />
+      <RoundHistory round={round} />
 
       {open && round.viewerCan.manage && (
         <ReminderForm
@@ -415,74 +230,6 @@ export function ApprovalRoundPage() {
       )}
       {open && round.viewerCan.manage && <ManageRound roundId={round.id} onDone={refresh} />}
     </>
-  );
-}
-
-function History({
-  round,
-}: {
-  round: {
-    openedAt: string;
-    openedBy: { name: string } | null;
-    closedAt: string | null;
-    history: readonly {
-      decision: ApprovalDecision;
-      remarks: string;
-      decidedAt: string;
-      organization: { shortName: string } | null;
-      decidedBy: { name: string } | null;
-    }[];
-    boardMarks: readonly { awaiting: boolean; note: string; at: string; organization: { shortName: string } | null; by: { name: string } | null }[];
-    extensions: readonly { previousDeadline: string; deadline: string; reason: string; at: string; by: { name: string } | null }[];
-  };
-}) {
-  const { t } = useTranslation();
-  const entries: { at: string; key: string; content: ReactNode }[] = [
-    { at: round.openedAt, key: 'opened', content: t('approval.historyOpened', { name: round.openedBy?.name ?? '–' }) },
-    ...round.history.map((entry, index) => ({
-      at: entry.decidedAt,
-      key: `decision-${index}`,
-      content: (
-        <>
-          <strong>{entry.organization?.shortName ?? '–'}</strong> ({entry.decidedBy?.name ?? '–'}): <DecisionTag decision={entry.decision} />
-          {entry.remarks && <> – {entry.remarks}</>}
-        </>
-      ),
-    })),
-    ...round.boardMarks.map((mark, index) => ({
-      at: mark.at,
-      key: `board-${index}`,
-      content: (
-        <>
-          <strong>{mark.organization?.shortName ?? '–'}</strong>: {mark.awaiting ? t('approval.historyAwaiting') : t('approval.historyNotAwaiting')}
-          {mark.note && <> – {mark.note}</>}
-        </>
-      ),
-    })),
-    ...round.extensions.map((extension, index) => ({
-      at: extension.at,
-      key: `extension-${index}`,
-      content: (
-        <>
-          {t('approval.historyExtended', { name: extension.by?.name ?? '–' })} <DateTime value={extension.deadline} /> – {extension.reason}
-        </>
-      ),
-    })),
-  ].sort((a, b) => a.at.localeCompare(b.at));
-  return (
-    <section aria-labelledby="history-title">
-      <h2 id="history-title">{t('approval.history')}</h2>
-      <ol className="activity">
-        {entries.map((entry) => (
-          <li key={entry.key} className="activity__item">
-            <p className="activity__when">
-              <DateTime value={entry.at} />
-            </p>
-            <p className="activity__what">{entry.content}</p>
-          </li>
-        ))}
-      </ol>
-    </section>
   );
 }
 
@@ -501,21 +248,19 @@ function DecisionForm(props: {
   const [remarks, setRemarks] = useState('');
   const [internalNote, setInternalNote] = useState('');
   const [sectionIds, setSectionIds] = useState<string[]>([]);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, record] = useMutation(RecordDecisionMutation);
   const fieldIds = { decision: `${id}-decision-APPROVE`, remarks: `${id}-remarks`, internalNote: `${id}-note`, sectionIds: `${id}-sections` };
+  const record = useFormMutation(RecordDecisionMutation, 'recordDecision', 'DecisionRecorded', { fieldIds });
+  const { problems } = record;
   const needsRemarks = decision === 'APPROVE_WITH_REMARKS' || decision === 'OBJECT';
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     setDone('');
     const missing: Record<string, string> = {};
     if (!decision) missing.decision = t('approval.decisionRequired');
     else if (needsRemarks && !remarks.trim()) missing.remarks = decision === 'OBJECT' ? t('approval.reasonRequired') : t('approval.remarksRequired');
-    if (Object.keys(missing).length > 0 || !decision) return setProblems(formProblems(missing, fieldIds));
-    const result = await record({
+    if (Object.keys(missing).length > 0 || !decision) return record.refuse(missing);
+    const recorded = await record.run({
       input: {
         roundId: props.roundId,
         organizationId: props.organization.id,
@@ -525,19 +270,13 @@ function DecisionForm(props: {
         sectionIds: needsRemarks ? sectionIds : [],
       },
     });
-    const outcome = result.data?.recordDecision;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'DecisionRecorded') {
-      setProblems(noProblems);
-      setDone(t('approval.recorded', { decision: t(`approval.decision.${decision}`) }));
-      setDecision('');
-      setRemarks('');
-      setInternalNote('');
-      setSectionIds([]);
-      props.onDone();
-    } else {
-      setProblems(outcomeProblems(outcome, fieldIds));
-    }
+    if (!recorded) return;
+    setDone(t('approval.recorded', { decision: t(`approval.decision.${decision}`) }));
+    setDecision('');
+    setRemarks('');
+    setInternalNote('');
+    setSectionIds([]);
+    props.onDone();
   }
 
   return (
@@ -550,32 +289,20 @@ function DecisionForm(props: {
       )}
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
-        <fieldset
-          className={problems.fields.decision ? 'field fieldset field--error' : 'field fieldset'}
-          aria-describedby={problems.fields.decision ? `${id}-decision-error` : undefined}
+      <form onSubmit={record.onSubmit(handleSubmit)} noValidate>
+        <ChoiceFieldset
+          legend={t('approval.decisionLegend', { organization: props.organization.name })}
+          error={problems.fields.decision}
+          errorId={`${id}-decision-error`}
         >
-          <legend className="field__label">{t('approval.decisionLegend', { organization: props.organization.name })}</legend>
-          {problems.fields.decision && (
-            <p className="field__error" id={`${id}-decision-error`}>
-              <span className="visually-hidden">{t('errors.prefix')} </span>
-              {problems.fields.decision}
-            </p>
-          )}
-          {decisions.map((value) => (
-            <label key={value} className="radio">
-              <input
-                type="radio"
-                id={`${id}-decision-${value}`}
-                name={`${id}-decision`}
-                value={value}
-                checked={decision === value}
-                onChange={() => setDecision(value)}
-              />{' '}
-              {t(`approval.decision.${value}`)}
-            </label>
-          ))}
-        </fieldset>
+          <RadioButtons
+            name={`${id}-decision`}
+            options={decisions.map((value) => ({ value, label: t(`approval.decision.${value}`) }))}
+            value={decision}
+            onChange={setDecision}
+            idPrefix={`${id}-decision-`}
+          />
+        </ChoiceFieldset>
         {needsRemarks && (
           <>
             <TextAreaField
@@ -590,18 +317,7 @@ function DecisionForm(props: {
               <fieldset className="field fieldset" id={fieldIds.sectionIds}>
                 <legend className="field__label">{t('approval.sectionsLegend')}</legend>
                 <p className="field__hint">{t('approval.sectionsHint')}</p>
-                {props.sections.map((section) => (
-                  <label key={section.id} className="checkbox">
-                    <input
-                      type="checkbox"
-                      checked={sectionIds.includes(section.id)}
-                      onChange={(event) =>
-                        setSectionIds(event.target.checked ? [...sectionIds, section.id] : sectionIds.filter((s) => s !== section.id))
-                      }
-                    />{' '}
-                    {section.title}
-                  </label>
-                ))}
+                <Checkboxes options={props.sections.map((section) => ({ value: section.id, label: section.title }))} chosen={sectionIds} onChange={setSectionIds} />
               </fieldset>
             )}
           </>
@@ -614,9 +330,7 @@ function DecisionForm(props: {
           onChange={(event) => setInternalNote(event.target.value)}
           error={problems.fields.internalNote}
         />
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('approval.record')}
-        </button>
+        <SubmitButton busy={record.fetching}>{t('approval.record')}</SubmitButton>
       </form>
       <BoardForm roundId={props.roundId} organizationId={props.organization.id} awaiting={props.awaitingBoard} note={props.boardNote} onDone={props.onDone} />
     </section>
@@ -627,28 +341,19 @@ function BoardForm(props: { roundId: string; organizationId: string; awaiting: b
   const { t } = useTranslation();
   const id = useId();
   const [note, setNote] = useState(props.note);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, mark] = useMutation(MarkAwaitingBoardMutation);
+  const mark = useFormMutation(MarkAwaitingBoardMutation, 'markAwaitingBoard', 'AwaitingBoardMarked', { fieldIds: { note: `${id}-note` } });
+  const { problems } = mark;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     const awaiting = !props.awaiting;
-    const result = await mark({ input: { roundId: props.roundId, organizationId: props.organizationId, awaiting, note: awaiting ? note : '' } });
-    const outcome = result.data?.markAwaitingBoard;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'AwaitingBoardMarked') {
-      setProblems(noProblems);
-      setDone(awaiting ? t('approval.boardMarked') : t('approval.boardUnmarked'));
-      props.onDone();
-    } else {
-      setProblems(outcomeProblems(outcome, { note: `${id}-note` }));
-    }
+    if (!(await mark.run({ input: { roundId: props.roundId, organizationId: props.organizationId, awaiting, note: awaiting ? note : '' } }))) return;
+    setDone(awaiting ? t('approval.boardMarked') : t('approval.boardUnmarked'));
+    props.onDone();
   }
 
   return (
-    <form className="board-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-title`}>
+    <form className="board-form" onSubmit={mark.onSubmit(handleSubmit)} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t('approval.boardTitle')}</h3>
       {done && <StatusMessage>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
@@ -662,9 +367,9 @@ function BoardForm(props: { roundId: string; organizationId: string; awaiting: b
           error={problems.fields.note}
         />
       )}
-      <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+      <SubmitButton busy={mark.fetching} className="button button--secondary">
         {props.awaiting ? t('approval.boardDone') : t('approval.boardMark')}
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -674,42 +379,35 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
   const [deadline, setDeadline] = useState('');
   const [reason, setReason] = useState('');
   const [withdrawReason, setWithdrawReason] = useState('');
+  // One error summary for both forms.
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [, extend] = useMutation(ExtendDeadlineMutation);
-  const [, withdraw] = useMutation(WithdrawRoundMutation);
-  const extendIds = { deadline: 'extend-deadline', reason: 'extend-reason' };
+  const extend = useFormMutation(ExtendDeadlineMutation, 'extendDeadline', 'DeadlineExtended', {
+    fieldIds: { deadline: 'extend-deadline', reason: 'extend-reason' },
+    problems: [problems, setProblems],
+  });
+  const withdraw = useFormMutation(WithdrawRoundMutation, 'withdrawApprovalRound', 'ApprovalRoundWithdrawn', {
+    fieldIds: { reason: 'withdraw-reason' },
+    problems: [problems, setProblems],
+  });
 
-  async function handleExtend(event: FormEvent) {
-    event.preventDefault();
+  async function handleExtend() {
     setDone('');
     const missing: Record<string, string> = {};
     if (!deadline) missing.deadline = t('approval.deadlineRequired');
     if (!reason.trim()) missing.reason = t('approval.extendReasonRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, extendIds));
-    const result = await extend({ input: { roundId, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, reason } });
-    const outcome = result.data?.extendDeadline;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'DeadlineExtended') {
-      setProblems(noProblems);
-      setDone(t('approval.extended'));
-      setReason('');
-      onDone();
-    } else setProblems(outcomeProblems(outcome, extendIds));
+    if (Object.keys(missing).length > 0) return extend.refuse(missing);
+    if (!(await extend.run({ input: { roundId, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, reason } }))) return;
+    setDone(t('approval.extended'));
+    setReason('');
+    onDone();
   }
 
-  async function handleWithdraw(event: FormEvent) {
-    event.preventDefault();
+  async function handleWithdraw() {
     setDone('');
-    if (!withdrawReason.trim()) return setProblems(formProblems({ reason: t('approval.withdrawReasonRequired') }, { reason: 'withdraw-reason' }));
+    if (!withdrawReason.trim()) return withdraw.refuse({ reason: t('approval.withdrawReasonRequired') });
     if (!window.confirm(t('approval.withdrawConfirm'))) return;
-    const result = await withdraw({ input: { roundId, reason: withdrawReason } });
-    const outcome = result.data?.withdrawApprovalRound;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'ApprovalRoundWithdrawn') {
-      setProblems(noProblems);
-      onDone();
-    } else setProblems(outcomeProblems(outcome, { reason: 'withdraw-reason' }));
+    if (await withdraw.run({ input: { roundId, reason: withdrawReason } })) onDone();
   }
 
   return (
@@ -717,7 +415,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
       <h2 id="manage-title">{t('approval.manage')}</h2>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleExtend(event)} noValidate aria-labelledby="extend-title">
+      <form onSubmit={extend.onSubmit(handleExtend)} noValidate aria-labelledby="extend-title">
         <h3 id="extend-title">{t('approval.extendTitle')}</h3>
         <TextField
           id="extend-deadline"
@@ -733,7 +431,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
           {t('approval.extend')}
         </button>
       </form>
-      <form onSubmit={(event) => void handleWithdraw(event)} noValidate aria-labelledby="withdraw-title" className="withdraw-form">
+      <form onSubmit={withdraw.onSubmit(handleWithdraw)} noValidate aria-labelledby="withdraw-title" className="withdraw-form">
         <h3 id="withdraw-title">{t('approval.withdrawTitle')}</h3>
         <TextField id="withdraw-reason" label={t('approval.withdrawReasonLabel')} value={withdrawReason} onChange={(event) => setWithdrawReason(event.target.value)} />
         <button type="submit" className="button button--danger">

@@ -1,18 +1,16 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { RoundStateTag } from '../components/ApprovalTags';
-import { Countdown } from '../components/Countdown';
+import { useNavigate, useParams } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { ErrorSummary, QueryError } from '../components/errors';
-import { type Problems, SelectField, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { RoundSummary } from '../components/RoundSummary';
+import { ErrorSummary } from '../components/errors';
+import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
+import { SelectField, SubmitButton, useFormMutation } from '../components/forms';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
-import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { DocumentNotFound } from './DocumentPage';
-import { snapshotName } from './SnapshotsPage';
 
 const ApprovalRoundsQuery = graphql(`
   query ApprovalRounds($slug: String!) {
@@ -34,22 +32,7 @@ const ApprovalRoundsQuery = graphql(`
       }
       approvalRounds {
         id
-        title
-        state
-        deadline
-        closedAt
-        outcomeNote
-        snapshot {
-          id
-          number
-          label
-        }
-        parties {
-          decision
-          organization {
-            id
-          }
-        }
+        ...RoundSummary
       }
       ...DocumentHeader
     }
@@ -65,12 +48,7 @@ const OpenRoundMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -78,12 +56,11 @@ const OpenRoundMutation = graphql(`
 export function ApprovalRoundsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ApprovalRoundsQuery, variables: { slug } });
+  const { data, waiting } = usePageQuery({ query: ApprovalRoundsQuery, variables: { slug } });
   const document = data?.document;
   usePageTitle(t('approval.listTitle'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   return (
@@ -94,39 +71,9 @@ export function ApprovalRoundsPage() {
         <p>{t('approval.none')}</p>
       ) : (
         <ul className="round-list">
-          {document.approvalRounds.map((round) => {
-            const decided = round.parties.filter((party) => party.decision !== null).length;
-            return (
-              <li key={round.id} className="round-summary">
-                <h2 className="round-summary__title">
-                  <Link to={`/approval-rounds/${encodeURIComponent(round.id)}`}>{round.title}</Link>
-                </h2>
-                <dl className="meta-list">
-                  <div>
-                    <dt>{t('approval.stateLabel')}</dt>
-                    <dd>
-                      <RoundStateTag state={round.state} />
-                    </dd>
-                  </div>
-                  {round.snapshot && (
-                    <div>
-                      <dt>{t('approval.snapshot')}</dt>
-                      <dd>{snapshotName(t, round.snapshot)}</dd>
-                    </div>
-                  )}
-                  <div>
-                    <dt>{round.state === 'OPEN' ? t('approval.deadline') : t('approval.closedAt')}</dt>
-                    <dd>{round.state === 'OPEN' ? <Countdown deadline={round.deadline} /> : round.closedAt && <DateTime value={round.closedAt} />}</dd>
-                  </div>
-                  <div>
-                    <dt>{t('approval.decided')}</dt>
-                    <dd>{t('approval.decidedCount', { decided, total: round.parties.length })}</dd>
-                  </div>
-                </dl>
-                {round.state !== 'OPEN' && round.outcomeNote && <p className="round-summary__outcome">{round.outcomeNote}</p>}
-              </li>
-            );
-          })}
+          {document.approvalRounds.map((round) => (
+            <RoundSummary key={round.id} round={round} />
+          ))}
         </ul>
       )}
       {document.viewerCan.runApprovalRounds && (
@@ -160,32 +107,27 @@ function OpenRoundForm(props: {
   const [deadline, setDeadline] = useState(defaultDeadline);
   const [organizationIds, setOrganizationIds] = useState<string[]>(props.participants.map((org) => org.id));
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, open] = useMutation(OpenRoundMutation);
   const fieldIds = {
     snapshotId: 'round-snapshot',
     title: 'round-title',
     deadline: 'round-deadline',
     organizationIds: `round-org-${props.participants[0]?.id ?? ''}`,
   };
+  const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds });
+  const { problems } = open;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     const missing: Record<string, string> = {};
     if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
     if (!title.trim()) missing.title = t('approval.titleRequired');
     if (!deadline) missing.deadline = t('approval.deadlineRequired');
     if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
+    if (Object.keys(missing).length > 0) return open.refuse(missing);
     // Without an offset the server reads the time as Copenhagen wall-clock time.
-    const result = await open({
+    const opened = await open.run({
       input: { snapshotId, title, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, organizationIds, silenceIsConsent },
     });
-    const outcome = result.data?.openApprovalRound;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'ApprovalRoundOpened') await navigate(`/approval-rounds/${encodeURIComponent(outcome.round.id)}`);
-    else setProblems(outcomeProblems(outcome, fieldIds));
+    if (opened) await navigate(`/approval-rounds/${encodeURIComponent(opened.round.id)}`);
   }
 
   return (
@@ -195,7 +137,7 @@ function OpenRoundForm(props: {
       {props.snapshots.length === 0 ? (
         <p>{t('approval.needSnapshot')}</p>
       ) : (
-        <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+        <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
           <SelectField
             id={fieldIds.snapshotId}
             label={t('approval.snapshot')}
@@ -203,13 +145,8 @@ function OpenRoundForm(props: {
             value={snapshotId}
             onChange={(event) => setSnapshotId(event.target.value)}
             error={problems.fields.snapshotId}
-          >
-            {props.snapshots.map((snapshot) => (
-              <option key={snapshot.id} value={snapshot.id}>
-                {snapshotName(t, snapshot)}
-              </option>
-            ))}
-          </SelectField>
+            options={props.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
+          />
           <TextField id={fieldIds.title} label={t('approval.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
           <TextField
             id={fieldIds.deadline}
@@ -220,43 +157,22 @@ function OpenRoundForm(props: {
             onChange={(event) => setDeadline(event.target.value)}
             error={problems.fields.deadline}
           />
-          <fieldset
-            className={problems.fields.organizationIds ? 'field fieldset field--error' : 'field fieldset'}
-            aria-describedby={problems.fields.organizationIds ? 'round-orgs-error' : undefined}
-          >
-            <legend className="field__label">{t('approval.parties')}</legend>
-            {problems.fields.organizationIds && (
-              <p className="field__error" id="round-orgs-error">
-                <span className="visually-hidden">{t('errors.prefix')} </span>
-                {problems.fields.organizationIds}
-              </p>
-            )}
-            {props.participants.map((org) => (
-              <label key={org.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  id={`round-org-${org.id}`}
-                  checked={organizationIds.includes(org.id)}
-                  onChange={(event) =>
-                    setOrganizationIds(event.target.checked ? [...organizationIds, org.id] : organizationIds.filter((id) => id !== org.id))
-                  }
-                />{' '}
-                {org.name}
-              </label>
-            ))}
-          </fieldset>
-          <div className="field">
-            <label className="checkbox">
-              <input type="checkbox" checked={silenceIsConsent} onChange={(event) => setSilenceIsConsent(event.target.checked)} aria-describedby="silence-hint" />{' '}
-              {t('approval.silenceIsConsent')}
-            </label>
-            <p className="field__hint" id="silence-hint">
-              {t('approval.silenceHint')}
-            </p>
-          </div>
-          <button type="submit" className="button" aria-disabled={fetching || undefined}>
-            {t('approval.open')}
-          </button>
+          <ChoiceFieldset legend={t('approval.parties')} error={problems.fields.organizationIds} errorId="round-orgs-error">
+            <Checkboxes
+              options={props.participants.map((org) => ({ value: org.id, label: org.name }))}
+              chosen={organizationIds}
+              onChange={setOrganizationIds}
+              idPrefix="round-org-"
+            />
+          </ChoiceFieldset>
+          <CheckboxField
+            hintId="silence-hint"
+            label={t('approval.silenceIsConsent')}
+            hint={t('approval.silenceHint')}
+            checked={silenceIsConsent}
+            onChange={setSilenceIsConsent}
+          />
+          <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>
         </form>
       )}
     </section>

@@ -1,14 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
-import type { CommentStatus } from '../gql/graphql';
 import { useViewer } from '../viewer';
 import { DocumentNotFound } from './DocumentPage';
 
@@ -58,9 +55,7 @@ const SubmitCommentsMutation = graphql(`
           submitted
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -70,18 +65,16 @@ export function CommentsPage() {
   const { slug = '' } = useParams();
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: CommentsQuery, variables: { slug } });
-  const [problems, setProblems] = useState<Problems>(noProblems);
+  const { data, refresh, waiting } = usePageQuery({ query: CommentsQuery, variables: { slug } });
   const [done, setDone] = useState('');
-  const [{ fetching: submitting }, submitComments] = useMutation(SubmitCommentsMutation);
+  const submitComments = useFormMutation(SubmitCommentsMutation, 'submitOrganisationComments', 'CommentsSubmitted');
   // A comment acted on stays in view (with its confirmation) until the filters change,
   // even if it no longer matches them (an answered comment is no longer "open").
   const [pinned, setPinned] = useState<ReadonlySet<string>>(new Set());
   const document = data?.document;
   usePageTitle(t('comments.title'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   const organization = params.get('organization') ?? '';
@@ -111,21 +104,14 @@ export function CommentsPage() {
     }))
     .filter((group) => group.comments.length > 0);
   const total = visible.reduce((sum, group) => sum + group.comments.length, 0);
-  const refresh = () => refetch({ requestPolicy: 'network-only' });
 
   async function handleSubmit() {
-    if (submitting || !document) return;
+    if (submitComments.fetching || !document) return;
     setDone('');
-    const result = await submitComments({ documentId: document.id });
-    const outcome = result.data?.submitOrganisationComments;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'CommentsSubmitted') {
-      setProblems(noProblems);
-      setDone(t('comments.submitted', { count: outcome.comments.length }));
-      refresh();
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    const submitted = await submitComments.run({ documentId: document.id });
+    if (!submitted) return;
+    setDone(t('comments.submitted', { count: submitted.comments.length }));
+    refresh();
   }
 
   return (
@@ -135,7 +121,7 @@ export function CommentsPage() {
       {(drafts.length > 0 || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
-          <InlineProblems problems={problems} />
+          <InlineProblems problems={submitComments.problems} />
           {done && <StatusMessage focus>{done}</StatusMessage>}
           {drafts.length > 0 && (
             <>
@@ -147,7 +133,7 @@ export function CommentsPage() {
                   </li>
                 ))}
               </ol>
-              <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitting || undefined}>
+              <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
                 {t('comments.submitResponse', { count: drafts.length })}
               </button>
             </>
@@ -158,30 +144,30 @@ export function CommentsPage() {
         <h2 id="filters-title" className="visually-hidden">
           {t('comments.filters')}
         </h2>
-        <SelectField id="filter-organization" label={t('comments.filterOrganization')} value={organization} onChange={(event) => setFilter('organization', event.target.value)}>
-          <option value="">{t('comments.all')}</option>
-          {document.participants.map((org) => (
-            <option key={org.id} value={org.id}>
-              {org.shortName}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField id="filter-status" label={t('comments.filterStatus')} value={status} onChange={(event) => setFilter('status', event.target.value)}>
-          <option value="">{t('comments.all')}</option>
-          {statuses.map((value: CommentStatus) => (
-            <option key={value} value={value}>
-              {t(`comments.status.${value}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField id="filter-section" label={t('comments.filterSection')} value={sectionFilter} onChange={(event) => setFilter('section', event.target.value)}>
-          <option value="">{t('comments.all')}</option>
-          {sections.map((section) => (
-            <option key={section.id} value={section.id}>
-              {section.title}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          id="filter-organization"
+          label={t('comments.filterOrganization')}
+          value={organization}
+          onChange={(event) => setFilter('organization', event.target.value)}
+          options={document.participants.map((org) => ({ value: org.id, label: org.shortName }))}
+          blank={t('comments.all')}
+        />
+        <SelectField
+          id="filter-status"
+          label={t('comments.filterStatus')}
+          value={status}
+          onChange={(event) => setFilter('status', event.target.value)}
+          options={statuses.map((value) => ({ value, label: t(`comments.status.${value}`) }))}
+          blank={t('comments.all')}
+        />
+        <SelectField
+          id="filter-section"
+          label={t('comments.filterSection')}
+          value={sectionFilter}
+          onChange={(event) => setFilter('section', event.target.value)}
+          options={sections.map((section) => ({ value: section.id, label: section.title }))}
+          blank={t('comments.all')}
+        />
       </section>
       <p role="status" className="muted">
         {t('comments.count', { count: total })}

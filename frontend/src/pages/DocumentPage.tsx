@@ -1,11 +1,9 @@
-import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { type Composing, ReaderSection } from '../components/ReaderSection';
 import { TableOfContents } from '../components/TableOfContents';
@@ -15,6 +13,7 @@ import { useDocumentEvents } from '../lib/live';
 import { usePresence } from '../lib/presence';
 import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
 import { useViewer } from '../viewer';
+import { NotFound } from './NotFoundPage';
 
 const DocumentReaderQuery = graphql(`
   query DocumentReader($slug: String!) {
@@ -46,12 +45,7 @@ const AddSectionMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -64,7 +58,7 @@ interface Selected {
 export function DocumentPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const { data, refresh: refetch, waiting } = usePageQuery({
     query: DocumentReaderQuery,
     variables: { slug },
     // Shown from the cache at once, then brought up to date: changes made while the page was not
@@ -87,7 +81,7 @@ export function DocumentPage() {
   useDocumentEvents(document?.id, (event) => {
     presence.refresh();
     if (event.actor?.id === viewer?.id) return;
-    refetch({ requestPolicy: 'network-only' });
+    refetch();
     setRevision((n) => n + 1);
     if (event.kind === 'section.saved' || event.kind === 'section.restored') {
       const title = typeof (event.data as { title?: unknown } | null)?.title === 'string' ? (event.data as { title: string }).title : '';
@@ -97,13 +91,12 @@ export function DocumentPage() {
     }
   });
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
   const refresh = () => {
-    refetch({ requestPolicy: 'network-only' });
+    refetch();
     setRevision((n) => n + 1);
   };
   const sectionIds = new Set(sections.map((section) => section.id));
@@ -178,15 +171,7 @@ export function DocumentPage() {
 
 export function DocumentNotFound() {
   const { t } = useTranslation();
-  return (
-    <>
-      <h1>{t('document.notFoundTitle')}</h1>
-      <p>{t('document.notFound')}</p>
-      <p>
-        <Link to="/">{t('document.allDocuments')}</Link>
-      </p>
-    </>
-  );
+  return <NotFound title={t('document.notFoundTitle')} body={t('document.notFound')} home={t('document.allDocuments')} />;
 }
 
 function truncate(text: string, length: number): string {
@@ -244,24 +229,16 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
   const id = useId();
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
-  const [problems, setProblems] = useState<Problems>(noProblems);
-  const [{ fetching }, addSection] = useMutation(AddSectionMutation);
+  const addSection = useFormMutation(AddSectionMutation, 'addSection', 'SectionAdded', { fieldIds: { title: `${id}-title` } });
+  const { problems } = addSection;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
-    const result = await addSection({ input: { documentId, title, body: '' } });
-    const outcome = result.data?.addSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionAdded') {
-      await navigate(`/documents/${encodeURIComponent(slug)}/sections/${encodeURIComponent(outcome.section.id)}/edit`);
-    } else {
-      setProblems(outcomeProblems(outcome, { title: `${id}-title` }));
-    }
+  async function handleSubmit() {
+    const added = await addSection.run({ input: { documentId, title, body: '' } });
+    if (added) await navigate(`/documents/${encodeURIComponent(slug)}/sections/${encodeURIComponent(added.section.id)}/edit`);
   }
 
   return (
-    <form className="add-section" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby={`${id}-heading`}>
+    <form className="add-section" onSubmit={addSection.onSubmit(handleSubmit)} noValidate aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="add-section__title">
         {t('document.addSection')}
       </h2>
@@ -273,9 +250,9 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
         onChange={(event) => setTitle(event.target.value)}
         error={problems.fields.title}
       />
-      <button type="submit" className="button button--secondary" aria-disabled={fetching || undefined}>
+      <SubmitButton busy={addSection.fetching} className="button button--secondary">
         {t('document.addSectionSubmit')}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

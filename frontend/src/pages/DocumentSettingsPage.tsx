@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { type AnyVariables, type OperationResult, useMutation, useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { DocxImportForm } from '../components/DocxImport';
-import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { CheckboxField } from '../components/choices';
+import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, useFormMutation } from '../components/forms';
+import { usePageQuery, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { Phase } from '../gql/graphql';
 import { DocumentNotFound } from './DocumentPage';
@@ -52,9 +51,7 @@ const SetPhaseMutation = graphql(`
           phase
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -72,9 +69,7 @@ const AddParticipantMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -92,9 +87,7 @@ const RemoveParticipantMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -112,9 +105,7 @@ const UpdateSettingsMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -129,9 +120,7 @@ const RestoreSectionMutation = graphql(`
           deleted
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -142,42 +131,31 @@ const phases: readonly Phase[] = ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS',
 export function DocumentSettingsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: DocumentSettingsQuery, variables: { slug } });
+  const { data, refresh, waiting } = usePageQuery({ query: DocumentSettingsQuery, variables: { slug } });
+  // One message line for all the page's actions.
   const [problems, setProblems] = useState<Problems>(noProblems);
+  const shared = { problems: [problems, setProblems] } as const;
   const [done, setDone] = useState('');
   const [phase, setPhase] = useState<Phase | ''>('');
   const [newParticipant, setNewParticipant] = useState('');
-  const [, setPhaseMutation] = useMutation(SetPhaseMutation);
-  const [, addParticipant] = useMutation(AddParticipantMutation);
-  const [, removeParticipant] = useMutation(RemoveParticipantMutation);
-  const [, updateSettings] = useMutation(UpdateSettingsMutation);
-  const [, restoreSection] = useMutation(RestoreSectionMutation);
+  const setDocumentPhase = useFormMutation(SetPhaseMutation, 'setDocumentPhase', 'DocumentPhaseChanged', shared);
+  const addParticipant = useFormMutation(AddParticipantMutation, 'addParticipant', 'ParticipantsChanged', shared);
+  const removeParticipant = useFormMutation(RemoveParticipantMutation, 'removeParticipant', 'ParticipantsChanged', shared);
+  const updateSettings = useFormMutation(UpdateSettingsMutation, 'updateDocumentSettings', 'DocumentSettingsUpdated', shared);
+  const restoreSection = useFormMutation(RestoreSectionMutation, 'restoreSection', 'SectionRestored', shared);
   const document = data?.document;
   usePageTitle(t('settings.title'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
   const documentId = document.id;
 
-  /** Runs a mutation and shows its outcome: the confirmation, or the server's message. */
-  async function run<Data>(
-    promise: Promise<OperationResult<Data, AnyVariables>>,
-    pick: (data: Data) => { __typename: string },
-    success: string,
-    message: string,
-  ) {
+  /** After a mutation's answer: the confirmation and fresh data, or (already shown) its problem. */
+  async function confirm(answer: Promise<unknown>, message: string) {
     setDone('');
-    const result = await promise;
-    const outcome = result.data ? pick(result.data) : undefined;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === success) {
-      setProblems(noProblems);
-      setDone(message);
-      refetch({ requestPolicy: 'network-only' });
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    if (!(await answer)) return;
+    setDone(message);
+    refresh();
   }
 
   const others = (data?.organizations ?? []).filter((org) => !document.participants.some((p) => p.id === org.id));
@@ -195,22 +173,20 @@ export function DocumentSettingsPage() {
             onSubmit={(event: FormEvent) => {
               event.preventDefault();
               const target = phase || document.phase;
-              void run(
-                setPhaseMutation({ input: { documentId, phase: target } }),
-                (d) => d.setDocumentPhase,
-                'DocumentPhaseChanged',
+              void confirm(
+                setDocumentPhase.run({ input: { documentId, phase: target } }),
                 t('settings.phaseChanged', { phase: t(`documents.phase.${target}`) }),
               );
             }}
           >
             <h2 id="phase-title">{t('settings.phase')}</h2>
-            <SelectField id="document-phase" label={t('settings.phaseLabel')} value={phase || document.phase} onChange={(event) => setPhase(event.target.value as Phase)}>
-              {[...new Set([document.phase, ...phases])].map((value) => (
-                <option key={value} value={value}>
-                  {t(`documents.phase.${value}`)}
-                </option>
-              ))}
-            </SelectField>
+            <SelectField
+              id="document-phase"
+              label={t('settings.phaseLabel')}
+              value={phase || document.phase}
+              onChange={(event) => setPhase(event.target.value as Phase)}
+              options={[...new Set([document.phase, ...phases])].map((value) => ({ value, label: t(`documents.phase.${value}`) }))}
+            />
             <p className="field__hint">{t('settings.phaseHint')}</p>
             <button type="submit" className="button button--secondary">
               {t('settings.changePhase')}
@@ -227,12 +203,7 @@ export function DocumentSettingsPage() {
                     type="button"
                     className="link-button"
                     onClick={() =>
-                      void run(
-                        removeParticipant({ input: { documentId, organizationId: org.id } }),
-                        (d) => d.removeParticipant,
-                        'ParticipantsChanged',
-                        t('settings.removed', { name: org.name }),
-                      )
+                      void confirm(removeParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.removed', { name: org.name }))
                     }
                   >
                     {t('settings.remove')}
@@ -248,22 +219,17 @@ export function DocumentSettingsPage() {
                   event.preventDefault();
                   const org = others.find((o) => o.id === newParticipant);
                   if (!org) return;
-                  void run(
-                    addParticipant({ input: { documentId, organizationId: org.id } }),
-                    (d) => d.addParticipant,
-                    'ParticipantsChanged',
-                    t('settings.added', { name: org.name }),
-                  );
+                  void confirm(addParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.added', { name: org.name }));
                 }}
               >
-                <SelectField id="new-participant" label={t('settings.addLabel')} value={newParticipant} onChange={(event) => setNewParticipant(event.target.value)}>
-                  <option value="">{t('users.chooseOrganization')}</option>
-                  {others.map((org) => (
-                    <option key={org.id} value={org.id}>
-                      {org.name}
-                    </option>
-                  ))}
-                </SelectField>
+                <SelectField
+                  id="new-participant"
+                  label={t('settings.addLabel')}
+                  value={newParticipant}
+                  onChange={(event) => setNewParticipant(event.target.value)}
+                  options={others.map((org) => ({ value: org.id, label: org.name }))}
+                  blank={t('users.chooseOrganization')}
+                />
                 <button type="submit" className="button button--secondary">
                   {t('settings.add')}
                 </button>
@@ -274,7 +240,7 @@ export function DocumentSettingsPage() {
           <section className="panel" aria-labelledby="import-title">
             <h2 id="import-title">{t('imports.existingTitle')}</h2>
             <p className="field__hint">{t('imports.existingIntro')}</p>
-            <DocxImportForm documentId={documentId} onImported={() => refetch({ requestPolicy: 'network-only' })} />
+            <DocxImportForm documentId={documentId} onImported={refresh} />
           </section>
 
           <section className="panel" aria-labelledby="comment-settings-title">
@@ -285,27 +251,14 @@ export function DocumentSettingsPage() {
                 ['restrictCommentVisibility', document.settings.restrictCommentVisibility],
               ] as const
             ).map(([name, value]) => (
-              <div className="field" key={name}>
-                <label className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={value}
-                    aria-describedby={`${name}-hint`}
-                    onChange={(event) =>
-                      void run(
-                        updateSettings({ input: { documentId, [name]: event.target.checked } }),
-                        (d) => d.updateDocumentSettings,
-                        'DocumentSettingsUpdated',
-                        t('settings.saved'),
-                      )
-                    }
-                  />{' '}
-                  {t(`settings.${name}`)}
-                </label>
-                <p className="field__hint" id={`${name}-hint`}>
-                  {t(`settings.${name}Hint`)}
-                </p>
-              </div>
+              <CheckboxField
+                key={name}
+                hintId={`${name}-hint`}
+                label={t(`settings.${name}`)}
+                hint={t(`settings.${name}Hint`)}
+                checked={value}
+                onChange={(checked) => void confirm(updateSettings.run({ input: { documentId, [name]: checked } }), t('settings.saved'))}
+              />
             ))}
           </section>
         </>
@@ -324,12 +277,7 @@ export function DocumentSettingsPage() {
                     type="button"
                     className="link-button"
                     onClick={() =>
-                      void run(
-                        restoreSection({ input: { sectionId: section.id } }),
-                        (d) => d.restoreSection,
-                        'SectionRestored',
-                        t('settings.sectionRestored', { title: section.title }),
-                      )
+                      void confirm(restoreSection.run({ input: { sectionId: section.id } }), t('settings.sectionRestored', { title: section.title }))
                     }
                   >
                     {t('settings.restore')}

@@ -1,9 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useMutation } from 'urql';
 import { ErrorSummary } from '../components/errors';
-import { type Problems, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { SubmitButton, useFormMutation } from '../components/forms';
 import { usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
@@ -18,12 +17,7 @@ const AcceptInvitationMutation = graphql(`
           name
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -36,23 +30,18 @@ export function InvitationPage() {
   const [token] = useState(() => window.location.hash.slice(1));
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [accepted, setAccepted] = useState<string | null>(null);
-  const [{ fetching }, accept] = useMutation(AcceptInvitationMutation);
   const fieldIds = { password: 'new-password', repeat: 'repeat-password', token: 'new-password' };
+  const accept = useFormMutation(AcceptInvitationMutation, 'acceptInvitation', 'InvitationAccepted', { fieldIds });
+  const { problems } = accept;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     const missing: Record<string, string> = {};
     if (!password) missing.password = t('invitation.passwordRequired');
     else if (password !== repeat) missing.repeat = t('invitation.mismatch');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
-    const result = await accept({ input: { token, password } });
-    const outcome = result.data?.acceptInvitation;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'InvitationAccepted') setAccepted(outcome.user.name);
-    else setProblems(outcomeProblems(outcome, fieldIds));
+    if (Object.keys(missing).length > 0) return accept.refuse(missing);
+    const answer = await accept.run({ input: { token, password } });
+    if (answer) setAccepted(answer.user.name);
   }
 
   if (accepted) {
@@ -75,7 +64,7 @@ export function InvitationPage() {
       ) : (
         <>
           <p className="lead">{t('invitation.intro')}</p>
-          <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+          <form onSubmit={accept.onSubmit(handleSubmit)} noValidate>
             <TextField
               id={fieldIds.password}
               type="password"
@@ -95,9 +84,7 @@ export function InvitationPage() {
               onChange={(event) => setRepeat(event.target.value)}
               error={problems.fields.repeat}
             />
-            <button type="submit" className="button" aria-disabled={fetching || undefined}>
-              {t('invitation.submit')}
-            </button>
+            <SubmitButton busy={accept.fetching}>{t('invitation.submit')}</SubmitButton>
           </form>
         </>
       )}

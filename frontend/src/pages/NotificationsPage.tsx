@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { type Problems, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { StatusMessage, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { NotificationDelivery, NotificationKind } from '../gql/graphql';
@@ -35,12 +35,7 @@ const SetPreferenceMutation = graphql(`
           }
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -53,21 +48,16 @@ export function NotificationsPage() {
   usePageTitle(t('notifications.title'));
   const [params, setParams] = useSearchParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: PreferencesQuery });
-  const [, save] = useMutation(SetPreferenceMutation);
-  const [problems, setProblems] = useState<Problems>(noProblems);
+  const save = useFormMutation(SetPreferenceMutation, 'setNotificationPreference', 'NotificationPreferenceSet');
   const [done, setDone] = useState('');
   const off = params.get('off');
 
   async function change(input: { kind?: NotificationKind; delivery?: NotificationDelivery; language?: string }) {
     setDone('');
-    const result = await save({ input });
-    const outcome = result.data?.setNotificationPreference;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'NotificationPreferenceSet') {
-      setProblems(noProblems);
+    if (await save.run({ input })) {
       setDone(t('notifications.saved'));
       if (off) setParams({});
-    } else setProblems(outcomeProblems(outcome));
+    }
   }
 
   if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
@@ -81,7 +71,7 @@ export function NotificationsPage() {
       <h1>{t('notifications.title')}</h1>
       <p className="lead">{t('notifications.intro')}</p>
       {done && <StatusMessage focus>{done}</StatusMessage>}
-      <ErrorSummary errors={problems.summary} />
+      <ErrorSummary errors={save.problems.summary} />
       {unsubscribe && (
         <section className="panel" aria-labelledby="unsubscribe-title">
           <h2 id="unsubscribe-title">{t('notifications.unsubscribeTitle')}</h2>

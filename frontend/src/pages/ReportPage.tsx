@@ -6,11 +6,11 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { SelectField } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { DocumentNotFound } from './DocumentPage';
-import { snapshotName } from './SnapshotsPage';
 
 const ReportDocumentQuery = graphql(`
   query ReportDocument($slug: String!) {
@@ -84,7 +84,7 @@ export function ReportPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ReportDocumentQuery, variables: { slug } });
+  const { data, waiting } = usePageQuery({ query: ReportDocumentQuery, variables: { slug } });
   const document = data?.document;
   usePageTitle(t('report.title'));
   const snapshotId = params.get('snapshot') ?? document?.snapshots[0]?.id ?? '';
@@ -94,8 +94,7 @@ export function ReportPage() {
     pause: !document || !snapshotId,
   });
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   const found = report.data?.consultationReport;
@@ -106,13 +105,13 @@ export function ReportPage() {
       {document.snapshots.length === 0 ? (
         <p>{t('report.noSnapshots')}</p>
       ) : (
-        <SelectField id="report-snapshot" label={t('report.snapshot')} value={snapshotId} onChange={(event) => setParams({ snapshot: event.target.value })}>
-          {document.snapshots.map((snapshot) => (
-            <option key={snapshot.id} value={snapshot.id}>
-              {snapshotName(t, snapshot)}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          id="report-snapshot"
+          label={t('report.snapshot')}
+          value={snapshotId}
+          onChange={(event) => setParams({ snapshot: event.target.value })}
+          options={document.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
+        />
       )}
       {report.error && <QueryError error={report.error} />}
       {report.fetching && <Loading />}
@@ -126,17 +125,7 @@ export function ReportPage() {
           {found.counts.length > 0 && (
             <table className="table">
               <caption className="table__caption">{t('report.countsTitle')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('report.organization')}</th>
-                  <th scope="col">{t('report.totalColumn')}</th>
-                  {statuses.map((status) => (
-                    <th scope="col" key={status}>
-                      {t(`comments.status.${status}`)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={[t('report.organization'), t('report.totalColumn'), ...statuses.map((status) => t(`comments.status.${status}`))]} />
               <tbody>
                 {found.counts.map((count) => (
                   <tr key={count.organization?.id ?? 'none'}>

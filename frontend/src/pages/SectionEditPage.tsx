@@ -5,7 +5,7 @@ import { useMutation, useQuery } from 'urql';
 import { DiffText } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
+import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { TextField } from '../components/TextField';
@@ -16,6 +16,8 @@ import { usePresence } from '../lib/presence';
 import { useViewer } from '../viewer';
 import { wordDiff } from '../lib/worddiff';
 import { DocumentNotFound } from './DocumentPage';
+import { editorCanHold } from '../editor/markdown';
+import { RichTextEditor } from '../editor/RichTextEditor';
 
 const SectionEditorQuery = graphql(`
   query SectionEditor($slug: String!, $id: ID!) {
@@ -90,9 +92,7 @@ const MoveSectionMutation = graphql(`
           position
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -107,9 +107,7 @@ const DeleteSectionMutation = graphql(`
           deleted
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -203,10 +201,14 @@ function Editor({
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [saved, setSaved] = useState<{ message: string; merged: boolean } | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  // Not useFormMutation: a VersionConflict is not a problem to show but the conflict screen.
   const [{ fetching: saving }, save] = useMutation(SaveSectionMutation);
-  const [, move] = useMutation(MoveSectionMutation);
-  const [, remove] = useMutation(DeleteSectionMutation);
-  const preview = useMemo(() => renderPreview(body), [body]);
+  const move = useFormMutation(MoveSectionMutation, 'moveSection', 'SectionMoved', { problems: [problems, setProblems] });
+  const remove = useFormMutation(DeleteSectionMutation, 'deleteSection', 'SectionDeleted', { problems: [problems, setProblems] });
+  // The rich-text editor unless the text holds something it cannot show; then the source, and why.
+  const [source, setSource] = useState(() => !editorCanHold(section.body));
+  const [cannotHold, setCannotHold] = useState(source);
+  const preview = useMemo(() => (source ? renderPreview(body) : ''), [body, source]);
   const docPath = `/documents/${encodeURIComponent(slug)}`;
   const fieldIds = { title: 'section-title', body: 'section-body', summary: 'section-summary' };
 
@@ -223,6 +225,10 @@ function Editor({
         setConflict(null);
         setBaseVersion(outcome.section.version);
         setBody(outcome.section.body);
+        if (!source && !editorCanHold(outcome.section.body)) {
+          setSource(true);
+          setCannotHold(true);
+        }
         setTitle(outcome.section.title);
         setSummary('');
         setColleague('');
@@ -252,22 +258,15 @@ function Editor({
   }
 
   async function handleMove(position: number) {
-    const result = await move({ input: { sectionId: section.id, position } });
-    const outcome = result.data?.moveSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionMoved') {
-      setSaved({ merged: false, message: t('editor.moved', { position: outcome.section.position + 1 }) });
-      reload();
-    } else setProblems(outcomeProblems(outcome));
+    const moved = await move.run({ input: { sectionId: section.id, position } });
+    if (!moved) return;
+    setSaved({ merged: false, message: t('editor.moved', { position: moved.section.position + 1 }) });
+    reload();
   }
 
   async function handleDelete() {
     if (!window.confirm(t('editor.deleteConfirm'))) return;
-    const result = await remove({ input: { sectionId: section.id } });
-    const outcome = result.data?.deleteSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionDeleted') await navigate(docPath);
-    else setProblems(outcomeProblems(outcome));
+    if (await remove.run({ input: { sectionId: section.id } })) await navigate(docPath);
   }
 
   if (conflict) {
@@ -315,26 +314,65 @@ function Editor({
         noValidate
       >
         <TextField id={fieldIds.title} label={t('editor.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
-        <div className="editor">
-          <FieldShell id={fieldIds.body} label={t('editor.body')} hint={t('editor.bodyHint')} error={problems.fields.body} className="editor__source">
-            {(control) => (
-              <textarea
-                className="input textarea textarea--source"
-                rows={22}
-                value={body}
-                onChange={(event) => setBody(event.target.value)}
-                spellCheck
-                {...control}
-              />
-            )}
-          </FieldShell>
-          <section className="editor__preview" aria-labelledby="preview-title">
-            <h2 id="preview-title" className="field__label">
-              {t('editor.preview')}
-            </h2>
-            <div className="prose preview" dangerouslySetInnerHTML={{ __html: preview }} />
-          </section>
+        <div className="editor-mode">
+          <button
+            type="button"
+            className="button button--secondary"
+            aria-pressed={source}
+            onClick={() => {
+              if (source && !editorCanHold(body)) return setCannotHold(true);
+              setCannotHold(false);
+              setSource(!source);
+            }}
+          >
+            {t('editor.showSource')}
+          </button>
         </div>
+        {cannotHold && <p className="notice notice--warning">{t('editor.cannotHold')}</p>}
+        {source ? (
+          <div className="editor">
+            <FieldShell id={fieldIds.body} label={t('editor.body')} hint={t('editor.bodyHint')} error={problems.fields.body} className="editor__source">
+              {(control) => (
+                <textarea
+                  className="input textarea textarea--source"
+                  rows={22}
+                  value={body}
+                  onChange={(event) => setBody(event.target.value)}
+                  spellCheck
+                  {...control}
+                />
+              )}
+            </FieldShell>
+            <section className="editor__preview" aria-labelledby="preview-title">
+              <h2 id="preview-title" className="field__label">
+                {t('editor.preview')}
+              </h2>
+              <div className="prose preview" dangerouslySetInnerHTML={{ __html: preview }} />
+            </section>
+          </div>
+        ) : (
+          <div className={['field', problems.fields.body ? 'field--error' : ''].filter(Boolean).join(' ')}>
+            <p className="field__label" id={`${fieldIds.body}-label`} onClick={() => document.getElementById(fieldIds.body)?.focus()}>
+              {t('editor.richBody')}
+            </p>
+            <p className="field__hint" id={`${fieldIds.body}-hint`}>
+              {t('editor.richHint')}
+            </p>
+            {problems.fields.body && (
+              <p className="field__error" id={`${fieldIds.body}-error`}>
+                {problems.fields.body}
+              </p>
+            )}
+            <RichTextEditor
+              id={fieldIds.body}
+              value={body}
+              onChange={setBody}
+              labelId={`${fieldIds.body}-label`}
+              describedBy={[`${fieldIds.body}-hint`, problems.fields.body ? `${fieldIds.body}-error` : ''].filter(Boolean).join(' ')}
+              invalid={Boolean(problems.fields.body)}
+            />
+          </div>
+        )}
         <TextField
           id={fieldIds.summary}
           label={t('editor.summary')}

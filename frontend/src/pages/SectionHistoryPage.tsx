@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
 import { ServerDiff } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { InlineProblems, StatusMessage, useFormMutation } from '../components/forms';
+import { TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { DocumentNotFound } from './DocumentPage';
@@ -74,9 +72,7 @@ const RestoreVersionMutation = graphql(`
           html
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -87,35 +83,27 @@ export function SectionHistoryPage() {
   const [params, setParams] = useSearchParams();
   const from = numberParam(params.get('from'));
   const to = numberParam(params.get('to'));
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const { data, refresh, waiting } = usePageQuery({
     query: SectionHistoryQuery,
     variables: { slug, id: sectionId, from, to },
   });
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching: restoring }, restore] = useMutation(RestoreVersionMutation);
+  const restore = useFormMutation(RestoreVersionMutation, 'restoreSectionVersion', 'SectionSaved');
   const document = data?.document;
   const section = data?.node?.__typename === 'Section' ? data.node : null;
   usePageTitle(section ? t('history.pageTitle', { title: section.title }) : t('app.loading'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document || !section) return <DocumentNotFound />;
 
   async function handleRestore(version: number) {
-    if (restoring || !section) return;
+    if (restore.fetching || !section) return;
     setDone('');
-    const result = await restore({ input: { sectionId: section.id, version } });
-    const outcome = result.data?.restoreSectionVersion;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SectionSaved') {
-      setProblems(noProblems);
-      setDone(outcome.changed ? t('history.restored', { version, number: outcome.version.number }) : t('history.restoredUnchanged'));
-      setParams({});
-      refetch({ requestPolicy: 'network-only' });
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    const saved = await restore.run({ input: { sectionId: section.id, version } });
+    if (!saved) return;
+    setDone(saved.changed ? t('history.restored', { version, number: saved.version.number }) : t('history.restoredUnchanged'));
+    setParams({});
+    refresh();
   }
 
   const diff = section.diff;
@@ -125,7 +113,7 @@ export function SectionHistoryPage() {
       <p>
         <Link to={`/documents/${encodeURIComponent(slug)}#section-${section.key}`}>{t('history.back')}</Link>
       </p>
-      <InlineProblems problems={problems} />
+      <InlineProblems problems={restore.problems} />
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <section aria-labelledby="diff-title" className="panel">
         <h2 id="diff-title">
@@ -145,15 +133,7 @@ export function SectionHistoryPage() {
       <h2>{t('history.versions')}</h2>
       <table className="table">
         <caption className="visually-hidden">{t('history.versions')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('history.version')}</th>
-            <th scope="col">{t('history.when')}</th>
-            <th scope="col">{t('history.who')}</th>
-            <th scope="col">{t('history.summary')}</th>
-            <th scope="col">{t('history.actions')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('history.version'), t('history.when'), t('history.who'), t('history.summary'), t('history.actions')]} />
         <tbody>
           {section.versions.map((version) => (
             <tr key={version.id} aria-current={version.number === section.version ? 'true' : undefined}>

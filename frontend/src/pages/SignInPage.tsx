@@ -1,7 +1,7 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
-import { ErrorSummary, type ErrorItem, requestErrorMessage } from '../components/errors';
+import { ErrorSummary } from '../components/errors';
+import { SubmitButton, useFormMutation } from '../components/forms';
 import { usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
@@ -16,37 +16,10 @@ const SignInMutation = graphql(`
           id
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
-
-type Field = 'email' | 'password';
-const fields: readonly Field[] = ['email', 'password'];
-
-interface Problems {
-  fields: Partial<Record<Field, string>>;
-  /** Everything, in page order, for the error summary; a new array per submit moves focus there. */
-  summary: ErrorItem[];
-}
-
-function problems(fieldErrors: Problems['fields'], formErrors: readonly string[] = []): Problems {
-  const summary: ErrorItem[] = [
-    ...formErrors.map((message) => ({ message })),
-    ...fields.flatMap((field) => {
-      const message = fieldErrors[field];
-      return message ? [{ message, fieldId: field }] : [];
-    }),
-  ];
-  return { fields: fieldErrors, summary };
-}
-
-const noProblems = problems({});
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -54,40 +27,17 @@ export function SignInPage() {
   const resetSession = useResetSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [shown, setShown] = useState<Problems>(noProblems);
-  const [{ fetching }, signIn] = useMutation(SignInMutation);
+  // Only InvalidInput goes next to a field; InvalidCredentials, TooManyAttempts, … concern the whole form.
+  const signIn = useFormMutation(SignInMutation, 'signIn', 'SignedIn', { fieldIds: { email: 'email', password: 'password' } });
+  const shown = signIn.problems;
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (fetching) return;
-    const missing: Problems['fields'] = {};
+  async function handleSubmit() {
+    const missing: Record<string, string> = {};
     if (!email.trim()) missing.email = t('signIn.emailRequired');
     if (!password) missing.password = t('signIn.passwordRequired');
-    if (Object.keys(missing).length > 0) {
-      setShown(problems(missing));
-      return;
-    }
-
-    const result = await signIn({ email: email.trim(), password });
-    const outcome = result.data?.signIn;
-    if (!outcome) {
-      setShown(problems({}, [result.error ? requestErrorMessage(result.error, t) : t('errors.unexpected')]));
-      return;
-    }
-    switch (outcome.__typename) {
-      case 'SignedIn':
-        // The shell re-reads the viewer with the new session and leaves this page.
-        resetSession();
-        return;
-      case 'InvalidInput': {
-        const field = fields.find((name) => name === outcome.field);
-        setShown(field ? problems({ [field]: outcome.message }) : problems({}, [outcome.message]));
-        return;
-      }
-      default:
-        // InvalidCredentials, TooManyAttempts, …: about the whole form, not one field.
-        setShown(problems({}, [outcome.message]));
-    }
+    if (Object.keys(missing).length > 0) return signIn.refuse(missing);
+    // The shell re-reads the viewer with the new session and leaves this page.
+    if (await signIn.run({ email: email.trim(), password })) resetSession();
   }
 
   return (
@@ -95,7 +45,7 @@ export function SignInPage() {
       <ErrorSummary errors={shown.summary} />
       <h1>{t('signIn.title')}</h1>
       <p className="lead">{t('signIn.intro')}</p>
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <form onSubmit={signIn.onSubmit(handleSubmit)} noValidate>
         <TextField
           id="email"
           name="email"
@@ -117,9 +67,7 @@ export function SignInPage() {
           onChange={(event) => setPassword(event.target.value)}
           error={shown.fields.password}
         />
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {fetching ? t('signIn.submitting') : t('signIn.submit')}
-        </button>
+        <SubmitButton busy={signIn.fetching}>{signIn.fetching ? t('signIn.submitting') : t('signIn.submit')}</SubmitButton>
       </form>
     </div>
   );

@@ -1,17 +1,17 @@
-import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { ServerDiff } from '../components/DiffText';
+import { useQuery } from 'urql';
+import { ChangeList } from '../components/ChangeList';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
+import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { snapshotName } from '../lib/snapshotName';
 import { DocumentNotFound } from './DocumentPage';
 
 const SnapshotsQuery = graphql(`
@@ -47,23 +47,7 @@ const CompareQuery = graphql(`
       ... on Snapshot {
         id
         changesSince(snapshotId: $from) {
-          kind
-          moved
-          old {
-            id
-            number
-            title
-          }
-          new {
-            id
-            number
-            title
-          }
-          diff {
-            html
-            fromTitle
-            toTitle
-          }
+          ...ChangeList
         }
       }
     }
@@ -81,12 +65,7 @@ const CreateSnapshotMutation = graphql(`
           label
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -94,12 +73,11 @@ const CreateSnapshotMutation = graphql(`
 export function SnapshotsPage() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: SnapshotsQuery, variables: { slug } });
+  const { data, refresh, waiting } = usePageQuery({ query: SnapshotsQuery, variables: { slug } });
   const document = data?.document;
   usePageTitle(t('snapshots.title'));
 
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
+  if (waiting) return waiting;
   if (!document) return <DocumentNotFound />;
 
   return (
@@ -107,7 +85,7 @@ export function SnapshotsPage() {
       <DocumentHeader document={document} heading={t('snapshots.title')} />
       <p className="lead">{t('snapshots.intro')}</p>
       {document.viewerCan.snapshot && (
-        <CreateSnapshotForm documentId={document.id} onCreated={() => refetch({ requestPolicy: 'network-only' })} />
+        <CreateSnapshotForm documentId={document.id} onCreated={refresh} />
       )}
       {document.snapshots.length === 0 ? (
         <p>{t('snapshots.none')}</p>
@@ -115,16 +93,7 @@ export function SnapshotsPage() {
         <>
           <table className="table">
             <caption className="table__caption">{t('snapshots.listTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('snapshots.number')}</th>
-                <th scope="col">{t('snapshots.label')}</th>
-                <th scope="col">{t('snapshots.created')}</th>
-                <th scope="col">{t('snapshots.sections')}</th>
-                <th scope="col">{t('snapshots.fingerprint')}</th>
-                <th scope="col">{t('snapshots.download')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('snapshots.number'), t('snapshots.label'), t('snapshots.created'), t('snapshots.sections'), t('snapshots.fingerprint'), t('snapshots.download')]} />
             <tbody>
               {document.snapshots.map((snapshot) => (
                 <tr key={snapshot.id}>
@@ -152,7 +121,6 @@ export function SnapshotsPage() {
   );
 }
 
-
 function Compare({ snapshots }: { snapshots: readonly { id: string; number: number; label: string }[] }) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -177,20 +145,20 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
           setParams({ from: fromId, to: toId });
         }}
       >
-        <SelectField id="compare-from" label={t('snapshots.from')} value={fromId} onChange={(event) => setFromId(event.target.value)}>
-          {snapshots.map((s) => (
-            <option key={s.id} value={s.id}>
-              {snapshotName(t, s)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField id="compare-to" label={t('snapshots.to')} value={toId} onChange={(event) => setToId(event.target.value)}>
-          {snapshots.map((s) => (
-            <option key={s.id} value={s.id}>
-              {snapshotName(t, s)}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          id="compare-from"
+          label={t('snapshots.from')}
+          value={fromId}
+          onChange={(event) => setFromId(event.target.value)}
+          options={snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
+        />
+        <SelectField
+          id="compare-to"
+          label={t('snapshots.to')}
+          value={toId}
+          onChange={(event) => setToId(event.target.value)}
+          options={snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
+        />
         <button type="submit" className="button button--secondary">
           {t('snapshots.compare')}
         </button>
@@ -202,65 +170,24 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
   );
 }
 
-type Change = {
-  kind: string;
-  moved: boolean;
-  old: { id: string; number: number; title: string } | null;
-  new: { id: string; number: number; title: string } | null;
-  diff: { html: string; fromTitle: string; toTitle: string } | null;
-};
-
-export function ChangeList({ changes }: { changes: readonly Change[] }) {
-  const { t } = useTranslation();
-  const changed = changes.filter((change) => change.kind !== 'UNCHANGED');
-  if (changed.length === 0) return <p>{t('snapshots.noChanges')}</p>;
-  return (
-    <ol className="change-list" aria-live="polite">
-      {changed.map((change) => {
-        const title = change.new?.title ?? change.old?.title ?? '';
-        return (
-          <li key={`${change.old?.id ?? ''}:${change.new?.id ?? ''}`} className="change">
-            <h3 className="change__title">
-              {title} <span className={`tag tag--change-${change.kind.toLowerCase()}`}>{t(`snapshots.kind.${change.kind as 'ADDED'}`)}</span>
-              {change.moved && change.kind !== 'MOVED' && <span className="tag tag--change-moved">{t('snapshots.kind.MOVED')}</span>}
-            </h3>
-            {change.old && change.new && (
-              <p className="muted">{t('snapshots.versions', { from: change.old.number, to: change.new.number })}</p>
-            )}
-            {change.diff && change.kind !== 'ADDED' && change.kind !== 'REMOVED' && <ServerDiff html={change.diff.html} />}
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
-
 function CreateSnapshotForm({ documentId, onCreated }: { documentId: string; onCreated: () => void }) {
   const { t } = useTranslation();
   const [label, setLabel] = useState('');
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
-  const [{ fetching }, create] = useMutation(CreateSnapshotMutation);
+  const create = useFormMutation(CreateSnapshotMutation, 'createSnapshot', 'SnapshotCreated', { fieldIds: { label: 'snapshot-label' } });
+  const { problems } = create;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     setDone('');
-    const result = await create({ input: { documentId, label } });
-    const outcome = result.data?.createSnapshot;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'SnapshotCreated') {
-      setProblems(noProblems);
-      setLabel('');
-      setDone(t('snapshots.createdDone', { number: outcome.snapshot.number }));
-      onCreated();
-    } else {
-      setProblems(outcomeProblems(outcome, { label: 'snapshot-label' }));
-    }
+    const created = await create.run({ input: { documentId, label } });
+    if (!created) return;
+    setLabel('');
+    setDone(t('snapshots.createdDone', { number: created.snapshot.number }));
+    onCreated();
   }
 
   return (
-    <form className="panel" onSubmit={(event) => void handleSubmit(event)} noValidate aria-labelledby="create-snapshot-title">
+    <form className="panel" onSubmit={create.onSubmit(handleSubmit)} noValidate aria-labelledby="create-snapshot-title">
       <h2 id="create-snapshot-title">{t('snapshots.createTitle')}</h2>
       <InlineProblems problems={problems} />
       {done && <StatusMessage focus>{done}</StatusMessage>}
@@ -272,18 +199,9 @@ function CreateSnapshotForm({ documentId, onCreated }: { documentId: string; onC
         onChange={(event) => setLabel(event.target.value)}
         error={problems.fields.label}
       />
-      <button type="submit" className="button" aria-disabled={fetching || undefined}>
-        {t('snapshots.create')}
-      </button>
+      <SubmitButton busy={create.fetching}>{t('snapshots.create')}</SubmitButton>
     </form>
   );
-}
-
-/** "Udgave 2 – Høringsudkast", or "Udgave 2" without a label. */
-export function snapshotName(t: TFunction, snapshot: { number: number; label: string }): string {
-  return snapshot.label
-    ? t('snapshots.nameWithLabel', { number: snapshot.number, label: snapshot.label })
-    : t('snapshots.name', { number: snapshot.number });
 }
 
 function SnapshotDownloads({ snapshot }: { snapshot: { id: string; number: number; label: string } }) {

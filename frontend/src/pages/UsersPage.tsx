@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation, useQuery } from 'urql';
-import { ErrorSummary, QueryError } from '../components/errors';
-import { InlineProblems, type Problems, SelectField, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { ErrorSummary } from '../components/errors';
+import { Checkboxes, ChoiceFieldset } from '../components/choices';
+import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
+import { TableHead, usePageQuery, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -55,12 +55,7 @@ const InviteUserMutation = graphql(`
           expiresAt
         }
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -75,9 +70,7 @@ const SetUserActiveMutation = graphql(`
           active
         }
       }
-      ... on UserError {
-        message
-      }
+      ...UserError
     }
   }
 `);
@@ -88,10 +81,9 @@ export function UsersPage() {
   const { t } = useTranslation();
   usePageTitle(t('users.title'));
   const viewer = useViewer();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: UsersQuery, pause: !hasRole(viewer, 'SECRETARIAT') });
-  const [problems, setProblems] = useState<Problems>(noProblems);
+  const { data, refresh, waiting } = usePageQuery({ query: UsersQuery, pause: !hasRole(viewer, 'SECRETARIAT') });
   const [done, setDone] = useState('');
-  const [, setActive] = useMutation(SetUserActiveMutation);
+  const setActive = useFormMutation(SetUserActiveMutation, 'setUserActive', 'UserActivityChanged');
 
   if (!hasRole(viewer, 'SECRETARIAT')) {
     return (
@@ -104,40 +96,24 @@ export function UsersPage() {
 
   async function toggle(user: { id: string; name: string; active: boolean }) {
     setDone('');
-    const result = await setActive({ input: { userId: user.id, active: !user.active } });
-    const outcome = result.data?.setUserActive;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'UserActivityChanged') {
-      setProblems(noProblems);
-      setDone(outcome.user.active ? t('users.activated', { name: user.name }) : t('users.deactivated', { name: user.name }));
-    } else {
-      setProblems(outcomeProblems(outcome));
-    }
+    const changed = await setActive.run({ input: { userId: user.id, active: !user.active } });
+    if (changed) setDone(changed.user.active ? t('users.activated', { name: user.name }) : t('users.deactivated', { name: user.name }));
   }
 
   return (
     <>
       <h1>{t('users.title')}</h1>
       <p className="lead">{t('users.intro')}</p>
-      {error && !data && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
-      {fetching && !data && <Loading />}
+      {waiting}
       {data && (
         <>
-          <InviteForm organizations={data.organizations} onInvited={() => refetch({ requestPolicy: 'network-only' })} />
+          <InviteForm organizations={data.organizations} onInvited={refresh} />
           <h2 id="pending-title">{t('users.pendingTitle')}</h2>
           {data.invitations.length === 0 ? (
             <p>{t('users.noPending')}</p>
           ) : (
             <table className="table" aria-labelledby="pending-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.name')}</th>
-                  <th scope="col">{t('users.email')}</th>
-                  <th scope="col">{t('users.organization')}</th>
-                  <th scope="col">{t('users.roles')}</th>
-                  <th scope="col">{t('users.expires')}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('users.name'), t('users.email'), t('users.organization'), t('users.roles'), t('users.expires')]} />
               <tbody>
                 {[...data.invitations]
                   .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
@@ -156,22 +132,20 @@ export function UsersPage() {
             </table>
           )}
           <h2>{t('users.listTitle')}</h2>
-          <InlineProblems problems={problems} />
+          <InlineProblems problems={setActive.problems} />
           {done && <StatusMessage>{done}</StatusMessage>}
           <table className="table">
             <caption className="visually-hidden">{t('users.listTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.name')}</th>
-                <th scope="col">{t('users.email')}</th>
-                <th scope="col">{t('users.organization')}</th>
-                <th scope="col">{t('users.roles')}</th>
-                <th scope="col">{t('users.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('users.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('users.name'),
+                t('users.email'),
+                t('users.organization'),
+                t('users.roles'),
+                t('users.status'),
+                <span className="visually-hidden">{t('users.actions')}</span>,
+              ]}
+            />
             <tbody>
               {data.users.map((user) => (
                 <tr key={user.id}>
@@ -204,35 +178,27 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
   const [name, setName] = useState('');
   const [organizationId, setOrganizationId] = useState('');
   const [chosen, setChosen] = useState<Role[]>(['COMMENTER']);
-  const [problems, setProblems] = useState<Problems>(noProblems);
   const [invited, setInvited] = useState<{ link: string; email: string; expiresAt: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [{ fetching }, invite] = useMutation(InviteUserMutation);
   const fieldIds = { email: 'invite-email', name: 'invite-name', organizationId: 'invite-organization', roles: 'invite-role-SECRETARIAT' };
+  const invite = useFormMutation(InviteUserMutation, 'inviteUser', 'UserInvited', { fieldIds });
+  const { problems } = invite;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (fetching) return;
+  async function handleSubmit() {
     setInvited(null);
     const missing: Record<string, string> = {};
     if (!email.trim()) missing.email = t('users.emailRequired');
     if (!name.trim()) missing.name = t('users.nameRequired');
     if (!organizationId) missing.organizationId = t('users.organizationRequired');
     if (chosen.length === 0) missing.roles = t('users.rolesRequired');
-    if (Object.keys(missing).length > 0) return setProblems(formProblems(missing, fieldIds));
-    const result = await invite({ input: { email: email.trim(), name: name.trim(), organizationId, roles: chosen } });
-    const outcome = result.data?.inviteUser;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    if (outcome.__typename === 'UserInvited') {
-      setProblems(noProblems);
-      setInvited({ link: outcome.link, email: outcome.invitation.email, expiresAt: outcome.invitation.expiresAt });
-      setEmail('');
-      setName('');
-      setCopied(false);
-      props.onInvited();
-    } else {
-      setProblems(outcomeProblems(outcome, fieldIds));
-    }
+    if (Object.keys(missing).length > 0) return invite.refuse(missing);
+    const answer = await invite.run({ input: { email: email.trim(), name: name.trim(), organizationId, roles: chosen } });
+    if (!answer) return;
+    setInvited({ link: answer.link, email: answer.invitation.email, expiresAt: answer.invitation.expiresAt });
+    setEmail('');
+    setName('');
+    setCopied(false);
+    props.onInvited();
   }
 
   return (
@@ -265,7 +231,7 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
         </StatusMessage>
       )}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+      <form onSubmit={invite.onSubmit(handleSubmit)} noValidate>
         <TextField id={fieldIds.name} label={t('users.name')} value={name} onChange={(event) => setName(event.target.value)} error={problems.fields.name} autoComplete="off" />
         <TextField
           id={fieldIds.email}
@@ -283,40 +249,13 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
           value={organizationId}
           onChange={(event) => setOrganizationId(event.target.value)}
           error={problems.fields.organizationId}
-        >
-          <option value="">{t('users.chooseOrganization')}</option>
-          {props.organizations.map((org) => (
-            <option key={org.id} value={org.id}>
-              {org.name}
-            </option>
-          ))}
-        </SelectField>
-        <fieldset
-          className={problems.fields.roles ? 'field fieldset field--error' : 'field fieldset'}
-          aria-describedby={problems.fields.roles ? 'invite-roles-error' : undefined}
-        >
-          <legend className="field__label">{t('users.roles')}</legend>
-          {problems.fields.roles && (
-            <p className="field__error" id="invite-roles-error">
-              <span className="visually-hidden">{t('errors.prefix')} </span>
-              {problems.fields.roles}
-            </p>
-          )}
-          {roles.map((role) => (
-            <label key={role} className="checkbox">
-              <input
-                type="checkbox"
-                id={`invite-role-${role}`}
-                checked={chosen.includes(role)}
-                onChange={(event) => setChosen(event.target.checked ? [...chosen, role] : chosen.filter((r) => r !== role))}
-              />{' '}
-              {t(`roles.${role}`)}
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit" className="button" aria-disabled={fetching || undefined}>
-          {t('users.invite')}
-        </button>
+          options={props.organizations.map((org) => ({ value: org.id, label: org.name }))}
+          blank={t('users.chooseOrganization')}
+        />
+        <ChoiceFieldset legend={t('users.roles')} error={problems.fields.roles} errorId="invite-roles-error">
+          <Checkboxes options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} chosen={chosen} onChange={setChosen} idPrefix="invite-role-" />
+        </ChoiceFieldset>
+        <SubmitButton busy={invite.fetching}>{t('users.invite')}</SubmitButton>
       </form>
     </section>
   );

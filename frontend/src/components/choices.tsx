@@ -1,0 +1,85 @@
+import type { InputHTMLAttributes, ReactNode } from 'react';
+import { FieldError } from './forms';
+
+/** A group of checkboxes or radio buttons with its legend, and its error tied to the group. */
+export function ChoiceFieldset(props: { legend: ReactNode; error?: string | undefined; errorId: string; children: ReactNode }) {
+  return (
+    <fieldset
+      className={props.error ? 'field fieldset field--error' : 'field fieldset'}
+      aria-describedby={props.error ? props.errorId : undefined}
+    >
+      <legend className="field__label">{props.legend}</legend>
+      {props.error && <FieldError id={props.errorId}>{props.error}</FieldError>}
+      {props.children}
+    </fieldset>
+  );
+}
+
+/** One checkbox with a hint below it, tied to it by aria-describedby. */
+export function CheckboxField(props: { hintId: string; label: ReactNode; hint: ReactNode; checked: boolean; onChange: (checked: boolean) => void }) {
+  return (
+    <div className="field">
+      <Choice
+        type="checkbox"
+        label={props.label}
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+        aria-describedby={props.hintId}
+      />
+      <p className="field__hint" id={props.hintId}>
+        {props.hint}
+      </p>
+    </div>
+  );
+}
+
+interface Options<T extends string> {
+  options: readonly { value: T; label: ReactNode }[];
+  /** Gives each input an id, `idPrefix` + its value, for an error summary to link to. */
+  idPrefix?: string;
+}
+
+/** A choice among options: radio buttons, one per option, all with the same `name`. */
+export function RadioButtons<T extends string>(props: Options<T> & { name: string; value: T | ''; onChange: (value: T) => void }) {
+  return props.options.map((option) => (
+    <Choice
+      key={option.value}
+      type="radio"
+      label={option.label}
+      id={idOf(props, option.value)}
+      name={props.name}
+      value={option.value}
+      checked={props.value === option.value}
+      onChange={() => props.onChange(option.value)}
+    />
+  ));
+}
+
+/** Checkboxes choosing any of the options; the chosen ones in the order they were ticked. */
+export function Checkboxes<T extends string>(props: Options<T> & { chosen: readonly T[]; onChange: (chosen: T[]) => void }) {
+  return props.options.map((option) => (
+    <Choice
+      key={option.value}
+      type="checkbox"
+      label={option.label}
+      id={idOf(props, option.value)}
+      checked={props.chosen.includes(option.value)}
+      onChange={(event) =>
+        props.onChange(event.target.checked ? [...props.chosen, option.value] : props.chosen.filter((value) => value !== option.value))
+      }
+    />
+  ));
+}
+
+function idOf(props: { idPrefix?: string }, value: string): string | undefined {
+  return props.idPrefix === undefined ? undefined : `${props.idPrefix}${value}`;
+}
+
+/** A radio button or checkbox inside its label. */
+function Choice({ label, ...input }: InputHTMLAttributes<HTMLInputElement> & { type: 'radio' | 'checkbox'; label: ReactNode }) {
+  return (
+    <label className={input.type}>
+      <input {...input} /> {label}
+    </label>
+  );
+}
