@@ -57,6 +57,7 @@ SESSION_COOKIE = "udkast_session"
 LEVELS = (1, 8, 32)
 GROWTH_COMMENTS = (10, 100, 1000)
 GROWTH_VERSIONS = (1, 50, 500)
+GROWTH_SECTIONS = (10, 100, 400)
 
 READERS = [
     "sekretariat@sundhedsdata.example",
@@ -555,6 +556,58 @@ async def growth(uri: str, plan: Plan, log: Any, embedded: bool) -> dict[str, An
     }
 
 
+SECTIONS_OPS = ("document_view", "save_section", "add_comment")
+
+
+async def growth_along_sections(uri: str, plan: Plan, log: Any, embedded: bool) -> list[dict[str, Any]]:
+    """The reader page, a save and a comment on documents of 10, 100 and 400 sections
+    (10 comments and 1 version each), each in a database of its own."""
+    rows: list[dict[str, Any]] = []
+    for count in GROWTH_SECTIONS:
+        database = f"udkast_bench_growth_s{count}"
+        dataset = await generate.generate_growth(
+            uri, database, sections=count, comments=GROWTH_COMMENTS[0], versions=GROWTH_VERSIONS[0]
+        )
+        app = Served("app", uri, dataset.database, None, embedded)
+        try:
+            app.ready()
+            doc = dataset.documents[0]
+            editor, commenter = await sign_in(app.url, EDITORS[0]), await sign_in(app.url, COMMENTERS[0])
+            sections = await editable_sections(app.url, editor, doc.slug)
+            targets = {"slug": doc.slug, "sections": count, "hot_section": sections[0]["id"], "busy_section": ""}
+            targets |= {"hot_versions": 1, "busy_comments": 0, "diff_from": 1, "diff_to": 1, "document_id": ""}
+            targets |= {"document_comments": GROWTH_COMMENTS[0] * count, "snapshot_id": ""}
+            view = next(op for op in read_ops(targets) if op.name == "document_view")
+            row: dict[str, Any] = {"sections": count, "seconds_to_build": dataset.seconds}
+            for op, token in ((view, editor), (save_op(sections[:1]), editor), (comment_op(sections[:1]), commenter)):
+                send, judge = graphql_sender(op)
+                client = make_clients(app.url, [token], 1)[0]
+                try:
+                    for n in range(2):
+                        problem = judge(0, await send(client, 0, n))
+                        if problem:
+                            raise RuntimeError(f"{op.name} at {count} sections: {problem}")
+                    rt, _ = await round_trips(app, send, judge, client)
+                    requests, seconds = plan.growth_requests, plan.growth_seconds
+                    cells = await cell([client], send, judge, requests=requests, seconds=seconds)
+                finally:
+                    await client.aclose()
+                row[op.name] = {"round_trips": rt, **cells}
+            rows.append(row)
+            log(
+                f"  growth {count:>4} sections: "
+                + ", ".join(f"{n} p50 {row[n]['p50']} ms ({row[n]['round_trips']} round trips)" for n in SECTIONS_OPS)
+            )
+        finally:
+            app.stop()
+            await _drop(uri, dataset.database)
+    for row in rows:
+        for name in SECTIONS_OPS:
+            base = rows[0][name]["p50"]
+            row[name]["ratio_p50"] = round(row[name]["p50"] / base, 2) if base else None
+    return rows
+
+
 async def _drop(uri: str, database: str) -> None:
     client = dbmod.connect(uri)
     try:
@@ -631,6 +684,7 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
     if not args.no_growth:
         log("Growth (1 client):")
         grown = await growth(uri, plan, log, embedded)
+        grown["along_sections"] = await growth_along_sections(uri, plan, log, embedded)
     return {
         "meta": {
             "mode": "quick" if plan.quick else "full",
