@@ -451,7 +451,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-async def store_kind(uri: str, embedded: bool) -> dict[str, Any]:
+async def store_kind(uri: str, embedded: bool, *, stock: bool = False) -> dict[str, Any]:
     client = dbmod.connect(uri)
     try:
         info = await client.admin.command("buildInfo")
@@ -461,7 +461,8 @@ async def store_kind(uri: str, embedded: bool) -> dict[str, Any]:
         ferret = info.get("ferretdbVersion")
         if not ferret or ferret == "unknown":
             ferret = _ferretdb_from_go_mod()
-        kind = f"embedded FerretDB {ferret} (SQLite backend)" if embedded else f"FerretDB {ferret}"
+        build = "as published" if stock else "with Udkast's patch: filters pushed down to indexes"
+        kind = f"embedded FerretDB {ferret} (SQLite backend, {build})" if embedded else f"FerretDB {ferret}"
         return {"kind": kind, "ferretdb": ferret, "reports_mongodb": info.get("version")}
     return {"kind": f"MongoDB {info.get('version')}", "mongodb": info.get("version")}
 
@@ -690,7 +691,7 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
             "mode": "quick" if plan.quick else "full",
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
-            "store": await store_kind(uri, embedded),
+            "store": await store_kind(uri, embedded, stock=args.stock_store),
             "dataset": {"sizes": asdict(sizes), "counts": dataset.counts, "seconds_to_build": dataset.seconds},
             "targets": targets,
             "plan": {"levels": list(LEVELS), "requests_per_cell": plan.requests, "seconds_per_cell": plan.seconds},
@@ -789,6 +790,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-events", action="store_true")
     parser.add_argument("--only", help="comma-separated operation names to run (default: all)")
     parser.add_argument("--no-growth", action="store_true", help="skip the growth part")
+    parser.add_argument(
+        "--stock-store", action="store_true", help="the embedded store as FerretDB publishes it, without our patch"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
 
@@ -801,7 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         target = WORK / "run"
         if target.exists():
             shutil.rmtree(target)
-        store_process = docstore.start(target)
+        store_process = docstore.start(target, stock=args.stock_store)
         uri = store_process.uri
     try:
         results = asyncio.run(run(args, uri, store_process is not None, log))
