@@ -27,9 +27,27 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Query shapes that read a whole collection on purpose: (collection, shape) → why.
+_SWEEP = "the periodic sweep of expired entries (FerretDB has no TTL index): a short collection, off the request path"
 WHOLE_COLLECTION: dict[tuple[str, str], str] = {
     ("organizations", "{}"): "the organisations taking part in the consultations: a few dozen, all needed",
+    ("documents", "{}"): "the list of documents: every document, then those the user may read",
+    ("users", "{}"): "the user administration: every user",
+    ("invitations", "{accepted_at: ?, expires_at: {$gt: ?}}"): "the open invitations, all listed (a handful)",
+    ("idempotency", "{expires_at: {$lt: ?}}"): _SWEEP,
+    ("sessions", "{expires_at: {$lt: ?}}"): _SWEEP,
+    ("signin_failures", "{expires_at: {$lt: ?}}"): _SWEEP,
+    # The event hub: where the log ends when its first follower arrives (once per process), and
+    # the new events since the last one delivered, when the sequence counter has moved.
+    ("events", "{}"): "the newest event, read when the first follower of a process arrives",
+    ("events", "{seq: {$gt: ?}}"): "the events after the last one delivered, read when the counter has moved",
 }
+
+
+def _selects_nothing(query: Any) -> bool:
+    """An empty $in: a constant-false term, which SQLite tests once before reading any row."""
+    if isinstance(query, dict):
+        return any(key == "$in" and value == [] or _selects_nothing(value) for key, value in query.items())
+    return False
 
 
 async def _exercise(as_user: Callable[[str], Awaitable[Api]]) -> None:
@@ -69,7 +87,7 @@ async def test_every_query_shape_the_app_sends_is_answered_by_an_index(
         existing = set(db.list_collection_names())
         scanning = []
         for (collection, shape), (command, query) in sorted(shapes.items()):
-            if collection not in existing or (collection, shape) in WHOLE_COLLECTION:
+            if collection not in existing or (collection, shape) in WHOLE_COLLECTION or _selects_nothing(query):
                 continue
             plan = db.command("explain", {"find": collection, "filter": query})
             if _scans(plan):
