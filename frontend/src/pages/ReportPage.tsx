@@ -69,6 +69,7 @@ const ReportQuery = graphql(`
             anchor {
               exact
             }
+            passage
             author {
               id
               name
@@ -157,7 +158,7 @@ export function ReportPage() {
                             <span className="tag tag--kind">{t(`comments.kind.${comment.kind}`)}</span> <StatusTag status={comment.status} />
                             {comment.author && <span className="muted"> {comment.author.name}</span>}
                           </p>
-                          {comment.anchor && <blockquote className="comment__quote">{comment.anchor.exact}</blockquote>}
+                          {comment.anchor && <blockquote className="comment__quote">{comment.passage ?? comment.anchor.exact}</blockquote>}
                           <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />
                           {comment.proposedText !== null && (
                             <p>
