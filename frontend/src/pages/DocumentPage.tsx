@@ -1,6 +1,7 @@
 import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
+import type { DocumentInput } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { usePageQuery, usePageTitle } from '../components/page';
@@ -167,6 +168,19 @@ export function DocumentPage() {
       )}
     </>
   );
+}
+
+/**
+ * A page about one document (/documents/:slug/…): its query by the path's slug, the document,
+ * and `gate`, what the page shows instead while it loads or fails, or when there is no such
+ * document (or it is not shared with the viewer): `if (!document) return gate;`.
+ */
+export function useDocumentPage<Data extends { document: unknown }>(query: DocumentInput<Data, { slug: string }>) {
+  const { slug = '' } = useParams();
+  const { data, refresh, waiting } = usePageQuery({ query, variables: { slug } });
+  const document = (data?.document ?? null) as NonNullable<Data['document']> | null;
+  const gate = waiting ?? (document ? null : <DocumentNotFound />);
+  return { slug, data, document, refresh, gate };
 }
 
 export function DocumentNotFound() {
