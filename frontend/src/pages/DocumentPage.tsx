@@ -12,7 +12,7 @@ import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
 import { usePresence } from '../lib/presence';
-import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
+import { type TextQuote, indexText, passageOf, selectorFor } from '../lib/textquote';
 import { useViewer } from '../viewer';
 import { NotFound } from './NotFoundPage';
 
@@ -54,6 +54,8 @@ const AddSectionMutation = graphql(`
 interface Selected {
   sectionId: string;
   quote: TextQuote;
+  /** The quote as it reads (soft line breaks as spaces, list numbers kept), to show. */
+  passage: string;
 }
 
 export function DocumentPage() {
@@ -146,7 +148,7 @@ export function DocumentPage() {
       {selected && !composing && (
         <div className="selection-bar" role="region" aria-label={t('document.selectionLabel')}>
           <p className="selection-bar__quote">
-            {t('document.selected')} <q>{truncate(selected.quote.exact, 80)}</q>
+            {t('document.selected')} <q>{truncate(selected.passage, 80)}</q>
           </p>
           <button
             type="button"
@@ -219,7 +221,7 @@ function useSelectedPassage(enabled: boolean): Selected | null {
       const start = index.offsetOf(range.startContainer, range.startOffset);
       const end = index.offsetOf(range.endContainer, range.endOffset);
       const quote = start !== null && end !== null ? selectorFor(index.text, start, end) : null;
-      setSelected(quote ? { sectionId, quote } : null);
+      setSelected(quote ? { sectionId, quote, passage: passageOf(index, quote) } : null);
     };
     const onChange = () => {
       window.clearTimeout(timer);
