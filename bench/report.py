@@ -133,6 +133,21 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{_n(row[n]['p50'])} | {_n(row[n]['ratio_p50'])} | {row[n]['round_trips']}" for n in names
             )
             lines.append(f"| {_n(row['comments'])} | {_n(row['versions'])} | {cells} |")
+        along = growth.get("along_sections")
+        if along:
+            names = ["document_view", "save_section", "add_comment"]
+            lines += [
+                "",
+                "Along sections (10 comments and 1 version per section, 1 client; p50 in ms):",
+                "",
+                "| sections | " + " | ".join(f"{n} p50 | × | rt" for n in names) + " |",
+                "| ---: | " + " | ".join("---: | ---: | ---:" for _ in names) + " |",
+            ]
+            for row in along:
+                cells = " | ".join(
+                    f"{_n(row[n]['p50'])} | {_n(row[n]['ratio_p50'])} | {row[n]['round_trips']}" for n in names
+                )
+                lines.append(f"| {_n(row['sections'])} | {cells} |")
     if meta.get("notes"):
         lines += ["", "Notes:", ""] + [f"* {note}" for note in meta["notes"]]
     return "\n".join(lines) + "\n"

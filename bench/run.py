@@ -57,6 +57,7 @@ SESSION_COOKIE = "udkast_session"
 LEVELS = (1, 8, 32)
 GROWTH_COMMENTS = (10, 100, 1000)
 GROWTH_VERSIONS = (1, 50, 500)
+GROWTH_SECTIONS = (10, 100, 400)
 
 READERS = [
     "sekretariat@sundhedsdata.example",
@@ -450,7 +451,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-async def store_kind(uri: str, embedded: bool) -> dict[str, Any]:
+async def store_kind(uri: str, embedded: bool, *, stock: bool = False) -> dict[str, Any]:
     client = dbmod.connect(uri)
     try:
         info = await client.admin.command("buildInfo")
@@ -460,7 +461,8 @@ async def store_kind(uri: str, embedded: bool) -> dict[str, Any]:
         ferret = info.get("ferretdbVersion")
         if not ferret or ferret == "unknown":
             ferret = _ferretdb_from_go_mod()
-        kind = f"embedded FerretDB {ferret} (SQLite backend)" if embedded else f"FerretDB {ferret}"
+        build = "as published" if stock else "with Udkast's patch: filters pushed down to indexes"
+        kind = f"embedded FerretDB {ferret} (SQLite backend, {build})" if embedded else f"FerretDB {ferret}"
         return {"kind": kind, "ferretdb": ferret, "reports_mongodb": info.get("version")}
     return {"kind": f"MongoDB {info.get('version')}", "mongodb": info.get("version")}
 
@@ -555,6 +557,58 @@ async def growth(uri: str, plan: Plan, log: Any, embedded: bool) -> dict[str, An
     }
 
 
+SECTIONS_OPS = ("document_view", "save_section", "add_comment")
+
+
+async def growth_along_sections(uri: str, plan: Plan, log: Any, embedded: bool) -> list[dict[str, Any]]:
+    """The reader page, a save and a comment on documents of 10, 100 and 400 sections
+    (10 comments and 1 version each), each in a database of its own."""
+    rows: list[dict[str, Any]] = []
+    for count in GROWTH_SECTIONS:
+        database = f"udkast_bench_growth_s{count}"
+        dataset = await generate.generate_growth(
+            uri, database, sections=count, comments=GROWTH_COMMENTS[0], versions=GROWTH_VERSIONS[0]
+        )
+        app = Served("app", uri, dataset.database, None, embedded)
+        try:
+            app.ready()
+            doc = dataset.documents[0]
+            editor, commenter = await sign_in(app.url, EDITORS[0]), await sign_in(app.url, COMMENTERS[0])
+            sections = await editable_sections(app.url, editor, doc.slug)
+            targets = {"slug": doc.slug, "sections": count, "hot_section": sections[0]["id"], "busy_section": ""}
+            targets |= {"hot_versions": 1, "busy_comments": 0, "diff_from": 1, "diff_to": 1, "document_id": ""}
+            targets |= {"document_comments": GROWTH_COMMENTS[0] * count, "snapshot_id": ""}
+            view = next(op for op in read_ops(targets) if op.name == "document_view")
+            row: dict[str, Any] = {"sections": count, "seconds_to_build": dataset.seconds}
+            for op, token in ((view, editor), (save_op(sections[:1]), editor), (comment_op(sections[:1]), commenter)):
+                send, judge = graphql_sender(op)
+                client = make_clients(app.url, [token], 1)[0]
+                try:
+                    for n in range(2):
+                        problem = judge(0, await send(client, 0, n))
+                        if problem:
+                            raise RuntimeError(f"{op.name} at {count} sections: {problem}")
+                    rt, _ = await round_trips(app, send, judge, client)
+                    requests, seconds = plan.growth_requests, plan.growth_seconds
+                    cells = await cell([client], send, judge, requests=requests, seconds=seconds)
+                finally:
+                    await client.aclose()
+                row[op.name] = {"round_trips": rt, **cells}
+            rows.append(row)
+            log(
+                f"  growth {count:>4} sections: "
+                + ", ".join(f"{n} p50 {row[n]['p50']} ms ({row[n]['round_trips']} round trips)" for n in SECTIONS_OPS)
+            )
+        finally:
+            app.stop()
+            await _drop(uri, dataset.database)
+    for row in rows:
+        for name in SECTIONS_OPS:
+            base = rows[0][name]["p50"]
+            row[name]["ratio_p50"] = round(row[name]["p50"] / base, 2) if base else None
+    return rows
+
+
 async def _drop(uri: str, database: str) -> None:
     client = dbmod.connect(uri)
     try:
@@ -631,12 +685,13 @@ async def run(args: argparse.Namespace, uri: str, embedded: bool, log: Any) -> d
     if not args.no_growth:
         log("Growth (1 client):")
         grown = await growth(uri, plan, log, embedded)
+        grown["along_sections"] = await growth_along_sections(uri, plan, log, embedded)
     return {
         "meta": {
             "mode": "quick" if plan.quick else "full",
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
-            "store": await store_kind(uri, embedded),
+            "store": await store_kind(uri, embedded, stock=args.stock_store),
             "dataset": {"sizes": asdict(sizes), "counts": dataset.counts, "seconds_to_build": dataset.seconds},
             "targets": targets,
             "plan": {"levels": list(LEVELS), "requests_per_cell": plan.requests, "seconds_per_cell": plan.seconds},
@@ -735,6 +790,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-events", action="store_true")
     parser.add_argument("--only", help="comma-separated operation names to run (default: all)")
     parser.add_argument("--no-growth", action="store_true", help="skip the growth part")
+    parser.add_argument(
+        "--stock-store", action="store_true", help="the embedded store as FerretDB publishes it, without our patch"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
 
@@ -747,7 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         target = WORK / "run"
         if target.exists():
             shutil.rmtree(target)
-        store_process = docstore.start(target)
+        store_process = docstore.start(target, stock=args.stock_store)
         uri = store_process.uri
     try:
         results = asyncio.run(run(args, uri, store_process is not None, log))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -126,8 +127,10 @@ class Instrumented:
 def build(mode: str, uri: str, database: str, port: int, counter: CommandCounter, embedded: bool) -> ASGIApp:
     from server.settings import Settings
 
-    # As `make run` has it: no MONGODB_URI means the embedded store, and its connection limit.
-    connections = Settings(mongodb_uri=None if embedded else uri).store_pool_size
+    # As `make run` has it: no MONGODB_URI means the embedded store, and its connection limit
+    # (STORE_CONNECTIONS overrides it, as it does for the app: for trials of the limit).
+    pool = os.environ.get("STORE_CONNECTIONS")
+    connections = int(pool) if pool else Settings(mongodb_uri=None if embedded else uri).store_pool_size
     if mode == "floor":
         from bench.floor import create_floor
 
@@ -144,6 +147,7 @@ def build(mode: str, uri: str, database: str, port: int, counter: CommandCounter
         # Sign-in is benchmarked with correct passwords only; these limits count failures.
         signin_account_limit=5,
         signin_address_limit=30,
+        store_connections=connections,
     )
     return create_app(settings, mongodb_uri=uri, command_listeners=[counter])
 

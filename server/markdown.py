@@ -12,9 +12,12 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
@@ -73,3 +76,52 @@ def plain_text(text: str) -> str:
     rendered = _BLOCK_END.sub(lambda m: m.group(0) + "\n", render(text))
     visible = html.unescape(_TAG.sub("", rendered))
     return re.sub(r"\n{2,}", "\n", visible).strip()
+
+
+# Passages as they read. A passage quotes the plain text, in which a soft line break of the source
+# is a newline; a reader sees a space there, and sees the numbers of a numbered list.
+_SOFT = "\u2028"
+_NUMBER = "\ue000"
+
+
+class _MarkingRenderer(RendererHTML):
+    """The renderer's HTML with soft line breaks as _SOFT and each numbered item's number marked."""
+
+    def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return _SOFT
+
+    def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opened = self.renderToken(tokens, idx, options, env)
+        token = tokens[idx]
+        return f"{opened}{_NUMBER}{token.info}{token.markup} {_NUMBER}" if token.info else opened
+
+
+def passage_as_read(text: str, start: int, end: int) -> str:
+    """``plain_text(text)[start:end]`` as a reader sees it: soft line breaks as spaces, and the
+    number of each numbered list item that starts in the passage in front of it."""
+    plain = plain_text(text)
+    md = parser()
+    rendered = _MarkingRenderer(md).render(md.parse(text), md.options, {})
+    rendered = _BLOCK_END.sub(lambda m: m.group(0) + "\n", rendered)
+    marked = re.sub(r"\n{2,}", "\n", html.unescape(_TAG.sub("", rendered))).strip()
+    soft: set[int] = set()
+    numbers: dict[int, str] = {}
+    pending = ""
+    at = 0
+    i = 0
+    while i < len(marked):
+        char = marked[i]
+        if char == _NUMBER:
+            close = marked.index(_NUMBER, i + 1)
+            pending, i = marked[i + 1 : close], close + 1
+            continue
+        if at >= len(plain) or plain[at] != ("\n" if char == _SOFT else char):
+            return plain[start:end]  # not the same text after all: quote it as it is
+        if char == _SOFT:
+            soft.add(at)
+        elif pending and char != "\n":
+            numbers[at], pending = pending, ""
+        at, i = at + 1, i + 1
+    return "".join(
+        numbers.get(k, "") + (" " if k in soft else plain[k]) for k in range(max(start, 0), min(end, len(plain)))
+    )

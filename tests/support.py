@@ -65,22 +65,57 @@ class RunningApp:
 
 
 class CommandCounter(CommandListener):
-    """Counts the store round trips the app makes (pymongo command monitoring)."""
+    """Counts the store round trips the app makes (pymongo command monitoring).
+
+    It also keeps one example of every query shape the app sends (``shapes``: the collection and
+    the filter with its values left out → the command and a filter of that shape), for the
+    index-use test (tests/store/test_index_use.py).
+    """
 
     def __init__(self) -> None:
         self.commands: list[str] = []
         self.targets: list[str] = []  # "find comments": the command and the collection it names
+        self.shapes: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
     def started(self, event: CommandStartedEvent) -> None:
         self.commands.append(event.command_name)
         target = event.command.get(event.command_name)
         self.targets.append(f"{event.command_name} {target}" if isinstance(target, str) else event.command_name)
+        if isinstance(target, str):
+            for query in _filters(event.command_name, event.command):
+                self.shapes.setdefault((target, query_shape(query)), (event.command_name, query))
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         pass
 
     def failed(self, event: CommandFailedEvent) -> None:
         pass
+
+
+def _filters(name: str, command: Any) -> list[dict[str, Any]]:
+    """The filters a store command selects its documents with (those FerretDB can push down)."""
+    match name:
+        case "find":
+            return [dict(command.get("filter") or {})]
+        case "count" | "distinct" | "findAndModify":
+            return [dict(command.get("query") or {})]
+        case "update":
+            return [dict(u["q"]) for u in command.get("updates", [])]
+        case "delete":
+            return [dict(d["q"]) for d in command.get("deletes", [])]
+        case "aggregate":
+            stages = command.get("pipeline") or [{}]
+            return [dict(stages[0].get("$match") or {})]
+    return []
+
+
+def query_shape(query: Any) -> str:
+    """A filter with its values left out: ``{document_id: ?, status: {$in: [?]}}``."""
+    if isinstance(query, dict):
+        return "{" + ", ".join(f"{key}: {query_shape(value)}" for key, value in query.items()) + "}"
+    if isinstance(query, list):
+        return "[" + ", ".join(sorted({query_shape(value) for value in query})) + "]"
+    return "?"
 
 
 def start_app(

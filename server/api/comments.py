@@ -128,6 +128,18 @@ class Comment(Node):
         a = self.model.anchor
         return TextQuoteSelector(exact=a.exact, prefix=a.prefix, suffix=a.suffix) if a else None
 
+    @strawberry.field(
+        description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
+        "list numbers kept. Null if unanchored."
+    )
+    async def passage(self, info: Info) -> str | None:
+        if self.model.anchor is None:
+            return None
+        commented = await info.context.loaders.version.load((self.model.section_id, self.model.section_version))
+        if commented is None:
+            return " ".join(self.model.anchor.exact.split())
+        return domain.passage_as_read(commented.body, self.model.anchor)
+
     @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
     async def anchor_status(self, info: Info) -> AnchorStatus | None:
         relocated = await self._relocation(info)

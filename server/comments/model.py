@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bson import ObjectId
 
+from server import markdown
 from server.accounts.model import Actor, Role
 from server.comments import anchoring
 from server.comments.anchoring import Relocated, TextQuote
@@ -173,6 +174,19 @@ def response_problem(response: str) -> InputProblem | None:
 def anchor_state(commented_text: str, head_text: str, quote: TextQuote) -> Relocated:
     """Where a passage commented on in one version is in the head version's plain text."""
     return anchoring.relocate(commented_text, head_text, quote)
+
+
+def passage_as_read(body: str, quote: TextQuote) -> str:
+    """The quoted passage as a reader sees it in ``body``, the version commented on.
+
+    The anchor quotes the plain text, where a soft line break of the source is a newline and a
+    numbered item has no number; quotes on cards, in the høringsnotat and in exports show the
+    passage as the text reads instead. A passage not found in ``body`` reads as one line.
+    """
+    location = anchoring.find(markdown.plain_text(body), quote)
+    if location is None:
+        return " ".join(quote.exact.split())
+    return markdown.passage_as_read(body, location.start, location.end)
 
 
 def apply_proposal(body: str, comment: Comment) -> str | None:

@@ -391,6 +391,7 @@ class ConsultationReport:
     snapshot: Snapshot
     report: model.Report
     organizations: Mapping[ObjectId, Organization]
+    passages: Mapping[ObjectId, str]  # each anchored comment's passage as it reads (model.passage_as_read)
 
 
 async def consultation_report(
@@ -412,7 +413,15 @@ async def consultation_report(
         return found.name if found else ""
 
     report = model.compile_report(snapshot.entries, comments, by_name)
-    return ConsultationReport(document, snapshot, report, organizations)
+    versions = await store.drafting.versions_by_pairs([(e.section_id, e.version) for e in snapshot.entries])
+    passages = {
+        c.id: model.passage_as_read(versions[(c.section_id, c.section_version)].body, c.anchor)
+        for section in report.sections
+        for group in section.organizations
+        for c in group.comments
+        if c.anchor is not None and (c.section_id, c.section_version) in versions
+    }
+    return ConsultationReport(document, snapshot, report, organizations, passages)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,19 @@ def _quoted(value: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in value.strip().splitlines()) or ">"
 
 
+def _quoted_passage(value: str) -> str:
+    """A passage of the text (plain text, one block a line) quoted literally, a numbered item as one."""
+    lines = []
+    for line in value.strip().splitlines():
+        numbered = re.match(r"^(\d{1,9}[.)]) (.*)$", line)
+        lines.append(f"> {numbered.group(1)} {_md(numbered.group(2))}" if numbered else f"> {_md(line)}")
+    return "\n>\n".join(lines) or ">"
+
+
+def _passage(found: ConsultationReport, comment: Comment) -> str:
+    return found.passages.get(comment.id) or (comment.anchor.exact if comment.anchor else "")
+
+
 def render_markdown(found: ConsultationReport, authors: Mapping[ObjectId, str], language: Language = "da") -> str:
     t = functools.partial(text, language=language)
     report = found.report
@@ -113,7 +126,7 @@ def render_markdown(found: ConsultationReport, authors: Mapping[ObjectId, str], 
             for n, comment in enumerate(group.comments, start=1):
                 lines += [f"#### {n}. {_md(_byline(found, comment, authors, language))}", ""]
                 if comment.anchor:
-                    lines += [f"**{t('report_passage')}:**", "", _quoted(comment.anchor.exact), ""]
+                    lines += [f"**{t('report_passage')}:**", "", _quoted_passage(_passage(found, comment)), ""]
                 else:
                     lines += [f"**{t('report_passage')}:** {t('report_whole_section')}", ""]
                 lines += [_quoted(comment.body), ""]
@@ -213,9 +226,10 @@ def _comment_html(
     out = ["<article>", f'<p class="meta">{_e(_byline(found, comment, authors, language))}</p>']
     if comment.anchor:
         a = comment.anchor
+        passage = _e(_passage(found, comment)).replace("\n", "<br>")
         out.append(
             f'<p><span class="label">{_e(t("report_passage"))}:</span> '
-            f'<span class="passage"><span class="context">…{_e(a.prefix)}</span>{_e(a.exact)}'
+            f'<span class="passage"><span class="context">…{_e(a.prefix)}</span>{passage}'
             f'<span class="context">{_e(a.suffix)}…</span></span></p>'
         )
     else:

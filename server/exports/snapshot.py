@@ -14,6 +14,7 @@ from server import ids
 from server.accounts.permissions import Action
 from server.caller import Caller
 from server.clock import danish_date
+from server.comments import model as comments_model
 from server.comments import service as comments_service
 from server.comments.model import CommentStatus
 from server.drafting import service as drafting_service
@@ -67,13 +68,18 @@ async def open_comments(
     open_ = [c for c in visible if c.parent_id is None and c.status == CommentStatus.OPEN and c.submitted]
     users = await store.accounts.users_by_ids({c.author_id for c in open_})
     orgs = await store.accounts.organizations_by_ids(list({c.organization_id for c in open_}))
+    commented = await store.drafting.versions_by_pairs(list({(c.section_id, c.section_version) for c in open_}))
     grouped: dict[ObjectId, list[MarginComment]] = {}
     for c in open_:
         author = users[c.author_id].name if c.author_id in users else "?"
         org = orgs[c.organization_id].short_name if c.organization_id in orgs else "?"
         body = c.body if c.proposed_text is None else f"{c.body}\n\nForslag: {c.proposed_text}"
+        version = commented.get((c.section_id, c.section_version))
+        passage = None
+        if c.anchor is not None:
+            passage = comments_model.passage_as_read(version.body, c.anchor) if version else c.anchor.exact
         grouped.setdefault(c.section_id, []).append(
-            MarginComment(author=f"{author}, {org}", passage=c.anchor.exact if c.anchor else None, body=body)
+            MarginComment(author=f"{author}, {org}", passage=passage, body=body)
         )
     return {sid: tuple(items) for sid, items in grouped.items()}
 

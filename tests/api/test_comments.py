@@ -17,7 +17,7 @@ from server import ids
 from server.api.loaders import Loaders
 from server.comments.anchoring import selector_for
 from server.comments.service import check_open_counts
-from server.markdown import plain_text
+from server.markdown import plain_text, render
 from server.store import Store
 from tests.support import (
     KL,
@@ -702,3 +702,26 @@ async def test_report_download_escapes_every_piece_of_user_text(as_user: AsUser)
     assert "&lt;script&gt;" in printable and "Ikke imødekommet" in printable
     markdown = (await secretariat.http.get(f"/exports/consultation-reports/{snapshot}.md")).text
     assert "Titel \\<script\\>" in markdown  # a single-line text reads literally when the Markdown is rendered
+
+
+async def test_a_quoted_passage_reads_as_the_text_does_on_cards_in_the_report_and_its_exports(as_user: AsUser) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    body = "Samtidig skal forskere\nhave lettere adgang til data.\n\n3. Første trin\n4. Andet trin\n"
+    doc = await _document(secretariat, body=body, participants=("kl",))
+    passage = "forskere\nhave lettere adgang til data.\nFørste trin\nAndet trin"
+    comment = await _added(await as_user(KL), doc["section"], "Præcisér.", anchor=_anchor(body, passage))
+    assert comment["anchor"]["exact"] == passage  # the anchor quotes the plain text, as before
+    as_read = "forskere have lettere adgang til data.\n3. Første trin\n4. Andet trin"
+    card = await secretariat.execute(
+        "query($id: ID!) { node(id: $id) { ... on Comment { passage } } }", {"id": comment["id"]}
+    )
+    assert card["node"]["passage"] == as_read
+
+    snapshot = await _snapshot(secretariat, doc["document"])
+    markdown = (await secretariat.http.get(f"/exports/consultation-reports/{snapshot}.md")).text
+    assert "> forskere have lettere adgang til data.\n>\n> 3. Første trin\n>\n> 4. Andet trin" in markdown
+    rendered = render(markdown)  # as a reader of the Markdown (and of the Word file made from it) sees it
+    assert "<p>forskere have lettere adgang til data.</p>" in rendered
+    assert '<ol start="3">' in rendered and "<li>\n<p>Første trin</p>" in rendered
+    printable = (await secretariat.http.get(f"/exports/consultation-reports/{snapshot}.html")).text
+    assert "forskere have lettere adgang til data.<br>3. Første trin<br>4. Andet trin" in printable

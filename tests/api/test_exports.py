@@ -179,3 +179,22 @@ async def test_first_page_of_a_word_export_renders(as_user: AsUser, tmp_path: Pa
         timeout=60,
     )
     assert (ARTIFACTS / "snapshot-page-1.png").stat().st_size > 1000
+
+
+async def test_a_margin_comments_passage_reads_as_the_text_does(as_user: AsUser) -> None:
+    sec, kl = await as_user(SECRETARIAT), await as_user(KL)
+    doc = await new_document(sec, [("Forskning", "Samtidig skal forskere\nhave lettere adgang til data.\n")])
+    section = doc["sections"][0]
+    anchor = {"exact": "forskere\nhave lettere", "prefix": "Samtidig skal ", "suffix": " adgang til data."}
+    added = await kl.execute(
+        """mutation($input: AddCommentInput!) { addComment(input: $input) { __typename } }""",
+        {"input": {"sectionId": section, "version": 1, "body": "Hvilke forskere?", "anchor": anchor}},
+    )
+    assert added["addComment"]["__typename"] == "CommentAdded"
+    snapshot = await _snapshot(sec, doc["id"])
+    as_table = docx.Document(
+        io.BytesIO((await sec.http.get(f"/exports/snapshots/{snapshot}.docx?comments=table")).content)
+    )
+    cells = [cell.text for table in as_table.tables for row in table.rows for cell in row.cells]
+    assert "forskere have lettere" in cells
+    assert not any("forskere\nhave" in cell for cell in cells)

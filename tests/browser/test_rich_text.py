@@ -229,7 +229,16 @@ async def test_the_editor_is_used_with_the_keyboard_alone(new_ui: NewUi, as_user
     await page.keyboard.press("ControlOrMeta+b")
     await page.keyboard.type("vigtigt")
     await page.keyboard.press("ControlOrMeta+b")
-    await page.keyboard.type(":")
+    await page.keyboard.type(": ")
+    # The toolbar is one Tab stop back; the arrow keys go from »Fed« to »Kursiv«.
+    await page.keyboard.press("Shift+Tab")
+    await expect(page.get_by_role("button", name="Fed")).to_be_focused()
+    await page.keyboard.press("ArrowRight")
+    await expect(page.get_by_role("button", name="Kursiv")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".rich-text__content")).to_be_focused()
+    await page.keyboard.type("nu")
+    await page.keyboard.press("ControlOrMeta+i")
     await page.keyboard.press("Enter")
     await page.keyboard.press("ControlOrMeta+Shift+8")
     await page.keyboard.type("første")
@@ -257,7 +266,7 @@ async def test_the_editor_is_used_with_the_keyboard_alone(new_ui: NewUi, as_user
     await expect(page.get_by_role("status")).to_contain_text("Gemt som version 2")
     saved = await stored(secretariat, section_id)
     assert saved["body"] == (
-        "Start.\n\nDet er **vigtigt**:\n\n- første\n- anden\n  - under anden\n- se [https://sundhed.dk](https://sundhed.dk)"
+        "Start.\n\nDet er **vigtigt**: *nu*\n\n- første\n- anden\n  - under anden\n- se [https://sundhed.dk](https://sundhed.dk)"
     )
     await ui.check("rich-text-keyboard")
     assert re.search(r"<li>se <a href=\"https://sundhed.dk\"", saved["html"])

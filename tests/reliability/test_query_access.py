@@ -287,6 +287,10 @@ PROBES: dict[str, Probe] = {
         ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["draft"]},
         lambda d, ids: d["node"] is not None, KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "the passage of KL's draft comment (Comment.passage, from the version commented on)": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { id passage } } }", lambda ids: {"id": ids["draft"]},
+        lambda d, ids: d["node"] is not None and "passage" in d["node"], KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "section comments show KL's draft": _probe(
         ("document",), SECTION_COMMENTS, lambda ids: {"id": ids["doc"]},
         lambda d, ids: d["document"] is not None

@@ -16,9 +16,11 @@ from server.comments.model import (
     comment_problem,
     compile_report,
     may_see,
+    passage_as_read,
     starts_as_draft,
 )
 from server.drafting.model import Document, DocumentKind, DocumentSettings, Phase, SnapshotEntry
+from server.markdown import plain_text
 
 T0 = datetime(2017, 9, 1, 9, 0, tzinfo=UTC)
 KL, REGIONS, SDS, PLO, DIGST = (ObjectId() for _ in range(5))
@@ -233,3 +235,14 @@ def test_apply_proposal_replaces_the_anchored_passage_chosen_by_context() -> Non
     gone = replace(proposal, anchor=TextQuote("klimatilpasning i kystbyerne"))
     assert apply_proposal(body, gone) is None
     assert apply_proposal(body, _comment(KL)) is None
+
+
+def test_a_quoted_passage_reads_as_the_text_does() -> None:
+    body = "Samtidig skal forskere\nhave lettere adgang.\n\n1. Første\n2. Anden\n"
+    text = plain_text(body)
+    start = text.index("forskere")
+    quote = selector_for(text, start, text.index("Anden") + len("Anden"))
+    assert quote.exact == "forskere\nhave lettere adgang.\nFørste\nAnden"
+    assert passage_as_read(body, quote) == "forskere have lettere adgang.\n1. Første\n2. Anden"
+    # On a body where the passage is gone, it reads as one line.
+    assert passage_as_read("Noget helt andet.", quote) == "forskere have lettere adgang. Første Anden"

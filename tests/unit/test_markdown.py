@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.markdown import plain_text, render
+from server.markdown import passage_as_read, plain_text, render
 
 XSS = [
     "<script>alert(1)</script>",
@@ -56,3 +56,49 @@ def test_plain_text_is_what_a_reader_sees() -> None:
     assert (
         plain_text("# Hej\n\n*Borgeren* er **aktiv** &amp; glad.\n\n- a\n- b") == "Hej\nBorgeren er aktiv & glad.\na\nb"
     )
+
+
+# Passages as they read (quotes on comment cards, in the høringsnotat and in exports).
+
+PASSAGES = (
+    "Samtidig skal forskere\nhave lettere adgang til data.\n\n"
+    "3. Et trin\n   over to linjer\n4. Næste trin\n\n"
+    "- et punkt\n\n"
+    "1. Løs\n\n2. liste\n\n"
+    "> Citat over\n> to linjer\n\n"
+    "Hårdt  \nbrud og `kode\nspænd`"
+)
+
+
+def _as_read(passage: str) -> str:
+    text = plain_text(PASSAGES)
+    start = text.index(passage)
+    return passage_as_read(PASSAGES, start, start + len(passage))
+
+
+def test_a_soft_line_break_reads_as_a_space() -> None:
+    assert "forskere\nhave" in plain_text(PASSAGES)  # what the anchor quotes
+    assert _as_read("forskere\nhave lettere") == "forskere have lettere"
+    assert _as_read("Citat over\nto linjer") == "Citat over to linjer"
+
+
+def test_a_hard_line_break_and_block_ends_stay() -> None:
+    assert _as_read("Hårdt\nbrud") == "Hårdt\nbrud"
+    assert _as_read("data.\nEt trin") == "data.\n3. Et trin"
+
+
+def test_numbered_items_keep_their_numbers_where_they_start_in_the_passage() -> None:
+    assert _as_read("Et trin\nover to linjer\nNæste trin") == "3. Et trin over to linjer\n4. Næste trin"
+    assert _as_read("trin\nover") == "trin over"  # starts inside the item: no number
+    assert _as_read("Løs\nliste") == "1. Løs\n2. liste"  # a loose list too
+    assert _as_read("et punkt") == "et punkt"  # bullets are not numbered
+
+
+def test_the_whole_text_and_empty_or_outside_ranges() -> None:
+    whole = plain_text(PASSAGES)
+    assert passage_as_read(PASSAGES, 0, len(whole)) == (
+        "Samtidig skal forskere have lettere adgang til data.\n3. Et trin over to linjer\n4. Næste trin\n"
+        "et punkt\n1. Løs\n2. liste\nCitat over to linjer\nHårdt\nbrud og kode spænd"
+    )
+    assert passage_as_read(PASSAGES, 5, 5) == ""
+    assert passage_as_read(PASSAGES, len(whole) - 3, len(whole) + 10) == "ænd"

@@ -32,6 +32,8 @@ interface ComposerProps {
   sectionTitle: string;
   version: number;
   quote: TextQuote | null;
+  /** The quote as it reads, shown in place of its plain text. */
+  passage?: string | undefined;
   kind: CommentKindChoice;
   onDone: (submitted: boolean) => void;
   onCancel: () => void;
@@ -79,7 +81,7 @@ export function CommentComposer(props: ComposerProps) {
       {props.quote ? (
         <div className="composer__quote" id={`${id}-quote`} tabIndex={-1}>
           <p className="comment__anchor-label">{t('composer.passage')}</p>
-          <blockquote className="comment__quote">{props.quote.exact}</blockquote>
+          <blockquote className="comment__quote">{props.passage ?? props.quote.exact}</blockquote>
         </div>
       ) : (
         <p className="field__hint">{t('composer.wholeSection', { title: props.sectionTitle })}</p>

@@ -23,6 +23,7 @@ export const CommentViewFields = graphql(`
     anchor {
       exact
     }
+    passage
     anchorStatus
     author {
       id
@@ -250,7 +251,7 @@ function CommentItem(props: {
               </span>
             )}
           </p>
-          <blockquote className="comment__quote">{comment.anchor.exact}</blockquote>
+          <blockquote className="comment__quote">{comment.passage ?? comment.anchor.exact}</blockquote>
         </div>
       )}
       <div className="comment__body prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />

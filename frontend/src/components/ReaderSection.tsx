@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DateTime } from '../datetime';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
-import { type TextQuote, UI_ATTRIBUTE, indexText, selectorFor } from '../lib/textquote';
+import { type TextQuote, UI_ATTRIBUTE, indexText, passageOf, selectorFor } from '../lib/textquote';
 import { CommentComposer, type CommentKindChoice } from './CommentComposer';
 import { StatusMessage } from './forms';
 import type { PresentPerson } from '../lib/presence';
@@ -39,6 +39,8 @@ export const ReaderSectionFields = graphql(`
 export interface Composing {
   sectionId: string;
   quote: TextQuote | null;
+  /** The quote as it reads (TextIndex.asRead), to show; the quote itself is what is sent. */
+  passage?: string;
   kind: CommentKindChoice;
 }
 
@@ -128,7 +130,7 @@ export function ReaderSection(props: Props) {
     const span = index.spanOf(element);
     const quote = span ? selectorFor(index.text, span.start, span.end) : null;
     setNotice('');
-    props.onCompose({ sectionId: section.id, quote, kind: 'REMARK' });
+    props.onCompose({ sectionId: section.id, quote, ...(quote ? { passage: passageOf(index, quote) } : {}), kind: 'REMARK' });
   }
 
   function showComment(commentId: string) {
@@ -220,6 +222,7 @@ export function ReaderSection(props: Props) {
           sectionTitle={section.title}
           version={section.version}
           quote={composing.quote}
+          passage={composing.passage}
           kind={composing.kind}
           onCancel={() => props.onCompose(null)}
           onDone={(submitted) => {

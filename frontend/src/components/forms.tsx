@@ -41,10 +41,9 @@ export function formProblems(fields: Record<string, string>, fieldIds: Record<st
  * field when the form has one, everything else into the summary. The message is the server's,
  * already in the user's language.
  */
-export function outcomeProblems(outcome: { __typename: string }, fieldIds: Record<string, string> = {}): Problems {
-  const message = 'message' in outcome && typeof outcome.message === 'string' ? outcome.message : '';
-  const field = 'field' in outcome && typeof outcome.field === 'string' ? outcome.field : null;
-  return fieldProblem(message, field, fieldIds);
+export function outcomeProblems(outcome: { __typename: string; message?: string; field?: string }, fieldIds: Record<string, string> = {}): Problems {
+  // Masked by the UserError fragment in the generated types, the fields are there at run time.
+  return fieldProblem(outcome.message ?? '', outcome.field ?? null, fieldIds);
 }
 
 /** One refusal: next to its field when the form has a control for it, in the summary otherwise. */

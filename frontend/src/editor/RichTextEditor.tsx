@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { EditorContent, useEditor, useEditorState } from '@tiptap/react';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sectionExtensions } from './extensions';
 import { safeHref } from './links';
@@ -115,6 +115,8 @@ function Toolbar({ editor, controls, onLink }: { editor: Editor; controls: strin
       canRedo: current.can().redo(),
     }),
   });
+  const [roving, setRoving] = useState('');
+  const toolbar = useRef<HTMLDivElement>(null);
   const chain = () => editor.chain().focus();
   const groups: Tool[][] = [
     [
@@ -144,8 +146,21 @@ function Toolbar({ editor, controls, onLink }: { editor: Editor; controls: strin
       { name: t('richText.redo'), keys: 'Control+Shift+Z', disabled: !state.canRedo, run: () => chain().redo().run() },
     ],
   ];
+  // One tab stop for the whole toolbar; the arrow keys, Home and End move between its buttons.
+  const enabled = groups.flat().filter((tool) => !tool.disabled);
+  const current = enabled.find((tool) => tool.name === roving) ?? enabled[0];
+  function move(event: KeyboardEvent<HTMLDivElement>) {
+    const at = enabled.findIndex((tool) => tool.name === current?.name);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: enabled.length - 1 }[event.key];
+    if (to === undefined || enabled.length === 0) return;
+    event.preventDefault();
+    const next = enabled[(to + enabled.length) % enabled.length];
+    if (!next) return;
+    setRoving(next.name);
+    toolbar.current?.querySelector<HTMLButtonElement>(`[data-tool="${CSS.escape(next.name)}"]`)?.focus();
+  }
   return (
-    <div className="rich-text__toolbar" role="toolbar" aria-label={t('richText.toolbar')} aria-controls={controls}>
+    <div ref={toolbar} className="rich-text__toolbar" role="toolbar" aria-label={t('richText.toolbar')} aria-controls={controls} onKeyDown={move}>
       {groups.map((tools, index) => (
         <div className="rich-text__group" key={index}>
           {tools.map((tool) => (
@@ -153,10 +168,13 @@ function Toolbar({ editor, controls, onLink }: { editor: Editor; controls: strin
               key={tool.name}
               type="button"
               className="rich-text__button"
+              data-tool={tool.name}
+              tabIndex={tool.name === current?.name ? 0 : -1}
               aria-pressed={tool.active === undefined ? undefined : tool.active}
               aria-keyshortcuts={tool.keys}
               title={tool.keys ? `${tool.name} (${tool.keys.replaceAll('Control', 'Ctrl')})` : tool.name}
               disabled={tool.disabled}
+              onFocus={() => setRoving(tool.name)}
               onClick={tool.run}
             >
               {tool.name}

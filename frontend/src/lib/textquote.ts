@@ -29,6 +29,11 @@ export interface TextIndex {
   spanOf(element: Element): { start: number; end: number } | null;
   /** A DOM range for `text.slice(start, end)`. */
   rangeOf(start: number, end: number): Range | null;
+  /**
+   * `text.slice(start, end)` as a reader sees it (as the server's `Comment.passage`): a soft line
+   * break of the source as a space, and each numbered item starting in it with its number.
+   */
+  asRead(start: number, end: number): string;
 }
 
 interface Span {
@@ -40,12 +45,22 @@ export function indexText(root: Element): TextIndex {
   let raw = '';
   const spans = new Map<Node, Span>();
   const texts: { node: Text; start: number }[] = [];
+  const softRaw = new Set<number>(); // raw offsets of newlines that are soft line breaks
+  const numberRaw = new Map<number, string>(); // raw offset where a numbered item begins → "3. "
 
   const walk = (node: Node): void => {
     if (node.nodeType === Node.TEXT_NODE) {
       const text = node as Text;
       spans.set(node, { start: raw.length, innerEnd: raw.length + text.data.length });
       texts.push({ node: text, start: raw.length });
+      for (let j = text.data.indexOf('\n'); j >= 0; j = text.data.indexOf('\n', j + 1)) {
+        // A newline before more text, or before inline content, is a soft line break; one before a
+        // block (or at the end of its parent) is only the HTML's own formatting.
+        const after = text.data.slice(j + 1);
+        const next = text.nextSibling;
+        const beforeBlock = next === null || (next.nodeType === Node.ELEMENT_NODE && BLOCK_END.has((next as Element).tagName));
+        if (after.trim() !== '' || !beforeBlock) softRaw.add(raw.length + j);
+      }
       raw += text.data;
       return;
     }
@@ -61,6 +76,11 @@ export function indexText(root: Element): TextIndex {
       raw += '\n';
       spans.set(node, { start, innerEnd: start });
       return;
+    }
+    if (element.tagName === 'LI' && element.parentElement?.tagName === 'OL') {
+      const list = element.parentElement;
+      const first = Number.parseInt(list.getAttribute('start') ?? '1', 10);
+      numberRaw.set(start, `${(Number.isNaN(first) ? 1 : first) + Array.from(list.children).indexOf(element)}. `);
     }
     for (const child of Array.from(element.childNodes)) walk(child);
     spans.set(node, { start, innerEnd: raw.length });
@@ -82,6 +102,14 @@ export function indexText(root: Element): TextIndex {
   const lead = collapsed.length - collapsed.trimStart().length;
   const text = collapsed.trim();
   const final = (rawOffset: number) => Math.min(Math.max((map[rawOffset] ?? 0) - lead, 0), text.length);
+  const soft = new Set(Array.from(softRaw, (at) => final(at)));
+  const numbers = new Map<number, string>();
+  for (const [at, number] of numberRaw) {
+    // The number goes before the item's first character of text.
+    let k = final(at);
+    while (k < text.length && /\s/.test(text[k] ?? '')) k++;
+    numbers.set(k, number);
+  }
 
   const rawOffsetOf = (node: Node, offset: number): number | null => {
     for (let ancestor = node.parentElement; ancestor && ancestor !== root; ancestor = ancestor.parentElement) {
@@ -112,6 +140,13 @@ export function indexText(root: Element): TextIndex {
     spanOf(element) {
       const span = spans.get(element);
       return span ? { start: final(span.start), end: final(span.innerEnd) } : null;
+    },
+    asRead(start, end) {
+      let read = '';
+      for (let k = Math.max(start, 0); k < Math.min(end, text.length); k++) {
+        read += (numbers.get(k) ?? '') + (soft.has(k) && text[k] === '\n' ? ' ' : (text[k] ?? ''));
+      }
+      return read;
     },
     rangeOf(start, end) {
       const point = (target: number, preferEnd: boolean): [Text, number] | null => {
@@ -148,4 +183,11 @@ export function selectorFor(text: string, start: number, end: number): TextQuote
     prefix: text.slice(Math.max(0, start - CONTEXT), start),
     suffix: text.slice(end, end + CONTEXT),
   };
+}
+
+/** The passage of `quote` as a reader sees it (TextIndex.asRead), found where its context puts it. */
+export function passageOf(index: TextIndex, quote: TextQuote): string {
+  const at = index.text.indexOf(quote.prefix + quote.exact);
+  const start = at < 0 ? index.text.indexOf(quote.exact) : at + quote.prefix.length;
+  return start < 0 ? quote.exact : index.asRead(start, start + quote.exact.length);
 }

@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
-import { Loading, usePageQuery, usePageTitle } from '../components/page';
+import { Loading, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
-import { DocumentNotFound } from './DocumentPage';
+import { useDocumentPage } from './DocumentPage';
 
 const ActivityDocumentQuery = graphql(`
   query ActivityDocument($slug: String!) {
@@ -75,14 +74,11 @@ const knownKinds = new Set([
 
 export function ActivityPage() {
   const { t } = useTranslation();
-  const { slug = '' } = useParams();
-  const { data, waiting } = usePageQuery({ query: ActivityDocumentQuery, variables: { slug } });
-  const document = data?.document;
+  const { document, gate } = useDocumentPage(ActivityDocumentQuery);
   usePageTitle(t('activity.title'));
   const [pages, setPages] = useState<(number | null)[]>([null]);
 
-  if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document) return gate;
 
   return (
     <>

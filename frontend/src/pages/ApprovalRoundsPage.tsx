@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
 import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
 import { SelectField, SubmitButton, useFormMutation } from '../components/forms';
-import { usePageQuery, usePageTitle } from '../components/page';
+import { usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
-import { DocumentNotFound } from './DocumentPage';
+import { useDocumentPage } from './DocumentPage';
 
 const ApprovalRoundsQuery = graphql(`
   query ApprovalRounds($slug: String!) {
@@ -55,13 +55,10 @@ const OpenRoundMutation = graphql(`
 
 export function ApprovalRoundsPage() {
   const { t } = useTranslation();
-  const { slug = '' } = useParams();
-  const { data, waiting } = usePageQuery({ query: ApprovalRoundsQuery, variables: { slug } });
-  const document = data?.document;
+  const { document, gate } = useDocumentPage(ApprovalRoundsQuery);
   usePageTitle(t('approval.listTitle'));
 
-  if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document) return gate;
 
   return (
     <>

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
-import { usePageQuery, usePageTitle } from '../components/page';
+import { usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import { useViewer } from '../viewer';
-import { DocumentNotFound } from './DocumentPage';
+import { useDocumentPage } from './DocumentPage';
 
 const CommentsQuery = graphql(`
   query DocumentComments($slug: String!) {
@@ -62,20 +62,17 @@ const SubmitCommentsMutation = graphql(`
 
 export function CommentsPage() {
   const { t } = useTranslation();
-  const { slug = '' } = useParams();
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
-  const { data, refresh, waiting } = usePageQuery({ query: CommentsQuery, variables: { slug } });
+  const { document, refresh, gate } = useDocumentPage(CommentsQuery);
   const [done, setDone] = useState('');
   const submitComments = useFormMutation(SubmitCommentsMutation, 'submitOrganisationComments', 'CommentsSubmitted');
   // A comment acted on stays in view (with its confirmation) until the filters change,
   // even if it no longer matches them (an answered comment is no longer "open").
   const [pinned, setPinned] = useState<ReadonlySet<string>>(new Set());
-  const document = data?.document;
   usePageTitle(t('comments.title'));
 
-  if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document) return gate;
 
   const organization = params.get('organization') ?? '';
   const status = params.get('status') ?? '';

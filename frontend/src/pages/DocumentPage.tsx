@@ -1,6 +1,7 @@
 import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
+import type { DocumentInput } from 'urql';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { usePageQuery, usePageTitle } from '../components/page';
@@ -11,7 +12,7 @@ import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
 import { usePresence } from '../lib/presence';
-import { type TextQuote, indexText, selectorFor } from '../lib/textquote';
+import { type TextQuote, indexText, passageOf, selectorFor } from '../lib/textquote';
 import { useViewer } from '../viewer';
 import { NotFound } from './NotFoundPage';
 
@@ -53,6 +54,8 @@ const AddSectionMutation = graphql(`
 interface Selected {
   sectionId: string;
   quote: TextQuote;
+  /** The quote as it reads (soft line breaks as spaces, list numbers kept), to show. */
+  passage: string;
 }
 
 export function DocumentPage() {
@@ -145,7 +148,7 @@ export function DocumentPage() {
       {selected && !composing && (
         <div className="selection-bar" role="region" aria-label={t('document.selectionLabel')}>
           <p className="selection-bar__quote">
-            {t('document.selected')} <q>{truncate(selected.quote.exact, 80)}</q>
+            {t('document.selected')} <q>{truncate(selected.passage, 80)}</q>
           </p>
           <button
             type="button"
@@ -167,6 +170,19 @@ export function DocumentPage() {
       )}
     </>
   );
+}
+
+/**
+ * A page about one document (/documents/:slug/…): its query by the path's slug, the document,
+ * and `gate`, what the page shows instead while it loads or fails, or when there is no such
+ * document (or it is not shared with the viewer): `if (!document) return gate;`.
+ */
+export function useDocumentPage<Data extends { document: unknown }>(query: DocumentInput<Data, { slug: string }>) {
+  const { slug = '' } = useParams();
+  const { data, refresh, waiting } = usePageQuery({ query, variables: { slug } });
+  const document = (data?.document ?? null) as NonNullable<Data['document']> | null;
+  const gate = waiting ?? (document ? null : <DocumentNotFound />);
+  return { slug, data, document, refresh, gate };
 }
 
 export function DocumentNotFound() {
@@ -205,7 +221,7 @@ function useSelectedPassage(enabled: boolean): Selected | null {
       const start = index.offsetOf(range.startContainer, range.startOffset);
       const end = index.offsetOf(range.endContainer, range.endOffset);
       const quote = start !== null && end !== null ? selectorFor(index.text, start, end) : null;
-      setSelected(quote ? { sectionId, quote } : null);
+      setSelected(quote ? { sectionId, quote, passage: passageOf(index, quote) } : null);
     };
     const onChange = () => {
       window.clearTimeout(timer);

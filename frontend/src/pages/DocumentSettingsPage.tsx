@@ -1,14 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { DocxImportForm } from '../components/DocxImport';
 import { CheckboxField } from '../components/choices';
 import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, useFormMutation } from '../components/forms';
-import { usePageQuery, usePageTitle } from '../components/page';
+import { usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { Phase } from '../gql/graphql';
-import { DocumentNotFound } from './DocumentPage';
+import { useDocumentPage } from './DocumentPage';
 
 const DocumentSettingsQuery = graphql(`
   query DocumentSettings($slug: String!) {
@@ -130,8 +129,7 @@ const phases: readonly Phase[] = ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS',
 /** The secretariat's page for a document: phase, participants, comment settings, deleted sections. */
 export function DocumentSettingsPage() {
   const { t } = useTranslation();
-  const { slug = '' } = useParams();
-  const { data, refresh, waiting } = usePageQuery({ query: DocumentSettingsQuery, variables: { slug } });
+  const { data, document, refresh, gate } = useDocumentPage(DocumentSettingsQuery);
   // One message line for all the page's actions.
   const [problems, setProblems] = useState<Problems>(noProblems);
   const shared = { problems: [problems, setProblems] } as const;
@@ -143,11 +141,9 @@ export function DocumentSettingsPage() {
   const removeParticipant = useFormMutation(RemoveParticipantMutation, 'removeParticipant', 'ParticipantsChanged', shared);
   const updateSettings = useFormMutation(UpdateSettingsMutation, 'updateDocumentSettings', 'DocumentSettingsUpdated', shared);
   const restoreSection = useFormMutation(RestoreSectionMutation, 'restoreSection', 'SectionRestored', shared);
-  const document = data?.document;
   usePageTitle(t('settings.title'));
 
-  if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document) return gate;
   const documentId = document.id;
 
   /** After a mutation's answer: the confirmation and fresh data, or (already shown) its problem. */

@@ -1,16 +1,16 @@
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { StatusTag, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { SelectField } from '../components/forms';
-import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/page';
+import { Loading, TableHead, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
-import { DocumentNotFound } from './DocumentPage';
+import { useDocumentPage } from './DocumentPage';
 
 const ReportDocumentQuery = graphql(`
   query ReportDocument($slug: String!) {
@@ -69,6 +69,7 @@ const ReportQuery = graphql(`
             anchor {
               exact
             }
+            passage
             author {
               id
               name
@@ -82,10 +83,8 @@ const ReportQuery = graphql(`
 
 export function ReportPage() {
   const { t } = useTranslation();
-  const { slug = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const { data, waiting } = usePageQuery({ query: ReportDocumentQuery, variables: { slug } });
-  const document = data?.document;
+  const { document, gate } = useDocumentPage(ReportDocumentQuery);
   usePageTitle(t('report.title'));
   const snapshotId = params.get('snapshot') ?? document?.snapshots[0]?.id ?? '';
   const [report] = useQuery({
@@ -94,8 +93,7 @@ export function ReportPage() {
     pause: !document || !snapshotId,
   });
 
-  if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document) return gate;
 
   const found = report.data?.consultationReport;
   return (
@@ -157,7 +155,7 @@ export function ReportPage() {
                             <span className="tag tag--kind">{t(`comments.kind.${comment.kind}`)}</span> <StatusTag status={comment.status} />
                             {comment.author && <span className="muted"> {comment.author.name}</span>}
                           </p>
-                          {comment.anchor && <blockquote className="comment__quote">{comment.anchor.exact}</blockquote>}
+                          {comment.anchor && <blockquote className="comment__quote">{comment.passage ?? comment.anchor.exact}</blockquote>}
                           <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />
                           {comment.proposedText !== null && (
                             <p>

@@ -1,18 +1,18 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ChangeList } from '../components/ChangeList';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
-import { Loading, TableHead, usePageQuery, usePageTitle } from '../components/page';
+import { Loading, TableHead, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
-import { DocumentNotFound } from './DocumentPage';
+import { useDocumentPage } from './DocumentPage';
 
 const SnapshotsQuery = graphql(`
   query Snapshots($slug: String!) {
@@ -72,13 +72,10 @@ const CreateSnapshotMutation = graphql(`
 
 export function SnapshotsPage() {
   const { t } = useTranslation();
-  const { slug = '' } = useParams();
-  const { data, refresh, waiting } = usePageQuery({ query: SnapshotsQuery, variables: { slug } });
-  const document = data?.document;
+  const { document, refresh, gate } = useDocumentPage(SnapshotsQuery);
   usePageTitle(t('snapshots.title'));
 
-  if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document) return gate;
 
   return (
     <>
