@@ -240,7 +240,8 @@ class _Matcher(difflib.SequenceMatcher[str]):
 @dataclass(frozen=True)
 class _Level(Generic[T]):
     key: Callable[[T], str]
-    # Whether two different insertions at one place are both kept (units, sentences) or clash (words).
+    # Whether two different insertions at one place are both kept (units, sentences) or clash (words; there
+    # edits that merely touch clash too).
     keeps_both_insertions: bool
     # The merge of a stretch both sides edited, by finer items; None for the finest level.
     refine: Callable[[Sequence[T], Sequence[T], Sequence[T]], list[tuple[T, Origin]] | None] | None
@@ -360,8 +361,14 @@ def _split_shared_insertions(
     return split
 
 
-def _overlaps(start: int, end: int, edit: _Edit) -> bool:
-    """Whether an edit touches the stretch base[start:end] (an insertion: when it is at the same place)."""
+def _overlaps(start: int, end: int, edit: _Edit, *, touching: bool) -> bool:
+    """Whether an edit overlaps the stretch base[start:end] (an insertion: when it is at the same place).
+
+    With ``touching``, edits that only meet at one place overlap too: between words, an insertion right
+    next to a colleague's replacement is no less likely to clash with it than one inside it.
+    """
+    if touching:
+        return edit.start <= end and start <= edit.end
     if edit.start == edit.end and start == end:
         return edit.start == start
     if edit.start == edit.end:
@@ -387,7 +394,8 @@ def _resolve(
     # Group the edits into clusters of edits that overlap.
     clusters: list[list[_Edit]] = []
     for edit in edits:
-        if clusters and any(_overlaps(other.start, other.end, edit) for other in clusters[-1]):
+        touching = not level.keeps_both_insertions
+        if clusters and any(_overlaps(other.start, other.end, edit, touching=touching) for other in clusters[-1]):
             clusters[-1].append(edit)
         else:
             clusters.append([edit])

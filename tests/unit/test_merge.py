@@ -311,3 +311,8 @@ def test_a_merge_never_loses_a_word_either_side_inserted(sentences: list[str], d
         merged_words = set(result.text.replace(".", " ").split())
         for side in sides:
             assert set(side.replace(".", " ").split()) - set(base.replace(".", " ").split()) <= merged_words
+
+
+def test_words_inserted_next_to_a_colleagues_rewrite_conflict() -> None:
+    base = "Data bruges fuldt ud."
+    assert merge_three_way(base, "Data skal bruges fuldt ud af alle.", "Data skal deles sikkert.").conflict
