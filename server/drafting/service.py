@@ -187,7 +187,8 @@ async def save_section(
                 return Missing("Section")
             section = refreshed
             continue
-        new_title, new_body, merged, from_colleague = title, body, False, ()
+        new_title, new_body, merged = title, body, False
+        from_colleague: tuple[str, ...] = ()
         if base_version < head.version:
             base = await store.drafting.version(head.id, base_version)
             if base is None:
