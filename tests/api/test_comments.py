@@ -582,7 +582,7 @@ async def test_reopening_the_reader_fetches_no_version_again(app: RunningApp, as
     # Versions never change: the commented version 1 is not fetched again to relocate the anchor.
     assert "find section_versions" not in app.counter.targets, app.counter.targets
     assert again == first
-    assert first["comments"][0]["anchorStatus"] == "MOVED"
+    assert first["comments"][0]["anchorStatus"] == "ANCHORED"
     assert first["comments"][0]["anchorLocation"]["exact"] == "samtykke"
 
 
