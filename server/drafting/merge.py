@@ -31,6 +31,7 @@ a blank line elsewhere.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,10 +48,17 @@ _TABLE_DELIMITER = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # Words (\w covers æ, ø and å), runs of whitespace, and single punctuation marks.
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-_SENTENCE_END = frozenset(".!?")
+# Where a sentence ends: whitespace after an end mark or a backslash break, a blank line, a hard break,
+# or a line break before a list marker, a table row or a number.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\\])\s+|\s*\n[ \t]*\n\s*| {2,}\n\s*|\s*\n\s*(?=[-+*|\d])")
+_PARAGRAPH_BREAKS = re.compile(r"\s*\n[ \t]*\n\s*")
+_HARD_BREAKS = re.compile(r" {2,}\n\s*")
+_SPACES = re.compile(r"\s+")
 _HARD_BREAK = "⏎"
 _PARAGRAPH_BREAK = "¶"
 _EXCERPT = 60
+# The most token pairs a word-by-word merge compares (about 500 tokens against 500).
+_WORD_MERGE_LIMIT = 250_000
 # How many item comparisons aligning one uneven replacement may take (see _aligned).
 _ALIGNMENT_LIMIT = 64
 
@@ -201,7 +209,14 @@ def _unit_key(unit: _Unit) -> str:
     body = unit.text.strip("\n")
     if _FENCE.match(body):
         return body
-    return "".join(_token_key(token) for token in _TOKEN.findall(_ORDINAL.sub(r"\1#\2", body))).strip()
+    return _spaced(_ORDINAL.sub(r"\1#\2", body))
+
+
+@functools.lru_cache(maxsize=8192)  # the levels of a merge ask for the same items' keys again and again
+def _spaced(text: str) -> str:
+    """Text with each run of whitespace as one space, except paragraph and hard breaks, which are marked."""
+    text = _HARD_BREAKS.sub(f" {_HARD_BREAK} ", _PARAGRAPH_BREAKS.sub(f" {_PARAGRAPH_BREAK} ", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def _token_key(token: str) -> str:
@@ -500,41 +515,47 @@ def _merge_text(base: str, current: str, yours: str) -> str | None:
 
 def _sentences(text: str) -> list[str]:
     """Cut a text into sentences, lines ended by a hard break, and list lines, each with the whitespace after it."""
-    tokens = _TOKEN.findall(text)
     sentences: list[str] = []
-    sentence = ""
-    for index, token in enumerate(tokens):
-        sentence += token
-        if not token.isspace():
-            continue
-        previous = tokens[index - 1] if index else ""
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if (
-            previous in _SENTENCE_END
-            or previous == "\\"
-            or _token_key(token) != " "
-            or ("\n" in token and (following in ("-", "+", "*", "|") or following.isdigit()))
-        ):
-            sentences.append(sentence)
-            sentence = ""
-    if sentence:
-        sentences.append(sentence)
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        sentences.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        sentences.append(text[start:])
     return sentences
 
 
 def _sentence_key(sentence: str) -> str:
-    key = "".join(_token_key(token) for token in _TOKEN.findall(sentence))
-    return key.rstrip(" ")
+    return _spaced(sentence)
 
 
 def _refine_sentences(
     base: Sequence[str], current: Sequence[str], yours: Sequence[str]
 ) -> list[tuple[str, Origin]] | None:
-    tokens = [_TOKEN.findall("".join(items)) for items in (base, current, yours)]
-    words = _merge(tokens[0], tokens[1], tokens[2], _WORD_LEVEL)
-    if words is None:
+    """Sentences both sides changed, merged by word: one by one where both kept their number."""
+    if len(base) == len(current) == len(yours):
+        pieces: list[tuple[str, Origin]] = []
+        for b, c, y in zip(base, current, yours, strict=True):
+            if len({_sentence_key(sentence) for sentence in (b, c, y)}) < 3:
+                pieces.extend(_merge_region([b], [c], [y], _SENTENCE_LEVEL) or ())  # one side's, never None
+                continue
+            words = _merge_words(b, c, y)
+            if words is None:
+                return None
+            pieces.append((words, "combined"))
+        return pieces
+    words = _merge_words("".join(base), "".join(current), "".join(yours))
+    return None if words is None else [(words, "combined")]
+
+
+def _merge_words(base: str, current: str, yours: str) -> str | None:
+    """A word-by-word merge, or ``None`` (a conflict) when the sides clash or the stretch is too long to
+    compare word by word in good time: then one side rewrote far more than a sentence or two."""
+    tokens = [_TOKEN.findall(text) for text in (base, current, yours)]
+    if len(tokens[0]) * max(len(tokens[1]), len(tokens[2])) > _WORD_MERGE_LIMIT:
         return None
-    return [("".join(word for word, _ in words), "combined")]
+    words = _merge(tokens[0], tokens[1], tokens[2], _WORD_LEVEL)
+    return None if words is None else "".join(word for word, _ in words)
 
 
 _WORD_LEVEL: _Level[str] = _Level(_token_key, keeps_both_insertions=False, refine=None)
