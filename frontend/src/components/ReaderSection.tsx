@@ -31,6 +31,7 @@ export const ReaderSectionFields = graphql(`
       anchor {
         exact
       }
+      passage
       anchorLocation {
         version
         start
@@ -221,7 +222,7 @@ export function ReaderSection(props: Props) {
       </div>
       <OutdatedPassages
         comments={section.comments.flatMap((comment) =>
-          comment.anchorStatus === 'OUTDATED' && comment.anchor ? [{ id: comment.id, exact: comment.anchor.exact }] : [],
+          comment.anchorStatus === 'OUTDATED' && comment.anchor ? [{ id: comment.id, exact: comment.passage ?? comment.anchor.exact }] : [],
         )}
         onShow={showComment}
       />
