@@ -422,6 +422,10 @@ class SectionSaved:
     version: SectionVersion
     merged: bool = strawberry.field(description="True when your edit was merged with a colleague's newer one.")
     changed: bool = strawberry.field(description="False when the text was unchanged and no version was written.")
+    merged_from_colleague: list[str] = strawberry.field(
+        description="When merged: the opening words of each paragraph or item of the saved text that holds the "
+        "colleague's newer changes, so that the editor can check what was combined."
+    )
 
 
 @strawberry.type
@@ -541,6 +545,7 @@ def _saved(result: service.Saved) -> SectionSaved:
         version=SectionVersion.of(result.version),
         merged=result.merged,
         changed=result.changed,
+        merged_from_colleague=list(result.from_colleague),
     )
 
 

@@ -10,8 +10,14 @@ versions (``server.drafting.diff``), which knows exactly which occurrence of a r
 was and what it now says. Only if the passage did not survive there (deleted, or rewritten beyond
 recognition) is it searched for elsewhere: a passage cut and pasted into another paragraph is
 moved, not lost. The search ranks each verbatim occurrence and the closest near-misses by how well
-the passage, its prefix and its suffix match, after Hypothesis' ``match-quote``. A comment whose
-passage is found nowhere is outdated and keeps showing the passage it was made on.
+the passage, its prefix and its suffix match, after Hypothesis' ``match-quote``, but more
+cautiously: a near-miss must share most of the passage's words *and* stand in agreeing context, and
+a short passage (a few words) moves only when found verbatim in agreeing context — a deleted
+passage is better shown as gone than attached to a look-alike. Spans are snapped to whole words,
+and punctuation that follows (or precedes) the passage is not swallowed into it. A passage that is
+still there with the same words (whitespace aside: a re-wrapped line, a soft break that moved) is
+``ANCHORED`` wherever the text around it moved. A comment whose passage is found nowhere is
+outdated and keeps showing the passage it was made on.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import functools
 import heapq
 import os
+import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -41,15 +48,23 @@ _POSITION_WEIGHT = 2.0
 # at least half of it survives: "data skal deles" -> "data må deles" (0.73) stays, a sentence
 # rewritten in other words (typically < 0.4) does not.
 _MIN_SIMILARITY_IN_PLACE = 0.5
+_MIN_WORD_SHARE_IN_PLACE = 0.5
 # A near-miss found by searching may differ in at most this share of the passage's characters...
 _MAX_ERROR_RATE = 0.5
-# ...and is accepted if it is this similar on its own (a word or two changed in a sentence),
+# ...and is accepted only if it is this similar (a word or two changed in a sentence).
 _MIN_SIMILARITY = 0.75
-# or at least half similar where 80 % of the old prefix and suffix still stand around it.
-_MIN_SIMILARITY_IN_CONTEXT = 1.0 - _MAX_ERROR_RATE
-_MIN_CONTEXT_AGREEMENT = 0.8
 # Near-misses considered, best first: enough for repeated passages, bounded for long texts.
 _MAX_NEAR_MISSES = 16
+# A near-miss found by searching must also keep this share of the passage's words, in order, and
+# stand where this share of the context's words (on average of both sides) still stands around it.
+_MIN_WORD_SHARE = 0.8
+_MIN_CONTEXT_SHARE = 0.6
+# A passage of at most this many words moves only to a verbatim occurrence where nearly all of
+# the words on one side of it are still there (a word or two in common is chance).
+_SHORT_QUOTE_WORDS = 3
+_MIN_SHORT_CONTEXT_SHARE = 0.8
+_WORD = re.compile(r"\w+")
+_CHARACTER_OR_SPACE = re.compile(r"\s+|\S")
 
 
 @dataclass(frozen=True)
@@ -136,45 +151,129 @@ def relocate(old_text: str, new_text: str, quote: TextQuote) -> Relocated:
     """
     old = find(old_text, quote)
     if old is None:
-        return _relocated(new_text, quote, None, find(new_text, quote))
-    changes = _changes(old_text, new_text)
-    followed = Location(_map_start(changes, old.start), _map_end(changes, old.end))
-    if _similarity(quote.exact, new_text[followed.start : followed.end]) >= _MIN_SIMILARITY_IN_PLACE:
-        return _relocated(new_text, quote, old, followed)
+        return _relocated(new_text, quote, find(new_text, quote), followed=False)
+    # The passage is followed through the diff of the texts with each run of whitespace as one space, so
+    # that a re-wrapped line or a moved soft break changes nothing.
+    old_spaced, new_spaced = _Spaced.of(old_text), _Spaced.of(new_text)
+    changes = _changes(old_spaced.text, new_spaced.text)
+
+    def follow(location: Location) -> Location:
+        start = _map_start(changes, old_spaced.index[location.start])
+        end = _map_end(changes, old_spaced.index[location.end - 1] + 1)
+        return Location(new_spaced.start_of(start), new_spaced.end_of(end))
+
+    followed = _snap(new_text, quote, follow(old))
+    if _still_there(quote.exact, new_text[followed.start : followed.end]):
+        return _relocated(new_text, quote, followed, followed=True)
     # Other occurrences in the old text are other passages, whatever their context.
-    others = {_map_start(changes, other.start) for other in _occurrences(old_text, quote.exact) if other != old}
-    return _relocated(new_text, quote, old, _locate(new_text, quote, hint=followed.start, exclude=others))
+    others = {follow(other).start for other in _occurrences(old_text, quote.exact) if other != old}
+    return _relocated(new_text, quote, _locate(new_text, quote, hint=followed.start, exclude=others), followed=False)
 
 
-def _relocated(new_text: str, quote: TextQuote, old: Location | None, new: Location | None) -> Relocated:
+def _still_there(exact: str, found: str) -> bool:
+    """Whether the text a passage was followed to is still that passage: at least half of it, and of a
+    passage of three words or more, more than half of its words (in any case)."""
+    if _similarity(exact, found) < _MIN_SIMILARITY_IN_PLACE:
+        return False
+    words = _WORD.findall(exact.casefold())
+    if len(words) <= 2:
+        return True
+    matcher = SequenceMatcher(None, words, _WORD.findall(found.casefold()), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) > _MIN_WORD_SHARE_IN_PLACE * len(words)
+
+
+def _relocated(new_text: str, quote: TextQuote, new: Location | None, *, followed: bool) -> Relocated:
+    """``ANCHORED`` when the passage was followed to its place and says the same, whitespace aside."""
     if new is None:
         return Relocated("OUTDATED", None, None)
     found = new_text[new.start : new.end]
-    status: AnchorStatus = "ANCHORED" if new == old and found == quote.exact else "MOVED"
-    return Relocated(status, new, found)
+    same = followed and found.split() == quote.exact.split()
+    return Relocated("ANCHORED" if same else "MOVED", new, found)
 
 
 def _locate(text: str, quote: TextQuote, hint: int | None, exclude: Set[int] = frozenset()) -> Location | None:
     """The best-ranked acceptable candidate; ``exclude`` holds start offsets known to be other passages."""
     if not quote.exact:
         return None
+    whole_words = _starts_word(quote.exact, quote.prefix) and _ends_word(quote.exact, quote.suffix)
     verbatim = [
-        _Candidate(location, 1.0) for location in _occurrences(text, quote.exact) if location.start not in exclude
+        _Candidate(location, 1.0)
+        for location in _occurrences(text, quote.exact)
+        if location.start not in exclude and (not whole_words or _on_word_boundaries(text, location))
     ]
     in_context = [candidate for candidate in verbatim if _in_context(text, quote, candidate.location)]
     if in_context:
         candidates = in_context
+    elif len(_WORD.findall(quote.exact)) <= _SHORT_QUOTE_WORDS:
+        candidates = [c for c in verbatim if max(_context_shares(text, quote, c.location)) >= _MIN_SHORT_CONTEXT_SHARE]
     else:
-        near_misses = [
-            c
-            for c in _near_misses(text, quote.exact)
-            if c.location.start not in exclude and _acceptable(text, quote, c)
-        ]
+        near_misses = []
+        for near_miss in _near_misses(text, quote.exact):
+            location = _snap(text, quote, near_miss.location)
+            candidate = _Candidate(location, _similarity(quote.exact, text[location.start : location.end]))
+            if location.start not in exclude and _acceptable(text, quote, candidate):
+                near_misses.append(candidate)
         candidates = verbatim + near_misses
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (_score(text, quote, c, hint), -c.location.start))
     return best.location
+
+
+def _starts_word(exact: str, prefix: str) -> bool:
+    return not (exact[:1].isalnum() and prefix[-1:].isalnum())
+
+
+def _ends_word(exact: str, suffix: str) -> bool:
+    return not (exact[-1:].isalnum() and suffix[:1].isalnum())
+
+
+def _inside_word(text: str, offset: int) -> bool:
+    return 0 < offset < len(text) and text[offset - 1].isalnum() and text[offset].isalnum()
+
+
+def _on_word_boundaries(text: str, location: Location) -> bool:
+    return not _inside_word(text, location.start) and not _inside_word(text, location.end)
+
+
+def _snap(text: str, quote: TextQuote, location: Location) -> Location:
+    """A found span made to start and end where the quoted passage does: on word boundaries, without
+    the context's punctuation, and without whitespace at its ends that the passage does not have.
+
+    A word cut by the span is taken in whole if at least half of it is inside, else left out.
+    """
+    start, end = location.start, location.end
+    if start >= end:
+        return location
+    if _starts_word(quote.exact, quote.prefix) and _inside_word(text, start):
+        word_start, word_end = _word_around(text, start)
+        start = word_start if 2 * (word_end - start) >= word_end - word_start else word_end
+    if _ends_word(quote.exact, quote.suffix) and _inside_word(text, end):
+        word_start, word_end = _word_around(text, end)
+        end = word_end if 2 * (end - word_start) >= word_end - word_start else word_start
+    # Punctuation or space the context starts with (", og …") is not the passage's own.
+    while start < end and _borrowed(text[end - 1], quote.suffix[:1], quote.exact[-1:]):
+        end -= 1
+    while start < end and _borrowed(text[start], quote.prefix[-1:], quote.exact[:1]):
+        start += 1
+    return Location(start, end) if start < end else location
+
+
+def _borrowed(char: str, context_char: str, passage_char: str) -> bool:
+    """Whether a character at the span's edge belongs to the context rather than the passage."""
+    if char.isalnum() or char == passage_char:
+        return False
+    return char.isspace() or char == context_char
+
+
+def _word_around(text: str, offset: int) -> tuple[int, int]:
+    start = offset
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    end = offset
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 def _occurrences(text: str, exact: str) -> list[Location]:
@@ -262,12 +361,58 @@ def _in_context(text: str, quote: TextQuote, location: Location) -> bool:
 
 
 def _acceptable(text: str, quote: TextQuote, candidate: _Candidate) -> bool:
-    if candidate.similarity >= _MIN_SIMILARITY:
-        return True
+    """A near-miss counts if it is like the passage, keeps most of its words, and stands in its context."""
+    if candidate.similarity < _MIN_SIMILARITY:
+        return False
+    found = text[candidate.location.start : candidate.location.end]
+    if _word_share(_WORD.findall(quote.exact), _WORD.findall(found)) < _MIN_WORD_SHARE:
+        return False
+    prefix_share, suffix_share = _context_shares(text, quote, candidate.location)
+    return (prefix_share + suffix_share) / 2 >= _MIN_CONTEXT_SHARE
+
+
+def _word_share(expected: Sequence[str], found: Sequence[str]) -> float:
+    """The share of the longer word list matched, in order, by the other."""
+    longest = max(len(expected), len(found))
+    if not longest:
+        return 1.0
+    matcher = SequenceMatcher(None, list(expected), list(found), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / longest
+
+
+def _context_shares(text: str, quote: TextQuote, location: Location) -> tuple[float, float]:
+    """The share of the prefix's and of the suffix's words still found next to ``location``.
+
+    A word cut by the edge of the selector's context is not counted. An empty prefix (suffix) means
+    that the passage began (ended) the text: it agrees when the location does too.
+    """
+    before = _WORD.findall(text[max(0, location.start - len(quote.prefix) - DEFAULT_CONTEXT) : location.start])
+    after = _WORD.findall(text[location.end : location.end + len(quote.suffix) + DEFAULT_CONTEXT])
+    prefix_words = _WORD.findall(quote.prefix)
+    suffix_words = _WORD.findall(quote.suffix)
+    if len(quote.prefix) >= DEFAULT_CONTEXT and quote.prefix[:1].isalnum():
+        prefix_words = prefix_words[1:]
+    if len(quote.suffix) >= DEFAULT_CONTEXT and quote.suffix[-1:].isalnum():
+        suffix_words = suffix_words[:-1]
+
+    def share(expected: list[str], actual: list[str], agrees: bool) -> float:
+        if not expected:
+            return 1.0 if agrees else 0.0
+        matcher = SequenceMatcher(None, expected, actual, autojunk=False)
+        return sum(block.size for block in matcher.get_matching_blocks()) / len(expected)
+
     return (
-        candidate.similarity >= _MIN_SIMILARITY_IN_CONTEXT
-        and _context_agreement(text, quote, candidate.location) >= _MIN_CONTEXT_AGREEMENT
+        share(prefix_words, before[-len(prefix_words) - 2 :], _edge_agrees(text[: location.start], quote.prefix, True)),
+        share(suffix_words, after[: len(suffix_words) + 2], _edge_agrees(text[location.end :], quote.suffix, False)),
     )
+
+
+def _edge_agrees(actual: str, context: str, before: bool) -> bool:
+    """For a context without words: punctuation or nothing (the text's edge), found again there."""
+    context, actual = context.strip(), actual.strip()
+    if not context:
+        return not actual
+    return actual.endswith(context) if before else actual.startswith(context)
 
 
 def _score(text: str, quote: TextQuote, candidate: _Candidate, hint: int | None) -> float:
@@ -287,15 +432,6 @@ def _similarity(exact: str, found: str) -> float:
     if not found:
         return 0.0
     return 1.0 - _edit_distances(exact, found, anchored=True)[-1] / max(len(exact), len(found))
-
-
-def _context_agreement(text: str, quote: TextQuote, location: Location) -> float:
-    """The share of the prefix and suffix found around ``location``; 0 for a selector without context."""
-    expected = len(quote.prefix) + len(quote.suffix)
-    if expected == 0:
-        return 0.0
-    before, after = _surroundings(text, quote, location)
-    return (_matched(quote.prefix, before) + _matched(quote.suffix, after)) / expected
 
 
 def _surroundings(text: str, quote: TextQuote, location: Location) -> tuple[str, str]:
@@ -324,6 +460,37 @@ class _Change:
     new_start: int
     new_end: int
     equal: bool
+
+
+@dataclass(frozen=True)
+class _Spaced:
+    """A text with each run of whitespace made one space, and the way back to the original offsets."""
+
+    text: str
+    starts: tuple[int, ...]  # where each character of ``text`` starts in the original
+    ends: tuple[int, ...]  # and ends
+    index: tuple[int, ...]  # the character of ``text`` that holds each original offset (one more at the end)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=32)
+    def of(original: str) -> _Spaced:
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        index: list[int] = []
+        for match in _CHARACTER_OR_SPACE.finditer(original):
+            index.extend([len(chars)] * (match.end() - match.start()))
+            chars.append(" " if match.group().isspace() else match.group())
+            starts.append(match.start())
+            ends.append(match.end())
+        index.append(len(chars))
+        return _Spaced("".join(chars), tuple(starts), tuple(ends), tuple(index))
+
+    def start_of(self, position: int) -> int:
+        return self.starts[position] if position < len(self.starts) else (self.ends[-1] if self.ends else 0)
+
+    def end_of(self, position: int) -> int:
+        return self.ends[position - 1] if position > 0 else 0
 
 
 @functools.lru_cache(maxsize=16)  # relocating a version's comments diffs the same two texts for each

@@ -80,6 +80,8 @@ class Saved:
     version: SectionVersion
     merged: bool
     changed: bool
+    # When merged: the opening words of each paragraph that holds the colleague's newer changes.
+    from_colleague: tuple[str, ...] = ()
 
 
 def _version_fields(
@@ -186,6 +188,7 @@ async def save_section(
             section = refreshed
             continue
         new_title, new_body, merged = title, body, False
+        from_colleague: tuple[str, ...] = ()
         if base_version < head.version:
             base = await store.drafting.version(head.id, base_version)
             if base is None:
@@ -195,6 +198,7 @@ async def save_section(
             if result.conflict or result.text is None or merged_title is None:
                 return Conflict(base.body, head.body, body, base_version, head.version)
             new_title, new_body, merged = merged_title, result.text, result.merged or new_body != result.text
+            from_colleague = result.from_current
         if new_title == head.title and normalise(new_body) == normalise(head.body):
             current = await store.drafting.version(head.id, head.version)
             if current is not None:
@@ -230,7 +234,7 @@ async def save_section(
             data={"version": version.number, "base_version": base_version, "merged": merged, "title": new_title},
         )
         saved_section = await _head_at_least(store, version)
-        return Saved(saved_section, version, merged=merged, changed=True)
+        return Saved(saved_section, version, merged=merged, changed=True, from_colleague=from_colleague)
     return Invalid("sectionId", "busy")
 
 

@@ -11,7 +11,7 @@ _n = itertools.count()
 
 SAVE = """mutation($input: SaveSectionInput!) { saveSection(input: $input) {
   __typename
-  ... on SectionSaved { merged changed version { number body title } section { id version body } }
+  ... on SectionSaved { merged mergedFromColleague changed version { number body title } section { id version body } }
   ... on VersionConflict { base current yours baseVersion currentVersion message }
   ... on InvalidInput { field message }
   ... on UserError { message }

@@ -308,7 +308,7 @@ async def test_a_proposal_on_a_passage_rewritten_since_is_a_version_conflict(as_
 # Anchors
 
 
-async def test_an_anchor_moves_after_an_edit_above_it_and_is_outdated_when_its_passage_is_deleted(
+async def test_an_anchor_follows_an_edit_above_it_and_is_outdated_when_its_passage_is_deleted(
     as_user: AsUser,
 ) -> None:
     secretariat = await as_user(SECRETARIAT)
@@ -328,7 +328,8 @@ async def test_an_anchor_moves_after_an_edit_above_it_and_is_outdated_when_its_p
     inserted = "Et nyt indledende afsnit om strategiens formål."
     await _save(secretariat, doc["section"], 1, f"{inserted}\n\n{BODY}")
     [moved] = (await _section(kl_editor, doc["section"]))["comments"]
-    assert moved["anchorStatus"] == "MOVED"
+    # The passage itself is unchanged: it is still anchored, at its new offsets.
+    assert moved["anchorStatus"] == "ANCHORED"
     assert moved["anchorLocation"]["version"] == 2
     assert moved["anchorLocation"]["exact"] == "udbredes til flere patienter"
     assert moved["anchorLocation"]["start"] == start + len(inserted) + 1
@@ -581,7 +582,7 @@ async def test_reopening_the_reader_fetches_no_version_again(app: RunningApp, as
     # Versions never change: the commented version 1 is not fetched again to relocate the anchor.
     assert "find section_versions" not in app.counter.targets, app.counter.targets
     assert again == first
-    assert first["comments"][0]["anchorStatus"] == "MOVED"
+    assert first["comments"][0]["anchorStatus"] == "ANCHORED"
     assert first["comments"][0]["anchorLocation"]["exact"] == "samtykke"
 
 

@@ -82,6 +82,52 @@ async def test_a_save_without_change_writes_no_version(as_user: AsUser, store: S
     assert await _versions(store, doc["sections"][0]) == [1]
 
 
+ADDRESS = "Sundhedsdatastyrelsen\nAnkerhus\nEdvard Thomsens Vej 10\n2300 København S"
+
+
+async def test_a_save_that_only_adds_hard_breaks_is_a_new_version(as_user: AsUser, store: Store) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", f"{P1}\n\n{ADDRESS}\n")])
+    section = doc["sections"][0]
+    with_breaks = f"{P1}\n\n{ADDRESS.replace(chr(10), '  ' + chr(10))}\n"
+    result = await save(sec, section, 1, with_breaks)
+    assert result["__typename"] == "SectionSaved" and result["changed"] is True
+    assert result["version"]["number"] == 2 and result["version"]["body"] == with_breaks
+    assert await _versions(store, section) == [1, 2]
+    rendered = await sec.execute("query($id: ID!) { node(id: $id) { ... on Section { html } } }", {"id": section})
+    assert "Ankerhus<br" in rendered["node"]["html"]
+
+
+async def test_hard_breaks_survive_a_concurrent_merge(as_user: AsUser) -> None:
+    kl, regions = await as_user(KL), await as_user(REGIONS)
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", f"{P1}\n\n{ADDRESS}\n\n{P3}\n")])
+    section = doc["sections"][0]
+    address = ADDRESS.replace("\n", "  \n")
+    first = await save(kl, section, 1, f"{P1}\n\n{address}\n\n{P3}\n")
+    second = await save(regions, section, 1, f"{P1} Også pårørende.\n\n{ADDRESS}\n\n{P3}\n")
+    assert first["changed"] is True and second["__typename"] == "SectionSaved"
+    assert second["merged"] is True and second["version"]["number"] == 3
+    assert second["version"]["body"] == f"{P1} Også pårørende.\n\n{address}\n\n{P3}"
+    # The notice names what came from the colleague: the address block with its breaks.
+    assert second["mergedFromColleague"] == ["Sundhedsdatastyrelsen Ankerhus Edvard Thomsens Vej 10 2300 …"]
+
+
+async def test_a_merge_inside_one_paragraph_says_what_came_from_the_colleague(as_user: AsUser) -> None:
+    kl, regions = await as_user(KL), await as_user(REGIONS)
+    sec = await as_user(SECRETARIAT)
+    paragraph = f"{P1} {P2} {P3}"
+    doc = await new_document(sec, [("Afsnit", paragraph)])
+    section = doc["sections"][0]
+    await save(kl, section, 1, paragraph.replace("aktiv partner", "aktiv og ligeværdig partner"))
+    second = await save(regions, section, 1, paragraph.replace("Sikkerhed er", "Informationssikkerhed er"))
+    assert second["__typename"] == "SectionSaved" and second["merged"] is True
+    assert second["version"]["body"] == (
+        "Borgeren er aktiv og ligeværdig partner. Data bruges fuldt ud. Informationssikkerhed er en forudsætning."
+    )
+    assert second["mergedFromColleague"] == ["Borgeren er aktiv og ligeværdig partner. Data bruges fuldt …"]
+
+
 async def test_bad_input_is_refused_and_writes_nothing(as_user: AsUser, store: Store) -> None:
     sec = await as_user(SECRETARIAT)
     doc = await new_document(sec, [("Afsnit", BODY)])

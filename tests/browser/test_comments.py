@@ -171,3 +171,49 @@ async def test_every_block_of_rich_markdown_anchors_where_the_server_expects(new
         await composer.get_by_role("button", name="Gem kommentar").click()
         await expect(page.get_by_role("status")).to_contain_text("Kommentaren er sendt")
     await expect(page.locator(".marker")).to_have_count(count)
+
+
+ADD_COMMENT = """mutation($input: AddCommentInput!) { addComment(input: $input) {
+  __typename ... on CommentAdded { comment { id anchorStatus } } ... on UserError { message } } }"""
+
+
+async def test_a_comment_whose_passage_is_gone_shows_it_beside_the_section(new_ui: NewUi, as_user: AsUser) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    document = await new_document(secretariat, [("Samarbejde", BODY)])
+    section_id = document["sections"][0]
+    editor = await as_user(KL)  # the steering group publishes its comments directly
+    anchor = {"exact": "udbredes til flere patienter", "prefix": "Telemedicin skal ", "suffix": " i hele landet."}
+    added = await editor.execute(
+        ADD_COMMENT, {"input": {"sectionId": section_id, "version": 1, "body": "Hvor mange?", "anchor": anchor}}
+    )
+    assert added["addComment"]["comment"]["anchorStatus"] == "ANCHORED"
+    unchanged = {"exact": "samarbejder", "prefix": "Kommunerne og regionerne ", "suffix": " om digital velfærd."}
+    await editor.execute(
+        ADD_COMMENT, {"input": {"sectionId": section_id, "version": 1, "body": "Fint.", "anchor": unchanged}}
+    )
+    saved = await secretariat.execute(
+        """mutation($input: SaveSectionInput!) { saveSection(input: $input) { __typename } }""",
+        {
+            "input": {
+                "sectionId": section_id,
+                "baseVersion": 1,
+                "title": "Samarbejde",
+                "body": BODY.replace(TELEMEDICINE, ""),
+            }
+        },
+    )
+    assert saved["saveSection"]["__typename"] == "SectionSaved"
+
+    ui = await new_ui(KL)
+    page = ui.page
+    await ui.open(f"/documents/{document['slug']}")
+    gone = page.get_by_role("complementary", name="Kommentarer til tekst, der ikke længere findes i afsnittet")
+    await expect(gone.locator("blockquote")).to_have_text(["udbredes til flere patienter"])
+    await ui.check("reader-outdated-passage")
+    await gone.get_by_role("button", name="Vis kommentaren").click()
+    thread = page.locator(".section__comments")
+    await expect(thread).to_contain_text("Hvor mange?")
+    await expect(thread).to_contain_text("(teksten findes ikke længere i afsnittet)")
+    # The comment on the unchanged passage is neither listed as gone nor flagged as moved.
+    await expect(thread).to_contain_text("Fint.")
+    await expect(thread).not_to_contain_text("flyttet eller ændret")

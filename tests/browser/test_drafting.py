@@ -78,6 +78,9 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     await page.get_by_role("button", name="Gem ny version").click()
     status = page.get_by_role("status")
     await expect(status).to_contain_text("flettet med en kollegas ændring")
+    # The notice names the paragraph that came from the colleague, so the editor can check it.
+    await expect(status).to_contain_text("Din kollegas ændringer står i:")
+    await expect(status.get_by_role("listitem")).to_have_text(["»Data skal deles sikkert på tværs af sektorer.«"])
     merged = "Borgerne skal have nem adgang til egne sundhedsdata.\n\nData skal deles sikkert på tværs af sektorer."
     assert (await body.input_value()).strip() == merged
     await ui.check("section-editor-merged")

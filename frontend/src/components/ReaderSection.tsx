@@ -8,6 +8,7 @@ import { CommentComposer, type CommentKindChoice } from './CommentComposer';
 import { StatusMessage } from './forms';
 import type { PresentPerson } from '../lib/presence';
 import { PresenceLine } from './Presence';
+import { OutdatedPassages } from './OutdatedPassages';
 import { SectionThreads } from './SectionThreads';
 import { Suggestions, isOpenProposal } from './Suggestions';
 import { sectionAnchor } from './sectionAnchor';
@@ -26,6 +27,11 @@ export const ReaderSectionFields = graphql(`
     }
     comments {
       id
+      anchorStatus
+      anchor {
+        exact
+      }
+      passage
       anchorLocation {
         version
         start
@@ -214,6 +220,12 @@ export function ReaderSection(props: Props) {
           );
         })}
       </div>
+      <OutdatedPassages
+        comments={section.comments.flatMap((comment) =>
+          comment.anchorStatus === 'OUTDATED' && comment.anchor ? [{ id: comment.id, exact: comment.passage ?? comment.anchor.exact }] : [],
+        )}
+        onShow={showComment}
+      />
       {notice && <StatusMessage focus>{notice}</StatusMessage>}
       {composing && (
         <CommentComposer

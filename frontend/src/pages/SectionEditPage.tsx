@@ -51,6 +51,7 @@ const SaveSectionMutation = graphql(`
       __typename
       ... on SectionSaved {
         merged
+        mergedFromColleague
         changed
         version {
           number
@@ -199,7 +200,7 @@ function Editor({
   // The version this edit started from: what the server merges against. It moves only on save.
   const [baseVersion, setBaseVersion] = useState(section.version);
   const [problems, setProblems] = useState<Problems>(noProblems);
-  const [saved, setSaved] = useState<{ message: string; merged: boolean } | null>(null);
+  const [saved, setSaved] = useState<{ message: string; merged: boolean; fromColleague?: readonly string[] } | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   // Not useFormMutation: a VersionConflict is not a problem to show but the conflict screen.
   const [{ fetching: saving }, save] = useMutation(SaveSectionMutation);
@@ -234,6 +235,7 @@ function Editor({
         setColleague('');
         setSaved({
           merged: outcome.merged,
+          fromColleague: outcome.mergedFromColleague,
           message: !outcome.changed
             ? t('editor.unchanged')
             : outcome.merged
@@ -296,6 +298,16 @@ function Editor({
         <StatusMessage focus>
           <p className={saved.merged ? 'notice__title' : undefined}>{saved.message}</p>
           {saved.merged && <p>{t('editor.mergedExplain')}</p>}
+          {saved.merged && saved.fromColleague && saved.fromColleague.length > 0 && (
+            <>
+              <p>{t('editor.mergedFromColleague')}</p>
+              <ul>
+                {saved.fromColleague.map((opening) => (
+                  <li key={opening}>»{opening}«</li>
+                ))}
+              </ul>
+            </>
+          )}
           <p>
             <Link to={docPath}>{t('editor.backToDocument')}</Link>
           </p>
