@@ -91,6 +91,9 @@ async def test_an_editor_accepts_a_proposal_from_the_suggestion_in_the_text(new_
     from_regions = suggestions.get_by_role("article", name="Forslag fra Danske Regioner")
     assert " ".join(await from_regions.locator("ins").all_text_contents()).split() == ["i", "hele", "landet"]
     await expect(from_regions.locator("del")).to_have_count(0)
+    # In the text itself, the words the proposals would replace are struck through.
+    struck = "() => [...CSS.highlights.get('udkast-proposal')].map((range) => range.toString())"
+    assert sorted(await page.evaluate(struck)) == ["flere patienter", "skal udbredes\ntil flere patienter"]
     await ui.check("reader-suggestions")
 
     # The suggestion leads to its thread.
@@ -107,6 +110,7 @@ async def test_an_editor_accepts_a_proposal_from_the_suggestion_in_the_text(new_
     await block.get_by_role("button", name=re.compile("^Indarbejd")).click()
     await expect(page.get_by_role("status").filter(has_text="indarbejdet")).to_contain_text("version 2")
     await expect(page.locator(".suggestion")).to_have_count(0)
+    assert await page.evaluate(struck) == []
     await expect(page.locator(".block", has_text="Telemedicin")).to_contain_text(
         "Telemedicin bør tilbydes alle patienter."
     )

@@ -72,6 +72,10 @@ function blocksOf(html: string): { html: string; start: string }[] {
 
 const highlight = typeof CSS !== 'undefined' && 'highlights' in CSS ? new Highlight() : null;
 if (highlight) CSS.highlights.set('udkast-comment', highlight);
+// The words an open change proposal would replace, struck through in the text (its suggestion
+// under the block says what would come instead; the highlight is not read out, the suggestion is).
+const proposalHighlight = typeof CSS !== 'undefined' && 'highlights' in CSS ? new Highlight() : null;
+if (proposalHighlight) CSS.highlights.set('udkast-proposal', proposalHighlight);
 
 /** One section in the reader: its text, comment markers beside anchored passages, its threads. */
 export function ReaderSection(props: Props) {
@@ -103,18 +107,21 @@ export function ReaderSection(props: Props) {
     const spans = blockElements.map((element) => index.spanOf(element));
     const found = new Map<string, number>();
     const ranges: Range[] = [];
+    const proposed: Range[] = [];
     for (const comment of section.comments) {
       const location = comment.anchorLocation;
       if (!location || location.version !== section.version) continue;
       const block = spans.findIndex((span) => span !== null && location.start >= span.start && location.start < Math.max(span.end, span.start + 1));
       if (block >= 0) found.set(comment.id, block);
       const range = index.rangeOf(location.start, location.end);
-      if (range) ranges.push(range);
+      if (range) (isOpenProposal(comment) ? proposed : ranges).push(range);
     }
     setBlockOf(found);
     if (highlight) for (const range of ranges) highlight.add(range);
+    if (proposalHighlight) for (const range of proposed) proposalHighlight.add(range);
     return () => {
       if (highlight) for (const range of ranges) highlight.delete(range);
+      if (proposalHighlight) for (const range of proposed) proposalHighlight.delete(range);
     };
   }, [section.comments, section.version, blocks]);
 

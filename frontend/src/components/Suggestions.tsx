@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
-import { wordDiff } from '../lib/worddiff';
+import { groupedChanges, wordDiff } from '../lib/worddiff';
 import { ApplyProposalMutation, RespondMutation } from './CommentThread';
 import { DiffText } from './DiffText';
 import { InlineProblems, type Problems, noProblems, useFormMutation } from './forms';
@@ -78,7 +78,7 @@ function Suggestion(props: { commentRef: SuggestionRef; onShowThread: () => void
   const apply = useFormMutation(ApplyProposalMutation, 'applyProposal', 'ProposalApplied', { problems });
   const respond = useFormMutation(RespondMutation, 'respondToComment', 'CommentAnswered', { problems });
   const organization = comment.organization?.shortName ?? t('comments.unknownOrganization');
-  const parts = wordDiff(asRead(comment.anchor?.exact ?? ''), asRead(comment.proposedText ?? ''));
+  const parts = groupedChanges(wordDiff(asRead(comment.anchor?.exact ?? ''), asRead(comment.proposedText ?? '')));
 
   async function accept() {
     if (apply.fetching) return;

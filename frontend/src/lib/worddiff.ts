@@ -68,3 +68,33 @@ export function wordDiff(before: string, after: string): DiffPart[] {
   push('equal', a.slice(a.length - tail).join(''));
   return parts;
 }
+
+/**
+ * The diff with each run of changes read as one: words changed one for one with the spaces
+ * between them kept ("skal udbredes" → "bør tilbydes") become one deletion followed by one
+ * insertion, rather than alternating word by word.
+ */
+export function groupedChanges(parts: readonly DiffPart[]): DiffPart[] {
+  const grouped: DiffPart[] = [];
+  let deleted = '';
+  let inserted = '';
+  const flush = () => {
+    if (deleted) grouped.push({ kind: 'delete', text: deleted });
+    if (inserted) grouped.push({ kind: 'insert', text: inserted });
+    deleted = inserted = '';
+  };
+  parts.forEach((part, index) => {
+    const next = parts[index + 1];
+    if (part.kind === 'delete') deleted += part.text;
+    else if (part.kind === 'insert') inserted += part.text;
+    else if ((deleted || inserted) && next && next.kind !== 'equal' && !part.text.trim()) {
+      deleted += part.text;
+      inserted += part.text;
+    } else {
+      flush();
+      grouped.push(part);
+    }
+  });
+  flush();
+  return grouped;
+}
