@@ -76,3 +76,22 @@ async def test_an_approver_sees_the_decision_in_mine_opgaver_decides_and_the_tas
     await reminder.get_by_role("button", name="Send påmindelse").click()
     await expect(reminder.get_by_role("status")).to_contain_text("Påmindelsen er sendt (1 besked)")
     await sec.check("reminder-sent")
+
+
+async def test_the_unsubscribe_link_turns_a_kind_off_and_formal_notices_cannot_be(new_ui: NewUi) -> None:
+    sec = await new_ui(SECRETARIAT)
+    page = sec.page
+    await sec.open("/notifications?off=DECISION_RECORDED")
+    await page.get_by_role("region", name="Afmeld beskeder").get_by_role("button", name="Afmeld").click()
+    await expect(page.get_by_role("status")).to_contain_text("Dine valg er gemt")
+    choice = page.get_by_label("Levering af: En part har svaret i en skriftlig proces")
+    await expect(choice).to_have_value("OFF")
+    # The written procedure's notices have no choice to make.
+    await expect(page.get_by_role("row", name=re.compile("^Påmindelse før fristen"))).to_contain_text(
+        "Sendes altid med det samme"
+    )
+    await sec.check("notification-preferences")
+    await choice.select_option("IMMEDIATE")
+    await expect(choice).to_have_value("IMMEDIATE")
+    await page.reload()  # kept on the server
+    await expect(page.get_by_label("Levering af: En part har svaret i en skriftlig proces")).to_have_value("IMMEDIATE")

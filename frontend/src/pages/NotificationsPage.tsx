@@ -87,7 +87,7 @@ export function NotificationsPage() {
         </label>
         <select
           id="notification-language"
-          className="select"
+          className="input select"
           value={preferences.language}
           onChange={(event) => void change({ language: event.target.value })}
         >
@@ -110,7 +110,7 @@ export function NotificationsPage() {
               <td>
                 {choice.choosable ? (
                   <select
-                    className="select"
+                    className="input select"
                     aria-label={t('notifications.deliveryFor', { kind: t(`notifications.kinds.${choice.kind}`) })}
                     value={choice.delivery}
                     onChange={(event) => void change({ kind: choice.kind, delivery: event.target.value as NotificationDelivery })}
