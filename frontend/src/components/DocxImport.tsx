@@ -1,9 +1,9 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type ImportReport, MAX_DOCX_BYTES, importDocx } from '../lib/docxImport';
 import { ErrorSummary } from './errors';
-import { FieldShell, type Problems, StatusMessage, SubmitButton, fieldProblem, formProblems, noProblems } from './forms';
+import { FieldShell, type Problems, StatusMessage, SubmitButton, fieldProblem, formProblems, noProblems, submitHandler } from './forms';
 import { TextField } from './TextField';
 
 const DOCX_TYPES = '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -24,9 +24,7 @@ export function DocxImportForm({ documentId, onImported }: { documentId?: string
   const [report, setReport] = useState<ImportReport | null>(null);
   const newDocument = documentId === undefined;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (busy) return;
+  async function handleSubmit() {
     setReport(null);
     if (!file) return setProblems(formProblems({ file: t('imports.fileRequired') }, fieldIds));
     if (file.size > MAX_DOCX_BYTES) return setProblems(formProblems({ file: t('imports.tooLarge') }, fieldIds));
@@ -47,7 +45,7 @@ export function DocxImportForm({ documentId, onImported }: { documentId?: string
     <>
       {report && <ImportResult report={report} newDocument={newDocument} />}
       <ErrorSummary errors={problems.summary} />
-      <form onSubmit={(event) => void handleSubmit(event)} noValidate aria-busy={busy || undefined}>
+      <form onSubmit={submitHandler(busy, handleSubmit)} noValidate aria-busy={busy || undefined}>
         <FieldShell id={fieldIds.file} label={t('imports.file')} hint={t(newDocument ? 'imports.fileHintNew' : 'imports.fileHintExisting')} error={problems.fields.file}>
           {(control) => (
             <input

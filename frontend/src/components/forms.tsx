@@ -123,10 +123,15 @@ export function useFormMutation<
     setProblems,
     refuse: (fields) => setProblems(formProblems(fields, fieldIds)),
     run,
-    onSubmit: (handler) => (event) => {
-      event.preventDefault();
-      if (!fetching) void handler();
-    },
+    onSubmit: (handler) => submitHandler(fetching, handler),
+  };
+}
+
+/** A form's `onSubmit`: no page load, and nothing while the previous submit is still `busy`. */
+export function submitHandler(busy: boolean, handler: () => unknown): (event: FormEvent) => void {
+  return (event) => {
+    event.preventDefault();
+    if (!busy) void handler();
   };
 }
 

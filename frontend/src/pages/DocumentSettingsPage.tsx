@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { DocxImportForm } from '../components/DocxImport';
@@ -166,14 +166,13 @@ export function DocumentSettingsPage() {
           <form
             className="panel"
             aria-labelledby="phase-title"
-            onSubmit={(event: FormEvent) => {
-              event.preventDefault();
+            onSubmit={setDocumentPhase.onSubmit(() => {
               const target = phase || document.phase;
-              void confirm(
+              return confirm(
                 setDocumentPhase.run({ input: { documentId, phase: target } }),
                 t('settings.phaseChanged', { phase: t(`documents.phase.${target}`) }),
               );
-            }}
+            })}
           >
             <h2 id="phase-title">{t('settings.phase')}</h2>
             <SelectField
@@ -211,12 +210,10 @@ export function DocumentSettingsPage() {
             {others.length > 0 && (
               <form
                 className="inline-fields"
-                onSubmit={(event: FormEvent) => {
-                  event.preventDefault();
+                onSubmit={addParticipant.onSubmit(() => {
                   const org = others.find((o) => o.id === newParticipant);
-                  if (!org) return;
-                  void confirm(addParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.added', { name: org.name }));
-                }}
+                  if (org) return confirm(addParticipant.run({ input: { documentId, organizationId: org.id } }), t('settings.added', { name: org.name }));
+                })}
               >
                 <SelectField
                   id="new-participant"

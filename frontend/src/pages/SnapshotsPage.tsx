@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -6,7 +6,7 @@ import { ChangeList } from '../components/ChangeList';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
-import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
+import { InlineProblems, SelectField, StatusMessage, SubmitButton, submitHandler, useFormMutation } from '../components/forms';
 import { Loading, TableHead, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
@@ -137,10 +137,7 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
       <h2 id="compare-title">{t('snapshots.compareTitle')}</h2>
       <form
         className="inline-fields"
-        onSubmit={(event: FormEvent) => {
-          event.preventDefault();
-          setParams({ from: fromId, to: toId });
-        }}
+        onSubmit={submitHandler(false, () => setParams({ from: fromId, to: toId }))}
       >
         <SelectField
           id="compare-from"
