@@ -322,6 +322,7 @@ async def build_document(
                 body,
                 _caller(author, at),
                 "Første udkast" if number == 1 else text.summary(rng),
+                html=markdown.render(body),
                 base_version=None if number == 1 else number - 1,
                 merged=number > 1 and rng.random() < 0.05,
             )
@@ -456,6 +457,7 @@ def comment_fields(
         author_id=author.id,
         organization_id=author.organization_id,
         body=body,
+        html=markdown.render(body),
         anchor=anchor,
         proposed_text=proposed_text,
         draft=draft,

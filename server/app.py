@@ -47,12 +47,20 @@ from server.messages import language_of, text
 from server.notifications.sender import Sender
 from server.settings import Settings
 from server.store import Store, ensure_indexes
+from server.workers import Workers
 
 log = logging.getLogger("udkast")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 SWEEP_EVERY_SECONDS = 600
 CLOSE_ROUNDS_EVERY_SECONDS = 30
 UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 1024
+# What runs in the worker processes: the renderers of downloads and the Word importer.
+WORKER_MODULES = (
+    "server.exports.report",
+    "server.exports.snapshot",
+    "server.approvals.record",
+    "server.imports.service",
+)
 
 
 class UdkastGraphQL(GraphQL[Context, None]):
@@ -275,7 +283,10 @@ def create_app(
         )
         database = client[settings.database]
         await ensure_indexes(database)
-        app.state.store = Store.open(database, settings.secret_key)
+        # Rendering, Word in and out run in worker processes with a deadline (server/workers.py).
+        workers = Workers(settings.worker_processes, settings.work_seconds, preload=WORKER_MODULES)
+        await workers.start()
+        app.state.store = Store.open(database, settings.secret_key, workers)
         # One follower of the event log for every subscriber of this process (server/events/feed.py).
         app.state.follower = feed.Hub(
             app.state.store.events, grace=dbmod.longest_operation_seconds(settings.store_timeout_ms) + 2
@@ -293,6 +304,7 @@ def create_app(
             sweeper.cancel()
             closer.cancel()
             mailer.cancel()
+            workers.close()
             await client.close()
 
     routes: list[Route | Mount | WebSocketRoute] = [

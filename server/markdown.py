@@ -19,6 +19,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from server.workers import TooSlow, Workers
+
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
@@ -54,8 +56,33 @@ def _render_link_open(self: object, tokens: list[Token], idx: int, options: obje
 
 
 def render(text: str) -> str:
-    """Markdown to safe HTML."""
+    """Markdown to safe HTML (pure and CPU-bound: the app calls it through ``render_off_loop``)."""
     return str(parser().render(text))
+
+
+# markdown-it looks ahead from every "[" for the "]" that closes a link label, so text with
+# thousands of unclosed brackets renders in quadratic time (10,000 "![" took 10 s). No real text
+# needs that many; such text is refused before it is rendered.
+MAX_BRACKETS = 2_000
+
+
+def too_complex(text: str) -> bool:
+    """Whether ``text`` would make the renderer super-linear (and so is refused)."""
+    return text.count("[") > MAX_BRACKETS
+
+
+async def render_off_loop(workers: Workers, text: str) -> str | None:
+    """The HTML of ``text``, rendered in a worker process within its deadline; None when refused.
+
+    None means the text is too complex to render (``too_complex``, or it ran past the deadline):
+    callers answer with the ``text_too_complex`` message and write nothing.
+    """
+    if too_complex(text):
+        return None
+    try:
+        return await workers.run(render, text)
+    except TooSlow:
+        return None
 
 
 def tokens(text: str) -> list[Token]:
@@ -68,12 +95,18 @@ _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|table|ul|ol)>|<br ?/?
 
 
 def plain_text(text: str) -> str:
-    """The visible text of rendered Markdown: what a reader sees and selects.
+    """The visible text of Markdown: what a reader sees and selects (see ``plain_text_of``)."""
+    return plain_text_of(render(text))
+
+
+def plain_text_of(rendered_html: str) -> str:
+    """The visible text of HTML from ``render`` — e.g. the HTML stored with a version, so that
+    reads never render again.
 
     Block elements end with a newline so that passages in different paragraphs never run
     together. Comment anchors (TextQuoteSelector) refer to this text.
     """
-    rendered = _BLOCK_END.sub(lambda m: m.group(0) + "\n", render(text))
+    rendered = _BLOCK_END.sub(lambda m: m.group(0) + "\n", rendered_html)
     visible = html.unescape(_TAG.sub("", rendered))
     return re.sub(r"\n{2,}", "\n", visible).strip()
 

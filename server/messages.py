@@ -113,6 +113,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Et svar skal høre til en kommentar på samme afsnit.",
         "A reply must answer a comment on the same section.",
     ),
+    "text_too_complex": (
+        "Teksten kan ikke vises: den er for kompleks (for eksempel meget mange «[»). Gør den enklere, og prøv igen.",
+        "The text cannot be displayed: it is too complex (for example very many “[”). Simplify it and try again.",
+    ),
+    "work_too_slow": (
+        "Det tog for lang tid at lave filen, så vi stoppede. Prøv igen senere, eller del indholdet op.",
+        "Making the file took too long, so it was stopped. Try again later, or split the content up.",
+    ),
+    "docx_too_complex": (
+        "Word-filen er for stor eller kompleks til at blive læst inden for tidsgrænsen. Del den op, og prøv igen.",
+        "The Word file is too large or complex to be read within the time limit. Split it up and try again.",
+    ),
     "reply_cannot_propose": (
         "Et svar kan ikke indeholde et ændringsforslag. Skriv forslaget som en ny kommentar.",
         "A reply cannot carry a change proposal. Write the proposal as a new comment.",
@@ -333,6 +345,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "subscription_needs_websocket": (
         "Abonnementer kører over WebSocket (graphql-transport-ws), ikke over HTTP.",
         "Subscriptions run over a WebSocket (graphql-transport-ws), not over HTTP.",
+    ),
+    "query_too_costly": (
+        "Forespørgslen ville hente for mange objekter (over {limit}, når lister ganges sammen). Hent mindre ad gangen.",
+        "The query would fetch too many objects (over {limit} once nested lists multiply). Ask for less at a time.",
     ),
     "query_too_large": (
         "Forespørgslen er for stor (højst {limit} felter, når fragmenter er udfoldet).",

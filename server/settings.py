@@ -57,6 +57,8 @@ class Settings:
     @property
     def maildir(self) -> Path:
         return self.data_dir / "mail"
+    worker_processes: int = 2  # processes for CPU-heavy work (rendering, Word in and out): server/workers.py
+    work_seconds: int = 15  # the deadline of one piece of such work; past it the work is stopped and refused
 
     @property
     def store_pool_size(self) -> int:
@@ -221,4 +223,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         mail_from=_mail_from(env, public_url),
         mail_poll_seconds=_int(env, "MAIL_POLL_SECONDS", 10, 1, 3600),
         reminder_days=_days(env, "REMINDER_DAYS", (3, 1)),
+        worker_processes=_int(env, "WORKER_PROCESSES", 2, 1, 64),
+        work_seconds=_int(env, "WORK_SECONDS", 15, 1, 600),
     )

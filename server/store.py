@@ -5,7 +5,7 @@ it), so that ``db.py`` and the shared modules know no feature."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pymongo import IndexModel
 
@@ -24,6 +24,7 @@ from server.events.repository import EventLog
 from server.idempotency import INDEXES as IDEMPOTENCY_INDEXES
 from server.notifications.repository import INDEXES as NOTIFICATION_INDEXES
 from server.notifications.repository import Outbox
+from server.workers import Workers
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,11 @@ class Store:
     comments: Comments
     approvals: Approvals
     notifications: Outbox
+    # Where CPU-heavy work runs: the app's worker processes, or in-process for the CLI and the seed.
+    workers: Workers = field(default_factory=Workers.inline)
 
     @classmethod
-    def open(cls, db: Database, secret_key: str) -> Store:
+    def open(cls, db: Database, secret_key: str, workers: Workers | None = None) -> Store:
         return cls(
             db=db,
             accounts=Accounts(db, secret_key),
@@ -46,6 +49,7 @@ class Store:
             comments=Comments(db),
             approvals=Approvals(db),
             notifications=Outbox(db),
+            workers=workers or Workers.inline(),
         )
 
 

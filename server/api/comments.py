@@ -40,10 +40,10 @@ def _id(kind: ids.Kind, oid: ObjectId) -> strawberry.ID:
 
 
 @functools.lru_cache(maxsize=1024)
-def _plain(body: str) -> str:
-    # Every comment on a version relocates against the same two texts: render each once (a reader
-    # of a 40-section document needs the heads and every version commented on).
-    return markdown.plain_text(body)
+def _plain(html: str) -> str:
+    # From the HTML stored when the version was written: a read never renders Markdown (it can be
+    # slow), and every comment on a version relocates against the same two texts.
+    return markdown.plain_text_of(html)
 
 
 @strawberry.type(description="A W3C Web Annotation TextQuoteSelector over the section's plain text.")
@@ -170,7 +170,7 @@ class Comment(Node):
                 self.relocated.append(Relocated("OUTDATED", None, None))
             else:
                 self.relocated.append(
-                    domain.anchor_state(_plain(commented.body), _plain(section.body), self.model.anchor)
+                    domain.anchor_state(_plain(commented.html), _plain(section.html), self.model.anchor)
                 )
         return self.relocated[0]
 

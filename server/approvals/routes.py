@@ -6,14 +6,18 @@ or that does not exist — is a plain 404, so ids reveal nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from server import ids
 from server.approvals import record, service
-from server.http import not_found, request_caller, request_language
+from server.http import not_found, request_caller, request_language, too_slow
+from server.messages import Language
 from server.store import Store
+from server.workers import TooSlow
 
 _MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -33,13 +37,17 @@ async def approval_record(request: Request) -> Response:
     if not isinstance(found, service.ApprovalRecord):
         return not_found()
     language = request_language(request)
-    body: str | bytes
-    if extension == "html":
-        body, disposition = record.render_html(found, language), "inline"
-    elif extension == "docx":
-        body, disposition = record.render_docx(found, language), "attachment"
-    else:
-        body, disposition = record.render_markdown(found, language), "attachment"
+    renderers: dict[str, Callable[[service.ApprovalRecord, Language], str | bytes]] = {
+        "html": record.render_html,
+        "docx": record.render_docx,
+        "md": record.render_markdown,
+    }
+    renderer = renderers[extension]
+    disposition = "inline" if extension == "html" else "attachment"
+    try:  # in a worker process, within its deadline (server/workers.py)
+        body: str | bytes = await store.workers.run(renderer, found, language)
+    except TooSlow:
+        return too_slow(request)
     return Response(
         body,
         media_type=_MEDIA_TYPES[extension],

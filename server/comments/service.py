@@ -81,6 +81,7 @@ def new_comment_fields(
     author_id: ObjectId,
     organization_id: ObjectId,
     body: str,
+    html: str,
     anchor: TextQuote | None,
     proposed_text: str | None,
     draft: bool,
@@ -95,7 +96,7 @@ def new_comment_fields(
         "author_id": author_id,
         "organization_id": organization_id,
         "body": body,
-        "html": markdown.render(body),
+        "html": html,
         "kind": (CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL).value,
         "proposed_text": proposed_text,
         "anchor": anchor_fields(anchor),
@@ -158,9 +159,12 @@ async def add_comment(
             return Invalid("parentId", "reply_other_section")
         root = parent.parent_id or parent.id
     if anchor is not None:
-        problem = model.anchor_problem(markdown.plain_text(commented.body), anchor, version)
+        problem = model.anchor_problem(markdown.plain_text_of(commented.html), anchor, version)
         if problem:
             return Invalid.of(problem)
+    html = await markdown.render_off_loop(store.workers, body)
+    if html is None:
+        return Invalid("body", "text_too_complex")
     # A reply to a draft is a draft too: published at once, it would show others what the draft says.
     draft = model.starts_as_draft(caller.actor, document) or (reply and parent is not None and not parent.submitted)
     comment = await store.comments.insert(
@@ -172,6 +176,7 @@ async def add_comment(
             author_id=caller.actor.user_id,
             organization_id=caller.actor.organization_id,
             body=body,
+            html=html,
             anchor=anchor,
             proposed_text=proposed_text,
             draft=draft,
@@ -212,7 +217,10 @@ async def edit_comment(
         return Invalid.of(problem)
     # The repository claims the revision it edits, so a simultaneous change is waited for and
     # built upon; None means the comment stopped being open meanwhile.
-    edited = await store.comments.edit(comment, body, markdown.render(body), new_proposal, caller.now)
+    html = await markdown.render_off_loop(store.workers, body)
+    if html is None:
+        return Invalid("body", "text_too_complex")
+    edited = await store.comments.edit(comment, body, html, new_proposal, caller.now)
     if edited is None:
         return Invalid("commentId", "comment_not_open")
     await _event(store, caller, "comment.edited", edited)
@@ -269,9 +277,10 @@ async def respond(
     if problem:
         return Invalid.of(problem)
     response = response.strip()
-    answered = await store.comments.respond(
-        comment.id, status, response, markdown.render(response), caller.actor.user_id, caller.now
-    )
+    html = await markdown.render_off_loop(store.workers, response)
+    if html is None:
+        return Invalid("response", "text_too_complex")
+    answered = await store.comments.respond(comment.id, status, response, html, caller.actor.user_id, caller.now)
     if answered is None:
         return Missing("Comment")
     await _event(store, caller, "comment.answered", answered, {"status": status.value, "from": comment.status.value})
@@ -315,6 +324,9 @@ async def apply_proposal(
     problem = model.response_problem(response or "")
     if problem:
         return Invalid.of(problem)
+    response_html = await markdown.render_off_loop(store.workers, response.strip()) if response else ""
+    if response_html is None:
+        return Invalid("response", "text_too_complex")
     commented = await store.drafting.version(comment.section_id, comment.section_version)
     body = model.apply_proposal(commented.body, comment) if commented else None
     if commented is None or body is None:
@@ -332,7 +344,7 @@ async def apply_proposal(
     if response is not None and response.strip():
         text = response.strip()
         answered = await store.comments.respond(
-            linked.id, CommentStatus.ACCEPTED, text, markdown.render(text), caller.actor.user_id, caller.now
+            linked.id, CommentStatus.ACCEPTED, text, response_html, caller.actor.user_id, caller.now
         )
         linked = answered or linked
     await _event(

@@ -92,10 +92,12 @@ def _version_fields(
     caller: Caller,
     summary: str,
     *,
+    html: str,
     base_version: int | None,
     merged: bool = False,
     restored_from: int | None = None,
 ) -> dict[str, Any]:
+    """The stored fields of a new version; ``html`` is ``body`` rendered (``markdown.render_off_loop``)."""
     actor = caller.actor
     return {
         "section_id": section.id,
@@ -103,7 +105,7 @@ def _version_fields(
         "number": number,
         "title": title,
         "body": body,
-        "html": markdown.render(body),
+        "html": html,
         "author_id": actor.user_id if actor else None,
         "organization_id": actor.organization_id if actor else None,
         "created_at": caller.now,
@@ -203,6 +205,9 @@ async def save_section(
             current = await store.drafting.version(head.id, head.version)
             if current is not None:
                 return Saved(head, current, merged=False, changed=False)
+        html = await markdown.render_off_loop(store.workers, new_body)
+        if html is None:
+            return Invalid("body", "text_too_complex")
         fields = _version_fields(
             head,
             head.version + 1,
@@ -210,6 +215,7 @@ async def save_section(
             new_body,
             caller,
             summary.strip(),
+            html=html,
             base_version=base_version,
             merged=merged,
             restored_from=restored_from,
@@ -318,6 +324,9 @@ async def add_section(
     existing = await store.drafting.sections([document.id])
     if position is not None and not 0 <= position <= len(existing):
         return Invalid("position", "invalid_position")
+    html = await markdown.render_off_loop(store.workers, body)
+    if html is None:
+        return Invalid("body", "text_too_complex")
     key = slugify(title)
     candidate, n = key, 2
     while await store.drafting.key_taken(document.id, candidate):
@@ -325,7 +334,9 @@ async def add_section(
     section_id = ObjectId()
     at = len(existing) if position is None else position
     head = Section(section_id, document.id, candidate, at, title, body, "", 0, caller.now, None, False)
-    version = await store.drafting.insert_version(_version_fields(head, 1, title, body, caller, "", base_version=None))
+    version = await store.drafting.insert_version(
+        _version_fields(head, 1, title, body, caller, "", html=html, base_version=None)
+    )
     section = await store.drafting.insert_section(
         {
             "_id": section_id,

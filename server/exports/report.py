@@ -16,7 +16,6 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from server import markdown
 from server.clock import COPENHAGEN, danish_date
 from server.comments.model import Comment, CommentStatus
 from server.comments.service import ConsultationReport
@@ -234,7 +233,7 @@ def _comment_html(
         )
     else:
         out.append(f'<p><span class="label">{_e(t("report_passage"))}:</span> {_e(t("report_whole_section"))}</p>')
-    out.append(f"<blockquote>{markdown.render(comment.body)}</blockquote>")
+    out.append(f"<blockquote>{comment.html}</blockquote>")  # rendered when it was written
     if comment.proposed_text is not None:
         out.append(
             f'<p class="label">{_e(t("report_proposal"))}:</p>'
@@ -245,7 +244,7 @@ def _comment_html(
         disposition += " – " + t("report_applied", version=comment.applied_version)
     out.append(f'<p><span class="label">{_e(t("report_disposition"))}:</span> {_e(disposition)}</p>')
     if comment.response:
-        response = markdown.render(comment.response)
+        response = comment.response_html
         out.append(f'<p class="label">{_e(t("report_response"))}:</p><blockquote>{response}</blockquote>')
     out.append("</article>")
     return "\n".join(out)

@@ -6,6 +6,9 @@ may not read — or that does not exist — is a plain 404, so ids reveal nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from bson import ObjectId
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,8 +16,10 @@ from starlette.routing import Route
 from server import ids
 from server.comments import service as comments_service
 from server.exports import report
-from server.http import not_found, request_caller, request_language
+from server.http import not_found, request_caller, request_language, too_slow
+from server.messages import Language
 from server.store import Store
+from server.workers import TooSlow
 
 _MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -35,16 +40,14 @@ async def consultation_report(request: Request) -> Response:
     author_ids = {c.author_id for s in found.report.sections for g in s.organizations for c in g.comments}
     authors = {uid: user.name for uid, user in (await store.accounts.users_by_ids(author_ids)).items()}
     language = request_language(request)
-    body: str | bytes
-    if extension == "html":
-        body = report.render_html(found, authors, language)
-        disposition = "inline"
-    elif extension == "docx":
-        body = report.render_docx(found, authors, language)
-        disposition = "attachment"
-    else:
-        body = report.render_markdown(found, authors, language)
-        disposition = "attachment"
+    renderers: dict[str, Callable[[comments_service.ConsultationReport, Mapping[ObjectId, str], Language], str | bytes]]
+    renderers = {"html": report.render_html, "docx": report.render_docx, "md": report.render_markdown}
+    renderer = renderers[extension]
+    disposition = "inline" if extension == "html" else "attachment"
+    try:  # in a worker process, within its deadline: a large report never stalls other requests
+        body: str | bytes = await store.workers.run(renderer, found, authors, language)
+    except TooSlow:
+        return too_slow(request)
     return Response(
         body,
         media_type=_MEDIA_TYPES[extension],

@@ -20,8 +20,9 @@ from server.comments.model import CommentStatus
 from server.drafting import service as drafting_service
 from server.drafting.model import Document, SectionVersion, Snapshot
 from server.exports.docx import CommentsMode, MarginComment, Part, TitlePage, build_docx
-from server.http import not_found, request_caller
+from server.http import not_found, request_caller, too_slow
 from server.store import Store
+from server.workers import TooSlow
 
 PHASES_DA = {
     "DRAFTING": "Udarbejdelse",
@@ -153,7 +154,11 @@ async def download(request: Request) -> Response:
             section_ids = [v.section_id for v in frozen.versions]
             comments = await open_comments(request.app.state.store, caller, frozen.document, section_ids)
             frozen = replace(frozen, comments=comments)
-        body, disposition = render_docx(frozen, mode), "attachment"  # type: ignore[arg-type]
+        try:  # Word is written in a worker process, within its deadline (server/workers.py)
+            body = await request.app.state.store.workers.run(render_docx, frozen, mode)
+        except TooSlow:
+            return too_slow(request)
+        disposition = "attachment"
     elif extension == "html":
         body, disposition = render_html(frozen), "inline"
     else:

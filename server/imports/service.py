@@ -18,6 +18,7 @@ from server.drafting.model import Document, DocumentKind, Section
 from server.imports.docx import DocxRejected, import_docx
 from server.outcomes import Denied, Failure, Invalid
 from server.store import Store
+from server.workers import TooSlow
 
 
 @dataclass
@@ -30,7 +31,11 @@ class ImportReport:
     losses: list[str] = field(default_factory=list)
 
 
-def _parse(data: bytes) -> tuple[str | None, list[tuple[str, str]], list[str]] | Invalid:
+Parsed = tuple[str | None, list[tuple[str, str]], list[str]]
+
+
+def parse(data: bytes) -> Parsed | Invalid:
+    """The Word file's title, sections and losses (pure and CPU-bound: run in a worker process)."""
     try:
         result = import_docx(data)
     except DocxRejected as error:
@@ -40,13 +45,21 @@ def _parse(data: bytes) -> tuple[str | None, list[tuple[str, str]], list[str]] |
     return result.title, [(s.title, s.markdown) for s in result.sections], list(result.losses)
 
 
+async def _parse(store: Store, data: bytes) -> Parsed | Invalid:
+    # A large (allowed) file took minutes to read: off the event loop, and stopped at the deadline.
+    try:
+        return await store.workers.run(parse, data)
+    except TooSlow:
+        return Invalid("file", "docx_too_complex")
+
+
 async def import_new_document(
     store: Store, caller: Caller, data: bytes, *, title: str | None = None, slug: str | None = None
 ) -> ImportReport | Failure:
     refusal = permissions.check(caller.actor, Action.CREATE_DOCUMENT)
     if refusal:
         return Denied(refusal)
-    parsed = _parse(data)
+    parsed = await _parse(store, data)
     if isinstance(parsed, Invalid):
         return parsed
     doc_title, sections, losses = parsed
@@ -72,7 +85,7 @@ async def import_into_document(
     document = await drafting.authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
     if not isinstance(document, Document):
         return document
-    parsed = _parse(data)
+    parsed = await _parse(store, data)
     if isinstance(parsed, Invalid):
         return parsed
     _, sections, losses = parsed

@@ -165,6 +165,15 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
         "mutation($i: DeleteSectionInput!) { deleteSection(input: $i) { __typename } }",
         {"i": {"sectionId": ids["deleted_section"]}},
     )
+    # Document E: the ministry's alone; the secretariat's own organisation has left it.
+    e = await new_document(sec, [("Ministeriets", "Tekst.")], ("sum",))
+    [sds] = await org_ids(sec, "sundhedsdatastyrelsen")
+    left = await sec.execute(
+        "mutation($i: ChangeParticipantInput!) { removeParticipant(input: $i) { __typename } }",
+        {"i": {"documentId": e["id"], "organizationId": sds}},
+    )
+    assert left["removeParticipant"]["__typename"] == "ParticipantsChanged", left
+    ids["ministry_doc"] = e["id"]
     # Document D: a KL comment drafted, reworded, then submitted (its draft wording stays KL's).
     d = await new_document(sec, [("Ordlyd", "Tekst.")], ("kl", "danske-regioner"))
     ids["reworded"] = await _add_comment(apis["kl_c"], d["sections"][0], "KL's kladdeordlyd.")
@@ -281,6 +290,15 @@ PROBES: dict[str, Probe] = {
     "another user's e-mail": _probe(
         ("node",), "query($id: ID!) { node(id: $id) { ... on User { email } } }", lambda ids: {"id": ids["sec_user"]},
         lambda d, ids: bool(d["node"] and d["node"]["email"]), {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    "another user's name and roles (any signed-in user)": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on User { name roles organization { slug } } } }",
+        lambda ids: {"id": ids["sec_user"]},
+        lambda d, ids: bool(d["node"] and d["node"]["name"] and d["node"]["roles"]), set(USERS), {"anon"},
+    ),
+    "the secretariat reads a document its organisation left": _probe(
+        ("document",), "query($id: ID) { document(id: $id) { id } }", lambda ids: {"id": ids["ministry_doc"]},
+        lambda d, ids: d["document"] is not None, {"sec", "sum_e"}, set(USERS) - {"sec", "sum_e"} | {"anon"},
     ),
     # Another organisation's draft comment, and everything that could show it.
     "node: KL's draft comment": _probe(
