@@ -129,14 +129,22 @@ class _MarkingRenderer(RendererHTML):
         return f"{opened}{_NUMBER}{token.info}{token.markup} {_NUMBER}" if token.info else opened
 
 
-def passage_as_read(text: str, start: int, end: int) -> str:
-    """``plain_text(text)[start:end]`` as a reader sees it: soft line breaks as spaces, and the
-    number of each numbered list item that starts in the passage in front of it."""
+@functools.lru_cache(maxsize=64)
+def _as_read(text: str) -> tuple[str, str]:
+    # The two renderings of a version's body that passages are read from: every comment on the
+    # version quotes the same body, so each is rendered once (a 200,000-character body takes a
+    # second). The consultation report and Word's margin comments do this in a worker process.
     plain = plain_text(text)
     md = parser()
     rendered = _MarkingRenderer(md).render(md.parse(text), md.options, {})
     rendered = _BLOCK_END.sub(lambda m: m.group(0) + "\n", rendered)
-    marked = re.sub(r"\n{2,}", "\n", html.unescape(_TAG.sub("", rendered))).strip()
+    return plain, re.sub(r"\n{2,}", "\n", html.unescape(_TAG.sub("", rendered))).strip()
+
+
+def passage_as_read(text: str, start: int, end: int) -> str:
+    """``plain_text(text)[start:end]`` as a reader sees it: soft line breaks as spaces, and the
+    number of each numbered list item that starts in the passage in front of it."""
+    plain, marked = _as_read(text)
     soft: set[int] = set()
     numbers: dict[int, str] = {}
     pending = ""

@@ -57,6 +57,7 @@ class Settings:
     @property
     def maildir(self) -> Path:
         return self.data_dir / "mail"
+
     worker_processes: int = 2  # processes for CPU-heavy work (rendering, Word in and out): server/workers.py
     work_seconds: int = 15  # the deadline of one piece of such work; past it the work is stopped and refused
 

@@ -189,6 +189,11 @@ def passage_as_read(body: str, quote: TextQuote) -> str:
     return markdown.passage_as_read(body, location.start, location.end)
 
 
+def passages_as_read(quoted: Sequence[tuple[ObjectId, str, TextQuote]]) -> dict[ObjectId, str]:
+    """``passage_as_read`` for many comments at once: (comment id, body commented on, anchor)."""
+    return {comment_id: passage_as_read(body, quote) for comment_id, body, quote in quoted}
+
+
 def apply_proposal(body: str, comment: Comment) -> str | None:
     """The section body with a change proposal applied, or None when its passage is not in ``body``.
 

@@ -426,13 +426,15 @@ async def consultation_report(
 
     report = model.compile_report(snapshot.entries, comments, by_name)
     versions = await store.drafting.versions_by_pairs([(e.section_id, e.version) for e in snapshot.entries])
-    passages = {
-        c.id: model.passage_as_read(versions[(c.section_id, c.section_version)].body, c.anchor)
+    quoted = [
+        (c.id, versions[(c.section_id, c.section_version)].body, c.anchor)
         for section in report.sections
         for group in section.organizations
         for c in group.comments
         if c.anchor is not None and (c.section_id, c.section_version) in versions
-    }
+    ]
+    # Reading passages renders the versions' Markdown: in a worker, off the event loop.
+    passages = await store.workers.run(model.passages_as_read, quoted) if quoted else {}
     return ConsultationReport(document, snapshot, report, organizations, passages)
 
 

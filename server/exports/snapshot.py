@@ -70,15 +70,21 @@ async def open_comments(
     users = await store.accounts.users_by_ids({c.author_id for c in open_})
     orgs = await store.accounts.organizations_by_ids(list({c.organization_id for c in open_}))
     commented = await store.drafting.versions_by_pairs(list({(c.section_id, c.section_version) for c in open_}))
+    quoted = [
+        (c.id, commented[(c.section_id, c.section_version)].body, c.anchor)
+        for c in open_
+        if c.anchor is not None and (c.section_id, c.section_version) in commented
+    ]
+    # Reading passages renders the versions' Markdown: in a worker, off the event loop.
+    passages = await store.workers.run(comments_model.passages_as_read, quoted) if quoted else {}
     grouped: dict[ObjectId, list[MarginComment]] = {}
     for c in open_:
         author = users[c.author_id].name if c.author_id in users else "?"
         org = orgs[c.organization_id].short_name if c.organization_id in orgs else "?"
         body = c.body if c.proposed_text is None else f"{c.body}\n\nForslag: {c.proposed_text}"
-        version = commented.get((c.section_id, c.section_version))
         passage = None
         if c.anchor is not None:
-            passage = comments_model.passage_as_read(version.body, c.anchor) if version else c.anchor.exact
+            passage = passages.get(c.id, c.anchor.exact)
         grouped.setdefault(c.section_id, []).append(
             MarginComment(author=f"{author}, {org}", passage=passage, body=body)
         )
