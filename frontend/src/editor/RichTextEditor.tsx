@@ -30,20 +30,21 @@ export function RichTextEditor({ id, value, onChange, labelId, describedBy, inva
   const change = useRef(onChange);
   change.current = onChange;
 
+  const attributes = {
+    id,
+    class: 'prose rich-text__content',
+    role: 'textbox',
+    'aria-multiline': 'true',
+    'aria-labelledby': labelId,
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+    ...(invalid ? { 'aria-invalid': 'true' } : {}),
+    spellcheck: 'true',
+  };
   const editor = useEditor({
     extensions: sectionExtensions(),
     content: editorContent(value),
     editorProps: {
-      attributes: {
-        id,
-        class: 'prose rich-text__content',
-        role: 'textbox',
-        'aria-multiline': 'true',
-        'aria-labelledby': labelId,
-        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-        ...(invalid ? { 'aria-invalid': 'true' } : {}),
-        spellcheck: 'true',
-      },
+      attributes,
       transformPastedHTML: (html) => {
         const cleaned = cleanPastedHtml(html);
         setNotice(cleaned.dropped.images > 0 ? t('richText.imagesDropped', { count: cleaned.dropped.images }) : '');
@@ -68,6 +69,13 @@ export function RichTextEditor({ id, value, onChange, labelId, describedBy, inva
       change.current(markdown);
     },
   });
+
+  // An error shown (or gone) after a save: the text's description and validity follow.
+  const attributesKey = JSON.stringify(attributes);
+  useEffect(() => {
+    if (!editor) return;
+    editor.setOptions({ editorProps: { ...editor.options.editorProps, attributes: JSON.parse(attributesKey) as Record<string, string> } });
+  }, [editor, attributesKey]);
 
   // A new text from outside (saved, merged, a conflict resolved): load it.
   useEffect(() => {
