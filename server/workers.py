@@ -17,6 +17,8 @@ import importlib
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,11 +35,25 @@ class TooSlow(Exception):
     """The work passed its deadline; its worker was stopped."""
 
 
-def _yield_to_others() -> None:
+def _start_worker(app_pid: int) -> None:
     # Heavy work runs at a lower priority than the app and the store: on a busy machine, requests
     # that need a moment of CPU get it before a long render does.
     with contextlib.suppress(OSError):
         os.nice(10)
+    # A worker waits on a queue it holds both ends of, so it would outlive an app that was killed
+    # (kill -9): it leaves when the app is gone.
+    threading.Thread(target=_leave_with, args=(app_pid,), name="udkast-worker-watch", daemon=True).start()
+
+
+def _leave_with(app_pid: int) -> None:
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(app_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
 
 
 def _ready(modules: tuple[str, ...]) -> bool:
@@ -67,7 +83,9 @@ class Workers:
         # Workers are forked from a server process that has imported these (once it runs, the list
         # is fixed): a worker started after a stuck one was stopped is ready at once.
         context.set_forkserver_preload(list(self.preload))
-        return ProcessPoolExecutor(self.processes, mp_context=context, initializer=_yield_to_others)
+        return ProcessPoolExecutor(
+            self.processes, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        )
 
     async def start(self) -> None:
         """Open the pool and wait until its workers are ready (in the lifespan, before serving)."""

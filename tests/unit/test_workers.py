@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +70,44 @@ def test_plain_text_from_stored_html_is_the_plain_text_of_the_markdown() -> None
         "# Overskrift\n\nFørste *afsnit* med [link](https://x.dk).\n\n- et\n- to\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
     )
     assert markdown.plain_text_of(markdown.render(body)) == markdown.plain_text(body)
+
+
+_APP = """
+import asyncio, os, sys
+from server.workers import Workers
+
+async def main():
+    workers = Workers(2)
+    await workers.start()
+    print(*[await workers.run(os.getpid) for _ in range(4)], flush=True)
+    await asyncio.sleep(60)
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_workers_leave_when_the_app_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text(_APP)
+    root = Path(__file__).resolve().parents[2]
+    app = subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE, text=True)
+    assert app.stdout is not None
+    pids = {int(p) for p in app.stdout.readline().split()}
+    assert pids and app.pid not in pids
+    app.kill()  # kill -9: no lifespan, no clean-up
+    app.wait()
+    app.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p for p in pids if _alive(p)], "worker processes outlived the app"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")
