@@ -10,8 +10,8 @@ longer than the store client lets one operation take (``db.longest_operation_sec
 One ``Hub`` per process follows the log for all its subscribers: it reads the sequence counter
 (one read by ``_id``) and reads the log only when the counter is ahead of what it has seen, a
 gap is being waited out, or ``RESCAN_SECONDS`` have passed; while it waits for numbers drawn but
-not yet visible it backs off. On the embedded store a read of the log is a scan of every event
-ever written, so this is what lets many readers keep a document open.
+not yet visible it backs off. It asks for the events by number (``EventLog.after``), which the
+embedded store answers by index, where a range would read every event ever written.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ class Hub:
                 now = time.monotonic()
                 drawn = await self.events.drawn()
                 if cursor.waiting or drawn > cursor.seq or now - last_read > RESCAN_SECONDS:
-                    events = await self.events.after(cursor.seq, limit=BATCH)
+                    events = await self.events.after(cursor.seq, up_to=drawn, limit=BATCH)
                     last_read = now = time.monotonic()
                     delivered = cursor.advance(events, now)
                     for event in delivered:
@@ -170,7 +170,8 @@ async def follow(
             cursor = Cursor(seq, hub.grace)
             started = time.monotonic()
             while cursor.seq < subscriber.position:
-                found = [e for e in await hub.events.after(cursor.seq, limit=BATCH) if e.seq <= subscriber.position]
+                batch = await hub.events.after(cursor.seq, up_to=subscriber.position, limit=BATCH)
+                found = [e for e in batch if e.seq <= subscriber.position]
                 delivered = cursor.advance(found, time.monotonic())
                 for event in delivered:
                     if event.document_id == document_id and visible(event):

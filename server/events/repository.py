@@ -109,8 +109,18 @@ class EventLog:
         cursor = self._events.find(query).sort("seq", DESCENDING if newest_first else ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
-    async def after(self, seq: int, *, limit: int = 200) -> list[Event]:
-        """Every event (all documents) after ``seq``, in order: what followers poll."""
+    async def after(self, seq: int, *, up_to: int, limit: int = 200) -> list[Event]:
+        """The events (all documents) after ``seq``, in order: what followers poll. ``up_to`` is
+        the last number drawn (``drawn``): the events are asked for by number, up to ``limit`` of
+        them, which every store answers from the index on ``seq`` (the embedded one reads its whole
+        log for a range). Only when none of those numbers is written yet — in flight, or drawn by
+        a writer that failed — does it read by range, to find what comes after them."""
+        numbers = list(range(seq + 1, min(up_to, seq + limit) + 1))
+        if numbers:
+            cursor = self._events.find({"seq": {"$in": numbers}}).sort("seq", ASCENDING)
+            found = [_event(doc) async for doc in cursor]
+            if found:
+                return found
         cursor = self._events.find({"seq": {"$gt": seq}}).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
@@ -124,8 +134,16 @@ class EventLog:
         return int(counter["seq"]) if counter else 0
 
     async def last_seq(self) -> int:
-        doc = await self._events.find_one({}, {"seq": 1}, sort=[("seq", DESCENDING)])
-        return int(doc["seq"]) if doc else 0
+        """The number of the newest event: looked for among the last numbers drawn first (by
+        index, as in ``after``), in the whole log only when none of them was written."""
+        drawn = await self.drawn()
+        numbers = list(range(max(1, drawn - 199), drawn + 1))
+        query: dict[str, Any] = {"seq": {"$in": numbers}} if numbers else {}
+        for attempt in (query, {}):
+            doc = await self._events.find_one(attempt, {"seq": 1}, sort=[("seq", DESCENDING)])
+            if doc:
+                return int(doc["seq"])
+        return 0
 
     async def page(
         self,

@@ -37,10 +37,10 @@ WHOLE_COLLECTION: dict[tuple[str, str], str] = {
     ("idempotency", "{expires_at: {$lt: ?}}"): _SWEEP,
     ("sessions", "{expires_at: {$lt: ?}}"): _SWEEP,
     ("signin_failures", "{expires_at: {$lt: ?}}"): _SWEEP,
-    # The event hub: where the log ends when its first follower arrives (once per process), and
-    # the new events since the last one delivered, when the sequence counter has moved.
-    ("events", "{}"): "the newest event, read when the first follower of a process arrives",
-    ("events", "{seq: {$gt: ?}}"): "the events after the last one delivered, read when the counter has moved",
+    # The event hub asks for events by number; it reads by range only when none of the numbers
+    # asked for is written (in flight, or drawn by a writer that failed): EventLog.after, last_seq.
+    ("events", "{}"): "the newest event when none of the last numbers drawn is written",
+    ("events", "{seq: {$gt: ?}}"): "the events after a run of numbers none of which is written yet",
 }
 
 
