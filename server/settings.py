@@ -21,9 +21,11 @@ class SettingsError(Exception):
     """A setting is missing or invalid; the message names it."""
 
 
-# The embedded store reads whole collections, two at a time on two cores: with more queries in
-# flight each only takes longer, until all of them run into the socket time-out. Four connections
-# keep it busy and make the rest queue in the app (benchmark: 32 readers, 32 time-outs → none).
+# The embedded store is CPU-bound (FerretDB decodes every document it returns), two queries at a
+# time on two cores: with more in flight each only takes longer, until all of them run into the
+# socket time-out. Four connections keep it busy and make the rest queue in the app (benchmark: 32
+# readers, 32 time-outs → none); with the patched store 16 were tried and were no better
+# (bench/README.md, "The patched store").
 EMBEDDED_STORE_CONNECTIONS = 4
 MONGODB_CONNECTIONS = 100  # pymongo's default
 
