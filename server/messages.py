@@ -299,7 +299,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record_decided": ("Afgivet", "Recorded"),
     "record_remarks": ("Bemærkninger", "Remarks"),
     "record_sections": ("Vedrører afsnit", "Concerns sections"),
-    "record_internal_note": ("Intern behandling", "Internal handling"),
     "record_no_decision": ("Intet svar", "No answer"),
     "record_silent_consent": ("Intet svar – tavshed regnes som samtykke", "No answer – silence counts as consent"),
     "record_awaiting_board": ("Afventer egen ledelses behandling", "Awaiting its own board"),

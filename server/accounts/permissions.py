@@ -30,6 +30,7 @@ class Action(StrEnum):
     RESPOND_TO_COMMENT = "respond_to_comment"
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
+    READ_INTERNAL_NOTE = "read_internal_note"  # a party's internal note on its own decision
     READ_AUDIT = "read_audit"
     READ_DELETED_SECTIONS = "read_deleted_sections"  # sections(includeDeleted: true): the steering group
     SEND_REMINDER = "send_reminder"  # a manual reminder to parties of a round (secretariat)
@@ -130,6 +131,8 @@ RULES: dict[Action, Rule] = {
     Action.SEND_REMINDER: _all(_role(_SECRETARIAT), _reads),
     Action.READ_OUTBOX: _role(_SECRETARIAT),
     Action.SET_OWN_NOTIFICATIONS: lambda _actor, _scope: None,
+    # Private to the party's own organisation: not the secretariat, not the other parties.
+    Action.READ_INTERNAL_NOTE: _all(_reads, _own_organization),
 }
 
 

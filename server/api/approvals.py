@@ -45,23 +45,46 @@ async def _organization(info: Info, organization_id: ObjectId) -> Organization |
     return Organization.of(org) if org else None
 
 
+async def _internal_note(info: Info, document_id: ObjectId, entry: domain.DecisionEntry | None) -> str | None:
+    """A decision's internal note, for the deciding party's own organisation only; null for everyone else."""
+    if entry is None:
+        return None
+    document = await info.context.loaders.document.load(document_id)
+    if document is None:
+        return None
+    refusal = permissions.check(
+        info.context.actor, Action.READ_INTERNAL_NOTE, scope_of(document, entry.organization_id)
+    )
+    return entry.internal_note if refusal is None else None
+
+
+_INTERNAL_NOTE = (
+    "The party's internal note (e.g. its board's handling): shown to the party's own organisation only, "
+    "null for everyone else; never in the record, events or exports."
+)
+
+
 @strawberry.type(description="One decision as recorded. A changed decision is a new one; none is ever rewritten.")
 class RecordedDecision:
     entry: strawberry.Private[domain.DecisionEntry]
+    document_id: strawberry.Private[ObjectId]
     decision: ApprovalDecision  # type: ignore[valid-type]
-    remarks: str
-    internal_note: str = strawberry.field(description="The party's own handling, e.g. its board's meeting.")
+    remarks: str = strawberry.field(description="For the record: seen by every party and printed.")
     decided_at: datetime
 
     @classmethod
-    def of(cls, entry: domain.DecisionEntry) -> RecordedDecision:
+    def of(cls, entry: domain.DecisionEntry, document_id: ObjectId) -> RecordedDecision:
         return cls(
             entry=entry,
+            document_id=document_id,
             decision=entry.decision,
             remarks=entry.remarks,
-            internal_note=entry.internal_note,
             decided_at=_local(entry.at),
         )
+
+    @strawberry.field(description=_INTERNAL_NOTE)
+    async def internal_note(self, info: Info) -> str | None:
+        return await _internal_note(info, self.document_id, self.entry)
 
     @strawberry.field
     async def organization(self, info: Info) -> Organization | None:
@@ -122,8 +145,7 @@ class ApprovalParty:
     round: strawberry.Private[domain.ApprovalRound]
     party: strawberry.Private[domain.Party]
     decision: ApprovalDecision | None  # type: ignore[valid-type]
-    remarks: str | None
-    internal_note: str | None
+    remarks: str | None = strawberry.field(description="For the record: seen by every party and printed.")
     decided_at: datetime | None
     awaiting_board: bool = strawberry.field(description="The party awaits its own board (e.g. KL's direktion).")
     board_note: str | None
@@ -138,7 +160,6 @@ class ApprovalParty:
             party=party,
             decision=entry.decision if entry else None,
             remarks=entry.remarks if entry else None,
-            internal_note=entry.internal_note if entry else None,
             decided_at=_local(entry.at) if entry else None,
             awaiting_board=party.awaiting_board,
             board_note=party.board_note or None,
@@ -149,6 +170,10 @@ class ApprovalParty:
     async def organization(self, info: Info) -> Organization | None:
         return await _organization(info, self.party.organization_id)
 
+    @strawberry.field(description=_INTERNAL_NOTE)
+    async def internal_note(self, info: Info) -> str | None:
+        return await _internal_note(info, self.round.document_id, self.party.decision)
+
     @strawberry.field
     async def decided_by(self, info: Info) -> User | None:
         return await _user(info, self.party.decision.by if self.party.decision else None)
@@ -156,11 +181,11 @@ class ApprovalParty:
     @strawberry.field(description="The sections the standing decision's remarks point at.")
     async def sections(self, info: Info) -> list[Section]:
         entry = self.party.decision
-        return await RecordedDecision.of(entry).sections(info) if entry else []
+        return await RecordedDecision.of(entry, self.round.document_id).sections(info) if entry else []
 
     @strawberry.field(description="Every decision this party recorded in the round, oldest first.")
     def decisions(self) -> list[RecordedDecision]:
-        return [RecordedDecision.of(d) for d in self.party.history]
+        return [RecordedDecision.of(d, self.round.document_id) for d in self.party.history]
 
     async def _last_approved(self, info: Info) -> drafting_model.Snapshot | None:
         rounds = await info.context.loaders.approval_rounds.load(self.round.document_id)
@@ -244,7 +269,7 @@ class ApprovalRound(Node):
 
     @strawberry.field(description="Every decision ever recorded in the round, oldest first.")
     def history(self) -> list[RecordedDecision]:
-        return [RecordedDecision.of(d) for d in self.model.decisions]
+        return [RecordedDecision.of(d, self.model.document_id) for d in self.model.decisions]
 
     @strawberry.field
     def board_marks(self) -> list[BoardMark]:
@@ -365,7 +390,9 @@ class RecordDecisionInput:
     organization_id: strawberry.ID = strawberry.field(description="Your own organisation.")
     decision: ApprovalDecision  # type: ignore[valid-type]
     remarks: str = strawberry.field(default="", description="Required with APPROVE_WITH_REMARKS and OBJECT.")
-    internal_note: str = strawberry.field(default="", description="Your own handling, e.g. “behandlet i direktionen”.")
+    internal_note: str = strawberry.field(
+        default="", description="Seen only by your own organisation, e.g. “forelagt direktionen 3.12.”."
+    )
     section_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Sections of the snapshot that the remarks point at."
     )

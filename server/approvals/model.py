@@ -87,7 +87,9 @@ class DecisionEntry:
     decision: Decision
     remarks: str
     section_ids: tuple[ObjectId, ...]
-    internal_note: str  # the party's own handling, e.g. "behandlet i KL's direktion 15.8."
+    # The party's internal note, e.g. "forelagt RSI 3.12.": read by its own organisation only
+    # (``Action.READ_INTERNAL_NOTE``), never in the record, events, exports or notifications.
+    internal_note: str
 
 
 @dataclass(frozen=True)

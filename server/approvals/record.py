@@ -1,6 +1,7 @@
 """The approval record of a round — for filing in the case-handling system — as Markdown, HTML, Word.
 
-Pure rendering of what ``server.approvals.service.approval_record`` gathered. All times are shown
+Pure rendering of what ``server.approvals.service.approval_record`` gathered. A party's internal
+note is private to its organisation and never part of the record. All times are shown
 in Copenhagen time with their zone. In the HTML every piece of user text is escaped; in the
 Markdown, user text is escaped so it reads literally and cannot break the structure.
 
@@ -30,7 +31,6 @@ _HISTORY_COLUMNS = (
     "record_decision",
     "record_person",
     "record_remarks",
-    "record_internal_note",
 )
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 
@@ -156,8 +156,6 @@ class _Facts:
                 rows.append((self.t("record_remarks"), entry.remarks))
             if entry.section_ids:
                 rows.append((self.t("record_sections"), self.section_titles(entry)))
-            if entry.internal_note:
-                rows.append((self.t("record_internal_note"), entry.internal_note))
         if party.awaiting_board:
             rows.append((self.t("record_awaiting_board"), party.board_note or "–"))
         return rows
@@ -179,7 +177,6 @@ class _Facts:
             self.decision(d.decision),
             self.user(d.by),
             d.remarks,
-            d.internal_note,
         ]
 
     def board_mark(self, entry: model.BoardEntry) -> str:

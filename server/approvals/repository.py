@@ -53,6 +53,21 @@ INDEXES = {
 }
 
 
+def _with_shared_note(remarks: str, legacy_note: str) -> str:
+    """Remarks together with a note stored under the old ``internal_note`` key.
+
+    Until the internal note became private, it was shown to every party and printed in the
+    record, so what was written there was in fact shared. Decisions are never rewritten; such a
+    note is read as part of the remarks (after them, as its own paragraph) — everyone keeps
+    seeing what they saw, and nothing written for all becomes private after the fact. Private
+    notes are stored under ``private_note``.
+    """
+    legacy_note = legacy_note.strip()
+    if not legacy_note:
+        return remarks
+    return f"{remarks}\n\n{legacy_note}" if remarks.strip() else legacy_note
+
+
 def _entry(doc: Mapping[str, Any]) -> Entry:
     seq, at, by = doc["seq"], doc["at"], doc.get("by")
     match doc["kind"]:
@@ -63,9 +78,9 @@ def _entry(doc: Mapping[str, Any]) -> Entry:
                 by,
                 doc["organization_id"],
                 Decision(doc["decision"]),
-                doc.get("remarks", ""),
+                _with_shared_note(doc.get("remarks", ""), doc.get("internal_note", "")),
                 tuple(doc.get("section_ids", [])),
-                doc.get("internal_note", ""),
+                doc.get("private_note", ""),
             )
         case "BOARD":
             return BoardEntry(seq, at, by, doc["organization_id"], doc["awaiting"], doc.get("note", ""))
@@ -87,7 +102,7 @@ def _entry_fields(entry: Entry) -> dict[str, Any]:
                 "decision": entry.decision.value,
                 "remarks": entry.remarks,
                 "section_ids": list(entry.section_ids),
-                "internal_note": entry.internal_note,
+                "private_note": entry.internal_note,
             }
         case BoardEntry():
             return {

@@ -229,6 +229,12 @@ async def test_the_kommissorium_is_approved_in_written_process(
     assert kl_party["decision"] == "APPROVE" and kl_party["awaitingBoard"] is False
     assert kl_party["internalNote"] == "Behandlet i KL's direktion 15.8."
     assert kl_party["decidedBy"]["name"] and kl_party["decidedAt"]
+    # The internal note is KL's own: another party and the secretariat see null, in parties and history.
+    for other in (regions, sec):
+        seen = await _read(other, round_id)
+        assert _party(seen, "kl")["internalNote"] is None and _party(seen, "kl")["decision"] == "APPROVE"
+        assert [h["internalNote"] for h in seen["history"]] == [None]
+    assert [h["internalNote"] for h in (await _read(kl, round_id))["history"]] == ["Behandlet i KL's direktion 15.8."]
 
     # Danske Regioner approves with remarks that point at a section.
     remarks = "Regionernes rolle i styregruppen bør fremgå tydeligere."
@@ -292,7 +298,6 @@ async def test_the_kommissorium_is_approved_in_written_process(
         "KL",
         "Danske Regioner",
         "Sundheds- og Ældreministeriet",
-        "Behandlet i KL's direktion 15.8.",
         remarks,
         section["title"],
         "Godkendt med bemærkninger",
@@ -309,6 +314,18 @@ async def test_the_kommissorium_is_approved_in_written_process(
         xml = archive.read("word/document.xml").decode()
     for text in (remarks, snapshot["fingerprint"], "Sundheds- og Ældreministeriet", "tavshed regnes som samtykke"):
         assert text in xml, text
+    # KL's internal note is in no record, not even KL's own download, nor in any event.
+    for download in (
+        html.text,
+        markdown.text,
+        xml,
+        (await kl.http.get(f"/exports/approval-rounds/{round_id}.md")).text,
+    ):
+        assert "Behandlet i KL" not in download and "Intern behandling" not in download
+    events = await store.events.for_document(oid, limit=1000)
+    assert not any("Behandlet i KL" in repr(e) for e in events)
+    audit = await sec.http.get(f"/exports/events/{document['id']}.json")
+    assert audit.status_code == 200 and "Behandlet i KL" not in audit.text
     english = await sec.http.get(f"/exports/approval-rounds/{round_id}.html", headers={"accept-language": "en"})
     assert "Record of the approval round" in english.text and "silence counts as consent" in english.text
 

@@ -76,10 +76,11 @@ async def test_the_secretariat_opens_a_round_the_approvers_decide_and_the_outcom
     await decision.get_by_label("Bemærkninger", exact=True).focus()
     await kpage.keyboard.type("KL ønsker en tydeligere rolle for kommunerne.")
     await decision.get_by_label("Formål").press("Space")
-    await decision.get_by_label("Intern behandling").fill("Behandlet i KL's direktion 15.8.")
-    await decision.get_by_label("Intern behandling").press("Enter")
+    await decision.get_by_label("Intern note").fill("Behandlet i KL's direktion 15.8.")
+    await decision.get_by_label("Intern note").press("Enter")
     await expect(kpage.get_by_role("status")).to_contain_text("er registreret")
     await expect(kpage.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Godkender med bemærkninger")
+    await expect(kpage.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Behandlet i KL's direktion")
     await kl.check("approval-decision")
 
     # The regions approve too: every party has decided, so the round closes as approved.
@@ -95,6 +96,8 @@ async def test_the_secretariat_opens_a_round_the_approvers_decide_and_the_outcom
     await expect(rpage.locator(".tag--round-approved").first).to_have_text("Godkendt")
     await expect(rpage.get_by_role("region", name="Forløb")).to_contain_text("KL ønsker en tydeligere rolle")
     await regions.check("approval-outcome")
+    # KL's internal note is KL's own: not on the regions' page.
+    await expect(rpage.get_by_role("main")).not_to_contain_text("Behandlet i KL's direktion")
     href = await rpage.get_by_role("link", name="Printvenlig HTML").get_attribute("href")
     assert href and href.startswith("/exports/approval-rounds/")
     response = await rpage.request.get(regions.url + href)

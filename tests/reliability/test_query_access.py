@@ -255,6 +255,23 @@ PROBES: dict[str, Probe] = {
         and "KL's forbehold." in [p["remarks"] for p in d["approvalRound"]["parties"]],
         READERS, OUTSIDERS,
     ),
+    "approvalRound: KL's internal note": _probe(
+        ("approvalRound",),
+        "query($id: ID!) { approvalRound(id: $id) { parties { internalNote } history { internalNote } } }",
+        lambda ids: {"id": ids["round"]},
+        lambda d, ids: d["approvalRound"] is not None
+        and "Behandlet i KL's direktion." in [p["internalNote"] for p in d["approvalRound"]["parties"]]
+        and "Behandlet i KL's direktion." in [h["internalNote"] for h in d["approvalRound"]["history"]],
+        {"kl_e", "kl_c"}, READERS - KL_ORG | OUTSIDERS,  # not the secretariat, not the other party
+    ),
+    "node: approval round's internal note": _probe(
+        ("node",),
+        "query($id: ID!) { node(id: $id) { ... on ApprovalRound { parties { decisions { internalNote } } } } }",
+        lambda ids: {"id": ids["round"]},
+        lambda d, ids: bool(d["node"]) and "Behandlet i KL's direktion." in [
+            x["internalNote"] for p in d["node"]["parties"] for x in p["decisions"]],
+        {"kl_e", "kl_c"}, READERS - KL_ORG | OUTSIDERS,
+    ),
     "consultationReport": _probe(
         ("consultationReport",),
         "query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) { total } }",
@@ -432,6 +449,7 @@ async def test_query_shows_data_only_to_those_who_may_see_it(name: str, scene: S
 DOWNLOADS: dict[str, tuple[Callable[[dict[str, str]], str], set[str]]] = {
     "consultation report": (lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.md", READERS),
     "approval record": (lambda ids: f"/exports/approval-rounds/{ids['round']}.html", READERS),
+    "approval record (Markdown)": (lambda ids: f"/exports/approval-rounds/{ids['round']}.md", READERS),
     "audit log": (lambda ids: f"/exports/events/{ids['doc']}.json", {"sec"}),
 }
 
@@ -445,6 +463,8 @@ async def test_downloads_follow_the_same_rules(name: str, scene: Scene) -> None:
         if response.status_code == 200 and user not in KL_ORG:
             assert "KL's interne udkast" not in response.text, user
             assert scene.ids["draft"] not in response.text, user  # nor any trace of it (events)
+        if response.status_code == 200:  # private to KL, and never in a download, not even KL's own
+            assert "Behandlet i KL's direktion" not in response.text, user
     FIGURES["access: downloads × users"] += len(USERS) + 1
 
 

@@ -64,7 +64,7 @@ export function RoundParties(props: { round: FragmentType<typeof RoundPartiesFie
                 {party.sections.length > 0 && (
                   <p className="muted">{t('approval.concerns', { sections: party.sections.map((s) => s.title).join(', ') })}</p>
                 )}
-                {party.internalNote && <p className="muted">{t('approval.internalNoteShown', { note: party.internalNote })}</p>}
+                {party.internalNote && <p className="muted">{t('approval.internalNoteShown', { note: party.internalNote, organization: party.organization?.name ?? '' })}</p>}
               </td>
               <td>
                 {party.decidedBy?.name}
