@@ -6,9 +6,10 @@ texts here keeps them consistent and translatable.
 
 from __future__ import annotations
 
-from typing import Literal
+from server import glossary
+from server.glossary import Language
 
-Language = Literal["da", "en"]
+__all__ = ["MESSAGES", "Language", "language_of", "snapshot_name", "text"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # Sign-in and sessions
@@ -22,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Permissions
     "forbidden": ("Det har du ikke adgang til.", "You are not allowed to do that."),
     "forbidden_role": (
-        "Din rolle giver ikke adgang til dette ({needed}).",
-        "Your role does not allow this ({needed}).",
+        "Din rolle giver ikke adgang til dette. Det kræver rollen {needed}.",
+        "Your role does not allow this. It takes the role {needed}.",
     ),
     "forbidden_not_participant": (
         "Din organisation deltager ikke i dette dokument.",
@@ -34,8 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You can only act on behalf of your own organisation.",
     ),
     "forbidden_phase": (
-        "Dokumentet er i fasen {phase} og kan ikke længere ændres.",
-        "The document is in phase {phase} and can no longer be changed.",
+        "Dokumentet er i fasen »{phase}« og kan ikke længere ændres.",
+        "The document is in the phase “{phase}” and can no longer be changed.",
     ),
     "forbidden_not_author": (
         "Kun forfatteren kan ændre denne kommentar.",
@@ -71,7 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "version_missing": ("Version {version} findes ikke.", "Version {version} does not exist."),
     "version_conflict": (
-        "Afsnittet er ændret af en anden det samme sted. Vælg hvilken tekst der skal gælde.",
+        "En anden har ændret det samme sted i afsnittet. Vælg, hvilken tekst der skal gælde.",
         "Someone else changed the same passage. Choose which text should stand.",
     ),
     "slug_taken": ("Den kortadresse er allerede i brug.", "That short name is already in use."),
@@ -80,8 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Use only lower-case letters, digits and hyphens.",
     ),
     "invalid_phase_change": (
-        "Fasen kan ikke skiftes fra {current} til {target}.",
-        "The phase cannot change from {current} to {target}.",
+        "Fasen kan ikke skiftes fra »{current}« til »{target}«.",
+        "The phase cannot change from “{current}” to “{target}”.",
     ),
     "invalid_position": ("Ugyldig placering.", "Invalid position."),
     "section_deleted": ("Afsnittet er slettet.", "The section has been deleted."),
@@ -158,7 +159,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "comment_status_REJECTED": ("Ikke imødekommet", "Not accepted"),
     "comment_status_NOTED": ("Taget til efterretning", "Noted"),
     "report_title": ("Høringsnotat", "Consultation report"),
-    "report_snapshot": ("{label} (udkast nr. {number})", "{label} (snapshot no. {number})"),
     "report_counts": ("Bemærkninger pr. organisation", "Comments per organisation"),
     "report_organization": ("Organisation", "Organisation"),
     "report_total": ("I alt", "Total"),
@@ -193,8 +193,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "An approval round is already open on this snapshot.",
     ),
     "round_phase": (
-        "Dokumentet er i fasen {phase}. Sæt det tilbage til udkast, før en ny skriftlig proces åbnes.",
-        "The document is in phase {phase}. Move it back to drafting before opening a new approval round.",
+        "Dokumentet er i fasen »{phase}«. Sæt det tilbage til »Under udarbejdelse« under Indstillinger, "
+        "før en ny skriftlig proces åbnes.",
+        "The document is in the phase “{phase}”. Move it back to “Drafting” under Settings "
+        "before opening a new written procedure.",
     ),
     "round_closed": (
         "Den skriftlige proces er afsluttet og modtager ikke flere beslutninger eller ændringer.",
@@ -236,8 +238,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Write the remarks that go with the approval.",
     ),
     "remarks_need_decision": (
-        "Vælg »Godkendt med bemærkninger«, når godkendelsen har bemærkninger.",
-        "Choose “Approve with remarks” when the approval comes with remarks.",
+        "Vælg »Godkender med bemærkninger«, når godkendelsen har bemærkninger.",
+        "Choose “Approves with remarks” when the approval comes with remarks.",
     ),
     "sections_need_remarks": (
         "Afsnit kan kun angives ved godkendelse med bemærkninger eller ved indsigelse.",
@@ -248,29 +250,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The section is not part of the snapshot under approval.",
     ),
     "already_awaiting_board": (
-        "Organisationen er allerede markeret som afventende sin egen ledelses behandling.",
-        "The organisation is already marked as awaiting its own board.",
+        "Organisationen er allerede markeret som afventende intern behandling.",
+        "The organisation is already marked as awaiting its internal handling.",
     ),
     "not_awaiting_board": (
-        "Organisationen er ikke markeret som afventende sin egen ledelses behandling.",
-        "The organisation is not marked as awaiting its own board.",
+        "Organisationen er ikke markeret som afventende intern behandling.",
+        "The organisation is not marked as awaiting its internal handling.",
     ),
-    "approval_decision_APPROVE": ("Godkendt", "Approved"),
-    "approval_decision_APPROVE_WITH_REMARKS": ("Godkendt med bemærkninger", "Approved with remarks"),
-    "approval_decision_OBJECT": ("Indsigelse", "Objection"),
-    "approval_decision_ABSTAIN": ("Undlader at tage stilling", "Abstains"),
-    "approval_state_OPEN": ("Åben", "Open"),
-    "approval_state_APPROVED": ("Godkendt", "Approved"),
-    "approval_state_NOT_APPROVED": ("Ikke godkendt", "Not approved"),
-    "approval_state_WITHDRAWN": ("Trukket tilbage", "Withdrawn"),
+    **{f"approval_decision_{code}": words for code, words in glossary.labels("decision").items()},
+    **{f"approval_state_{code}": words for code, words in glossary.labels("roundState").items()},
+    **{f"phase_{code}": words for code, words in glossary.labels("phase").items()},
     "approval_cause_ALL_DECIDED": ("alle parter havde svaret", "every party had answered"),
     "approval_cause_DEADLINE": ("fristen udløb", "the deadline passed"),
     "approval_cause_WITHDRAWN": ("trukket tilbage af sekretariatet", "withdrawn by the secretariat"),
     "outcome_open": ("Processen er åben. Fristen er {deadline}.", "The round is open. The deadline is {deadline}."),
     "outcome_approved": ("Godkendt.", "Approved."),
     "outcome_silent_consent": (
-        "{organizations} svarede ikke inden fristen; tavshed regnes som samtykke.",
-        "{organizations} did not answer by the deadline; silence counts as consent.",
+        "{organizations} svarede ikke inden fristen og godkendte ved stiltiende samtykke.",
+        "{organizations} did not answer by the deadline and approved by silent consent.",
     ),
     "outcome_not_approved": ("Ikke godkendt.", "Not approved."),
     "outcome_reason_OBJECTED": ("{organization} gjorde indsigelse: {remarks}", "{organization} objected: {remarks}"),
@@ -280,49 +277,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{organization} did not answer by the deadline.",
     ),
     "outcome_withdrawn": ("Trukket tilbage: {reason}", "Withdrawn: {reason}"),
-    "record_title": ("Protokol for skriftlig proces", "Record of the approval round"),
+    "record_title": ("Referat af skriftlig proces", "Record of the written procedure"),
     "record_document": ("Dokument", "Document"),
-    "record_snapshot": ("Udkast", "Snapshot"),
-    "record_snapshot_value": ("{label} (udkast nr. {number})", "{label} (snapshot no. {number})"),
-    "record_fingerprint": ("Fingeraftryk (SHA-256)", "Fingerprint (SHA-256)"),
+    "record_snapshot": ("Udgave", "Snapshot"),
+    "record_fingerprint": ("Kontrolkode (SHA-256)", "Check code (SHA-256)"),
     "record_opened": ("Åbnet", "Opened"),
     "record_by": ("{time} af {name}", "{time} by {name}"),
     "record_deadline": ("Frist", "Deadline"),
-    "record_silence": ("Tavshed", "Silence"),
-    "record_silence_consent": ("regnes som samtykke", "counts as consent"),
-    "record_silence_no_consent": ("regnes ikke som samtykke", "does not count as consent"),
+    "record_silence": ("Stiltiende samtykke", "Silent consent"),
+    "record_silence_consent": (
+        "gælder: en part, der ikke svarer inden fristen, godkender",
+        "applies: a party that does not answer by the deadline approves",
+    ),
+    "record_silence_no_consent": (
+        "gælder ikke: kun et svar kan godkende",
+        "does not apply: only an answer can approve",
+    ),
     "record_state": ("Status", "State"),
     "record_closed": ("Afsluttet", "Closed"),
     "record_outcome": ("Resultat", "Outcome"),
     "record_parties": ("Parternes beslutninger", "The parties' decisions"),
     "record_decision": ("Beslutning", "Decision"),
-    "record_decided": ("Afgivet", "Recorded"),
+    "record_decided": ("Registreret", "Recorded"),
     "record_remarks": ("Bemærkninger", "Remarks"),
     "record_sections": ("Vedrører afsnit", "Concerns sections"),
     "record_no_decision": ("Intet svar", "No answer"),
-    "record_silent_consent": ("Intet svar – tavshed regnes som samtykke", "No answer – silence counts as consent"),
-    "record_awaiting_board": ("Afventer egen ledelses behandling", "Awaiting its own board"),
+    "record_silent_consent": (
+        "Intet svar – godkendt ved stiltiende samtykke",
+        "No answer – approved by silent consent",
+    ),
+    "record_awaiting_board": ("Afventer intern behandling", "Awaiting internal handling"),
     "record_extensions": ("Fristforlængelser", "Deadline extensions"),
     "record_extension": (
         "{at}: fristen flyttet fra {previous} til {deadline} af {name}. Begrundelse: {reason}",
         "{at}: deadline moved from {previous} to {deadline} by {name}. Reason: {reason}",
     ),
-    "record_board_marks": ("Behandling i egen ledelse", "Handling by the parties' own boards"),
+    "record_board_marks": ("Intern behandling", "Internal handling"),
     "record_board_mark_on": (
-        "{at}: {organization} afventer sin egen ledelses behandling",
-        "{at}: {organization} awaits its own board",
+        "{at}: {organization} afventer intern behandling",
+        "{at}: {organization} awaits its internal handling",
     ),
     "record_board_mark_off": (
-        "{at}: {organization} afventer ikke længere sin egen ledelse",
-        "{at}: {organization} no longer awaits its own board",
+        "{at}: {organization} afventer ikke længere intern behandling",
+        "{at}: {organization} no longer awaits its internal handling",
     ),
     "record_history": ("Alle registrerede beslutninger", "Every decision recorded"),
     "record_no_decisions": ("Der er ikke registreret nogen beslutninger.", "No decisions have been recorded."),
     "record_time": ("Tidspunkt", "Time"),
     "record_organization": ("Organisation", "Organisation"),
-    "record_person": ("Afgivet af", "Recorded by"),
+    "record_person": ("Registreret af", "Recorded by"),
     "record_generated": ("Udskrevet {time}", "Printed {time}"),
     "record_printed": ("Udskrift", "Print"),
+    "snapshot_name": ("Udgave {number}", "Snapshot {number}"),
+    "snapshot_name_label": ("Udgave {number} – {label}", "Snapshot {number} – {label}"),
+    "snapshot_date": ("Dato", "Date"),
+    "snapshot_phase": ("Fase", "Phase"),
     # --- exports and imports ---
     "docx_rejected": ("{reason_da}", "{reason_en}"),
     "docx_empty": ("Word-filen indeholder ingen tekst.", "The Word file contains no text."),
@@ -373,12 +382,34 @@ WHAT: dict[str, tuple[str, str]] = {
 }
 
 
+_PHASE_PARAMS = ("phase", "current", "target")  # parameters that carry a phase's code
+
+
 def text(key: str, language: Language = "da", **params: object) -> str:
     da, en = MESSAGES[key]
     template = da if language == "da" else en
     if "what" in params and isinstance(params["what"], str) and params["what"] in WHAT:
         params = {**params, "what": WHAT[params["what"]][0 if language == "da" else 1]}
+    for name in _PHASE_PARAMS:  # a phase is named in words, never by its code
+        if isinstance(params.get(name), str) and f"phase_{params[name]}" in MESSAGES:
+            params = {**params, name: text(f"phase_{params[name]}", language)}
+    if isinstance(params.get("needed"), str):  # so are roles
+        roles = {code: words[0 if language == "da" else 1] for code, words in glossary.labels("role").items()}
+        words = [roles.get(r, r) for r in str(params["needed"]).split(" / ")]
+        params = {**params, "needed": (" eller " if language == "da" else " or ").join(words)}
     return template.format(**params)
+
+
+def snapshot_name(number: int, label: str, language: Language = "da") -> str:
+    """A snapshot as every page and export names it: "Udgave 2", or "Udgave 2 – Høringsudkast".
+
+    The label is left out when empty or when it is the default that older snapshots were given
+    ("Udkast 2"), so the number is never said twice in two words.
+    """
+    label = label.strip()
+    if not label or label == f"Udkast {number}":
+        return text("snapshot_name", language, number=number)
+    return text("snapshot_name_label", language, number=number, label=label)
 
 
 def language_of(accept_language: str | None, cookie: str | None = None) -> Language:

@@ -22,7 +22,7 @@ from server.approvals import model
 from server.approvals.service import ApprovalRecord
 from server.clock import COPENHAGEN
 from server.exports.docx import Part, TitlePage, build_docx
-from server.messages import Language, text
+from server.messages import Language, snapshot_name, text
 from server.validation import slugify
 
 _HISTORY_COLUMNS = (
@@ -119,10 +119,7 @@ class _Facts:
         round, snapshot = self.round, self.record.snapshot
         rows = [
             (self.t("record_document"), self.record.document.title),
-            (
-                self.t("record_snapshot"),
-                self.t("record_snapshot_value", label=snapshot.label, number=snapshot.number),
-            ),
+            (self.t("record_snapshot"), snapshot_name(snapshot.number, snapshot.label, self.language)),
             (self.t("record_fingerprint"), snapshot.fingerprint),
             (self.t("record_opened"), self.by(round.opened_at, round.opened_by)),
             (self.t("record_deadline"), moment(round.deadline)),

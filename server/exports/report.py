@@ -20,7 +20,7 @@ from server.clock import COPENHAGEN, danish_date
 from server.comments.model import Comment, CommentStatus
 from server.comments.service import ConsultationReport
 from server.exports.docx import Part, TitlePage, build_docx
-from server.messages import Language, text
+from server.messages import Language, snapshot_name, text
 from server.validation import slugify
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
@@ -99,7 +99,7 @@ def render_markdown(found: ConsultationReport, authors: Mapping[ObjectId, str], 
     lines = [
         f"# {t('report_title')}: {_md(found.document.title)}",
         "",
-        _md(t("report_snapshot", label=found.snapshot.label, number=found.snapshot.number)),
+        _md(snapshot_name(found.snapshot.number, found.snapshot.label, language)),
         "",
     ]
     if report.total == 0:
@@ -157,7 +157,7 @@ def render_docx(found: ConsultationReport, authors: Mapping[ObjectId, str], lang
         parts.append(Part(heading=_unescape(heading), markdown="\n".join(body)))
     elif body:
         parts.append(Part(heading=text("report_title", language), markdown="\n".join(body)))
-    subtitle = text("report_snapshot", language, label=found.snapshot.label, number=found.snapshot.number)
+    subtitle = snapshot_name(found.snapshot.number, found.snapshot.label, language)
     title = f"{text('report_title', language)}: {found.document.title}"
     facts = [("Dato" if language == "da" else "Date", danish_date(found.snapshot.created_at))]
     return build_docx(
@@ -190,7 +190,7 @@ def render_html(found: ConsultationReport, authors: Mapping[ObjectId, str], lang
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head>",
         "<body>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="subtitle">{_e(t("report_snapshot", label=found.snapshot.label, number=found.snapshot.number))}</p>',
+        f'<p class="subtitle">{_e(snapshot_name(found.snapshot.number, found.snapshot.label, language))}</p>',
     ]
     if report.total == 0:
         parts += [f"<p>{_e(t('report_none'))}</p>", "</body></html>", ""]

@@ -1,4 +1,4 @@
-"""A snapshot ("Udkast N") as Markdown, printable HTML and Word, for the document's readers."""
+"""A snapshot ("Udgave N") as Markdown, printable HTML and Word, for the document's readers."""
 
 from __future__ import annotations
 
@@ -21,16 +21,10 @@ from server.drafting import service as drafting_service
 from server.drafting.model import Document, SectionVersion, Snapshot
 from server.exports.docx import CommentsMode, MarginComment, Part, TitlePage, build_docx
 from server.http import not_found, request_caller, too_slow
+from server.messages import snapshot_name, text
 from server.store import Store
 from server.workers import TooSlow
 
-PHASES_DA = {
-    "DRAFTING": "Udarbejdelse",
-    "CONSULTATION": "Høring",
-    "WRITTEN_PROCESS": "Skriftlig proces",
-    "APPROVED": "Godkendt",
-    "ARCHIVED": "Arkiveret",
-}
 MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
@@ -47,14 +41,14 @@ class FrozenDocument:
 
     @property
     def heading(self) -> str:
-        return f"Udkast {self.snapshot.number} — {self.snapshot.label}"
+        return snapshot_name(self.snapshot.number, self.snapshot.label)
 
     @property
     def facts(self) -> list[tuple[str, str]]:
         return [
-            ("Dato", danish_date(self.snapshot.created_at)),
-            ("Fase", PHASES_DA[self.document.phase.value]),
-            ("Fingeraftryk (SHA-256)", self.snapshot.fingerprint),
+            (text("snapshot_date"), danish_date(self.snapshot.created_at)),
+            (text("snapshot_phase"), text(f"phase_{self.document.phase.value}")),
+            (text("record_fingerprint"), self.snapshot.fingerprint),
         ]
 
     def filename(self, extension: str) -> str:
@@ -138,7 +132,7 @@ def render_docx(frozen: FrozenDocument, comments: CommentsMode = "none") -> byte
             Part(heading=v.title, markdown=v.body, comments=frozen.comments.get(v.section_id, ()))
             for v in frozen.versions
         ],
-        header=f"{frozen.document.title} — Udkast {frozen.snapshot.number}",
+        header=f"{frozen.document.title} — {snapshot_name(frozen.snapshot.number, '')}",
         comments=comments,
     )
 

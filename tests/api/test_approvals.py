@@ -263,7 +263,7 @@ async def test_the_kommissorium_is_approved_in_written_process(
     assert datetime.fromisoformat(closed["closedAt"]) == deadline
     assert _party(closed, "sum")["consentedBySilence"] is True
     assert closed["outcomeReasons"] == []
-    assert "tavshed regnes som samtykke" in closed["outcomeNote"]
+    assert "godkendte ved stiltiende samtykke" in closed["outcomeNote"]
     assert [h["organization"]["slug"] for h in closed["history"]] == ["kl", "danske-regioner", "sundhedsdatastyrelsen"]
     assert closed["viewerCan"] == {"manage": False, "decideFor": []}
     doc = (await sec.execute(DOCUMENT, {"id": document["id"]}))["document"]
@@ -293,15 +293,15 @@ async def test_the_kommissorium_is_approved_in_written_process(
     expected = [
         document["title"],
         "Kommissorium til skriftlig proces",
-        "nr. 1",
+        "Udgave 1",
         snapshot["fingerprint"],
         "KL",
         "Danske Regioner",
         "Sundheds- og Ældreministeriet",
         remarks,
         section["title"],
-        "Godkendt med bemærkninger",
-        "tavshed regnes som samtykke",
+        "Godkender med bemærkninger",
+        "godkendte ved stiltiende samtykke",
         deadline.astimezone(COPENHAGEN).strftime("%d.%m.%Y %H:%M:%S %Z"),
         "fristen udløb",
     ]
@@ -312,7 +312,12 @@ async def test_the_kommissorium_is_approved_in_written_process(
     assert word.status_code == 200 and word.headers["content-type"].endswith("wordprocessingml.document")
     with zipfile.ZipFile(io.BytesIO(word.content)) as archive:
         xml = archive.read("word/document.xml").decode()
-    for text in (remarks, snapshot["fingerprint"], "Sundheds- og Ældreministeriet", "tavshed regnes som samtykke"):
+    for text in (
+        remarks,
+        snapshot["fingerprint"],
+        "Sundheds- og Ældreministeriet",
+        "godkendte ved stiltiende samtykke",
+    ):
         assert text in xml, text
     # KL's internal note is in no record, not even KL's own download, nor in any event.
     for download in (
@@ -321,13 +326,13 @@ async def test_the_kommissorium_is_approved_in_written_process(
         xml,
         (await kl.http.get(f"/exports/approval-rounds/{round_id}.md")).text,
     ):
-        assert "Behandlet i KL" not in download and "Intern behandling" not in download
+        assert "Behandlet i KL" not in download and "Intern note" not in download
     events = await store.events.for_document(oid, limit=1000)
     assert not any("Behandlet i KL" in repr(e) for e in events)
     audit = await sec.http.get(f"/exports/events/{document['id']}.json")
     assert audit.status_code == 200 and "Behandlet i KL" not in audit.text
     english = await sec.http.get(f"/exports/approval-rounds/{round_id}.html", headers={"accept-language": "en"})
-    assert "Record of the approval round" in english.text and "silence counts as consent" in english.text
+    assert "Record of the written procedure" in english.text and "approved by silent consent" in english.text
 
 
 async def test_the_record_is_only_for_readers_of_the_document(as_user: AsUser, api: Api) -> None:

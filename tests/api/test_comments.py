@@ -389,7 +389,7 @@ async def test_bad_input_is_a_typed_error_and_writes_nothing(as_user: AsUser, st
         "Forbidden",
         "FORBIDDEN",
     )
-    assert "EDITOR" in refused["respondToComment"]["message"]
+    assert "Redaktør (styregruppe)" in refused["respondToComment"]["message"]  # the role in words, not its code
 
     assert await store.db["comments"].count_documents({}) == comments_before
     assert await store.db["events"].count_documents({}) == events_before

@@ -55,10 +55,10 @@ async def test_snapshot_as_word_carries_headings_lists_and_tables_and_round_trip
     assert ("Heading 1", "Borgeren som aktiv partner") in paragraphs
     assert ("List Bullet", "Sundhedsjournalen") in paragraphs and ("List Bullet 2", "Min Læge") in paragraphs
     assert ("List Number", "Først") in paragraphs
-    assert any("Udkast 1 — Til høring" in text for _, text in paragraphs)
+    assert any("Udgave 1 – Til høring" in text for _, text in paragraphs)
     assert any("<script>alert(1)</script>" in text for _, text in paragraphs)  # kept as literal text
     facts, table = word.tables[0], word.tables[1]  # the title page's facts, then the section's table
-    assert [c.text for c in facts.rows[1].cells] == ["Fase", "Udarbejdelse"]
+    assert [c.text for c in facts.rows[1].cells] == ["Fase", "Under udarbejdelse"]
     assert [c.text for c in table.rows[1].cells] == ["Datadeling", "SDS"]
 
     imported = import_docx(response.content)
@@ -72,7 +72,7 @@ async def test_snapshot_as_markdown_and_printable_html(as_user: AsUser) -> None:
     doc = await new_document(sec, SECTIONS)
     snapshot = await _snapshot(sec, doc["id"])
     markdown = (await sec.http.get(f"/exports/snapshots/{snapshot}.md")).text
-    assert markdown.startswith("# Testdokument\n\n**Udkast 1 — Til høring**")
+    assert markdown.startswith("# Testdokument\n\n**Udgave 1 – Til høring**")
     assert "## Data skal bruges fuldt ud" in markdown and "| Datadeling | SDS |" in markdown
     page = await sec.http.get(f"/exports/snapshots/{snapshot}.html")
     assert page.headers["content-type"].startswith("text/html")
@@ -169,7 +169,7 @@ async def test_first_page_of_a_word_export_renders(as_user: AsUser, tmp_path: Pa
     first_page = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "Testdokument" in first_page and "Udkast 1 — Til høring" in first_page
+    assert "Testdokument" in first_page and "Udgave 1 – Til høring" in first_page
     later = subprocess.run(["pdftotext", "-f", "2", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Borgeren som aktiv partner" in later and "Side 2 af" in later
     ARTIFACTS.mkdir(exist_ok=True)

@@ -98,7 +98,7 @@ async def test_the_secretariat_opens_a_round_the_approvers_decide_and_the_outcom
     await regions.check("approval-outcome")
     # KL's internal note is KL's own: not on the regions' page.
     await expect(rpage.get_by_role("main")).not_to_contain_text("Behandlet i KL's direktion")
-    href = await rpage.get_by_role("link", name="Printvenlig HTML").get_attribute("href")
+    href = await rpage.get_by_role("link", name="Webside til udskrift").get_attribute("href")
     assert href and href.startswith("/exports/approval-rounds/")
     response = await rpage.request.get(regions.url + href)
     assert response.status == 200

@@ -82,7 +82,7 @@ async def test_an_organisation_comments_and_submits_and_the_editors_answer(new_u
     drafts = page.get_by_role("region", name=re.compile("Jeres kladder"))
     await expect(drafts.locator("article")).to_have_count(3)
     await ui.check("comments-drafts")
-    await drafts.get_by_role("button", name=re.compile("Indsend vores høringssvar")).click()
+    await drafts.get_by_role("button", name=re.compile("Indsend jeres høringssvar")).click()
     await expect(page.get_by_role("status").filter(has_text="indsendt")).to_contain_text("3 kommentarer")
 
     # An editor sees markers beside the passages, filters the panel and answers.
@@ -121,7 +121,7 @@ async def test_an_organisation_comments_and_submits_and_the_editors_answer(new_u
     await expect(epage.get_by_text("3 kommentarer i alt.")).to_be_visible()
     await expect(epage.get_by_text("Vi nævner også anden hjemmel.")).to_be_visible()
     await editor.check("consultation-report")
-    for name in ("Printvenlig HTML", "Word (.docx)", "Markdown (.md)"):
+    for name in ("Webside til udskrift", "Word (.docx)", "Ren tekst (.md)"):
         href = await epage.get_by_role("link", name=name).get_attribute("href")
         assert href
         response = await epage.request.get(editor.url + href)

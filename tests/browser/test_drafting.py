@@ -30,7 +30,7 @@ async def test_an_editor_edits_with_a_preview_and_saves_with_a_summary(new_ui: N
 
     # The Markdown source with its live preview, behind »Vis kildetekst«.
     await page.get_by_role("button", name="Vis kildetekst").click()
-    body = page.get_by_label("Tekst (Markdown)")
+    body = page.get_by_label("Kildetekst")
     await body.fill(f"{FIRST}\n\nData skal kunne deles **sikkert** mellem alle sektorer.\n\n- første punkt\n")
     preview = page.get_by_role("region", name="Forhåndsvisning")
     await expect(preview.locator("strong")).to_have_text("sikkert")
@@ -68,7 +68,7 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     editor = f"/documents/{document['slug']}/sections/{section_id}/edit"
     await ui.open(editor)
     await page.get_by_role("button", name="Vis kildetekst").click()
-    body = page.get_by_label("Tekst (Markdown)")
+    body = page.get_by_label("Kildetekst")
 
     # A colleague changes the other paragraph meanwhile: the save merges and says so.
     colleague = await as_user(KL)
@@ -89,7 +89,7 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     other = await new_ui(KL)
     await other.open(editor)
     await other.page.get_by_role("button", name="Vis kildetekst").click()
-    await other.page.get_by_label("Tekst (Markdown)").fill(
+    await other.page.get_by_label("Kildetekst").fill(
         "Borgerne skal have fuld adgang til egne data.\n\nData skal deles sikkert på tværs af sektorer.\n"
     )
     await other.page.get_by_role("button", name="Gem ny version").click()

@@ -39,7 +39,7 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
     await expect(page.get_by_role("cell", name="Udkast 2", exact=True)).to_be_visible()
 
     compare = page.get_by_role("region", name="Sammenlign to udgaver")
-    await compare.get_by_label("Fra").select_option(label="Udgave 1 – Udkast 1")
+    await compare.get_by_label("Fra").select_option(label="Udgave 1")
     await compare.get_by_label("Til").select_option(label="Udgave 2 – Udkast 2")
     await compare.get_by_role("button", name="Sammenlign").click()
     await expect(compare.get_by_role("heading", name=re.compile("^Data"))).to_contain_text("Ændret")
@@ -50,8 +50,8 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
         "Word (.docx)",
         "Word med åbne kommentarer som Word-kommentarer",
         "Word med åbne kommentarer som margentabel",
-        "Markdown (.md)",
-        "Printvenlig HTML",
+        "Ren tekst (.md)",
+        "Webside til udskrift",
     ):
         href = await page.get_by_role("link", name=f"{name} (Udgave 2 – Udkast 2)", exact=True).get_attribute("href")
         assert href

@@ -100,7 +100,7 @@ function OpenRoundForm(props: {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
-  const [title, setTitle] = useState(t('approval.defaultTitle', { title: props.documentTitle }));
+  const [title, setTitle] = useState(t('approval.defaultTitle', { title: midSentence(props.documentTitle) }));
   const [deadline, setDeadline] = useState(defaultDeadline);
   const [organizationIds, setOrganizationIds] = useState<string[]>(props.participants.map((org) => org.id));
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
@@ -174,4 +174,10 @@ function OpenRoundForm(props: {
       )}
     </section>
   );
+}
+
+/** A title used inside a sentence: "Kommissorium for …" → "kommissorium for …", but "KL's …" stays. */
+function midSentence(title: string): string {
+  const [first = '', second = ''] = title;
+  return second && second === second.toLowerCase() ? first.toLowerCase() + title.slice(1) : title;
 }
