@@ -27,20 +27,20 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
     path = f"/documents/{document['slug']}"
     await ui.open(f"{path}/snapshots")
     form = page.get_by_role("form", name="Fastfrys en ny udgave")
-    await form.get_by_label("Navn på udgaven").fill("Udkast 1")
+    await form.get_by_label("Navn på udgaven").fill("Høringsudkast")
     await form.get_by_role("button", name="Opret udgave").click()
     await expect(page.get_by_role("status")).to_contain_text("Udgave 1 er oprettet")
 
     saved = await save(await as_user(KL), document["sections"][1], 1, "Data deles sikkert.\n", "Data")
     assert saved["__typename"] == "SectionSaved"
-    await form.get_by_label("Navn på udgaven").fill("Udkast 2")
+    await form.get_by_label("Navn på udgaven").fill("Til godkendelse")
     await form.get_by_role("button", name="Opret udgave").click()
     await expect(page.get_by_role("status")).to_contain_text("Udgave 2 er oprettet")
-    await expect(page.get_by_role("cell", name="Udkast 2", exact=True)).to_be_visible()
+    await expect(page.get_by_role("cell", name="Til godkendelse", exact=True)).to_be_visible()
 
     compare = page.get_by_role("region", name="Sammenlign to udgaver")
-    await compare.get_by_label("Fra").select_option(label="Udgave 1")
-    await compare.get_by_label("Til").select_option(label="Udgave 2 – Udkast 2")
+    await compare.get_by_label("Fra").select_option(label="Udgave 1 – Høringsudkast")
+    await compare.get_by_label("Til").select_option(label="Udgave 2 – Til godkendelse")
     await compare.get_by_role("button", name="Sammenlign").click()
     await expect(compare.get_by_role("heading", name=re.compile("^Data"))).to_contain_text("Ændret")
     await expect(compare.locator("ins")).to_have_text("sikkert")
@@ -53,7 +53,7 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
         "Ren tekst (.md)",
         "Webside til udskrift",
     ):
-        href = await page.get_by_role("link", name=f"{name} (Udgave 2 – Udkast 2)", exact=True).get_attribute("href")
+        href = await page.get_by_role("link", name=f"{name} (Udgave 2 – Til godkendelse)", exact=True).get_attribute("href")
         assert href
         response = await page.request.get(ui.url + href)
         assert response.status == 200, (name, response.status)
@@ -61,7 +61,7 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
     await page.get_by_role("link", name="Aktivitet").click()
     await ui.settled()
     activity = page.locator(".activity")
-    await expect(activity).to_contain_text("oprettede udgave 2 »Udkast 2«.")
+    await expect(activity).to_contain_text("oprettede udgave 2 »Til godkendelse«.")
     await expect(activity).to_contain_text("gemte version 2 af »Data«.")
     await ui.check("activity")
 
