@@ -53,7 +53,9 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
         "Ren tekst (.md)",
         "Webside til udskrift",
     ):
-        href = await page.get_by_role("link", name=f"{name} (Udgave 2 – Til godkendelse)", exact=True).get_attribute("href")
+        href = await page.get_by_role("link", name=f"{name} (Udgave 2 – Til godkendelse)", exact=True).get_attribute(
+            "href"
+        )
         assert href
         response = await page.request.get(ui.url + href)
         assert response.status == 200, (name, response.status)
