@@ -327,13 +327,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record_organization": ("Organisation", "Organisation"),
     "record_person": ("Registreret af", "Recorded by"),
     "record_generated": ("Udskrevet {time}", "Printed {time}"),
-    "record_printed": ("Udskrift", "Print"),
+    "record_printed": ("Udskrevet", "Printed"),
+    "record_history_entry": (
+        "{time}: {organization} – {decision}. Registreret af {name}.",
+        "{time}: {organization} – {decision}. Recorded by {name}.",
+    ),
     "snapshot_name": ("Udgave {number}", "Snapshot {number}"),
     "snapshot_name_label": ("Udgave {number} – {label}", "Snapshot {number} – {label}"),
     "snapshot_date": ("Dato", "Date"),
     "snapshot_phase": ("Fase", "Phase"),
     # --- exports and imports ---
     "docx_rejected": ("{reason_da}", "{reason_en}"),
+    "pdf_unavailable": (
+        "PDF kan ikke laves lige nu. Hent referatet som Word i stedet.",
+        "A PDF cannot be made right now. Download the record as Word instead.",
+    ),
     "docx_empty": ("Word-filen indeholder ingen tekst.", "The Word file contains no text."),
     "docx_too_large": ("Filen er for stor (højst 20 MB).", "The file is too large (at most 20 MB)."),
     "not_found_section": ("Afsnittet findes ikke i dokumentet.", "The section is not in the document."),

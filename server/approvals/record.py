@@ -176,6 +176,16 @@ class _Facts:
             d.remarks,
         ]
 
+    def history_line(self, d: model.DecisionEntry) -> str:
+        line = self.t(
+            "record_history_entry",
+            time=moment(d.at),
+            organization=self.organization(d.organization_id),
+            decision=self.decision(d.decision),
+            name=self.user(d.by),
+        )
+        return f"{line} {self.t('record_remarks')}: {d.remarks}" if d.remarks else line
+
     def board_mark(self, entry: model.BoardEntry) -> str:
         key = "record_board_mark_on" if entry.awaiting else "record_board_mark_off"
         line = self.t(key, at=moment(entry.at), organization=self.organization(entry.organization_id))
@@ -209,10 +219,8 @@ def _markdown_parts(f: _Facts) -> list[tuple[str, str]]:
     if round.board_marks:
         parts.append((f.t("record_board_marks"), "\n".join(f"- {_md(f.board_mark(e))}" for e in round.board_marks)))
     if round.decisions:
-        columns = [f.t(c) for c in _HISTORY_COLUMNS]
-        rows = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
-        rows += ["| " + " | ".join(_md(c) for c in f.history_row(d)) + " |" for d in round.decisions]
-        parts.append((f.t("record_history"), "\n".join(rows)))
+        # A list, not a table: in a printed page a table of five columns breaks names and dates.
+        parts.append((f.t("record_history"), "\n".join(f"- {_md_block(f.history_line(d))}" for d in round.decisions)))
     else:
         parts.append((f.t("record_history"), _md(f.t("record_no_decisions"))))
     return parts
@@ -233,9 +241,9 @@ def render_docx(record: ApprovalRecord, language: Language = "da") -> bytes:
     """The record as Word: a title page with the facts, then the Markdown parts (one renderer)."""
     f = _Facts(record, language)
     parts = [Part(heading=heading, markdown=body) for heading, body in _markdown_parts(f)]
-    parts.append(Part(heading=f.t("record_printed"), markdown=_md(f.generated())))
+    facts = [*f.header(), (f.t("record_printed"), moment(record.generated_at))]
     return build_docx(
-        TitlePage(title=f.title(), subtitle=record.document.title, facts=f.header()),
+        TitlePage(title=f.title(), subtitle=record.document.title, facts=facts, own_page=False),
         parts,
         header=f.title(),
         language="da-DK" if language == "da" else "en-GB",

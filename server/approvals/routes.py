@@ -1,4 +1,7 @@
-"""The approval record download: ``/exports/approval-rounds/{roundId}.html``, ``.md`` or ``.docx``.
+"""The approval record download: ``/exports/approval-rounds/{roundId}.html``, ``.md``, ``.docx`` or ``.pdf``.
+
+The PDF (PDF/A-2b, for journalisering) is the Word file converted by LibreOffice in a child
+process with a time limit (``server.exports.pdf``); without LibreOffice it is a 503 that says so.
 
 Authenticated by the session cookie, like the GraphQL API; a round the caller may not read —
 or that does not exist — is a plain 404, so ids reveal nothing.
@@ -9,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from server import ids
 from server.approvals import record, service
+from server.exports import pdf
 from server.http import not_found, request_caller, request_language, too_slow
-from server.messages import Language
+from server.messages import Language, text
 from server.store import Store
 from server.workers import TooSlow
 
@@ -23,6 +27,7 @@ _MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -40,6 +45,7 @@ async def approval_record(request: Request) -> Response:
     renderers: dict[str, Callable[[service.ApprovalRecord, Language], str | bytes]] = {
         "html": record.render_html,
         "docx": record.render_docx,
+        "pdf": record.render_docx,  # converted below
         "md": record.render_markdown,
     }
     renderer = renderers[extension]
@@ -48,6 +54,12 @@ async def approval_record(request: Request) -> Response:
         body: str | bytes = await store.workers.run(renderer, found, language)
     except TooSlow:
         return too_slow(request)
+    if extension == "pdf":
+        # LibreOffice in a child process of its own, with its own time limit (server/exports/pdf.py).
+        converted = await pdf.convert(body if isinstance(body, bytes) else body.encode())
+        if converted is None:
+            return PlainTextResponse(text("pdf_unavailable", language), status_code=503)
+        body = converted
     return Response(
         body,
         media_type=_MEDIA_TYPES[extension],

@@ -58,6 +58,9 @@ class TitlePage:
     title: str
     subtitle: str | None
     facts: list[tuple[str, str]]
+    # A page of its own (a document's cover); a record's facts head its first page instead, with
+    # the running header and page numbers from page 1.
+    own_page: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def build_docx(
         del package_rels[r_id]  # the template's thumbnail shows an empty page
 
     _add_title_page(document, title_page)
-    _add_page_furniture(document, header)
+    _add_page_furniture(document, header, first_page=not title_page.own_page, english=language.startswith("en"))
     for part in parts:
         _add_part(document, part, comments)
 
@@ -139,22 +142,27 @@ def _add_title_page(document: Document, title_page: TitlePage) -> None:
         document.add_paragraph(_one_line(title_page.subtitle), style="Subtitle")
     if title_page.facts:
         table = document.add_table(rows=len(title_page.facts), cols=2)
+        table.autofit = False
         for row, (label, value) in zip(table.rows, title_page.facts, strict=True):
             label_cell, value_cell = row.cells
+            # Wide enough that no label breaks inside a word ("Kontrolkode (SHA-256)").
+            label_cell.width, value_cell.width = Cm(5), Cm(11)
             label_cell.paragraphs[0].add_run(_one_line(label)).bold = True
             value_cell.paragraphs[0].add_run(_one_line(value))
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    if title_page.own_page:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _add_page_furniture(document: Document, header: str) -> None:
+def _add_page_furniture(document: Document, header: str, *, first_page: bool = False, english: bool = False) -> None:
     section = document.sections[0]
-    section.different_first_page_header_footer = True  # no header or footer on the title page
+    # No header or footer on a cover page; a record numbers its first page too.
+    section.different_first_page_header_footer = not first_page
     section.header.paragraphs[0].text = _one_line(header)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Side ")
+    footer.add_run("Page " if english else "Side ")
     _add_field(footer, "PAGE")
-    footer.add_run(" af ")
+    footer.add_run(" of " if english else " af ")
     _add_field(footer, "NUMPAGES")
 
 

@@ -10,9 +10,11 @@ import asyncio
 import html as htmllib
 import io
 import itertools
+import subprocess
 import zipfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from server import ids
@@ -347,7 +349,7 @@ async def test_the_record_is_only_for_readers_of_the_document(as_user: AsUser, a
     assert await outsider.execute(READ, {"id": round["round"]["id"]}) == {"approvalRound": None}
     node = await outsider.execute("query($id: ID!) { node(id: $id) { id } }", {"id": round["round"]["id"]})
     assert node == {"node": None}
-    assert (await sec.http.get(path.replace(".html", ".pdf"))).status_code == 404
+    assert (await sec.http.get(path.replace(".html", ".odt"))).status_code == 404
     assert (await sec.http.get("/exports/approval-rounds/rnd_nonsense.html")).status_code == 404
     kl = await as_user(KL)
     assert (await kl.http.get(path)).status_code == 200
@@ -598,3 +600,68 @@ async def test_racing_decisions_and_a_withdrawal_leave_one_ordered_log(as_user: 
     assert isinstance(stored.entries[-1], ClosureEntry)
     assert sum(isinstance(e, ClosureEntry) for e in stored.entries) == 1
     assert len(stored.decisions) == 16 + len(accepted)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+async def test_the_record_of_a_closed_round_prints_for_filing(
+    as_user: AsUser, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Word and PDF/A of a closed kommissorium round, read as the archivist would: by its pages."""
+    sec, kl, regions, sds = await as_user(SECRETARIAT), await as_user(KL), await as_user(REGIONS), await as_user(SDS)
+    document = await _copy_of_kommissorium(sec)
+    snapshot = await _snapshot(sec, document["id"], "Til skriftlig proces")
+    deadline = await _now(sec, document["id"]) + timedelta(days=7)
+    parties = ("kl", "danske-regioner", "sum", "sundhedsdatastyrelsen")
+    round_id = (await _open(sec, snapshot["id"], parties, deadline, silenceIsConsent=True))["round"]["id"]
+    remarks = "Kommunernes rolle i styregruppen og ansvarsfordelingen mellem parterne bør fremgå tydeligere."
+    assert (await _decide(kl, round_id, "kl", "APPROVE_WITH_REMARKS", remarks=remarks))["__typename"] == (
+        "DecisionRecorded"
+    )
+    await _decide(regions, round_id, "danske-regioner", "APPROVE", internalNote="Forelagt RSI 3.12.")
+    await _decide(sds, round_id, "sundhedsdatastyrelsen", "APPROVE")
+    clock.advance(timedelta(days=8))  # the ministry stays silent: approved by silent consent
+    closed = await _read(sec, round_id)
+    assert closed["state"] == "APPROVED"
+
+    word = await sec.http.get(f"/exports/approval-rounds/{round_id}.docx")
+    response = await sec.http.get(f"/exports/approval-rounds/{round_id}.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and b"pdfaid:part" in response.content  # PDF/A
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "approval-record.docx").write_bytes(word.content)
+    pdf = ARTIFACTS / "approval-record.pdf"
+    pdf.write_bytes(response.content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / "approval-record-page")], check=True, timeout=60
+    )
+
+    pages = _pdf_pages(pdf)
+    # No near-empty page: every page but the last is well filled, and the last holds more than a line.
+    sizes = [len("".join(page.split())) for page in pages]
+    assert all(size >= 600 for size in sizes[:-1]) and sizes[-1] >= 200, sizes
+    assert "Side 1 af" in pages[0]
+    text = "\n".join(pages)
+    words = {w.strip(".,:;()»«") for w in text.split()}
+    # No word broken across lines, in the names, labels, dates and remarks a reader looks for.
+    expected = [
+        *"KL Kommunernes Landsforening Danske Regioner Sundheds- og Ældreministeriet Sundhedsdatastyrelsen".split(),
+        *"Kontrolkode Udgave Registreret Bemærkninger Godkender stiltiende samtykke".split(),
+        *remarks.rstrip(".").split(),
+        deadline.astimezone(COPENHAGEN).strftime("%d.%m.%Y"),
+    ]
+    assert [w for w in expected if w not in words] == []
+    assert snapshot["fingerprint"] in "".join(text.split())
+    assert "Forelagt RSI" not in text  # the regions' internal note is theirs alone

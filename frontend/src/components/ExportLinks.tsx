@@ -3,18 +3,20 @@ import { useTranslation } from 'react-i18next';
 /**
  * The downloads of one export (`/exports/…/{id}` without the extension): Word, Markdown and
  * printable HTML, and for a snapshot also Word with the open comments as Word comments or in a
- * margin table. `subject` (visually hidden) tells the links of one row from the next row's.
+ * margin table, and for an approval record a PDF/A for filing. `subject` (visually hidden) tells the links of one row from the next row's.
  */
 export function ExportLinks({
   base,
   label,
   subject,
   withComments = false,
+  withPdf = false,
 }: {
   base: string;
   label?: string;
   subject?: string;
   withComments?: boolean;
+  withPdf?: boolean;
 }) {
   const { t } = useTranslation();
   const links = [
@@ -25,6 +27,7 @@ export function ExportLinks({
           { href: `${base}.docx?comments=table`, text: t('exports.wordTable') },
         ]
       : []),
+    ...(withPdf ? [{ href: `${base}.pdf`, text: t('exports.pdf') }] : []),
     { href: `${base}.md`, text: t('exports.markdown') },
     { href: `${base}.html`, text: t('exports.html') },
   ];

@@ -179,7 +179,7 @@ export function ApprovalRoundPage() {
         <Fact term={t('approval.deadline')}>{open ? <Countdown deadline={round.deadline} /> : <DateTime value={round.deadline} />}</Fact>
         <Fact term={t('approval.silenceLabel')}>{round.silenceIsConsent ? t('approval.silenceYes') : t('approval.silenceNo')}</Fact>
       </dl>
-      <ExportLinks base={exportBase} label={t('approval.export')} />
+      <ExportLinks base={exportBase} label={t('approval.export')} withPdf />
       {round.snapshot && (
         <p>
           <a href={`/exports/snapshots/${encodeURIComponent(round.snapshot.id)}.docx`}>{t('approval.snapshotText')}</a>
