@@ -336,6 +336,108 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "snapshot_name_label": ("Udgave {number} – {label}", "Snapshot {number} – {label}"),
     "snapshot_date": ("Dato", "Date"),
     "snapshot_phase": ("Fase", "Phase"),
+    # --- the activity feed and the audit export (server/events/describe.py) ---
+    "event_automatic": ("Udkast (automatisk)", "Udkast (automatic)"),
+    "event_other": ("registrerede en ændring.", "recorded a change."),
+    "event_document_created": ("oprettede dokumentet »{title}«.", "created the document “{title}”."),
+    "event_document_phase_changed": (
+        "satte dokumentet i fasen »{phase}«.",
+        "put the document in the phase “{phase}”.",
+    ),
+    "event_document_participant_added": (
+        "tilføjede {organization} som deltager.",
+        "added {organization} as a participant.",
+    ),
+    "event_document_participant_removed": (
+        "fjernede {organization} som deltager.",
+        "removed {organization} as a participant.",
+    ),
+    "event_document_settings_changed": ("ændrede kommentarindstillingerne.", "changed the comment settings."),
+    "event_section_added": ("tilføjede afsnittet »{title}«.", "added the section “{title}”."),
+    "event_section_saved": ("gemte version {version} af afsnittet »{title}«.", "saved version {version} of “{title}”."),
+    "event_section_restored": (
+        "gendannede en tidligere tekst som version {version} af afsnittet »{title}«.",
+        "restored an earlier text as version {version} of “{title}”.",
+    ),
+    "event_section_moved": ("flyttede et afsnit fra plads {from} til {to}.", "moved a section from {from} to {to}."),
+    "event_section_deleted": ("slettede afsnittet »{title}«.", "deleted the section “{title}”."),
+    "event_section_undeleted": ("gendannede afsnittet »{title}«.", "restored the section “{title}”."),
+    "event_snapshot_created": ("oprettede {snapshot}.", "created {snapshot}."),
+    "event_comment_added": (
+        "kommenterede afsnittet »{section}« (version {version}).",
+        "commented on the section “{section}” (version {version}).",
+    ),
+    "event_comment_proposal": (
+        "foreslog en ændring af afsnittet »{section}« (version {version}).",
+        "proposed a change to the section “{section}” (version {version}).",
+    ),
+    "event_comment_reply": (
+        "svarede på en kommentar til afsnittet »{section}«.",
+        "replied to a comment on the section “{section}”.",
+    ),
+    "event_comment_edited": (
+        "ændrede en kommentar til afsnittet »{section}«.",
+        "edited a comment on the section “{section}”.",
+    ),
+    "event_comment_deleted": (
+        "trak en kommentar til afsnittet »{section}« tilbage.",
+        "withdrew a comment on the section “{section}”.",
+    ),
+    "event_comments_submitted": (
+        "indsendte organisationens høringssvar ({count} kommentarer).",
+        "submitted the organisation's consultation response ({count} comments).",
+    ),
+    "event_comment_answered": (
+        "gav en kommentar til afsnittet »{section}« status »{status}«.",
+        "gave a comment on the section “{section}” the status “{status}”.",
+    ),
+    "event_comment_proposal_applied": (
+        "indarbejdede et ændringsforslag i afsnittet »{section}«.",
+        "took a proposed change into the section “{section}”.",
+    ),
+    "event_approval_round_opened": (
+        "åbnede den skriftlige proces »{title}« om {snapshot} med frist {deadline}.",
+        "opened the written procedure “{title}” on {snapshot}, deadline {deadline}.",
+    ),
+    "event_approval_round_decision_recorded": (
+        "registrerede beslutningen »{decision}« for {organization} i den skriftlige proces »{title}«.",
+        "recorded the decision “{decision}” for {organization} in the written procedure “{title}”.",
+    ),
+    "event_approval_round_awaiting_board": (
+        "viste, at {organization} afventer intern behandling i den skriftlige proces »{title}«.",
+        "showed that {organization} awaits internal handling in the written procedure “{title}”.",
+    ),
+    "event_approval_round_board_done": (
+        "viste, at {organization} ikke længere afventer intern behandling i den skriftlige proces »{title}«.",
+        "showed that {organization} no longer awaits internal handling in the written procedure “{title}”.",
+    ),
+    "event_approval_round_reminder_sent": (
+        "sendte en påmindelse til {organizations} i den skriftlige proces »{title}«.",
+        "sent a reminder to {organizations} in the written procedure “{title}”.",
+    ),
+    "event_approval_round_deadline_extended": (
+        "forlængede fristen i den skriftlige proces »{title}« til {deadline}. Begrundelse: {reason}",
+        "extended the deadline of the written procedure “{title}” to {deadline}. Reason: {reason}",
+    ),
+    "event_approval_round_withdrawn": (
+        "trak den skriftlige proces »{title}« tilbage. Begrundelse: {reason}",
+        "withdrew the written procedure “{title}”. Reason: {reason}",
+    ),
+    "event_approval_round_closed": (
+        "afsluttede den skriftlige proces »{title}«: {state}.",
+        "closed the written procedure “{title}”: {state}.",
+    ),
+    "audit_seq": ("Nr.", "No."),
+    "audit_local_time": ("Tidspunkt (dansk tid)", "Time (Danish time)"),
+    "audit_utc_time": ("Tidspunkt (UTC, ISO 8601)", "Time (UTC, ISO 8601)"),
+    "audit_actor": ("Person", "Person"),
+    "audit_organization": ("Organisation", "Organisation"),
+    "audit_description": ("Hændelse", "Event"),
+    "audit_kind": ("Hændelseskode", "Event code"),
+    "audit_entity_type": ("Emnets type", "Subject type"),
+    "audit_entity_id": ("Emnets id", "Subject id"),
+    "audit_client_address": ("IP-adresse", "IP address"),
+    "audit_data": ("Data (JSON)", "Data (JSON)"),
     # --- exports and imports ---
     "docx_rejected": ("{reason_da}", "{reason_en}"),
     "pdf_unavailable": (

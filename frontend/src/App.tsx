@@ -48,6 +48,14 @@ const ViewerQuery = graphql(`
 export function App() {
   const [client, setClient] = useState(createClient);
   const resetSession = useCallback(() => setClient(createClient()), []);
+  const { i18n } = useTranslation();
+  // Texts the server writes (outcomes, the activity feed, error messages) follow a language
+  // switch at once: a fresh client asks for everything again in the new language, no reload.
+  useEffect(() => {
+    const renew = () => setClient(createClient());
+    i18n.on('languageChanged', renew);
+    return () => i18n.off('languageChanged', renew);
+  }, [i18n]);
   return (
     <Provider value={client}>
       <ResetSessionContext value={resetSession}>

@@ -1,23 +1,36 @@
-// The one place dates and times are formatted: always Danish format, always Copenhagen
-// time, whatever the language of the UI and the time zone of the browser.
+// The one place dates and times are formatted: always Copenhagen time, whatever the browser's
+// time zone, in the UI's language ("27. november 2026 kl. 14.05" / "27 November 2026 at 14:05").
+import { useTranslation } from 'react-i18next';
+import { type Language, currentLanguage } from './i18n';
 
 const timeZone = 'Europe/Copenhagen';
+const locales: Record<Language, string> = { da: 'da-DK', en: 'en-GB' };
 
-const dateFormat = new Intl.DateTimeFormat('da-DK', { timeZone, dateStyle: 'long' });
-const dateTimeFormat = new Intl.DateTimeFormat('da-DK', { timeZone, dateStyle: 'long', timeStyle: 'short' });
+const formats = Object.fromEntries(
+  (['da', 'en'] as const).map((language) => [
+    language,
+    {
+      date: new Intl.DateTimeFormat(locales[language], { timeZone, dateStyle: 'long' }),
+      dateTime: new Intl.DateTimeFormat(locales[language], { timeZone, dateStyle: 'long', timeStyle: 'short' }),
+    },
+  ]),
+) as Record<Language, { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat }>;
 
 /** "27. november 2026" */
-export function formatDate(iso: string): string {
-  return dateFormat.format(new Date(iso));
+export function formatDate(iso: string, language: Language = currentLanguage()): string {
+  return formats[language].date.format(new Date(iso));
 }
 
 /** "27. november 2026 kl. 14.05" */
-export function formatDateTime(iso: string): string {
-  return dateTimeFormat.format(new Date(iso));
+export function formatDateTime(iso: string, language: Language = currentLanguage()): string {
+  return formats[language].dateTime.format(new Date(iso));
 }
 
 export function DateTime({ value, dateOnly = false }: { value: string; dateOnly?: boolean }) {
-  return <time dateTime={value}>{dateOnly ? formatDate(value) : formatDateTime(value)}</time>;
+  // Subscribes to the language, so a switch re-renders every date at once.
+  const { i18n } = useTranslation();
+  const language: Language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
+  return <time dateTime={value}>{dateOnly ? formatDate(value, language) : formatDateTime(value, language)}</time>;
 }
 
 const isoDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -22,7 +22,7 @@ from server.api.node import Node
 from server.caller import Caller
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
-from server.events import feed
+from server.events import describe, feed
 from server.events import presence as presence_rules
 from server.events.model import Event as EventModel
 from server.outcomes import Denied, Failure, Invalid
@@ -59,6 +59,30 @@ class Event(Node):
         if kind in ids.PREFIXES and oid is not None:
             return strawberry.ID(ids.encode(kind, oid))
         return None
+
+    @strawberry.field(
+        description="What happened, in words and in the request's language, naming the round, decision, "
+        "section or snapshot it is about (follows the actor's name)."
+    )
+    async def description(self, info: Info) -> str:
+        loaders, data = info.context.loaders, self.model.data
+        section_id = ids.parse(data.get("section_id"), "Section") if "section_id" in data else None
+        section = await loaders.section.load(section_id) if section_id else None
+        slug = data.get("organization")
+        organization = await loaders.organization_by_slug.load(slug) if isinstance(slug, str) else None
+        names = describe.Names(
+            section=lambda _id: section.title if section else "?",
+            organization=lambda given: organization.name if organization else given,
+        )
+        return describe.describe(self.model, names, info.context.language)
+
+    @strawberry.field(description="The person who acted, or “Udkast (automatisk)” for what happened by itself.")
+    async def actor_name(self, info: Info) -> str:
+        uid = self.model.actor_id
+        if uid is None:
+            return describe.actor_name(None, info.context.language)
+        user = await info.context.loaders.user.load(uid)
+        return user.name if user else "?"
 
     @strawberry.field
     async def actor(self, info: Info) -> User | None:

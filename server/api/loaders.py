@@ -31,6 +31,7 @@ class Loaders:
         self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
+        self.organization_by_slug = DataLoader[str, Organization | None](load_fn=self._organizations_by_slug)
 
     async def _users(self, ids: Sequence[ObjectId]) -> list[User | None]:
         found = await self.store.accounts.users_by_ids(ids)
@@ -39,6 +40,10 @@ class Loaders:
     async def _organizations(self, ids: Sequence[ObjectId]) -> list[Organization | None]:
         found = await self.store.accounts.organizations_by_ids(ids)
         return [found.get(i) for i in ids]
+
+    async def _organizations_by_slug(self, slugs: Sequence[str]) -> list[Organization | None]:
+        found = {o.slug: o for o in await self.store.accounts.organizations()}  # a few dozen at most
+        return [found.get(s) for s in slugs]
 
     async def _sections(self, document_ids: Sequence[ObjectId]) -> list[list[Section]]:
         grouped: dict[ObjectId, list[Section]] = defaultdict(list)

@@ -86,7 +86,14 @@ async def _set_phase(store: Store, document_id: ObjectId, phase: Phase, origin: 
 
 
 async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, origin: Origin, now: datetime) -> None:
-    """What follows a closure: the round's summary, the event, and the document's phase."""
+    """What follows a closure: the round's summary, the event, and the document's phase.
+
+    Only a withdrawal is somebody's act; a round that closes because the last party decided or
+    the deadline passed closes by itself, and so does the phase change that follows, whoever's
+    request happened to trigger it.
+    """
+    if closure.cause != model.Cause.WITHDRAWN:
+        origin = SYSTEM
     await store.approvals.sync(round)
     data: dict[str, object] = {
         "title": round.title,
@@ -271,6 +278,7 @@ async def open_round(
         data={
             "title": round.title,
             "snapshot": snapshot.number,
+            "label": snapshot.label,
             "deadline": deadline.isoformat(),
             "organizations": await _organization_slugs(store, required),
             "silence_is_consent": silence_is_consent,

@@ -665,3 +665,39 @@ async def test_the_record_of_a_closed_round_prints_for_filing(
     assert [w for w in expected if w not in words] == []
     assert snapshot["fingerprint"] in "".join(text.split())
     assert "Forelagt RSI" not in text  # the regions' internal note is theirs alone
+
+
+async def test_the_activity_feed_names_the_round_and_the_decision_and_what_happened_by_itself(
+    as_user: AsUser,
+) -> None:
+    sec, kl, regions = await as_user(SECRETARIAT), await as_user(KL), await as_user(REGIONS)
+    document = await _small_document(sec)
+    snapshot = await _snapshot(sec, document["id"], "Til godkendelse")
+    deadline = await _now(sec, document["id"]) + timedelta(days=7)
+    round_id = (await _open(sec, snapshot["id"], ("kl", "danske-regioner"), deadline))["round"]["id"]
+    await _decide(regions, round_id, "danske-regioner", "APPROVE")
+    await _decide(kl, round_id, "kl", "APPROVE_WITH_REMARKS", remarks="Med et forbehold.")  # the last: it closes
+    feed = await sec.execute(
+        """query($id: ID!) { events(documentId: $id, limit: 20) { items { kind actorName description actor { name } } } }""",
+        {"id": document["id"]},
+    )
+    said = [(e["kind"], e["actorName"], e["description"]) for e in feed["events"]["items"]]
+    title = "Kommissorium for styregruppen i skriftlig proces"
+    assert (
+        "approval_round.closed",
+        "Udkast (automatisk)",
+        f"afsluttede den skriftlige proces »{title}«: Godkendt.",
+    ) in said
+    assert ("document.phase_changed", "Udkast (automatisk)", "satte dokumentet i fasen »Godkendt«.") in said
+    kl_name = (await kl.execute("{ viewer { name } }"))["viewer"]["name"]
+    assert (
+        "approval_round.decision_recorded",
+        kl_name,
+        f"registrerede beslutningen »Godkender med bemærkninger« for KL – Kommunernes Landsforening "
+        f"i den skriftlige proces »{title}«.",
+    ) in said
+    opened = next(d for k, _, d in said if k == "approval_round.opened")
+    assert opened.startswith(f"åbnede den skriftlige proces »{title}« om udgave 1 – Til godkendelse med frist ")
+    # Nothing automatic is credited to a person, and no code shows in a sentence.
+    assert all(e["actor"] is None for e in feed["events"]["items"] if e["actorName"] == "Udkast (automatisk)")
+    assert not any(code in d for _, _, d in said for code in ("APPROVED", "APPROVE", "WRITTEN_PROCESS"))

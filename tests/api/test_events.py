@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
+import csv
+import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ import websockets
 from bson import ObjectId
 
 from server import ids
+from server.clock import COPENHAGEN
 from server.events.model import Origin
 from server.store import Store
 from tests.api.drafting_support import new_document, save
@@ -174,10 +178,16 @@ async def test_audit_export_for_the_secretariat_only(as_user: AsUser) -> None:
     doc = await new_document(sec, [("Afsnit", "Tekst.")])
     await save(sec, doc["sections"][0], 1, "Ny tekst.", title="Afsnit")
     csv_response = await sec.http.get(f"/exports/events/{doc['id']}.csv")
-    assert csv_response.status_code == 200
-    lines = csv_response.text.strip().splitlines()
-    assert lines[0].startswith("seq,at,kind,actor_id")
-    assert any(",section.saved," in line for line in lines[1:])
+    assert csv_response.status_code == 200 and csv_response.headers["content-type"].startswith("text/csv")
+    # As Danish Excel opens it: UTF-8 with a byte-order mark, semicolons, names and Danish time.
+    assert csv_response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
+    saved = next(r for r in rows if r["Hændelseskode"] == "section.saved")
+    assert saved["Person"] == "Signe Sekretær" and saved["Organisation"] == "Sundhedsdatastyrelsen"
+    assert saved["Hændelse"] == "gemte version 2 af afsnittet »Afsnit«."
+    utc = datetime.fromisoformat(saved["Tidspunkt (UTC, ISO 8601)"])
+    assert saved["Tidspunkt (dansk tid)"] == utc.astimezone(COPENHAGEN).strftime("%d.%m.%Y %H:%M %Z")
+    assert [r["Hændelseskode"] for r in rows][:3] == ["document.created", "section.added", "section.saved"]
     as_json = (await sec.http.get(f"/exports/events/{doc['id']}.json")).json()
     assert [e["kind"] for e in as_json["events"]][:3] == ["document.created", "section.added", "section.saved"]
     kl = await as_user(KL)

@@ -63,8 +63,8 @@ async def test_snapshots_are_created_and_compared_and_activity_is_listed(new_ui:
     await page.get_by_role("link", name="Aktivitet").click()
     await ui.settled()
     activity = page.locator(".activity")
-    await expect(activity).to_contain_text("oprettede udgave 2 »Til godkendelse«.")
-    await expect(activity).to_contain_text("gemte version 2 af »Data«.")
+    await expect(activity).to_contain_text("oprettede udgave 2 – Til godkendelse.")
+    await expect(activity).to_contain_text("gemte version 2 af afsnittet »Data«.")
     await ui.check("activity")
 
 

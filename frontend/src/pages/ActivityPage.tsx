@@ -29,11 +29,8 @@ const EventsQuery = graphql(`
         seq
         kind
         at
-        data
-        actor {
-          id
-          name
-        }
+        actorName
+        description
         organization {
           id
           shortName
@@ -42,35 +39,6 @@ const EventsQuery = graphql(`
     }
   }
 `);
-
-/** Known event kinds get a sentence; others are shown by their kind. */
-const knownKinds = new Set([
-  'document.created',
-  'document.phase_changed',
-  'document.participant_added',
-  'document.participant_removed',
-  'document.settings_changed',
-  'section.added',
-  'section.saved',
-  'section.restored',
-  'section.moved',
-  'section.deleted',
-  'section.undeleted',
-  'snapshot.created',
-  'comment.added',
-  'comment.edited',
-  'comment.deleted',
-  'comments.submitted',
-  'comment.answered',
-  'comment.proposal_applied',
-  'approval_round.opened',
-  'approval_round.awaiting_board',
-  'approval_round.reminder_sent',
-  'approval_round.decision_recorded',
-  'approval_round.deadline_extended',
-  'approval_round.withdrawn',
-  'approval_round.closed',
-]);
 
 export function ActivityPage() {
   const { t } = useTranslation();
@@ -119,37 +87,18 @@ function EventPage(props: { documentId: string; before: number | null; last: boo
   return (
     <>
       {page.items.length === 0 && props.before === null && <li>{t('activity.none')}</li>}
-      {page.items.map((event) => {
-        const details = (event.data ?? {}) as Record<string, unknown>;
-        const statusName = (value: string) =>
-          ['OPEN', 'ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'NOTED'].includes(value) ? t(`comments.status.${value as 'OPEN'}`) : value;
-        const phaseName = (value: string) =>
-          ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS', 'APPROVED', 'ARCHIVED'].includes(value) ? t(`documents.phase.${value as 'DRAFTING'}`) : value;
-        const text = (key: string) => (typeof details[key] === 'string' || typeof details[key] === 'number' ? String(details[key]) : '');
-        return (
+      {page.items.map((event) => (
           <li key={event.id} className="activity__item">
             <p className="activity__when">
               <DateTime value={event.at} />
             </p>
             <p className="activity__what">
-              <strong>{event.actor?.name ?? t('activity.system')}</strong>
-              {event.organization && <span className="muted"> ({event.organization.shortName})</span>}{' '}
-              {knownKinds.has(event.kind)
-                ? t(`activity.kind.${event.kind.replaceAll('.', '_') as 'section_saved'}`, {
-                    version: text('version'),
-                    title: text('title'),
-                    label: text('label') ? ` »${text('label')}«` : '',
-                    number: text('number'),
-                    count: text('count'),
-                    organization: text('organization'),
-                    status: statusName(text('status')),
-                    phase: phaseName(text('to')),
-                  })
-                : event.kind}
+              {/* Written by the server in the chosen language, naming what it is about. */}
+              <strong>{event.actorName}</strong>
+              {event.organization && <span className="muted"> ({event.organization.shortName})</span>} {event.description}
             </p>
           </li>
-        );
-      })}
+      ))}
       {props.last && page.nextBefore !== null && (
         <li className="activity__more">
           <button type="button" className="button button--secondary" onClick={() => props.onMore(page.nextBefore ?? 0)}>
