@@ -10,15 +10,18 @@ import strawberry
 
 from server import ids
 from server.accounts import permissions
+from server.accounts.model import Role
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
 from server.api.node import Node
+from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
 from server.drafting import model as domain
 from server.drafting import service
+from server.messages import text
 
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
@@ -332,6 +335,27 @@ class Document(Node):
     async def participants(self, info: Info) -> list[Organization]:
         orgs = await info.context.loaders.organization.load_many(list(self.model.participant_ids))
         return [Organization.of(o) for o in orgs if o is not None]
+
+    @strawberry.field(
+        description="The participants with an active approver: the parties a new written procedure asks by "
+        "default (for those who may open one; empty for everyone else)."
+    )
+    async def approver_organizations(self, info: Info) -> list[Organization]:
+        if permissions.check(info.context.actor, Action.RUN_APPROVAL_ROUND, service.scope_of(self.model)):
+            return []
+        users = await info.context.store.accounts.users()
+        with_approver = {u.organization_id for u in users if u.active and Role.APPROVER in u.roles}
+        wanted = [o for o in self.model.participant_ids if o in with_approver]
+        orgs = await info.context.loaders.organization.load_many(wanted)
+        return [Organization.of(o) for o in orgs if o is not None]
+
+    @strawberry.field(
+        description="Why no written procedure can be opened on the document now, in words; null when one can."
+    )
+    def approval_round_blocker(self, info: Info) -> str | None:
+        if self.model.phase in OPENABLE_PHASES:
+            return None
+        return text("round_phase", info.context.language, phase=self.model.phase.value)
 
     @strawberry.field
     def milestones(self) -> list[Milestone]:

@@ -59,11 +59,14 @@ async def new_ui(
     """``await new_ui(email)``: a page in a fresh context, signed in as that user (or anonymous)."""
     contexts: list[BrowserContext] = []
 
-    async def make(email: str | None = None, *, language: str = "da") -> Ui:
+    async def make(email: str | None = None, *, language: str = "da", width: int = 1280) -> Ui:
+        """``width=390`` is a phone held upright."""
         context = await browser.new_context(
             locale="da-DK" if language == "da" else "en-GB",
             timezone_id="Europe/Copenhagen",
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": width, "height": 900 if width > 600 else 844},
+            is_mobile=width <= 600,
+            has_touch=width <= 600,
             bypass_csp=True,  # only so that axe-core can be injected as a script
         )
         contexts.append(context)

@@ -272,6 +272,12 @@ PROBES: dict[str, Probe] = {
             x["internalNote"] for p in d["node"]["parties"] for x in p["decisions"]],
         {"kl_e", "kl_c"}, READERS - KL_ORG | OUTSIDERS,
     ),
+    "document: who has an approver (for opening a round)": _probe(
+        ("document",), "query($id: ID) { document(id: $id) { approverOrganizations { id } } }",
+        lambda ids: {"id": ids["doc"]},
+        lambda d, ids: bool(d["document"] and d["document"]["approverOrganizations"]),
+        {"sec"}, READERS - {"sec"} | OUTSIDERS,
+    ),
     "consultationReport": _probe(
         ("consultationReport",),
         "query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) { total } }",

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
@@ -17,8 +18,12 @@ export const DocumentHeaderFields = graphql(`
   }
 `);
 
-/** Breadcrumb, title, phase and the document's own navigation, on every page of a document. */
-export function DocumentHeader(props: { document: FragmentType<typeof DocumentHeaderFields>; heading?: string }) {
+/**
+ * Breadcrumb, title, phase and the document's own navigation, on every page of a document.
+ * A page about something else than the document (a written procedure) passes its own `badge`,
+ * its subject's state, so the page never shows two states that seem to contradict each other.
+ */
+export function DocumentHeader(props: { document: FragmentType<typeof DocumentHeaderFields>; heading?: string; badge?: ReactNode }) {
   const { t } = useTranslation();
   const document = getFragmentData(DocumentHeaderFields, props.document);
   const base = `/documents/${encodeURIComponent(document.slug)}`;
@@ -46,7 +51,7 @@ export function DocumentHeader(props: { document: FragmentType<typeof DocumentHe
         ) : (
           <h1>{document.title}</h1>
         )}
-        <PhaseTag phase={document.phase} />
+        {props.badge ?? <PhaseTag phase={document.phase} />}
       </div>
       <nav aria-label={t('documentNav.label')} className="document-nav">
         <ul>

@@ -7,7 +7,6 @@ export const RoundOutcomeFields = graphql(`
     state
     closedAt
     closeCause
-    withdrawReason
     outcomeNote
     outcomeReasons {
       kind
@@ -34,7 +33,6 @@ export function RoundOutcome(props: { round: FragmentType<typeof RoundOutcomeFie
           {t(`approval.closeCause.${round.closeCause ?? 'ALL_DECIDED'}`)} <DateTime value={round.closedAt} />
         </p>
       )}
-      {round.withdrawReason && <p>{t('approval.withdrawReason', { reason: round.withdrawReason })}</p>}
       {round.outcomeReasons.length > 0 && (
         <ul>
           {round.outcomeReasons.map((reason) => (

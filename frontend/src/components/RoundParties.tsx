@@ -44,7 +44,7 @@ export function RoundParties(props: { round: FragmentType<typeof RoundPartiesFie
           {parties.map((party) => (
             <tr key={party.organization?.id ?? 'none'}>
               <th scope="row">{party.organization?.name ?? '–'}</th>
-              <td>
+              <td data-label={t('approval.decisionColumn')}>
                 {party.decision ? (
                   <DecisionTag decision={party.decision} />
                 ) : party.consentedBySilence ? (
@@ -59,14 +59,14 @@ export function RoundParties(props: { round: FragmentType<typeof RoundPartiesFie
                   </p>
                 )}
               </td>
-              <td>
+              <td data-label={t('approval.remarksColumn')}>
                 {party.remarks && <p className="party__remarks">{party.remarks}</p>}
                 {party.sections.length > 0 && (
                   <p className="muted">{t('approval.concerns', { sections: party.sections.map((s) => s.title).join(', ') })}</p>
                 )}
                 {party.internalNote && <p className="muted">{t('approval.internalNoteShown', { note: party.internalNote, organization: party.organization?.name ?? '' })}</p>}
               </td>
-              <td>
+              <td data-label={t('approval.byColumn')}>
                 {party.decidedBy?.name}
                 {party.decidedAt && (
                   <>

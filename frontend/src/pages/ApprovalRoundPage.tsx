@@ -165,14 +165,11 @@ export function ApprovalRoundPage() {
 
   return (
     <>
-      <DocumentHeader document={round.document} heading={round.title} />
+      <DocumentHeader document={round.document} heading={round.title} badge={<RoundStateTag state={round.state} />} />
       <p>
         <Link to={`/documents/${encodeURIComponent(round.document.slug)}/approval-rounds`}>{t('approval.allRounds')}</Link>
       </p>
       <dl className="meta-list meta-list--round">
-        <Fact term={t('approval.stateLabel')}>
-          <RoundStateTag state={round.state} />
-        </Fact>
         {round.snapshot && (
           <Fact term={t('approval.snapshot')}>{snapshotName(t, round.snapshot)}</Fact>
         )}
@@ -332,7 +329,8 @@ function DecisionForm(props: {
         />
         <SubmitButton busy={record.fetching}>{t('approval.record')}</SubmitButton>
       </form>
-      <BoardForm roundId={props.roundId} organizationId={props.organization.id} awaiting={props.awaitingBoard} note={props.boardNote} onDone={props.onDone} />
+      {/* Remounted when the mark changes: a decision ends the wait, and the old note must not linger. */}
+      <BoardForm key={String(props.awaitingBoard)} roundId={props.roundId} organizationId={props.organization.id} awaiting={props.awaitingBoard} note={props.boardNote} onDone={props.onDone} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
@@ -9,6 +9,7 @@ import { SelectField, SubmitButton, useFormMutation } from '../components/forms'
 import { usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
+import { dateInAWeek, describeWallClock, parseDanishDate, parseDanishTime, toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
 
@@ -16,9 +17,14 @@ const ApprovalRoundsQuery = graphql(`
   query ApprovalRounds($slug: String!) {
     document(slug: $slug) {
       id
+      slug
       title
       viewerCan {
         runApprovalRounds
+      }
+      approvalRoundBlocker
+      approverOrganizations {
+        id
       }
       participants {
         id
@@ -74,40 +80,49 @@ export function ApprovalRoundsPage() {
         </ul>
       )}
       {document.viewerCan.runApprovalRounds && (
-        <OpenRoundForm documentId={document.id} documentTitle={document.title} snapshots={document.snapshots} participants={document.participants} />
+        <OpenRoundForm
+          documentId={document.id}
+          documentSlug={document.slug}
+          documentTitle={document.title}
+          blocker={document.approvalRoundBlocker ?? null}
+          snapshots={document.snapshots}
+          participants={document.participants}
+          approvers={document.approverOrganizations.map((org) => org.id)}
+        />
       )}
     </>
   );
 }
 
-/** A datetime-local value a week ahead at noon, Copenhagen wall-clock time. */
-function defaultDeadline(): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Copenhagen',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(Date.now() + 7 * 86_400_000));
-  return `${parts}T12:00`;
-}
-
 function OpenRoundForm(props: {
   documentId: string;
+  documentSlug: string;
   documentTitle: string;
+  blocker: string | null;
   snapshots: readonly { id: string; number: number; label: string }[];
   participants: readonly { id: string; name: string; shortName: string }[];
+  approvers: readonly string[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
   const [title, setTitle] = useState(t('approval.defaultTitle', { title: midSentence(props.documentTitle) }));
-  const [deadline, setDeadline] = useState(defaultDeadline);
-  const [organizationIds, setOrganizationIds] = useState<string[]>(props.participants.map((org) => org.id));
+  const [deadlineDate, setDeadlineDate] = useState(dateInAWeek);
+  const [deadlineTime, setDeadlineTime] = useState('12.00');
+  // Chosen explicitly: by default the participants with an approver, never every participant.
+  const [organizationIds, setOrganizationIds] = useState<string[]>(() => props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id));
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
+  const date = parseDanishDate(deadlineDate);
+  const time = parseDanishTime(deadlineTime);
+  const wallClock = date && time ? { ...date, ...time } : null;
+  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
+  const snapshot = props.snapshots.find((s) => s.id === snapshotId);
+  const chosen = props.participants.filter((org) => organizationIds.includes(org.id));
   const fieldIds = {
     snapshotId: 'round-snapshot',
     title: 'round-title',
     deadline: 'round-deadline',
+    deadlineTime: 'round-deadline-time',
     organizationIds: `round-org-${props.participants[0]?.id ?? ''}`,
   };
   const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds });
@@ -117,12 +132,12 @@ function OpenRoundForm(props: {
     const missing: Record<string, string> = {};
     if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
     if (!title.trim()) missing.title = t('approval.titleRequired');
-    if (!deadline) missing.deadline = t('approval.deadlineRequired');
+    if (!date) missing.deadline = deadlineDate.trim() ? t('approval.deadlineDateInvalid') : t('approval.deadlineRequired');
+    if (!time) missing.deadlineTime = t('approval.deadlineTimeInvalid');
     if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
-    if (Object.keys(missing).length > 0) return open.refuse(missing);
-    // Without an offset the server reads the time as Copenhagen wall-clock time.
+    if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
     const opened = await open.run({
-      input: { snapshotId, title, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, organizationIds, silenceIsConsent },
+      input: { snapshotId, title, deadline: toApiValue(wallClock), organizationIds, silenceIsConsent },
     });
     if (opened) await navigate(`/approval-rounds/${encodeURIComponent(opened.round.id)}`);
   }
@@ -131,7 +146,12 @@ function OpenRoundForm(props: {
     <section className="panel" aria-labelledby="open-round-title">
       <h2 id="open-round-title">{t('approval.openTitle')}</h2>
       <ErrorSummary errors={problems.summary} />
-      {props.snapshots.length === 0 ? (
+      {props.blocker ? (
+        // Not offered when it cannot succeed: say why, and where to change it.
+        <p>
+          {props.blocker} <Link to={`/documents/${encodeURIComponent(props.documentSlug)}/settings`}>{t('approval.toSettings')}</Link>
+        </p>
+      ) : props.snapshots.length === 0 ? (
         <p>{t('approval.needSnapshot')}</p>
       ) : (
         <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
@@ -145,16 +165,31 @@ function OpenRoundForm(props: {
             options={props.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
           />
           <TextField id={fieldIds.title} label={t('approval.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
-          <TextField
-            id={fieldIds.deadline}
-            type="datetime-local"
-            label={t('approval.deadline')}
-            hint={t('approval.deadlineHint')}
-            value={deadline}
-            onChange={(event) => setDeadline(event.target.value)}
-            error={problems.fields.deadline}
-          />
+          <fieldset className="field fieldset deadline-fields">
+            <legend className="field__label">{t('approval.deadlineLegend')}</legend>
+            <TextField
+              id={fieldIds.deadline}
+              label={t('approval.deadlineDate')}
+              hint={t('approval.deadlineDateHint')}
+              inputMode="numeric"
+              autoComplete="off"
+              value={deadlineDate}
+              onChange={(event) => setDeadlineDate(event.target.value)}
+              error={problems.fields.deadline}
+            />
+            <TextField
+              id={fieldIds.deadlineTime}
+              label={t('approval.deadlineTime')}
+              hint={t('approval.deadlineTimeHint')}
+              inputMode="numeric"
+              autoComplete="off"
+              value={deadlineTime}
+              onChange={(event) => setDeadlineTime(event.target.value)}
+              error={problems.fields.deadlineTime}
+            />
+          </fieldset>
           <ChoiceFieldset legend={t('approval.parties')} error={problems.fields.organizationIds} errorId="round-orgs-error">
+            <p className="field__hint">{t('approval.partiesHint')}</p>
             <Checkboxes
               options={props.participants.map((org) => ({ value: org.id, label: org.name }))}
               chosen={organizationIds}
@@ -169,6 +204,18 @@ function OpenRoundForm(props: {
             checked={silenceIsConsent}
             onChange={setSilenceIsConsent}
           />
+          <section className="round-summary-box" aria-labelledby="round-summary-title" aria-live="polite">
+            <h3 id="round-summary-title">{t('approval.summaryTitle')}</h3>
+            <p>
+              {t('approval.summaryWhat', {
+                snapshot: snapshot ? snapshotName(t, snapshot) : '–',
+                parties: chosen.length > 0 ? chosen.map((org) => org.shortName).join(', ') : t('approval.summaryNoParties'),
+                count: chosen.length,
+              })}
+            </p>
+            <p>{wallClock ? t('approval.summaryDeadline', { deadline: describeWallClock(wallClock, language) }) : t('approval.summaryNoDeadline')}</p>
+            <p>{silenceIsConsent ? t('approval.summarySilenceYes') : t('approval.summarySilenceNo')}</p>
+          </section>
           <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>
         </form>
       )}
