@@ -166,3 +166,19 @@ def passage_as_read(text: str, start: int, end: int) -> str:
     return "".join(
         numbers.get(k, "") + (" " if k in soft else plain[k]) for k in range(max(start, 0), min(end, len(plain)))
     )
+
+
+_PARAGRAPH_END = re.compile(r"</(p|h[1-6]|blockquote|pre|tr|table|ul|ol)>")
+_ITEM_START = re.compile(r"<li[^>]*>")
+
+
+def reading_text(text: str) -> str:
+    """Rendered Markdown as a reader takes it in: no markup, one line per paragraph or list item.
+
+    Paragraphs (and list items) are separated by a blank line and soft line breaks become spaces,
+    so a diff of two reading texts shows changed words, never ``**`` or a line the author wrapped.
+    """
+    rendered = _ITEM_START.sub("\n\n• ", _BLOCK_END.sub(lambda m: m.group(0) + "\n\n", render(text)))
+    visible = html.unescape(_TAG.sub("", _PARAGRAPH_END.sub(lambda m: m.group(0) + "\n\n", rendered)))
+    paragraphs = (" ".join(block.split()) for block in re.split(r"\n\s*\n", visible))
+    return "\n\n".join(p for p in paragraphs if p)

@@ -21,6 +21,7 @@ import { OutboxPage } from './pages/OutboxPage';
 import { ReportPage } from './pages/ReportPage';
 import { SectionHistoryPage } from './pages/SectionHistoryPage';
 import { SignInPage } from './pages/SignInPage';
+import { SnapshotPage } from './pages/SnapshotPage';
 import { SnapshotsPage } from './pages/SnapshotsPage';
 import { UsersPage } from './pages/UsersPage';
 import { ResetSessionContext } from './session';
@@ -105,6 +106,7 @@ function Shell() {
         <Route path="/documents/:slug/activity" element={<ActivityPage />} />
         <Route path="/documents/:slug/settings" element={<DocumentSettingsPage />} />
         <Route path="/approval-rounds/:roundId" element={<ApprovalRoundPage />} />
+        <Route path="/snapshots/:snapshotId" element={<SnapshotPage />} />
         <Route path="/users" element={<UsersPage />} />
         <Route path="/outbox" element={<OutboxPage />} />
         <Route path="/notifications" element={<NotificationsPage />} />

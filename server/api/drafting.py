@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from server import ids
+from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.model import Role
 from server.accounts.permissions import Action
@@ -61,6 +61,10 @@ class SectionDiff:
     to_title: str
     segments: list[DiffSegment]
     html: str = strawberry.field(description="The diff as safe HTML: <ins> and <del> around changed words.")
+    readable_html: str = strawberry.field(
+        description="The diff of the text as readers see it (no Markdown), paragraph by paragraph, with "
+        "<ins> and <del> around changed words and unchanged stretches far from a change left out."
+    )
 
     @classmethod
     def between(cls, old: domain.SectionVersion, new: domain.SectionVersion) -> SectionDiff:
@@ -72,6 +76,9 @@ class SectionDiff:
             to_title=new.title,
             segments=[DiffSegment(kind=DiffKind(s.kind), text=s.text) for s in segments],
             html=diff_rules.diff_html(segments),
+            readable_html=diff_rules.diff_paragraphs_html(
+                diff_rules.diff_segments(markdown.reading_text(old.body), markdown.reading_text(new.body))
+            ),
         )
 
 
@@ -228,6 +235,11 @@ class Snapshot(Node):
             created_at=s.created_at,
             fingerprint=s.fingerprint,
         )
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        found = await info.context.loaders.document.load(self.model.document_id)
+        return Document.of(found) if found else None
 
     @strawberry.field(description="The frozen versions, in document order.")
     async def sections(self, info: Info) -> list[SectionVersion]:

@@ -70,6 +70,36 @@ def diff_html(segments: Sequence[DiffSegment]) -> str:
     return "".join(parts)
 
 
+def diff_paragraphs_html(segments: Sequence[DiffSegment], *, context: int = 1) -> str:
+    """The segments as paragraphs (``<p>``), with unchanged stretches far from a change left out.
+
+    Meant for reading texts (``server.markdown.reading_text``: one paragraph per blank-line-separated
+    block): the paragraphs with a change, ``context`` paragraphs around each, and "…" for the rest,
+    so one changed sentence at the end of a long section is not buried. Escaped like ``diff_html``.
+    """
+    paragraphs: list[list[DiffSegment]] = [[]]
+    for segment in segments:
+        pieces = re.split(r"(\n\s*\n)", segment.text)
+        for index, piece in enumerate(pieces):
+            if index % 2:  # a paragraph break
+                paragraphs.append([])
+            elif piece:
+                paragraphs[-1].append(DiffSegment(segment.kind, piece))
+    paragraphs = [p for p in paragraphs if "".join(s.text for s in p).strip()]
+    changed = [i for i, p in enumerate(paragraphs) if any(s.kind != "equal" for s in p)]
+    keep = {j for i in changed for j in range(i - context, i + context + 1)}
+    parts: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index in keep:
+            parts.append(f"<p>{diff_html(paragraph)}</p>")
+        elif not parts or parts[-1] != _SKIPPED:
+            parts.append(_SKIPPED)
+    return "\n".join(parts)
+
+
+_SKIPPED = '<p class="diff__skipped">…</p>'
+
+
 def source_of(segments: Iterable[DiffSegment]) -> str:
     """The old text the segments were made from."""
     return "".join(segment.text for segment in segments if segment.kind != "insert")

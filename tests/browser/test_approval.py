@@ -199,6 +199,14 @@ async def test_the_kommissorium_round_on_a_desktop_and_a_phone(new_ui: NewUi, as
     await expect(parties).to_contain_text("KL ønsker kommunernes rolle")
     await no_sideways_scrolling(kl.page)
     await kl.check("journey-phone-decision")
+    # The text under approval reads in the browser, rendered (no Markdown), on the phone too.
+    await kl.page.get_by_role("link", name="Læs teksten, der godkendes").click()
+    await kl.settled()
+    await expect(kl.page.get_by_role("heading", level=1)).to_have_text("Udgave 1 – Til skriftlig proces")
+    await expect(kl.page.locator(".prose strong")).to_have_text("strategien")
+    await expect(kl.page.get_by_role("main")).not_to_contain_text("**")
+    await no_sideways_scrolling(kl.page)
+    await kl.check("journey-phone-text")
 
     # The regions and the ministry approve; the last decision closes the round.
     for email, name in ((REGIONS, "Danske Regioner"), (SUM, "SUM")):
@@ -208,7 +216,10 @@ async def test_the_kommissorium_round_on_a_desktop_and_a_phone(new_ui: NewUi, as
         form = other.page.get_by_role("region", name=f"Beslutning for {name}")
         await form.get_by_label("Godkender", exact=True).check()
         await form.get_by_role("button", name="Registrér beslutning").click()
-        await expect(other.page.get_by_role("status")).to_contain_text("er registreret")
+        # The last decision closes the round, and the form gives way to the outcome.
+        done = other.page.get_by_role("status").filter(has_text="er registreret")
+        await expect(done.or_(other.page.get_by_role("region", name="Resultat")).first).to_be_visible()
+    await expect(other.page.get_by_role("region", name="Resultat")).to_contain_text("Godkendt.")
     await expect(other.page.locator(".document-header .tag")).to_have_text("Godkendt")
     await expect(other.page.get_by_role("link", name="PDF til journalisering (.pdf)")).to_be_visible()
     record = await other.page.request.get(f"{other.url}/exports/approval-rounds/{round_url.rsplit('/', 1)[-1]}.md")

@@ -5,7 +5,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.drafting.diff import DiffSegment, diff_html, diff_segments, source_of, target_of
+from server.drafting.diff import DiffSegment, diff_html, diff_paragraphs_html, diff_segments, source_of, target_of
+from server.markdown import reading_text
 
 # Characters that exercise words, Danish letters, punctuation, HTML and paragraph structure.
 _MARKDOWNISH = st.text(alphabet=list("aæø b.,<>&'\"\n\r\t"), max_size=80)
@@ -164,3 +165,14 @@ def test_a_very_long_paragraph_is_still_diffed_word_by_word() -> None:
         ("delete", "område"),
         ("insert", "området"),
     ]
+
+
+def test_a_readable_diff_shows_rendered_words_and_leaves_far_unchanged_paragraphs_out() -> None:
+    old = "Indledning.\n\nDen **skriftlige proces**\nkører i to uger.\n\nTo.\n\nTre.\n\nStyregruppen godkender."
+    new = old.replace("Styregruppen godkender.", "Styregruppen godkender <b>alt</b>.")
+    shown = diff_paragraphs_html(diff_segments(reading_text(old), reading_text(new)))
+    assert "**" not in shown and "<br>" not in shown  # no Markdown, no wrapped lines
+    assert "Indledning" not in shown and '<p class="diff__skipped">…</p>' in shown
+    assert "<p>Tre.</p>" in shown  # one paragraph of context
+    assert "&lt;b&gt;alt&lt;/b&gt;" in shown and "<b>" not in shown  # escaped, never markup
+    assert reading_text("Den **skriftlige proces**\nkører.") == "Den skriftlige proces kører."

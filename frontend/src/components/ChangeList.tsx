@@ -17,14 +17,14 @@ export const ChangeListFields = graphql(`
       title
     }
     diff {
-      html
+      readableHtml
       fromTitle
       toTitle
     }
   }
 `);
 
-/** What changed between two snapshots, section by section, with the server's word diff. */
+/** What changed between two snapshots, section by section: the text as readers see it, changes marked. */
 export function ChangeList(props: { changes: readonly FragmentType<typeof ChangeListFields>[] }) {
   const { t } = useTranslation();
   const changes = getFragmentData(ChangeListFields, props.changes);
@@ -43,7 +43,7 @@ export function ChangeList(props: { changes: readonly FragmentType<typeof Change
             {change.old && change.new && (
               <p className="muted">{t('snapshots.versions', { from: change.old.number, to: change.new.number })}</p>
             )}
-            {change.diff && change.kind !== 'ADDED' && change.kind !== 'REMOVED' && <ServerDiff html={change.diff.html} />}
+            {change.diff && change.kind !== 'ADDED' && change.kind !== 'REMOVED' && <ServerDiff html={change.diff.readableHtml} />}
           </li>
         );
       })}

@@ -179,6 +179,8 @@ export function ApprovalRoundPage() {
       <ExportLinks base={exportBase} label={t('approval.export')} withPdf />
       {round.snapshot && (
         <p>
+          <Link to={`/snapshots/${encodeURIComponent(round.snapshot.id)}`}>{t('approval.readSnapshot')}</Link>
+          {' · '}
           <a href={`/exports/snapshots/${encodeURIComponent(round.snapshot.id)}.docx`}>{t('approval.snapshotText')}</a>
         </p>
       )}
