@@ -128,7 +128,7 @@ async def test_an_editor_formats_a_seeded_section_and_saves_markdown(new_ui: New
 
     # The source view shows the same Markdown.
     await page.get_by_role("button", name="Vis kildetekst").click()
-    assert (await page.get_by_label("Tekst (Markdown)").input_value()) == saved["body"]
+    assert (await page.get_by_label("Kildetekst").input_value()) == saved["body"]
 
 
 async def test_text_the_editor_cannot_show_opens_in_the_source_view(new_ui: NewUi, as_user: AsUser) -> None:
@@ -138,10 +138,10 @@ async def test_text_the_editor_cannot_show_opens_in_the_source_view(new_ui: NewU
     page = ui.page
     await ui.open(f"/documents/{document['slug']}/sections/{document['sections'][0]}/edit")
     await expect(page.get_by_text("Teksten indeholder noget, som editoren ikke kan vise")).to_be_visible()
-    await expect(page.get_by_label("Tekst (Markdown)")).to_have_value(body)
+    await expect(page.get_by_label("Kildetekst")).to_have_value(body)
     # Asking for the rich editor again keeps the source view and says why.
     await page.get_by_role("button", name="Vis kildetekst").click()
-    await expect(page.get_by_label("Tekst (Markdown)")).to_have_value(body)
+    await expect(page.get_by_label("Kildetekst")).to_have_value(body)
     await expect(page.locator(".rich-text")).to_have_count(0)
 
 
