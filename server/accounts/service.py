@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 
 from bson import ObjectId
 
-from server.accounts import passwords
-from server.accounts.model import Invitation, Role, User, normalise_email, password_problem, valid_email
+from server.accounts import passwords, permissions
+from server.accounts.model import Invitation, Organization, Role, User, normalise_email, password_problem, valid_email
+from server.accounts.permissions import Action
 from server.accounts.repository import Accounts, EmailTaken
+from server.caller import Caller
 from server.events.model import Origin
-from server.events.repository import EventLog
-from server.outcomes import Invalid
+from server.outcomes import Denied, Failure, Invalid, Missing
 from server.settings import Settings
+from server.store import Store
 from server.validation import storable
 
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -48,8 +50,7 @@ class SessionPolicy:
 
 
 async def sign_in(
-    accounts: Accounts,
-    events: EventLog,
+    store: Store,
     policy: SessionPolicy,
     email: str,
     password: str,
@@ -58,6 +59,7 @@ async def sign_in(
     *,
     slow_down: float = 0.25,
 ) -> SignedIn | SignInRefused:
+    accounts, events = store.accounts, store.events
     email = normalise_email(email)
     limits = [(f"email:{email}", policy.account_limit)]
     if origin.client_address:
@@ -119,9 +121,9 @@ async def session_user(
     return user
 
 
-async def sign_out(accounts: Accounts, events: EventLog, token: str, origin: Origin, now: datetime) -> None:
-    await accounts.delete_session(token)
-    await events.append("signout", origin, now)
+async def sign_out(store: Store, token: str, origin: Origin, now: datetime) -> None:
+    await store.accounts.delete_session(token)
+    await store.events.append("signout", origin, now)
 
 
 def _new_account_problem(email: str, name: str, roles: frozenset[Role]) -> Invalid | None:
@@ -139,41 +141,46 @@ def _new_account_problem(email: str, name: str, roles: frozenset[Role]) -> Inval
 
 
 async def invite(
-    accounts: Accounts,
-    events: EventLog,
+    store: Store,
+    caller: Caller,
     *,
     email: str,
     name: str,
-    organization_id: ObjectId,
+    organization_id: ObjectId | None,
     roles: frozenset[Role],
-    origin: Origin,
-    now: datetime,
-) -> tuple[Invitation, str] | Invalid:
+) -> tuple[Invitation, Organization, str] | Failure:
+    """Invite a person (secretariat): the invitation, its organisation and the single-use token."""
+    refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
+    if refusal:
+        return Denied(refusal)
+    orgs = await store.accounts.organizations_by_ids([organization_id] if organization_id else [])
+    if organization_id is None or organization_id not in orgs:
+        return Missing("Organization")
     email = normalise_email(email)
     problem = _new_account_problem(email, name, roles)
     if problem:
         return problem
-    if await accounts.credentials(email) is not None:
+    if await store.accounts.credentials(email) is not None:
         return Invalid("email", "email_taken")
     token = secrets.token_urlsafe(32)
-    invitation = await accounts.create_invitation(
+    invitation = await store.accounts.create_invitation(
         token,
         email=email,
         name=name.strip(),
         organization_id=organization_id,
         roles=roles,
-        invited_by=origin.actor_id or ObjectId(),
-        at=now,
-        expires_at=now + INVITATION_VALID,
+        invited_by=caller.origin.actor_id or ObjectId(),
+        at=caller.now,
+        expires_at=caller.now + INVITATION_VALID,
     )
-    await events.append(
+    await store.events.append(
         "user.invited",
-        origin,
-        now,
+        caller.origin,
+        caller.now,
         entity=("Invitation", invitation.id),
         data={"email": email, "organization_id": str(organization_id), "roles": sorted(roles)},
     )
-    return invitation, token
+    return invitation, orgs[organization_id], token
 
 
 async def create_user(
@@ -216,9 +223,10 @@ async def reset_password(accounts: Accounts, user_id: ObjectId, password: str) -
     return None
 
 
-async def accept_invitation(
-    accounts: Accounts, events: EventLog, token: str, password: str, origin: Origin, now: datetime
-) -> User | Invalid:
+async def accept_invitation(store: Store, token: str, password: str, origin: Origin, now: datetime) -> User | Invalid:
+    accounts, events = store.accounts, store.events
+    if len(token) > 200 or len(password) > 1024:
+        return Invalid("token", "invitation_invalid")
     weak = password_problem(password)
     if weak:
         return Invalid("password", weak, {"minimum": 12})
@@ -244,3 +252,22 @@ async def accept_invitation(
         data={"invitation_id": str(invitation.id)},
     )
     return user
+
+
+async def set_user_active(store: Store, caller: Caller, user_id: ObjectId | None, active: bool) -> User | Failure:
+    """Deactivate (ending their sessions) or reactivate a user (secretariat); never oneself."""
+    refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
+    if refusal:
+        return Denied(refusal)
+    user = await store.accounts.user(user_id) if user_id else None
+    if user is None:
+        return Missing("User")
+    if caller.actor and user.id == caller.actor.user_id and not active:
+        return Invalid("userId", "forbidden")
+    await store.accounts.set_active(user.id, active)
+    await store.events.append(
+        "user.activated" if active else "user.deactivated", caller.origin, caller.now, entity=("User", user.id)
+    )
+    changed = await store.accounts.user(user.id)
+    assert changed is not None
+    return changed

@@ -9,8 +9,7 @@ import strawberry
 
 from server import ids
 from server.accounts import model as domain
-from server.accounts import permissions, service
-from server.accounts.permissions import Action
+from server.accounts import queries, service
 from server.api.context import SESSION_COOKIE, Info
 from server.api.errors import (
     Forbidden,
@@ -24,7 +23,7 @@ from server.api.errors import (
 )
 from server.api.node import Node
 from server.notifications import service as notifications
-from server.outcomes import Denied, Invalid, Missing
+from server.outcomes import Invalid
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
@@ -100,6 +99,17 @@ class Invitation(Node):
     expires_at: datetime
     organization: Organization
 
+    @classmethod
+    def of(cls, invitation: domain.Invitation, organization: domain.Organization) -> Invitation:
+        return cls(
+            id=strawberry.ID(ids.encode("Invitation", invitation.id)),
+            email=invitation.email,
+            name=invitation.name,
+            roles=sorted(invitation.roles),
+            expires_at=invitation.expires_at,
+            organization=Organization.of(organization),
+        )
+
 
 @strawberry.type
 class UserInvited:
@@ -159,34 +169,17 @@ class AccountsQuery:
 
     @strawberry.field(description="All organisations (for signed-in users).")
     async def organizations(self, info: Info) -> list[Organization]:
-        if permissions.check(info.context.actor, Action.READ_DIRECTORY):
-            return []
-        return [Organization.of(o) for o in await info.context.store.accounts.organizations()]
+        return [Organization.of(o) for o in await queries.organizations(info.context.store, info.context.actor)]
 
     @strawberry.field(description="All users, for the secretariat.")
     async def users(self, info: Info) -> list[User]:
-        if permissions.check(info.context.actor, Action.MANAGE_USERS):
-            return []
-        return [User.of(u) for u in await info.context.store.accounts.users()]
+        return [User.of(u) for u in await queries.users(info.context.store, info.context.actor)]
 
     @strawberry.field(description="Invitations not yet accepted and not expired, for the secretariat.")
     async def invitations(self, info: Info) -> list[Invitation]:
-        if permissions.check(info.context.actor, Action.MANAGE_USERS):
-            return []
-        store = info.context.store
-        pending = await store.accounts.pending_invitations(info.context.clock.now())
-        orgs = await store.accounts.organizations_by_ids(list({i.organization_id for i in pending}))
+        ctx = info.context
         return [
-            Invitation(
-                id=strawberry.ID(ids.encode("Invitation", i.id)),
-                email=i.email,
-                name=i.name,
-                roles=sorted(i.roles),
-                expires_at=i.expires_at,
-                organization=Organization.of(orgs[i.organization_id]),
-            )
-            for i in pending
-            if i.organization_id in orgs
+            Invitation.of(i, o) for i, o in await queries.pending_invitations(ctx.store, ctx.actor, ctx.clock.now())
         ]
 
     @strawberry.field(description="The server's clock, for countdowns that do not trust the browser's.")
@@ -214,8 +207,7 @@ class AccountsMutation:
             return InvalidInput(message=ctx.text("invalid_email"), code="INVALID_EMAIL", field="email")
         caller = ctx.caller()
         result = await service.sign_in(
-            ctx.store.accounts,
-            ctx.store.events,
+            ctx.store,
             service.SessionPolicy(ctx.settings),
             email,
             password,
@@ -240,7 +232,7 @@ class AccountsMutation:
         if ctx.user is None or ctx.session_token is None:
             return not_signed_in(ctx)
         caller = ctx.caller()
-        await service.sign_out(ctx.store.accounts, ctx.store.events, ctx.session_token, caller.origin, caller.now)
+        await service.sign_out(ctx.store, ctx.session_token, caller.origin, caller.now)
         response = ctx.response
         if response is not None and hasattr(response, "delete_cookie"):
             response.delete_cookie(SESSION_COOKIE, path="/")
@@ -252,50 +244,29 @@ class AccountsMutation:
     async def invite_user(self, info: Info, input: InviteUserInput) -> InviteUserResult:
         ctx = info.context
         caller = ctx.caller()
-        refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
-        if refusal:
-            return error_for(Denied(refusal), ctx)
-        org_id = ids.parse(input.organization_id, "Organization")
-        orgs = await ctx.store.accounts.organizations_by_ids([org_id] if org_id else [])
-        if org_id is None or org_id not in orgs:
-            return error_for(Missing("Organization"), ctx)
         result = await service.invite(
-            ctx.store.accounts,
-            ctx.store.events,
+            ctx.store,
+            caller,
             email=input.email,
             name=input.name,
-            organization_id=org_id,
+            organization_id=ids.parse(input.organization_id, "Organization"),
             roles=frozenset(domain.Role(r) for r in input.roles),
-            origin=caller.origin,
-            now=caller.now,
         )
-        if isinstance(result, Invalid):
+        if not isinstance(result, tuple):
             return error_for(result, ctx)
-        invitation, token = result
+        invitation, organization, token = result
         await notifications.invitation_sent(
-            ctx.store, invitation, token, orgs[org_id], ctx.settings.secret_key, caller.now
+            ctx.store, invitation, token, organization, ctx.settings.secret_key, caller.now
         )
         return UserInvited(
-            invitation=Invitation(
-                id=strawberry.ID(ids.encode("Invitation", invitation.id)),
-                email=invitation.email,
-                name=invitation.name,
-                roles=sorted(invitation.roles),
-                expires_at=invitation.expires_at,
-                organization=Organization.of(orgs[org_id]),
-            ),
-            link=f"{ctx.settings.public_url}/invitation#{token}",
+            invitation=Invitation.of(invitation, organization), link=f"{ctx.settings.public_url}/invitation#{token}"
         )
 
     @strawberry.mutation(description="Accept an invitation by setting a password.")
     async def accept_invitation(self, info: Info, input: AcceptInvitationInput) -> AcceptInvitationResult:
         ctx = info.context
         caller = ctx.caller()
-        if len(input.token) > 200 or len(input.password) > 1024:
-            return error_for(Invalid("token", "invitation_invalid"), ctx)  # type: ignore[return-value]
-        result = await service.accept_invitation(
-            ctx.store.accounts, ctx.store.events, input.token, input.password, caller.origin, caller.now
-        )
+        result = await service.accept_invitation(ctx.store, input.token, input.password, caller.origin, caller.now)
         if isinstance(result, Invalid):
             return error_for(result, ctx)  # type: ignore[return-value]
         return InvitationAccepted(user=User.of(result))
@@ -303,23 +274,7 @@ class AccountsMutation:
     @strawberry.mutation(description="Deactivate (ending their sessions) or reactivate a user (secretariat).")
     async def set_user_active(self, info: Info, input: SetUserActiveInput) -> SetUserActiveResult:
         ctx = info.context
-        caller = ctx.caller()
-        refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
-        if refusal:
-            return error_for(Denied(refusal), ctx)
-        user_id = ids.parse(input.user_id, "User")
-        user = await ctx.store.accounts.user(user_id) if user_id else None
-        if user is None:
-            return error_for(Missing("User"), ctx)
-        if caller.actor and user.id == caller.actor.user_id and not input.active:
-            return InvalidInput(message=ctx.text("forbidden"), code="FORBIDDEN", field="userId")
-        await ctx.store.accounts.set_active(user.id, input.active)
-        await ctx.store.events.append(
-            "user.activated" if input.active else "user.deactivated",
-            caller.origin,
-            caller.now,
-            entity=("User", user.id),
-        )
-        changed = await ctx.store.accounts.user(user.id)
-        assert changed is not None
-        return UserActivityChanged(user=User.of(changed))
+        result = await service.set_user_active(ctx.store, ctx.caller(), ids.parse(input.user_id, "User"), input.active)
+        if not isinstance(result, domain.User):
+            return error_for(result, ctx)
+        return UserActivityChanged(user=User.of(result))
