@@ -20,7 +20,7 @@ from server.db import Database
 from server.drafting.repository import INDEXES as DRAFTING_INDEXES
 from server.drafting.repository import Drafting
 from server.events.repository import INDEXES as EVENT_INDEXES
-from server.events.repository import EventLog
+from server.events.repository import EventLog, PresenceBoard
 from server.idempotency import INDEXES as IDEMPOTENCY_INDEXES
 from server.notifications.repository import INDEXES as NOTIFICATION_INDEXES
 from server.notifications.repository import Outbox
@@ -33,6 +33,7 @@ class Store:
     accounts: Accounts
     drafting: Drafting
     events: EventLog
+    presence: PresenceBoard
     comments: Comments
     approvals: Approvals
     notifications: Outbox
@@ -46,6 +47,7 @@ class Store:
             accounts=Accounts(db, secret_key),
             drafting=Drafting(db),
             events=EventLog(db),
+            presence=PresenceBoard(db),
             comments=Comments(db),
             approvals=Approvals(db),
             notifications=Outbox(db),

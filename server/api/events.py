@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, cast
 
 import strawberry
@@ -19,17 +19,14 @@ from server.api.accounts import Organization, User
 from server.api.context import Context, Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, error_for
 from server.api.node import Node
-from server.caller import Caller
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
-from server.events import describe, feed
-from server.events import presence as presence_rules
+from server.events import describe, feed, queries, service
+from server.events.model import Activity as ActivityModel
 from server.events.model import Event as EventModel
-from server.outcomes import Denied, Failure, Invalid
+from server.outcomes import Failure
 
-MAX_PAGE = 200
-
-Activity = strawberry.enum(presence_rules.Activity)
+Activity = strawberry.enum(ActivityModel)
 
 
 @strawberry.type(description="One entry of the append-only event log.")
@@ -112,13 +109,6 @@ class PresenceEntry:
     at: datetime
 
 
-async def _readable_document(info: Info, document_id: strawberry.ID, action: Action) -> Document | None:
-    found = await drafting_service.authorised_document(
-        info.context.store, info.context.caller(), ids.parse(document_id, "Document"), action
-    )
-    return found if isinstance(found, Document) else None
-
-
 @strawberry.type
 class EventsQuery:
     @strawberry.field(description="A document's activity feed, newest first, for its readers.")
@@ -133,27 +123,18 @@ class EventsQuery:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> EventPage | None:
-        document = await _readable_document(info, document_id, Action.READ_DOCUMENT)
-        actor = info.context.actor
-        if document is None or actor is None:
-            return None
-        limit = max(1, min(limit, MAX_PAGE))
-        org = ids.parse(organization_id, "Organization") if organization_id else None
-        found = await info.context.store.events.page(
-            document.id, before_seq=before, limit=limit, organization_id=org, kinds=(kinds or [])[:50],
-            since=since, until=until, audiences=permissions.event_audiences(actor),
+        found = await queries.page(
+            info.context.store, info.context.caller(), ids.parse(document_id, "Document"), before=before, limit=limit,
+            organization_id=ids.parse(organization_id, "Organization") if organization_id else None,
+            kinds=kinds or [], since=since, until=until,
         )  # fmt: skip
-        next_before = found[-1].seq if len(found) == limit else None
-        return EventPage(items=[Event.of(e) for e in found], next_before=next_before)
+        if found is None:
+            return None
+        return EventPage(items=[Event.of(e) for e in found.items], next_before=found.next_before)
 
     @strawberry.field(description="Who is reading or editing the document right now (others than you).")
     async def presence(self, info: Info, document_id: strawberry.ID) -> list[PresenceEntry]:
-        document = await _readable_document(info, document_id, Action.READ_DOCUMENT)
-        user = info.context.user
-        if document is None or user is None:
-            return []
-        board = presence_rules.PresenceBoard(info.context.store.db)
-        entries = [p for p in await board.current(document.id, info.context.clock.now()) if p.user_id != user.id]
+        entries = await queries.presence(info.context.store, info.context.caller(), ids.parse(document_id, "Document"))
         users = await info.context.loaders.user.load_many([p.user_id for p in entries])
         orgs = await info.context.loaders.organization.load_many([p.organization_id for p in entries])
         return [
@@ -173,7 +154,7 @@ class EventsQuery:
 class ReportPresenceInput:
     document_id: strawberry.ID
     section_id: strawberry.ID | None = None
-    activity: Activity = presence_rules.Activity.READING  # type: ignore[valid-type]
+    activity: Activity = ActivityModel.READING  # type: ignore[valid-type]
 
 
 @strawberry.type
@@ -199,37 +180,24 @@ class EventsMutation:
     @strawberry.mutation(description="Heartbeat: I am reading or editing (a section of) this document.")
     async def report_presence(self, info: Info, input: ReportPresenceInput) -> ReportPresenceResult:
         ctx = info.context
-        caller = ctx.caller()
-        found = await drafting_service.authorised_document(
-            ctx.store, caller, ids.parse(input.document_id, "Document"), Action.READ_DOCUMENT
+        result = await service.report_presence(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.document_id, "Document"),
+            input.activity,
+            in_section=input.section_id is not None,
+            section_id=ids.parse(input.section_id, "Section") if input.section_id is not None else None,
         )
-        if not isinstance(found, Document):
-            return error_for(found, ctx)
-        section_id = None
-        if input.section_id is not None:
-            section_id = ids.parse(input.section_id, "Section")
-            section = await ctx.store.drafting.section(section_id) if section_id else None
-            if section is None or section.document_id != found.id:
-                return error_for(Invalid("sectionId", "not_found_section"), ctx)
-        assert caller.actor is not None
-        await presence_rules.PresenceBoard(ctx.store.db).report(
-            presence_rules.Presence(
-                caller.actor.user_id, caller.actor.organization_id, found.id, section_id, input.activity, caller.now
-            )
-        )
-        return PresenceReported(expires_in_seconds=int(presence_rules.PRESENCE_TTL.total_seconds()))
+        if not isinstance(result, timedelta):
+            return error_for(result, ctx)
+        return PresenceReported(expires_in_seconds=int(result.total_seconds()))
 
     @strawberry.mutation(description="I left the document: stop showing me as reading or editing it.")
     async def leave_presence(self, info: Info, document_id: strawberry.ID) -> LeavePresenceResult:
         ctx = info.context
-        caller = ctx.caller()
-        found = await drafting_service.authorised_document(
-            ctx.store, caller, ids.parse(document_id, "Document"), Action.READ_DOCUMENT
-        )
-        if not isinstance(found, Document):
-            return error_for(found, ctx)
-        assert caller.actor is not None
-        await presence_rules.PresenceBoard(ctx.store.db).leave(caller.actor.user_id, found.id)
+        problem = await service.leave_presence(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
+        if problem is not None:
+            return error_for(problem, ctx)
         return PresenceLeft(ok=True)
 
 
@@ -266,15 +234,7 @@ class EventsSubscription:
 
 async def _still_reading(ctx: Context, document_id: ObjectId) -> Actor | Failure:
     """The subscriber as they are now, if their session is alive and they may still read the document."""
-    now = ctx.clock.now()
-    token = ctx.session_token
     policy = accounts_service.SessionPolicy(ctx.settings)
-    user = await accounts_service.session_user(ctx.store.accounts, policy, token, now, touch=False) if token else None
-    if user is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    caller = Caller(Actor.of(user), ctx.client_address, now)
-    found = await drafting_service.authorised_document(ctx.store, caller, document_id, Action.READ_DOCUMENT)
-    if not isinstance(found, Document):
-        return found
-    assert caller.actor is not None
-    return caller.actor
+    return await queries.still_reading(
+        ctx.store, policy, ctx.session_token, ctx.client_address, ctx.clock.now(), document_id
+    )

@@ -1,7 +1,8 @@
 """The one place events are written, and reads by sequence.
 
 Events are never updated or deleted; nothing in this module or the API can. Each event gets
-a sequence number from an atomic counter, so every app process reads the same order.
+a sequence number from an atomic counter, so every app process reads the same order. Presence
+heartbeats live here too (``PresenceBoard``), in a collection of their own.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
-from server.events import presence
-from server.events.model import Event, Origin
+from server.events.model import PRESENCE_TTL, Activity, Event, Origin, Presence
 
 _MAX_ATTEMPTS = 1000
 
 INDEXES = {
-    **presence.INDEXES,
+    "presence": [IndexModel([("document_id", ASCENDING), ("at", ASCENDING)], name="presence_document_at")],
     "events": [
         IndexModel([("seq", ASCENDING)], name="events_seq_unique", unique=True),
         IndexModel([("document_id", ASCENDING), ("seq", DESCENDING)], name="events_document_seq"),
@@ -179,3 +179,43 @@ class EventLog:
     async def find(self, query: Mapping[str, Any], *, limit: int = 100) -> list[Event]:
         cursor = self._events.find(dict(query)).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
+
+
+def _presence(doc: Mapping[str, Any]) -> Presence:
+    return Presence(
+        doc["user_id"],
+        doc["organization_id"],
+        doc["document_id"],
+        doc.get("section_id"),
+        Activity(doc["activity"]),
+        doc["at"],
+    )
+
+
+class PresenceBoard:
+    def __init__(self, db: Database) -> None:
+        self._presence = db["presence"]
+
+    async def report(self, entry: Presence) -> None:
+        await self._presence.replace_one(
+            {"_id": f"{entry.user_id}:{entry.document_id}"},
+            {
+                "user_id": entry.user_id,
+                "organization_id": entry.organization_id,
+                "document_id": entry.document_id,
+                "section_id": entry.section_id,
+                "activity": entry.activity.value,
+                "at": entry.at,
+            },
+            upsert=True,
+        )
+
+    async def leave(self, user_id: ObjectId, document_id: ObjectId) -> None:
+        await self._presence.delete_one({"_id": f"{user_id}:{document_id}"})
+
+    async def current(self, document_id: ObjectId, now: datetime) -> list[Presence]:
+        cursor = self._presence.find({"document_id": document_id, "at": {"$gt": now - PRESENCE_TTL}})
+        return [_presence(doc) async for doc in cursor.sort("at", ASCENDING)]
+
+    async def sweep(self, now: datetime) -> None:
+        await self._presence.delete_many({"at": {"$lt": now - PRESENCE_TTL}})

@@ -1,0 +1,84 @@
+"""What a caller may read of a document's events and of who is in it right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bson import ObjectId
+
+from server.accounts import permissions
+from server.accounts import service as accounts_service
+from server.accounts.model import Actor
+from server.accounts.permissions import Action
+from server.accounts.service import SessionPolicy
+from server.caller import Caller
+from server.drafting import service as drafting_service
+from server.drafting.model import Document
+from server.events.model import Event, Presence
+from server.outcomes import Denied, Failure
+from server.store import Store
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class EventPage:
+    items: list[Event]
+    next_before: int | None  # the ``before`` of the next (older) page
+
+
+async def page(
+    store: Store,
+    caller: Caller,
+    document_id: ObjectId | None,
+    *,
+    before: int | None,
+    limit: int,
+    organization_id: ObjectId | None,
+    kinds: list[str],
+    since: datetime | None,
+    until: datetime | None,
+) -> EventPage | None:
+    """A page of a document's activity feed, newest first, for its readers; events meant for
+    another organisation's eyes only are left out in the query, before the limit."""
+    document = await drafting_service.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
+    actor = caller.actor
+    if not isinstance(document, Document) or actor is None:
+        return None
+    limit = max(1, min(limit, MAX_PAGE))
+    found = await store.events.page(
+        document.id, before_seq=before, limit=limit, organization_id=organization_id, kinds=kinds[:50],
+        since=since, until=until, audiences=permissions.event_audiences(actor),
+    )  # fmt: skip
+    return EventPage(found, found[-1].seq if len(found) == limit else None)
+
+
+async def presence(store: Store, caller: Caller, document_id: ObjectId | None) -> list[Presence]:
+    """Who is reading or editing the document right now, other than the caller."""
+    document = await drafting_service.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
+    if not isinstance(document, Document) or caller.actor is None:
+        return []
+    user_id = caller.actor.user_id
+    return [p for p in await store.presence.current(document.id, caller.now) if p.user_id != user_id]
+
+
+async def still_reading(
+    store: Store,
+    policy: SessionPolicy,
+    token: str | None,
+    client_address: str | None,
+    now: datetime,
+    document_id: ObjectId,
+) -> Actor | Failure:
+    """A subscriber as they are now, if their session is alive (without extending it) and they may
+    still read the document: what a subscription checks before each event (DESIGN §4.7)."""
+    user = await accounts_service.session_user(store.accounts, policy, token, now, touch=False) if token else None
+    if user is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    caller = Caller(Actor.of(user), client_address, now)
+    found = await drafting_service.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
+    if not isinstance(found, Document):
+        return found
+    assert caller.actor is not None
+    return caller.actor
