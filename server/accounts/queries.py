@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bson import ObjectId
+
 from server.accounts import permissions
 from server.accounts.model import Actor, Invitation, Organization, User
 from server.accounts.permissions import Action
@@ -33,3 +35,8 @@ async def pending_invitations(
     pending = await store.accounts.pending_invitations(now)
     orgs = await store.accounts.organizations_by_ids(list({i.organization_id for i in pending}))
     return [(i, orgs[i.organization_id]) for i in pending if i.organization_id in orgs]
+
+
+async def organization(store: Store, organization_id: ObjectId) -> Organization | None:
+    """An organisation by id (the directory is open to every signed-in user)."""
+    return (await store.accounts.organizations_by_ids([organization_id])).get(organization_id)

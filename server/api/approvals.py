@@ -20,6 +20,7 @@ from server.approvals import model as domain
 from server.approvals import record, service
 from server.clock import COPENHAGEN
 from server.drafting import model as drafting_model
+from server.drafting import queries as drafting_queries
 from server.drafting.service import scope_of
 
 ApprovalDecision = strawberry.enum(domain.Decision, name="ApprovalDecision", description="A party's decision.")
@@ -190,7 +191,7 @@ class ApprovalParty:
     async def _last_approved(self, info: Info) -> drafting_model.Snapshot | None:
         rounds = await info.context.loaders.approval_rounds.load(self.round.document_id)
         snapshot_id = domain.last_approvals(self.round, rounds).get(self.party.organization_id)
-        return await info.context.store.drafting.snapshot(snapshot_id) if snapshot_id else None
+        return await drafting_queries.snapshot_of(info.context.store, snapshot_id)
 
     @strawberry.field(description="The snapshot this party last approved in an earlier round of the document.")
     async def last_approved_snapshot(self, info: Info) -> Snapshot | None:
@@ -203,7 +204,7 @@ class ApprovalParty:
     )
     async def changes_since_last_approval(self, info: Info) -> list[SectionChange] | None:
         old = await self._last_approved(info)
-        new = await info.context.store.drafting.snapshot(self.round.snapshot_id)
+        new = await drafting_queries.snapshot_of(info.context.store, self.round.snapshot_id)
         if old is None or new is None:
             return None
         changes = compare_snapshots(await _frozen(info, old), await _frozen(info, new))
@@ -251,7 +252,7 @@ class ApprovalRound(Node):
 
     @strawberry.field(description="The snapshot under approval: exactly the text approved or not.")
     async def snapshot(self, info: Info) -> Snapshot | None:
-        found = await info.context.store.drafting.snapshot(self.model.snapshot_id)
+        found = await drafting_queries.snapshot_of(info.context.store, self.model.snapshot_id)
         return Snapshot.of(found) if found else None
 
     @strawberry.field

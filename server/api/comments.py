@@ -15,14 +15,15 @@ from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
-from server.api.drafting import Document, Section, SectionVersion, Snapshot, readable
+from server.api.drafting import Document, Section, SectionVersion, Snapshot
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
 from server.api.node import Node
 from server.comments import model as domain
-from server.comments import service
+from server.comments import queries, service
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting import model as drafting_model
 from server.drafting import service as drafting_service
+from server.drafting.queries import readable
 
 CommentStatus = strawberry.enum(domain.CommentStatus, description="The steering group's disposition of a comment.")
 CommentKind = strawberry.enum(domain.CommentKind, description="A remark, or a proposal carrying replacement text.")
@@ -204,7 +205,7 @@ class Comment(Node):
     @strawberry.field(description="Replies you may see, oldest first.")
     async def replies(self, info: Info) -> list[Comment]:
         document = await info.context.loaders.document.load(self.model.document_id)
-        if document is None or not readable(info, document):
+        if document is None or not readable(info.context.actor, document):
             return []
         found = await info.context.loaders.comment_replies.load(self.model.id)
         return [Comment.of(c) for c in found if domain.visible(info.context.actor, document, c)]
@@ -243,13 +244,9 @@ class Comment(Node):
 
 async def comment_node(info: Info, comment_id: ObjectId) -> Comment | None:
     """A comment by id, when the signed-in user may see it (``node(id)``)."""
-    comment = await info.context.store.comments.comment(comment_id)
-    if comment is None:
-        return None
-    document = await info.context.loaders.document.load(comment.document_id)
-    if document is None or not readable(info, document) or not domain.visible(info.context.actor, document, comment):
-        return None
-    return Comment.of(comment)
+    ctx = info.context
+    comment = await queries.comment(ctx.store, ctx.actor, comment_id, ctx.loaders.document.load)
+    return Comment.of(comment) if comment else None
 
 
 async def section_comments(
@@ -257,7 +254,7 @@ async def section_comments(
 ) -> list[Comment]:
     """The thread-starting comments on a section that the signed-in user may see, oldest first."""
     document = await info.context.loaders.document.load(section.document_id)
-    if document is None or not readable(info, document):
+    if document is None or not readable(info.context.actor, document):
         return []
     threads = await info.context.loaders.comment_threads.load(section.id)
     return [
@@ -270,7 +267,7 @@ async def section_comments(
 async def open_comment_count(info: Info, section: drafting_model.Section) -> int:
     """Open thread-starting comments on a section that the signed-in user may see (drafts of their own included)."""
     document = await info.context.loaders.document.load(section.document_id)
-    if document is None or not readable(info, document):
+    if document is None or not readable(info.context.actor, document):
         return 0
     counts = await info.context.loaders.open_comment_counts.load(section.id)
     actor = info.context.actor

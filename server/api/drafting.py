@@ -20,7 +20,7 @@ from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
 from server.drafting import model as domain
-from server.drafting import service
+from server.drafting import queries, service
 from server.messages import text
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ class DiffKind(StrEnum):
 
 
 ChangeKind = strawberry.enum(compare_rules.ChangeKind)
-
-MAX_PAGE = 100
 
 
 def _id(kind: ids.Kind, oid: object) -> strawberry.ID:
@@ -163,15 +161,12 @@ class Section(Node):
 
     @strawberry.field(description="Versions, newest first; page with `before` (a version number).")
     async def versions(self, info: Info, limit: int = 20, before: int | None = None) -> list[SectionVersion]:
-        limit = max(1, min(limit, MAX_PAGE))
-        found = await info.context.store.drafting.versions(
-            self.model.id, before=before, limit=limit, head=self.model.version
-        )
+        found = await queries.versions(info.context.store, self.model, before=before, limit=limit)
         return [SectionVersion.of(v) for v in found]
 
     @strawberry.field(description="One version of this section by number.")
     async def version_at(self, info: Info, version: int) -> SectionVersion | None:
-        found = await info.context.store.drafting.version(self.model.id, version)
+        found = await queries.version_at(info.context.store, self.model, version)
         return SectionVersion.of(found) if found else None
 
     @strawberry.field(description="Word-level diff between two versions (default: the previous and the current).")
@@ -180,11 +175,8 @@ class Section(Node):
     ) -> SectionDiff | None:
         to_number = to if to is not None else self.model.version
         from_number = from_ if from_ is not None else max(1, to_number - 1)
-        pairs = [(self.model.id, from_number), (self.model.id, to_number)]
-        found = await info.context.store.drafting.versions_by_pairs(pairs)
-        if pairs[0] not in found or pairs[1] not in found:
-            return None
-        return SectionDiff.between(found[pairs[0]], found[pairs[1]])
+        found = await queries.versions_at(info.context.store, self.model, from_number, to_number)
+        return SectionDiff.between(*found) if found else None
 
     @strawberry.field
     async def document(self, info: Info) -> Document | None:
@@ -243,7 +235,7 @@ class Snapshot(Node):
 
     @strawberry.field(description="The frozen versions, in document order.")
     async def sections(self, info: Info) -> list[SectionVersion]:
-        return [SectionVersion.of(v) for v in await _frozen(info, self.model)]
+        return [SectionVersion.of(v) for v in await queries.frozen(info.context.store, self.model)]
 
     @strawberry.field
     async def created_by(self, info: Info) -> User | None:
@@ -253,17 +245,11 @@ class Snapshot(Node):
 
     @strawberry.field(description="What changed from another snapshot of the same document to this one.")
     async def changes_since(self, info: Info, snapshot_id: strawberry.ID) -> list[SectionChange] | None:
-        other_id = ids.parse(snapshot_id, "Snapshot")
-        other = await info.context.store.drafting.snapshot(other_id) if other_id else None
-        if other is None or other.document_id != self.model.document_id:
+        store = info.context.store
+        other = await queries.sibling_snapshot(store, self.model, ids.parse(snapshot_id, "Snapshot"))
+        if other is None:
             return None
-        return compare_snapshots(await _frozen(info, other), await _frozen(info, self.model))
-
-
-async def _frozen(info: Info, snapshot: domain.Snapshot) -> list[domain.SectionVersion]:
-    pairs = [(e.section_id, e.version) for e in snapshot.entries]
-    found = await info.context.store.drafting.versions_by_pairs(pairs)
-    return [found[p] for p in pairs if p in found]
+        return compare_snapshots(await queries.frozen(store, other), await queries.frozen(store, self.model))
 
 
 def compare_snapshots(old: list[domain.SectionVersion], new: list[domain.SectionVersion]) -> list[SectionChange]:
@@ -332,10 +318,12 @@ class Document(Node):
 
     @strawberry.field(description="Sections in order (deleted ones only with includeDeleted, for editors).")
     async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
-        scope = service.scope_of(self.model)
-        if include_deleted and permissions.check(info.context.actor, Action.READ_DELETED_SECTIONS, scope) is None:
-            found = await info.context.store.drafting.sections([self.model.id], include_deleted=True)
-        else:
+        found = (
+            await queries.with_deleted_sections(info.context.store, info.context.actor, self.model)
+            if include_deleted
+            else None
+        )
+        if found is None:
             found = await info.context.loaders.sections.load(self.model.id)
         return [Section.of(s) for s in found]
 
@@ -382,8 +370,7 @@ class Document(Node):
 
     @strawberry.field(description="The snapshot approved in written process, if any.")
     async def approved_snapshot(self, info: Info) -> Snapshot | None:
-        sid = self.model.approved_snapshot_id
-        found = await info.context.store.drafting.snapshot(sid) if sid else None
+        found = await queries.snapshot_of(info.context.store, self.model.approved_snapshot_id)
         return Snapshot.of(found) if found else None
 
     @strawberry.field(description="Approval rounds (skriftlig proces) on this document's snapshots, newest first.")
@@ -412,31 +399,20 @@ class Document(Node):
         )
 
 
-def readable(info: Info, document: domain.Document | None) -> bool:
-    if document is None:
-        return False
-    return permissions.check(info.context.actor, Action.READ_DOCUMENT, service.scope_of(document)) is None
-
-
 @strawberry.type
 class DraftingQuery:
     @strawberry.field(description="The documents the signed-in user may read.")
     async def documents(self, info: Info) -> list[Document]:
-        if info.context.actor is None:
-            return []
-        return [Document.of(d) for d in await info.context.store.drafting.documents() if readable(info, d)]
+        return [Document.of(d) for d in await queries.documents(info.context.store, info.context.actor)]
 
     @strawberry.field(description="A document by slug or id.")
     async def document(self, info: Info, slug: str | None = None, id: strawberry.ID | None = None) -> Document | None:
-        drafting = info.context.store.drafting
         if id is not None:
             oid = ids.parse(id, "Document")
-            found = await drafting.document(oid) if oid else None
-        elif slug is not None and len(slug) <= 200:
-            found = await drafting.document_by_slug(slug)
+            found = await queries.document(info.context.store, info.context.actor, document_id=oid) if oid else None
         else:
-            found = None
-        return Document.of(found) if found and readable(info, found) else None
+            found = await queries.document(info.context.store, info.context.actor, slug=slug)
+        return Document.of(found) if found else None
 
 
 # Mutations

@@ -25,17 +25,19 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from server import ids
-from server.accounts import permissions
+from server.accounts import queries as accounts_queries
 from server.api.accounts import AccountsMutation, AccountsQuery, Organization, User
 from server.api.approvals import ApprovalRound, ApprovalsMutation, ApprovalsQuery, round_node
 from server.api.comments import Comment, CommentsMutation, CommentsQuery, comment_node
 from server.api.context import Info
-from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot, readable
+from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
 from server.api.limits import GuardedValidation
 from server.api.node import Node
 from server.api.notifications import NotificationsMutation, NotificationsQuery
+from server.drafting import queries as drafting_queries
+from server.events import queries as events_queries
 from server.messages import Language, text
 
 MAX_DEPTH = 12
@@ -52,39 +54,29 @@ class NodeQuery:
         if parsed is None or info.context.actor is None:
             return None
         kind, oid = parsed
-        drafting = info.context.store.drafting
+        store, actor = info.context.store, info.context.actor
         if kind == "Document":
-            doc = await drafting.document(oid)
-            return Document.of(doc) if doc and readable(info, doc) else None
+            doc = await drafting_queries.document(store, actor, document_id=oid)
+            return Document.of(doc) if doc else None
         if kind == "Section":
-            section = await drafting.section(oid)
-            if section and readable(info, await drafting.document(section.document_id)):
-                return Section.of(section)
-            return None
+            section = await drafting_queries.section(store, actor, oid)
+            return Section.of(section) if section else None
         if kind == "SectionVersion":
-            version = await drafting.version_by_id(oid)
-            if version and readable(info, await drafting.document(version.document_id)):
-                return SectionVersion.of(version)
-            return None
+            version = await drafting_queries.version(store, actor, oid)
+            return SectionVersion.of(version) if version else None
         if kind == "Snapshot":
-            snapshot = await drafting.snapshot(oid)
-            if snapshot and readable(info, await drafting.document(snapshot.document_id)):
-                return Snapshot.of(snapshot)
-            return None
+            snapshot = await drafting_queries.snapshot(store, actor, oid)
+            return Snapshot.of(snapshot) if snapshot else None
         if kind == "ApprovalRound":
             return await round_node(info, oid)
         if kind == "Comment":
             return await comment_node(info, oid)
         if kind == "Event":
-            found = await info.context.store.events.find({"_id": oid}, limit=1)
-            actor = info.context.actor
-            if found and found[0].document_id and readable(info, await drafting.document(found[0].document_id)):
-                if permissions.sees_event(actor, found[0].audience_organization_id):
-                    return Event.of(found[0])
-            return None
+            event = await events_queries.event(store, actor, oid)
+            return Event.of(event) if event else None
         if kind == "Organization":
-            orgs = await info.context.store.accounts.organizations_by_ids([oid])
-            return Organization.of(orgs[oid]) if oid in orgs else None
+            org = await accounts_queries.organization(store, oid)
+            return Organization.of(org) if org else None
         if kind == "User":
             user = await info.context.loaders.user.load(oid)
             return User.of(user) if user else None

@@ -13,6 +13,7 @@ from server.accounts.model import Actor
 from server.accounts.permissions import Action
 from server.accounts.service import SessionPolicy
 from server.caller import Caller
+from server.drafting import queries as drafting_queries
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events.model import Event, Presence
@@ -82,3 +83,13 @@ async def still_reading(
         return found
     assert caller.actor is not None
     return caller.actor
+
+
+async def event(store: Store, actor: Actor | None, event_id: ObjectId) -> Event | None:
+    """One event, when the caller may read its document and the event is not meant for others only."""
+    found = await store.events.by_id(event_id) if actor else None
+    if actor is None or found is None or found.document_id is None:
+        return None
+    if await drafting_queries.document_of(store, actor, found.document_id) is None:
+        return None
+    return found if permissions.sees_event(actor, found.audience_organization_id) else None

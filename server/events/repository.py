@@ -176,6 +176,10 @@ class EventLog:
         cursor = self._events.find(query).sort("seq", DESCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
+    async def by_id(self, event_id: ObjectId) -> Event | None:
+        doc = await self._events.find_one({"_id": event_id})
+        return _event(doc) if doc else None
+
     async def find(self, query: Mapping[str, Any], *, limit: int = 100) -> list[Event]:
         cursor = self._events.find(dict(query)).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
