@@ -13,9 +13,12 @@ from typing import Any
 
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 from pymongo.monitoring import CommandListener
 
 Database = AsyncDatabase[dict[str, Any]]
+
+STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)  # what an unreachable store raises
 Client = AsyncMongoClient[dict[str, Any]]
 
 # Documents per batch for reads that return whole lists (a section's comments, a report's): the

@@ -11,8 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
-from server.comments.model import Comment
-from server.comments.repository import OpenCount
+from server.comments.model import Comment, OpenCount
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
 

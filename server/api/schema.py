@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -36,6 +35,7 @@ from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscrip
 from server.api.limits import GuardedValidation
 from server.api.node import Node
 from server.api.notifications import NotificationsMutation, NotificationsQuery
+from server.db import STORE_DOWN
 from server.drafting import queries as drafting_queries
 from server.events import queries as events_queries
 from server.messages import Language, text
@@ -92,8 +92,6 @@ Mutation = merge_types(
     (AccountsMutation, DraftingMutation, CommentsMutation, ApprovalsMutation, EventsMutation, NotificationsMutation),
 )
 
-_STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)
-
 
 class _MaskUnexpected(MaskErrors):
     """Mask errors raised by resolvers (tracebacks, internals); keep validation and limit errors.
@@ -121,7 +119,7 @@ class _MaskUnexpected(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context
         language: Language = "en" if getattr(context, "language", "da") == "en" else "da"
-        if isinstance(error.original_error, _STORE_DOWN):
+        if isinstance(error.original_error, STORE_DOWN):
             message, code = text("store_unavailable", language), "STORE_UNAVAILABLE"
         else:
             message, code = text("unexpected_error", language), "INTERNAL"

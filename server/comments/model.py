@@ -85,6 +85,15 @@ MAX_CONTEXT = 500  # prefix and suffix of an anchor; the UI sends about 32 chara
 STEERING = frozenset({Role.EDITOR, Role.SECRETARIAT})
 
 
+@dataclass(frozen=True)
+class OpenCount:
+    """How many open thread-starting comments one organisation has on a section, drafts apart."""
+
+    organization_id: ObjectId
+    submitted: bool
+    count: int
+
+
 def may_see(actor: Actor | None, document: Document, organization_id: ObjectId, submitted: bool) -> bool:
     """Whether ``actor`` may see a comment written for ``organization_id`` on ``document``.
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +24,7 @@ from pymongo.errors import DuplicateKeyError
 
 from server import claims
 from server.comments.anchoring import TextQuote
-from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus
+from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus, OpenCount
 from server.db import LIST_BATCH, Database
 
 log = logging.getLogger(__name__)
@@ -45,15 +44,6 @@ INDEXES = {
         IndexModel([("parent_id", ASCENDING)], name="comments_parent"),
     ],
 }
-
-
-@dataclass(frozen=True)
-class OpenCount:
-    """How many open thread-starting comments one organisation has on a section, drafts apart."""
-
-    organization_id: ObjectId
-    submitted: bool
-    count: int
 
 
 def _count_order(count: OpenCount) -> tuple[bytes, bool]:

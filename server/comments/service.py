@@ -21,8 +21,8 @@ from server.accounts.permissions import Action
 from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
-from server.comments.model import Comment, CommentKind, CommentStatus
-from server.comments.repository import OpenCount, anchor_fields
+from server.comments.model import Comment, CommentKind, CommentStatus, OpenCount
+from server.comments.repository import anchor_fields
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
