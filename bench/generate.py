@@ -8,9 +8,9 @@ Without ``MONGODB_URI`` it starts a fresh embedded store in ``var/bench/docstore
 data there (serve it with ``DATA_DIR=var/bench DATABASE=udkast_bench python -m server serve``).
 The database named by ``--database`` is dropped first.
 
-Writes go straight through the repositories and bulk inserts for speed, in exactly the shapes the
-app writes: versions are built by the drafting service's own ``_version_fields``, sections,
-documents and snapshots with the field layout of the service functions that create them, comments
+Writes go straight through the repositories (bulk inserts for speed), with the same typed calls
+the app makes: versions are built by the drafting service's own ``new_version``, sections,
+documents and snapshots as the domain values the service functions that create them write, comments
 with the layout of ``comments.service.add_comment``/``respond``, events through ``EventLog.append``.
 ``verify_shapes`` then writes one version, snapshot and comment through the real services and
 checks that the generated documents have the same fields of the same types.
@@ -28,7 +28,7 @@ import re
 import shutil
 import time
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,11 +216,6 @@ def _origin(user: User) -> Origin:
 # Documents, sections, versions, snapshots
 
 
-async def _insert_many(store: Store, collection: str, docs: list[dict[str, Any]]) -> None:
-    for start in range(0, len(docs), BATCH):
-        await store.db[collection].insert_many(docs[start : start + BATCH], ordered=False)
-
-
 def version_counts(rng: random.Random, sections: int, max_versions: int) -> list[int]:
     """Skewed: a few sections are rewritten often, most a few dozen times; the first has the most."""
     counts = [max(1, round(max_versions * rng.random() ** 2)) for _ in range(sections)]
@@ -263,27 +258,27 @@ async def build_document(
     """One document with ``len(versions)`` sections, their histories, snapshots and comments."""
     participants = sorted(o.id for o in people.organizations)
     document = await store.drafting.insert_document(
-        {  # the layout of drafting.service.create_document
-            "slug": f"bench-strategi-{index + 1}",
-            "title": f"Strategi for digital sundhed 2018-2022 — arbejdsudkast {index + 1}",
-            "kind": DocumentKind.STRATEGY.value,
-            "phase": Phase.CONSULTATION.value,
-            "summary": text.paragraph(rng, 1, 2),
-            "participant_ids": participants,
-            "milestones": [],
-            "settings": {"direct_submission": False, "restrict_comment_visibility": False},
-            "approved_snapshot_id": None,
-            "created_at": start,
-            "updated_at": start,
-        }
+        drafting_model.Document(
+            id=ObjectId(),
+            slug=f"bench-strategi-{index + 1}",
+            title=f"Strategi for digital sundhed 2018-2022 — arbejdsudkast {index + 1}",
+            kind=DocumentKind.STRATEGY,
+            phase=Phase.CONSULTATION,
+            summary=text.paragraph(rng, 1, 2),
+            participant_ids=tuple(participants),
+            milestones=(),
+            settings=drafting_model.DocumentSettings(),
+            approved_snapshot_id=None,
+            created_at=start,
+            updated_at=start,
+        )
     )
     drafting_window = timedelta(days=90)
-    version_docs: list[dict[str, Any]] = []
+    new_versions: list[drafting_model.SectionVersion] = []
     sections: list[Section] = []
     keep: dict[tuple[ObjectId, int], str] = {}
     snapshot_versions: list[dict[ObjectId, int]] = [{} for _ in SNAPSHOTS]
     titles: dict[tuple[ObjectId, int], str] = {}
-    section_docs: list[dict[str, Any]] = []
     saved_events: list[tuple[User, datetime, dict[str, Any], ObjectId]] = []
     for position, count in enumerate(versions):
         section_id = ObjectId()
@@ -306,7 +301,7 @@ async def build_document(
         for s, number in enumerate(frozen):
             snapshot_versions[s][section_id] = number
         body = text.section_body(rng)
-        fields: dict[str, Any] = {}
+        last: drafting_model.SectionVersion | None = None
         author = people.editors[0]
         for number in range(1, count + 1):
             if number > 1:
@@ -315,7 +310,7 @@ async def build_document(
                     title = f"{text.section_title(position)}{rng.choice(['', ' og perspektiver', ' — status'])}"
             at = start + drafting_window * (number / (count + 1)) + timedelta(minutes=position)
             author = rng.choice(people.editors)
-            fields = drafting_service._version_fields(
+            last = drafting_service.new_version(
                 head,
                 number,
                 title,
@@ -326,7 +321,7 @@ async def build_document(
                 base_version=None if number == 1 else number - 1,
                 merged=number > 1 and rng.random() < 0.05,
             )
-            version_docs.append({"_id": ObjectId(), **fields})
+            new_versions.append(last)
             if number in frozen or number == count:
                 keep[(section_id, number)] = body
                 titles[(section_id, number)] = title
@@ -339,62 +334,50 @@ async def build_document(
                         section_id,
                     )
                 )
-        section_doc = {  # the layout of drafting.service.add_section, at its head
-            "_id": section_id,
-            "document_id": document.id,
-            "key": key,
-            "position": position,
-            "title": fields["title"],
-            "body": fields["body"],
-            "html": fields["html"],
-            "version": count,
-            "updated_at": fields["created_at"],
-            "updated_by": author.id,
-            "deleted": False,
-        }
-        section_docs.append(section_doc)
+        assert last is not None
         sections.append(
             Section(
                 id=section_id,
                 document_id=document.id,
                 key=key,
                 position=position,
-                title=fields["title"],
-                body=fields["body"],
-                html=fields["html"],
+                title=last.title,
+                body=last.body,
+                html=last.html,
                 version=count,
-                updated_at=fields["created_at"],
+                updated_at=last.created_at,
                 updated_by=author.id,
                 deleted=False,
             )
         )
     # In the order they were written, as in a store that grew over months (it matters on the
     # embedded store, which scans collections in insertion order).
-    version_docs.sort(key=lambda d: d["created_at"])
+    new_versions.sort(key=lambda v: v.created_at)
     saved_events.sort(key=lambda e: e[1])
-    await _insert_many(store, "section_versions", version_docs)
-    for doc in section_docs:
-        await store.drafting.insert_section(doc)
+    await store.drafting.insert_versions(new_versions, batch=BATCH)
+    for section in sections:
+        await store.drafting.insert_section(section)
 
     snapshot_ids: dict[str, str] = {}
     for s, (fraction, label) in enumerate(SNAPSHOTS):
         at = start + drafting_window * fraction + timedelta(hours=1)
         pairs = [(sec.id, snapshot_versions[s][sec.id]) for sec in sections]
         snapshot = await store.drafting.insert_snapshot(
-            {  # the layout of drafting.service.create_snapshot
-                "document_id": document.id,
-                "number": s + 1,
-                "label": label,
-                "entries": [
-                    {"section_id": sec.id, "version": n, "key": sec.key, "title": titles[(sec.id, n)]}
+            drafting_model.Snapshot(
+                id=ObjectId(),
+                document_id=document.id,
+                number=s + 1,
+                label=label,
+                entries=tuple(
+                    drafting_model.SnapshotEntry(sec.id, n, sec.key, titles[(sec.id, n)])
                     for sec, (_, n) in zip(sections, pairs, strict=True)
-                ],
-                "fingerprint": drafting_model.fingerprint(
+                ),
+                fingerprint=drafting_model.fingerprint(
                     [(sec.key, titles[p], keep[p]) for sec, p in zip(sections, pairs, strict=True)]
                 ),
-                "created_at": at,
-                "created_by": people.secretariat.id,
-            }
+                created_at=at,
+                created_by=people.secretariat.id,
+            )
         )
         snapshot_ids[label] = str(snapshot.id)
         if events:
@@ -447,9 +430,9 @@ def comment_fields(
     proposed_text: str | None,
     draft: bool,
     at: datetime,
-) -> dict[str, Any]:
-    """The fields ``comments.service.add_comment`` writes for a new comment."""
-    return comments_service.new_comment_fields(
+) -> Comment:
+    """The comment ``comments.service.add_comment`` writes."""
+    return comments_service.new_comment(
         document_id=document_id,
         section_id=section_id,
         version=version,
@@ -465,10 +448,11 @@ def comment_fields(
     )
 
 
-def responded(fields: dict[str, Any], status: CommentStatus, response: str, by: User, at: datetime) -> None:
+def responded(comment: Comment, status: CommentStatus, response: str, by: User, at: datetime) -> Comment:
     """What ``comments.service.respond`` sets on a comment."""
-    fields.update(
-        status=status.value,
+    return replace(
+        comment,
+        status=status,
         response=response,
         response_html=markdown.render(response),
         responded_by=by.id,
@@ -498,13 +482,13 @@ async def _comment_on(
 ) -> None:
     """Comments in threads, drafts and dispositions; most on the consultation snapshot's versions."""
     plain: dict[tuple[ObjectId, int], str] = {}
-    docs: list[dict[str, Any]] = []
-    answered: list[tuple[dict[str, Any], User]] = []
+    docs: list[Comment] = []
+    answered: list[tuple[Comment, User]] = []
     organizations = people.organizations
     org_weights = [3.0 if o.slug in STEERING_GROUP else 1.5 for o in organizations]
     window = timedelta(days=21)
     for section, count in zip(built.sections, counts, strict=True):
-        starters: list[dict[str, Any]] = []
+        starters: list[Comment] = []
         n_starters = max(1, math.ceil(count * 0.75)) if count else 0
         for i in range(count):
             at = opens + window * rng.random()
@@ -527,7 +511,7 @@ async def _comment_on(
                         if rng.random() < 0.35:
                             proposed = text.proposal(rng)
                 draft = rng.random() < 0.05
-                fields = comment_fields(
+                doc = comment_fields(
                     document_id=built.document.id,
                     section_id=section.id,
                     version=version,
@@ -539,10 +523,9 @@ async def _comment_on(
                     draft=draft,
                     at=at,
                 )
-                doc = {"_id": ObjectId(), **fields}
                 if not draft and rng.random() < 0.6:
                     by = rng.choice(people.editors)
-                    responded(
+                    doc = responded(
                         doc, rng.choice(_DISPOSITIONS), text.response(rng), by, at + timedelta(days=rng.randint(1, 10))
                     )
                     answered.append((doc, by))
@@ -554,47 +537,47 @@ async def _comment_on(
                 if steering:
                     author = rng.choice(people.editors)
                 else:
-                    author = rng.choice(people.commenters[parent["organization_id"]])
-                fields = comment_fields(
+                    author = rng.choice(people.commenters[parent.organization_id])
+                reply = comment_fields(
                     document_id=built.document.id,
                     section_id=section.id,
-                    version=parent["section_version"],
-                    parent_id=parent["_id"],
+                    version=parent.section_version,
+                    parent_id=parent.id,
                     author=author,
                     body=text.reply(rng),
                     anchor=None,
                     proposed_text=None,
-                    draft=not steering and not parent["submitted"],
-                    at=max(at, parent["created_at"] + timedelta(hours=1)),
+                    draft=not steering and not parent.submitted,
+                    at=max(at, parent.created_at + timedelta(hours=1)),
                 )
-                docs.append({"_id": ObjectId(), **fields})
-    docs.sort(key=lambda d: d["created_at"])
-    await _insert_many(store, "comments", docs)
+                docs.append(reply)
+    docs.sort(key=lambda d: d.created_at)
+    await store.comments.insert_many(docs, batch=BATCH)
     if events:
         for doc in docs:
             await store.events.append(
                 "comment.added",
-                Origin(doc["author_id"], doc["organization_id"], CLIENT_ADDRESS),
-                doc["created_at"],
-                document_id=doc["document_id"],
-                entity=("Comment", doc["_id"]),
+                Origin(doc.author_id, doc.organization_id, CLIENT_ADDRESS),
+                doc.created_at,
+                document_id=doc.document_id,
+                entity=("Comment", doc.id),
                 data={
-                    "section_id": doc["section_id"],
-                    "version": doc["section_version"],
-                    "kind": doc["kind"],
-                    "reply": doc["parent_id"] is not None,
-                    "draft": not doc["submitted"],
+                    "section_id": doc.section_id,
+                    "version": doc.section_version,
+                    "kind": doc.kind.value,
+                    "reply": doc.parent_id is not None,
+                    "draft": not doc.submitted,
                 },
-                audience_organization_id=None if doc["submitted"] else doc["organization_id"],
+                audience_organization_id=None if doc.submitted else doc.organization_id,
             )
         for doc, by in answered:
             await store.events.append(
                 "comment.answered",
                 _origin(by),
-                doc["responded_at"],
-                document_id=doc["document_id"],
-                entity=("Comment", doc["_id"]),
-                data={"section_id": doc["section_id"], "version": doc["section_version"], "status": doc["status"]},
+                doc.responded_at or doc.created_at,
+                document_id=doc.document_id,
+                entity=("Comment", doc.id),
+                data={"section_id": doc.section_id, "version": doc.section_version, "status": doc.status.value},
             )
 
 

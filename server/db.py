@@ -19,6 +19,13 @@ from pymongo.monitoring import CommandListener
 Database = AsyncDatabase[dict[str, Any]]
 
 STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)  # what an unreachable store raises
+
+
+class Taken(Exception):
+    """A unique key is taken: another writer got there first. Repositories raise it for the
+    unique inserts that guard numbers and names, so no workflow needs to know pymongo's errors."""
+
+
 Client = AsyncMongoClient[dict[str, Any]]
 
 # Documents per batch for reads that return whole lists (a section's comments, a report's): the

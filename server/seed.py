@@ -7,7 +7,7 @@ their slug is new (so later edits are never overwritten), accounts only when the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from bson import ObjectId
 from server import markdown
 from server.accounts import passwords
 from server.accounts.model import Role
-from server.drafting.model import DocumentKind, Phase
+from server.drafting.model import Document, DocumentKind, DocumentSettings, Milestone, Phase, Section, SectionVersion
 from server.store import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -38,23 +38,19 @@ async def seed(store: Store, now: datetime, *, demo: bool, demo_password: str, s
     report = SeedReport()
     org_ids: dict[str, ObjectId] = {}
     for org in _load(seeds / "organizations.yaml"):
-        fields = {"name": org["name"], "short_name": org.get("short_name", org["name"]), "kind": org.get("kind", "")}
-        org_ids[org["slug"]] = await store.accounts.upsert_organization(org["slug"], fields)
+        org_ids[org["slug"]] = await store.accounts.upsert_organization(
+            org["slug"], name=org["name"], short_name=org.get("short_name", org["name"]), kind=org.get("kind", "")
+        )
         report.organizations += 1
 
     bodies_path = seeds / "bodies.yaml"
     if bodies_path.exists():
         for body in _load(bodies_path):
-            await store.db["bodies"].update_one(
-                {"slug": body["slug"]},
-                {
-                    "$set": {
-                        "name": body["name"],
-                        "description": body.get("description", ""),
-                        "member_ids": [org_ids[m] for m in body.get("members", [])],
-                    }
-                },
-                upsert=True,
+            await store.accounts.upsert_body(
+                body["slug"],
+                name=body["name"],
+                description=body.get("description", ""),
+                member_ids=[org_ids[m] for m in body.get("members", [])],
             )
 
     for path in sorted((seeds / "documents").glob("*.yaml")):
@@ -82,57 +78,56 @@ async def _seed_document(store: Store, spec: dict[str, Any], org_ids: dict[str, 
     if await store.drafting.document_by_slug(spec["slug"]) is not None:
         return False
     document = await store.drafting.insert_document(
-        {
-            "slug": spec["slug"],
-            "title": spec["title"],
-            "kind": DocumentKind(spec["kind"]).value,
-            "phase": Phase(spec.get("phase", "DRAFTING")).value,
-            "summary": spec.get("summary", ""),
-            "participant_ids": [org_ids[p] for p in spec.get("participants", [])],
-            "milestones": [
-                {"title": m["title"], "date": str(m["date"]), "description": m.get("description", "")}
+        Document(
+            id=ObjectId(),
+            slug=spec["slug"],
+            title=spec["title"],
+            kind=DocumentKind(spec["kind"]),
+            phase=Phase(spec.get("phase", "DRAFTING")),
+            summary=spec.get("summary", ""),
+            participant_ids=tuple(org_ids[p] for p in spec.get("participants", [])),
+            milestones=tuple(
+                Milestone(m["title"], date.fromisoformat(str(m["date"])), m.get("description", ""))
                 for m in spec.get("milestones", [])
-            ],
-            "settings": {"direct_submission": False, "restrict_comment_visibility": False},
-            "approved_snapshot_id": None,
-            "created_at": now,
-            "updated_at": now,
-        }
+            ),
+            settings=DocumentSettings(),
+            approved_snapshot_id=None,
+            created_at=now,
+            updated_at=now,
+        )
     )
     for position, section in enumerate(spec["sections"]):
-        section_id = ObjectId()
         body = section["body"].strip() + "\n"
-        html = markdown.render(body)
-        await store.drafting.insert_version(
-            {
-                "section_id": section_id,
-                "document_id": document.id,
-                "number": 1,
-                "title": section["title"],
-                "body": body,
-                "html": html,
-                "author_id": None,
-                "organization_id": None,
-                "created_at": now,
-                "summary": "Første udkast",
-                "base_version": None,
-                "merged": False,
-                "restored_from": None,
-            }
+        version = SectionVersion(
+            id=ObjectId(),
+            section_id=ObjectId(),
+            document_id=document.id,
+            number=1,
+            title=section["title"],
+            body=body,
+            html=markdown.render(body),
+            author_id=None,
+            organization_id=None,
+            created_at=now,
+            summary="Første udkast",
+            base_version=None,
+            merged=False,
+            restored_from=None,
         )
+        await store.drafting.insert_version(version)
         await store.drafting.insert_section(
-            {
-                "_id": section_id,
-                "document_id": document.id,
-                "key": section["key"],
-                "position": position,
-                "title": section["title"],
-                "body": body,
-                "html": html,
-                "version": 1,
-                "updated_at": now,
-                "updated_by": None,
-                "deleted": False,
-            }
+            Section(
+                id=version.section_id,
+                document_id=document.id,
+                key=section["key"],
+                position=position,
+                title=version.title,
+                body=body,
+                html=version.html,
+                version=1,
+                updated_at=now,
+                updated_by=None,
+                deleted=False,
+            )
         )
     return True

@@ -79,6 +79,7 @@ def _invitation(doc: Mapping[str, Any]) -> Invitation:
 class Accounts:
     def __init__(self, db: Database, secret_key: str) -> None:
         self._organizations = db["organizations"]
+        self._bodies = db["bodies"]
         self._users = db["users"]
         self._sessions = db["sessions"]
         self._invitations = db["invitations"]
@@ -101,15 +102,24 @@ class Accounts:
         doc = await self._organizations.find_one({"slug": slug})
         return _organization(doc) if doc else None
 
-    async def upsert_organization(self, slug: str, fields: Mapping[str, Any]) -> ObjectId:
+    async def upsert_organization(self, slug: str, *, name: str, short_name: str, kind: str) -> ObjectId:
+        """Create the organisation with ``slug``, or bring its names up to date (the seed)."""
         doc = await self._organizations.find_one_and_update(
             {"slug": slug},
-            {"$set": dict(fields), "$setOnInsert": {"slug": slug}},
+            {"$set": {"name": name, "short_name": short_name, "kind": kind}, "$setOnInsert": {"slug": slug}},
             upsert=True,
             return_document=ReturnDocument.AFTER,
         )
         assert doc is not None  # upsert with ReturnDocument.AFTER always returns the document
         return ObjectId(doc["_id"])
+
+    async def upsert_body(self, slug: str, *, name: str, description: str, member_ids: Sequence[ObjectId]) -> None:
+        """Create or update a body (a board or group of organisations, from the seed)."""
+        await self._bodies.update_one(
+            {"slug": slug},
+            {"$set": {"name": name, "description": description, "member_ids": list(member_ids)}},
+            upsert=True,
+        )
 
     # Users
 

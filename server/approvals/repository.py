@@ -26,6 +26,7 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
 
 from server.approvals.model import (
     ApprovalRound,
@@ -38,7 +39,7 @@ from server.approvals.model import (
     ExtensionEntry,
     RoundState,
 )
-from server.db import Database
+from server.db import Database, Taken
 from server.drafting.model import Phase
 
 INDEXES = {
@@ -176,7 +177,7 @@ class Approvals:
         opened_at: datetime,
         phase_before: Phase,
     ) -> ApprovalRound:
-        """Open a round; raises DuplicateKeyError while another round on the snapshot is open."""
+        """Open a round; raises ``Taken`` while another round on the snapshot is open."""
         doc: dict[str, Any] = {
             "_id": ObjectId(),
             "document_id": document_id,
@@ -190,12 +191,18 @@ class Approvals:
             "phase_before": phase_before.value,
         }
         round = _round(doc, ())
-        await self._rounds.insert_one({**doc, **summary(round)})
+        try:
+            await self._rounds.insert_one({**doc, **summary(round)})
+        except DuplicateKeyError as error:
+            raise Taken(str(snapshot_id)) from error
         return round
 
     async def append(self, round_id: ObjectId, entry: Entry) -> None:
-        """Add an entry to a round's log; raises DuplicateKeyError when its number is taken."""
-        await self._entries.insert_one({"_id": ObjectId(), "round_id": round_id, **_entry_fields(entry)})
+        """Add an entry to a round's log; raises ``Taken`` when its number is."""
+        try:
+            await self._entries.insert_one({"_id": ObjectId(), "round_id": round_id, **_entry_fields(entry)})
+        except DuplicateKeyError as error:
+            raise Taken(f"{round_id}:{entry.seq}") from error
 
     async def sync(self, round: ApprovalRound) -> None:
         """Bring the round document's summary in line with its log (idempotent)."""

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from bson import ObjectId
-from pymongo.errors import DuplicateKeyError
 
 from server import ids
 from server.accounts import permissions
@@ -27,6 +26,7 @@ from server.accounts.permissions import Action
 from server.approvals import model
 from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, DecisionEntry, ExtensionEntry
 from server.caller import Caller
+from server.db import Taken
 from server.drafting.model import Document, Phase, Snapshot
 from server.drafting.service import authorised_document, scope_of
 from server.events.model import Origin
@@ -54,7 +54,7 @@ async def _append(
             return entry if isinstance(entry, InputProblem) else (round, None)
         try:
             await store.approvals.append(round.id, entry)
-        except DuplicateKeyError:
+        except Taken:
             fresh = await store.approvals.round(round.id)
             assert fresh is not None, "rounds are never deleted"
             round = fresh
@@ -72,8 +72,7 @@ async def _set_phase(store: Store, document_id: ObjectId, phase: Phase, origin: 
     document = await store.drafting.document(document_id)
     if document is None or document.phase in (phase, Phase.ARCHIVED):
         return
-    changes: dict[str, object] = {"phase": phase.value, "updated_at": now}
-    updated = await store.drafting.update_document(document.id, changes, expect={"phase": document.phase.value})
+    updated = await store.drafting.set_phase(document.id, phase, now, expect=document.phase)
     if updated is not None:
         await store.events.append(
             "document.phase_changed",
@@ -121,10 +120,8 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
     if document is None or document.phase == Phase.ARCHIVED:
         return
     if closure.state == model.RoundState.APPROVED:
-        approved = await store.drafting.update_document(
-            document.id,
-            {"phase": Phase.APPROVED.value, "approved_snapshot_id": round.snapshot_id, "updated_at": now},
-            expect={"phase": {"$ne": Phase.ARCHIVED.value}},
+        approved = await store.drafting.set_phase(
+            document.id, Phase.APPROVED, now, unless=Phase.ARCHIVED, approved_snapshot_id=round.snapshot_id
         )
         if approved is not None:
             await store.events.append(
@@ -260,7 +257,7 @@ async def open_round(
                 phase_before=document.phase,
             )
             break
-        except DuplicateKeyError:
+        except Taken:
             holder = await store.approvals.holding(snapshot.id)
             if holder is not None:
                 holder = await settle(store, holder, caller.now)

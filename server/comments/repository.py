@@ -89,8 +89,40 @@ def _comment(doc: Mapping[str, Any]) -> Comment:
     )
 
 
-def anchor_fields(quote: TextQuote | None) -> dict[str, str] | None:
+def _anchor_doc(quote: TextQuote | None) -> dict[str, str] | None:
     return {"exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix} if quote else None
+
+
+def _comment_doc(c: Comment) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "_id": c.id,
+        "document_id": c.document_id,
+        "section_id": c.section_id,
+        "section_version": c.section_version,
+        "parent_id": c.parent_id,
+        "author_id": c.author_id,
+        "organization_id": c.organization_id,
+        "body": c.body,
+        "html": c.html,
+        "kind": c.kind.value,
+        "proposed_text": c.proposed_text,
+        "anchor": _anchor_doc(c.anchor),
+        "submitted": c.submitted,
+        "submitted_at": c.submitted_at,
+        "status": c.status.value,
+        "response": c.response,
+        "response_html": c.response_html,
+        "responded_by": c.responded_by,
+        "responded_at": c.responded_at,
+        "applied_version": c.applied_version,
+        "edits": [{"body": e.body, "proposed_text": e.proposed_text, "at": e.at, "draft": e.draft} for e in c.edits],
+        "deleted": c.deleted,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+    if c.revision:  # a new comment has none yet: its first change claims revision 0 (server/claims.py)
+        doc["revision"] = c.revision
+    return doc
 
 
 _LIVE = {"deleted": False}
@@ -120,12 +152,16 @@ class Comments:
         self._claims = db["comment_edit_claims"]
         self._counts = db["comment_counts"]
 
-    async def insert(self, fields: Mapping[str, Any]) -> Comment:
-        doc = {"_id": ObjectId(), **fields}
-        await self._comments.insert_one(doc)
-        comment = _comment(doc)
+    async def insert(self, comment: Comment) -> Comment:
+        await self._comments.insert_one(_comment_doc(comment))
         await self._recount_changes([(None, comment)])
         return comment
+
+    async def insert_many(self, comments: Sequence[Comment], *, batch: int = 1000) -> None:
+        """Write many comments at once (the benchmark's data). The open counts are not kept up to
+        date here: recount them afterwards (``comments.service.check_open_counts``)."""
+        for start in range(0, len(comments), batch):
+            await self._comments.insert_many([_comment_doc(c) for c in comments[start : start + batch]], ordered=False)
 
     async def comment(self, comment_id: ObjectId) -> Comment | None:
         doc = await self._comments.find_one({"_id": comment_id})

@@ -22,7 +22,6 @@ from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentKind, CommentStatus, OpenCount
-from server.comments.repository import anchor_fields
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
@@ -72,7 +71,7 @@ async def _event(
     )
 
 
-def new_comment_fields(
+def new_comment(
     *,
     document_id: ObjectId,
     section_id: ObjectId,
@@ -86,33 +85,34 @@ def new_comment_fields(
     proposed_text: str | None,
     draft: bool,
     at: datetime,
-) -> dict[str, Any]:
-    """The stored fields of a new comment (also what the benchmark's generator writes)."""
-    return {
-        "document_id": document_id,
-        "section_id": section_id,
-        "section_version": version,
-        "parent_id": parent_id,
-        "author_id": author_id,
-        "organization_id": organization_id,
-        "body": body,
-        "html": html,
-        "kind": (CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL).value,
-        "proposed_text": proposed_text,
-        "anchor": anchor_fields(anchor),
-        "submitted": not draft,
-        "submitted_at": None if draft else at,
-        "status": CommentStatus.OPEN.value,
-        "response": "",
-        "response_html": "",
-        "responded_by": None,
-        "responded_at": None,
-        "applied_version": None,
-        "edits": [],
-        "deleted": False,
-        "created_at": at,
-        "updated_at": at,
-    }
+) -> Comment:
+    """A new comment as ``add_comment`` writes it (also what the benchmark's generator writes)."""
+    return Comment(
+        id=ObjectId(),
+        document_id=document_id,
+        section_id=section_id,
+        section_version=version,
+        parent_id=parent_id,
+        author_id=author_id,
+        organization_id=organization_id,
+        body=body,
+        html=html,
+        kind=CommentKind.REMARK if proposed_text is None else CommentKind.PROPOSAL,
+        proposed_text=proposed_text,
+        anchor=anchor,
+        submitted=not draft,
+        submitted_at=None if draft else at,
+        status=CommentStatus.OPEN,
+        response="",
+        response_html="",
+        responded_by=None,
+        responded_at=None,
+        applied_version=None,
+        edits=(),
+        deleted=False,
+        created_at=at,
+        updated_at=at,
+    )
 
 
 async def add_comment(
@@ -168,7 +168,7 @@ async def add_comment(
     # A reply to a draft is a draft too: published at once, it would show others what the draft says.
     draft = model.starts_as_draft(caller.actor, document) or (reply and parent is not None and not parent.submitted)
     comment = await store.comments.insert(
-        new_comment_fields(
+        new_comment(
             document_id=document.id,
             section_id=section.id,
             version=version,
@@ -377,11 +377,7 @@ async def update_document_settings(
     )
     if wanted == current:
         return document
-    fields = {
-        "direct_submission": wanted.direct_submission,
-        "restrict_comment_visibility": wanted.restrict_comment_visibility,
-    }
-    updated = await store.drafting.update_document(document.id, {"settings": fields, "updated_at": caller.now})
+    updated = await store.drafting.set_settings(document.id, wanted, caller.now)
     if updated is None:
         return Missing("Document")
     await store.events.append(
@@ -390,7 +386,10 @@ async def update_document_settings(
         caller.now,
         document_id=document.id,
         entity=("Document", document.id),
-        data=fields,
+        data={
+            "direct_submission": wanted.direct_submission,
+            "restrict_comment_visibility": wanted.restrict_comment_visibility,
+        },
     )
     return updated
 

@@ -20,9 +20,10 @@ from typing import Any
 from bson import ObjectId
 from cachetools import LRUCache
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from server import claims
-from server.db import Database
+from server.db import Database, Taken
 from server.drafting.model import (
     Document,
     DocumentKind,
@@ -129,6 +130,82 @@ def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
     )
 
 
+def _document_doc(d: Document) -> dict[str, Any]:
+    return {
+        "_id": d.id,
+        "slug": d.slug,
+        "title": d.title,
+        "kind": d.kind.value,
+        "phase": d.phase.value,
+        "summary": d.summary,
+        "participant_ids": list(d.participant_ids),
+        "milestones": [
+            {"title": m.title, "date": m.date.isoformat(), "description": m.description} for m in d.milestones
+        ],
+        "settings": _settings_doc(d.settings),
+        "approved_snapshot_id": d.approved_snapshot_id,
+        "created_at": d.created_at,
+        "updated_at": d.updated_at,
+    }
+
+
+def _settings_doc(settings: DocumentSettings) -> dict[str, Any]:
+    return {
+        "direct_submission": settings.direct_submission,
+        "restrict_comment_visibility": settings.restrict_comment_visibility,
+    }
+
+
+def _section_doc(s: Section) -> dict[str, Any]:
+    return {
+        "_id": s.id,
+        "document_id": s.document_id,
+        "key": s.key,
+        "position": s.position,
+        "title": s.title,
+        "body": s.body,
+        "html": s.html,
+        "version": s.version,
+        "updated_at": s.updated_at,
+        "updated_by": s.updated_by,
+        "deleted": s.deleted,
+    }
+
+
+def _version_doc(v: SectionVersion) -> dict[str, Any]:
+    return {
+        "_id": v.id,
+        "section_id": v.section_id,
+        "document_id": v.document_id,
+        "number": v.number,
+        "title": v.title,
+        "body": v.body,
+        "html": v.html,
+        "author_id": v.author_id,
+        "organization_id": v.organization_id,
+        "created_at": v.created_at,
+        "summary": v.summary,
+        "base_version": v.base_version,
+        "merged": v.merged,
+        "restored_from": v.restored_from,
+    }
+
+
+def _snapshot_doc(s: Snapshot) -> dict[str, Any]:
+    return {
+        "_id": s.id,
+        "document_id": s.document_id,
+        "number": s.number,
+        "label": s.label,
+        "entries": [
+            {"section_id": e.section_id, "version": e.version, "key": e.key, "title": e.title} for e in s.entries
+        ],
+        "fingerprint": s.fingerprint,
+        "created_at": s.created_at,
+        "created_by": s.created_by,
+    }
+
+
 VERSION_CACHE_BYTES = 64 * 1024 * 1024
 
 
@@ -167,19 +244,46 @@ class Drafting:
         doc = await self._documents.find_one({"slug": slug})
         return _document(doc) if doc else None
 
-    async def insert_document(self, fields: Mapping[str, Any]) -> Document:
-        doc = {"_id": ObjectId(), **fields}
-        await self._documents.insert_one(doc)
+    async def insert_document(self, document: Document) -> Document:
+        """Write a new document; raises ``Taken`` when its slug is."""
+        doc = _document_doc(document)
+        try:
+            await self._documents.insert_one(doc)
+        except DuplicateKeyError as error:
+            raise Taken(document.slug) from error
         return _document(doc)
 
-    async def update_document(
-        self, document_id: ObjectId, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
+    async def set_phase(
+        self,
+        document_id: ObjectId,
+        phase: Phase,
+        at: datetime,
+        *,
+        expect: Phase | None = None,
+        unless: Phase | None = None,
+        approved_snapshot_id: ObjectId | None = None,
     ) -> Document | None:
-        """Apply ``changes`` when the document still matches ``expect``; None when it did not.
+        """Move the document to ``phase`` when it is still in ``expect`` (and not in ``unless``);
+        None when it was not (or is gone). ``approved_snapshot_id`` is set with an approval."""
+        condition: dict[str, Any] = {}
+        if expect is not None:
+            condition["phase"] = expect.value
+        elif unless is not None:
+            condition["phase"] = {"$ne": unless.value}
+        changes: dict[str, Any] = {"phase": phase.value, "updated_at": at}
+        if approved_snapshot_id is not None:
+            changes["approved_snapshot_id"] = approved_snapshot_id
+        return await self._update_document(document_id, condition, changes)
 
-        As the only writer of the document's revision (``server.claims``): a phase set by a closing
+    async def set_settings(self, document_id: ObjectId, settings: DocumentSettings, at: datetime) -> Document | None:
+        return await self._update_document(document_id, {}, {"settings": _settings_doc(settings), "updated_at": at})
+
+    async def _update_document(
+        self, document_id: ObjectId, condition: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> Document | None:
+        """As the only writer of the document's revision (``server.claims``): a phase set by a closing
         approval round and settings saved by the secretariat at the same moment both stay."""
-        changed = await claims.change(self._documents, self._document_claims, document_id, expect or {}, changes)
+        changed = await claims.change(self._documents, self._document_claims, document_id, condition, changes)
         return _document(changed[1]) if changed else None
 
     async def add_participant(self, document_id: ObjectId, organization_id: ObjectId, at: datetime) -> None:
@@ -214,8 +318,8 @@ class Drafting:
         doc = await self._sections.find_one({"_id": section_id})
         return _section(doc) if doc else None
 
-    async def insert_section(self, fields: Mapping[str, Any]) -> Section:
-        doc = dict(fields)
+    async def insert_section(self, section: Section) -> Section:
+        doc = _section_doc(section)
         await self._sections.insert_one(doc)
         return _section(doc)
 
@@ -238,9 +342,12 @@ class Drafting:
             },
         )
 
-    async def set_section_fields(self, section_id: ObjectId, fields: Mapping[str, Any]) -> Section | None:
+    async def set_deleted(self, section_id: ObjectId, deleted: bool, at: datetime) -> Section | None:
+        """Soft delete (or undo it); the section and its versions stay."""
         doc = await self._sections.find_one_and_update(
-            {"_id": section_id}, {"$set": dict(fields)}, return_document=ReturnDocument.AFTER
+            {"_id": section_id},
+            {"$set": {"deleted": deleted, "deleted_at": at if deleted else None}},
+            return_document=ReturnDocument.AFTER,
         )
         return _section(doc) if doc else None
 
@@ -250,11 +357,18 @@ class Drafting:
 
     # Versions
 
-    async def insert_version(self, fields: Mapping[str, Any]) -> SectionVersion:
-        """Write an immutable version; raises DuplicateKeyError when that number is taken."""
-        doc = {"_id": ObjectId(), **fields}
-        await self._versions.insert_one(doc)
-        return self._keep(_version(doc))
+    async def insert_version(self, version: SectionVersion) -> SectionVersion:
+        """Write an immutable version; raises ``Taken`` when that number is."""
+        try:
+            await self._versions.insert_one(_version_doc(version))
+        except DuplicateKeyError as error:
+            raise Taken(f"{version.section_id}:{version.number}") from error
+        return self._keep(version)
+
+    async def insert_versions(self, versions: Sequence[SectionVersion], *, batch: int = 1000) -> None:
+        """Write many versions at once (imports of whole histories, the benchmark's data)."""
+        for start in range(0, len(versions), batch):
+            await self._versions.insert_many([_version_doc(v) for v in versions[start : start + batch]], ordered=False)
 
     async def version(self, section_id: ObjectId, number: int) -> SectionVersion | None:
         known = self._known.get((section_id, number))
@@ -327,11 +441,13 @@ class Drafting:
 
     # Snapshots
 
-    async def insert_snapshot(self, fields: Mapping[str, Any]) -> Snapshot:
-        """Write an immutable snapshot; raises DuplicateKeyError when that number is taken."""
-        doc = {"_id": ObjectId(), **fields}
-        await self._snapshots.insert_one(doc)
-        return _snapshot(doc)
+    async def insert_snapshot(self, snapshot: Snapshot) -> Snapshot:
+        """Write an immutable snapshot; raises ``Taken`` when that number is."""
+        try:
+            await self._snapshots.insert_one(_snapshot_doc(snapshot))
+        except DuplicateKeyError as error:
+            raise Taken(f"{snapshot.document_id}:{snapshot.number}") from error
+        return snapshot
 
     async def snapshots(self, document_ids: Sequence[ObjectId]) -> list[Snapshot]:
         cursor = self._snapshots.find({"document_id": {"$in": list(document_ids)}}).sort("number", DESCENDING)

@@ -8,16 +8,15 @@ unique index on (section, number); the head follows the versions and can be roll
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from bson import ObjectId
-from pymongo.errors import DuplicateKeyError
 
 from server import markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action, DocumentScope, Scope
 from server.caller import Caller
+from server.db import Taken
 from server.drafting.merge import merge_three_way, normalise
 from server.drafting.model import (
     MAX_BODY,
@@ -27,10 +26,12 @@ from server.drafting.model import (
     PHASE_CHANGES,
     Document,
     DocumentKind,
+    DocumentSettings,
     Phase,
     Section,
     SectionVersion,
     Snapshot,
+    SnapshotEntry,
     fingerprint,
 )
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
@@ -84,7 +85,7 @@ class Saved:
     from_colleague: tuple[str, ...] = ()
 
 
-def _version_fields(
+def new_version(
     section: Section,
     number: int,
     title: str,
@@ -96,24 +97,25 @@ def _version_fields(
     base_version: int | None,
     merged: bool = False,
     restored_from: int | None = None,
-) -> dict[str, Any]:
-    """The stored fields of a new version; ``html`` is ``body`` rendered (``markdown.render_off_loop``)."""
+) -> SectionVersion:
+    """The version a save by ``caller`` writes; ``html`` is ``body`` rendered (``markdown.render_off_loop``)."""
     actor = caller.actor
-    return {
-        "section_id": section.id,
-        "document_id": section.document_id,
-        "number": number,
-        "title": title,
-        "body": body,
-        "html": html,
-        "author_id": actor.user_id if actor else None,
-        "organization_id": actor.organization_id if actor else None,
-        "created_at": caller.now,
-        "summary": summary,
-        "base_version": base_version,
-        "merged": merged,
-        "restored_from": restored_from,
-    }
+    return SectionVersion(
+        id=ObjectId(),
+        section_id=section.id,
+        document_id=section.document_id,
+        number=number,
+        title=title,
+        body=body,
+        html=html,
+        author_id=actor.user_id if actor else None,
+        organization_id=actor.organization_id if actor else None,
+        created_at=caller.now,
+        summary=summary,
+        base_version=base_version,
+        merged=merged,
+        restored_from=restored_from,
+    )
 
 
 async def roll_forward(store: Store, section_id: ObjectId) -> int | None:
@@ -208,7 +210,7 @@ async def save_section(
         html = await markdown.render_off_loop(store.workers, new_body)
         if html is None:
             return Invalid("body", "text_too_complex")
-        fields = _version_fields(
+        wanted = new_version(
             head,
             head.version + 1,
             new_title,
@@ -221,8 +223,8 @@ async def save_section(
             restored_from=restored_from,
         )
         try:
-            version = await store.drafting.insert_version(fields)
-        except DuplicateKeyError:
+            version = await store.drafting.insert_version(wanted)
+        except Taken:
             # Another save took that number first (or a crash left the head behind): catch up and retry.
             await roll_forward(store, head.id)
             refreshed = await store.drafting.section(head.id)
@@ -282,21 +284,22 @@ async def create_document(
             slug, n = f"{base}-{n}", n + 1
     try:
         document = await store.drafting.insert_document(
-            {
-                "slug": slug,
-                "title": title.strip(),
-                "kind": kind.value,
-                "phase": Phase.DRAFTING.value,
-                "summary": summary.strip(),
-                "participant_ids": sorted(orgs),
-                "milestones": [],
-                "settings": {"direct_submission": False, "restrict_comment_visibility": False},
-                "approved_snapshot_id": None,
-                "created_at": caller.now,
-                "updated_at": caller.now,
-            }
+            Document(
+                id=ObjectId(),
+                slug=slug,
+                title=title.strip(),
+                kind=kind,
+                phase=Phase.DRAFTING,
+                summary=summary.strip(),
+                participant_ids=tuple(sorted(orgs)),
+                milestones=(),
+                settings=DocumentSettings(),
+                approved_snapshot_id=None,
+                created_at=caller.now,
+                updated_at=caller.now,
+            )
         )
-    except DuplicateKeyError:
+    except Taken:
         return Invalid("slug", "slug_taken")
     await store.events.append(
         "document.created",
@@ -335,22 +338,10 @@ async def add_section(
     at = len(existing) if position is None else position
     head = Section(section_id, document.id, candidate, at, title, body, "", 0, caller.now, None, False)
     version = await store.drafting.insert_version(
-        _version_fields(head, 1, title, body, caller, "", html=html, base_version=None)
+        new_version(head, 1, title, body, caller, "", html=html, base_version=None)
     )
     section = await store.drafting.insert_section(
-        {
-            "_id": section_id,
-            "document_id": document.id,
-            "key": candidate,
-            "position": at,
-            "title": title,
-            "body": body,
-            "html": version.html,
-            "version": 1,
-            "updated_at": caller.now,
-            "updated_by": caller.actor.user_id if caller.actor else None,
-            "deleted": False,
-        }
+        replace(head, html=version.html, version=1, updated_by=caller.actor.user_id if caller.actor else None)
     )
     order = [s.id for s in existing]
     order.insert(at, section.id)
@@ -403,9 +394,7 @@ async def set_section_deleted(
     remaining = [s.id for s in await store.drafting.sections([document.id]) if s.id != section.id]
     if not deleted:
         remaining.append(section.id)
-    changed = await store.drafting.set_section_fields(
-        section.id, {"deleted": deleted, "deleted_at": caller.now if deleted else None}
-    )
+    changed = await store.drafting.set_deleted(section.id, deleted, caller.now)
     await store.drafting.set_positions({sid: i for i, sid in enumerate(remaining)})
     await store.events.append(
         "section.deleted" if deleted else "section.undeleted",
@@ -447,26 +436,26 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
     latest = await store.drafting.latest_numbers(document.id)
     pairs = [(s.id, max(latest.get(s.id, s.version), s.version)) for s in sections]
     versions = await store.drafting.versions_by_pairs(pairs)
-    entries = [
-        {"section_id": s.id, "version": n, "key": s.key, "title": versions[(s.id, n)].title}
-        for s, (_, n) in zip(sections, pairs, strict=True)
-    ]
+    entries = tuple(
+        SnapshotEntry(s.id, n, s.key, versions[(s.id, n)].title) for s, (_, n) in zip(sections, pairs, strict=True)
+    )
     digest = fingerprint([(s.key, versions[p].title, versions[p].body) for s, p in zip(sections, pairs, strict=True)])
     for _ in range(_MAX_SAVE_ATTEMPTS):
         number = await store.drafting.last_snapshot_number(document.id) + 1
         try:
             snapshot = await store.drafting.insert_snapshot(
-                {
-                    "document_id": document.id,
-                    "number": number,
-                    "label": label.strip() or f"Udkast {number}",
-                    "entries": entries,
-                    "fingerprint": digest,
-                    "created_at": caller.now,
-                    "created_by": caller.actor.user_id if caller.actor else None,
-                }
+                Snapshot(
+                    id=ObjectId(),
+                    document_id=document.id,
+                    number=number,
+                    label=label.strip() or f"Udkast {number}",
+                    entries=entries,
+                    fingerprint=digest,
+                    created_at=caller.now,
+                    created_by=caller.actor.user_id if caller.actor else None,
+                )
             )
-        except DuplicateKeyError:
+        except Taken:
             continue
         await store.events.append(
             "snapshot.created",
@@ -486,9 +475,7 @@ async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, 
         return document
     if phase not in PHASE_CHANGES[document.phase] or phase == Phase.APPROVED:
         return Invalid("phase", "invalid_phase_change", {"current": document.phase.value, "target": phase.value})
-    updated = await store.drafting.update_document(
-        document.id, {"phase": phase.value, "updated_at": caller.now}, expect={"phase": document.phase.value}
-    )
+    updated = await store.drafting.set_phase(document.id, phase, caller.now, expect=document.phase)
     if updated is None:
         return Invalid("phase", "busy")
     await store.events.append(
