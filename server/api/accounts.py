@@ -18,12 +18,12 @@ from server.api.errors import (
     NotFound,
     NotSignedIn,
     TooManyAttempts,
+    answer,
     error_for,
     not_signed_in,
 )
-from server.api.node import Node
+from server.api.node import Node, from_domain
 from server.notifications import service as notifications
-from server.outcomes import Invalid
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
@@ -39,14 +39,7 @@ class Organization(Node):
 
     @classmethod
     def of(cls, org: domain.Organization) -> Organization:
-        return cls(
-            id=strawberry.ID(ids.encode("Organization", org.id)),
-            model=org,
-            slug=org.slug,
-            name=org.name,
-            short_name=org.short_name,
-            kind=org.kind,
-        )
+        return from_domain(cls, "Organization", org)
 
 
 @strawberry.type
@@ -57,12 +50,7 @@ class User(Node):
 
     @classmethod
     def of(cls, user: domain.User) -> User:
-        return cls(
-            id=strawberry.ID(ids.encode("User", user.id)),
-            model=user,
-            name=user.name,
-            roles=sorted(user.roles),
-        )
+        return from_domain(cls, "User", user, roles=sorted(user.roles))
 
     @strawberry.field(description="Shown to the user themself and to the secretariat only.")
     def email(self, info: Info) -> str | None:
@@ -267,14 +255,10 @@ class AccountsMutation:
         ctx = info.context
         caller = ctx.caller()
         result = await service.accept_invitation(ctx.store, input.token, input.password, caller.origin, caller.now)
-        if isinstance(result, Invalid):
-            return error_for(result, ctx)  # type: ignore[return-value]
-        return InvitationAccepted(user=User.of(result))
+        return answer(result, ctx, lambda r: InvitationAccepted(user=User.of(r)))  # type: ignore[return-value]
 
     @strawberry.mutation(description="Deactivate (ending their sessions) or reactivate a user (secretariat).")
     async def set_user_active(self, info: Info, input: SetUserActiveInput) -> SetUserActiveResult:
         ctx = info.context
         result = await service.set_user_active(ctx.store, ctx.caller(), ids.parse(input.user_id, "User"), input.active)
-        if not isinstance(result, domain.User):
-            return error_for(result, ctx)
-        return UserActivityChanged(user=User.of(result))
+        return answer(result, ctx, lambda r: UserActivityChanged(user=User.of(r)))

@@ -14,7 +14,7 @@ from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.drafting import ChangeKind, Document, Section, SectionChange, Snapshot, compare_snapshots
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
 from server.api.node import Node
 from server.approvals import model as domain
 from server.approvals import record, service
@@ -434,9 +434,7 @@ class ApprovalsMutation:
             [ids.parse(o, "Organization") for o in input.organization_ids],
             input.silence_is_consent,
         )
-        if isinstance(result, domain.ApprovalRound):
-            return ApprovalRoundOpened(round=ApprovalRound.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: ApprovalRoundOpened(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Record or change your organisation's decision while the round is open.")
     async def record_decision(self, info: Info, input: RecordDecisionInput) -> RecordDecisionResult:
@@ -451,9 +449,7 @@ class ApprovalsMutation:
             input.internal_note,
             [ids.parse(s, "Section") for s in input.section_ids],
         )
-        if isinstance(result, domain.ApprovalRound):
-            return DecisionRecorded(round=ApprovalRound.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: DecisionRecorded(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Show everyone that your organisation awaits its own board (or no longer).")
     async def mark_awaiting_board(self, info: Info, input: MarkAwaitingBoardInput) -> MarkAwaitingBoardResult:
@@ -466,9 +462,7 @@ class ApprovalsMutation:
             input.awaiting,
             input.note,
         )
-        if isinstance(result, domain.ApprovalRound):
-            return AwaitingBoardMarked(round=ApprovalRound.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: AwaitingBoardMarked(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Move an open round's deadline later, with a reason (secretariat).")
     async def extend_deadline(self, info: Info, input: ExtendDeadlineInput) -> ExtendDeadlineResult:
@@ -476,9 +470,7 @@ class ApprovalsMutation:
         result = await service.extend_deadline(
             ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.deadline, input.reason
         )
-        if isinstance(result, domain.ApprovalRound):
-            return DeadlineExtended(round=ApprovalRound.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: DeadlineExtended(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Withdraw an open round, with a reason (secretariat).")
     async def withdraw_approval_round(
@@ -488,6 +480,4 @@ class ApprovalsMutation:
         result = await service.withdraw_round(
             ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.reason
         )
-        if isinstance(result, domain.ApprovalRound):
-            return ApprovalRoundWithdrawn(round=ApprovalRound.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: ApprovalRoundWithdrawn(round=ApprovalRound.of(r)))

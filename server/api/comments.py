@@ -16,8 +16,8 @@ from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.drafting import Document, Section, SectionVersion, Snapshot
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
-from server.api.node import Node
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
+from server.api.node import Node, from_domain
 from server.comments import model as domain
 from server.comments import queries, service
 from server.comments.anchoring import Relocated, TextQuote
@@ -34,10 +34,6 @@ class AnchorStatus(StrEnum):
     ANCHORED = "ANCHORED"
     MOVED = "MOVED"
     OUTDATED = "OUTDATED"
-
-
-def _id(kind: ids.Kind, oid: ObjectId) -> strawberry.ID:
-    return strawberry.ID(ids.encode(kind, oid))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -104,25 +100,7 @@ class Comment(Node):
 
     @classmethod
     def of(cls, c: domain.Comment) -> Comment:
-        return cls(
-            id=_id("Comment", c.id),
-            model=c,
-            relocated=[],
-            section_version=c.section_version,
-            body=c.body,
-            html=c.html,
-            kind=c.kind,
-            proposed_text=c.proposed_text,
-            status=c.status,
-            response=c.response,
-            response_html=c.response_html,
-            submitted=c.submitted,
-            submitted_at=c.submitted_at,
-            responded_at=c.responded_at,
-            applied_version=c.applied_version,
-            created_at=c.created_at,
-            updated_at=c.updated_at,
-        )
+        return from_domain(cls, "Comment", c, relocated=[])
 
     @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
     def anchor(self) -> TextQuoteSelector | None:
@@ -492,9 +470,7 @@ class CommentsMutation:
             ids.parse(input.parent_id, "Comment"),
             reply=input.parent_id is not None,
         )
-        return (
-            CommentAdded(comment=Comment.of(result)) if isinstance(result, domain.Comment) else error_for(result, ctx)
-        )
+        return answer(result, ctx, lambda r: CommentAdded(comment=Comment.of(r)))
 
     @strawberry.mutation(description="Change your own open comment; the earlier wording is kept.")
     async def edit_comment(self, info: Info, input: EditCommentInput) -> EditCommentResult:
@@ -502,17 +478,13 @@ class CommentsMutation:
         result = await service.edit_comment(
             ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.body, input.proposed_text
         )
-        return (
-            CommentEdited(comment=Comment.of(result)) if isinstance(result, domain.Comment) else error_for(result, ctx)
-        )
+        return answer(result, ctx, lambda r: CommentEdited(comment=Comment.of(r)))
 
     @strawberry.mutation(description="Withdraw your own open comment.")
     async def delete_comment(self, info: Info, input: DeleteCommentInput) -> DeleteCommentResult:
         ctx = info.context
         result = await service.delete_comment(ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"))
-        if isinstance(result, domain.Comment):
-            return CommentDeleted(comment=Comment.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: CommentDeleted(comment=Comment.of(r)))
 
     @strawberry.mutation(description="Submit all of your organisation's draft comments on a document at once.")
     async def submit_organisation_comments(
@@ -520,9 +492,7 @@ class CommentsMutation:
     ) -> SubmitOrganisationCommentsResult:
         ctx = info.context
         result = await service.submit_organisation_comments(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
-        if isinstance(result, list):
-            return CommentsSubmitted(comments=[Comment.of(c) for c in result])
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: CommentsSubmitted(comments=[Comment.of(c) for c in r]))
 
     @strawberry.mutation(description="The steering group's disposition of a comment, with its response.")
     async def respond_to_comment(self, info: Info, input: RespondToCommentInput) -> RespondToCommentResult:
@@ -530,9 +500,7 @@ class CommentsMutation:
         result = await service.respond(
             ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.status, input.response
         )
-        if isinstance(result, domain.Comment):
-            return CommentAnswered(comment=Comment.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: CommentAnswered(comment=Comment.of(r)))
 
     @strawberry.mutation(description="Accept a change proposal by saving it as a new section version (merging).")
     async def apply_proposal(self, info: Info, input: ApplyProposalInput) -> ApplyProposalResult:
@@ -540,14 +508,16 @@ class CommentsMutation:
         result = await service.apply_proposal(
             ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"), input.response
         )
-        if isinstance(result, service.ProposalApplied):
-            return ProposalApplied(
-                comment=Comment.of(result.comment),
-                version=SectionVersion.of(result.saved.version),
-                section=Section.of(result.saved.section),
-                merged=result.saved.merged,
-            )
-        return error_for(result, ctx)
+        return answer(
+            result,
+            ctx,
+            lambda r: ProposalApplied(
+                comment=Comment.of(r.comment),
+                version=SectionVersion.of(r.saved.version),
+                section=Section.of(r.saved.section),
+                merged=r.saved.merged,
+            ),
+        )
 
     @strawberry.mutation(description="The comment settings of a document (secretariat).")
     async def update_document_settings(
@@ -561,6 +531,4 @@ class CommentsMutation:
             input.direct_submission,
             input.restrict_comment_visibility,
         )
-        if isinstance(result, drafting_model.Document):
-            return DocumentSettingsUpdated(document=Document.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: DocumentSettingsUpdated(document=Document.of(r)))

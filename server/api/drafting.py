@@ -14,8 +14,8 @@ from server.accounts.model import Role
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, error_for
-from server.api.node import Node
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
+from server.api.node import Node, from_domain
 from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
 from server.drafting import diff as diff_rules
@@ -39,10 +39,6 @@ class DiffKind(StrEnum):
 
 
 ChangeKind = strawberry.enum(compare_rules.ChangeKind)
-
-
-def _id(kind: ids.Kind, oid: object) -> strawberry.ID:
-    return strawberry.ID(ids.encode(kind, oid))  # type: ignore[arg-type]
 
 
 @strawberry.type
@@ -95,19 +91,7 @@ class SectionVersion(Node):
 
     @classmethod
     def of(cls, v: domain.SectionVersion) -> SectionVersion:
-        return cls(
-            id=_id("SectionVersion", v.id),
-            model=v,
-            number=v.number,
-            title=v.title,
-            body=v.body,
-            html=v.html,
-            created_at=v.created_at,
-            summary=v.summary,
-            base_version=v.base_version,
-            merged=v.merged,
-            restored_from=v.restored_from,
-        )
+        return from_domain(cls, "SectionVersion", v)
 
     @strawberry.field
     async def author(self, info: Info) -> User | None:
@@ -140,18 +124,7 @@ class Section(Node):
 
     @classmethod
     def of(cls, s: domain.Section) -> Section:
-        return cls(
-            id=_id("Section", s.id),
-            model=s,
-            key=s.key,
-            title=s.title,
-            position=s.position,
-            version=s.version,
-            body=s.body,
-            html=s.html,
-            updated_at=s.updated_at,
-            deleted=s.deleted,
-        )
+        return from_domain(cls, "Section", s)
 
     @strawberry.field
     async def updated_by(self, info: Info) -> User | None:
@@ -219,14 +192,7 @@ class Snapshot(Node):
 
     @classmethod
     def of(cls, s: domain.Snapshot) -> Snapshot:
-        return cls(
-            id=_id("Snapshot", s.id),
-            model=s,
-            number=s.number,
-            label=s.label,
-            created_at=s.created_at,
-            fingerprint=s.fingerprint,
-        )
+        return from_domain(cls, "Snapshot", s)
 
     @strawberry.field
     async def document(self, info: Info) -> Document | None:
@@ -304,17 +270,7 @@ class Document(Node):
 
     @classmethod
     def of(cls, d: domain.Document) -> Document:
-        return cls(
-            id=_id("Document", d.id),
-            model=d,
-            slug=d.slug,
-            title=d.title,
-            kind=d.kind,
-            phase=d.phase,
-            summary=d.summary,
-            created_at=d.created_at,
-            updated_at=d.updated_at,
-        )
+        return from_domain(cls, "Document", d)
 
     @strawberry.field(description="Sections in order (deleted ones only with includeDeleted, for editors).")
     async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
@@ -575,9 +531,7 @@ class DraftingMutation:
             input.summary,
             [ids.parse(i, "Organization") for i in input.participant_ids],
         )
-        if isinstance(result, domain.Document):
-            return DocumentCreated(document=Document.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: DocumentCreated(document=Document.of(r)))
 
     @strawberry.mutation
     async def add_section(self, info: Info, input: AddSectionInput) -> AddSectionResult:
@@ -585,9 +539,7 @@ class DraftingMutation:
         result = await service.add_section(
             ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.title, input.body, input.position
         )
-        return (
-            SectionAdded(section=Section.of(result)) if isinstance(result, domain.Section) else error_for(result, ctx)
-        )
+        return answer(result, ctx, lambda r: SectionAdded(section=Section.of(r)))
 
     @strawberry.mutation(description="Save a section from `baseVersion`; merges or returns VersionConflict.")
     async def save_section(self, info: Info, input: SaveSectionInput) -> SaveSectionResult:
@@ -601,9 +553,7 @@ class DraftingMutation:
             input.body,
             input.summary,
         )
-        if isinstance(result, service.Saved):
-            return _saved(result)
-        return error_for(result, ctx)
+        return answer(result, ctx, _saved)
 
     @strawberry.mutation
     async def move_section(self, info: Info, input: MoveSectionInput) -> MoveSectionResult:
@@ -611,9 +561,7 @@ class DraftingMutation:
         result = await service.move_section(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.position
         )
-        return (
-            SectionMoved(section=Section.of(result)) if isinstance(result, domain.Section) else error_for(result, ctx)
-        )
+        return answer(result, ctx, lambda r: SectionMoved(section=Section.of(r)))
 
     @strawberry.mutation(description="Soft delete: the section and its history stay and can be restored.")
     async def delete_section(self, info: Info, input: DeleteSectionInput) -> DeleteSectionResult:
@@ -621,9 +569,7 @@ class DraftingMutation:
         result = await service.set_section_deleted(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), True
         )
-        return (
-            SectionDeleted(section=Section.of(result)) if isinstance(result, domain.Section) else error_for(result, ctx)
-        )
+        return answer(result, ctx, lambda r: SectionDeleted(section=Section.of(r)))
 
     @strawberry.mutation(description="Bring back a deleted section.")
     async def restore_section(self, info: Info, input: RestoreSectionInput) -> RestoreSectionResult:
@@ -631,9 +577,7 @@ class DraftingMutation:
         result = await service.set_section_deleted(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), False
         )
-        if isinstance(result, domain.Section):
-            return SectionRestored(section=Section.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: SectionRestored(section=Section.of(r)))
 
     @strawberry.mutation(description="Write an earlier version's text as a new version.")
     async def restore_section_version(
@@ -643,9 +587,7 @@ class DraftingMutation:
         result = await service.restore_version(
             ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), input.version
         )
-        if isinstance(result, service.Saved):
-            return _saved(result)
-        return error_for(result, ctx)
+        return answer(result, ctx, _saved)
 
     @strawberry.mutation(description="Freeze every section's current version as a numbered snapshot.")
     async def create_snapshot(self, info: Info, input: CreateSnapshotInput) -> CreateSnapshotResult:
@@ -653,17 +595,13 @@ class DraftingMutation:
         result = await service.create_snapshot(
             ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.label
         )
-        if isinstance(result, domain.Snapshot):
-            return SnapshotCreated(snapshot=Snapshot.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: SnapshotCreated(snapshot=Snapshot.of(r)))
 
     @strawberry.mutation
     async def set_document_phase(self, info: Info, input: SetDocumentPhaseInput) -> SetDocumentPhaseResult:
         ctx = info.context
         result = await service.set_phase(ctx.store, ctx.caller(), ids.parse(input.document_id, "Document"), input.phase)
-        if isinstance(result, domain.Document):
-            return DocumentPhaseChanged(document=Document.of(result))
-        return error_for(result, ctx)
+        return answer(result, ctx, lambda r: DocumentPhaseChanged(document=Document.of(r)))
 
     @strawberry.mutation
     async def add_participant(self, info: Info, input: ChangeParticipantInput) -> ChangeParticipantsResult:
@@ -683,6 +621,4 @@ async def _change_participant(info: Info, input: ChangeParticipantInput, *, add:
         ids.parse(input.organization_id, "Organization"),
         add=add,
     )
-    if isinstance(result, domain.Document):
-        return ParticipantsChanged(document=Document.of(result))
-    return error_for(result, ctx)
+    return answer(result, ctx, lambda r: ParticipantsChanged(document=Document.of(r)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import overload
+from collections.abc import Callable
+from typing import TypeVar, overload
 
 import strawberry
 
@@ -99,3 +100,30 @@ def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFo
                 current_version=current_version,
             )
     raise AssertionError(problem)
+
+
+R = TypeVar("R")
+S = TypeVar("S")
+_PROBLEMS = (Missing, Invalid, Denied, Conflict)
+
+
+@overload
+def answer(
+    result: R | Failure, ctx: Context, success: Callable[[R], S]
+) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput: ...
+
+
+@overload
+def answer(
+    result: R | Problem, ctx: Context, success: Callable[[R], S]
+) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict: ...
+
+
+def answer(
+    result: R | Problem, ctx: Context, success: Callable[[R], S]
+) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict:
+    """The one way from a workflow's result to a mutation's union answer: ``success`` of the
+    result, or the typed error for its problem."""
+    if isinstance(result, _PROBLEMS):
+        return error_for(result, ctx)
+    return success(result)

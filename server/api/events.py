@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any, cast
 
 import strawberry
@@ -17,8 +17,8 @@ from server.accounts.model import Actor
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Context, Info
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, error_for
-from server.api.node import Node
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, answer, error_for
+from server.api.node import Node, from_domain
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events import describe, feed, queries, service
@@ -40,15 +40,7 @@ class Event(Node):
 
     @classmethod
     def of(cls, event: EventModel) -> Event:
-        return cls(
-            id=strawberry.ID(ids.encode("Event", event.id)),
-            model=event,
-            seq=event.seq,
-            kind=event.kind,
-            at=event.at,
-            entity_type=event.entity_type,
-            data=cast(JSON, dict(event.data)),
-        )
+        return from_domain(cls, "Event", event, data=cast(JSON, dict(event.data)))
 
     @strawberry.field
     def entity_id(self) -> strawberry.ID | None:
@@ -188,17 +180,13 @@ class EventsMutation:
             in_section=input.section_id is not None,
             section_id=ids.parse(input.section_id, "Section") if input.section_id is not None else None,
         )
-        if not isinstance(result, timedelta):
-            return error_for(result, ctx)
-        return PresenceReported(expires_in_seconds=int(result.total_seconds()))
+        return answer(result, ctx, lambda r: PresenceReported(expires_in_seconds=int(r.total_seconds())))
 
     @strawberry.mutation(description="I left the document: stop showing me as reading or editing it.")
     async def leave_presence(self, info: Info, document_id: strawberry.ID) -> LeavePresenceResult:
         ctx = info.context
-        problem = await service.leave_presence(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
-        if problem is not None:
-            return error_for(problem, ctx)
-        return PresenceLeft(ok=True)
+        result = await service.leave_presence(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
+        return answer(result, ctx, lambda _: PresenceLeft(ok=True))
 
 
 @strawberry.type

@@ -1,10 +1,33 @@
-"""The ``Node`` interface: every object with a global id implements it."""
+"""The ``Node`` interface, and the one way to build a GraphQL object type from its domain dataclass."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, Protocol, TypeVar, cast
+
 import strawberry
+from bson import ObjectId
+
+from server import ids
 
 
 @strawberry.interface(description="An object with a global id.")
 class Node:
     id: strawberry.ID
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> ObjectId: ...
+
+
+N = TypeVar("N", bound=Node)
+
+
+def from_domain(cls: type[N], kind: ids.Kind, model: _Identified, **given: object) -> N:
+    """``cls`` for the domain value ``model``: its global ``id``, ``model`` kept for the resolvers,
+    and every other field the type declares copied from the attribute of the same name, unless
+    ``given`` (for a field whose shape differs from the domain's)."""
+    names = {f.name for f in dataclasses.fields(cast(Any, cls)) if f.init} - {"id", "model"} - given.keys()
+    copied = {name: getattr(model, name) for name in names}
+    return cast(N, cast(Any, cls)(id=strawberry.ID(ids.encode(kind, model.id)), model=model, **copied, **given))
