@@ -1,7 +1,9 @@
 """Who may do what: every permission rule of Udkast, as pure functions, in one place.
 
-Deny by default: an action without a rule here is refused. Each action has exactly one check;
-resolvers call ``check`` and turn a ``Refusal`` into ``NotSignedIn`` or ``Forbidden``.
+Deny by default: an action without a rule here is refused. Each action has exactly one check:
+services call ``check`` before they write and queries before they read, and the API turns a
+``Refusal`` into ``NotSignedIn`` or ``Forbidden``. (The API's ``viewerCan`` fields ask the same
+rules only to tell the UI what to offer; the server checks again when it is asked to act.)
 """
 
 from __future__ import annotations
