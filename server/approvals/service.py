@@ -29,7 +29,7 @@ from server.caller import Caller
 from server.db import Taken
 from server.drafting.model import Document, Phase, Snapshot
 from server.drafting.service import authorised_document, scope_of
-from server.events.model import Origin
+from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
@@ -61,6 +61,20 @@ async def _append(
             continue
         return model.with_entry(round, entry), entry
     return InputProblem("roundId", "busy", {})
+
+
+async def _party_event(
+    store: Store, caller: Caller, kind: str, round: ApprovalRound, organization_id: ObjectId, data: dict[str, object]
+) -> Event:
+    """An event about one party of a round, naming the organisation by its slug."""
+    [slug] = await _organization_slugs(store, [organization_id])
+    return await _round_event(store, caller, kind, round, {"title": round.title, "organization": slug, **data})
+
+
+async def _round_event(store: Store, caller: Caller, kind: str, round: ApprovalRound, data: dict[str, object]) -> Event:
+    return await store.events.append(
+        kind, caller.origin, caller.now, document_id=round.document_id, entity=("ApprovalRound", round.id), data=data
+    )
 
 
 async def _organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
@@ -326,14 +340,8 @@ async def record_decision(
         return Invalid.of(result)
     round, entry = result
     assert entry is not None
-    [slug] = await _organization_slugs(store, [organization_id])
-    event = await store.events.append(
-        "approval_round.decision_recorded",
-        caller.origin,
-        caller.now,
-        document_id=round.document_id,
-        entity=("ApprovalRound", round.id),
-        data={"title": round.title, "organization": slug, "decision": entry.decision.value},
+    event = await _party_event(
+        store, caller, "approval_round.decision_recorded", round, organization_id, {"decision": entry.decision.value}
     )
     await notifications.decision_recorded(store, round, organization_id, entry.decision, str(event.id), caller.now)
     return await settle(store, round, caller.now, caller.origin)
@@ -356,15 +364,8 @@ async def mark_awaiting_board(
         return Invalid.of(result)
     round, entry = result
     assert entry is not None
-    [slug] = await _organization_slugs(store, [organization_id])
-    await store.events.append(
-        "approval_round.awaiting_board",
-        caller.origin,
-        caller.now,
-        document_id=round.document_id,
-        entity=("ApprovalRound", round.id),
-        data={"title": round.title, "organization": slug, "awaiting": awaiting, "note": entry.note},
-    )
+    data = {"awaiting": awaiting, "note": entry.note}
+    await _party_event(store, caller, "approval_round.awaiting_board", round, organization_id, data)
     return round
 
 
@@ -383,19 +384,8 @@ async def extend_deadline(
     round, entry = result
     assert entry is not None
     await store.approvals.sync(round)
-    await store.events.append(
-        "approval_round.deadline_extended",
-        caller.origin,
-        caller.now,
-        document_id=round.document_id,
-        entity=("ApprovalRound", round.id),
-        data={
-            "title": round.title,
-            "from": entry.previous.isoformat(),
-            "to": entry.deadline.isoformat(),
-            "reason": entry.reason,
-        },
-    )
+    data = {"title": round.title, "from": entry.previous.isoformat(), "to": entry.deadline.isoformat()}
+    await _round_event(store, caller, "approval_round.deadline_extended", round, {**data, "reason": entry.reason})
     return round
 
 

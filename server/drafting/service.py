@@ -345,14 +345,16 @@ async def add_section(
     )
     order = [s.id for s in existing]
     order.insert(at, section.id)
+    return await _reordered(store, caller, section, order, "section.added", {"title": title, "position": at})
+
+
+async def _reordered(
+    store: Store, caller: Caller, section: Section, order: list[ObjectId], kind: str, data: dict[str, object]
+) -> Section:
+    """Number the document's sections in ``order``, record ``kind`` for ``section``, and read it again."""
     await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
     await store.events.append(
-        "section.added",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Section", section.id),
-        data={"title": title, "position": at},
+        kind, caller.origin, caller.now, document_id=section.document_id, entity=("Section", section.id), data=data
     )
     return await store.drafting.section(section.id) or section
 
@@ -369,16 +371,7 @@ async def move_section(store: Store, caller: Caller, section_id: ObjectId | None
         return Invalid("position", "invalid_position")
     old = order.index(section.id)
     order.insert(position, order.pop(old))
-    await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
-    await store.events.append(
-        "section.moved",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Section", section.id),
-        data={"from": old, "to": position},
-    )
-    return await store.drafting.section(section.id) or section
+    return await _reordered(store, caller, section, order, "section.moved", {"from": old, "to": position})
 
 
 async def set_section_deleted(
@@ -394,17 +387,9 @@ async def set_section_deleted(
     remaining = [s.id for s in await store.drafting.sections([document.id]) if s.id != section.id]
     if not deleted:
         remaining.append(section.id)
-    changed = await store.drafting.set_deleted(section.id, deleted, caller.now)
-    await store.drafting.set_positions({sid: i for i, sid in enumerate(remaining)})
-    await store.events.append(
-        "section.deleted" if deleted else "section.undeleted",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Section", section.id),
-        data={"title": section.title},
-    )
-    return await store.drafting.section(section.id) or changed or section
+    changed = await store.drafting.set_deleted(section.id, deleted, caller.now) or section
+    kind = "section.deleted" if deleted else "section.undeleted"
+    return await _reordered(store, caller, changed, remaining, kind, {"title": section.title})
 
 
 async def restore_version(store: Store, caller: Caller, section_id: ObjectId | None, number: int) -> Saved | Problem:
