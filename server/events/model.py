@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TypeAlias
 
 from bson import ObjectId
+
+EventData: TypeAlias = Mapping[str, object]  # what happened, in JSON-like values (kept as written)
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Event:
     document_id: ObjectId | None
     entity_type: str | None
     entity_id: ObjectId | None
-    data: Mapping[str, Any]
+    data: EventData
     client_address: str | None
     audience_organization_id: ObjectId | None  # set when only one organisation may see it (drafts)
 

@@ -16,7 +16,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
-from server.events.model import PRESENCE_TTL, Activity, Event, Origin, Presence
+from server.events.model import PRESENCE_TTL, Activity, Event, EventData, Origin, Presence
 
 _MAX_ATTEMPTS = 1000
 
@@ -59,7 +59,7 @@ class EventLog:
         *,
         document_id: ObjectId | None = None,
         entity: tuple[str, ObjectId] | None = None,
-        data: Mapping[str, Any] | None = None,
+        data: EventData | None = None,
         audience_organization_id: ObjectId | None = None,
     ) -> Event:
         doc: dict[str, Any] = {
@@ -181,6 +181,8 @@ class EventLog:
         return _event(doc) if doc else None
 
     async def find(self, query: Mapping[str, Any], *, limit: int = 100) -> list[Event]:
+        """Events matching a raw filter, oldest first: only the tests' assertions on the log use it;
+        the app reads by document and sequence."""
         cursor = self._events.find(dict(query)).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
