@@ -23,7 +23,6 @@ from server.comments import queries, service
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting import model as drafting_model
 from server.drafting import service as drafting_service
-from server.drafting.queries import readable
 
 CommentStatus = strawberry.enum(domain.CommentStatus, description="The steering group's disposition of a comment.")
 CommentKind = strawberry.enum(domain.CommentKind, description="A remark, or a proposal carrying replacement text.")
@@ -182,11 +181,7 @@ class Comment(Node):
 
     @strawberry.field(description="Replies you may see, oldest first.")
     async def replies(self, info: Info) -> list[Comment]:
-        document = await info.context.loaders.document.load(self.model.document_id)
-        if document is None or not readable(info.context.actor, document):
-            return []
-        found = await info.context.loaders.comment_replies.load(self.model.id)
-        return [Comment.of(c) for c in found if domain.visible(info.context.actor, document, c)]
+        return [Comment.of(c) for c in await queries.replies(info.context.loaders, info.context.actor, self.model)]
 
     @strawberry.field(
         description="Earlier wordings, oldest first (those from while it was a draft: its organisation only)."
@@ -223,7 +218,7 @@ class Comment(Node):
 async def comment_node(info: Info, comment_id: ObjectId) -> Comment | None:
     """A comment by id, when the signed-in user may see it (``node(id)``)."""
     ctx = info.context
-    comment = await queries.comment(ctx.store, ctx.actor, comment_id, ctx.loaders.document.load)
+    comment = await queries.comment(ctx.store, ctx.loaders, ctx.actor, comment_id)
     return Comment.of(comment) if comment else None
 
 
@@ -231,25 +226,12 @@ async def section_comments(
     info: Info, section: drafting_model.Section, status: domain.CommentStatus | None
 ) -> list[Comment]:
     """The thread-starting comments on a section that the signed-in user may see, oldest first."""
-    document = await info.context.loaders.document.load(section.document_id)
-    if document is None or not readable(info.context.actor, document):
-        return []
-    threads = await info.context.loaders.comment_threads.load(section.id)
-    return [
-        Comment.of(c)
-        for c in threads
-        if domain.visible(info.context.actor, document, c) and (status is None or c.status == status)
-    ]
+    return [Comment.of(c) for c in await queries.threads(info.context.loaders, info.context.actor, section, status)]
 
 
 async def open_comment_count(info: Info, section: drafting_model.Section) -> int:
     """Open thread-starting comments on a section that the signed-in user may see (drafts of their own included)."""
-    document = await info.context.loaders.document.load(section.document_id)
-    if document is None or not readable(info.context.actor, document):
-        return 0
-    counts = await info.context.loaders.open_comment_counts.load(section.id)
-    actor = info.context.actor
-    return sum(c.count for c in counts if domain.may_see(actor, document, c.organization_id, c.submitted))
+    return await queries.open_count(info.context.loaders, info.context.actor, section)
 
 
 # The consultation report (høringsnotat).

@@ -11,11 +11,11 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from server.accounts.model import Actor, User
-from server.api.loaders import Loaders
 from server.caller import Caller
 from server.clock import Clock
 from server.events.feed import Hub
 from server.http import SESSION_COOKIE
+from server.loaders import Loaders
 from server.messages import Language, text
 from server.settings import Settings
 from server.store import Store

@@ -14,9 +14,9 @@ from bson import ObjectId
 
 from server import db as dbmod
 from server import ids
-from server.api.loaders import Loaders
 from server.comments.anchoring import selector_for
 from server.comments.service import check_open_counts
+from server.loaders import Loaders
 from server.markdown import plain_text, render
 from server.store import Store
 from tests.support import (
