@@ -24,10 +24,21 @@ class _Identified(Protocol):
 N = TypeVar("N", bound=Node)
 
 
+_COPIED: dict[type, tuple[str, ...]] = {}
+
+
+def _copied(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` set when it is built (all but those with resolvers), worked out once."""
+    names = _COPIED.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.init and f.name not in ("id", "model"))
+        _COPIED[cls] = names
+    return names
+
+
 def from_domain(cls: type[N], kind: ids.Kind, model: _Identified, **given: object) -> N:
     """``cls`` for the domain value ``model``: its global ``id``, ``model`` kept for the resolvers,
     and every other field the type declares copied from the attribute of the same name, unless
     ``given`` (for a field whose shape differs from the domain's)."""
-    names = {f.name for f in dataclasses.fields(cast(Any, cls)) if f.init} - {"id", "model"} - given.keys()
-    copied = {name: getattr(model, name) for name in names}
+    copied = {name: getattr(model, name) for name in _copied(cls) if name not in given}
     return cast(N, cast(Any, cls)(id=strawberry.ID(ids.encode(kind, model.id)), model=model, **copied, **given))
