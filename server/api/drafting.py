@@ -10,7 +10,6 @@ import strawberry
 
 from server import ids, markdown
 from server.accounts import permissions
-from server.accounts.model import Role
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
@@ -297,11 +296,7 @@ class Document(Node):
         "default (for those who may open one; empty for everyone else)."
     )
     async def approver_organizations(self, info: Info) -> list[Organization]:
-        if permissions.check(info.context.actor, Action.RUN_APPROVAL_ROUND, service.scope_of(self.model)):
-            return []
-        users = await info.context.store.accounts.users()
-        with_approver = {u.organization_id for u in users if u.active and Role.APPROVER in u.roles}
-        wanted = [o for o in self.model.participant_ids if o in with_approver]
+        wanted = await queries.approver_organizations(info.context.store, info.context.actor, self.model)
         orgs = await info.context.loaders.organization.load_many(wanted)
         return [Organization.of(o) for o in orgs if o is not None]
 

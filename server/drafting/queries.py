@@ -10,7 +10,7 @@ from __future__ import annotations
 from bson import ObjectId
 
 from server.accounts import permissions
-from server.accounts.model import Actor
+from server.accounts.model import Actor, Role
 from server.accounts.permissions import Action
 from server.drafting import service
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
@@ -113,3 +113,13 @@ async def frozen(store: Store, snapshot: Snapshot) -> list[SectionVersion]:
     pairs = [(e.section_id, e.version) for e in snapshot.entries]
     found = await store.drafting.versions_by_pairs(pairs)
     return [found[p] for p in pairs if p in found]
+
+
+async def approver_organizations(store: Store, actor: Actor | None, document: Document) -> list[ObjectId]:
+    """The participants with an active approver (the parties a new written procedure asks by
+    default), for those who may open one; empty for everyone else."""
+    if permissions.check(actor, Action.RUN_APPROVAL_ROUND, service.scope_of(document)):
+        return []
+    users = await store.accounts.users()
+    with_approver = {u.organization_id for u in users if u.active and Role.APPROVER in u.roles}
+    return [o for o in document.participant_ids if o in with_approver]
