@@ -60,6 +60,7 @@ WORKER_MODULES = (
     "server.exports.snapshot",
     "server.approvals.record",
     "server.imports.service",
+    "server.drafting.merge",
 )
 
 

@@ -37,6 +37,7 @@ from server.drafting.model import (
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 from server.validation import first_problem, slugify, text_problem, valid_slug
+from server.workers import TooSlow
 
 _MAX_SAVE_ATTEMPTS = 50
 
@@ -197,7 +198,11 @@ async def save_section(
             base = await store.drafting.version(head.id, base_version)
             if base is None:
                 return Invalid("baseVersion", "version_missing", {"version": base_version})
-            result = merge_three_way(base.body, head.body, body)
+            try:
+                # A merge of long texts changed all over can take seconds: off the event loop, bounded.
+                result = await store.workers.run(merge_three_way, base.body, head.body, body)
+            except TooSlow:
+                return Conflict(base.body, head.body, body, base_version, head.version)
             merged_title = _merge_title(base.title, head.title, title)
             if result.conflict or result.text is None or merged_title is None:
                 return Conflict(base.body, head.body, body, base_version, head.version)

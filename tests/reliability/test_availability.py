@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import random
 import time
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Iterator
@@ -26,7 +27,7 @@ from server.accounts import passwords
 from server.accounts.model import Role
 from server.settings import Settings
 from server.store import Store
-from tests.api.drafting_support import new_document
+from tests.api.drafting_support import new_document, save
 from tests.reliability.support import FIGURES
 from tests.support import DEMO_PASSWORD, KL, KL_COMMENTER, SECRETARIAT, Api, ManualClock, RunningApp, start_app
 
@@ -144,6 +145,39 @@ async def test_the_consultation_report_of_slow_markdown_does_not_stall_anyone(us
     _record("consultation report download", timings)
 
 
+def _sentences(count: int, changed: tuple[int, ...], seed: int) -> str:
+    """``count`` sentences of 14 made-up words in one paragraph; the words at ``changed`` drawn anew."""
+    letters = "abcdefghijklmnopqrstuvwxyzæøå"
+    words = random.Random(1)
+    fresh = random.Random(seed)
+
+    def word(draw: random.Random) -> str:
+        return "".join(draw.choice(letters) for _ in range(draw.randint(2, 9)))
+
+    sentences = []
+    for _ in range(count):
+        sentence = [word(words) for _ in range(14)]
+        for i in changed:
+            sentence[i] = word(fresh)
+        sentences.append(" ".join(sentence))
+    return ". ".join(sentences) + "."
+
+
+async def test_a_save_whose_merge_takes_long_does_not_stall_anyone(users: dict[str, Api]) -> None:
+    # One paragraph near the body limit whose every sentence both editors changed, in different
+    # words: merged sentence by sentence and word by word, which takes about half a second here.
+    base = _sentences(2_000, (), 0)
+    doc = await new_document(users["sec"], [("Afsnit", base)])
+    section = doc["sections"][0]
+    colleague = await save(users["sec"], section, 1, _sentences(2_000, (0, 4, 8, 12), 2))
+    assert colleague["__typename"] == "SectionSaved", colleague
+    hostile = save(users["kl"], section, 1, _sentences(2_000, (2, 6, 10), 3))
+    answer, timings = await _while_running(hostile, users["reader"])
+    assert answer["__typename"] == "SectionSaved" and answer["merged"], answer
+    _assert_responsive(timings)
+    _record("merged save", timings)
+
+
 NESTED = "{documents{sections{document{sections{document{sections{document{id}}}}}}}}"
 
 
@@ -182,7 +216,7 @@ def _big_word_file(paragraphs: int) -> bytes:
 async def test_a_word_file_that_takes_minutes_to_read_is_stopped_without_stalling_anyone(
     users: dict[str, Api], guarded: RunningApp
 ) -> None:
-    upload = _big_word_file(40_000)
+    upload = _big_word_file(200_000)  # ~15 s to read on a quiet 2-core machine; the deadline is 5 s
     started = time.perf_counter()
     response, timings = await _while_running(users["sec"].http.post("/imports/docx", content=upload), users["kl"])
     elapsed = time.perf_counter() - started
