@@ -61,6 +61,7 @@ WORKER_MODULES = (
     "server.approvals.record",
     "server.imports.service",
     "server.drafting.merge",
+    "server.drafting.diff",
 )
 
 

@@ -122,6 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Det tog for lang tid at lave filen, så vi stoppede. Prøv igen senere, eller del indholdet op.",
         "Making the file took too long, so it was stopped. Try again later, or split the content up.",
     ),
+    "diff_too_complex": (
+        "Forskellen mellem de to versioner er for stor til at blive vist inden for tidsgrænsen.",
+        "The difference between the two versions is too large to be shown within the time limit.",
+    ),
     "docx_too_complex": (
         "Word-filen er for stor eller kompleks til at blive læst inden for tidsgrænsen. Del den op, og prøv igen.",
         "The Word file is too large or complex to be read within the time limit. Split it up and try again.",

@@ -207,7 +207,7 @@ class ApprovalParty:
         new = await drafting_queries.snapshot_of(info.context.store, self.round.snapshot_id)
         if old is None or new is None:
             return None
-        changes = compare_snapshots(await _frozen(info, old), await _frozen(info, new))
+        changes = await compare_snapshots(info, await _frozen(info, old), await _frozen(info, new))
         return [c for c in changes if c.kind != ChangeKind.UNCHANGED]
 
 

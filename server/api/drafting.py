@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from server import ids, markdown
+from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, VersionConflict, answer
 from server.api.node import Node, from_domain
 from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
-from server.drafting import diff as diff_rules
 from server.drafting import model as domain
 from server.drafting import queries, service
 from server.messages import text
@@ -60,18 +59,18 @@ class SectionDiff:
     )
 
     @classmethod
-    def between(cls, old: domain.SectionVersion, new: domain.SectionVersion) -> SectionDiff:
-        segments = diff_rules.diff_segments(old.body, new.body)
+    async def between(cls, info: Info, old: domain.SectionVersion, new: domain.SectionVersion) -> SectionDiff:
+        found = await queries.diff_between(info.context.store, old, new)
+        if found is None:
+            raise Refused(info.context.text("diff_too_complex"), "DIFF_TOO_COMPLEX")
         return cls(
             from_version=old.number,
             to_version=new.number,
             from_title=old.title,
             to_title=new.title,
-            segments=[DiffSegment(kind=DiffKind(s.kind), text=s.text) for s in segments],
-            html=diff_rules.diff_html(segments),
-            readable_html=diff_rules.diff_paragraphs_html(
-                diff_rules.diff_segments(markdown.reading_text(old.body), markdown.reading_text(new.body))
-            ),
+            segments=[DiffSegment(kind=DiffKind(s.kind), text=s.text) for s in found.segments],
+            html=found.html,
+            readable_html=found.readable_html,
         )
 
 
@@ -148,7 +147,7 @@ class Section(Node):
         to_number = to if to is not None else self.model.version
         from_number = from_ if from_ is not None else max(1, to_number - 1)
         found = await queries.versions_at(info.context.store, self.model, from_number, to_number)
-        return SectionDiff.between(*found) if found else None
+        return await SectionDiff.between(info, *found) if found else None
 
     @strawberry.field
     async def document(self, info: Info) -> Document | None:
@@ -214,13 +213,17 @@ class Snapshot(Node):
         other = await queries.sibling_snapshot(store, self.model, ids.parse(snapshot_id, "Snapshot"))
         if other is None:
             return None
-        return compare_snapshots(await queries.frozen(store, other), await queries.frozen(store, self.model))
+        return await compare_snapshots(
+            info, await queries.frozen(store, other), await queries.frozen(store, self.model)
+        )
 
 
-def compare_snapshots(old: list[domain.SectionVersion], new: list[domain.SectionVersion]) -> list[SectionChange]:
+async def compare_snapshots(
+    info: Info, old: list[domain.SectionVersion], new: list[domain.SectionVersion]
+) -> list[SectionChange]:
     changes = []
     for change in compare_rules.compare(old, new):
-        diff = SectionDiff.between(change.old, change.new) if change.old and change.new else None
+        diff = await SectionDiff.between(info, change.old, change.new) if change.old and change.new else None
         changes.append(
             SectionChange(
                 kind=change.kind,

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from server import markdown
+
 DiffKind = Literal["equal", "insert", "delete"]
 
 # A paragraph runs up to and including the blank line(s) after it.
@@ -282,3 +284,20 @@ def _runs(segments: Sequence[DiffSegment]) -> list[_Run]:
             inserted += segment.text
     runs.append((equal, deleted, inserted))
     return runs
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What a reader sees of the change between two versions: the segments, and both as safe HTML."""
+
+    segments: list[DiffSegment]
+    html: str
+    readable_html: str
+
+
+def version_diff(old_body: str, new_body: str) -> VersionDiff:
+    """The diff of two bodies, of their Markdown and of the text as readers see it (CPU-heavy on long
+    texts changed all over: the app calls it in a worker, ``drafting.queries.diff_between``)."""
+    segments = diff_segments(old_body, new_body)
+    readable = diff_segments(markdown.reading_text(old_body), markdown.reading_text(new_body))
+    return VersionDiff(segments, diff_html(segments), diff_paragraphs_html(readable))

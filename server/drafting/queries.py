@@ -13,8 +13,10 @@ from server.accounts import permissions
 from server.accounts.model import Actor, Role
 from server.accounts.permissions import Action
 from server.drafting import service
+from server.drafting.diff import VersionDiff, version_diff
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
+from server.workers import TooSlow
 
 MAX_VERSIONS_PAGE = 100
 
@@ -123,3 +125,11 @@ async def approver_organizations(store: Store, actor: Actor | None, document: Do
     users = await store.accounts.users()
     with_approver = {u.organization_id for u in users if u.active and Role.APPROVER in u.roles}
     return [o for o in document.participant_ids if o in with_approver]
+
+
+async def diff_between(store: Store, old: SectionVersion, new: SectionVersion) -> VersionDiff | None:
+    """The diff of two versions, worked out in a worker within its deadline; None when it takes too long."""
+    try:
+        return await store.workers.run(version_diff, old.body, new.body)
+    except TooSlow:
+        return None

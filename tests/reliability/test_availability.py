@@ -178,6 +178,27 @@ async def test_a_save_whose_merge_takes_long_does_not_stall_anyone(users: dict[s
     _record("merged save", timings)
 
 
+async def test_a_diff_that_takes_long_to_work_out_is_stopped_without_stalling_anyone(users: dict[str, Api]) -> None:
+    # Two versions of one long paragraph changed all over: word-level alignment takes about a
+    # minute here (run on the event loop, it held every other request that long).
+    doc = await new_document(users["sec"], [("Afsnit", _sentences(2_000, (), 0))])
+    section = doc["sections"][0]
+    saved = await save(users["sec"], section, 1, _sentences(2_000, (0, 4, 8, 12), 2))
+    assert saved["__typename"] == "SectionSaved", saved
+    query = "query($id: ID!) { node(id: $id) { ... on Section { diff(from: 1, to: 2) { html } } } }"
+    response, timings = await _while_running(users["reader"].raw(query, {"id": section}), users["kl"])
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "DIFF_TOO_COMPLEX"
+    assert "for stor til at blive vist" in error["message"]
+    _assert_responsive(timings)
+    _record("diff of two long versions", timings)
+    # A diff that can be worked out in time still is.
+    small = await new_document(users["sec"], [("Afsnit", "En kort tekst.")])
+    await save(users["sec"], small["sections"][0], 1, "En længere kort tekst.")
+    shown = await users["reader"].execute(query, {"id": small["sections"][0]})
+    assert "<ins>længere" in shown["node"]["diff"]["html"]
+
+
 NESTED = "{documents{sections{document{sections{document{sections{document{id}}}}}}}}"
 
 
