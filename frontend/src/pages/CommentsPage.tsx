@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { CommentingClosed } from '../components/CommentingClosed';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
@@ -13,6 +14,7 @@ const CommentsQuery = graphql(`
   query DocumentComments($slug: String!) {
     document(slug: $slug) {
       id
+      phase
       viewerCan {
         comment
         respond
@@ -86,7 +88,10 @@ export function CommentsPage() {
   };
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
-  const drafts = sections.flatMap((section) => section.comments.filter((comment) => !comment.submitted));
+  const draftGroups = sections
+    .map((section) => ({ section, comments: section.comments.filter((comment) => !comment.submitted) }))
+    .filter((group) => group.comments.length > 0);
+  const drafts = draftGroups.flatMap((group) => group.comments);
   const ownOrg = viewer?.organization;
   const visible = sections
     .filter((section) => !sectionFilter || section.id === sectionFilter)
@@ -115,6 +120,7 @@ export function CommentsPage() {
     <>
       <DocumentHeader document={document} heading={t('comments.title')} />
       <p className="lead">{t('comments.intro')}</p>
+      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} />
       {(drafts.length > 0 || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
@@ -123,16 +129,25 @@ export function CommentsPage() {
           {drafts.length > 0 && (
             <>
               <p>{t('comments.draftsIntro', { count: drafts.length })}</p>
-              <ol className="thread-list">
-                {drafts.map((comment) => (
-                  <li key={comment.id}>
-                    <CommentThread comment={comment} canReply={false} onChanged={refresh} />
-                  </li>
-                ))}
-              </ol>
-              <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
-                {t('comments.submitResponse', { count: drafts.length })}
-              </button>
+              {draftGroups.map(({ section, comments }) => (
+                <section key={section.id} aria-labelledby={`draft-section-${section.id}`} className="draft-group">
+                  <h3 id={`draft-section-${section.id}`}>{t('comments.draftSection', { title: section.title })}</h3>
+                  <ol className="thread-list">
+                    {comments.map((comment) => (
+                      <li key={comment.id}>
+                        <CommentThread comment={comment} canReply={false} level={4} onChanged={refresh} />
+                      </li>
+                    ))}
+                  </ol>
+                </section>
+              ))}
+              {document.viewerCan.comment ? (
+                <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
+                  {t('comments.submitResponse', { count: drafts.length })}
+                </button>
+              ) : (
+                <p className="notice notice--warning">{t('comments.draftsStuck', { count: drafts.length })}</p>
+              )}
             </>
           )}
         </section>

@@ -2,6 +2,7 @@ import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import type { DocumentInput } from 'urql';
+import { CommentingClosed } from '../components/CommentingClosed';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { usePageQuery, usePageTitle } from '../components/page';
@@ -22,6 +23,7 @@ const DocumentReaderQuery = graphql(`
       id
       title
       summary
+      phase
       viewerCan {
         edit
         comment
@@ -112,6 +114,7 @@ export function DocumentPage() {
       <DocumentHeader document={document} />
       {document.summary && <p className="lead">{document.summary}</p>}
       {document.viewerCan.comment && <p className="hint-box">{t('document.commentHint')}</p>}
+      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} />
       <p aria-live="polite" className={live ? 'live-note' : 'visually-hidden'}>
         {live}
       </p>
