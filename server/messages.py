@@ -449,6 +449,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A PDF cannot be made right now. Download the record as Word instead.",
     ),
     "docx_empty": ("Word-filen indeholder ingen tekst.", "The Word file contains no text."),
+    "comments_mode_invalid": (
+        "Kommentarer i Word-filen kan være none, word eller table.",
+        "Comments in the Word file can be none, word or table.",
+    ),
     "docx_too_large": ("Filen er for stor (højst 20 MB).", "The file is too large (at most 20 MB)."),
     "not_found_section": ("Afsnittet findes ikke i dokumentet.", "The section is not in the document."),
     "idempotency_reused": (

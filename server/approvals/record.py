@@ -23,7 +23,6 @@ from server.approvals.service import ApprovalRecord
 from server.clock import COPENHAGEN
 from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, snapshot_name, text
-from server.validation import slugify
 
 _HISTORY_COLUMNS = (
     "record_time",
@@ -54,8 +53,9 @@ def moment(value: datetime) -> str:
     return value.astimezone(COPENHAGEN).strftime("%d.%m.%Y %H:%M:%S %Z")
 
 
-def filename(record: ApprovalRecord, extension: str) -> str:
-    return f"skriftlig-proces-{slugify(record.document.title)}-udkast-{record.snapshot.number}.{extension}"
+def filename(record: ApprovalRecord) -> str:
+    """The record's file name in words, without extension (``server.web`` makes it safe to send)."""
+    return f"Skriftlig proces – {record.document.title} – {snapshot_name(record.snapshot.number, '')}"
 
 
 def outcome_text(round: model.ApprovalRound, name_of: Callable[[ObjectId], str], language: Language) -> str:

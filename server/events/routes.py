@@ -16,17 +16,17 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from server import ids
+from server import ids, web
 from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events import describe
 from server.events.model import Event
-from server.http import not_found, request_caller, request_language
+from server.http import request_caller, request_language
 from server.messages import Language, text
 from server.store import Store
 
@@ -89,16 +89,36 @@ async def _readable_rows(
     return rows
 
 
+def render_json(document_slug: str, rows: list[dict[str, Any]], language: Language) -> bytes:
+    body = {"document": document_slug, "events": rows}
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def render_csv(document_slug: str, rows: list[dict[str, Any]], language: Language) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")  # the byte-order mark by which Excel knows the file is UTF-8
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([text(label, language) for _, label in CSV_COLUMNS])
+    for row in rows:
+        row = {**row, "data": json.dumps(row["data"], ensure_ascii=False)}
+        writer.writerow(["" if row[key] is None else row[key] for key, _ in CSV_COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+RENDERERS: dict[str, web.Renderer] = {"csv": render_csv, "json": render_json}
+
+
 async def export_events(request: Request) -> Response:
-    if request.path_params["format"] not in ("csv", "json"):
-        return not_found()
+    extension = web.requested_format(request, RENDERERS)
+    if extension is None:
+        return web.not_found()
     store: Store = request.app.state.store
     caller = await request_caller(request)
     document = await drafting_service.authorised_document(
         store, caller, ids.parse(request.path_params["document_id"], "Document"), Action.READ_AUDIT
     )
     if not isinstance(document, Document):
-        return not_found()
+        return web.not_found()
     assert caller.actor is not None
     # The same rule as the feeds: another organisation's internal drafts are theirs alone.
     audiences = permissions.event_audiences(caller.actor)
@@ -112,24 +132,8 @@ async def export_events(request: Request) -> Response:
         after = batch[-1].seq
     language = request_language(request)
     rows = await _readable_rows(store, document, events, language)
-    filename = f"haendelser-{document.slug}"
-    if request.path_params["format"] == "json":
-        return JSONResponse(
-            {"document": document.slug, "events": rows},
-            headers={"content-disposition": f'attachment; filename="{filename}.json"'},
-        )
-    out = io.StringIO()
-    out.write("\ufeff")  # the byte-order mark by which Excel knows the file is UTF-8
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([text(label, language) for _, label in CSV_COLUMNS])
-    for row in rows:
-        row = {**row, "data": json.dumps(row["data"], ensure_ascii=False)}
-        writer.writerow(["" if row[key] is None else row[key] for key, _ in CSV_COLUMNS])
-    return Response(
-        out.getvalue().encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}.csv"'},
-    )
+    stem = f"Hændelser – {document.title}"
+    return await web.render(request, extension, stem, RENDERERS, document.slug, rows, language)
 
 
 routes = [Route("/exports/events/{document_id}.{format:str}", export_events)]

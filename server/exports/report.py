@@ -21,7 +21,6 @@ from server.comments.model import Comment, CommentStatus
 from server.comments.service import ConsultationReport
 from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, snapshot_name, text
-from server.validation import slugify
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 
@@ -41,8 +40,9 @@ blockquote { margin: 0.4rem 0; padding-left: 0.8rem; border-left: 2px solid #ddd
 """
 
 
-def filename(found: ConsultationReport, extension: str) -> str:
-    return f"hoeringsnotat-{slugify(found.document.title)}-udkast-{found.snapshot.number}.{extension}"
+def filename(found: ConsultationReport) -> str:
+    """The report's file name in words, without extension (``server.web`` makes it safe to send)."""
+    return f"Høringsnotat – {found.document.title} – {snapshot_name(found.snapshot.number, '')}"
 
 
 def _date(moment: datetime) -> str:

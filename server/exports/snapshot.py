@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 
 from bson import ObjectId
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from server import ids
+from server import ids, web
 from server.accounts.permissions import Action
 from server.caller import Caller
 from server.clock import danish_date
@@ -20,16 +20,9 @@ from server.comments.model import CommentStatus
 from server.drafting import service as drafting_service
 from server.drafting.model import Document, SectionVersion, Snapshot
 from server.exports.docx import CommentsMode, MarginComment, Part, TitlePage, build_docx
-from server.http import not_found, request_caller, too_slow
+from server.http import request_caller, request_language
 from server.messages import snapshot_name, text
 from server.store import Store
-from server.workers import TooSlow
-
-MEDIA_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 @dataclass(frozen=True)
@@ -38,6 +31,7 @@ class FrozenDocument:
     snapshot: Snapshot
     versions: list[SectionVersion]
     comments: dict[ObjectId, tuple[MarginComment, ...]] = field(default_factory=dict)  # open ones, per section
+    comments_mode: CommentsMode = "none"  # how Word shows them: not at all, in the margin, or in a table
 
     @property
     def heading(self) -> str:
@@ -51,8 +45,10 @@ class FrozenDocument:
             (text("record_fingerprint"), self.snapshot.fingerprint),
         ]
 
-    def filename(self, extension: str) -> str:
-        return f"{self.document.slug}-udkast-{self.snapshot.number}.{extension}"
+    @property
+    def filename(self) -> str:
+        """The file name in words, without extension (``server.web`` makes it safe to send)."""
+        return f"{self.document.title} – {self.heading}"
 
 
 async def open_comments(
@@ -125,7 +121,7 @@ def render_html(frozen: FrozenDocument) -> str:
     )
 
 
-def render_docx(frozen: FrozenDocument, comments: CommentsMode = "none") -> bytes:
+def render_docx(frozen: FrozenDocument) -> bytes:
     return build_docx(
         TitlePage(title=frozen.document.title, subtitle=frozen.heading, facts=frozen.facts),
         [
@@ -133,44 +129,33 @@ def render_docx(frozen: FrozenDocument, comments: CommentsMode = "none") -> byte
             for v in frozen.versions
         ],
         header=f"{frozen.document.title} — {snapshot_name(frozen.snapshot.number, '')}",
-        comments=comments,
+        comments=frozen.comments_mode,
     )
+
+
+RENDERERS: dict[str, web.Renderer] = {"md": render_markdown, "html": render_html, "docx": render_docx}
+COMMENTS_MODES: tuple[CommentsMode, ...] = ("none", "word", "table")
 
 
 async def download(request: Request) -> Response:
-    extension = request.path_params["format"]
-    if extension not in MEDIA_TYPES:
-        return not_found()
+    extension = web.requested_format(request, RENDERERS)
+    if extension is None:
+        return web.not_found()
+    store: Store = request.app.state.store
     caller = await request_caller(request)
-    frozen = await load(request.app.state.store, caller, request.path_params["snapshot_id"])
+    frozen = await load(store, caller, request.path_params["snapshot_id"])
     if frozen is None:
-        return not_found()
-    body: str | bytes
-    mode = request.query_params.get("comments", "none")
-    if extension == "docx":
-        if mode not in ("none", "word", "table"):
-            return PlainTextResponse("comments must be none, word or table", status_code=400)
-        if mode != "none":
-            section_ids = [v.section_id for v in frozen.versions]
-            comments = await open_comments(request.app.state.store, caller, frozen.document, section_ids)
-            frozen = replace(frozen, comments=comments)
-        try:  # Word is written in a worker process, within its deadline (server/workers.py)
-            body = await request.app.state.store.workers.run(render_docx, frozen, mode)
-        except TooSlow:
-            return too_slow(request)
-        disposition = "attachment"
-    elif extension == "html":
-        body, disposition = render_html(frozen), "inline"
-    else:
-        body, disposition = render_markdown(frozen), "attachment"
-    return Response(
-        body,
-        media_type=MEDIA_TYPES[extension],
-        headers={
-            "content-disposition": f'{disposition}; filename="{frozen.filename(extension)}"',
-            "cache-control": "private, no-store",
-        },
-    )
+        return web.not_found()
+    asked = request.query_params.get("comments", "none") if extension == "docx" else "none"
+    mode = next((m for m in COMMENTS_MODES if m == asked), None)
+    if mode is None:
+        message = text("comments_mode_invalid", request_language(request))
+        return web.error(400, "INVALID_INPUT", message, field="comments")
+    if mode != "none":
+        section_ids = [v.section_id for v in frozen.versions]
+        comments = await open_comments(store, caller, frozen.document, section_ids)
+        frozen = replace(frozen, comments=comments, comments_mode=mode)
+    return await web.render(request, extension, frozen.filename, RENDERERS, frozen)
 
 
 routes = [Route("/exports/snapshots/{snapshot_id}.{format}", download, methods=["GET"])]

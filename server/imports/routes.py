@@ -11,24 +11,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import ids
+from server import ids, web
 from server.accounts.model import Actor
 from server.caller import Caller
 from server.http import request_language, request_user
 from server.imports import service
 from server.imports.docx import MAX_UPLOAD_BYTES
 from server.messages import text
-from server.outcomes import Denied, Invalid, Missing
 
 
 async def upload(request: Request) -> Response:
     language = request_language(request)
     user = await request_user(request)
     if user is None:
-        return _error(401, "NOT_SIGNED_IN", text("not_signed_in", language))
+        return web.error(401, "NOT_SIGNED_IN", text("not_signed_in", language))
     body = await request.body()
     if len(body) > MAX_UPLOAD_BYTES:
-        return _error(413, "TOO_LARGE", text("docx_too_large", language))
+        return web.error(413, "TOO_LARGE", text("docx_too_large", language))
     caller = Caller(Actor.of(user), request.client.host if request.client else None, request.app.state.clock.now())
     store = request.app.state.store
     document_id = request.query_params.get("documentId")
@@ -37,33 +36,22 @@ async def upload(request: Request) -> Response:
     else:
         title = request.query_params.get("title") or None
         result = await service.import_new_document(store, caller, body, title=title)
-    match result:
-        case service.ImportReport():
-            return JSONResponse(
-                {
-                    "document": {
-                        "id": ids.encode("Document", result.document.id),
-                        "slug": result.document.slug,
-                        "title": result.document.title,
-                    },
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "conflicts": result.conflicts,
-                    "losses": result.losses,
-                }
-            )
-        case Denied(refusal):
-            return _error(403, "FORBIDDEN", text(refusal.key, language, **refusal.params))
-        case Missing(what):
-            return _error(404, "NOT_FOUND", text("not_found", language, what=what))
-        case Invalid(field, key, params):
-            return _error(400, key.upper(), text(key, language, **params), field=field)
-    return _error(400, "INVALID_INPUT", text("forbidden", language))
-
-
-def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, "field": field}}, status_code=status)
+    if not isinstance(result, service.ImportReport):
+        return web.refused(result, language)
+    return JSONResponse(
+        {
+            "document": {
+                "id": ids.encode("Document", result.document.id),
+                "slug": result.document.slug,
+                "title": result.document.title,
+            },
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "conflicts": result.conflicts,
+            "losses": result.losses,
+        }
+    )
 
 
 routes = [Route("/imports/docx", upload, methods=["POST"])]

@@ -46,7 +46,10 @@ async def test_snapshot_as_word_carries_headings_lists_and_tables_and_round_trip
     response = await sec.http.get(f"/exports/snapshots/{snapshot}.docx")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert "udkast-1.docx" in response.headers["content-disposition"]
+    # Named after the udgave, for old clients in ASCII and for everyone else in words (RFC 6266).
+    disposition = response.headers["content-disposition"]
+    assert 'filename="Testdokument - Udgave 1 - Til hoering.docx"' in disposition
+    assert "filename*=UTF-8''Testdokument%20%E2%80%93%20Udgave%201%20%E2%80%93%20Til%20h%C3%B8ring.docx" in disposition
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "snapshot.docx").write_bytes(response.content)
 
