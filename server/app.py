@@ -35,6 +35,7 @@ from server.api.websocket import IdleClosingHandler
 from server.approvals import service as approvals_service
 from server.approvals.routes import routes as approval_routes
 from server.clock import Clock, SystemClock
+from server.consultations import service as consultations_service
 from server.events import feed
 from server.events.routes import routes as event_routes
 from server.exports.routes import routes as report_routes
@@ -221,15 +222,20 @@ async def _sweep_sessions(store: Store, clock: Clock, secret_key: str) -> None:
 
 
 async def _close_due_rounds(store: Store, clock: Clock) -> None:
-    """Close approval rounds at their deadline even when nobody reads them (reads close them too)."""
+    """Close approval rounds and consultations at their deadline even when nobody reads them
+    (reads close them too)."""
     while True:
         await asyncio.sleep(CLOSE_ROUNDS_EVERY_SECONDS)
-        try:
-            await approvals_service.close_due_rounds(store, clock.now())
-        except PyMongoError:
-            log.warning("closing due approval rounds failed; will retry")
-        except Exception:
-            log.exception("closing due approval rounds failed; will retry")
+        for what, close in (
+            ("approval rounds", approvals_service.close_due_rounds),
+            ("consultations", consultations_service.close_due_consultations),
+        ):
+            try:
+                await close(store, clock.now())
+            except PyMongoError:
+                log.warning("closing due %s failed; will retry", what)
+            except Exception:
+                log.exception("closing due %s failed; will retry", what)
 
 
 def _frontend_routes() -> list[Route | Mount]:

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
 from server.comments.model import Comment, OpenCount
+from server.consultations.model import Consultation
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
 
@@ -30,6 +31,7 @@ class Loaders:
         self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
+        self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
         self.organization_by_slug = DataLoader[str, Organization | None](load_fn=self._organizations_by_slug)
 
     async def _users(self, ids: Sequence[ObjectId]) -> list[User | None]:
@@ -98,4 +100,10 @@ class Loaders:
         grouped: dict[ObjectId, list[ApprovalRound]] = defaultdict(list)
         for round in await self.store.approvals.for_documents(document_ids):
             grouped[round.document_id].append(round)
+        return [grouped[i] for i in document_ids]
+
+    async def _consultations(self, document_ids: Sequence[ObjectId]) -> list[list[Consultation]]:
+        grouped: dict[ObjectId, list[Consultation]] = defaultdict(list)
+        for consultation in await self.store.consultations.for_documents(document_ids):
+            grouped[consultation.document_id].append(consultation)
         return [grouped[i] for i in document_ids]

@@ -206,6 +206,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Den skriftlige proces er afsluttet og modtager ikke flere beslutninger eller ændringer.",
         "The approval round is closed and takes no further decisions or changes.",
     ),
+    # --- consultations (keys for server/consultations) ---
+    "consultation_phase": (
+        "Dokumentet er i fasen »{phase}«. En høring kan kun sendes ud, mens dokumentet er under udarbejdelse "
+        "eller i høring.",
+        "The document is in the phase “{phase}”. A consultation can only be opened while the document is being "
+        "drafted or in consultation.",
+    ),
+    "consultation_organizations_required": (
+        "Vælg mindst én organisation, der skal høres.",
+        "Choose at least one organisation to consult.",
+    ),
+    "consultation_organization_unknown": (
+        "Mindst én af de valgte organisationer findes ikke.",
+        "At least one of the chosen organisations does not exist.",
+    ),
+    "consultation_already_open": (
+        "Dokumentet er allerede i høring. Afslut den åbne høring, før en ny sendes ud.",
+        "The document is already in consultation. Close the open consultation before opening a new one.",
+    ),
+    "consultation_closed": (
+        "Høringen er afsluttet og modtager ikke flere svar eller ændringer.",
+        "The consultation is closed and takes no further responses or changes.",
+    ),
+    "consultation_deadline_passed": (
+        "Høringsfristen er udløbet, og der modtages ikke svar efter fristen.",
+        "The consultation deadline has passed, and late responses are not accepted.",
+    ),
+    "not_consulted_party": (
+        "Organisationen er ikke på høringslisten.",
+        "The organisation is not on the consultation list.",
+    ),
+    "consultation_already_answered": (
+        "Organisationen har allerede afgivet sit høringssvar.",
+        "The organisation has already given its response.",
+    ),
+    "answers_already_published": (
+        "Styregruppens svar er allerede offentliggjort for de valgte organisationer.",
+        "The steering group's answers are already published for the chosen organisations.",
+    ),
+    "consultation_status_INVITED": ("Inviteret", "Invited"),
+    "consultation_status_DRAFTING": ("Skriver på svar", "Drafting"),
+    "consultation_status_RESPONDED": ("Har svaret", "Responded"),
+    "consultation_status_NO_REMARKS": ("Ingen bemærkninger", "No remarks"),
+    "consultation_status_DECLINED": ("Har afslået", "Declined"),
+    "consultation_status_NO_RESPONSE": ("Intet svar", "No response"),
     "reminder_one_target": (
         "Angiv enten en skriftlig proces eller en høring.",
         "Give either an approval round or a consultation.",
@@ -431,6 +476,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "afsluttede den skriftlige proces »{title}«: {state}.",
         "closed the written procedure “{title}”: {state}.",
     ),
+    "event_consultation_opened": (
+        "sendte {snapshot} i høring hos {organizations} med frist {deadline}.",
+        "sent {snapshot} for consultation to {organizations}, deadline {deadline}.",
+    ),
+    "event_consultation_extended": (
+        "forlængede høringsfristen til {deadline}.",
+        "extended the consultation deadline to {deadline}.",
+    ),
+    "event_consultation_closed": ("afsluttede høringen.", "closed the consultation."),
+    "event_consultation_closed_deadline": (
+        "afsluttede høringen ved fristen.",
+        "closed the consultation at its deadline.",
+    ),
+    "event_consultation_responded": (
+        "registrerede høringssvaret fra {organization}: {status}.",
+        "recorded the consultation response of {organization}: {status}.",
+    ),
+    "event_consultation_answers_published": (
+        "offentliggjorde styregruppens svar til {organizations}.",
+        "published the steering group's answers to {organizations}.",
+    ),
     "audit_seq": ("Nr.", "No."),
     "audit_local_time": ("Tidspunkt (dansk tid)", "Time (Danish time)"),
     "audit_utc_time": ("Tidspunkt (UTC, ISO 8601)", "Time (UTC, ISO 8601)"),
@@ -495,6 +561,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "Snapshot": ("Udkastet", "The snapshot"),
     "Comment": ("Kommentaren", "The comment"),
     "ApprovalRound": ("Den skriftlige proces", "The approval round"),
+    "Consultation": ("Høringen", "The consultation"),
     "Invitation": ("Invitationen", "The invitation"),
     "Notification": ("Beskeden", "The message"),
 }

@@ -16,6 +16,8 @@ from server.approvals.repository import INDEXES as APPROVAL_INDEXES
 from server.approvals.repository import Approvals
 from server.comments.repository import INDEXES as COMMENT_INDEXES
 from server.comments.repository import Comments
+from server.consultations.repository import INDEXES as CONSULTATION_INDEXES
+from server.consultations.repository import Consultations
 from server.db import Database
 from server.drafting.repository import INDEXES as DRAFTING_INDEXES
 from server.drafting.repository import Drafting
@@ -36,6 +38,7 @@ class Store:
     presence: PresenceBoard
     comments: Comments
     approvals: Approvals
+    consultations: Consultations
     notifications: Outbox
     # Where CPU-heavy work runs: the app's worker processes, or in-process for the CLI and the seed.
     workers: Workers = field(default_factory=Workers.inline)
@@ -50,6 +53,7 @@ class Store:
             presence=PresenceBoard(db),
             comments=Comments(db),
             approvals=Approvals(db),
+            consultations=Consultations(db),
             notifications=Outbox(db),
             workers=workers or Workers.inline(),
         )
@@ -65,6 +69,7 @@ def all_indexes() -> Mapping[str, list[IndexModel]]:
         COMMENT_INDEXES,
         IDEMPOTENCY_INDEXES,
         APPROVAL_INDEXES,
+        CONSULTATION_INDEXES,
         NOTIFICATION_INDEXES,
     ):
         for collection, models in source.items():

@@ -32,6 +32,8 @@ class Action(StrEnum):
     RESPOND_TO_COMMENT = "respond_to_comment"
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
+    RUN_CONSULTATION = "run_consultation"  # open, extend, close, publish the steering group's answers
+    RESPOND_TO_CONSULTATION = "respond_to_consultation"  # a consulted party's answer, for its own organisation
     READ_INTERNAL_NOTE = "read_internal_note"  # a party's internal note on its own decision
     READ_AUDIT = "read_audit"
     READ_DELETED_SECTIONS = "read_deleted_sections"  # sections(includeDeleted: true): the steering group
@@ -128,6 +130,11 @@ RULES: dict[Action, Rule] = {
     Action.RESPOND_TO_COMMENT: _all(_role(STEERING), _participates),
     Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),
+    Action.RUN_CONSULTATION: _all(_role(_SECRETARIAT), _reads),
+    # The party's commenters and approvers answer for it (respond, "ingen bemærkninger", decline).
+    Action.RESPOND_TO_CONSULTATION: _all(
+        _role(frozenset({Role.COMMENTER, Role.APPROVER})), _participates, _own_organization
+    ),
     Action.READ_AUDIT: _all(_role(_SECRETARIAT), _reads),
     Action.READ_DELETED_SECTIONS: _all(_role(STEERING), _reads),
     Action.SEND_REMINDER: _all(_role(_SECRETARIAT), _reads),

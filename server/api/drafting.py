@@ -24,6 +24,7 @@ from server.messages import text
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
     from server.api.comments import Comment, CommentStatus
+    from server.api.consultations import Consultation
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
 DocumentKind = strawberry.enum(domain.DocumentKind)
@@ -257,6 +258,7 @@ class DocumentPermissions:
     manage: bool
     snapshot: bool
     run_approval_rounds: bool
+    run_consultations: bool
 
 
 @strawberry.type
@@ -335,6 +337,22 @@ class Document(Node):
 
         return await document_rounds(info, self.model)
 
+    @strawberry.field(description="Consultations (høringer) on this document's snapshots, newest first.")
+    async def consultations(
+        self, info: Info
+    ) -> list[Annotated[Consultation, strawberry.lazy("server.api.consultations")]]:
+        from server.api.consultations import document_consultations
+
+        return await document_consultations(info, self.model)
+
+    @strawberry.field(description="The open consultation, else the newest one; null when there has been none.")
+    async def consultation(
+        self, info: Info
+    ) -> Annotated[Consultation, strawberry.lazy("server.api.consultations")] | None:
+        from server.api.consultations import document_consultation
+
+        return await document_consultation(info, self.model)
+
     @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
     def viewer_can(self, info: Info) -> DocumentPermissions:
         actor = info.context.actor
@@ -350,6 +368,7 @@ class Document(Node):
             manage=can(Action.MANAGE_DOCUMENT),
             snapshot=can(Action.CREATE_SNAPSHOT),
             run_approval_rounds=can(Action.RUN_APPROVAL_ROUND),
+            run_consultations=can(Action.RUN_CONSULTATION),
         )
 
 

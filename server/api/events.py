@@ -57,11 +57,15 @@ class Event(Node):
         loaders, data = info.context.loaders, self.model.data
         section_id = ids.parse(data.get("section_id"), "Section") if "section_id" in data else None
         section = await loaders.section.load(section_id) if section_id else None
-        slug = data.get("organization")
-        organization = await loaders.organization_by_slug.load(slug) if isinstance(slug, str) else None
+        # Events name organisations by slug: one ("organization") or a list ("organizations").
+        named = data.get("organizations")
+        given = [data.get("organization"), *(named if isinstance(named, list) else [])]
+        slugs = [s for s in given if isinstance(s, str)]
+        found = await loaders.organization_by_slug.load_many(slugs)
+        by_slug = {o.slug: o.name for o in found if o is not None}
         names = describe.Names(
             section=lambda _id: section.title if section else "?",
-            organization=lambda given: organization.name if organization else given,
+            organization=lambda given: by_slug.get(given, given),
         )
         return describe.describe(self.model, names, info.context.language)
 

@@ -28,6 +28,7 @@ from server.accounts import queries as accounts_queries
 from server.api.accounts import AccountsMutation, AccountsQuery, Organization, User
 from server.api.approvals import ApprovalRound, ApprovalsMutation, ApprovalsQuery, round_node
 from server.api.comments import Comment, CommentsMutation, CommentsQuery, comment_node
+from server.api.consultations import Consultation, ConsultationsMutation, ConsultationsQuery, consultation_node
 from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot
 from server.api.errors import Refused
@@ -69,6 +70,8 @@ class NodeQuery:
             return Snapshot.of(snapshot) if snapshot else None
         if kind == "ApprovalRound":
             return await round_node(info, oid)
+        if kind == "Consultation":
+            return await consultation_node(info, oid)
         if kind == "Comment":
             return await comment_node(info, oid)
         if kind == "Event":
@@ -85,11 +88,28 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (AccountsQuery, DraftingQuery, CommentsQuery, ApprovalsQuery, EventsQuery, NotificationsQuery, NodeQuery),
+    (
+        AccountsQuery,
+        DraftingQuery,
+        CommentsQuery,
+        ApprovalsQuery,
+        ConsultationsQuery,
+        EventsQuery,
+        NotificationsQuery,
+        NodeQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (AccountsMutation, DraftingMutation, CommentsMutation, ApprovalsMutation, EventsMutation, NotificationsMutation),
+    (
+        AccountsMutation,
+        DraftingMutation,
+        CommentsMutation,
+        ApprovalsMutation,
+        ConsultationsMutation,
+        EventsMutation,
+        NotificationsMutation,
+    ),
 )
 
 
@@ -147,6 +167,17 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=EventsSubscription,
-        types=[Document, Section, SectionVersion, Snapshot, Comment, ApprovalRound, Event, Organization, User],
+        types=[
+            Document,
+            Section,
+            SectionVersion,
+            Snapshot,
+            Comment,
+            ApprovalRound,
+            Consultation,
+            Event,
+            Organization,
+            User,
+        ],
         extensions=extensions,
     )

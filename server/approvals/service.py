@@ -28,7 +28,7 @@ from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, Deci
 from server.caller import Caller
 from server.db import Taken
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import authorised_document, scope_of
+from server.drafting.service import authorised_document, follow_phase, scope_of
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
@@ -80,22 +80,6 @@ async def _round_event(store: Store, caller: Caller, kind: str, round: ApprovalR
 async def _organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
     found = await store.accounts.organizations_by_ids(list(organization_ids))
     return [found[o].slug if o in found else ids.encode("Organization", o) for o in organization_ids]
-
-
-async def _set_phase(store: Store, document_id: ObjectId, phase: Phase, origin: Origin, now: datetime) -> None:
-    document = await store.drafting.document(document_id)
-    if document is None or document.phase in (phase, Phase.ARCHIVED):
-        return
-    updated = await store.drafting.set_phase(document.id, phase, now, expect=document.phase)
-    if updated is not None:
-        await store.events.append(
-            "document.phase_changed",
-            origin,
-            now,
-            document_id=document.id,
-            entity=("Document", document.id),
-            data={"from": document.phase.value, "to": phase.value},
-        )
 
 
 async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, origin: Origin, now: datetime) -> None:
@@ -154,7 +138,7 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
     others = await store.approvals.for_documents([document.id])
     if document.phase == Phase.WRITTEN_PROCESS and not any(r.is_open for r in others if r.id != round.id):
         back = round.phase_before if round.phase_before != Phase.WRITTEN_PROCESS else Phase.DRAFTING
-        await _set_phase(store, document.id, back, origin, now)
+        await follow_phase(store, document.id, back, origin, now)
 
 
 async def _close(
@@ -296,7 +280,7 @@ async def open_round(
         },
     )
     await notifications.round_opened(store, round, document, str(event.id), caller.now)
-    await _set_phase(store, document.id, Phase.WRITTEN_PROCESS, caller.origin, caller.now)
+    await follow_phase(store, document.id, Phase.WRITTEN_PROCESS, caller.origin, caller.now)
     return round
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bson import ObjectId
 
@@ -34,6 +35,7 @@ from server.drafting.model import (
     SnapshotEntry,
     fingerprint,
 )
+from server.events.model import Origin
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 from server.validation import first_problem, slugify, text_problem, valid_slug
@@ -457,6 +459,23 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
         )
         return snapshot
     return Invalid("documentId", "busy")
+
+
+async def follow_phase(store: Store, document_id: ObjectId, phase: Phase, origin: Origin, now: datetime) -> None:
+    """Move a document to the phase a workflow (an approval round, a consultation) puts it in, unless archived."""
+    document = await store.drafting.document(document_id)
+    if document is None or document.phase in (phase, Phase.ARCHIVED):
+        return
+    updated = await store.drafting.set_phase(document.id, phase, now, expect=document.phase)
+    if updated is not None:
+        await store.events.append(
+            "document.phase_changed",
+            origin,
+            now,
+            document_id=document.id,
+            entity=("Document", document.id),
+            data={"from": document.phase.value, "to": phase.value},
+        )
 
 
 async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, phase: Phase) -> Document | Failure:

@@ -60,7 +60,7 @@ def describe(event: Event, names: Names, language: Language = "da") -> str:
     match event.kind:
         case "document.phase_changed":
             params["phase"] = s("to")
-        case "snapshot.created" | "approval_round.opened":
+        case "snapshot.created" | "approval_round.opened" | "consultation.opened":
             number = int(data.get("number", data.get("snapshot", 0)) or 0)
             name = snapshot_name(number, s("label"), language)
             params["snapshot"] = name[:1].lower() + name[1:]  # mid-sentence: "oprettede udgave 2"
@@ -81,6 +81,12 @@ def describe(event: Event, names: Names, language: Language = "da") -> str:
             key = "event_approval_round_awaiting_board" if data.get("awaiting") else "event_approval_round_board_done"
         case "approval_round.deadline_extended":
             params["deadline"] = local_time(s("to"))
+        case "consultation.extended":
+            params["deadline"] = local_time(s("to"))
+        case "consultation.closed" if data.get("cause") == "DEADLINE":
+            key = "event_consultation_closed_deadline"
+        case "consultation.responded":
+            params["status"] = text(f"consultation_status_{s('kind')}", language)
         case "approval_round.closed":
             params["state"] = text(f"approval_state_{s('state')}", language)
     if key not in MESSAGES:

@@ -182,6 +182,22 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
         {"i": {"commentId": ids["reworded"], "body": "KL's indsendte ordlyd."}},
     )
     await _submit(apis["kl_c"], d["id"])
+    # Document F: sent for consultation to KL and Danske Regioner.
+    f = await new_document(sec, [("Høring", "Tekst i høring.")], ("kl", "danske-regioner"))
+    consulted = await sec.execute(
+        """mutation($i: OpenConsultationInput!) { openConsultation(input: $i) {
+             __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }""",
+        {
+            "i": {
+                "snapshotId": await _snapshot(sec, f["id"]),
+                "deadline": (app.clock.now() + timedelta(days=30)).isoformat(),
+                "organizationIds": parties,
+                "letter": "Høringsbrev til parterne.",
+            }
+        },
+    )
+    ids["consultation"] = consulted["openConsultation"]["consultation"]["id"]
+    ids["consulted_doc"] = f["id"]
     yield Scene(apis, ids)
     for api in apis.values():
         await api.close()
@@ -247,6 +263,20 @@ PROBES: dict[str, Probe] = {
     "node: approval round": _node("round"),
     "node: submitted comment": _node("regions"),
     "node: steering group's comment": _node("steering"),
+    "node: consultation": _node("consultation"),
+    "consultation with its letter and høringsliste": _probe(
+        ("consultation",),
+        "query($id: ID!) { consultation(id: $id) { letter parties { status organization { slug } } } }",
+        lambda ids: {"id": ids["consultation"]},
+        lambda d, ids: bool(d["consultation"] and d["consultation"]["letter"] and d["consultation"]["parties"]),
+        READERS, OUTSIDERS,
+    ),
+    "document: its consultations": _probe(
+        ("document",), "query($id: ID) { document(id: $id) { consultation { id } consultations { letter } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and d["document"]["consultation"] and d["document"]["consultations"]),
+        READERS, OUTSIDERS,
+    ),
     "approvalRound with remarks and internal notes": _probe(
         ("approvalRound",),
         "query($id: ID!) { approvalRound(id: $id) { id parties { remarks internalNote } } }",

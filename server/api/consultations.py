@@ -1,0 +1,351 @@
+"""GraphQL for consultations (høringer): the consultation, its høringsliste, and its workflows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from bson import ObjectId
+
+from server import ids
+from server.accounts import permissions
+from server.accounts.permissions import Action
+from server.api.accounts import Organization, User
+from server.api.context import Info
+from server.api.drafting import Document, Snapshot
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
+from server.api.node import Node
+from server.clock import COPENHAGEN
+from server.consultations import model as domain
+from server.consultations import queries, service
+from server.drafting import model as drafting_model
+from server.drafting import queries as drafting_queries
+from server.drafting.service import scope_of
+
+ConsultationState = strawberry.enum(domain.ConsultationState, name="ConsultationState")
+ConsultationPartyStatus = strawberry.enum(
+    domain.PartyStatus,
+    name="ConsultationPartyStatus",
+    description="A consulted party's status. A party still INVITED or DRAFTING when the consultation closed "
+    "gave no response (`noResponse`).",
+)
+ConsultationCloseCause = strawberry.enum(domain.CloseCause, name="ConsultationCloseCause")
+
+
+def _local(moment: datetime) -> datetime:
+    """Consultation times are shown in Copenhagen time, with their UTC offset."""
+    return moment.astimezone(COPENHAGEN)
+
+
+async def _organization(info: Info, organization_id: ObjectId) -> Organization | None:
+    org = await info.context.loaders.organization.load(organization_id)
+    return Organization.of(org) if org else None
+
+
+@strawberry.type(description="A consulted organisation on the høringsliste, with its status.")
+class ConsultationParty:
+    view: strawberry.Private[domain.PartyView]
+    status: ConsultationPartyStatus  # type: ignore[valid-type]
+    responded_at: datetime | None
+    late: bool = strawberry.field(description="Responded after the deadline (late responses accepted).")
+    no_response: bool = strawberry.field(description="The consultation closed without an answer from the party.")
+    answers_published: bool = strawberry.field(
+        description="The steering group's answers to this party's comments are published."
+    )
+
+    @classmethod
+    def of(cls, view: domain.PartyView, published: bool) -> ConsultationParty:
+        return cls(
+            view=view,
+            status=view.status,
+            responded_at=_local(view.responded_at) if view.responded_at else None,
+            late=view.late,
+            no_response=view.no_response,
+            answers_published=published,
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        return await _organization(info, self.view.organization_id)
+
+
+@strawberry.type
+class ConsultationExtension:
+    entry: strawberry.Private[domain.ExtensionEntry]
+    previous_deadline: datetime
+    deadline: datetime
+    reason: str
+    at: datetime
+
+
+@strawberry.type
+class ConsultationPermissions:
+    manage: bool = strawberry.field(description="May extend, close and publish answers (secretariat).")
+    respond_for: list[Organization] = strawberry.field(
+        description="The consulted parties the viewer may answer for now (an open consultation, no answer yet)."
+    )
+
+
+@strawberry.type(description="A consultation (høring) on one snapshot of a document.")
+class Consultation(Node):
+    model: strawberry.Private[domain.Consultation]
+    deadline: datetime = strawberry.field(description="The høringsfrist, in Europe/Copenhagen time with its offset.")
+    state: ConsultationState  # type: ignore[valid-type]
+    letter: str = strawberry.field(description="The høringsbrev, as Markdown.")
+    letter_html: str = strawberry.field(description="The høringsbrev, rendered safely.")
+    accept_late: bool = strawberry.field(
+        description="Responses after the deadline are accepted (marked late); the consultation then stays open "
+        "until the secretariat closes it."
+    )
+    opened_at: datetime
+    closed_at: datetime | None
+    close_cause: ConsultationCloseCause | None  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, c: domain.Consultation) -> Consultation:
+        closure = c.closure
+        return cls(
+            id=strawberry.ID(ids.encode("Consultation", c.id)),
+            model=c,
+            deadline=_local(c.deadline),
+            state=c.state,
+            letter=c.letter,
+            letter_html=c.letter_html,
+            accept_late=c.accept_late,
+            opened_at=_local(c.opened_at),
+            closed_at=_local(closure.at) if closure else None,
+            close_cause=closure.cause if closure else None,
+        )
+
+    @strawberry.field(description="The snapshot consulted on: exactly the text the parties comment on.")
+    async def snapshot(self, info: Info) -> Snapshot | None:
+        found = await drafting_queries.snapshot_of(info.context.store, self.model.snapshot_id)
+        return Snapshot.of(found) if found else None
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        found = await info.context.loaders.document.load(self.model.document_id)
+        return Document.of(found) if found else None
+
+    @strawberry.field
+    async def opened_by(self, info: Info) -> User | None:
+        user = await info.context.loaders.user.load(self.model.opened_by) if self.model.opened_by else None
+        return User.of(user) if user else None
+
+    @strawberry.field(description="The høringsliste: the consulted organisations in order, with their status.")
+    async def parties(self, info: Info) -> list[ConsultationParty]:
+        store = info.context.store
+        published = await queries.published_organizations(store, self.model.id)
+        views = await queries.party_statuses(store, self.model)
+        return [ConsultationParty.of(v, v.organization_id in published) for v in views]
+
+    @strawberry.field
+    def extensions(self) -> list[ConsultationExtension]:
+        return [
+            ConsultationExtension(
+                entry=e,
+                previous_deadline=_local(e.previous),
+                deadline=_local(e.deadline),
+                reason=e.reason,
+                at=_local(e.at),
+            )
+            for e in self.model.extensions
+        ]
+
+    @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
+    async def viewer_can(self, info: Info) -> ConsultationPermissions:
+        document = await info.context.loaders.document.load(self.model.document_id)
+        actor = info.context.actor
+        if document is None or actor is None:
+            return ConsultationPermissions(manage=False, respond_for=[])
+        manage = permissions.check(actor, Action.RUN_CONSULTATION, scope_of(document)) is None
+        if not self.model.is_open:
+            return ConsultationPermissions(manage=manage, respond_for=[])
+        answered = {r.organization_id for r in await queries.responses(info.context.store, self.model.id)}
+        respond_for = [
+            o
+            for o in self.model.organization_ids
+            if o not in answered
+            and permissions.check(actor, Action.RESPOND_TO_CONSULTATION, scope_of(document, o)) is None
+        ]
+        orgs = await info.context.loaders.organization.load_many(respond_for)
+        return ConsultationPermissions(manage=manage, respond_for=[Organization.of(o) for o in orgs if o])
+
+
+async def consultation_node(info: Info, consultation_id: ObjectId | None) -> Consultation | None:
+    """A consultation, settled, when the signed-in user may read its document (``node``, ``consultation``)."""
+    ctx = info.context
+    found = await service.readable_consultation(ctx.store, ctx.caller(), consultation_id)
+    return Consultation.of(found[1]) if isinstance(found, tuple) else None
+
+
+async def document_consultations(info: Info, document: drafting_model.Document) -> list[Consultation]:
+    """A readable document's consultations, newest first, each settled."""
+    ctx = info.context
+    found = await ctx.loaders.consultations.load(document.id)
+    return [Consultation.of(c) for c in await service.settle_all(ctx.store, found, ctx.clock.now())]
+
+
+async def document_consultation(info: Info, document: drafting_model.Document) -> Consultation | None:
+    """The document's open consultation, else its newest one."""
+    found = await document_consultations(info, document)
+    return next((c for c in found if c.model.is_open), found[0] if found else None)
+
+
+@strawberry.type
+class ConsultationsQuery:
+    @strawberry.field(description="A consultation by id, when you may read its document.")
+    async def consultation(self, info: Info, id: strawberry.ID) -> Consultation | None:
+        return await consultation_node(info, ids.parse(id, "Consultation"))
+
+
+# Mutations
+
+
+@strawberry.type
+class ConsultationOpened:
+    consultation: Consultation
+
+
+@strawberry.type
+class ConsultationExtended:
+    consultation: Consultation
+
+
+@strawberry.type
+class ConsultationClosed:
+    consultation: Consultation
+
+
+@strawberry.type(description="The party's answer is recorded (ingen bemærkninger, or declined).")
+class ConsultationAnswered:
+    consultation: Consultation
+
+
+@strawberry.type
+class AnswersPublished:
+    consultation: Consultation
+    organization_ids: strawberry.Private[list[ObjectId]]
+
+    @strawberry.field(description="The parties whose answers were published now.")
+    async def organizations(self, info: Info) -> list[Organization]:
+        orgs = await info.context.loaders.organization.load_many(self.organization_ids)
+        return [Organization.of(o) for o in orgs if o]
+
+
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+OpenConsultationResult = Annotated[ConsultationOpened | Errors, strawberry.union("OpenConsultationResult")]
+ExtendConsultationResult = Annotated[ConsultationExtended | Errors, strawberry.union("ExtendConsultationResult")]
+CloseConsultationResult = Annotated[ConsultationClosed | Errors, strawberry.union("CloseConsultationResult")]
+RespondNoRemarksResult = Annotated[ConsultationAnswered | Errors, strawberry.union("RespondNoRemarksResult")]
+DeclineConsultationResult = Annotated[ConsultationAnswered | Errors, strawberry.union("DeclineConsultationResult")]
+PublishAnswersResult = Annotated[AnswersPublished | Errors, strawberry.union("PublishAnswersResult")]
+
+
+@strawberry.input
+class OpenConsultationInput:
+    snapshot_id: strawberry.ID
+    deadline: datetime = strawberry.field(description="The høringsfrist; without a UTC offset, a Copenhagen time.")
+    organization_ids: list[strawberry.ID] = strawberry.field(description="The høringsliste, in order.")
+    letter: str = strawberry.field(description="The høringsbrev, as Markdown.")
+    accept_late: bool = False
+
+
+@strawberry.input
+class ExtendConsultationInput:
+    consultation_id: strawberry.ID
+    deadline: datetime = strawberry.field(description="Without a UTC offset, a Europe/Copenhagen time.")
+    reason: str = ""
+
+
+@strawberry.input
+class CloseConsultationInput:
+    consultation_id: strawberry.ID
+
+
+@strawberry.input
+class ConsultationPartyInput:
+    consultation_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(description="Your own organisation.")
+
+
+@strawberry.input
+class PublishAnswersInput:
+    consultation_id: strawberry.ID
+    organization_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The parties whose answers to publish; all not yet published when left out."
+    )
+
+
+def _consultation_id(value: strawberry.ID) -> ObjectId | None:
+    return ids.parse(value, "Consultation")
+
+
+@strawberry.type
+class ConsultationsMutation:
+    @strawberry.mutation(description="Send a snapshot for consultation (secretariat).")
+    async def open_consultation(self, info: Info, input: OpenConsultationInput) -> OpenConsultationResult:
+        ctx = info.context
+        result = await service.open_consultation(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(input.snapshot_id, "Snapshot"),
+            input.deadline,
+            [ids.parse(o, "Organization") for o in input.organization_ids],
+            input.letter,
+            input.accept_late,
+        )
+        return answer(result, ctx, lambda c: ConsultationOpened(consultation=Consultation.of(c)))
+
+    @strawberry.mutation(description="Move an open consultation's deadline later (secretariat).")
+    async def extend_consultation(self, info: Info, input: ExtendConsultationInput) -> ExtendConsultationResult:
+        ctx = info.context
+        result = await service.extend_consultation(
+            ctx.store, ctx.caller(), _consultation_id(input.consultation_id), input.deadline, input.reason
+        )
+        return answer(result, ctx, lambda c: ConsultationExtended(consultation=Consultation.of(c)))
+
+    @strawberry.mutation(description="Close an open consultation (secretariat).")
+    async def close_consultation(self, info: Info, input: CloseConsultationInput) -> CloseConsultationResult:
+        ctx = info.context
+        result = await service.close_consultation(ctx.store, ctx.caller(), _consultation_id(input.consultation_id))
+        return answer(result, ctx, lambda c: ConsultationClosed(consultation=Consultation.of(c)))
+
+    @strawberry.mutation(description="Answer “ingen bemærkninger” for your organisation (commenters and approvers).")
+    async def respond_no_remarks(self, info: Info, input: ConsultationPartyInput) -> RespondNoRemarksResult:
+        ctx = info.context
+        result = await service.respond_no_remarks(
+            ctx.store,
+            ctx.caller(),
+            _consultation_id(input.consultation_id),
+            ids.parse(input.organization_id, "Organization"),
+        )
+        return answer(result, ctx, lambda c: ConsultationAnswered(consultation=Consultation.of(c)))
+
+    @strawberry.mutation(description="Decline to respond for your organisation (commenters and approvers).")
+    async def decline_consultation(self, info: Info, input: ConsultationPartyInput) -> DeclineConsultationResult:
+        ctx = info.context
+        result = await service.decline_consultation(
+            ctx.store,
+            ctx.caller(),
+            _consultation_id(input.consultation_id),
+            ids.parse(input.organization_id, "Organization"),
+        )
+        return answer(result, ctx, lambda c: ConsultationAnswered(consultation=Consultation.of(c)))
+
+    @strawberry.mutation(
+        description="Publish the steering group's answers to the parties (secretariat): all, or per organisation."
+    )
+    async def publish_answers(self, info: Info, input: PublishAnswersInput) -> PublishAnswersResult:
+        ctx = info.context
+        named = input.organization_ids
+        chosen = None if named is None else [ids.parse(o, "Organization") for o in named]
+        result = await service.publish_answers(ctx.store, ctx.caller(), _consultation_id(input.consultation_id), chosen)
+        return answer(
+            result,
+            ctx,
+            lambda r: AnswersPublished(
+                consultation=Consultation.of(r[0]), organization_ids=[p.organization_id for p in r[1]]
+            ),
+        )

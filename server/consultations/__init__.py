@@ -1,0 +1,1 @@
+"""Consultations (høringer): the lifecycle, the parties' responses and the publication of answers."""

@@ -1,0 +1,303 @@
+"""Consultations — *høringer* — as pure rules over plain data.
+
+The secretariat opens a consultation on one snapshot with a consultation letter (*høringsbrev*,
+Markdown), a deadline (*høringsfrist*, Europe/Copenhagen), the consulted organisations (the
+*høringsliste*, in order) and whether late responses are accepted. A document has at most one
+open consultation at a time.
+
+What happens to a consultation afterwards is an entry in its log, numbered 1, 2, 3, … per
+consultation: deadline extensions and at most one closure. The state, the current deadline and
+the closing time are derived from the log (the approval rounds' pattern, ``server.approvals``).
+
+Closing. The secretariat closes a consultation when it chooses. Without ``accept_late`` it closes
+by itself at its deadline (at the deadline's moment, whoever notices first: a read or the
+background task). With ``accept_late`` it stays open past the deadline until the secretariat
+closes it, and responses given after the deadline are marked late.
+
+Each party answers once: a ``Response`` (responded, no remarks — *ingen bemærkninger* — or
+declined) is an immutable record, unique per (consultation, organisation). A party's status is
+derived: invited, drafting (it has unsent drafts on the consultation), or what it answered; after
+the close a party still invited or drafting shows as "no response" (derived, not stored).
+
+The steering group's answers to the parties' comments are published per organisation
+(``Publication``, unique per (consultation, organisation)); until then only the steering group
+sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bson import ObjectId
+
+from server.approvals.model import as_deadline
+from server.drafting.model import Phase
+from server.validation import InputProblem, first_problem, text_problem
+
+__all__ = ["as_deadline"]
+
+MAX_LETTER = 100_000
+MAX_REASON = 2_000
+MAX_LENGTH = timedelta(days=366)
+OPENABLE_PHASES = frozenset({Phase.DRAFTING, Phase.CONSULTATION, Phase.WRITTEN_PROCESS})
+
+
+class ConsultationState(StrEnum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class PartyStatus(StrEnum):
+    INVITED = "INVITED"
+    DRAFTING = "DRAFTING"
+    RESPONDED = "RESPONDED"
+    NO_REMARKS = "NO_REMARKS"  # "ingen bemærkninger"
+    DECLINED = "DECLINED"
+
+
+class ResponseKind(StrEnum):
+    RESPONDED = "RESPONDED"
+    NO_REMARKS = "NO_REMARKS"
+    DECLINED = "DECLINED"
+
+
+class CloseCause(StrEnum):
+    """Why a consultation closed."""
+
+    DEADLINE = "DEADLINE"  # by itself, at the deadline (late responses not accepted)
+    CLOSED = "CLOSED"  # by the secretariat
+
+
+@dataclass(frozen=True)
+class ExtensionEntry:
+    seq: int
+    at: datetime
+    by: ObjectId | None
+    previous: datetime
+    deadline: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClosureEntry:
+    seq: int
+    at: datetime  # when it closed: the deadline, or the secretariat's act
+    by: ObjectId | None  # None when it closed by itself
+    cause: CloseCause
+
+
+Entry = ExtensionEntry | ClosureEntry
+
+
+@dataclass(frozen=True)
+class Consultation:
+    id: ObjectId
+    document_id: ObjectId
+    number: int  # 1, 2, 3, … per document; the unique (document, number) insert guards "one open at a time"
+    snapshot_id: ObjectId
+    letter: str  # the høringsbrev, Markdown
+    letter_html: str
+    opening_deadline: datetime
+    accept_late: bool
+    opened_by: ObjectId | None
+    opened_at: datetime
+    organization_ids: tuple[ObjectId, ...]  # the høringsliste, in order
+    phase_before: Phase  # the document's phase when the consultation opened, restored when it closes
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def deadline(self) -> datetime:
+        extensions = self.extensions
+        return extensions[-1].deadline if extensions else self.opening_deadline
+
+    @property
+    def closure(self) -> ClosureEntry | None:
+        return next((e for e in reversed(self.entries) if isinstance(e, ClosureEntry)), None)
+
+    @property
+    def state(self) -> ConsultationState:
+        return ConsultationState.CLOSED if self.closure else ConsultationState.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.closure is None
+
+    @property
+    def closed_at(self) -> datetime | None:
+        closure = self.closure
+        return closure.at if closure else None
+
+    @property
+    def extensions(self) -> tuple[ExtensionEntry, ...]:
+        return tuple(e for e in self.entries if isinstance(e, ExtensionEntry))
+
+    @property
+    def next_seq(self) -> int:
+        return self.entries[-1].seq + 1 if self.entries else 1
+
+
+@dataclass(frozen=True)
+class Response:
+    """A party's answer to a consultation: immutable, one per (consultation, organisation)."""
+
+    consultation_id: ObjectId
+    organization_id: ObjectId
+    kind: ResponseKind
+    at: datetime
+    late: bool
+    by: ObjectId | None
+    general_remarks: str = ""
+    attachment_id: ObjectId | None = None
+    comment_ids: tuple[ObjectId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The steering group's answers to one party's comments, made visible to the parties."""
+
+    consultation_id: ObjectId
+    organization_id: ObjectId
+    at: datetime
+    by: ObjectId | None
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """One consulted organisation as the høringsliste shows it."""
+
+    organization_id: ObjectId
+    status: PartyStatus
+    response: Response | None
+    no_response: bool  # the consultation closed without an answer from the party ("intet svar")
+
+    @property
+    def responded_at(self) -> datetime | None:
+        return self.response.at if self.response else None
+
+    @property
+    def late(self) -> bool:
+        return self.response.late if self.response else False
+
+
+# Input
+
+
+def deadline_problem(deadline: datetime, now: datetime) -> InputProblem | None:
+    if deadline <= now:
+        return InputProblem("deadline", "deadline_in_past", {})
+    if deadline > now + MAX_LENGTH:
+        return InputProblem("deadline", "deadline_too_far", {"days": MAX_LENGTH.days})
+    return None
+
+
+def opening_problem(
+    letter: str, deadline: datetime, organization_ids: Sequence[ObjectId], phase: Phase, now: datetime
+) -> InputProblem | None:
+    """What is wrong with opening a consultation with these settings on a document, if anything."""
+    if phase not in OPENABLE_PHASES:
+        return InputProblem("snapshotId", "consultation_phase", {"phase": phase.value})
+    if not organization_ids:
+        return InputProblem("organizationIds", "consultation_organizations_required", {})
+    return first_problem(deadline_problem(deadline, now), text_problem("letter", letter, MAX_LETTER))
+
+
+def still_open(consultation: Consultation) -> InputProblem | None:
+    if consultation.closure is not None:
+        return InputProblem("consultationId", "consultation_closed", {})
+    return None
+
+
+# Changes: each returns the entry to append, or why not.
+
+
+def extend(
+    consultation: Consultation, deadline: datetime, reason: str, by: ObjectId | None, now: datetime
+) -> ExtensionEntry | InputProblem:
+    """Move the deadline later while the consultation is open."""
+    problem = first_problem(still_open(consultation), text_problem("reason", reason, MAX_REASON, required=False))
+    if problem:
+        return problem
+    if deadline <= consultation.deadline:
+        return InputProblem("deadline", "deadline_not_later", {})
+    problem = deadline_problem(deadline, now)
+    if problem:
+        return problem
+    return ExtensionEntry(consultation.next_seq, now, by, consultation.deadline, deadline, reason.strip())
+
+
+def close(consultation: Consultation, by: ObjectId | None, now: datetime) -> ClosureEntry | InputProblem:
+    """The secretariat closes the consultation (before or after its deadline)."""
+    problem = still_open(consultation)
+    if problem:
+        return problem
+    return ClosureEntry(consultation.next_seq, now, by, CloseCause.CLOSED)
+
+
+def due_closure(consultation: Consultation, now: datetime) -> ClosureEntry | None:
+    """The closure due at the deadline, unless late responses are accepted (then the secretariat closes)."""
+    if consultation.closure is not None or consultation.accept_late or now < consultation.deadline:
+        return None
+    return ClosureEntry(consultation.next_seq, consultation.deadline, None, CloseCause.DEADLINE)
+
+
+def with_entry(consultation: Consultation, entry: Entry) -> Consultation:
+    assert entry.seq == consultation.next_seq, "entries are appended in order"
+    return replace(consultation, entries=(*consultation.entries, entry))
+
+
+# Responses
+
+
+def response_problem(
+    consultation: Consultation,
+    organization_id: ObjectId,
+    already: Response | None,
+    now: datetime,
+) -> InputProblem | None:
+    """Why a party may not answer now, if it may not."""
+    if organization_id not in consultation.organization_ids:
+        return InputProblem("organizationId", "not_consulted_party", {})
+    closure = consultation.closure
+    if closure is not None and closure.cause == CloseCause.DEADLINE:
+        return InputProblem("consultationId", "consultation_deadline_passed", {})
+    problem = still_open(consultation)
+    if problem:
+        return problem
+    if already is not None:
+        return InputProblem("organizationId", "consultation_already_answered", {})
+    if now >= consultation.deadline and not consultation.accept_late:
+        return InputProblem("consultationId", "consultation_deadline_passed", {})
+    return None
+
+
+def is_late(consultation: Consultation, now: datetime) -> bool:
+    return now >= consultation.deadline
+
+
+_STATUS_OF = {
+    ResponseKind.RESPONDED: PartyStatus.RESPONDED,
+    ResponseKind.NO_REMARKS: PartyStatus.NO_REMARKS,
+    ResponseKind.DECLINED: PartyStatus.DECLINED,
+}
+
+
+def party_views(
+    consultation: Consultation, responses: Collection[Response], drafting: Collection[ObjectId]
+) -> list[PartyView]:
+    """Each consulted organisation in the høringsliste's order, with its derived status.
+
+    ``drafting`` holds the organisations with unsent drafts on the consultation.
+    """
+    by_organization = {r.organization_id: r for r in responses if r.consultation_id == consultation.id}
+    views = []
+    for organization_id in consultation.organization_ids:
+        response = by_organization.get(organization_id)
+        if response is not None:
+            status = _STATUS_OF[response.kind]
+        else:
+            status = PartyStatus.DRAFTING if organization_id in drafting else PartyStatus.INVITED
+        views.append(PartyView(organization_id, status, response, response is None and not consultation.is_open))
+    return views

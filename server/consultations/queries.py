@@ -1,0 +1,85 @@
+"""What other features read of consultations: the consultation of a document or snapshot, the
+parties' responses and statuses, and whose answers are published.
+
+These reads check no permission: callers (the comment gate, the report, notifications, the API)
+have already decided that the caller may read the document. Given ``now``, a consultation past
+its deadline that is due to close is returned closed (as ``service.settle`` will write it), so no
+reader ever sees a consultation open past its deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bson import ObjectId
+
+from server.consultations import model
+from server.consultations.model import Consultation, PartyView, Response
+from server.store import Store
+
+
+def as_of(consultation: Consultation, now: datetime | None) -> Consultation:
+    """The consultation with the closure it is due by ``now`` (in memory; the service writes it)."""
+    closure = model.due_closure(consultation, now) if now is not None else None
+    return model.with_entry(consultation, closure) if closure else consultation
+
+
+async def get(store: Store, consultation_id: ObjectId | None, *, now: datetime | None = None) -> Consultation | None:
+    found = await store.consultations.consultation(consultation_id) if consultation_id else None
+    return as_of(found, now) if found else None
+
+
+async def for_document(store: Store, document_id: ObjectId, *, now: datetime | None = None) -> list[Consultation]:
+    """A document's consultations, newest first."""
+    return [as_of(c, now) for c in await store.consultations.for_documents([document_id])]
+
+
+async def open_for_document(store: Store, document_id: ObjectId, *, now: datetime | None = None) -> Consultation | None:
+    """The document's open consultation, if any (at most one is ever open)."""
+    return next((c for c in await for_document(store, document_id, now=now) if c.is_open), None)
+
+
+async def current_for_document(
+    store: Store, document_id: ObjectId, *, now: datetime | None = None
+) -> Consultation | None:
+    """The open consultation, else the newest one: what a reader of the document is told about."""
+    found = await for_document(store, document_id, now=now)
+    return next((c for c in found if c.is_open), found[0] if found else None)
+
+
+async def for_snapshot(store: Store, snapshot_id: ObjectId, *, now: datetime | None = None) -> Consultation | None:
+    """The newest consultation on this snapshot."""
+    found = await store.consultations.for_snapshot(snapshot_id)
+    return as_of(found[0], now) if found else None
+
+
+async def responses(store: Store, consultation_id: ObjectId) -> list[Response]:
+    """The parties' responses, oldest first."""
+    return await store.consultations.responses([consultation_id])
+
+
+async def drafting_organizations(store: Store, consultation: Consultation) -> set[ObjectId]:
+    """Consulted organisations with unsent drafts written while the consultation was open."""
+    consulted = set(consultation.organization_ids)
+    closed_at = consultation.closed_at
+    return {
+        c.organization_id
+        for c in await store.comments.for_document(consultation.document_id)
+        if not c.submitted
+        and not c.deleted
+        and c.organization_id in consulted
+        and c.created_at >= consultation.opened_at
+        and (closed_at is None or c.created_at <= closed_at)
+    }
+
+
+async def party_statuses(store: Store, consultation: Consultation) -> list[PartyView]:
+    """The høringsliste: each consulted organisation in order, with its status."""
+    return model.party_views(
+        consultation, await responses(store, consultation.id), await drafting_organizations(store, consultation)
+    )
+
+
+async def published_organizations(store: Store, consultation_id: ObjectId) -> set[ObjectId]:
+    """The organisations whose answers from the steering group are published."""
+    return {p.organization_id for p in await store.consultations.publications([consultation_id])}

@@ -1,0 +1,390 @@
+"""Consultations (høringer) over the API (issue 18): open, extend, close, answer, publish.
+
+Each test makes its own document, so the seeded demo data stays as other tests expect it. Time
+moves with the shared test clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+
+from server import ids
+from server.clock import COPENHAGEN
+from server.consultations import service
+from server.store import Store
+from tests.api.drafting_support import new_document, org_ids
+from tests.support import KL, KL_COMMENTER, PLO_COMMENTER, REGIONS_COMMENTER, SECRETARIAT, Api, ManualClock
+
+AsUser = Callable[[str], Awaitable[Api]]
+
+CONSULTATION = """
+  id deadline state letter letterHtml acceptLate openedAt closedAt closeCause
+  snapshot { id number label }
+  document { id phase participants { slug } }
+  parties { organization { slug } status respondedAt late noResponse answersPublished }
+  extensions { previousDeadline deadline reason }
+  viewerCan { manage respondFor { slug } }
+"""
+RESULT = """__typename
+  ... on UserError { message code }
+  ... on InvalidInput { field }"""
+OPEN = f"""mutation($input: OpenConsultationInput!) {{ openConsultation(input: $input) {{
+  {RESULT} ... on ConsultationOpened {{ consultation {{ {CONSULTATION} }} }} }} }}"""
+EXTEND = f"""mutation($input: ExtendConsultationInput!) {{ extendConsultation(input: $input) {{
+  {RESULT} ... on ConsultationExtended {{ consultation {{ {CONSULTATION} }} }} }} }}"""
+CLOSE = f"""mutation($input: CloseConsultationInput!) {{ closeConsultation(input: $input) {{
+  {RESULT} ... on ConsultationClosed {{ consultation {{ {CONSULTATION} }} }} }} }}"""
+NO_REMARKS = f"""mutation($input: ConsultationPartyInput!) {{ respondNoRemarks(input: $input) {{
+  {RESULT} ... on ConsultationAnswered {{ consultation {{ {CONSULTATION} }} }} }} }}"""
+DECLINE = f"""mutation($input: ConsultationPartyInput!) {{ declineConsultation(input: $input) {{
+  {RESULT} ... on ConsultationAnswered {{ consultation {{ {CONSULTATION} }} }} }} }}"""
+PUBLISH = f"""mutation($input: PublishAnswersInput!) {{ publishAnswers(input: $input) {{
+  {RESULT} ... on AnswersPublished {{ organizations {{ slug }} consultation {{ {CONSULTATION} }} }} }} }}"""
+READ = f"query($id: ID!) {{ consultation(id: $id) {{ {CONSULTATION} }} }}"
+DOCUMENT = f"""query($id: ID!) {{ document(id: $id) {{ phase participants {{ slug }}
+  consultation {{ id state }} consultations {{ {CONSULTATION} }} }} }}"""
+SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+  __typename ... on SnapshotCreated { snapshot { id number label } } } }"""
+LETTER = "Sundhedsdatastyrelsen sender hermed **Udgave 1 – Høringsudkast** i høring."
+PARTIES = ("kl", "danske-regioner", "plo")
+
+
+async def _document(sec: Api) -> tuple[dict[str, Any], dict[str, Any], datetime]:
+    """A fresh strategy in which KL and Danske Regioner take part (PLO does not), its first snapshot,
+    and the server's time."""
+    document = await new_document(sec, [("Borgeren som aktiv partner", "Borgerne skal have adgang til egne data.")])
+    data = await sec.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Høringsudkast"}})
+    now = await sec.execute("query($id: ID!) { document(id: $id) { createdAt } }", {"id": document["id"]})
+    return document, data["createSnapshot"]["snapshot"], datetime.fromisoformat(now["document"]["createdAt"])
+
+
+async def _open(
+    sec: Api, snapshot_id: str, deadline: datetime | str, slugs: tuple[str, ...] = PARTIES, **extra: Any
+) -> Any:
+    data = await sec.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": snapshot_id,
+                "deadline": deadline if isinstance(deadline, str) else deadline.isoformat(),
+                "organizationIds": await org_ids(sec, *slugs),
+                "letter": LETTER,
+                **extra,
+            }
+        },
+    )
+    return data["openConsultation"]
+
+
+async def _party_input(api: Api, consultation_id: str, slug: str) -> dict[str, Any]:
+    [organization] = await org_ids(api, slug)
+    return {"input": {"consultationId": consultation_id, "organizationId": organization}}
+
+
+def _party(consultation: dict[str, Any], slug: str) -> dict[str, Any]:
+    return next(p for p in consultation["parties"] if p["organization"]["slug"] == slug)
+
+
+def _copenhagen_wall_time(moment: datetime) -> str:
+    return moment.astimezone(COPENHAGEN).replace(tzinfo=None, second=0, microsecond=0).isoformat()
+
+
+async def _written(store: Store, document_id: str) -> tuple[int, int, int, int]:
+    """What a refused workflow must not change: consultations, their log entries, responses, publications."""
+    oid = ids.parse(document_id, "Document")
+    assert oid is not None
+    found = await store.consultations.for_documents([oid])
+    consultation_ids = [c.id for c in found]
+    return (
+        len(found),
+        sum(len(c.entries) for c in found),
+        len(await store.consultations.responses(consultation_ids)),
+        len(await store.consultations.publications(consultation_ids)),
+    )
+
+
+async def _events(store: Store, document_id: str) -> int:
+    oid = ids.parse(document_id, "Document")
+    return len(await store.events.find({"document_id": oid}, limit=10_000))
+
+
+async def test_the_secretariat_sends_a_snapshot_for_consultation(as_user: AsUser, store: Store) -> None:
+    sec, plo = await as_user(SECRETARIAT), await as_user(PLO_COMMENTER)
+    document, snapshot, now = await _document(sec)
+    typed = _copenhagen_wall_time(now + timedelta(days=21))
+
+    opened = await _open(sec, snapshot["id"], typed)
+
+    assert opened["__typename"] == "ConsultationOpened", opened
+    consultation = opened["consultation"]
+    assert consultation["state"] == "OPEN" and consultation["acceptLate"] is False
+    assert consultation["snapshot"] == snapshot
+    assert consultation["letter"] == LETTER
+    assert "<strong>Udgave 1 – Høringsudkast</strong>" in consultation["letterHtml"]
+    # Typed without an offset, the deadline is Copenhagen time, shown with its offset.
+    deadline = datetime.fromisoformat(consultation["deadline"])
+    assert deadline.replace(tzinfo=None).isoformat() == typed
+    assert deadline.utcoffset() == deadline.astimezone(COPENHAGEN).utcoffset() != timedelta(0)
+    # The høringsliste, in order, everyone invited; PLO, consulted, now takes part in the document.
+    assert [(p["organization"]["slug"], p["status"]) for p in consultation["parties"]] == [
+        ("kl", "INVITED"),
+        ("danske-regioner", "INVITED"),
+        ("plo", "INVITED"),
+    ]
+    assert all(p["respondedAt"] is None and not p["late"] and not p["noResponse"] for p in consultation["parties"])
+    assert consultation["document"]["phase"] == "CONSULTATION"
+    assert "plo" in {p["slug"] for p in consultation["document"]["participants"]}
+    assert consultation["viewerCan"] == {"manage": True, "respondFor": []}
+
+    # PLO reads the document it was consulted on, and the consultation by id and as a node.
+    seen = (await plo.execute(DOCUMENT, {"id": document["id"]}))["document"]
+    assert seen["phase"] == "CONSULTATION"
+    assert seen["consultation"] == {"id": consultation["id"], "state": "OPEN"}
+    assert [c["id"] for c in seen["consultations"]] == [consultation["id"]]
+    by_id = (await plo.execute(READ, {"id": consultation["id"]}))["consultation"]
+    assert by_id["viewerCan"] == {"manage": False, "respondFor": [{"slug": "plo"}]}
+    node = await plo.execute(
+        "query($id: ID!) { node(id: $id) { id ... on Consultation { state } } }", {"id": by_id["id"]}
+    )
+    assert node["node"] == {"id": consultation["id"], "state": "OPEN"}
+
+    # The activity feed says what happened, in Danish, without internal codes.
+    feed = await sec.execute(
+        "query($d: ID!) { events(documentId: $d) { items { kind description } } }", {"d": document["id"]}
+    )
+    described = {e["kind"]: e["description"] for e in feed["events"]["items"]}
+    assert "i høring hos" in described["consultation.opened"] and "PLO" in described["consultation.opened"]
+    assert "CONSULTATION" not in " ".join(described.values())
+
+
+async def test_bad_openings_are_refused_with_a_reason_and_write_nothing(
+    as_user: AsUser, store: Store, app: Any
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    document, snapshot, now = await _document(sec)
+    before = (await _written(store, document["id"]), await _events(store, document["id"]))
+    [kl] = await org_ids(sec, "kl")
+    unknown = ids.encode("Organization", ObjectId())  # a well-formed id of nobody
+
+    cases: list[tuple[dict[str, Any], str, str]] = [
+        ({"deadline": (now - timedelta(hours=1)).isoformat()}, "deadline", "fremtiden"),
+        ({"organizationIds": [kl, unknown]}, "organizationIds", "findes ikke"),
+        ({"organizationIds": [kl, "org_ikke-et-id"]}, "organizationIds", "findes ikke"),
+        ({"organizationIds": []}, "organizationIds", "mindst én organisation"),
+        ({"letter": "  "}, "letter", "udfyldes"),
+    ]
+    for change, field, words in cases:
+        variables = {
+            "snapshotId": snapshot["id"],
+            "deadline": (now + timedelta(days=14)).isoformat(),
+            "organizationIds": [kl],
+            "letter": LETTER,
+            **change,
+        }
+        refused = (await sec.execute(OPEN, {"input": variables}))["openConsultation"]
+        assert refused["__typename"] == "InvalidInput", (change, refused)
+        assert refused["field"] == field and words in refused["message"], refused
+    assert (await _written(store, document["id"]), await _events(store, document["id"])) == before
+    assert (await sec.execute(DOCUMENT, {"id": document["id"]}))["document"]["phase"] == "DRAFTING"
+
+    # One open consultation per document, on whichever snapshot.
+    assert (await _open(sec, snapshot["id"], now + timedelta(days=14)))["__typename"] == "ConsultationOpened"
+    again = await sec.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Udgave 2"}})
+    written = (await _written(store, document["id"]), await _events(store, document["id"]))
+    for target in (snapshot["id"], again["createSnapshot"]["snapshot"]["id"]):
+        second = await _open(sec, target, now + timedelta(days=20))
+        assert second["__typename"] == "InvalidInput" and second["field"] == "snapshotId", second
+        assert second["message"] == "Dokumentet er allerede i høring. Afslut den åbne høring, før en ny sendes ud."
+    assert (await _written(store, document["id"]), await _events(store, document["id"])) == written
+
+    # In English on request.
+    english = Api(app.url, headers={"Accept-Language": "en"})
+    english.http.cookies = sec.http.cookies
+    answered = (await english.execute(OPEN, {"input": {
+        "snapshotId": snapshot["id"], "deadline": (now + timedelta(days=20)).isoformat(),
+        "organizationIds": [kl], "letter": LETTER}}))["openConsultation"]  # fmt: skip
+    await english.close()
+    assert (
+        answered["message"]
+        == "The document is already in consultation. Close the open consultation before opening a new one."
+    )
+
+
+async def test_two_secretaries_opening_at_once_open_one(as_user: AsUser, store: Store) -> None:
+    sec = await as_user(SECRETARIAT)
+    document, snapshot, now = await _document(sec)
+    results = await asyncio.gather(*(_open(sec, snapshot["id"], now + timedelta(days=14)) for _ in range(4)))
+    assert sorted(r["__typename"] for r in results) == ["ConsultationOpened"] + ["InvalidInput"] * 3
+    assert (await _written(store, document["id"]))[0] == 1
+
+
+async def test_extend_and_close(as_user: AsUser, store: Store) -> None:
+    sec, kl = await as_user(SECRETARIAT), await as_user(KL)
+    document, snapshot, now = await _document(sec)
+    consultation = (await _open(sec, snapshot["id"], now + timedelta(days=14)))["consultation"]
+    cid = consultation["id"]
+
+    extended = (
+        await sec.execute(
+            EXTEND,
+            {
+                "input": {
+                    "consultationId": cid,
+                    "deadline": (now + timedelta(days=21)).isoformat(),
+                    "reason": "KL's bestyrelse",
+                }
+            },
+        )
+    )["extendConsultation"]
+    assert extended["__typename"] == "ConsultationExtended", extended
+    [extension] = extended["consultation"]["extensions"]
+    assert extension["reason"] == "KL's bestyrelse"
+    assert datetime.fromisoformat(extended["consultation"]["deadline"]) == now + timedelta(days=21)
+
+    written = await _written(store, document["id"])
+    earlier = (
+        await sec.execute(
+            EXTEND, {"input": {"consultationId": cid, "deadline": (now + timedelta(days=15)).isoformat()}}
+        )
+    )["extendConsultation"]
+    assert earlier["__typename"] == "InvalidInput" and earlier["field"] == "deadline", earlier
+    by_kl = (await kl.execute(CLOSE, {"input": {"consultationId": cid}}))["closeConsultation"]
+    assert by_kl["__typename"] == "Forbidden", by_kl
+    assert await _written(store, document["id"]) == written
+
+    closed = (await sec.execute(CLOSE, {"input": {"consultationId": cid}}))["closeConsultation"]
+    assert closed["__typename"] == "ConsultationClosed", closed
+    assert closed["consultation"]["state"] == "CLOSED" and closed["consultation"]["closeCause"] == "CLOSED"
+    assert closed["consultation"]["document"]["phase"] == "DRAFTING"
+    # Nobody answered: every party shows "no response".
+    assert all(p["noResponse"] and p["status"] == "INVITED" for p in closed["consultation"]["parties"])
+
+    written = await _written(store, document["id"])
+    twice = (await sec.execute(CLOSE, {"input": {"consultationId": cid}}))["closeConsultation"]
+    assert twice["__typename"] == "InvalidInput" and "afsluttet" in twice["message"], twice
+    late = (
+        await sec.execute(
+            EXTEND, {"input": {"consultationId": cid, "deadline": (now + timedelta(days=30)).isoformat()}}
+        )
+    )["extendConsultation"]
+    assert late["__typename"] == "InvalidInput", late
+    assert await _written(store, document["id"]) == written
+
+    # A new consultation may follow the closed one.
+    assert (await _open(sec, snapshot["id"], now + timedelta(days=30)))["__typename"] == "ConsultationOpened"
+
+
+async def test_the_consultation_closes_at_its_deadline(as_user: AsUser, store: Store, clock: ManualClock) -> None:
+    sec, plo = await as_user(SECRETARIAT), await as_user(PLO_COMMENTER)
+    document, snapshot, now = await _document(sec)
+    read_one = (await _open(sec, snapshot["id"], now + timedelta(hours=1)))["consultation"]
+    other, other_snapshot, _ = await _document(sec)
+    unread = (await _open(sec, other_snapshot["id"], now + timedelta(hours=1)))["consultation"]
+    lenient_doc, lenient_snapshot, _ = await _document(sec)
+    lenient = (await _open(sec, lenient_snapshot["id"], now + timedelta(hours=1), acceptLate=True))["consultation"]
+
+    clock.advance(timedelta(hours=2))
+
+    # Closed on read, at the deadline's moment, by itself; the document leaves CONSULTATION.
+    seen = (await plo.execute(READ, {"id": read_one["id"]}))["consultation"]
+    assert seen["state"] == "CLOSED" and seen["closeCause"] == "DEADLINE"
+    assert seen["closedAt"] == seen["deadline"]
+    assert seen["document"]["phase"] == "DRAFTING"
+    assert all(p["noResponse"] for p in seen["parties"])
+    # The background task closes the one nobody reads.
+    assert await service.close_due_consultations(store, clock.now()) >= 1
+    oid = ids.parse(unread["id"], "Consultation")
+    assert oid is not None
+    stored = await store.consultations.consultation(oid)
+    assert stored is not None and not stored.is_open
+    assert (await sec.execute(DOCUMENT, {"id": other["id"]}))["document"]["phase"] == "DRAFTING"
+    # Late responses accepted: it stays open past the deadline until the secretariat closes it.
+    assert (await sec.execute(READ, {"id": lenient["id"]}))["consultation"]["state"] == "OPEN"
+    assert (await sec.execute(DOCUMENT, {"id": lenient_doc["id"]}))["document"]["phase"] == "CONSULTATION"
+
+
+async def test_parties_answer_no_remarks_or_decline_once(as_user: AsUser, store: Store, clock: ManualClock) -> None:
+    sec, plo, kl_c, reg_c, kl = (
+        await as_user(SECRETARIAT),
+        await as_user(PLO_COMMENTER),
+        await as_user(KL_COMMENTER),
+        await as_user(REGIONS_COMMENTER),
+        await as_user(KL),
+    )
+    document, snapshot, now = await _document(sec)
+    cid = (await _open(sec, snapshot["id"], now + timedelta(days=7)))["consultation"]["id"]
+
+    # PLO: "ingen bemærkninger", in one action.
+    answered = (await plo.execute(NO_REMARKS, await _party_input(plo, cid, "plo")))["respondNoRemarks"]
+    assert answered["__typename"] == "ConsultationAnswered", answered
+    party = _party(answered["consultation"], "plo")
+    assert party["status"] == "NO_REMARKS" and party["respondedAt"] and party["late"] is False
+    # Danske Regioner declines.
+    declined = (await reg_c.execute(DECLINE, await _party_input(reg_c, cid, "danske-regioner")))["declineConsultation"]
+    assert _party(declined["consultation"], "danske-regioner")["status"] == "DECLINED"
+
+    written = (await _written(store, document["id"]), await _events(store, document["id"]))
+    # Once per party; never for another party; never by the secretariat.
+    again = (await plo.execute(DECLINE, await _party_input(plo, cid, "plo")))["declineConsultation"]
+    assert again["__typename"] == "InvalidInput" and "allerede" in again["message"], again
+    for api, slug, expected in (
+        (kl_c, "plo", "Forbidden"),
+        (sec, "kl", "Forbidden"),
+        (kl, "danske-regioner", "Forbidden"),
+    ):
+        refused = (await api.execute(NO_REMARKS, await _party_input(api, cid, slug)))["respondNoRemarks"]
+        assert refused["__typename"] == expected, (slug, refused)
+    assert (await _written(store, document["id"]), await _events(store, document["id"])) == written
+
+    # After the deadline, without late responses accepted: a clear refusal, nothing written.
+    clock.advance(timedelta(days=8))
+    too_late = (await kl_c.execute(NO_REMARKS, await _party_input(kl_c, cid, "kl")))["respondNoRemarks"]
+    assert too_late["__typename"] == "InvalidInput", too_late
+    assert too_late["message"] == "Høringsfristen er udløbet, og der modtages ikke svar efter fristen."
+    closed = (await sec.execute(READ, {"id": cid}))["consultation"]
+    assert _party(closed, "kl")["noResponse"] is True and _party(closed, "plo")["noResponse"] is False
+    assert (await _written(store, document["id"]))[2] == written[0][2]
+
+
+async def test_late_responses_are_marked_late_when_accepted(as_user: AsUser, store: Store, clock: ManualClock) -> None:
+    sec, kl_c = await as_user(SECRETARIAT), await as_user(KL_COMMENTER)
+    _, snapshot, now = await _document(sec)
+    cid = (await _open(sec, snapshot["id"], now + timedelta(days=2), acceptLate=True))["consultation"]["id"]
+    clock.advance(timedelta(days=3))
+    answered = (await kl_c.execute(NO_REMARKS, await _party_input(kl_c, cid, "kl")))["respondNoRemarks"]
+    assert answered["__typename"] == "ConsultationAnswered", answered
+    assert _party(answered["consultation"], "kl")["late"] is True
+
+
+async def test_answers_are_published_all_at_once_or_per_party_and_only_once(as_user: AsUser, store: Store) -> None:
+    sec, kl = await as_user(SECRETARIAT), await as_user(KL)
+    document, snapshot, now = await _document(sec)
+    cid = (await _open(sec, snapshot["id"], now + timedelta(days=7)))["consultation"]["id"]
+    [kl_id, plo_id] = await org_ids(sec, "kl", "plo")
+
+    by_kl = (await kl.execute(PUBLISH, {"input": {"consultationId": cid}}))["publishAnswers"]
+    assert by_kl["__typename"] == "Forbidden", by_kl
+    first = (await sec.execute(PUBLISH, {"input": {"consultationId": cid, "organizationIds": [kl_id]}}))[
+        "publishAnswers"
+    ]
+    assert first["__typename"] == "AnswersPublished" and first["organizations"] == [{"slug": "kl"}], first
+    assert [p["answersPublished"] for p in first["consultation"]["parties"]] == [True, False, False]
+
+    written = (await _written(store, document["id"]), await _events(store, document["id"]))
+    for named in ([kl_id], [plo_id, kl_id]):
+        twice = (await sec.execute(PUBLISH, {"input": {"consultationId": cid, "organizationIds": named}}))[
+            "publishAnswers"
+        ]
+        assert twice["__typename"] == "InvalidInput" and twice["field"] == "organizationIds", twice
+        assert "allerede offentliggjort" in twice["message"]
+    assert (await _written(store, document["id"]), await _events(store, document["id"])) == written
+
+    rest = (await sec.execute(PUBLISH, {"input": {"consultationId": cid}}))["publishAnswers"]
+    assert [o["slug"] for o in rest["organizations"]] == ["danske-regioner", "plo"]
+    all_again = (await sec.execute(PUBLISH, {"input": {"consultationId": cid}}))["publishAnswers"]
+    assert all_again["__typename"] == "InvalidInput", all_again
