@@ -45,6 +45,7 @@ from server.idempotency import IdempotentReplies, idempotency_key
 from server.imports.docx import MAX_UPLOAD_BYTES
 from server.imports.routes import routes as import_routes
 from server.messages import language_of, text
+from server.notifications.routes import routes as unsubscribe_routes
 from server.notifications.sender import Sender
 from server.settings import Settings
 from server.store import Store, ensure_indexes
@@ -326,6 +327,7 @@ def create_app(
     routes.extend(snapshot_routes)
     routes.extend(import_routes)
     routes.extend(approval_routes)
+    routes.extend(unsubscribe_routes)
     # Downloads and other feature routes go above this line: the front end's catch-all comes last.
     routes.extend(_frontend_routes())
     return Starlette(

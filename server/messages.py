@@ -269,6 +269,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This kind of message cannot be changed.",
     ),
     "invalid_language": ("Vælg dansk (da) eller engelsk (en).", "Choose Danish (da) or English (en)."),
+    # One-click unsubscribe (the page an e-mail's link opens, without signing in)
+    "unsubscribe_title": ("Afmeld beskeder", "Unsubscribe"),
+    "unsubscribe_question": (
+        "Vil du afmelde e-mails om »{kind}« til {email}?",
+        "Do you want to stop e-mails about “{kind}” to {email}?",
+    ),
+    "unsubscribe_button": ("Afmeld", "Unsubscribe"),
+    "unsubscribe_done": (
+        "Du får ikke længere e-mails om »{kind}« til {email}.",
+        "You will no longer receive e-mails about “{kind}” at {email}.",
+    ),
+    "unsubscribe_preferences": (
+        "Du kan altid ændre dine valg under Beskeder, når du er logget ind.",
+        "You can change your choices under Notifications at any time when signed in.",
+    ),
+    "unsubscribe_invalid": (
+        "Linket til afmelding virker ikke: det er udløbet eller ændret. Intet er ændret. Du kan vælge "
+        "dine beskeder under Beskeder, når du er logget ind.",
+        "The unsubscribe link does not work: it has expired or been altered. Nothing was changed. You can "
+        "choose your notifications under Notifications when signed in.",
+    ),
+    "notification_kind_DECISION_RECORDED": (
+        "En part har svaret i en skriftlig proces",
+        "A party has answered in a written procedure",
+    ),
     "round_withdrawn": (
         "Den skriftlige proces er trukket tilbage og modtager ikke flere beslutninger eller ændringer.",
         "The approval round has been withdrawn and takes no further decisions or changes.",

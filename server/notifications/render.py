@@ -195,7 +195,8 @@ def compose_digest(
         f'<hr><p style="color:#555;font-size:small">{html.escape(_WORDS[language]["footer"])} '
         f'<a href="{html.escape(unsubscribe)}">{html.escape(_WORDS[language]["unsubscribe"])}</a></p>\n'
     )
-    message = _envelope(first, subject.format(count=len(parts)), sender, public_url, unsubscribe, now)
+    # A digest holds several kinds: its link opens the preferences page (after sign-in), not one-click.
+    message = _envelope(first, subject.format(count=len(parts)), sender, public_url, unsubscribe, now, one_click=False)
     message.set_content(text)
     message.add_alternative(f'<!doctype html><html lang="{language}"><body>\n{body}</body></html>\n', subtype="html")
     message["Content-Language"] = language
@@ -203,7 +204,14 @@ def compose_digest(
 
 
 def _envelope(
-    notification: Notification, subject: str, sender: str, public_url: str, unsubscribe: str | None, now: datetime
+    notification: Notification,
+    subject: str,
+    sender: str,
+    public_url: str,
+    unsubscribe: str | None,
+    now: datetime,
+    *,
+    one_click: bool,
 ) -> EmailMessage:
     host = urlsplit(public_url).hostname or "udkast"
     message = EmailMessage()
@@ -215,6 +223,8 @@ def _envelope(
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    if unsubscribe and one_click:  # RFC 8058: a POST to the link turns the kind off, no sign-in
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
@@ -250,9 +260,10 @@ def compose(
     now: datetime,
 ) -> EmailMessage:
     """The e-mail. Its Message-ID follows from the outbox entry, so a resend after a crash is
-    recognisable as the same message."""
+    recognisable as the same message. ``unsubscribe`` is the one-click link of a kind that may be
+    turned off (``/unsubscribe/{token}``), sent as ``List-Unsubscribe`` with ``List-Unsubscribe-Post``."""
     rendered = render(notification, link, unsubscribe)
-    message = _envelope(notification, rendered.subject, sender, public_url, unsubscribe, now)
+    message = _envelope(notification, rendered.subject, sender, public_url, unsubscribe, now, one_click=True)
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
     ics = calendar(notification, public_url, now)

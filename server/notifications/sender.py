@@ -141,9 +141,13 @@ class Sender:
         return base + notification.params.get("path", "/")
 
     def _unsubscribe(self, notification: Notification) -> str | None:
+        """The one-click link of a message that may be turned off (formal notices have none)."""
         if notification.kind not in model.CHOOSABLE or notification.user_id is None:
             return None
-        return f"{self.settings.public_url}/notifications?off={notification.kind.value}"
+        token = service.unsubscribe_token(
+            self.settings.secret_key, notification.user_id, notification.kind, self.clock.now()
+        )
+        return f"{self.settings.public_url}/unsubscribe/{token}"
 
     async def _deliver(self, due: Notification) -> int:
         outbox = self.store.notifications

@@ -10,7 +10,8 @@ active user who may read what it is about, so it never tells anyone what they ma
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bson import ObjectId
 
@@ -28,6 +29,8 @@ from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
 
 INVITATION_SEAL = "invitation-link"
+UNSUBSCRIBE_SEAL = "unsubscribe"
+UNSUBSCRIBE_VALID = timedelta(days=90)  # an old message's link stops working; the preferences page remains
 
 
 def _may_read(user: User, document: Document) -> bool:
@@ -273,3 +276,50 @@ async def set_preference(
     if language is not None:
         await store.notifications.set_language(caller.actor.user_id, language)
     return await store.notifications.preferences(caller.actor.user_id)
+
+
+# One-click unsubscribe (RFC 8058): the link in a message that may be turned off
+
+
+def unsubscribe_token(secret_key: str, user_id: ObjectId, kind: Kind, now: datetime) -> str:
+    """The (user, kind) a message's unsubscribe link turns off, sealed: it cannot be forged or altered."""
+    return sealing.seal(secret_key, UNSUBSCRIBE_SEAL, f"{user_id}:{kind.value}", at=now)
+
+
+@dataclass(frozen=True)
+class Unsubscription:
+    user: User
+    kind: Kind
+    language: str  # the user's chosen language for what Udkast tells them
+    delivery: Delivery  # how the kind is delivered to them now
+
+
+async def unsubscription(store: Store, secret_key: str, token: str, now: datetime) -> Unsubscription | None:
+    """What an unsubscribe link would turn off; None when it was altered, has expired, or names a
+    user who is gone or deactivated or a kind that cannot be turned off."""
+    value = sealing.unseal(secret_key, UNSUBSCRIBE_SEAL, token, int(UNSUBSCRIBE_VALID.total_seconds()), now)
+    user_id, _, kind = (value or "").partition(":")
+    if not ObjectId.is_valid(user_id) or kind not in Kind.__members__ or Kind(kind) not in model.CHOOSABLE:
+        return None
+    user = await store.accounts.user(ObjectId(user_id))
+    if user is None or not user.active:
+        return None
+    preferences = await store.notifications.preferences(user.id)
+    return Unsubscription(user, Kind(kind), preferences.language, preferences.delivery(Kind(kind)))
+
+
+async def unsubscribe(store: Store, secret_key: str, token: str, now: datetime) -> Unsubscription | Failure:
+    """Turn the link's kind off for its user, without signing in: the sealed token stands in for
+    the session. Nothing else changes; a bad link changes nothing."""
+    found = await unsubscription(store, secret_key, token, now)
+    if found is None:
+        return Invalid("token", "unsubscribe_invalid")
+    refusal = permissions.check(Actor.of(found.user), Action.SET_OWN_NOTIFICATIONS)
+    if refusal:
+        return Denied(refusal)
+    problem = model.preference_problem(found.kind, Delivery.OFF)
+    if problem:
+        return Invalid("token", problem)
+    if found.delivery != Delivery.OFF:
+        await store.notifications.set_delivery(found.user.id, found.kind, Delivery.OFF)
+    return Unsubscription(found.user, found.kind, found.language, Delivery.OFF)

@@ -10,19 +10,21 @@ read what that server received.
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import icalendar
 import pytest
 
-from server import claims, sealing
+from server import claims, ids, sealing
 from server import db as dbmod
 from server.clock import COPENHAGEN
 from server.notifications.model import Kind, NewNotification, State
-from server.notifications.service import INVITATION_SEAL
+from server.notifications.service import INVITATION_SEAL, UNSUBSCRIBE_VALID, unsubscribe_token
 from server.settings import Settings
 from server.store import Store
 from tests.mail_support import MailServer, attachments, body, clock_at, mail_app
@@ -492,3 +494,88 @@ async def test_a_sender_that_died_after_claiming_is_taken_over_and_the_message_g
         assert sent is not None and sent.state == State.SENT
     finally:
         await client.close()
+
+
+PREFERENCES = "{ notificationPreferences { kinds { kind delivery } } }"
+
+
+async def _delivery(api: Api, kind: str) -> str:
+    kinds = (await api.execute(PREFERENCES))["notificationPreferences"]["kinds"]
+    return next(k["delivery"] for k in kinds if k["kind"] == kind)  # type: ignore[no-any-return]
+
+
+async def test_one_click_unsubscribe_turns_that_kind_off_without_signing_in(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api], mail_clock: ManualClock
+) -> None:
+    sec = users[SECRETARIAT]
+    title = f"Proces med afmelding {next(_n)}"
+    round, orgs = await _open_round(
+        sec,
+        await _fresh_document(sec),
+        deadline=mail_clock.now() + timedelta(days=20),
+        parties=("kl", "danske-regioner", "sum"),
+        title=title,
+    )
+    await _decide(users[KL], round["id"], orgs["kl"])
+    [answered] = await mail_server.wait_for(1, to=SECRETARIAT, subject=f"har svaret: {title}")
+    # The secretariat's "a party has answered" may be turned off: it carries the one-click headers (RFC 8058).
+    header = str(answered["List-Unsubscribe"])
+    assert header.startswith(f"<{mailing.url}/unsubscribe/") and header.endswith(">")
+    assert answered["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = header[1:-1]
+    assert f"Afmeld denne slags beskeder: {link}" in body(answered)
+    assert link in body(answered, "html")
+    # Formal notices of the written procedure carry none.
+    [opened] = await mail_server.wait_for(1, to=SUM, subject=f"Skriftlig proces: {title}")
+    assert opened["List-Unsubscribe"] is None and "/unsubscribe/" not in body(opened)
+    assert "Meddelelser om skriftlig proces kan ikke fravælges." in body(opened)
+
+    async with httpx.AsyncClient(base_url=mailing.url, timeout=30) as anonymous:  # no session: from the mail
+        # Following the link only asks (a link scanner changes nothing).
+        page = await anonymous.get(link)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert '<html lang="da">' in page.text
+        assert (
+            f"Vil du afmelde e-mails om »En part har svaret i en skriftlig proces« til {SECRETARIAT}?"
+            in html.unescape(page.text)
+        )
+        assert '<form method="post">' in page.text
+        assert await _delivery(sec, "DECISION_RECORDED") == "IMMEDIATE"
+
+        # A tampered token, one that has expired, and one for a formal notice: a clear page, nothing changed.
+        token = link.rsplit("/", 1)[1]
+        tampered = token[:40] + ("A" if token[40] != "A" else "B") + token[41:]
+        secretariat_id = ids.parse((await sec.execute("{ viewer { id } }"))["viewer"]["id"], "User")
+        assert secretariat_id is not None
+        expired = unsubscribe_token(
+            mailing.settings.secret_key,
+            secretariat_id,
+            Kind.DECISION_RECORDED,
+            mail_clock.now() - UNSUBSCRIBE_VALID - timedelta(hours=1),
+        )
+        formal = unsubscribe_token(mailing.settings.secret_key, secretariat_id, Kind.ROUND_OPENED, mail_clock.now())
+        for bad in (tampered, expired, formal, "x" * 2000):
+            for method in ("GET", "POST"):
+                refused = await anonymous.request(method, f"/unsubscribe/{bad}", data={"List-Unsubscribe": "One-Click"})
+                assert refused.status_code == 400, (bad, method)
+                assert "Linket til afmelding virker ikke: det er udløbet eller ændret. Intet er ændret." in refused.text
+        assert await _delivery(sec, "DECISION_RECORDED") == "IMMEDIATE"
+
+        # The mail client's one-click POST turns the kind off.
+        done = await anonymous.post(
+            link,
+            content=b"List-Unsubscribe=One-Click",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert done.status_code == 200
+        assert "Du får ikke længere e-mails om »En part har svaret i en skriftlig proces«" in html.unescape(done.text)
+    try:
+        assert await _delivery(sec, "DECISION_RECORDED") == "OFF"
+        assert await _delivery(users[SUM], "DECISION_RECORDED") == "IMMEDIATE"  # only that user's
+        await _decide(users[REGIONS], round["id"], orgs["danske-regioner"])
+        await _decide(users[SUM], round["id"], orgs["sum"])
+        await mail_server.wait_for(1, to=SUM, subject=f"Resultat: {title}")
+        await asyncio.sleep(0.5)
+        assert len(mail_server.messages(to=SECRETARIAT, subject=f"har svaret: {title}")) == 1
+    finally:
+        await sec.execute(PREFERENCE, {"input": {"kind": "DECISION_RECORDED", "delivery": "IMMEDIATE"}})
