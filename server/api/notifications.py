@@ -93,6 +93,12 @@ class OutboxMessage(Node):
         return Document.of(found) if found else None
 
 
+@strawberry.type(description="Messages of the outbox, newest first.")
+class OutboxPage:
+    items: list[OutboxMessage]
+    next_before: int | None = strawberry.field(description="Pass as `before` for the next (older) page.")
+
+
 @strawberry.type
 class DeliveryChoice:
     kind: NotificationKind  # type: ignore[valid-type]
@@ -132,10 +138,23 @@ class NotificationsQuery:
         found = await service.preferences(info.context.store, info.context.caller())
         return NotificationPreferences.of(found) if isinstance(found, domain.Preferences) else None
 
-    @strawberry.field(description="The newest messages and how their delivery stands (secretariat; else empty).")
-    async def outbox(self, info: Info, states: list[NotificationState] | None = None) -> list[OutboxMessage]:  # type: ignore[valid-type]
-        found = await queries.outbox(info.context.store, info.context.caller(), states or ())
-        return [OutboxMessage.of(n, _subject(n)) for n in found or []]
+    @strawberry.field(
+        description="A page of messages and how their delivery stands, newest first (secretariat; else null). "
+        "`states: [UNDELIVERABLE]` lists those that did not arrive."
+    )
+    async def outbox(
+        self,
+        info: Info,
+        states: list[NotificationState] | None = None,  # type: ignore[valid-type]
+        before: int | None = None,
+        limit: int = 50,
+    ) -> OutboxPage | None:
+        found = await queries.outbox(
+            info.context.store, info.context.caller(), before=before, limit=limit, states=states or ()
+        )
+        if found is None:
+            return None
+        return OutboxPage(items=[OutboxMessage.of(n, _subject(n)) for n in found.items], next_before=found.next_before)
 
 
 @strawberry.type

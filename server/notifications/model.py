@@ -101,6 +101,13 @@ class Notification:
     revision: int
     last_error: str
     sent_at: datetime | None
+    seq: int = 0  # its number in the outbox, drawn when it was written: the outbox page's order and cursor
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    items: list[Notification]  # newest first
+    next_before: int | None  # the ``before`` of the next (older) page; None at the oldest
 
 
 @dataclass(frozen=True)

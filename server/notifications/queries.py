@@ -22,10 +22,10 @@ from server.caller import Caller
 from server.drafting.model import Document
 from server.drafting.service import scope_of
 from server.notifications import model
-from server.notifications.model import Notification, State
+from server.notifications.model import Notification, OutboxPage, State
 from server.store import Store
 
-OUTBOX_PAGE = 200
+MAX_OUTBOX_PAGE = 200
 
 
 class TaskKind(StrEnum):
@@ -72,11 +72,13 @@ async def my_tasks(store: Store, caller: Caller) -> list[Task]:
     return sorted(tasks, key=lambda t: (t.due is None, t.due or caller.now))
 
 
-async def outbox(store: Store, caller: Caller, states: Sequence[State] = ()) -> list[Notification] | None:
-    """The newest messages and their delivery state, for the secretariat; None for anyone else."""
+async def outbox(
+    store: Store, caller: Caller, *, before: int | None, limit: int, states: Sequence[State] = ()
+) -> OutboxPage | None:
+    """A page of messages and their delivery state, newest first, for the secretariat; None for anyone else."""
     if permissions.check(caller.actor, Action.READ_OUTBOX):
         return None
-    return await store.notifications.recent(OUTBOX_PAGE, states)
+    return await store.notifications.page(before=before, limit=max(1, min(limit, MAX_OUTBOX_PAGE)), states=states)
 
 
 async def recipients(store: Store, notifications: Sequence[Notification]) -> dict[ObjectId, str]:

@@ -3,24 +3,29 @@
 ``outbox`` holds one document per message, kept after delivery as its record. The unique index
 on (event, recipient, kind) is the guard that one event notifies one person once: a workflow
 that runs twice, or two processes writing the same reminder, insert the same key and one of
-them is refused. ``notification_claims`` holds one ``{_id: "<message>:<revision>"}`` per
+them is refused. Each message gets a number from a counter when it is written (``seq``): the
+secretariat's outbox page asks for a page of numbers, newest first, which every store answers
+from the index (the embedded one reads its whole collection to sort or for a range). Two writers
+may draw the same number (the embedded store's ``$inc`` reads, then writes); that only puts two
+messages on the same place in the list, so a page ends between numbers, never inside one.
+``notification_claims`` holds one ``{_id: "<message>:<revision>"}`` per
 delivery attempt (``server.claims``): of several senders that see the same due message, the one
 whose insert succeeds delivers it; the others pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from server import claims
 from server.db import Database
-from server.notifications.model import Delivery, Kind, NewNotification, Notification, Preferences, State
+from server.notifications.model import Delivery, Kind, NewNotification, Notification, OutboxPage, Preferences, State
 
 INDEXES = {
     "outbox": [
@@ -31,6 +36,7 @@ INDEXES = {
         ),
         IndexModel([("state", ASCENDING), ("due_at", ASCENDING)], name="outbox_state_due"),
         IndexModel([("created_at", DESCENDING)], name="outbox_created"),
+        IndexModel([("seq", DESCENDING)], name="outbox_seq"),
     ],
 }
 
@@ -52,7 +58,21 @@ def _notification(doc: Mapping[str, Any]) -> Notification:
         revision=doc.get("revision", 0),
         last_error=doc.get("last_error", ""),
         sent_at=doc.get("sent_at"),
+        seq=doc.get("seq", 0),
     )
+
+
+def _whole_numbers(found: list[Notification], limit: int) -> list[Notification]:
+    """At most ``limit`` of ``found`` (newest first), ending between two numbers: messages that
+    share a number stay on one page, so the next page (``seq < before``) misses none."""
+    if len(found) <= limit:
+        return found
+    kept = [n for n in found if n.seq > found[limit].seq]
+    return kept or found[: limit + 1]
+
+
+def _newest_first(found: Iterable[Notification]) -> list[Notification]:
+    return sorted(found, key=lambda n: (n.seq, n.id), reverse=True)
 
 
 def _preferences(user_id: ObjectId, doc: Mapping[str, Any] | None) -> Preferences:
@@ -66,6 +86,7 @@ class Outbox:
     def __init__(self, db: Database) -> None:
         self._outbox = db["outbox"]
         self._claims = db["notification_claims"]
+        self._counters = db["counters"]
         self._preferences = db["notification_preferences"]
 
     async def add(self, notifications: Iterable[NewNotification], now: datetime) -> int:
@@ -73,10 +94,16 @@ class Outbox:
         added = 0
         for new in notifications:
             recipient = str(new.user_id) if new.user_id else new.address
+            key = {"event_key": new.event_key, "recipient": recipient, "kind": new.kind.value}
+            # Reminders are offered again at every look until they are no longer due: a number is
+            # drawn only for a message not written yet (the unique index still decides a race).
+            if await self._outbox.find_one(key, {"_id": 1}):
+                continue
             try:
                 await self._outbox.insert_one(
                     {
                         "_id": ObjectId(),
+                        "seq": await self._draw(),
                         "event_key": new.event_key,
                         "recipient": recipient,
                         "kind": new.kind.value,
@@ -135,13 +162,37 @@ class Outbox:
             changes["attempts"] = notification.attempts + 1
         await self._outbox.update_one({"_id": notification.id, "revision": notification.revision}, {"$set": changes})
 
-    async def recent(self, limit: int, states: Iterable[State] = ()) -> list[Notification]:
-        query: dict[str, Any] = {}
-        wanted = [s.value for s in states]
-        if wanted:
-            query["state"] = {"$in": wanted}
-        cursor = self._outbox.find(query).sort("created_at", DESCENDING).limit(limit)
-        return [_notification(doc) async for doc in cursor]
+    async def _draw(self) -> int:
+        counter = await self._counters.find_one_and_update(
+            {"_id": "outbox"}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+        )
+        assert counter is not None  # upsert with ReturnDocument.AFTER always returns the document
+        return int(counter["seq"])
+
+    async def page(self, *, before: int | None, limit: int, states: Sequence[State] = ()) -> OutboxPage:
+        """The messages numbered below ``before`` (all when None), newest first, in pages of about
+        ``limit``. Without ``states``, by windows of numbers (``$in``, from the index); with them,
+        from the index on the state — meant for the few undeliverable or pending ones."""
+        if states:
+            query: dict[str, Any] = {"state": {"$in": [s.value for s in states]}}
+            if before is not None:
+                query["seq"] = {"$lt": before}
+            cursor = self._outbox.find(query).sort("seq", DESCENDING).limit(limit + 1)
+            fetched = _newest_first([_notification(doc) async for doc in cursor])
+            items = _whole_numbers(fetched, limit)
+            return OutboxPage(items, items[-1].seq if len(fetched) > len(items) else None)
+        counter = await self._counters.find_one({"_id": "outbox"})
+        top = int(counter["seq"]) if counter else 0
+        if before is not None:
+            top = min(top, before - 1)
+        found: list[Notification] = []
+        while top >= 1 and len(found) < limit:
+            numbers = list(range(top, max(top - limit, 0), -1))
+            found += _newest_first([_notification(doc) async for doc in self._outbox.find({"seq": {"$in": numbers}})])
+            top = numbers[-1] - 1
+        items = _whole_numbers(found, limit)
+        more = len(items) < len(found) or top >= 1
+        return OutboxPage(items, items[-1].seq if more and items else None)
 
     async def count(self, states: Iterable[State]) -> int:
         return await self._outbox.count_documents({"state": {"$in": [s.value for s in states]}})

@@ -54,8 +54,9 @@ BOARD = f"""mutation($input: MarkAwaitingBoardInput!) {{ markAwaitingBoard(input
   {RESULT} ... on AwaitingBoardMarked {{ round {{ id }} }} }} }}"""
 REMIND = f"""mutation($input: SendReminderInput!) {{ sendReminder(input: $input) {{
   {RESULT} ... on ReminderSent {{ messages round {{ id }} }} }} }}"""
-OUTBOX = """query($states: [NotificationState!]) { outbox(states: $states) {
-  id kind state address subject attempts lastError recipient { name } document { slug } } }"""
+OUTBOX = """query($states: [NotificationState!], $before: Int, $limit: Int! = 200) {
+  outbox(states: $states, before: $before, limit: $limit) { nextBefore items {
+  id kind state address subject createdAt attempts lastError recipient { name } document { slug } } } }"""
 TASKS = """{ myTasks { kind due awaitingBoard count round { id title } document { slug } } }"""
 
 
@@ -309,7 +310,7 @@ async def test_invitations_are_mailed_and_a_refused_address_shows_in_the_outbox(
         },
     )
     for _ in range(100):
-        outbox = (await sec.execute(OUTBOX, {"states": ["UNDELIVERABLE"]}))["outbox"]
+        outbox = (await sec.execute(OUTBOX, {"states": ["UNDELIVERABLE"]}))["outbox"]["items"]
         if outbox:
             break
         await asyncio.sleep(0.1)
@@ -327,7 +328,7 @@ async def test_invitations_are_mailed_and_a_refused_address_shows_in_the_outbox(
         "document": None,
     } in tasks
     # Nobody but the secretariat reads the outbox.
-    assert (await users[KL].execute(OUTBOX))["outbox"] == []
+    assert (await users[KL].execute(OUTBOX))["outbox"] is None
 
 
 async def test_a_deactivated_user_receives_nothing(
@@ -357,7 +358,7 @@ async def test_during_an_smtp_outage_messages_wait_and_arrive_once_when_it_retur
         await _open_round(sec, await _fresh_document(sec), deadline=mail_clock.now() + timedelta(days=20), title=title)
         waiting: list[dict[str, Any]] = []
         for _ in range(100):
-            waiting = [m for m in (await sec.execute(OUTBOX))["outbox"] if title in m["subject"]]
+            waiting = [m for m in (await sec.execute(OUTBOX))["outbox"]["items"] if title in m["subject"]]
             if len(waiting) == 4 and all(m["attempts"] >= 1 for m in waiting):
                 break
             await asyncio.sleep(0.1)
@@ -375,7 +376,7 @@ async def test_during_an_smtp_outage_messages_wait_and_arrive_once_when_it_retur
     mail_clock.advance(timedelta(hours=2))
     await asyncio.sleep(0.5)
     assert all(len(mail_server.messages(to=email, subject=title)) == 1 for email in APPROVERS.values())
-    states = {m["state"] for m in (await sec.execute(OUTBOX))["outbox"] if title in m["subject"]}
+    states = {m["state"] for m in (await sec.execute(OUTBOX))["outbox"]["items"] if title in m["subject"]}
     assert states == {"SENT"}
 
 
@@ -579,3 +580,48 @@ async def test_one_click_unsubscribe_turns_that_kind_off_without_signing_in(
         assert len(mail_server.messages(to=SECRETARIAT, subject=f"har svaret: {title}")) == 1
     finally:
         await sec.execute(PREFERENCE, {"input": {"kind": "DECISION_RECORDED", "delivery": "IMMEDIATE"}})
+
+
+async def _walk(api: Api, limit: int, states: list[str] | None = None) -> list[list[dict[str, Any]]]:
+    """Every page of the outbox, following nextBefore."""
+    pages, before = [], None
+    while True:
+        page = (await api.execute(OUTBOX, {"limit": limit, "before": before, "states": states}))["outbox"]
+        pages.append(page["items"])
+        before = page["nextBefore"]
+        if before is None:
+            return pages
+
+
+async def test_the_outbox_is_read_a_page_at_a_time_newest_first(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api]
+) -> None:
+    sec = users[SECRETARIAT]
+    orgs = await _organizations(sec)
+    invite = """mutation($input: InviteUserInput!) { inviteUser(input: $input) { __typename } }"""
+    already = len((await sec.execute(OUTBOX, {"states": ["UNDELIVERABLE"]}))["outbox"]["items"])
+    for n in range(2):
+        address = f"rejected-{next(_n)}@plo.example"
+        person = {"email": address, "name": f"Afvist {n}", "organizationId": orgs["plo"], "roles": ["READER"]}
+        await sec.execute(invite, {"input": person})
+    undeliverable: list[dict[str, Any]] = []
+    for _ in range(100):
+        undeliverable = (await sec.execute(OUTBOX, {"states": ["UNDELIVERABLE"]}))["outbox"]["items"]
+        if len(undeliverable) == already + 2:
+            break
+        await asyncio.sleep(0.1)
+
+    whole = (await sec.execute(OUTBOX, {"limit": 200}))["outbox"]
+    assert whole["nextBefore"] is None and len(whole["items"]) >= 8
+    created = [datetime.fromisoformat(m["createdAt"]) for m in whole["items"]]
+    assert created == sorted(created, reverse=True)  # newest first
+    pages = await _walk(sec, 3)
+    assert len(pages) >= 3 and all(len(page) <= 3 for page in pages)
+    assert [m["id"] for page in pages for m in page] == [m["id"] for m in whole["items"]]  # each once, in order
+
+    # The undeliverable filter, a page at a time too.
+    failed = await _walk(sec, 1, ["UNDELIVERABLE"])
+    assert [len(page) for page in failed] == [1] * (already + 2)
+    assert [m["id"] for page in failed for m in page] == [m["id"] for m in undeliverable]
+    assert {m["state"] for page in failed for m in page} == {"UNDELIVERABLE"}
+    assert [m["id"] for m in undeliverable] == [m["id"] for m in whole["items"] if m["state"] == "UNDELIVERABLE"]

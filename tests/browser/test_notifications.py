@@ -10,6 +10,9 @@ from datetime import timedelta
 
 from playwright.async_api import expect
 
+from server import ids
+from server.notifications.model import Kind
+from server.notifications.service import unsubscribe_token
 from tests.api.drafting_support import new_document, org_ids
 from tests.browser.test_approval import OPEN, snapshot
 from tests.browser.ui import Ui
@@ -69,6 +72,11 @@ async def test_an_approver_sees_the_decision_in_mine_opgaver_decides_and_the_tas
     await expect(rows).to_have_count(2)  # KL's and the regions' approvers
     await expect(rows.filter(has_text="styregruppe@regioner.example")).to_be_visible()
     await sec.check("outbox")
+    await sec.page.get_by_label("Vis kun beskeder, der ikke kunne leveres").check()
+    await expect(sec.page).to_have_url(re.compile(r"/outbox\?state=UNDELIVERABLE$"))
+    await expect(rows).to_have_count(0)  # they all arrived
+    await sec.page.get_by_label("Vis kun beskeder, der ikke kunne leveres").uncheck()
+    await expect(rows).to_have_count(2)
     await sec.open(f"/approval-rounds/{opened['openApprovalRound']['round']['id']}")
     reminder = sec.page.get_by_role("region", name="Send påmindelse")
     await reminder.get_by_label("KL").check()
@@ -78,12 +86,28 @@ async def test_an_approver_sees_the_decision_in_mine_opgaver_decides_and_the_tas
     await sec.check("reminder-sent")
 
 
-async def test_the_unsubscribe_link_turns_a_kind_off_and_formal_notices_cannot_be(new_ui: NewUi) -> None:
+async def test_the_unsubscribe_link_turns_a_kind_off_and_formal_notices_cannot_be(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    user_id = ids.parse((await secretariat.execute("{ viewer { id } }"))["viewer"]["id"], "User")
+    assert user_id is not None
+    # The link of a "a party has answered" message, opened from the mail without signing in.
+    token = unsubscribe_token(app.settings.secret_key, user_id, Kind.DECISION_RECORDED, app.clock.now())
+    mail = await new_ui()
+    await mail.open(f"/unsubscribe/{token}")
+    await expect(mail.page.get_by_role("heading", level=1)).to_have_text("Afmeld beskeder")
+    await expect(mail.page.locator("main")).to_contain_text(
+        f"Vil du afmelde e-mails om »En part har svaret i en skriftlig proces« til {SECRETARIAT}?"
+    )
+    await mail.check("unsubscribe")
+    await mail.page.get_by_role("button", name="Afmeld").click()
+    await expect(mail.page.locator("main")).to_contain_text("Du får ikke længere e-mails om")
+    await mail.check("unsubscribed")
+
     sec = await new_ui(SECRETARIAT)
     page = sec.page
-    await sec.open("/notifications?off=DECISION_RECORDED")
-    await page.get_by_role("region", name="Afmeld beskeder").get_by_role("button", name="Afmeld").click()
-    await expect(page.get_by_role("status")).to_contain_text("Dine valg er gemt")
+    await sec.open("/notifications")
     choice = page.get_by_label("Levering af: En part har svaret i en skriftlig proces")
     await expect(choice).to_have_value("OFF")
     # The written procedure's notices have no choice to make.
@@ -92,6 +116,7 @@ async def test_the_unsubscribe_link_turns_a_kind_off_and_formal_notices_cannot_b
     )
     await sec.check("notification-preferences")
     await choice.select_option("IMMEDIATE")
+    await expect(page.get_by_role("status")).to_contain_text("Dine valg er gemt")
     await expect(choice).to_have_value("IMMEDIATE")
     await page.reload()  # kept on the server
     await expect(page.get_by_label("Levering af: En part har svaret i en skriftlig proces")).to_have_value("IMMEDIATE")

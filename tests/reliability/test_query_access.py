@@ -434,7 +434,12 @@ PROBES: dict[str, Probe] = {
     ),
     # Notifications: the outbox holds every address and subject; tasks say what an organisation owes.
     "outbox": _probe(
-        ("outbox",), "{ outbox { id address subject } }", lambda ids: {}, lambda d, ids: bool(d["outbox"]),
+        ("outbox",), "{ outbox { items { id address subject } } }", lambda ids: {},
+        lambda d, ids: d["outbox"] is not None and bool(d["outbox"]["items"]), {"sec"}, set(USERS) - {"sec"} | {"anon"},
+    ),
+    "outbox: the undeliverable, a page further on": _probe(
+        ("outbox",), "{ outbox(states: [UNDELIVERABLE, PENDING, SENT], before: 1000000, limit: 5) { items { id } } }",
+        lambda ids: {}, lambda d, ids: d["outbox"] is not None and bool(d["outbox"]["items"]),
         {"sec"}, set(USERS) - {"sec"} | {"anon"},
     ),
     "myTasks: the regions' decision due": _probe(

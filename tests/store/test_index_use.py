@@ -32,7 +32,6 @@ WHOLE_COLLECTION: dict[tuple[str, str], str] = {
     ("organizations", "{}"): "the organisations taking part in the consultations: a few dozen, all needed",
     ("documents", "{}"): "the list of documents: every document, then those the user may read",
     ("users", "{}"): "the user administration: every user",
-    ("outbox", "{}"): "the secretariat's outbox page: the newest 200 messages (the store reads the collection to sort)",
     ("invitations", "{accepted_at: ?, expires_at: {$gt: ?}}"): "the open invitations, all listed (a handful)",
     ("idempotency", "{expires_at: {$lt: ?}}"): _SWEEP,
     ("sessions", "{expires_at: {$lt: ?}}"): _SWEEP,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bson import ObjectId
@@ -12,6 +13,7 @@ from server.drafting.model import Phase
 from server.notifications import model
 from server.notifications.model import Delivery, Kind, Notification, State
 from server.notifications.render import calendar, render
+from server.notifications.repository import _whole_numbers
 
 KL, REGIONS = ObjectId(), ObjectId()
 OPENED = datetime(2026, 12, 14, 10, 0, tzinfo=COPENHAGEN)
@@ -106,3 +108,13 @@ def test_messages_escape_user_text_and_speak_the_recipients_language() -> None:
     assert english.subject.startswith("Written procedure:") and "28 December 2026 at 12:00" in english.text
     ics = calendar(_message(Kind.ROUND_OPENED, "da", **params), "https://udkast.example", OPENED)
     assert ics is not None and b"DTSTART:20261228T110000Z" in ics
+
+
+def test_an_outbox_page_ends_between_numbers_so_the_next_page_misses_none() -> None:
+    # Two writers drew 4 at once: both messages numbered 4 go on the next page together.
+    found = [replace(_message(Kind.INVITATION, "da"), seq=seq) for seq in (6, 5, 4, 4, 3)]
+    page = _whole_numbers(found, 3)
+    assert [n.seq for n in page] == [6, 5]
+    rest = [n for n in found if n.seq < page[-1].seq]
+    assert [n.seq for n in _whole_numbers(rest, 3)] == [4, 4, 3]
+    assert _whole_numbers(found[:2], 3) == found[:2]

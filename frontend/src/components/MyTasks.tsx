@@ -85,7 +85,7 @@ function TaskItem({ task }: { task: Task }) {
     );
   }
   if (task.kind === 'UNDELIVERABLE_MESSAGES') {
-    return <Link to="/outbox">{t('tasks.undeliverable', { count: task.count })}</Link>;
+    return <Link to="/outbox?state=UNDELIVERABLE">{t('tasks.undeliverable', { count: task.count })}</Link>;
   }
   return null;
 }

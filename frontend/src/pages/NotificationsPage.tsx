@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ErrorSummary, QueryError } from '../components/errors';
 import { StatusMessage, useFormMutation } from '../components/forms';
@@ -42,21 +41,18 @@ const SetPreferenceMutation = graphql(`
 
 const deliveries: readonly NotificationDelivery[] = ['IMMEDIATE', 'DIGEST', 'OFF'];
 
-/** How the viewer receives each kind of message; the e-mails' unsubscribe link lands here (?off=KIND). */
+/** How the viewer receives each kind of message (an e-mail's one-click unsubscribe link is served by the server). */
 export function NotificationsPage() {
   const { t } = useTranslation();
   usePageTitle(t('notifications.title'));
-  const [params, setParams] = useSearchParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: PreferencesQuery });
   const save = useFormMutation(SetPreferenceMutation, 'setNotificationPreference', 'NotificationPreferenceSet');
   const [done, setDone] = useState('');
-  const off = params.get('off');
 
   async function change(input: { kind?: NotificationKind; delivery?: NotificationDelivery; language?: string }) {
     setDone('');
     if (await save.run({ input })) {
       setDone(t('notifications.saved'));
-      if (off) setParams({});
     }
   }
 
@@ -64,7 +60,6 @@ export function NotificationsPage() {
   if (fetching && !data) return <Loading />;
   const preferences = data?.notificationPreferences;
   if (!preferences) return null;
-  const unsubscribe = preferences.kinds.find((k) => k.kind === off && k.choosable && k.delivery !== 'OFF');
 
   return (
     <>
@@ -72,15 +67,6 @@ export function NotificationsPage() {
       <p className="lead">{t('notifications.intro')}</p>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={save.problems.summary} />
-      {unsubscribe && (
-        <section className="panel" aria-labelledby="unsubscribe-title">
-          <h2 id="unsubscribe-title">{t('notifications.unsubscribeTitle')}</h2>
-          <p>{t(`notifications.kinds.${unsubscribe.kind}`)}</p>
-          <button type="button" className="button" onClick={() => void change({ kind: unsubscribe.kind, delivery: 'OFF' })}>
-            {t('notifications.unsubscribe')}
-          </button>
-        </section>
-      )}
       <div className="field">
         <label className="field__label" htmlFor="notification-language">
           {t('notifications.language')}
