@@ -250,10 +250,20 @@ class OrganizationCommentCount:
     by_status: list[CommentStatusCount]
 
 
+@strawberry.type(description="A thread in the report: its first comment and the submitted replies to it.")
+class ReportEntry:
+    comment: Comment
+    replies: list[Comment]
+
+    @classmethod
+    def of(cls, entry: domain.ReportEntry) -> ReportEntry:
+        return cls(comment=Comment.of(entry.comment), replies=[Comment.of(r) for r in entry.replies])
+
+
 @strawberry.type
 class ReportOrganization:
     organization: Organization | None
-    comments: list[Comment]
+    comments: list[Comment] = strawberry.field(description="The organisation's threads' first comments.")
 
 
 @strawberry.type
@@ -263,6 +273,13 @@ class ReportSection:
     title: str
     version: int = strawberry.field(description="The section version frozen in the snapshot.")
     organizations: list[ReportOrganization]
+    entries: list[ReportEntry] = strawberry.field(
+        description="The responses' threads, each with its replies, by organisation in the report's order "
+        "(one list, so that a query need not nest four lists deep)."
+    )
+    questions: list[ReportEntry] = strawberry.field(
+        description="The steering group's own questions that a party answered, with the answers (not counted)."
+    )
 
     @strawberry.field
     async def section(self, info: Info) -> Section | None:
@@ -279,6 +296,7 @@ class ConsultationReport:
     total: int
     markdown_url: str
     html_url: str
+    export_base: str = strawberry.field(description="The downloads without their extension: .docx, .pdf, .html, .md.")
 
     @classmethod
     def of(cls, found: service.ConsultationReport) -> ConsultationReport:
@@ -299,10 +317,13 @@ class ConsultationReport:
                     version=s.version,
                     organizations=[
                         ReportOrganization(
-                            organization=org(g.organization_id), comments=[Comment.of(c) for c in g.comments]
+                            organization=org(g.organization_id),
+                            comments=[Comment.of(c) for c in g.comments],
                         )
                         for g in s.organizations
                     ],
+                    entries=[ReportEntry.of(e) for g in s.organizations for e in g.entries],
+                    questions=[ReportEntry.of(e) for e in s.questions],
                 )
                 for s in report.sections
             ],
@@ -317,6 +338,7 @@ class ConsultationReport:
             total=report.total,
             markdown_url=f"/exports/consultation-reports/{snapshot_id}.md",
             html_url=f"/exports/consultation-reports/{snapshot_id}.html",
+            export_base=f"/exports/consultation-reports/{snapshot_id}",
         )
 
 

@@ -225,9 +225,21 @@ def apply_proposal(body: str, comment: Comment) -> str | None:
 
 
 @dataclass(frozen=True)
+class ReportEntry:
+    """A thread in the report: its first comment and the submitted replies to it, oldest first."""
+
+    comment: Comment
+    replies: tuple[Comment, ...] = ()
+
+
+@dataclass(frozen=True)
 class OrganizationComments:
     organization_id: ObjectId
-    comments: tuple[Comment, ...]
+    entries: tuple[ReportEntry, ...]
+
+    @property
+    def comments(self) -> tuple[Comment, ...]:
+        return tuple(e.comment for e in self.entries)
 
 
 @dataclass(frozen=True)
@@ -237,6 +249,9 @@ class ReportSection:
     title: str
     version: int
     organizations: tuple[OrganizationComments, ...]
+    # Threads not counted as responses (the steering group's own questions) that a party answered:
+    # the answers are part of that party's response, so they are reported, the question with them.
+    questions: tuple[ReportEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,26 +268,44 @@ class Report:
     total: int
 
 
+def _counts_every_comment(comment: Comment) -> bool:
+    return True
+
+
 def compile_report(
     entries: Sequence[SnapshotEntry],
     comments: Iterable[Comment],
     organization_order: Callable[[ObjectId], str],
+    counts_as_response: Callable[[Comment], bool] = _counts_every_comment,
 ) -> Report:
     """Group the submitted comments on a snapshot's versions by section, then organisation.
 
     Sections keep the snapshot's order and appear only when commented on; organisations are
-    ordered by ``organization_order`` (say, their name), comments by time. Replies, drafts,
-    deleted comments and comments on other versions than the snapshot's are left out.
+    ordered by ``organization_order`` (say, their name), threads by time, each with its submitted
+    replies. A thread whose first comment is not a response (``counts_as_response``: the steering
+    group's own question) is neither counted nor listed under an organisation; it is reported
+    among the section's questions when a response answers it. Drafts, deleted comments and
+    comments on other versions than the snapshot's are left out.
     """
     frozen = {(e.section_id, e.version) for e in entries}
-    taken = [
-        c
-        for c in comments
-        if c.submitted and not c.deleted and c.parent_id is None and (c.section_id, c.section_version) in frozen
-    ]
-    by_section: dict[ObjectId, dict[ObjectId, list[Comment]]] = defaultdict(lambda: defaultdict(list))
-    for comment in sorted(taken, key=lambda c: (c.created_at, c.id)):
-        by_section[comment.section_id][comment.organization_id].append(comment)
+    kept = sorted(
+        (c for c in comments if c.submitted and not c.deleted and (c.section_id, c.section_version) in frozen),
+        key=lambda c: (c.created_at, c.id),
+    )
+    replies: dict[ObjectId, list[Comment]] = defaultdict(list)
+    for comment in kept:
+        if comment.parent_id is not None:
+            replies[comment.parent_id].append(comment)
+    threads = [c for c in kept if c.parent_id is None]
+    taken = [c for c in threads if counts_as_response(c)]
+    by_section: dict[ObjectId, dict[ObjectId, list[ReportEntry]]] = defaultdict(lambda: defaultdict(list))
+    for comment in taken:
+        by_section[comment.section_id][comment.organization_id].append(ReportEntry(comment, tuple(replies[comment.id])))
+    questions: dict[ObjectId, list[ReportEntry]] = defaultdict(list)
+    for comment in threads:
+        answered = any(counts_as_response(r) for r in replies[comment.id])
+        if not counts_as_response(comment) and answered:
+            questions[comment.section_id].append(ReportEntry(comment, tuple(replies[comment.id])))
 
     def ordered(org_ids: Iterable[ObjectId]) -> list[ObjectId]:
         return sorted(org_ids, key=lambda o: (organization_order(o), str(o)))
@@ -287,9 +320,10 @@ def compile_report(
                 OrganizationComments(org, tuple(by_section[entry.section_id][org]))
                 for org in ordered(by_section[entry.section_id])
             ),
+            questions=tuple(questions[entry.section_id]),
         )
         for entry in entries
-        if entry.section_id in by_section
+        if entry.section_id in by_section or entry.section_id in questions
     )
     statuses: dict[ObjectId, Counter[CommentStatus]] = defaultdict(Counter)
     for comment in taken:
@@ -303,3 +337,17 @@ def compile_report(
         for org in ordered(statuses)
     )
     return Report(sections=sections, counts=counts, total=len(taken))
+
+
+class Answer(StrEnum):
+    """How the steering group's answer to a comment reads: one wording everywhere."""
+
+    PENDING = "PENDING"  # not dealt with yet
+    WITHOUT_REMARKS = "WITHOUT_REMARKS"  # a disposition and no text: "behandlet uden yderligere bemærkninger"
+    WRITTEN = "WRITTEN"  # a disposition with a written answer
+
+
+def answer_of(comment: Comment) -> Answer:
+    if comment.response.strip():
+        return Answer.WRITTEN
+    return Answer.PENDING if comment.status == CommentStatus.OPEN else Answer.WITHOUT_REMARKS

@@ -8,7 +8,7 @@ so ids reveal nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -396,17 +396,32 @@ async def update_document_settings(
 
 @dataclass(frozen=True)
 class ConsultationReport:
-    """The høringsnotat of a snapshot as the caller may see it."""
+    """The høringsnotat of a snapshot as the caller may see it: what every format renders."""
 
     document: Document
     snapshot: Snapshot
     report: model.Report
     organizations: Mapping[ObjectId, Organization]
     passages: Mapping[ObjectId, str]  # each anchored comment's passage as it reads (model.passage_as_read)
+    generated_at: datetime
+    # Entries are attributed to organisations; the authors' names only when the report is asked
+    # for with names (the secretariat's choice), else empty.
+    authors: Mapping[ObjectId, str] = field(default_factory=dict)
+
+
+def report_comments(report: model.Report) -> list[Comment]:
+    """Every comment the report shows: threads, their replies, and the questions answered."""
+    entries = [e for s in report.sections for e in (*(e for g in s.organizations for e in g.entries), *s.questions)]
+    return [c for e in entries for c in (e.comment, *e.replies)]
 
 
 async def consultation_report(
-    store: Store, caller: Caller, snapshot_id: ObjectId | None, document_id: ObjectId | None = None
+    store: Store,
+    caller: Caller,
+    snapshot_id: ObjectId | None,
+    document_id: ObjectId | None = None,
+    *,
+    with_names: bool = False,
 ) -> ConsultationReport | Failure:
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
@@ -423,18 +438,23 @@ async def consultation_report(
         found = organizations.get(organization_id)
         return found.name if found else ""
 
-    report = model.compile_report(snapshot.entries, comments, by_name)
+    # The steering group's own comments are the addressees' questions, never responses
+    # (``model.starts_as_draft`` draws the same line).
+    on_snapshot = [c for c in comments if c.submitted and any(c.section_id == e.section_id for e in snapshot.entries)]
+    users = await store.accounts.users_by_ids({c.author_id for c in on_snapshot})
+    steering = {user_id for user_id, user in users.items() if user.roles & model.STEERING}
+    report = model.compile_report(snapshot.entries, comments, by_name, lambda c: c.author_id not in steering)
+    shown = report_comments(report)
     versions = await store.drafting.versions_by_pairs([(e.section_id, e.version) for e in snapshot.entries])
     quoted = [
         (c.id, versions[(c.section_id, c.section_version)].body, c.anchor)
-        for section in report.sections
-        for group in section.organizations
-        for c in group.comments
+        for c in shown
         if c.anchor is not None and (c.section_id, c.section_version) in versions
     ]
     # Reading passages renders the versions' Markdown: in a worker, off the event loop.
     passages = await store.workers.run(model.passages_as_read, quoted) if quoted else {}
-    return ConsultationReport(document, snapshot, report, organizations, passages)
+    authors = {c.author_id: users[c.author_id].name for c in shown if c.author_id in users} if with_names else {}
+    return ConsultationReport(document, snapshot, report, organizations, passages, caller.now, authors)
 
 
 @dataclass(frozen=True)

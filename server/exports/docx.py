@@ -100,15 +100,22 @@ def build_docx(
     header: str,
     comments: CommentsMode = "none",
     language: str = "da-DK",
+    plain_quotes: bool = False,
 ) -> bytes:
     """A Word file: title page, page break, then each part as a heading and its rendered Markdown.
 
     ``header`` is the running header; the footer reads "Side X af Y" (PAGE / NUMPAGES fields).
     ``comments`` puts each part's comments into Word's margin ("word"), into a table after the
-    part ("table"), or leaves them out ("none").
+    part ("table"), or leaves them out ("none"). ``plain_quotes`` sets quoted blocks upright and
+    indented instead of in italics: for a record that quotes what people wrote, where italics are
+    kept for the passages of the text.
     """
     document = docx.Document()
     _prepare_styles(document)
+    if plain_quotes:
+        quote = document.styles["Quote"]
+        quote.font.italic = False
+        quote.paragraph_format.left_indent = Cm(0.75)
     _set_language(document, language)
     properties = document.core_properties
     properties.title = _one_line(title_page.title)[:255]
@@ -298,7 +305,9 @@ class _Renderer:
         if isinstance(block, Heading):
             self._paragraph(f"Heading {min(max(block.level, self._min_heading_level), 9)}", block.content)
         elif isinstance(block, Paragraph):
-            self._paragraph("Quote" if quote else None, block.content)
+            paragraph = self._paragraph("Quote" if quote else None, block.content)
+            if _is_label(block.content):
+                paragraph.paragraph_format.keep_with_next = True  # a label stays with what it introduces
         elif isinstance(block, CodeBlock):
             self._paragraph(CODE_BLOCK_STYLE, ()).add_run(_xml_safe(block.text))  # "\n" becomes w:br
         elif isinstance(block, Quote):
@@ -352,6 +361,12 @@ class _Renderer:
                 align = table.align[column] if column < len(table.align) else None
                 if align is not None:
                     paragraph.alignment = _ALIGNMENT[align]
+
+
+def _is_label(spans: Inline) -> bool:
+    """A paragraph that is only an emphasised label ending in a colon ("**Bemærkning:**")."""
+    words = "".join(span.text for span in spans).strip()
+    return bool(spans) and words.endswith(":") and all(span.strong or span.em for span in spans if span.text.strip())
 
 
 def _add_spans(paragraph: DocxParagraph, spans: Inline) -> None:

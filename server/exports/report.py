@@ -1,23 +1,28 @@
-"""The consultation report (*høringsnotat*) as Markdown and as printable HTML.
+"""The consultation report (*høringsnotat*) as Markdown, printable HTML and Word.
 
-Pure rendering of what ``server.comments.service.consultation_report`` compiled for the reader.
+Pure rendering of what ``server.comments.service.consultation_report`` compiled for the reader;
+``_Wording`` says every fact once, so the formats agree. Entries are attributed to their
+organisation (a person's name only when the report was asked for with names), every field has a
+label, and the steering group's answer reads one way everywhere (``model.answer_of``).
+
 In the HTML every piece of user text is either escaped or rendered by the one Markdown renderer
 (``server.markdown``); in the Markdown, single-line user text is escaped so that it reads as
 written, and comment bodies (Markdown by design) are quoted so they cannot break the structure.
+The Word file is the Markdown rendered by the one Word renderer, without tables (a table of
+several columns on a printed page breaks names and words).
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import datetime
 
 from bson import ObjectId
 
-from server.clock import COPENHAGEN, danish_date
-from server.comments.model import Comment, CommentStatus
+from server.clock import COPENHAGEN
+from server.comments.model import Answer, Comment, CommentStatus, OrganizationCount, ReportEntry, answer_of
 from server.comments.service import ConsultationReport
 from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, snapshot_name, text
@@ -28,14 +33,14 @@ _STYLE = """
 body { font-family: Georgia, "Times New Roman", serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
        color: #111; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; } .subtitle { margin-top: 0; color: #444; }
-h2 { border-bottom: 1px solid #999; margin-top: 2.2rem; } h3 { margin-bottom: 0.4rem; }
-table { border-collapse: collapse; margin: 1rem 0; } th, td { border: 1px solid #999; padding: 0.25rem 0.6rem; }
-td.n { text-align: right; }
+h2 { border-bottom: 1px solid #999; margin-top: 2.2rem; } h3 { margin-bottom: 0.4rem; } h4 { margin: 0.2rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
+dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
 article { border-left: 3px solid #bbb; padding: 0.2rem 0 0.2rem 0.9rem; margin: 0.9rem 0; break-inside: avoid; }
-.meta { color: #444; font-size: 0.9rem; } .label { font-weight: bold; }
-blockquote { margin: 0.4rem 0; padding-left: 0.8rem; border-left: 2px solid #ddd; color: #333; }
+.label { font-weight: bold; margin-bottom: 0.1rem; }
+blockquote { margin: 0.2rem 0 0.6rem; padding-left: 0.8rem; border-left: 2px solid #ddd; color: #333; }
 .passage { font-style: italic; white-space: pre-wrap; } .proposal { white-space: pre-wrap; }
-.context { color: #777; }
+.context { color: #777; } .reply { margin-left: 0.8rem; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
 """
 
@@ -49,23 +54,74 @@ def _date(moment: datetime) -> str:
     return moment.astimezone(COPENHAGEN).strftime("%d.%m.%Y")
 
 
-def _organization_name(found: ConsultationReport, organization_id: ObjectId) -> str:
-    org = found.organizations.get(organization_id)
-    return org.name if org else "?"
+class _Wording:
+    """What every format says, worded once."""
 
+    def __init__(self, found: ConsultationReport, language: Language) -> None:
+        self.found = found
+        self.language = language
 
-def _status(status: CommentStatus, language: Language) -> str:
-    return text(f"comment_status_{status.value}", language)
+    def t(self, key: str, **params: object) -> str:
+        return text(key, self.language, **params)
 
+    def title(self) -> str:
+        return f"{self.t('report_title')}: {self.found.document.title}"
 
-def _byline(found: ConsultationReport, comment: Comment, authors: Mapping[ObjectId, str], language: Language) -> str:
-    return text(
-        "report_by",
-        language,
-        author=authors.get(comment.author_id, "?"),
-        organization=_organization_name(found, comment.organization_id),
-        date=_date(comment.submitted_at or comment.created_at),
-    )
+    def snapshot(self) -> str:
+        return snapshot_name(self.found.snapshot.number, self.found.snapshot.label, self.language)
+
+    def date(self) -> str:
+        return _date(self.found.generated_at)
+
+    def header(self) -> str:
+        """The running header of the printed report: title and date."""
+        return f"{self.title()} – {self.date()}"
+
+    def facts(self) -> list[tuple[str, str]]:
+        return [
+            (self.t("report_snapshot"), self.snapshot()),
+            (self.t("report_date"), self.date()),
+        ]
+
+    def organization(self, organization_id: ObjectId) -> str:
+        found = self.found.organizations.get(organization_id)
+        return found.name if found else "?"
+
+    def byline(self, comment: Comment) -> str:
+        organization = self.organization(comment.organization_id)
+        date = _date(comment.submitted_at or comment.created_at)
+        author = self.found.authors.get(comment.author_id)
+        if author:
+            return self.t("report_by_named", organization=organization, author=author, date=date)
+        return self.t("report_by", organization=organization, date=date)
+
+    def status(self, status: CommentStatus) -> str:
+        return self.t(f"comment_status_{status.value}")
+
+    def disposition(self, comment: Comment) -> str:
+        words = self.status(comment.status)
+        if comment.applied_version is not None:
+            words += " – " + self.t("report_applied", version=comment.applied_version)
+        return words
+
+    def unanswered(self, comment: Comment) -> str | None:
+        """The answer's wording when no text was written, or None when there is a written answer."""
+        answer = answer_of(comment)
+        if answer == Answer.WRITTEN:
+            return None
+        return self.t("report_answer_pending" if answer == Answer.PENDING else "report_answer_without_remarks")
+
+    def count(self, count: OrganizationCount) -> str:
+        total = (
+            self.t("report_comments_count_one")
+            if count.total == 1
+            else self.t("report_comments_count", count=count.total)
+        )
+        by_status = ", ".join(f"{n} {self.status(s).lower()}" for s, n in count.by_status.items() if n)
+        return f"{total} ({by_status})" if by_status else total
+
+    def passage(self, comment: Comment) -> str:
+        return self.found.passages.get(comment.id) or (comment.anchor.exact if comment.anchor else "")
 
 
 # Markdown
@@ -81,95 +137,98 @@ def _quoted(value: str) -> str:
 
 
 def _quoted_passage(value: str) -> str:
-    """A passage of the text (plain text, one block a line) quoted literally, a numbered item as one."""
+    """A passage of the text (plain text, one block a line) quoted in italics, a numbered item as one."""
     lines = []
     for line in value.strip().splitlines():
         numbered = re.match(r"^(\d{1,9}[.)]) (.*)$", line)
-        lines.append(f"> {numbered.group(1)} {_md(numbered.group(2))}" if numbered else f"> {_md(line)}")
+        number, words = (numbered.group(1) + " ", numbered.group(2)) if numbered else ("", line)
+        lines.append(f"> {number}*{_md(words)}*" if words.strip() else f"> {number}".rstrip())
     return "\n>\n".join(lines) or ">"
 
 
-def _passage(found: ConsultationReport, comment: Comment) -> str:
-    return found.passages.get(comment.id) or (comment.anchor.exact if comment.anchor else "")
+def _label(value: str) -> str:
+    return f"**{_md(value)}:**"
 
 
-def render_markdown(found: ConsultationReport, authors: Mapping[ObjectId, str], language: Language = "da") -> str:
-    t = functools.partial(text, language=language)
-    report = found.report
-    lines = [
-        f"# {t('report_title')}: {_md(found.document.title)}",
-        "",
-        _md(snapshot_name(found.snapshot.number, found.snapshot.label, language)),
-        "",
-    ]
-    if report.total == 0:
-        return "\n".join([*lines, t("report_none"), ""])
-    statuses = list(CommentStatus)
-    lines += [
-        f"## {t('report_counts')}",
-        "",
-        "| "
-        + " | ".join([t("report_organization"), *(_status(s, language) for s in statuses), t("report_total")])
-        + " |",
-        "|" + " --- |" * (len(statuses) + 2),
-    ]
-    for count in report.counts:
-        cells = [_md(_organization_name(found, count.organization_id))]
-        cells += [str(count.by_status[s]) for s in statuses] + [str(count.total)]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
+def _entry_markdown(w: _Wording, number: int, entry: ReportEntry) -> list[str]:
+    comment = entry.comment
+    lines = [f"#### {_md(w.t('report_entry', number=number, byline=w.byline(comment)))}", ""]
+    if comment.anchor:
+        lines += [_label(w.t("report_passage")), "", _quoted_passage(w.passage(comment)), ""]
+    else:
+        lines += [f"{_label(w.t('report_passage'))} {_md(w.t('report_whole_section'))}", ""]
+    lines += [_label(w.t("report_comment")), "", _quoted(comment.body), ""]
+    if comment.proposed_text is not None:
+        lines += [_label(w.t("report_proposal")), "", _quoted(comment.proposed_text), ""]
+    lines += _replies_markdown(w, entry.replies)
+    lines += [f"{_label(w.t('report_disposition'))} {_md(w.disposition(comment))}", ""]
+    unanswered = w.unanswered(comment)
+    if unanswered is None:
+        lines += [_label(w.t("report_response")), "", _quoted(comment.response), ""]
+    else:
+        lines += [f"{_label(w.t('report_response'))} {_md(unanswered)}", ""]
+    return lines
+
+
+def _replies_markdown(w: _Wording, replies: Iterable[Comment]) -> list[str]:
+    lines: list[str] = []
+    for reply in replies:
+        lines += [f"{_label(w.t('report_replies'))}", ""] if not lines else []
+        lines += [f"*{_md(w.byline(reply))}:*", "", _quoted(reply.body), ""]
+    return lines
+
+
+def _question_markdown(w: _Wording, entry: ReportEntry) -> list[str]:
+    question = entry.comment
+    lines = [f"#### {_md(w.t('report_question'))}: {_md(w.byline(question))}", ""]
+    if question.anchor:
+        lines += [_label(w.t("report_passage")), "", _quoted_passage(w.passage(question)), ""]
+    lines += [_quoted(question.body), ""]
+    return lines + _replies_markdown(w, entry.replies)
+
+
+def _markdown_parts(w: _Wording) -> list[tuple[str, str]]:
+    """The report after its facts, as (heading, Markdown) parts: for the Markdown and the Word file."""
+    report = w.found.report
+    if report.total == 0 and not any(s.questions for s in report.sections):
+        return [(w.t("report_title"), _md(w.t("report_none")))]
+    counts = [f"- **{_md(w.organization(c.organization_id))}:** {_md(w.count(c))}" for c in report.counts]
+    parts = [(w.t("report_counts"), "\n".join(counts))]
     for section in report.sections:
-        lines += [f"## {_md(t('report_section', title=section.title, version=section.version))}", ""]
+        lines: list[str] = []
         for group in section.organizations:
-            lines += [f"### {_md(_organization_name(found, group.organization_id))}", ""]
-            for n, comment in enumerate(group.comments, start=1):
-                lines += [f"#### {n}. {_md(_byline(found, comment, authors, language))}", ""]
-                if comment.anchor:
-                    lines += [f"**{t('report_passage')}:**", "", _quoted_passage(_passage(found, comment)), ""]
-                else:
-                    lines += [f"**{t('report_passage')}:** {t('report_whole_section')}", ""]
-                lines += [_quoted(comment.body), ""]
-                if comment.proposed_text is not None:
-                    lines += [f"**{t('report_proposal')}:**", "", _quoted(comment.proposed_text), ""]
-                disposition = _status(comment.status, language)
-                if comment.applied_version is not None:
-                    disposition += " – " + t("report_applied", version=comment.applied_version)
-                lines += [f"**{t('report_disposition')}:** {disposition}", ""]
-                if comment.response:
-                    lines += [f"**{t('report_response')}:**", "", _quoted(comment.response), ""]
+            lines += [f"### {_md(w.organization(group.organization_id))}", ""]
+            for number, entry in enumerate(group.entries, start=1):
+                lines += _entry_markdown(w, number, entry)
+        if section.questions:
+            lines += [f"### {_md(w.t('report_questions'))}", ""]
+            for entry in section.questions:
+                lines += _question_markdown(w, entry)
+        parts.append((w.t("report_section", title=section.title, version=section.version), "\n".join(lines)))
+    return parts
+
+
+def render_markdown(found: ConsultationReport, language: Language = "da") -> str:
+    w = _Wording(found, language)
+    lines = [f"# {_md(w.title())}", ""]
+    lines += [f"- **{_md(label)}:** {_md(value)}" for label, value in w.facts()]
+    lines.append("")
+    for heading, body in _markdown_parts(w):
+        lines += [f"## {_md(heading)}", "", body, ""]
     return "\n".join(lines)
 
 
-def render_docx(found: ConsultationReport, authors: Mapping[ObjectId, str], language: Language = "da") -> bytes:
-    """The report as Word: the Markdown rendering, one part per top-level heading (one renderer)."""
-    source = render_markdown(found, authors, language)
-    parts: list[Part] = []
-    heading: str | None = None
-    body: list[str] = []
-    for line in source.splitlines()[1:]:
-        if line.startswith("## "):
-            if heading is not None:
-                parts.append(Part(heading=_unescape(heading), markdown="\n".join(body)))
-            heading, body = line[3:], []
-        else:
-            body.append(line)
-    if heading is not None:
-        parts.append(Part(heading=_unescape(heading), markdown="\n".join(body)))
-    elif body:
-        parts.append(Part(heading=text("report_title", language), markdown="\n".join(body)))
-    subtitle = snapshot_name(found.snapshot.number, found.snapshot.label, language)
-    title = f"{text('report_title', language)}: {found.document.title}"
-    facts = [("Dato" if language == "da" else "Date", danish_date(found.snapshot.created_at))]
+def render_docx(found: ConsultationReport, language: Language = "da") -> bytes:
+    """The report as Word: the facts atop page 1, then the Markdown parts (one renderer)."""
+    w = _Wording(found, language)
+    parts = [Part(heading=heading, markdown=body) for heading, body in _markdown_parts(w)]
     return build_docx(
-        TitlePage(title=title, subtitle=subtitle, facts=facts),
+        TitlePage(title=w.title(), subtitle=w.snapshot(), facts=w.facts(), own_page=False),
         parts,
-        header=title,
+        header=w.header(),
         language=("da-DK" if language == "da" else "en-GB"),
+        plain_quotes=True,
     )
-
-
-def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
 
 
 # HTML
@@ -179,72 +238,90 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def render_html(found: ConsultationReport, authors: Mapping[ObjectId, str], language: Language = "da") -> str:
-    t = functools.partial(text, language=language)
+def _label_html(value: str) -> str:
+    return f'<p class="label">{_e(value)}:</p>'
+
+
+def _passage_html(w: _Wording, comment: Comment) -> str:
+    if comment.anchor is None:
+        return f'<p><span class="label">{_e(w.t("report_passage"))}:</span> {_e(w.t("report_whole_section"))}</p>'
+    a = comment.anchor
+    passage = _e(w.passage(comment)).replace("\n", "<br>")
+    return (
+        f"{_label_html(w.t('report_passage'))}"
+        f'<blockquote class="passage"><span class="context">…{_e(a.prefix)}</span>{passage}'
+        f'<span class="context">{_e(a.suffix)}…</span></blockquote>'
+    )
+
+
+def _replies_html(w: _Wording, replies: Iterable[Comment]) -> list[str]:
+    out: list[str] = []
+    for reply in replies:
+        out += [] if out else [_label_html(w.t("report_replies"))]
+        out.append(
+            f'<div class="reply"><p><em>{_e(w.byline(reply))}:</em></p><blockquote>{reply.html}</blockquote></div>'
+        )
+    return out
+
+
+def _entry_html(w: _Wording, number: int, entry: ReportEntry) -> str:
+    comment = entry.comment
+    out = ["<article>", f"<h4>{_e(w.t('report_entry', number=number, byline=w.byline(comment)))}</h4>"]
+    out.append(_passage_html(w, comment))
+    out.append(f"{_label_html(w.t('report_comment'))}<blockquote>{comment.html}</blockquote>")
+    if comment.proposed_text is not None:
+        proposal = _e(comment.proposed_text)
+        out.append(f'{_label_html(w.t("report_proposal"))}<blockquote class="proposal">{proposal}</blockquote>')
+    out += _replies_html(w, entry.replies)
+    out.append(f'<p><span class="label">{_e(w.t("report_disposition"))}:</span> {_e(w.disposition(comment))}</p>')
+    unanswered = w.unanswered(comment)
+    if unanswered is None:
+        out.append(f"{_label_html(w.t('report_response'))}<blockquote>{comment.response_html}</blockquote>")
+    else:
+        out.append(f'<p><span class="label">{_e(w.t("report_response"))}:</span> {_e(unanswered)}</p>')
+    out.append("</article>")
+    return "\n".join(out)
+
+
+def _question_html(w: _Wording, entry: ReportEntry) -> str:
+    question = entry.comment
+    out = ["<article>", f"<h4>{_e(w.t('report_question'))}: {_e(w.byline(question))}</h4>"]
+    if question.anchor:
+        out.append(_passage_html(w, question))
+    out.append(f"<blockquote>{question.html}</blockquote>")
+    out += _replies_html(w, entry.replies)
+    out.append("</article>")
+    return "\n".join(out)
+
+
+def render_html(found: ConsultationReport, language: Language = "da") -> str:
+    w = _Wording(found, language)
     report = found.report
-    title = f"{t('report_title')}: {found.document.title}"
     parts = [
         "<!doctype html>",
         f'<html lang="{language}">',
         '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_STYLE}</style></head>",
+        f"<title>{_e(w.title())}</title><style>{_STYLE}</style></head>",
         "<body>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="subtitle">{_e(snapshot_name(found.snapshot.number, found.snapshot.label, language))}</p>',
+        f"<h1>{_e(w.title())}</h1>",
+        '<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in w.facts()) + "</dl>",
     ]
-    if report.total == 0:
-        parts += [f"<p>{_e(t('report_none'))}</p>", "</body></html>", ""]
+    if report.total == 0 and not any(s.questions for s in report.sections):
+        parts += [f"<p>{_e(w.t('report_none'))}</p>", "</body></html>", ""]
         return "\n".join(parts)
-    statuses = list(CommentStatus)
-    header = [t("report_organization"), *(_status(s, language) for s in statuses), t("report_total")]
+    parts.append(f"<h2>{_e(w.t('report_counts'))}</h2><ul>")
     parts += [
-        f"<h2>{_e(t('report_counts'))}</h2>",
-        "<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr></thead><tbody>",
+        f'<li><span class="label">{_e(w.organization(c.organization_id))}:</span> {_e(w.count(c))}</li>'
+        for c in report.counts
     ]
-    for count in report.counts:
-        cells = "".join(f'<td class="n">{count.by_status[s]}</td>' for s in statuses)
-        parts.append(
-            f"<tr><td>{_e(_organization_name(found, count.organization_id))}</td>{cells}"
-            f'<td class="n">{count.total}</td></tr>'
-        )
-    parts.append("</tbody></table>")
+    parts.append("</ul>")
     for section in report.sections:
-        parts.append(f"<h2>{_e(t('report_section', title=section.title, version=section.version))}</h2>")
+        parts.append(f"<h2>{_e(w.t('report_section', title=section.title, version=section.version))}</h2>")
         for group in section.organizations:
-            parts.append(f"<h3>{_e(_organization_name(found, group.organization_id))}</h3>")
-            for comment in group.comments:
-                parts.append(_comment_html(found, comment, authors, language))
+            parts.append(f"<h3>{_e(w.organization(group.organization_id))}</h3>")
+            parts += [_entry_html(w, n, entry) for n, entry in enumerate(group.entries, start=1)]
+        if section.questions:
+            parts.append(f"<h3>{_e(w.t('report_questions'))}</h3>")
+            parts += [_question_html(w, entry) for entry in section.questions]
     parts += ["</body></html>", ""]
     return "\n".join(parts)
-
-
-def _comment_html(
-    found: ConsultationReport, comment: Comment, authors: Mapping[ObjectId, str], language: Language
-) -> str:
-    t = functools.partial(text, language=language)
-    out = ["<article>", f'<p class="meta">{_e(_byline(found, comment, authors, language))}</p>']
-    if comment.anchor:
-        a = comment.anchor
-        passage = _e(_passage(found, comment)).replace("\n", "<br>")
-        out.append(
-            f'<p><span class="label">{_e(t("report_passage"))}:</span> '
-            f'<span class="passage"><span class="context">…{_e(a.prefix)}</span>{passage}'
-            f'<span class="context">{_e(a.suffix)}…</span></span></p>'
-        )
-    else:
-        out.append(f'<p><span class="label">{_e(t("report_passage"))}:</span> {_e(t("report_whole_section"))}</p>')
-    out.append(f"<blockquote>{comment.html}</blockquote>")  # rendered when it was written
-    if comment.proposed_text is not None:
-        out.append(
-            f'<p class="label">{_e(t("report_proposal"))}:</p>'
-            f'<blockquote class="proposal">{_e(comment.proposed_text)}</blockquote>'
-        )
-    disposition = _status(comment.status, language)
-    if comment.applied_version is not None:
-        disposition += " – " + t("report_applied", version=comment.applied_version)
-    out.append(f'<p><span class="label">{_e(t("report_disposition"))}:</span> {_e(disposition)}</p>')
-    if comment.response:
-        response = comment.response_html
-        out.append(f'<p class="label">{_e(t("report_response"))}:</p><blockquote>{response}</blockquote>')
-    out.append("</article>")
-    return "\n".join(out)

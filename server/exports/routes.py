@@ -1,7 +1,9 @@
-"""The consultation report download: ``/exports/consultation-reports/{snapshotId}.html``, ``.md`` or ``.docx``.
+"""The consultation report download: ``/exports/consultation-reports/{snapshotId}.html``, ``.md``, ``.docx``, ``.pdf``.
 
 Authenticated by the session cookie, with the same permission rules as the report in the API;
-formats, file names and the 404 for what may not be seen are ``server.web``'s.
+formats, file names, the PDF (PDF/A-2b, the Word file converted by LibreOffice) and the 404 for
+what may not be seen are ``server.web``'s. ``?names=1`` names the person behind each entry
+besides the organisation (the secretariat's choice; a reader of the report may see them anyway).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ REPORT_RENDERERS: dict[str, web.Renderer] = {
     "html": report.render_html,
     "md": report.render_markdown,
     "docx": report.render_docx,
+    "pdf": report.render_docx,  # converted by LibreOffice (server.web.render)
 }
 
 
@@ -29,13 +32,14 @@ async def consultation_report(request: Request) -> Response:
     if extension is None or snapshot_id is None:
         return web.not_found()
     store: Store = request.app.state.store
-    found = await comments_service.consultation_report(store, await request_caller(request), snapshot_id)
+    with_names = request.query_params.get("names") in {"1", "true"}
+    found = await comments_service.consultation_report(
+        store, await request_caller(request), snapshot_id, with_names=with_names
+    )
     if not isinstance(found, comments_service.ConsultationReport):
         return web.not_found()
-    author_ids = {c.author_id for s in found.report.sections for g in s.organizations for c in g.comments}
-    authors = {uid: user.name for uid, user in (await store.accounts.users_by_ids(author_ids)).items()}
     language = request_language(request)
-    return await web.render(request, extension, report.filename(found), REPORT_RENDERERS, found, authors, language)
+    return await web.render(request, extension, report.filename(found), REPORT_RENDERERS, found, language)
 
 
 routes: list[Route] = [

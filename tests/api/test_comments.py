@@ -674,7 +674,8 @@ async def test_report_download_needs_a_reader_of_the_document(app: RunningApp, a
     assert (await plo.http.get(f"{url}.md")).status_code == 404
     assert (await plo.http.get(f"{url}.html")).status_code == 404
     assert (await api.http.get(f"{url}.html")).status_code == 404  # not signed in
-    assert (await secretariat.http.get(f"{url}.pdf")).status_code == 404
+    assert (await plo.http.get(f"{url}.pdf")).status_code == 404
+    assert (await secretariat.http.get(f"{url}.odt")).status_code == 404
     assert (await secretariat.http.get("/exports/consultation-reports/snp_nonsense.md")).status_code == 404
     missing = ids.encode("Snapshot", ObjectId())
     assert (await secretariat.http.get(f"/exports/consultation-reports/{missing}.md")).status_code == 404
@@ -685,14 +686,15 @@ async def test_report_download_escapes_every_piece_of_user_text(as_user: AsUser)
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     body = f"Afsnittet nævner {attack} midt i teksten."
     doc = await _document(secretariat, body=body, participants=("kl",), title=f"Titel {attack}")
-    kl_editor = await as_user(KL)
+    kl_editor, kl = await as_user(KL), await as_user(KL_COMMENTER)
     comment = await _added(
-        kl_editor,
+        kl,
         doc["section"],
         f"Kommentar {attack} [link](javascript:alert(1))",
         anchor=_anchor(body, attack),
         proposedText=f"Erstatning {attack}",
     )
+    await kl.execute(SUBMIT, {"documentId": doc["document"]})
     answer = {"commentId": comment["id"], "status": "REJECTED", "response": f"Svar {attack}"}
     assert (await kl_editor.execute(RESPOND, {"input": answer}))["respondToComment"]["__typename"] == "CommentAnswered"
     snapshot = await _snapshot(secretariat, doc["document"])
@@ -710,7 +712,9 @@ async def test_a_quoted_passage_reads_as_the_text_does_on_cards_in_the_report_an
     body = "Samtidig skal forskere\nhave lettere adgang til data.\n\n3. Første trin\n4. Andet trin\n"
     doc = await _document(secretariat, body=body, participants=("kl",))
     passage = "forskere\nhave lettere adgang til data.\nFørste trin\nAndet trin"
-    comment = await _added(await as_user(KL), doc["section"], "Præcisér.", anchor=_anchor(body, passage))
+    kl = await as_user(KL_COMMENTER)
+    comment = await _added(kl, doc["section"], "Præcisér.", anchor=_anchor(body, passage))
+    await kl.execute(SUBMIT, {"documentId": doc["document"]})
     assert comment["anchor"]["exact"] == passage  # the anchor quotes the plain text, as before
     as_read = "forskere have lettere adgang til data.\n3. Første trin\n4. Andet trin"
     card = await secretariat.execute(
@@ -720,9 +724,9 @@ async def test_a_quoted_passage_reads_as_the_text_does_on_cards_in_the_report_an
 
     snapshot = await _snapshot(secretariat, doc["document"])
     markdown = (await secretariat.http.get(f"/exports/consultation-reports/{snapshot}.md")).text
-    assert "> forskere have lettere adgang til data.\n>\n> 3. Første trin\n>\n> 4. Andet trin" in markdown
+    assert "> *forskere have lettere adgang til data.*\n>\n> 3. *Første trin*\n>\n> 4. *Andet trin*" in markdown
     rendered = render(markdown)  # as a reader of the Markdown (and of the Word file made from it) sees it
-    assert "<p>forskere have lettere adgang til data.</p>" in rendered
-    assert '<ol start="3">' in rendered and "<li>\n<p>Første trin</p>" in rendered
+    assert "<p><em>forskere have lettere adgang til data.</em></p>" in rendered
+    assert '<ol start="3">' in rendered and "<li>\n<p><em>Første trin</em></p>" in rendered
     printable = (await secretariat.http.get(f"/exports/consultation-reports/{snapshot}.html")).text
     assert "forskere have lettere adgang til data.<br>3. Første trin<br>4. Andet trin" in printable

@@ -94,29 +94,6 @@ async def test_snapshot_downloads_follow_the_document_permissions(as_user: AsUse
     assert (await sec.http.get("/exports/snapshots/snp_nonsense.md")).status_code == 404
 
 
-async def test_consultation_report_as_word(as_user: AsUser) -> None:
-    sec = await as_user(SECRETARIAT)
-    doc = await new_document(sec, SECTIONS)
-    kl = await as_user(KL)
-    sections = await sec.execute("query($id: ID!) { document(id: $id) { sections { id version } } }", {"id": doc["id"]})
-    first = sections["document"]["sections"][0]
-    added = await kl.execute(
-        """mutation($input: AddCommentInput!) { addComment(input: $input) { __typename } }""",
-        {"input": {"sectionId": first["id"], "version": first["version"], "body": "KL foreslår *mere* om data."}},
-    )
-    assert added["addComment"]["__typename"] == "CommentAdded"
-    snapshot = await _snapshot(sec, doc["id"])
-    response = await sec.http.get(f"/exports/consultation-reports/{snapshot}.docx")
-    assert response.status_code == 200
-    (ARTIFACTS / "hoeringsnotat.docx").write_bytes(response.content)
-    word = docx.Document(io.BytesIO(response.content))
-    texts = [p.text for p in word.paragraphs]
-    assert any(t.startswith("Høringsnotat") for t in texts)
-    assert any("KL foreslår mere om data." in t for t in texts)
-    headings = [p.text for p in word.paragraphs if p.style is not None and p.style.name == "Heading 1"]
-    assert any("Borgeren som aktiv partner" in h for h in headings)
-
-
 async def test_snapshot_as_word_with_open_comments_in_the_margin(as_user: AsUser) -> None:
     sec, kl = await as_user(SECRETARIAT), await as_user(KL)
     doc = await new_document(sec, SECTIONS)

@@ -489,6 +489,11 @@ async def test_query_shows_data_only_to_those_who_may_see_it(name: str, scene: S
 
 DOWNLOADS: dict[str, tuple[Callable[[dict[str, str]], str], set[str]]] = {
     "consultation report": (lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.md", READERS),
+    "consultation report (Word)": (lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.docx", READERS),
+    "consultation report with names": (
+        lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.html?names=1",
+        READERS,
+    ),
     "approval record": (lambda ids: f"/exports/approval-rounds/{ids['round']}.html", READERS),
     "approval record (Markdown)": (lambda ids: f"/exports/approval-rounds/{ids['round']}.md", READERS),
     "audit log": (lambda ids: f"/exports/events/{ids['doc']}.json", {"sec"}),

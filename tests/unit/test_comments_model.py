@@ -8,10 +8,12 @@ from bson import ObjectId
 from server.accounts.model import Actor, Role
 from server.comments.anchoring import TextQuote, selector_for
 from server.comments.model import (
+    Answer,
     Comment,
     CommentKind,
     CommentStatus,
     anchor_problem,
+    answer_of,
     apply_proposal,
     comment_problem,
     compile_report,
@@ -135,7 +137,7 @@ def test_report_counts_per_organisation_and_status() -> None:
     assert counts[PLO].by_status[CommentStatus.OPEN] == 1
 
 
-def test_report_leaves_out_drafts_replies_deleted_and_other_versions() -> None:
+def test_report_leaves_out_drafts_deleted_and_other_versions_and_keeps_replies_under_threads() -> None:
     kept = _comment(KL)
     comments = [
         kept,
@@ -147,8 +149,45 @@ def test_report_leaves_out_drafts_replies_deleted_and_other_versions() -> None:
     ]
     report = compile_report(ENTRIES, comments, NAMES.__getitem__)
     assert [c.id for s in report.sections for g in s.organizations for c in g.comments] == [kept.id]
+    assert [
+        r.organization_id for s in report.sections for g in s.organizations for e in g.entries for r in e.replies
+    ] == [REGIONS]
     assert [c.organization_id for c in report.counts] == [KL]
     assert report.total == 1
+
+
+def test_report_keeps_each_threads_submitted_replies_under_it() -> None:
+    thread = _comment(KL, minutes=0)
+    reply = _comment(SDS, minutes=2, parent=thread.id)
+    early = _comment(KL, minutes=1, parent=thread.id)
+    draft = _comment(REGIONS, minutes=3, parent=thread.id, submitted=False)
+    report = compile_report(ENTRIES, [reply, thread, early, draft], NAMES.__getitem__)
+    [entry] = report.sections[0].organizations[0].entries
+    assert entry.comment == thread and entry.replies == (early, reply)
+    assert report.total == 1  # a reply is not a comment of its own in the counts
+
+
+def test_a_question_of_the_steering_group_is_reported_with_a_partys_answer_and_not_counted() -> None:
+    question = _comment(SDS, minutes=0)
+    answer = _comment(KL, minutes=1, parent=question.id)
+    unanswered = _comment(SDS, DATA, 1, minutes=2)
+    kl_own = _comment(KL, DATA, 1, minutes=3)
+    report = compile_report(
+        ENTRIES, [question, answer, unanswered, kl_own], NAMES.__getitem__, lambda c: c.organization_id != SDS
+    )
+    formaal, data = report.sections
+    assert formaal.organizations == () and [(e.comment, e.replies) for e in formaal.questions] == [
+        (question, (answer,))
+    ]
+    assert data.questions == () and [g.organization_id for g in data.organizations] == [KL]
+    assert [c.organization_id for c in report.counts] == [KL] and report.total == 1
+
+
+def test_an_answer_reads_pending_without_remarks_or_written() -> None:
+    open_ = _comment(KL)
+    assert answer_of(open_) == Answer.PENDING
+    assert answer_of(replace(open_, status=CommentStatus.ACCEPTED)) == Answer.WITHOUT_REMARKS
+    assert answer_of(replace(open_, status=CommentStatus.NOTED, response="Tak.")) == Answer.WRITTEN
 
 
 def test_empty_report() -> None:

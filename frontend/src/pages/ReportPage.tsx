@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -5,11 +6,13 @@ import { StatusTag, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
+import { CheckboxField } from '../components/choices';
 import { SelectField } from '../components/forms';
 import { Loading, TableHead, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
-import { graphql } from '../gql';
+import { type FragmentType, graphql, getFragmentData } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
+import { hasRole, useViewer } from '../viewer';
 import { useDocumentPage } from './DocumentPage';
 
 const ReportDocumentQuery = graphql(`
@@ -30,7 +33,7 @@ const ReportQuery = graphql(`
   query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
     consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
       total
-      htmlUrl
+      exportBase
       snapshot {
         id
         number
@@ -52,28 +55,20 @@ const ReportQuery = graphql(`
         key
         title
         version
-        organizations {
-          organization {
-            id
-            shortName
-            name
+        entries {
+          comment {
+            ...ReportComment
           }
-          comments {
-            id
-            kind
-            html
-            proposedText
-            status
-            responseHtml
-            response
-            anchor {
-              exact
-            }
-            passage
-            author {
-              id
-              name
-            }
+          replies {
+            ...ReportComment
+          }
+        }
+        questions {
+          comment {
+            ...ReportComment
+          }
+          replies {
+            ...ReportComment
           }
         }
       }
@@ -81,11 +76,55 @@ const ReportQuery = graphql(`
   }
 `);
 
+const ReportCommentFragment = graphql(`
+  fragment ReportComment on Comment {
+    id
+    kind
+    html
+    proposedText
+    status
+    responseHtml
+    response
+    appliedVersion
+    createdAt
+    anchor {
+      exact
+    }
+    passage
+    organization {
+      id
+      name
+    }
+    author {
+      id
+      name
+    }
+  }
+`);
+
+type ReportComment = FragmentType<typeof ReportCommentFragment>;
+type Entry = { comment: ReportComment; replies: readonly ReportComment[] };
+
+/** The section's entries, which come ordered by organisation, as one group per organisation. */
+function byOrganization<E extends Entry>(entries: readonly E[]): { id: string; name: string; entries: E[] }[] {
+  const groups: { id: string; name: string; entries: E[] }[] = [];
+  for (const entry of entries) {
+    const organization = getFragmentData(ReportCommentFragment, entry.comment).organization;
+    const id = organization?.id ?? '';
+    const last = groups[groups.length - 1];
+    if (last && last.id === id) last.entries.push(entry);
+    else groups.push({ id, name: organization?.name ?? '–', entries: [entry] });
+  }
+  return groups;
+}
+
 export function ReportPage() {
   const { t } = useTranslation();
+  const viewer = useViewer();
   const [params, setParams] = useSearchParams();
   const { document, gate } = useDocumentPage(ReportDocumentQuery);
   usePageTitle(t('report.title'));
+  const [withNames, setWithNames] = useState(false);
   const snapshotId = params.get('snapshot') ?? document?.snapshots[0]?.id ?? '';
   const [report] = useQuery({
     query: ReportQuery,
@@ -115,7 +154,10 @@ export function ReportPage() {
       {report.fetching && <Loading />}
       {found && (
         <>
-          <ExportLinks base={found.htmlUrl.replace(/\.html$/, '')} label={t('report.export')} />
+          {hasRole(viewer, 'SECRETARIAT') && (
+            <CheckboxField hintId="report-names-hint" label={t('report.withNames')} hint={t('report.withNamesHint')} checked={withNames} onChange={setWithNames} />
+          )}
+          <ExportLinks base={found.exportBase} label={t('report.export')} withPdf query={withNames ? 'names=1' : undefined} />
           <p>
             {t('report.snapshotLine')} {snapshotName(t, found.snapshot)}, <DateTime value={found.snapshot.createdAt} />.{' '}
             {t('report.total', { count: found.total })}
@@ -142,39 +184,29 @@ export function ReportPage() {
               <h2 id={`report-${section.key}`}>
                 {section.title} <span className="muted">({t('document.version', { version: section.version })})</span>
               </h2>
-              {section.organizations.length === 0 ? (
-                <p className="muted">{t('report.noComments')}</p>
-              ) : (
-                section.organizations.map((group) => (
-                  <div key={group.organization?.id ?? 'none'} className="report-org">
-                    <h3>{group.organization?.name ?? '–'}</h3>
-                    <ol className="report-comments">
-                      {group.comments.map((comment) => (
-                        <li key={comment.id} className="report-comment">
-                          <p className="comment__tags">
-                            <span className="tag tag--kind">{t(`comments.kind.${comment.kind}`)}</span> <StatusTag status={comment.status} />
-                            {comment.author && <span className="muted"> {comment.author.name}</span>}
-                          </p>
-                          {comment.anchor && <blockquote className="comment__quote">{comment.passage ?? comment.anchor.exact}</blockquote>}
-                          <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />
-                          {comment.proposedText !== null && (
-                            <p>
-                              <strong>{t('comments.proposedText')}:</strong> {comment.proposedText}
-                            </p>
-                          )}
-                          <div className="comment__response">
-                            <p className="comment__response-title">{t('comments.responseTitle')}</p>
-                            {comment.response ? (
-                              <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.responseHtml }} />
-                            ) : (
-                              <p className="muted">{t('report.noResponse')}</p>
-                            )}
-                          </div>
-                        </li>
-                      ))}
-                    </ol>
-                  </div>
-                ))
+              {byOrganization(section.entries).map((group) => (
+                <div key={group.id} className="report-org">
+                  <h3>{group.name}</h3>
+                  <ol className="report-comments">
+                    {group.entries.map((entry) => (
+                      <li key={getFragmentData(ReportCommentFragment, entry.comment).id} className="report-comment">
+                        <ReportEntry comment={entry.comment} replies={entry.replies} withNames={withNames} />
+                      </li>
+                    ))}
+                  </ol>
+                </div>
+              ))}
+              {section.questions.length > 0 && (
+                <div className="report-org">
+                  <h3>{t('report.questions')}</h3>
+                  <ul className="report-comments">
+                    {section.questions.map((entry) => (
+                      <li key={getFragmentData(ReportCommentFragment, entry.comment).id} className="report-comment">
+                        <ReportEntry comment={entry.comment} replies={entry.replies} withNames={withNames} question />
+                      </li>
+                    ))}
+                  </ul>
+                </div>
               )}
             </section>
           ))}
@@ -182,5 +214,77 @@ export function ReportPage() {
       )}
       {!report.fetching && snapshotId && report.data && !found && <p>{t('report.notAvailable')}</p>}
     </>
+  );
+}
+
+/** Who wrote an entry: its organisation, and the person only when the secretariat chose names. */
+function Byline({ comment, withNames }: { comment: FragmentType<typeof ReportCommentFragment>; withNames: boolean }) {
+  const c = getFragmentData(ReportCommentFragment, comment);
+  return (
+    <>
+      {c.organization?.name ?? '–'}
+      {withNames && c.author && <> ({c.author.name})</>}, <DateTime value={c.createdAt} />
+    </>
+  );
+}
+
+/** One thread of the report, every field labelled, worded as the downloads word it. */
+function ReportEntry(props: { comment: ReportComment; replies: readonly ReportComment[]; withNames: boolean; question?: boolean }) {
+  const { t } = useTranslation();
+  const comment = getFragmentData(ReportCommentFragment, props.comment);
+  return (
+    <article className="report-entry">
+      <h4 className="report-entry__byline">
+        {props.question && <>{t('report.question')}: </>}
+        <Byline comment={props.comment} withNames={props.withNames} />
+      </h4>
+      {!props.question && <span className="tag tag--kind">{t(`comments.kind.${comment.kind}`)}</span>}
+      <p className="report-label">{t('report.passage')}</p>
+      {comment.anchor ? <blockquote className="comment__quote">{comment.passage ?? comment.anchor.exact}</blockquote> : <p>{t('report.wholeSection')}</p>}
+      <p className="report-label">{props.question ? t('report.questionText') : t('report.comment')}</p>
+      <div className="prose prose--small report-text" dangerouslySetInnerHTML={{ __html: comment.html }} />
+      {comment.proposedText !== null && (
+        <>
+          <p className="report-label">{t('report.proposal')}</p>
+          <p className="comment__proposed">{comment.proposedText}</p>
+        </>
+      )}
+      {props.replies.length > 0 && (
+        <>
+          <p className="report-label">{t('report.replies')}</p>
+          <ul className="report-replies">
+            {props.replies.map((reply) => (
+              <ReportReply key={getFragmentData(ReportCommentFragment, reply).id} reply={reply} withNames={props.withNames} />
+            ))}
+          </ul>
+        </>
+      )}
+      {!props.question && (
+        <>
+          <p>
+            <span className="report-label">{t('report.disposition')}:</span> <StatusTag status={comment.status} />
+            {comment.appliedVersion !== null && <> – {t('report.applied', { version: comment.appliedVersion })}</>}
+          </p>
+          <p className="report-label">{t('comments.responseTitle')}</p>
+          {comment.response.trim() ? (
+            <div className="prose prose--small comment__response" dangerouslySetInnerHTML={{ __html: comment.responseHtml }} />
+          ) : (
+            <p className="comment__response">{comment.status === 'OPEN' ? t('report.noResponse') : t('comments.noResponseText')}</p>
+          )}
+        </>
+      )}
+    </article>
+  );
+}
+
+function ReportReply({ reply, withNames }: { reply: ReportComment; withNames: boolean }) {
+  const c = getFragmentData(ReportCommentFragment, reply);
+  return (
+    <li>
+      <p className="report-entry__byline">
+        <Byline comment={reply} withNames={withNames} />:
+      </p>
+      <div className="prose prose--small report-text" dangerouslySetInnerHTML={{ __html: c.html }} />
+    </li>
   );
 }

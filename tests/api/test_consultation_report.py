@@ -1,0 +1,173 @@
+"""The høringsnotat as its readers get it: web data, Markdown, HTML, Word and PDF, read back as printed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+
+from server.comments.anchoring import selector_for
+from server.markdown import plain_text
+from tests.api.drafting_support import _n, org_ids
+from tests.api.printed import ARTIFACTS, keep_pages, pdf_pages, word_to_pdf, words
+from tests.support import KL_COMMENTER, PLO_COMMENTER, REGIONS_COMMENTER, SDS, SECRETARIAT, Api
+
+AsUser = Callable[[str], Awaitable[Api]]
+
+ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
+  __typename ... on CommentAdded { comment { id } } ... on UserError { message } } }"""
+RESPOND = """mutation($input: RespondToCommentInput!) { respondToComment(input: $input) {
+  __typename ... on UserError { message } } }"""
+APPLY = """mutation($input: ApplyProposalInput!) { applyProposal(input: $input) {
+  __typename ... on UserError { message } } }"""
+SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+  ... on SnapshotCreated { snapshot { id } } } }"""
+REPORT = """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+  total exportBase counts { organization { slug } total }
+  sections { title entries {
+      comment { id status response appliedVersion } replies { id organization { slug } } }
+    questions { comment { id organization { slug } } replies { id organization { slug } } } } } }"""
+
+KL_PROPOSAL = "Data fra hjemmemålinger skal kunne indgå i behandlingen, når borgeren ønsker det."
+REGIONS_REMARK = (
+    "Danske Regioner foreslår, at ansvarsfordelingen mellem sygehuse, kommuner og almen praksis "
+    "beskrives nærmere, så borgerne ved, hvem de skal henvende sig til."
+)
+REGIONS_ANSWER = "Styregruppen præciserer ansvarsfordelingen i afsnittets indledning."
+PLO_REMARK = "PLO bemærker, at de praktiserende læger skal inddrages tidligt i arbejdet med fælles løsninger."
+SDS_QUESTION = "Hvordan forestiller KL sig, at kommunerne bidrager til den fælles infrastruktur?"
+KL_REPLY = "Kommunerne bidrager gennem den fælleskommunale rammearkitektur og de lokale implementeringer."
+
+
+async def _strategy_copy(sec: Api) -> dict[str, Any]:
+    """A fresh strategy with the seeded strategy's first four sections, KL, Danske Regioner and PLO taking part."""
+    seeded = await sec.execute('{ document(slug: "strategi-digital-sundhed-2018-2022") { sections { title body } } }')
+    created = await sec.execute(
+        """mutation($input: CreateDocumentInput!) { createDocument(input: $input) {
+             ... on DocumentCreated { document { id } } } }""",
+        {
+            "input": {
+                "title": "Strategi for digital sundhed 2018-2022",
+                "kind": "STRATEGY",
+                "slug": f"strategi-hoering-{next(_n)}-{id(sec)}",
+                "participantIds": await org_ids(sec, "kl", "danske-regioner", "plo"),
+            }
+        },
+    )
+    document = created["createDocument"]["document"]["id"]
+    await sec.execute(
+        """mutation($input: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $input) { __typename } }""",
+        {"input": {"documentId": document, "directSubmission": True}},
+    )
+    sections = []
+    for section in seeded["document"]["sections"][:4]:
+        added = await sec.execute(
+            """mutation($input: AddSectionInput!) { addSection(input: $input) {
+                 ... on SectionAdded { section { id title body } } } }""",
+            {"input": {"documentId": document, **section}},
+        )
+        sections.append(added["addSection"]["section"])
+    return {"id": document, "sections": sections}
+
+
+def _anchor(body: str, passage: str) -> dict[str, str]:
+    text = plain_text(body)
+    start = text.index(passage)
+    quote = selector_for(text, start, start + len(passage))
+    return {"exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix}
+
+
+async def _add(api: Api, section: dict[str, Any], body: str, **extra: Any) -> str:
+    data = await api.execute(ADD, {"input": {"sectionId": section["id"], "version": 1, "body": body, **extra}})
+    assert data["addComment"]["__typename"] == "CommentAdded", data
+    return data["addComment"]["comment"]["id"]  # type: ignore[no-any-return]
+
+
+async def _consulted(as_user: AsUser) -> dict[str, Any]:
+    """Udgave 1 commented on by KL, Danske Regioner and PLO, with the steering group's question and answers."""
+    sec, sds = await as_user(SECRETARIAT), await as_user(SDS)
+    kl, regions, plo = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER), await as_user(PLO_COMMENTER)
+    doc = await _strategy_copy(sec)
+    intro, citizen, data, screening = doc["sections"]
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]["id"]
+    passage = "være en vigtig støtte"
+    anchor = _anchor(citizen["body"], passage)
+    proposal = await _add(kl, citizen, "Hjemmemålinger bør nævnes.", anchor=anchor, proposedText=KL_PROPOSAL)
+    regions_remark = await _add(regions, intro, REGIONS_REMARK)
+    plo_remark = await _add(plo, data, PLO_REMARK)
+    question = await _add(sds, screening, SDS_QUESTION)
+    await _add(kl, screening, KL_REPLY, parentId=question)
+    assert (await sds.execute(APPLY, {"input": {"commentId": proposal}}))["applyProposal"]["__typename"] == (
+        "ProposalApplied"
+    )
+    answer = {"commentId": regions_remark, "status": "PARTLY_ACCEPTED", "response": REGIONS_ANSWER}
+    assert (await sds.execute(RESPOND, {"input": answer}))["respondToComment"]["__typename"] == "CommentAnswered"
+    noted = {"commentId": plo_remark, "status": "NOTED", "response": ""}
+    assert (await sds.execute(RESPOND, {"input": noted}))["respondToComment"]["__typename"] == "CommentAnswered"
+    # The next snapshot freezes the text after the consultation; the report of Udgave 1 is unchanged by it.
+    await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Efter høring"}})
+    return {"document": doc["id"], "snapshot": snapshot, "question": question}
+
+
+async def test_the_report_words_every_answer_one_way_and_keeps_replies_in_every_format(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    case = await _consulted(as_user)
+    data = (await sec.execute(REPORT, {"d": case["document"], "s": case["snapshot"]}))["consultationReport"]
+    assert data["total"] == 3  # the steering group's own question is not a response
+    assert sorted(c["organization"]["slug"] for c in data["counts"]) == ["danske-regioner", "kl", "plo"]
+    [questions] = [s["questions"] for s in data["sections"] if s["questions"]]
+    [question] = questions
+    assert question["comment"]["id"] == case["question"]
+    assert [r["organization"]["slug"] for r in question["replies"]] == ["kl"]
+    applied = [e["comment"]["appliedVersion"] for s in data["sections"] for e in s["entries"]]
+    assert 2 in applied
+
+    base = data["exportBase"]
+    markdown = (await sec.http.get(f"{base}.md")).text
+    printable = (await sec.http.get(f"{base}.html")).text
+    for rendered in (markdown, printable):
+        assert "Indarbejdet i version 2" in rendered
+        assert "Behandlet uden yderligere bemærkninger." in rendered  # PLO's, noted without text
+        assert "Endnu ikke besvaret" not in rendered
+        assert KL_REPLY in rendered and SDS_QUESTION in rendered
+        assert "KL – Kommunernes Landsforening" in rendered
+        assert "Kasper Kommentar" not in rendered  # attributed to the organisation, not the employee
+    assert "Rikke Regionskommentar" in (await sec.http.get(f"{base}.md?names=1")).text  # the secretariat's choice
+    for label in ("Tekststykke:", "Bemærkning:", "Behandling:", "Styregruppens svar:"):
+        assert f"**{label}**" in markdown and label in printable
+
+
+async def test_the_word_report_prints_fit_to_send(as_user: AsUser, tmp_path: Path) -> None:
+    """Rendered by LibreOffice and read back by pdftotext: whole words, no near-empty page, numbered pages."""
+    sec = await as_user(SECRETARIAT)
+    case = await _consulted(as_user)
+    base = f"/exports/consultation-reports/{case['snapshot']}"
+    word = await sec.http.get(f"{base}.docx")
+    assert word.status_code == 200
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "hoeringsnotat.docx").write_bytes(word.content)
+    assert docx.Document(io.BytesIO(word.content)).tables[1:] == []  # only the facts atop page 1 are a table
+    pdf = word_to_pdf(word.content, tmp_path, "hoeringsnotat")
+    keep_pages(pdf, "hoeringsnotat")
+    pages = pdf_pages(pdf)
+    sizes = [len("".join(page.split())) for page in pages]
+    assert len(pages) >= 2 and all(size >= 600 for size in sizes[:-1]) and sizes[-1] >= 100, sizes
+    assert "Side 1 af" in pages[0] and "Høringsnotat: Strategi for digital sundhed 2018-2022 –" in pages[0]
+    printed = words("\n".join(pages))
+    expected = [
+        *"KL Kommunernes Landsforening Danske Regioner PLO Praktiserende Lægers Organisation".split(),
+        *"Sundhedsdatastyrelsen Imødekommet Delvist imødekommet Taget til efterretning".split(),
+        *"Indarbejdet Behandlet uden yderligere bemærkninger Tekststykke Bemærkning Behandling".split(),
+        *"Styregruppens svar Ændringsforslag ansvarsfordelingen".split(),
+    ]
+    assert [w for w in expected if w not in printed] == []
+
+    filed = await sec.http.get(f"{base}.pdf")
+    assert filed.status_code == 200 and filed.headers["content-type"] == "application/pdf"
+    assert filed.content.startswith(b"%PDF") and b"pdfaid:part" in filed.content  # PDF/A for filing
+    (ARTIFACTS / "hoeringsnotat.pdf").write_bytes(filed.content)
