@@ -6,7 +6,10 @@ texts here keeps them consistent and translatable.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from server import glossary
+from server.clock import COPENHAGEN, danish_datetime
 from server.glossary import Language
 
 __all__ = ["MESSAGES", "Language", "language_of", "snapshot_name", "text"]
@@ -259,6 +262,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "answers_already_published": (
         "Styregruppens svar er allerede offentliggjort for de valgte organisationer.",
         "The steering group's answers are already published for the chosen organisations.",
+    ),
+    "commenting_closed_since": (
+        "Der kan ikke længere kommenteres: høringen sluttede {closed_at}.",
+        "Commenting is closed: the consultation ended {closed_at}.",
+    ),
+    "commenting_closed": (
+        "Der kan ikke kommenteres lige nu: dokumentet er ikke i høring.",
+        "Commenting is closed: the document is not in consultation.",
+    ),
+    "commenting_not_consulted": (
+        "Din organisation er ikke på høringslisten og kan ikke kommentere i denne høring.",
+        "Your organisation is not on the consultation list and cannot comment in this consultation.",
+    ),
+    "commenting_open_until": (
+        "Der kan kommenteres indtil høringsfristen {deadline}.",
+        "Commenting is open until the consultation deadline, {deadline}.",
+    ),
+    "commenting_open_late": (
+        "Høringsfristen var {deadline}. Svar modtages stadig, men markeres som for sene.",
+        "The consultation deadline was {deadline}. Responses are still accepted but marked as late.",
+    ),
+    "commenting_steering": (
+        "Styregruppen kan altid kommentere. Styregruppens kommentarer tæller ikke som høringssvar.",
+        "The steering group can always comment. The steering group's comments never count as consultation responses.",
+    ),
+    "consultation_section_missing": (
+        "Afsnittet er ikke med i den udgave, der er i høring.",
+        "The section is not part of the snapshot under consultation.",
+    ),
+    "consultation_version": (
+        "Høringen gælder udgave {number}: kommentér afsnittets version {version}, som den står i den udgave.",
+        "The consultation is on snapshot {number}: comment on the section's version {version} as it stands there.",
+    ),
+    "phase_by_consultation": (
+        "Et dokument kommer i høring, når sekretariatet sender en udgave i høring – ikke ved at skifte fase.",
+        "A document goes into consultation when the secretariat sends a snapshot for consultation, "
+        "not by changing its phase.",
+    ),
+    "phase_consultation_open": (
+        "Dokumentet er i høring. Afslut høringen, før fasen ændres.",
+        "The document is in consultation. Close the consultation before changing the phase.",
     ),
     "consultation_status_INVITED": ("Inviteret", "Invited"),
     "consultation_status_DRAFTING": ("Skriver på svar", "Drafting"),
@@ -608,6 +652,15 @@ WHAT: dict[str, tuple[str, str]] = {
 
 
 _PHASE_PARAMS = ("phase", "current", "target")  # parameters that carry a phase's code
+_MOMENT_PARAMS = ("closed_at", "deadline")  # parameters that carry a moment (a datetime or ISO 8601)
+
+
+def moment_text(moment: datetime, language: Language = "da") -> str:
+    """A moment as a reader of ``language`` reads it, in Copenhagen time."""
+    if language == "da":
+        return danish_datetime(moment)
+    local = moment.astimezone(COPENHAGEN)
+    return f"{local.day} {local.strftime('%B')} {local.year}, {local.hour:02d}:{local.minute:02d}"
 
 
 def text(key: str, language: Language = "da", **params: object) -> str:
@@ -615,6 +668,15 @@ def text(key: str, language: Language = "da", **params: object) -> str:
     template = da if language == "da" else en
     if "what" in params and isinstance(params["what"], str) and params["what"] in WHAT:
         params = {**params, "what": WHAT[params["what"]][0 if language == "da" else 1]}
+    for name in _MOMENT_PARAMS:
+        value = params.get(name)
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                value = None
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            params = {**params, name: moment_text(value, language)}
     for name in _PHASE_PARAMS:  # a phase is named in words, never by its code
         if isinstance(params.get(name), str) and f"phase_{params[name]}" in MESSAGES:
             params = {**params, name: text(f"phase_{params[name]}", language)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bson import ObjectId
@@ -49,9 +50,19 @@ class DocumentScope:
 
 
 @dataclass(frozen=True)
+class ConsultationScope:
+    """The document's consultation as commenting sees it: the open one, else the newest one."""
+
+    open: bool
+    organization_ids: frozenset[ObjectId]  # the consulted organisations
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Scope:
     document: DocumentScope | None = None
     organization_id: ObjectId | None = None  # the party acted for
+    consultation: ConsultationScope | None = None  # None: the document has had no consultation
 
 
 NOT_SIGNED_IN = Refusal(signed_in=False, key="not_signed_in")
@@ -115,6 +126,26 @@ def _own_organization(actor: Actor, scope: Scope) -> Refusal | None:
     return None
 
 
+def _consultation_allows_comment(actor: Actor, scope: Scope) -> Refusal | None:
+    """Once a document has had a consultation, its parties comment in consultations only.
+
+    The steering group (editors, the secretariat) comments at any time: it is the consultation's
+    addressee, never a party answering it. Everyone else comments while a consultation that
+    consults their organisation is open; the refusal says since when commenting is closed.
+    """
+    consultation = scope.consultation
+    if consultation is None or actor.roles & STEERING:
+        return None
+    if not consultation.open:
+        closed_at = consultation.closed_at
+        if closed_at is None:
+            return Refusal(True, "commenting_closed")
+        return Refusal(True, "commenting_closed_since", {"closed_at": closed_at.isoformat()})
+    if actor.organization_id not in consultation.organization_ids:
+        return Refusal(True, "commenting_not_consulted")
+    return None
+
+
 _SECRETARIAT = frozenset({Role.SECRETARIAT})
 
 RULES: dict[Action, Rule] = {
@@ -126,7 +157,7 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_DOCUMENT: _all(_role(_SECRETARIAT), _reads),
     Action.EDIT_SECTIONS: _all(_role(STEERING), _participates, lambda _a, s: _not_frozen(s)),
     Action.CREATE_SNAPSHOT: _all(_role(_SECRETARIAT), _reads),
-    Action.COMMENT: _all(_role(COMMENTING), _participates, lambda _a, s: _not_frozen(s)),
+    Action.COMMENT: _all(_role(COMMENTING), _participates, lambda _a, s: _not_frozen(s), _consultation_allows_comment),
     Action.RESPOND_TO_COMMENT: _all(_role(STEERING), _participates),
     Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),

@@ -10,13 +10,14 @@ from bson import ObjectId
 
 from server import ids
 from server.accounts import permissions
-from server.accounts.permissions import Action
+from server.accounts.permissions import Action, Scope
 from server.api.accounts import Organization, User
 from server.api.context import Info
 from server.api.drafting import Document, Snapshot
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
 from server.api.node import Node
 from server.clock import COPENHAGEN
+from server.comments.model import STEERING
 from server.consultations import model as domain
 from server.consultations import queries, service
 from server.drafting import model as drafting_model
@@ -191,6 +192,74 @@ async def document_consultation(info: Info, document: drafting_model.Document) -
     """The document's open consultation, else its newest one."""
     found = await document_consultations(info, document)
     return next((c for c in found if c.model.is_open), found[0] if found else None)
+
+
+async def _current(info: Info, document: drafting_model.Document) -> domain.Consultation | None:
+    """The document's open consultation, else its newest one, as of now (read, not written)."""
+    found = await info.context.loaders.consultations.load(document.id)
+    now = info.context.clock.now()
+    current = [queries.as_of(c, now) for c in found]
+    return next((c for c in current if c.is_open), current[0] if current else None)
+
+
+async def comment_scope(info: Info, document: drafting_model.Document) -> Scope:
+    """The permission scope of commenting on the document (``Document.viewerCan.comment``)."""
+    return queries.comment_scope(document, await _current(info, document))
+
+
+@strawberry.type(description="Whether the signed-in user may comment on the document now, and why (not).")
+class CommentingWindow:
+    open: bool = strawberry.field(description="The viewer may comment now (as `Document.viewerCan.comment`).")
+    until: datetime | None = strawberry.field(
+        description="The consultation's deadline, when the viewer comments in an open consultation."
+    )
+    closed_since: datetime | None = strawberry.field(description="When the document's last consultation closed.")
+    counts_as_response: bool = strawberry.field(
+        description="The viewer's comments now are part of their organisation's consultation response."
+    )
+    message: str | None = strawberry.field(
+        description="What to tell the viewer, in the request's language; null when there is nothing to say."
+    )
+    consultation_id: strawberry.Private[ObjectId | None]
+    snapshot_id: strawberry.Private[ObjectId | None]
+
+    @strawberry.field(description="The document's open consultation, else its newest one.")
+    async def consultation(self, info: Info) -> Consultation | None:
+        return await consultation_node(info, self.consultation_id) if self.consultation_id else None
+
+    @strawberry.field(description="The snapshot to comment on, when the viewer comments in an open consultation.")
+    async def snapshot(self, info: Info) -> Snapshot | None:
+        found = await drafting_queries.snapshot_of(info.context.store, self.snapshot_id)
+        return Snapshot.of(found) if found else None
+
+
+async def commenting_window(info: Info, document: drafting_model.Document) -> CommentingWindow:
+    ctx = info.context
+    consultation = await _current(info, document)
+    actor = ctx.actor
+    refusal = permissions.check(actor, Action.COMMENT, queries.comment_scope(document, consultation))
+    steering = actor is not None and bool(actor.roles & STEERING)
+    party = refusal is None and not steering and consultation is not None and consultation.is_open
+    closed_at = consultation.closed_at if consultation else None
+    if refusal is not None:
+        message: str | None = ctx.text(refusal.key, **refusal.params) if actor is not None else None
+    elif party and consultation is not None:
+        late = consultation.accept_late and ctx.clock.now() >= consultation.deadline
+        key = "commenting_open_late" if late else "commenting_open_until"
+        message = ctx.text(key, deadline=consultation.deadline)
+    elif steering and consultation is not None:
+        message = ctx.text("commenting_steering")
+    else:
+        message = None
+    return CommentingWindow(
+        open=refusal is None,
+        until=_local(consultation.deadline) if party and consultation else None,
+        closed_since=_local(closed_at) if closed_at else None,
+        counts_as_response=party,
+        message=message,
+        consultation_id=consultation.id if consultation else None,
+        snapshot_id=consultation.snapshot_id if party and consultation else None,
+    )
 
 
 @strawberry.type

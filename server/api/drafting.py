@@ -24,7 +24,7 @@ from server.messages import text
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
     from server.api.comments import Comment, CommentStatus
-    from server.api.consultations import Consultation
+    from server.api.consultations import CommentingWindow, Consultation
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
 DocumentKind = strawberry.enum(domain.DocumentKind)
@@ -353,8 +353,19 @@ class Document(Node):
 
         return await document_consultation(info, self.model)
 
+    @strawberry.field(
+        description="Whether the signed-in user may comment now, and until or since when, in words: for the "
+        "reader's notice (commenting follows the document's consultation once it has had one)."
+    )
+    async def commenting(self, info: Info) -> Annotated[CommentingWindow, strawberry.lazy("server.api.consultations")]:
+        from server.api.consultations import commenting_window
+
+        return await commenting_window(info, self.model)
+
     @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
-    def viewer_can(self, info: Info) -> DocumentPermissions:
+    async def viewer_can(self, info: Info) -> DocumentPermissions:
+        from server.api.consultations import comment_scope
+
         actor = info.context.actor
         scope = service.scope_of(self.model)
 
@@ -363,7 +374,7 @@ class Document(Node):
 
         return DocumentPermissions(
             edit=can(Action.EDIT_SECTIONS),
-            comment=can(Action.COMMENT),
+            comment=permissions.check(actor, Action.COMMENT, await comment_scope(info, self.model)) is None,
             respond=can(Action.RESPOND_TO_COMMENT),
             manage=can(Action.MANAGE_DOCUMENT),
             snapshot=can(Action.CREATE_SNAPSHOT),

@@ -74,6 +74,9 @@ class Comment:
     created_at: datetime
     updated_at: datetime
     revision: int = 0  # how many times the comment changed; each change claims the next number first
+    # The consultation a consulted party wrote it in: part of that party's høringssvar. None for the
+    # steering group's own comments (never counted as høringssvar) and for comments outside one.
+    consultation_id: ObjectId | None = None
 
 
 MAX_COMMENT = 20_000

@@ -86,6 +86,7 @@ def _comment(doc: Mapping[str, Any]) -> Comment:
         created_at=doc["created_at"],
         updated_at=doc["updated_at"],
         revision=doc.get("revision", 0),
+        consultation_id=doc.get("consultation_id"),
     )
 
 
@@ -119,6 +120,7 @@ def _comment_doc(c: Comment) -> dict[str, Any]:
         "deleted": c.deleted,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+        "consultation_id": c.consultation_id,
     }
     if c.revision:  # a new comment has none yet: its first change claims revision 0 (server/claims.py)
         doc["revision"] = c.revision

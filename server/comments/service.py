@@ -22,6 +22,7 @@ from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentKind, CommentStatus, OpenCount
+from server.consultations import queries as consultations
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Snapshot
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
@@ -85,6 +86,7 @@ def new_comment(
     proposed_text: str | None,
     draft: bool,
     at: datetime,
+    consultation_id: ObjectId | None = None,
 ) -> Comment:
     """A new comment as ``add_comment`` writes it (also what the benchmark's generator writes)."""
     return Comment(
@@ -112,7 +114,21 @@ def new_comment(
         deleted=False,
         created_at=at,
         updated_at=at,
+        consultation_id=consultation_id,
     )
+
+
+async def _consultation_version_problem(
+    store: Store, snapshot_id: ObjectId, section_id: ObjectId, version: int
+) -> Invalid | None:
+    """In a consultation, parties comment on the text sent for consultation: the snapshot's version."""
+    snapshot = await store.drafting.snapshot(snapshot_id)
+    entry = next((e for e in snapshot.entries if e.section_id == section_id), None) if snapshot else None
+    if snapshot is None or entry is None:
+        return Invalid("sectionId", "consultation_section_missing")
+    if entry.version != version:
+        return Invalid("version", "consultation_version", {"version": entry.version, "number": snapshot.number})
+    return None
 
 
 async def add_comment(
@@ -128,11 +144,18 @@ async def add_comment(
     reply: bool,
 ) -> Comment | Failure:
     """A comment on one version of a section; ``reply`` says a parent was named (``parent_id`` None if malformed)."""
-    found = await drafting.authorised_section(store, caller, section_id, Action.COMMENT)
+    found = await drafting.authorised_section(store, caller, section_id, Action.READ_DOCUMENT)
     if not isinstance(found, tuple):
         return found
     document, section = found
     assert caller.actor is not None
+    consultation = await consultations.current_for_document(store, document.id, now=caller.now)
+    refusal = permissions.check(caller.actor, Action.COMMENT, consultations.comment_scope(document, consultation))
+    if refusal:
+        return Denied(refusal)
+    # A consulted party's comment belongs to the open consultation (the steering group's never does).
+    if consultation is None or not consultation.is_open or caller.actor.roles & model.STEERING:
+        consultation = None
     if section.deleted:
         return Invalid("sectionId", "section_deleted")
     problem = model.comment_problem(body, proposed_text, reply=reply, anchored=anchor is not None)
@@ -141,6 +164,10 @@ async def add_comment(
     commented = await store.drafting.version(section.id, version)
     if commented is None:
         return Invalid("version", "version_missing", {"version": version})
+    if consultation is not None:
+        off_snapshot = await _consultation_version_problem(store, consultation.snapshot_id, section.id, version)
+        if off_snapshot:
+            return off_snapshot
     root: ObjectId | None = None
     parent: Comment | None = None
     if reply:
@@ -181,6 +208,7 @@ async def add_comment(
             proposed_text=proposed_text,
             draft=draft,
             at=caller.now,
+            consultation_id=consultation.id if consultation else None,
         )
     )
     await _event(store, caller, "comment.added", comment, {"kind": comment.kind.value, "reply": reply, "draft": draft})

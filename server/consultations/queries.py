@@ -9,12 +9,16 @@ reader ever sees a consultation open past its deadline.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bson import ObjectId
 
+from server.accounts.permissions import ConsultationScope, Scope
 from server.consultations import model
 from server.consultations.model import Consultation, PartyView, Response
+from server.drafting.model import Document
+from server.drafting.service import scope_of
 from server.store import Store
 
 
@@ -59,18 +63,27 @@ async def responses(store: Store, consultation_id: ObjectId) -> list[Response]:
 
 
 async def drafting_organizations(store: Store, consultation: Consultation) -> set[ObjectId]:
-    """Consulted organisations with unsent drafts written while the consultation was open."""
-    consulted = set(consultation.organization_ids)
-    closed_at = consultation.closed_at
+    """Consulted organisations with unsent drafts in the consultation."""
     return {
         c.organization_id
         for c in await store.comments.for_document(consultation.document_id)
-        if not c.submitted
-        and not c.deleted
-        and c.organization_id in consulted
-        and c.created_at >= consultation.opened_at
-        and (closed_at is None or c.created_at <= closed_at)
+        if c.consultation_id == consultation.id and not c.submitted and not c.deleted
     }
+
+
+def comment_scope(document: Document, consultation: Consultation | None) -> Scope:
+    """The permission scope of commenting on ``document``, given its current consultation
+    (``current_for_document``): once a document has had one, its parties comment in consultations only."""
+    if consultation is None:
+        return scope_of(document)
+    return replace(
+        scope_of(document),
+        consultation=ConsultationScope(
+            open=consultation.is_open,
+            organization_ids=frozenset(consultation.organization_ids),
+            closed_at=consultation.closed_at,
+        ),
+    )
 
 
 async def party_statuses(store: Store, consultation: Consultation) -> list[PartyView]:

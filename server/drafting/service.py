@@ -17,6 +17,7 @@ from server import markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action, DocumentScope, Scope
 from server.caller import Caller
+from server.consultations.model import due_closure
 from server.db import Taken
 from server.drafting.merge import merge_three_way, normalise
 from server.drafting.model import (
@@ -484,6 +485,12 @@ async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, 
         return document
     if phase not in PHASE_CHANGES[document.phase] or phase == Phase.APPROVED:
         return Invalid("phase", "invalid_phase_change", {"current": document.phase.value, "target": phase.value})
+    # The consultation phase follows the document's consultation, both ways.
+    if phase == Phase.CONSULTATION:
+        return Invalid("phase", "phase_by_consultation")
+    consultations = await store.consultations.for_documents([document.id])
+    if any(c.is_open and due_closure(c, caller.now) is None for c in consultations):
+        return Invalid("phase", "phase_consultation_open")
     updated = await store.drafting.set_phase(document.id, phase, caller.now, expect=document.phase)
     if updated is None:
         return Invalid("phase", "busy")

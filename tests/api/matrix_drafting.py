@@ -61,7 +61,7 @@ async def _snapshot(world: World, actor: str) -> dict[str, Any]:
 
 async def _phase(world: World, actor: str) -> dict[str, Any]:
     doc = await world.new_document()
-    return {"input": {"documentId": doc["document"], "phase": "CONSULTATION"}}
+    return {"input": {"documentId": doc["document"], "phase": "WRITTEN_PROCESS"}}
 
 
 async def _participant(world: World, actor: str) -> dict[str, Any]:

@@ -388,3 +388,118 @@ async def test_answers_are_published_all_at_once_or_per_party_and_only_once(as_u
     assert [o["slug"] for o in rest["organizations"]] == ["danske-regioner", "plo"]
     all_again = (await sec.execute(PUBLISH, {"input": {"consultationId": cid}}))["publishAnswers"]
     assert all_again["__typename"] == "InvalidInput", all_again
+
+
+ADD_COMMENT = """mutation($input: AddCommentInput!) { addComment(input: $input) {
+  __typename ... on CommentAdded { comment { id submitted } } ... on UserError { message code }
+  ... on InvalidInput { field } } }"""
+COMMENTING = """query($id: ID!) { document(id: $id) {
+  viewerCan { comment }
+  commenting { open until closedSince countsAsResponse message consultation { id } snapshot { id } } } }"""
+SAVE = """mutation($input: SaveSectionInput!) { saveSection(input: $input) { __typename } }"""
+PHASE = """mutation($input: SetDocumentPhaseInput!) { setDocumentPhase(input: $input) {
+  __typename ... on UserError { message } ... on InvalidInput { field } } }"""
+
+
+async def _comment(api: Api, section: str, version: int, body: str) -> dict[str, Any]:
+    data = await api.execute(ADD_COMMENT, {"input": {"sectionId": section, "version": version, "body": body}})
+    return data["addComment"]  # type: ignore[no-any-return]
+
+
+async def _stored_comment(store: Store, comment_id: str) -> Any:
+    oid = ids.parse(comment_id, "Comment")
+    assert oid is not None
+    return await store.comments.comment(oid)
+
+
+async def _comments(store: Store, document_id: str) -> int:
+    oid = ids.parse(document_id, "Document")
+    assert oid is not None
+    return len(await store.comments.for_document(oid))
+
+
+async def test_commenting_belongs_to_the_consultation(as_user: AsUser, store: Store, app: Any) -> None:
+    sec, kl, plo, reg_c = (
+        await as_user(SECRETARIAT),
+        await as_user(KL),
+        await as_user(PLO_COMMENTER),
+        await as_user(REGIONS_COMMENTER),
+    )
+    document, snapshot, now = await _document(sec)
+    [section] = document["sections"]
+    # Before any consultation, commenting follows the phase as it always did.
+    assert (await _comment(reg_c, section, 1, "Regionernes tidlige bemærkning."))["__typename"] == "CommentAdded"
+    cid = (await _open(sec, snapshot["id"], now + timedelta(days=14), ("kl", "plo")))["consultation"]["id"]
+
+    # PLO, consulted, comments on the snapshot's text: part of PLO's response, a draft until sent.
+    added = await _comment(plo, section, 1, "PLO savner almen praksis.")
+    assert added["__typename"] == "CommentAdded", added
+    stored = await _stored_comment(store, added["comment"]["id"])
+    assert stored.consultation_id == ids.parse(cid, "Consultation") and stored.submitted is False
+    assert _party((await sec.execute(READ, {"id": cid}))["consultation"], "plo")["status"] == "DRAFTING"
+    # The steering group comments at any time, and never as a høringssvar.
+    steering = await _comment(kl, section, 1, "Styregruppens spørgsmål til PLO.")
+    assert steering["__typename"] == "CommentAdded", steering
+    assert (await _stored_comment(store, steering["comment"]["id"])).consultation_id is None
+
+    window = (await plo.execute(COMMENTING, {"id": document["id"]}))["document"]
+    assert window["viewerCan"] == {"comment": True}
+    commenting = window["commenting"]
+    assert commenting["open"] is True and commenting["countsAsResponse"] is True
+    assert commenting["snapshot"] == {"id": snapshot["id"]} and commenting["consultation"] == {"id": cid}
+    assert datetime.fromisoformat(commenting["until"]) == now + timedelta(days=14)
+    assert commenting["message"].startswith("Der kan kommenteres indtil høringsfristen ")
+    steering_window = (await kl.execute(COMMENTING, {"id": document["id"]}))["document"]["commenting"]
+    assert steering_window["open"] is True and steering_window["countsAsResponse"] is False
+    assert "tæller ikke som høringssvar" in steering_window["message"]
+
+    # Danske Regioner takes part in the document but is not consulted: it is told so.
+    written = await _comments(store, document["id"])
+    refused = await _comment(reg_c, section, 1, "Regionerne vil også svare.")
+    assert refused["__typename"] == "Forbidden", refused
+    assert refused["message"] == "Din organisation er ikke på høringslisten og kan ikke kommentere i denne høring."
+    regions_window = (await reg_c.execute(COMMENTING, {"id": document["id"]}))["document"]
+    assert regions_window["viewerCan"] == {"comment": False}
+    assert regions_window["commenting"]["open"] is False
+    assert regions_window["commenting"]["message"] == refused["message"]
+    # A newer version is not what was sent for consultation.
+    saved = await sec.execute(
+        SAVE, {"input": {"sectionId": section, "baseVersion": 1, "title": "Borgeren", "body": "Ny tekst."}}
+    )
+    assert saved["saveSection"]["__typename"] == "SectionSaved"
+    off = await _comment(plo, section, 2, "PLO om den nye tekst.")
+    assert off["__typename"] == "InvalidInput" and off["field"] == "version", off
+    assert off["message"] == "Høringen gælder udgave 1: kommentér afsnittets version 1, som den står i den udgave."
+    assert await _comments(store, document["id"]) == written
+
+    # Closed: parties are told since when; the steering group still comments.
+    closed = (await sec.execute(CLOSE, {"input": {"consultationId": cid}}))["closeConsultation"]["consultation"]
+    late = await _comment(plo, section, 1, "PLO for sent.")
+    assert late["__typename"] == "Forbidden", late
+    assert late["message"].startswith("Der kan ikke længere kommenteres: høringen sluttede ")
+    assert "kl." in late["message"] and "T" not in late["message"].split("sluttede")[1]
+    assert await _comments(store, document["id"]) == written
+    assert (await _comment(kl, section, 2, "Styregruppen arbejder videre."))["__typename"] == "CommentAdded"
+    after = (await plo.execute(COMMENTING, {"id": document["id"]}))["document"]["commenting"]
+    assert after["open"] is False and after["closedSince"] == closed["closedAt"]
+    assert after["message"] == late["message"] and after["until"] is None
+    # In English on request, without a Danish date.
+    english = Api(app.url, headers={"Accept-Language": "en"})
+    english.http.cookies = plo.http.cookies
+    in_english = await _comment(english, section, 1, "Too late.")
+    await english.close()
+    assert in_english["message"].startswith("Commenting is closed: the consultation ended ")
+    assert "kl." not in in_english["message"]
+
+
+async def test_the_phase_follows_the_consultation(as_user: AsUser) -> None:
+    sec = await as_user(SECRETARIAT)
+    document, snapshot, now = await _document(sec)
+    by_hand = await sec.execute(PHASE, {"input": {"documentId": document["id"], "phase": "CONSULTATION"}})
+    assert by_hand["setDocumentPhase"]["__typename"] == "InvalidInput", by_hand
+    assert "sender en udgave i høring" in by_hand["setDocumentPhase"]["message"]
+    await _open(sec, snapshot["id"], now + timedelta(days=14))
+    leave = await sec.execute(PHASE, {"input": {"documentId": document["id"], "phase": "DRAFTING"}})
+    assert leave["setDocumentPhase"]["__typename"] == "InvalidInput", leave
+    assert leave["setDocumentPhase"]["message"] == "Dokumentet er i høring. Afslut høringen, før fasen ændres."
+    assert (await sec.execute(DOCUMENT, {"id": document["id"]}))["document"]["phase"] == "CONSULTATION"

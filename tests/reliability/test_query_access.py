@@ -277,6 +277,13 @@ PROBES: dict[str, Probe] = {
         lambda d, ids: bool(d["document"] and d["document"]["consultation"] and d["document"]["consultations"]),
         READERS, OUTSIDERS,
     ),
+    "document: the viewer's commenting window": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { commenting { open message consultation { id } } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and d["document"]["commenting"]["consultation"]),
+        READERS, OUTSIDERS,
+    ),
     "approvalRound with remarks and internal notes": _probe(
         ("approvalRound",),
         "query($id: ID!) { approvalRound(id: $id) { id parties { remarks internalNote } } }",
