@@ -11,6 +11,8 @@ import { ActivityPage } from './pages/ActivityPage';
 import { ApprovalRoundPage } from './pages/ApprovalRoundPage';
 import { ApprovalRoundsPage } from './pages/ApprovalRoundsPage';
 import { CommentsPage } from './pages/CommentsPage';
+import { ConsultationPage } from './pages/ConsultationPage';
+import { ConsultationsPage } from './pages/ConsultationsPage';
 import { DocumentPage } from './pages/DocumentPage';
 import { DocumentSettingsPage } from './pages/DocumentSettingsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
@@ -102,9 +104,11 @@ function Shell() {
         <Route path="/documents/:slug/comments" element={<CommentsPage />} />
         <Route path="/documents/:slug/snapshots" element={<SnapshotsPage />} />
         <Route path="/documents/:slug/report" element={<ReportPage />} />
+        <Route path="/documents/:slug/consultations" element={<ConsultationsPage />} />
         <Route path="/documents/:slug/approval-rounds" element={<ApprovalRoundsPage />} />
         <Route path="/documents/:slug/activity" element={<ActivityPage />} />
         <Route path="/documents/:slug/settings" element={<DocumentSettingsPage />} />
+        <Route path="/consultations/:consultationId" element={<ConsultationPage />} />
         <Route path="/approval-rounds/:roundId" element={<ApprovalRoundPage />} />
         <Route path="/snapshots/:snapshotId" element={<SnapshotPage />} />
         <Route path="/users" element={<UsersPage />} />

@@ -8,14 +8,18 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import expect
 
 from tests.api.drafting_support import new_document
+from tests.browser.test_approval import fill_deadline, local, no_sideways_scrolling
 from tests.browser.ui import Ui
-from tests.support import PLO_COMMENTER, SECRETARIAT, Api
+from tests.support import KL_COMMENTER, PLO_COMMENTER, SECRETARIAT, Api, RunningApp
 
 NewUi = Callable[..., Awaitable[Ui]]
 AsUser = Callable[[str], Awaitable[Api]]
 
 ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
   __typename ... on CommentAdded { comment { id submitted } } ... on UserError { message } } }"""
+SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+  __typename ... on SnapshotCreated { snapshot { id number } } ... on UserError { message } } }"""
+CONSENT = "Data skal deles på tværs af sektorer, når borgeren giver samtykke."
 PHASE = """mutation($input: SetDocumentPhaseInput!) { setDocumentPhase(input: $input) {
   __typename ... on UserError { message } } }"""
 
@@ -55,3 +59,119 @@ async def test_an_archived_document_says_commenting_is_closed_and_keeps_the_draf
     await expect(drafts.get_by_role("button", name=re.compile("Indsend"))).to_have_count(0)
     await expect(drafts).to_contain_text("Kladderne kan ikke indsendes, fordi kommentering er lukket.")
     await ui.check("comments-drafts-closed")
+
+
+async def test_a_consultation_from_opening_to_closing(new_ui: NewUi, as_user: AsUser, app: RunningApp) -> None:
+    """Issue 18's journey: the secretariat opens a consultation with a Danish deadline and a summary;
+    KL drafts; PLO answers »ingen bemærkninger«; the secretariat follows the høringsliste, extends
+    and closes. Every new screen axe-clean; at 390 px no sideways scrolling."""
+    secretariat = await as_user(SECRETARIAT)
+    document = await new_document(
+        secretariat,
+        [
+            ("Formål", f"Strategien samler indsatsen.\n\n{CONSENT}\n"),
+            ("Almen praksis", "Den digitale almen praksis.\n"),
+        ],
+        ("kl", "danske-regioner", "sum"),
+    )
+    created = await secretariat.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Høringsudkast"}})
+    assert created["createSnapshot"]["__typename"] == "SnapshotCreated", created
+    slug = document["slug"]
+
+    # The secretariat: the høringsliste chosen explicitly, a Danish deadline, a summary before opening.
+    ui = await new_ui(SECRETARIAT)
+    page = ui.page
+    await ui.open(f"/documents/{slug}")
+    await (
+        page.get_by_role("navigation", name="Dokumentets sider").get_by_role("link", name="Høring", exact=True).click()
+    )
+    await ui.settled()
+    form = page.get_by_role("region", name="Send en udgave i høring")
+    for party in ("KL – Kommunernes Landsforening", "PLO – Praktiserende Lægers Organisation", "Danske Regioner"):
+        await expect(form.get_by_label(party)).not_to_be_checked()
+    await form.get_by_role("button", name="Send i høring").click()
+    await expect(form.locator("#consultation-letter-error")).to_contain_text("Skriv høringsbrevet")
+    await form.get_by_label("Høringsbrev").fill("Styregruppen beder om jeres bemærkninger til **strategien**.")
+    for party in ("KL – Kommunernes Landsforening", "Danske Regioner", "PLO – Praktiserende Lægers Organisation"):
+        await form.get_by_label(party).check()
+    # A deadline in the past is refused by the server, next to the field.
+    await fill_deadline(form, local(app, -1))
+    await form.get_by_role("button", name="Send i høring").click()
+    await expect(form.locator("#consultation-deadline-error")).to_be_visible()
+    date, _ = local(app, 10)
+    await fill_deadline(form, (date, "12.00"))
+    summary = form.get_by_role("region", name="Før du sender i høring")
+    await expect(summary).to_contain_text(
+        "Udgave 1 – Høringsudkast sendes i høring hos 3 parter: KL, Danske Regioner, PLO."
+    )
+    await expect(summary).to_contain_text(
+        re.compile(r"Høringsfristen er [a-zæøå]+dag den \d+\. [a-zæøå]+ \d{4} kl\. 12\.00 \(dansk tid\)")
+    )
+    await expect(summary).to_contain_text("Høringen afsluttes ved fristen")
+    await ui.check("consultation-open-form")
+    await form.get_by_role("button", name="Send i høring").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Høring over Udgave 1 – Høringsudkast")
+    consultation_url = page.url.removeprefix(ui.url)
+    parties = page.get_by_role("table", name="Høringsliste")
+    await expect(parties.get_by_role("row")).to_have_count(4)
+    await expect(page.get_by_role("rowheader").nth(0)).to_have_text("KL – Kommunernes Landsforening")
+    await expect(page.locator(".countdown__left")).to_contain_text(re.compile(r"om (9|10) dage"))
+    await expect(page.get_by_role("region", name="Høringsbrev")).to_contain_text("bemærkninger til strategien")
+    await ui.check("consultation-page-open")
+
+    # KL: the reader says what is consulted on, the deadline and KL's own status; a comment is drafted.
+    kl = await new_ui(KL_COMMENTER)
+    kpage = kl.page
+    await kl.open(f"/documents/{slug}")
+    notice = kpage.get_by_role("region", name=re.compile("Udgave 1 – Høringsudkast er i høring"))
+    await expect(notice).to_contain_text("Inviteret")
+    await expect(notice.locator(".countdown")).to_be_visible()
+    await kl.check("reader-consultation-open")
+    button = kpage.get_by_role("button", name=re.compile(r"^Kommentér\W+tekststykket, der begynder: Data skal deles"))
+    await button.click()
+    composer = kpage.locator("form.composer")
+    await composer.get_by_label("Kommentar").fill("Samtykke bør ikke være den eneste hjemmel.")
+    await composer.get_by_role("button", name="Gem kommentar").click()
+    await expect(kpage.get_by_role("status")).to_contain_text("gemt som kladde")
+
+    # PLO on a phone: »ingen bemærkninger«, confirmed explicitly.
+    plo = await new_ui(PLO_COMMENTER, width=390)
+    ppage = plo.page
+    await plo.open(consultation_url)
+    own = ppage.get_by_role("region", name="Jeres høringssvar (PLO)")
+    await own.get_by_role("button", name="Svar »ingen bemærkninger«").click()
+    await expect(own.get_by_role("alert")).to_contain_text("Sæt flueben")
+    await own.get_by_label(re.compile("Vi bekræfter, at PLO.+ikke har bemærkninger")).check()
+    await own.get_by_role("button", name="Svar »ingen bemærkninger«").click()
+    await expect(ppage.get_by_role("status")).to_contain_text("»ingen bemærkninger« er registreret")
+    await expect(ppage.get_by_role("row", name=re.compile("^PLO"))).to_contain_text("Ingen bemærkninger")
+    await no_sideways_scrolling(ppage)
+    await plo.check("consultation-page-phone")
+    await plo.open("/")
+    await expect(ppage.locator(".document-summary", has=ppage.locator(f"a[href='/documents/{slug}']"))).to_contain_text(
+        "Ingen bemærkninger"
+    )
+    await no_sideways_scrolling(ppage)
+
+    # The secretariat: each party's status and the counts; a later deadline; closing.
+    await ui.open(consultation_url)
+    await expect(page.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Skriver på svar")
+    await expect(page.get_by_role("row", name=re.compile("^Danske Regioner"))).to_contain_text("Inviteret")
+    await expect(page.locator(".consultation-counts")).to_have_text(
+        "Har svaret: 0 · Ingen bemærkninger: 1 · Har afslået: 0 · Mangler svar: 2"
+    )
+    manage = page.get_by_role("region", name="Styr høringen")
+    await fill_deadline(manage, (local(app, 12)[0], "15.00"))
+    await manage.get_by_label("Begrundelse").fill("Regionerne har bedt om mere tid.")
+    await manage.get_by_role("button", name="Forlæng fristen").click()
+    await expect(page.get_by_role("status").filter(has_text="forlænget")).to_be_visible()
+    await expect(page.locator(".countdown")).to_contain_text("kl. 15.00")
+    await ui.check("consultation-page-manage")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.get_by_role("button", name="Afslut høringen nu").click()
+    await expect(page.locator(".document-header .tag")).to_have_text("Afsluttet")
+    await expect(page.get_by_role("row", name=re.compile("^Danske Regioner"))).to_contain_text("Intet svar")
+    await ui.check("consultation-page-closed")
+    await ui.open(f"/documents/{slug}/consultations")
+    await expect(page.get_by_role("link", name="Høring over Udgave 1 – Høringsudkast")).to_be_visible()
+    await ui.check("consultations")

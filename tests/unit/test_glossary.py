@@ -21,6 +21,7 @@ from server import glossary
 from server.accounts.model import Role
 from server.approvals.model import Cause, Decision, ReasonKind, RoundState
 from server.comments.model import CommentStatus
+from server.consultations.model import CloseCause, ConsultationState, PartyStatus, ResponseKind
 from server.drafting.model import Phase
 from server.messages import MESSAGES, snapshot_name, text
 
@@ -34,7 +35,19 @@ EXPORT_TEMPLATES = [
 ]
 CODES = {
     member.value
-    for enum in (Phase, Decision, RoundState, Cause, ReasonKind, CommentStatus, Role)
+    for enum in (
+        Phase,
+        Decision,
+        RoundState,
+        Cause,
+        ReasonKind,
+        CommentStatus,
+        Role,
+        ConsultationState,
+        PartyStatus,
+        ResponseKind,
+        CloseCause,
+    )
     for member in enum  # type: ignore[attr-defined]
 }
 CODE = re.compile(r"\b[A-Z][A-Z_]{2,}\b")
@@ -161,6 +174,14 @@ def test_the_server_takes_its_labels_from_the_glossary() -> None:
         assert text(f"approval_decision_{code.value}") == glossary.label("decision", code.value)
     for code in Phase:
         assert text(f"phase_{code.value}", "en") == glossary.label("phase", code.value, "en")
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_ui_names_a_consulted_partys_status_as_the_server_does(language: str) -> None:
+    """The høringsliste on the page and in the høringsnotat say the same words for each status."""
+    locale = _locale(language)
+    for status in [*(s.value for s in PartyStatus), "NO_RESPONSE"]:
+        assert locale[f"consultation.status.{status}"] == text(f"consultation_status_{status}", language), status
 
 
 def test_a_snapshot_is_named_the_same_way_everywhere() -> None:

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
+import type { FragmentType } from '../gql';
 import type { Phase } from '../gql/graphql';
 import { type Viewer, useViewer } from '../viewer';
+import { ConsultationNoticeFields, ConsultationPeriod } from './ConsultationNotice';
 
 /** Roles that comment for their organisation when commenting is open (the server's COMMENTING). */
 const commenting = ['COMMENTER', 'EDITOR', 'APPROVER', 'SECRETARIAT'] as const;
@@ -11,20 +13,22 @@ export function wouldComment(viewer: Viewer | null): boolean {
 }
 
 /**
- * Says that commenting is closed, and why — instead of comment buttons that silently vanish.
- * Shown to those who could comment were it open; a reader without a commenting role needs no notice.
+ * Says that commenting is closed, why, and until when the last consultation was open — instead
+ * of comment buttons that silently vanish. Shown to those who could comment were it open; a
+ * reader without a commenting role needs no notice.
  */
-export function CommentingClosed({ phase, canComment }: { phase: Phase; canComment: boolean }) {
+export function CommentingClosed(props: { phase: Phase; canComment: boolean; consultation?: FragmentType<typeof ConsultationNoticeFields> | null | undefined }) {
   const { t } = useTranslation();
   const viewer = useViewer();
-  if (canComment || !wouldComment(viewer)) return null;
-  const reason = phase === 'APPROVED' || phase === 'ARCHIVED' ? t(`commentingClosed.phase.${phase}`) : t('commentingClosed.notNow');
+  if (props.canComment || !wouldComment(viewer)) return null;
+  const frozen = props.phase === 'APPROVED' || props.phase === 'ARCHIVED';
   return (
     <div className="notice notice--closed" role="note" aria-labelledby="commenting-closed-title">
       <p className="notice__title" id="commenting-closed-title">
         {t('commentingClosed.title')}
       </p>
-      <p>{reason}</p>
+      {frozen && <p>{t(`commentingClosed.phase.${props.phase as 'APPROVED' | 'ARCHIVED'}`)}</p>}
+      {props.consultation ? <ConsultationPeriod consultation={props.consultation} /> : !frozen && <p>{t('commentingClosed.notNow')}</p>}
     </div>
   );
 }

@@ -31,6 +31,7 @@ export function DocumentHeader(props: { document: FragmentType<typeof DocumentHe
     { to: base, label: t('documentNav.read'), end: true },
     { to: `${base}/comments`, label: t('documentNav.comments'), end: false },
     { to: `${base}/snapshots`, label: t('documentNav.snapshots'), end: false },
+    { to: `${base}/consultations`, label: t('documentNav.consultation'), end: false },
     { to: `${base}/report`, label: t('documentNav.report'), end: false },
     { to: `${base}/approval-rounds`, label: t('documentNav.approval'), end: false },
     { to: `${base}/activity`, label: t('documentNav.activity'), end: false },

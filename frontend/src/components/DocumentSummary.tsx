@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DateTime, todayInCopenhagen } from '../datetime';
+import { ConsultationFacts } from './ConsultationNotice';
 import { Countdown } from './Countdown';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { Fact } from './page';
@@ -22,6 +23,9 @@ export const DocumentSummaryFields = graphql(`
       id
       state
       deadline
+    }
+    consultation {
+      ...ConsultationNotice
     }
     sections {
       id
@@ -87,6 +91,7 @@ export function DocumentSummary(props: { document: FragmentType<typeof DocumentS
             </Link>
           </Fact>
         )}
+        {document.consultation && <ConsultationFacts consultation={document.consultation} />}
         <Fact term={t('documents.openComments')}>
           {openList.length === 0
             ? t('documents.noOpenComments')

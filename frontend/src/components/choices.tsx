@@ -83,3 +83,22 @@ function Choice({ label, ...input }: InputHTMLAttributes<HTMLInputElement> & { t
     </label>
   );
 }
+
+/** A checkbox the user must tick to confirm an act that cannot be undone, with its error tied to it. */
+export function ConfirmCheckbox(props: { id: string; label: ReactNode; checked: boolean; onChange: (checked: boolean) => void; error?: string | undefined }) {
+  const errorId = `${props.id}-error`;
+  return (
+    <div className={props.error ? 'field field--error' : 'field'}>
+      {props.error && <FieldError id={errorId}>{props.error}</FieldError>}
+      <Choice
+        type="checkbox"
+        id={props.id}
+        label={props.label}
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+        aria-describedby={props.error ? errorId : undefined}
+        aria-invalid={props.error ? true : undefined}
+      />
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { DeadlineFields, deadlineProblems, useDeadline } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
@@ -9,7 +10,7 @@ import { SelectField, SubmitButton, useFormMutation } from '../components/forms'
 import { usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
-import { dateInAWeek, describeWallClock, parseDanishDate, parseDanishTime, toApiValue } from '../lib/danishDeadline';
+import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
 
@@ -112,9 +113,7 @@ function OpenRoundForm(props: {
   // Chosen explicitly: by default the participants with an approver, never every participant.
   const [organizationIds, setOrganizationIds] = useState<string[]>(() => props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id));
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
-  const date = parseDanishDate(deadlineDate);
-  const time = parseDanishTime(deadlineTime);
-  const wallClock = date && time ? { ...date, ...time } : null;
+  const wallClock = useDeadline(deadlineDate, deadlineTime);
   const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
   const snapshot = props.snapshots.find((s) => s.id === snapshotId);
   const chosen = props.participants.filter((org) => organizationIds.includes(org.id));
@@ -129,11 +128,9 @@ function OpenRoundForm(props: {
   const { problems } = open;
 
   async function handleSubmit() {
-    const missing: Record<string, string> = {};
+    const missing: Record<string, string> = deadlineProblems(deadlineDate, deadlineTime, t);
     if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
     if (!title.trim()) missing.title = t('approval.titleRequired');
-    if (!date) missing.deadline = deadlineDate.trim() ? t('approval.deadlineDateInvalid') : t('approval.deadlineRequired');
-    if (!time) missing.deadlineTime = t('approval.deadlineTimeInvalid');
     if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
     if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
     const opened = await open.run({
@@ -165,29 +162,15 @@ function OpenRoundForm(props: {
             options={props.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
           />
           <TextField id={fieldIds.title} label={t('approval.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
-          <fieldset className="field fieldset deadline-fields">
-            <legend className="field__label">{t('approval.deadlineLegend')}</legend>
-            <TextField
-              id={fieldIds.deadline}
-              label={t('approval.deadlineDate')}
-              hint={t('approval.deadlineDateHint')}
-              inputMode="numeric"
-              autoComplete="off"
-              value={deadlineDate}
-              onChange={(event) => setDeadlineDate(event.target.value)}
-              error={problems.fields.deadline}
-            />
-            <TextField
-              id={fieldIds.deadlineTime}
-              label={t('approval.deadlineTime')}
-              hint={t('approval.deadlineTimeHint')}
-              inputMode="numeric"
-              autoComplete="off"
-              value={deadlineTime}
-              onChange={(event) => setDeadlineTime(event.target.value)}
-              error={problems.fields.deadlineTime}
-            />
-          </fieldset>
+          <DeadlineFields
+            legend={t('approval.deadlineLegend')}
+            ids={{ date: fieldIds.deadline, time: fieldIds.deadlineTime }}
+            date={deadlineDate}
+            time={deadlineTime}
+            onDate={setDeadlineDate}
+            onTime={setDeadlineTime}
+            errors={{ date: problems.fields.deadline, time: problems.fields.deadlineTime }}
+          />
           <ChoiceFieldset legend={t('approval.parties')} error={problems.fields.organizationIds} errorId="round-orgs-error">
             <p className="field__hint">{t('approval.partiesHint')}</p>
             <Checkboxes

@@ -42,6 +42,9 @@ const CommentsQuery = graphql(`
           ...CommentThread
         }
       }
+      consultation {
+        ...ConsultationNotice
+      }
       ...DocumentHeader
     }
   }
@@ -120,7 +123,7 @@ export function CommentsPage() {
     <>
       <DocumentHeader document={document} heading={t('comments.title')} />
       <p className="lead">{t('comments.intro')}</p>
-      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} />
+      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} consultation={document.consultation} />
       {(drafts.length > 0 || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>

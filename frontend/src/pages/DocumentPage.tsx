@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import type { DocumentInput } from 'urql';
 import { CommentingClosed } from '../components/CommentingClosed';
+import { ConsultationNotice } from '../components/ConsultationNotice';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { usePageQuery, usePageTitle } from '../components/page';
@@ -32,6 +33,9 @@ const DocumentReaderQuery = graphql(`
         id
         position
         ...ReaderSection
+      }
+      consultation {
+        ...ConsultationNotice
       }
       ...DocumentHeader
       ...TableOfContents
@@ -113,8 +117,9 @@ export function DocumentPage() {
     <>
       <DocumentHeader document={document} />
       {document.summary && <p className="lead">{document.summary}</p>}
+      {document.consultation && <ConsultationNotice consultation={document.consultation} />}
       {document.viewerCan.comment && <p className="hint-box">{t('document.commentHint')}</p>}
-      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} />
+      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} consultation={document.consultation} />
       <p aria-live="polite" className={live ? 'live-note' : 'visually-hidden'}>
         {live}
       </p>

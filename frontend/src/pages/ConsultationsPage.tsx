@@ -1,0 +1,228 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
+import { ConsultationStateTag } from '../components/ConsultationTags';
+import { partyCounts } from '../components/ConsultationParties';
+import { Countdown } from '../components/Countdown';
+import { DeadlineFields, deadlineProblems, useDeadline } from '../components/DeadlineFields';
+import { DocumentHeader } from '../components/DocumentHeader';
+import { ErrorSummary } from '../components/errors';
+import { SelectField, SubmitButton, TextAreaField, useFormMutation } from '../components/forms';
+import { Fact, usePageTitle } from '../components/page';
+import { DateTime } from '../datetime';
+import { graphql } from '../gql';
+import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
+import { snapshotName } from '../lib/snapshotName';
+import { useDocumentPage } from './DocumentPage';
+
+const ConsultationsQuery = graphql(`
+  query Consultations($slug: String!) {
+    document(slug: $slug) {
+      id
+      slug
+      viewerCan {
+        runConsultations
+      }
+      snapshots {
+        id
+        number
+        label
+      }
+      consultations {
+        id
+        state
+        deadline
+        closedAt
+        snapshot {
+          id
+          number
+          label
+        }
+        parties {
+          status
+        }
+      }
+      ...DocumentHeader
+    }
+    organizations {
+      id
+      name
+      shortName
+    }
+  }
+`);
+
+const OpenConsultationMutation = graphql(`
+  mutation OpenConsultation($input: OpenConsultationInput!) {
+    openConsultation(input: $input) {
+      __typename
+      ... on ConsultationOpened {
+        consultation {
+          id
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
+/** A document's consultations (høringer), newest first, and for the secretariat the form that opens one. */
+export function ConsultationsPage() {
+  const { t } = useTranslation();
+  const { document, data, gate } = useDocumentPage(ConsultationsQuery);
+  usePageTitle(t('consultation.listTitle'));
+
+  if (!document || !data) return gate;
+  const open = document.consultations.find((consultation) => consultation.state === 'OPEN');
+
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('consultation.listTitle')} />
+      <p className="lead">{t('consultation.intro')}</p>
+      {document.consultations.length === 0 ? (
+        <p>{t('consultation.none')}</p>
+      ) : (
+        <ul className="round-list">
+          {document.consultations.map((consultation) => {
+            const counts = partyCounts(consultation.parties);
+            const name = consultation.snapshot ? snapshotName(t, consultation.snapshot) : '–';
+            return (
+              <li key={consultation.id} className="round-summary">
+                <h2 className="round-summary__title">
+                  <Link to={`/consultations/${encodeURIComponent(consultation.id)}`}>{t('consultation.title', { snapshot: name })}</Link>
+                </h2>
+                <dl className="meta-list">
+                  <Fact term={t('consultation.stateLabel')}>
+                    <ConsultationStateTag state={consultation.state} />
+                  </Fact>
+                  <Fact term={consultation.state === 'OPEN' ? t('consultation.deadline') : t('consultation.closedAt')}>
+                    {consultation.state === 'OPEN' ? <Countdown deadline={consultation.deadline} /> : consultation.closedAt && <DateTime value={consultation.closedAt} />}
+                  </Fact>
+                  <Fact term={t('consultation.answered')}>{t('consultation.answeredCount', { answered: counts.answered, total: consultation.parties.length })}</Fact>
+                </dl>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {document.viewerCan.runConsultations && (
+        <section className="panel" aria-labelledby="open-consultation-title">
+          <h2 id="open-consultation-title">{t('consultation.openTitle')}</h2>
+          {open ? (
+            // Only one open consultation per document: say so rather than offer a form that must fail.
+            <p>
+              {t('consultation.alreadyOpen')} <Link to={`/consultations/${encodeURIComponent(open.id)}`}>{t('consultation.readerSee')}</Link>
+            </p>
+          ) : document.snapshots.length === 0 ? (
+            <p>
+              {t('consultation.needSnapshot')} <Link to={`/documents/${encodeURIComponent(document.slug)}/snapshots`}>{t('documentNav.snapshots')}</Link>
+            </p>
+          ) : (
+            <OpenConsultationForm snapshots={document.snapshots} organizations={data.organizations} />
+          )}
+        </section>
+      )}
+    </>
+  );
+}
+
+function OpenConsultationForm(props: {
+  snapshots: readonly { id: string; number: number; label: string }[];
+  organizations: readonly { id: string; name: string; shortName: string }[];
+}) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
+  const [letter, setLetter] = useState('');
+  const [deadlineDate, setDeadlineDate] = useState(dateInAWeek);
+  const [deadlineTime, setDeadlineTime] = useState('12.00');
+  // The høringsliste is chosen explicitly, one organisation at a time: nobody is consulted by default.
+  const [organizationIds, setOrganizationIds] = useState<string[]>([]);
+  const [acceptLate, setAcceptLate] = useState(false);
+  const wallClock = useDeadline(deadlineDate, deadlineTime);
+  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
+  const snapshot = props.snapshots.find((s) => s.id === snapshotId);
+  // In the order they were ticked: that is the høringsliste's order.
+  const chosen = organizationIds.flatMap((id) => props.organizations.filter((org) => org.id === id));
+  const fieldIds = {
+    snapshotId: 'consultation-snapshot',
+    letter: 'consultation-letter',
+    deadline: 'consultation-deadline',
+    deadlineTime: 'consultation-deadline-time',
+    organizationIds: `consultation-org-${props.organizations[0]?.id ?? ''}`,
+  };
+  const open = useFormMutation(OpenConsultationMutation, 'openConsultation', 'ConsultationOpened', { fieldIds });
+  const { problems } = open;
+
+  async function handleSubmit() {
+    const missing = deadlineProblems(deadlineDate, deadlineTime, t);
+    if (!snapshotId) missing.snapshotId = t('consultation.snapshotRequired');
+    if (!letter.trim()) missing.letter = t('consultation.letterRequired');
+    if (organizationIds.length === 0) missing.organizationIds = t('consultation.partiesRequired');
+    if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
+    const opened = await open.run({ input: { snapshotId, letter, deadline: toApiValue(wallClock), organizationIds, acceptLate } });
+    if (opened) await navigate(`/consultations/${encodeURIComponent(opened.consultation.id)}`);
+  }
+
+  return (
+    <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
+      <ErrorSummary errors={problems.summary} />
+      <SelectField
+        id={fieldIds.snapshotId}
+        label={t('consultation.snapshot')}
+        hint={t('consultation.snapshotHint')}
+        value={snapshotId}
+        onChange={(event) => setSnapshotId(event.target.value)}
+        error={problems.fields.snapshotId}
+        options={props.snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
+      />
+      <TextAreaField
+        id={fieldIds.letter}
+        label={t('consultation.letter')}
+        hint={t('consultation.letterHint')}
+        rows={8}
+        value={letter}
+        onChange={(event) => setLetter(event.target.value)}
+        error={problems.fields.letter}
+      />
+      <DeadlineFields
+        legend={t('consultation.deadlineLegend')}
+        ids={{ date: fieldIds.deadline, time: fieldIds.deadlineTime }}
+        date={deadlineDate}
+        time={deadlineTime}
+        onDate={setDeadlineDate}
+        onTime={setDeadlineTime}
+        errors={{ date: problems.fields.deadline, time: problems.fields.deadlineTime }}
+      />
+      <ChoiceFieldset legend={t('consultation.parties')} error={problems.fields.organizationIds} errorId="consultation-orgs-error">
+        <p className="field__hint">{t('consultation.partiesHint')}</p>
+        <div className="choice-columns">
+          <Checkboxes
+            options={props.organizations.map((org) => ({ value: org.id, label: org.name }))}
+            chosen={organizationIds}
+            onChange={setOrganizationIds}
+            idPrefix="consultation-org-"
+          />
+        </div>
+      </ChoiceFieldset>
+      <CheckboxField hintId="accept-late-hint" label={t('consultation.acceptLate')} hint={t('consultation.acceptLateHint')} checked={acceptLate} onChange={setAcceptLate} />
+      <section className="round-summary-box" aria-labelledby="consultation-summary-title" aria-live="polite">
+        <h3 id="consultation-summary-title">{t('consultation.summaryTitle')}</h3>
+        <p>
+          {chosen.length > 0
+            ? t('consultation.summaryWhat', {
+                snapshot: snapshot ? snapshotName(t, snapshot) : '–',
+                parties: chosen.map((org) => org.shortName).join(', '),
+                count: chosen.length,
+              })
+            : t('consultation.summaryNoParties')}
+        </p>
+        <p>{wallClock ? t('consultation.summaryDeadline', { deadline: describeWallClock(wallClock, language) }) : t('consultation.summaryNoDeadline')}</p>
+        <p>{acceptLate ? t('consultation.summaryLateYes') : t('consultation.summaryLateNo')}</p>
+        {!letter.trim() && <p>{t('consultation.summaryNoLetter')}</p>}
+      </section>
+      <SubmitButton busy={open.fetching}>{t('consultation.open')}</SubmitButton>
+    </form>
+  );
+}
