@@ -314,7 +314,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Angiv enten en skriftlig proces eller en høring.",
         "Give either an approval round or a consultation.",
     ),
-    "consultation_unknown": ("Høringen blev ikke fundet.", "The consultation was not found."),
     "reminder_already_decided": (
         "Mindst én af de valgte parter har allerede afgivet beslutning.",
         "At least one of the chosen parties has already decided.",
@@ -352,6 +351,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notification_kind_DECISION_RECORDED": (
         "En part har svaret i en skriftlig proces",
         "A party has answered in a written procedure",
+    ),
+    "notification_kind_CONSULTATION_OPENED": ("En høring åbnes", "A consultation opens"),
+    "notification_kind_CONSULTATION_REMINDER": (
+        "Påmindelse før høringsfristen",
+        "Reminder before a consultation's deadline",
+    ),
+    "notification_kind_CONSULTATION_CLOSED": ("En høring afsluttes", "A consultation closes"),
+    "notification_kind_ANSWERS_PUBLISHED": (
+        "Svar på jeres høringssvar er offentliggjort",
+        "Answers to your consultation response are published",
+    ),
+    "reminder_already_answered": (
+        "Mindst én af de valgte parter har allerede afgivet høringssvar.",
+        "At least one of the chosen parties has already responded.",
     ),
     "round_withdrawn": (
         "Den skriftlige proces er trukket tilbage og modtager ikke flere beslutninger eller ændringer.",
@@ -547,6 +560,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event_approval_round_reminder_sent": (
         "sendte en påmindelse til {organizations} i den skriftlige proces »{title}«.",
         "sent a reminder to {organizations} in the written procedure “{title}”.",
+    ),
+    "event_consultation_reminder_sent": (
+        "sendte en påmindelse om høringen til {organizations}.",
+        "sent a reminder about the consultation to {organizations}.",
     ),
     "event_approval_round_deadline_extended": (
         "forlængede fristen i den skriftlige proces »{title}« til {deadline}. Begrundelse: {reason}",

@@ -10,6 +10,7 @@ import strawberry
 from server import ids
 from server.api.accounts import User
 from server.api.approvals import ApprovalRound
+from server.api.consultations import Consultation
 from server.api.context import Info
 from server.api.drafting import Document
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
@@ -53,6 +54,10 @@ class Task:
     @strawberry.field
     def round(self) -> ApprovalRound | None:
         return ApprovalRound.of(self.model.round) if self.model.round else None
+
+    @strawberry.field(description="The consultation a response is owed to (count: your organisation's unsent drafts).")
+    def consultation(self) -> Consultation | None:
+        return Consultation.of(self.model.consultation) if self.model.consultation else None
 
 
 @strawberry.type(description="One message in the outbox and its delivery (secretariat).")
@@ -164,7 +169,8 @@ class NotificationPreferenceSet:
 
 @strawberry.type
 class ReminderSent:
-    round: ApprovalRound
+    round: ApprovalRound | None = strawberry.field(description="The approval round reminded of, if it was one.")
+    consultation: Consultation | None = strawberry.field(description="The consultation reminded of, if it was one.")
     messages: int = strawberry.field(description="How many messages were written to the outbox.")
 
 
@@ -186,7 +192,7 @@ class SetNotificationPreferenceInput:
 class SendReminderInput:
     round_id: strawberry.ID | None = strawberry.field(default=None, description="The approval round.")
     consultation_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Reserved for consultations; not yet accepted."
+        default=None, description="The consultation (instead of a round): parties that have not answered."
     )
     organization_ids: list[strawberry.ID] = strawberry.field(description="The parties to remind.")
 
@@ -205,20 +211,26 @@ class NotificationsMutation:
             return NotificationPreferenceSet(preferences=NotificationPreferences.of(result))
         return error_for(result, ctx)
 
-    @strawberry.mutation(description="Send a reminder now to chosen parties of an open round (secretariat); logged.")
+    @strawberry.mutation(
+        description="Send a reminder now to chosen parties of an open round or consultation (secretariat); logged."
+    )
     async def send_reminder(self, info: Info, input: SendReminderInput) -> SendReminderResult:
         ctx = info.context
         if (input.round_id is None) == (input.consultation_id is None):
             return error_for(Invalid("roundId", "reminder_one_target"), ctx)
-        if input.round_id is None:  # consultations (issue 18) do not exist yet: none is ever found
-            return error_for(Invalid("consultationId", "consultation_unknown"), ctx)
+        organization_ids = [ids.parse(o, "Organization") for o in input.organization_ids]
+        if input.consultation_id is not None:
+            reminded = await service.send_consultation_reminder(
+                ctx.store, ctx.caller(), ids.parse(input.consultation_id, "Consultation"), organization_ids
+            )
+            if not isinstance(reminded, tuple):
+                return error_for(reminded, ctx)
+            consultation, sent = reminded
+            return ReminderSent(round=None, consultation=Consultation.of(consultation), messages=sent)
         result = await service.send_reminder(
-            ctx.store,
-            ctx.caller(),
-            ids.parse(input.round_id, "ApprovalRound"),
-            [ids.parse(o, "Organization") for o in input.organization_ids],
+            ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), organization_ids
         )
         if not isinstance(result, tuple):
             return error_for(result, ctx)
         round, sent = result
-        return ReminderSent(round=ApprovalRound.of(round), messages=sent)
+        return ReminderSent(round=ApprovalRound.of(round), consultation=None, messages=sent)

@@ -36,6 +36,7 @@ from server.db import Taken
 from server.drafting.model import Document, Phase, Snapshot
 from server.drafting.service import authorised_document, follow_phase, scope_of
 from server.events.model import Event, Origin
+from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
 from server.validation import InputProblem
@@ -251,6 +252,7 @@ async def _opened(
     )
     await _add_participants(store, caller, document, consultation.organization_ids)
     await follow_phase(store, document.id, Phase.CONSULTATION, caller.origin, caller.now)
+    await notifications.consultation_opened(store, consultation, snapshot, str(event.id), caller.now)
     return event
 
 
@@ -316,6 +318,7 @@ async def _closed(
     """What follows a closure: the event, and the document back to the phase it had before."""
     data = {"cause": closure.cause.value, "closed_at": closure.at.isoformat()}
     event = await _event(store, origin, now, "consultation.closed", consultation, data)
+    await notifications.consultation_closed(store, consultation, str(event.id), now)
     document = await store.drafting.document(consultation.document_id)
     if document is not None and document.phase == Phase.CONSULTATION:
         others = await store.consultations.for_documents([document.id])
@@ -447,6 +450,10 @@ async def _published(
     store: Store, caller: Caller, consultation: Consultation, publications: Sequence[Publication]
 ) -> Event:
     slugs = await _organization_slugs(store, [p.organization_id for p in publications])
-    return await _event(
+    event = await _event(
         store, caller.origin, caller.now, "consultation.answers_published", consultation, {"organizations": slugs}
     )
+    await notifications.answers_published(
+        store, consultation, [p.organization_id for p in publications], str(event.id), caller.now
+    )
+    return event

@@ -7,23 +7,26 @@ parts that need no store: who owes a decision (the same rule for reminders and f
 opgaver*), when a reminder is due in working days, how long to wait after a failure, and how a
 user's preferences apply.
 
-Consultations (issue 18) slot in as further kinds (``CONSULTATION_OPENED`` …) with their own
-``owes_response`` rule beside ``owes_decision``.
+Consultations (*høringer*, issue 18) are further kinds (``CONSULTATION_OPENED`` …) with their
+own ``owes_response`` rule beside ``owes_decision``: a consulted party owes a response until it
+has answered (responded, "ingen bemærkninger" or declined) or the consultation has closed.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 import holidays
 from bson import ObjectId
 
 from server.approvals.model import ApprovalRound, party
 from server.clock import COPENHAGEN
+from server.consultations.model import Consultation
 
 
 class Kind(StrEnum):
@@ -32,6 +35,11 @@ class Kind(StrEnum):
     ROUND_REMINDER = "ROUND_REMINDER"  # before the deadline, or sent by the secretariat, to parties that owe
     ROUND_CLOSED = "ROUND_CLOSED"  # the outcome, to every party
     DECISION_RECORDED = "DECISION_RECORDED"  # a party decided: for the secretariat, may be digested or off
+    # To the consulted parties' commenters and approvers:
+    CONSULTATION_OPENED = "CONSULTATION_OPENED"  # with the deadline (.ics) and the høringsbrev's start
+    CONSULTATION_REMINDER = "CONSULTATION_REMINDER"  # before the deadline, or sent by the secretariat
+    CONSULTATION_CLOSED = "CONSULTATION_CLOSED"  # to every consulted party
+    ANSWERS_PUBLISHED = "ANSWERS_PUBLISHED"  # the steering group's answers to one party, to that party
 
 
 # The formal notices of the written procedure: a party must receive them, so they cannot be turned off.
@@ -174,18 +182,31 @@ def reminder_moment(deadline: datetime, days: int) -> datetime:
     return datetime.combine(day, REMINDER_HOUR, COPENHAGEN)
 
 
-def due_reminder(round: ApprovalRound, days: Sequence[int], now: datetime) -> int | None:
-    """Which reminder of an open round is due now: the nearest to the deadline whose moment has
-    come, if it came after the round opened (a round opened two days before its deadline gets no
-    three-day reminder). One key per reminder and deadline makes each go out once."""
-    if not round.is_open or now >= round.deadline:
+class WithDeadline(Protocol):
+    """An approval round or a consultation: what the reminders before a deadline need of it."""
+
+    @property
+    def id(self) -> ObjectId: ...
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def deadline(self) -> datetime: ...
+    @property
+    def opened_at(self) -> datetime: ...
+
+
+def due_reminder(process: WithDeadline, days: Sequence[int], now: datetime) -> int | None:
+    """Which reminder of an open round or consultation is due now: the nearest to the deadline
+    whose moment has come, if it came after it opened (a round opened two days before its deadline
+    gets no three-day reminder). One key per reminder and deadline makes each go out once."""
+    if not process.is_open or now >= process.deadline:
         return None
-    due = [d for d in days if round.opened_at <= reminder_moment(round.deadline, d) <= now]
+    due = [d for d in days if process.opened_at <= reminder_moment(process.deadline, d) <= now]
     return min(due) if due else None
 
 
-def reminder_key(round: ApprovalRound, days: int) -> str:
-    return f"reminder:{round.id}:{round.deadline.isoformat()}:{days}"
+def reminder_key(process: WithDeadline, days: int) -> str:
+    return f"reminder:{process.id}:{process.deadline.isoformat()}:{days}"
 
 
 def owes_decision(round: ApprovalRound, organization_id: ObjectId) -> bool:
@@ -203,3 +224,14 @@ def party_decided(round: ApprovalRound, organization_id: ObjectId) -> bool:
 
 def owing(round: ApprovalRound) -> list[ObjectId]:
     return [o for o in round.organization_ids if owes_decision(round, o)]
+
+
+def owes_response(consultation: Consultation, organization_id: ObjectId, answered: Collection[ObjectId]) -> bool:
+    """A consulted party of an open consultation that has not answered (``answered``: the
+    organisations with a response): the parties consultation reminders go to, and the responses
+    *Mine opgaver* lists."""
+    return consultation.is_open and organization_id in consultation.organization_ids and organization_id not in answered
+
+
+def owing_responses(consultation: Consultation, answered: Collection[ObjectId]) -> list[ObjectId]:
+    return [o for o in consultation.organization_ids if owes_response(consultation, o, answered)]

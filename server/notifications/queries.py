@@ -2,13 +2,15 @@
 
 The decisions listed here come from the same rule as the reminders (``model.owes_decision``
 and ``model.party_decided``), so a task and a reminder never disagree: the reminder goes to the
-parties whose task is open and who have not said they await their own board.
+parties whose task is open and who have not said they await their own board. The consultation
+responses likewise (``model.owes_response`` over ``answered``): a party is reminded exactly while
+its task is listed, before the deadline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -19,6 +21,8 @@ from server.accounts.model import Role
 from server.accounts.permissions import Action
 from server.approvals.model import ApprovalRound, party
 from server.caller import Caller
+from server.consultations import queries as consultation_queries
+from server.consultations.model import Consultation
 from server.drafting.model import Document
 from server.drafting.service import scope_of
 from server.notifications import model
@@ -30,6 +34,7 @@ MAX_OUTBOX_PAGE = 200
 
 class TaskKind(StrEnum):
     DECISION = "DECISION"  # a written-procedure decision the organisation owes
+    CONSULTATION_RESPONSE = "CONSULTATION_RESPONSE"  # a consultation response the organisation owes
     DRAFT_COMMENTS = "DRAFT_COMMENTS"  # the organisation's comments not yet submitted, on a document
     COMMENTS_AWAITING_ANSWER = "COMMENTS_AWAITING_ANSWER"  # for the steering group: submitted, not yet answered
     UNDELIVERABLE_MESSAGES = "UNDELIVERABLE_MESSAGES"  # for the secretariat: messages that did not arrive
@@ -42,7 +47,8 @@ class Task:
     document: Document | None = None
     round: ApprovalRound | None = None
     awaiting_board: bool = False
-    count: int = 1
+    count: int = 1  # for a consultation response: the organisation's unsent drafts on it
+    consultation: Consultation | None = None
 
 
 async def my_tasks(store: Store, caller: Caller) -> list[Task]:
@@ -64,6 +70,7 @@ async def my_tasks(store: Store, caller: Caller) -> list[Task]:
                 continue
             awaiting = party(round, actor.organization_id).awaiting_board
             tasks.append(Task(TaskKind.DECISION, round.deadline, document, round, awaiting_board=awaiting))
+    tasks += await _consultation_tasks(store, caller)
     tasks += await _comment_tasks(store, caller)
     if not permissions.check(actor, Action.READ_OUTBOX):
         undeliverable = await store.notifications.count([State.UNDELIVERABLE])
@@ -117,4 +124,41 @@ async def _comment_tasks(store: Store, caller: Caller) -> list[Task]:
             tasks.append(Task(TaskKind.DRAFT_COMMENTS, None, document, count=drafts[document.id]))
         if awaiting.get(document.id) and not permissions.check(actor, Action.RESPOND_TO_COMMENT, scope):
             tasks.append(Task(TaskKind.COMMENTS_AWAITING_ANSWER, None, document, count=awaiting[document.id]))
+    return tasks
+
+
+async def answered(store: Store, consultation: Consultation) -> set[ObjectId]:
+    """The consulted organisations that have answered (responded, no remarks or declined): with
+    ``model.owes_response``, what decides both the reminders and the tasks."""
+    return {r.organization_id for r in await consultation_queries.responses(store, consultation.id)}
+
+
+async def _consultation_tasks(store: Store, caller: Caller) -> list[Task]:
+    """The consultations the caller's organisation owes a response to, if the caller may answer for it,
+    with the count of the organisation's own unsent drafts (never another's)."""
+    actor = caller.actor
+    assert actor is not None
+    tasks = []
+    for found in await store.consultations.open_consultations(actor.organization_id):
+        consultation = consultation_queries.as_of(found, caller.now)
+        if not model.owes_response(consultation, actor.organization_id, await answered(store, consultation)):
+            continue
+        document = await store.drafting.document(consultation.document_id)
+        scope = replace(scope_of(document), organization_id=actor.organization_id) if document else None
+        if document is None or permissions.check(actor, Action.RESPOND_TO_CONSULTATION, scope):
+            continue
+        drafts = [
+            c
+            for c in await store.comments.drafts(document.id, actor.organization_id)
+            if c.consultation_id == consultation.id
+        ]
+        tasks.append(
+            Task(
+                TaskKind.CONSULTATION_RESPONSE,
+                consultation.deadline,
+                document,
+                consultation=consultation,
+                count=len(drafts),
+            )
+        )
     return tasks

@@ -52,6 +52,27 @@ _DA: dict[Kind, Texts] = {
         "«{document_title}».",
         "Se den skriftlige proces",
     ),
+    Kind.CONSULTATION_OPENED: (
+        "Høring: {document_title} – frist {deadline}",
+        "{organization} er part i høringen om «{document_title}» ({snapshot}). Høringsfristen er {deadline}. "
+        "Fristen er vedhæftet som kalenderfil.",
+        "Læs høringsbrevet, og afgiv høringssvar",
+    ),
+    Kind.CONSULTATION_REMINDER: (
+        "Påmindelse: høring om {document_title} – frist {deadline}",
+        "{organization} har endnu ikke afgivet høringssvar om «{document_title}». Høringsfristen er {deadline}.",
+        "Afgiv høringssvar",
+    ),
+    Kind.CONSULTATION_CLOSED: (
+        "Høringen er afsluttet: {document_title}",
+        "Høringen om «{document_title}», hvor {organization} var part, er afsluttet.",
+        "Se høringen",
+    ),
+    Kind.ANSWERS_PUBLISHED: (
+        "Svar på jeres høringssvar: {document_title}",
+        "Styregruppen har offentliggjort sine svar på høringssvaret fra {organization} om «{document_title}».",
+        "Læs svarene",
+    ),
 }
 
 _EN: dict[Kind, Texts] = {
@@ -84,6 +105,27 @@ _EN: dict[Kind, Texts] = {
         "“{document_title}”.",
         "See the written procedure",
     ),
+    Kind.CONSULTATION_OPENED: (
+        "Consultation: {document_title} – deadline {deadline}",
+        "{organization} is a party to the consultation on “{document_title}” ({snapshot}). The deadline is "
+        "{deadline}. The deadline is attached as a calendar file.",
+        "Read the consultation letter and respond",
+    ),
+    Kind.CONSULTATION_REMINDER: (
+        "Reminder: consultation on {document_title} – deadline {deadline}",
+        "{organization} has not yet responded to the consultation on “{document_title}”. The deadline is {deadline}.",
+        "Respond to the consultation",
+    ),
+    Kind.CONSULTATION_CLOSED: (
+        "Consultation closed: {document_title}",
+        "The consultation on “{document_title}”, to which {organization} was a party, has closed.",
+        "See the consultation",
+    ),
+    Kind.ANSWERS_PUBLISHED: (
+        "Answers to your consultation response: {document_title}",
+        "The steering group has published its answers to the response from {organization} on “{document_title}”.",
+        "Read the answers",
+    ),
 }
 
 _WORDS = {
@@ -99,6 +141,8 @@ _WORDS = {
         "formal": "Meddelelser om skriftlig proces kan ikke fravælges.",
         "unsubscribe": "Afmeld denne slags beskeder",
         "deadline": "Frist: {title}",
+        "consultation_deadline": "Høringsfrist: {title}",
+        "letter": "Høringsbrevet begynder sådan",
     },
     "en": {
         "APPROVED": "approved",
@@ -112,6 +156,8 @@ _WORDS = {
         "formal": "Notices of the written procedure cannot be turned off.",
         "unsubscribe": "Unsubscribe from this kind of message",
         "deadline": "Deadline: {title}",
+        "consultation_deadline": "Consultation deadline: {title}",
+        "letter": "The consultation letter begins",
     },
 }
 
@@ -150,12 +196,21 @@ def render(notification: Notification, link: str, unsubscribe: str | None) -> Re
     escaped = {k: html.escape(v) for k, v in values.items()}
     formal = notification.kind not in CHOOSABLE and notification.kind != Kind.INVITATION
     footer = words["footer"] + (" " + words["formal"] if formal else "")
-    text = f"{lead.format(**values)}\n\n{action}: {link}\n\n-- \n{footer}\n"
+    excerpt = values.get("letter_start", "")  # the høringsbrev's start, as plain text
+    quoted = f"\n\n{words['letter']}:\n" + "\n".join(f"> {line}" for line in excerpt.splitlines()) if excerpt else ""
+    text = f"{lead.format(**values)}{quoted}\n\n{action}: {link}\n\n-- \n{footer}\n"
     if unsubscribe:
         text += f"{words['unsubscribe']}: {unsubscribe}\n"
     body = (
         f"<p>{lead.format(**escaped)}</p>\n"
-        f'<p><a href="{html.escape(link)}">{html.escape(action)}</a></p>\n'
+        + (
+            f"<p>{html.escape(words['letter'])}:</p>\n<blockquote><p>"
+            + "<br>\n".join(html.escape(line) for line in excerpt.splitlines())
+            + "</p></blockquote>\n"
+            if excerpt
+            else ""
+        )
+        + f'<p><a href="{html.escape(link)}">{html.escape(action)}</a></p>\n'
         f'<hr><p style="color:#555;font-size:small">{html.escape(footer)}'
         + (f' <a href="{html.escape(unsubscribe)}">{html.escape(words["unsubscribe"])}</a>' if unsubscribe else "")
         + "</p>\n"
@@ -228,23 +283,30 @@ def _envelope(
     return message
 
 
+_WITH_CALENDAR = frozenset({Kind.ROUND_OPENED, Kind.CONSULTATION_OPENED})
+
+
 def calendar(notification: Notification, public_url: str, now: datetime) -> bytes | None:
-    """The deadline of an opened round as an all-parties calendar event (one UID per round)."""
-    if notification.kind != Kind.ROUND_OPENED or "deadline" not in notification.params:
+    """The deadline of an opened round or consultation as an all-parties calendar event (one UID each)."""
+    if notification.kind not in _WITH_CALENDAR or "deadline" not in notification.params:
         return None
+    params = notification.params
+    consultation = notification.kind == Kind.CONSULTATION_OPENED
     language = "en" if notification.language == "en" else "da"
     deadline = datetime.fromisoformat(notification.params["deadline"]).astimezone(UTC)  # written with Z
     host = urlsplit(public_url).hostname or "udkast"
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//Udkast//Skriftlig proces//DA")
+    cal.add("prodid", "-//Udkast//Frister//DA")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     event = icalendar.Event()
-    event.add("uid", f"{notification.params.get('round_id', notification.event_key)}@{host}")
+    process = params.get("consultation_id" if consultation else "round_id", notification.event_key)
+    event.add("uid", f"{process}@{host}")
     event.add("dtstamp", now)
     event.add("dtstart", deadline)
     event.add("dtend", deadline + timedelta(minutes=30))
-    event.add("summary", _WORDS[language]["deadline"].format(title=notification.params.get("round_title", "")))
+    summary = _WORDS[language]["consultation_deadline" if consultation else "deadline"]
+    event.add("summary", summary.format(title=params.get("document_title" if consultation else "round_title", "")))
     event.add("url", public_url + notification.params.get("path", ""))
     cal.add_component(event)
     return bytes(cal.to_ical())

@@ -157,7 +157,7 @@ class Sender:
         if notification is None or notification.state != State.PENDING or notification.revision != due.revision:
             return 0  # finished by another process meanwhile
         now = self.clock.now()
-        if not await service.still_wanted(self.store, notification):
+        if not await service.still_wanted(self.store, notification, now):
             await outbox.settle(notification, State.SKIPPED, at=now)
             await self._record(notification, "notification.skipped", {})
             return 0
@@ -204,7 +204,7 @@ class Sender:
             fresh = await self.store.notifications.message(other.id)
             if fresh is None or fresh.state != State.PENDING or fresh.revision != other.revision:
                 continue
-            if await service.still_wanted(self.store, fresh):
+            if await service.still_wanted(self.store, fresh, now):
                 companions.append(fresh)
             else:
                 await self.store.notifications.settle(fresh, State.SKIPPED, at=now)

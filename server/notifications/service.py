@@ -15,15 +15,18 @@ from datetime import datetime, timedelta
 
 from bson import ObjectId
 
-from server import ids, sealing
+from server import ids, markdown, sealing
 from server.accounts import permissions
 from server.accounts.model import Actor, Invitation, Organization, Role, User
 from server.accounts.permissions import Action
 from server.approvals.model import ApprovalRound, Decision, outcome
 from server.caller import Caller
-from server.drafting.model import Document
+from server.consultations import queries as consultation_queries
+from server.consultations.model import Consultation
+from server.drafting.model import Document, Snapshot
 from server.drafting.service import authorised_document, scope_of
-from server.notifications import model
+from server.messages import snapshot_name
+from server.notifications import model, queries
 from server.notifications.model import Delivery, Kind, NewNotification, Notification, Preferences
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
@@ -37,9 +40,12 @@ def _may_read(user: User, document: Document) -> bool:
     return user.active and not permissions.check(Actor.of(user), Action.READ_DOCUMENT, scope_of(document))
 
 
-async def _users(store: Store, organization_ids: Iterable[ObjectId], role: Role) -> list[User]:
+async def _users(store: Store, organization_ids: Iterable[ObjectId], *roles: Role) -> list[User]:
+    """The active users of these organisations with any of ``roles``."""
     wanted = set(organization_ids)
-    return [u for u in await store.accounts.users() if u.active and role in u.roles and u.organization_id in wanted]
+    return [
+        u for u in await store.accounts.users() if u.active and u.roles & set(roles) and u.organization_id in wanted
+    ]
 
 
 async def _enqueue(
@@ -180,6 +186,14 @@ async def enqueue_due_reminders(store: Store, days: Sequence[int], now: datetime
         if reminder is None:
             continue
         added += await _remind(store, round, model.owing(round), model.reminder_key(round, reminder), False, now)
+    for consultation in await store.consultations.open_consultations():
+        consultation = consultation_queries.as_of(consultation, now)
+        reminder = model.due_reminder(consultation, days, now)
+        if reminder is None:
+            continue
+        owing = model.owing_responses(consultation, await queries.answered(store, consultation))
+        key = model.reminder_key(consultation, reminder)
+        added += await _remind_consulted(store, consultation, owing, key, False, now)
     return added
 
 
@@ -218,7 +232,7 @@ async def send_reminder(
     return round, sent
 
 
-async def still_wanted(store: Store, notification: Notification) -> bool:
+async def still_wanted(store: Store, notification: Notification, now: datetime) -> bool:
     """Checked just before sending: the recipient is active and may still read what the message is
     about, and a reminder is still owed. Otherwise the message is skipped."""
     if notification.user_id is None:
@@ -242,7 +256,142 @@ async def still_wanted(store: Store, notification: Notification) -> bool:
         if notification.params.get("manual"):  # the secretariat may remind a party awaiting its board
             return round.is_open and not model.party_decided(round, ObjectId(party))
         return model.owes_decision(round, ObjectId(party))
+    if notification.kind == Kind.CONSULTATION_REMINDER:
+        consultation_id = ids.parse(notification.params.get("consultation_id"), "Consultation")
+        consultation = await consultation_queries.get(store, consultation_id, now=now) if consultation_id else None
+        party = notification.params.get("organization_id", "")
+        if consultation is None or not ObjectId.is_valid(party):
+            return False
+        return model.owes_response(consultation, ObjectId(party), await queries.answered(store, consultation))
     return True
+
+
+# Consultations (høringer): to the consulted parties' commenters and approvers
+
+_CONSULTED = (Role.COMMENTER, Role.APPROVER)  # who answer for a consulted party
+LETTER_START = 400  # characters of the høringsbrev in the message that opens a consultation
+
+
+def _letter_start(consultation: Consultation) -> str:
+    text = markdown.plain_text_of(consultation.letter_html)
+    if len(text) <= LETTER_START:
+        return text
+    return text[:LETTER_START].rsplit(" ", 1)[0].rstrip(" ,.;:") + " …"
+
+
+async def _consulted_params(
+    store: Store, consultation: Consultation, organization_ids: Iterable[ObjectId], extra: dict[str, str]
+) -> Callable[[User], dict[str, str]]:
+    """Each recipient's message names their own organisation, the consultation and its deadline."""
+    organizations = await store.accounts.organizations_by_ids(list(organization_ids))
+    consultation_id = ids.encode("Consultation", consultation.id)
+    base = {
+        "consultation_id": consultation_id,
+        "deadline": consultation.deadline.isoformat(),
+        "path": f"/consultations/{consultation_id}",
+    } | extra
+
+    def params(user: User) -> dict[str, str]:
+        organization = organizations.get(user.organization_id)
+        if organization is None:
+            return base
+        return base | {"organization": organization.name, "organization_id": str(organization.id)}
+
+    return params
+
+
+async def _tell_consulted(
+    store: Store,
+    kind: Kind,
+    consultation: Consultation,
+    organization_ids: Sequence[ObjectId],
+    event_key: str,
+    extra: dict[str, str],
+    now: datetime,
+) -> int:
+    document = await store.drafting.document(consultation.document_id)
+    if document is None or not organization_ids:
+        return 0
+    params = await _consulted_params(store, consultation, organization_ids, extra)
+    users = await _users(store, organization_ids, *_CONSULTED)
+    return await _enqueue(store, kind, event_key, users, document, params, now)
+
+
+async def consultation_opened(
+    store: Store, consultation: Consultation, snapshot: Snapshot, event_key: str, now: datetime
+) -> None:
+    """To the consulted parties' commenters and approvers: the deadline (.ics), the høringsbrev's start."""
+    extra = {"snapshot": snapshot_name(snapshot.number, snapshot.label), "letter_start": _letter_start(consultation)}
+    await _tell_consulted(
+        store, Kind.CONSULTATION_OPENED, consultation, consultation.organization_ids, event_key, extra, now
+    )
+
+
+async def consultation_closed(store: Store, consultation: Consultation, event_key: str, now: datetime) -> None:
+    """To every consulted party."""
+    await _tell_consulted(
+        store, Kind.CONSULTATION_CLOSED, consultation, consultation.organization_ids, event_key, {}, now
+    )
+
+
+async def answers_published(
+    store: Store, consultation: Consultation, organization_ids: Sequence[ObjectId], event_key: str, now: datetime
+) -> None:
+    """To each party whose answers were published, and to no other: a link to the answers."""
+    document = await store.drafting.document(consultation.document_id)
+    if document is None:
+        return
+    path = {"path": f"/documents/{document.slug}/comments"}
+    for organization_id in organization_ids:
+        await _tell_consulted(store, Kind.ANSWERS_PUBLISHED, consultation, [organization_id], event_key, path, now)
+
+
+async def _remind_consulted(
+    store: Store,
+    consultation: Consultation,
+    organization_ids: Sequence[ObjectId],
+    event_key: str,
+    manual: bool,
+    now: datetime,
+) -> int:
+    extra = {"manual": "1" if manual else ""}
+    return await _tell_consulted(
+        store, Kind.CONSULTATION_REMINDER, consultation, organization_ids, event_key, extra, now
+    )
+
+
+async def send_consultation_reminder(
+    store: Store, caller: Caller, consultation_id: ObjectId | None, organization_ids: Sequence[ObjectId | None]
+) -> tuple[Consultation, int] | Failure:
+    """The secretariat's "Send påmindelse" to chosen consulted parties that have not answered; logged."""
+    consultation = await consultation_queries.get(store, consultation_id, now=caller.now) if consultation_id else None
+    if consultation is None:
+        return Missing("Consultation")
+    document = await authorised_document(store, caller, consultation.document_id, Action.SEND_REMINDER)
+    if not isinstance(document, Document):
+        return Missing("Consultation") if isinstance(document, Missing) else document
+    wanted = list(dict.fromkeys(organization_ids))
+    if not wanted:
+        return Invalid("organizationIds", "required")
+    if None in wanted or any(o not in consultation.organization_ids for o in wanted):
+        return Missing("Organization")
+    if not consultation.is_open:
+        return Invalid("consultationId", "consultation_closed")
+    chosen = [o for o in wanted if o is not None]
+    answered = await queries.answered(store, consultation)
+    if any(not model.owes_response(consultation, o, answered) for o in chosen):
+        return Invalid("organizationIds", "reminder_already_answered")
+    organizations = await store.accounts.organizations_by_ids(chosen)
+    event = await store.events.append(
+        "consultation.reminder_sent",
+        caller.origin,
+        caller.now,
+        document_id=consultation.document_id,
+        entity=("Consultation", consultation.id),
+        data={"organizations": [organizations[o].slug for o in chosen if o in organizations]},
+    )
+    sent = await _remind_consulted(store, consultation, chosen, str(event.id), True, caller.now)
+    return consultation, sent
 
 
 # Preferences

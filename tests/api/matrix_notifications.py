@@ -1,4 +1,5 @@
-"""Permission matrix cases for notifications: the secretariat's manual reminder and one's own preferences."""
+"""Permission matrix cases for notifications: the secretariat's manual reminder (of a round or a
+consultation) and one's own preferences."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ from typing import Any
 
 from tests.api.matrix import Case, World
 from tests.api.matrix_approvals import SECRETARIAT_ONLY, _round
+from tests.api.matrix_consultations import _consultation
 
 
 async def _remind(world: World, actor: str) -> dict[str, Any]:
     round_id, _ = await _round(world)
     return {"input": {"roundId": round_id, "organizationIds": [await world.organization_id("kl")]}}
+
+
+async def _remind_consulted(world: World, actor: str) -> dict[str, Any]:
+    consultation_id, _ = await _consultation(world)
+    return {"input": {"consultationId": consultation_id, "organizationIds": [await world.organization_id("kl")]}}
 
 
 async def _preference(world: World, actor: str) -> dict[str, Any]:
@@ -24,6 +31,14 @@ CASES = [
         _remind,
         SECRETARIAT_ONLY,
         success="ReminderSent",
+    ),
+    Case(
+        "sendReminder",
+        "mutation($input: SendReminderInput!) { sendReminder(input: $input) { __typename } }",
+        _remind_consulted,
+        SECRETARIAT_ONLY,
+        success="ReminderSent",
+        name="sendReminder(consultationId)",
     ),
     Case(
         "setNotificationPreference",

@@ -23,7 +23,7 @@ import pytest
 from server import claims, ids, sealing
 from server import db as dbmod
 from server.clock import COPENHAGEN
-from server.notifications.model import Kind, NewNotification, State
+from server.notifications.model import Kind, NewNotification, State, reminder_moment
 from server.notifications.service import INVITATION_SEAL, UNSUBSCRIBE_VALID, unsubscribe_token
 from server.settings import Settings
 from server.store import Store
@@ -31,7 +31,9 @@ from tests.mail_support import MailServer, attachments, body, clock_at, mail_app
 from tests.support import (
     KL,
     KL_COMMENTER,
+    PLO_COMMENTER,
     REGIONS,
+    REGIONS_COMMENTER,
     SDS,
     SECRETARIAT,
     SUM,
@@ -99,7 +101,7 @@ async def _organizations(api: Api) -> dict[str, str]:
     return {o["slug"]: o["id"] for o in data["organizations"]}
 
 
-async def _fresh_document(sec: Api) -> str:
+async def _fresh_document(sec: Api, title: str = "Kommissorium for en arbejdsgruppe") -> str:
     """A new terms-of-reference document with the steering group as parties (the seeded one is used once)."""
     orgs = await _organizations(sec)
     created = await sec.execute(
@@ -107,7 +109,7 @@ async def _fresh_document(sec: Api) -> str:
              ... on DocumentCreated { document { id } } } }""",
         {
             "input": {
-                "title": "Kommissorium for en arbejdsgruppe",
+                "title": title,
                 "kind": "TERMS_OF_REFERENCE",
                 "slug": f"arbejdsgruppe-{next(_n)}",
                 "participantIds": [orgs[p] for p in APPROVERS],
@@ -625,3 +627,169 @@ async def test_the_outbox_is_read_a_page_at_a_time_newest_first(
     assert [m["id"] for page in failed for m in page] == [m["id"] for m in undeliverable]
     assert {m["state"] for page in failed for m in page} == {"UNDELIVERABLE"}
     assert [m["id"] for m in undeliverable] == [m["id"] for m in whole["items"] if m["state"] == "UNDELIVERABLE"]
+
+
+CONSULTATION_RESULT = f"{RESULT} ... on ConsultationOpened {{ consultation {{ id deadline }} }}"
+OPEN_CONSULTATION = f"""mutation($input: OpenConsultationInput!) {{ openConsultation(input: $input) {{
+  {CONSULTATION_RESULT} }} }}"""
+NO_REMARKS = f"""mutation($input: ConsultationPartyInput!) {{ respondNoRemarks(input: $input) {{
+  {RESULT} ... on ConsultationAnswered {{ consultation {{ id }} }} }} }}"""
+PUBLISH = f"""mutation($input: PublishAnswersInput!) {{ publishAnswers(input: $input) {{
+  {RESULT} ... on AnswersPublished {{ organizations {{ slug }} }} }} }}"""
+CLOSE = f"""mutation($input: CloseConsultationInput!) {{ closeConsultation(input: $input) {{
+  {RESULT} ... on ConsultationClosed {{ consultation {{ state }} }} }} }}"""
+CONSULTATION_TASKS = """{ myTasks { kind due count consultation { id } document { slug } } }"""
+LETTER = (
+    "Sundhedsdatastyrelsen sender hermed **udkast til strategi for sundhedsdata** i høring hos parterne. "
+    "Vi beder særligt om bemærkninger til afsnittet om borgerens adgang til egne data og til de økonomiske "
+    "konsekvenser for kommuner og regioner. " + "Baggrunden er beskrevet i bilaget. " * 20
+)
+CONSULTED = {  # the consulted parties' commenters and approvers
+    "kl": (KL_COMMENTER, KL),
+    "danske-regioner": (REGIONS_COMMENTER, REGIONS),
+    "plo": (PLO_COMMENTER,),
+}
+
+
+async def _consultation_tasks(api: Api, consultation_id: str) -> list[dict[str, Any]]:
+    tasks = (await api.execute(CONSULTATION_TASKS))["myTasks"]
+    return [t for t in tasks if t["consultation"] and t["consultation"]["id"] == consultation_id]
+
+
+async def test_a_consultation_by_mail_opened_reminded_answered_and_closed(
+    mailing: RunningApp, mail_server: MailServer, users: dict[str, Api], mail_clock: ManualClock
+) -> None:
+    sec = users[SECRETARIAT]
+    for email in (REGIONS_COMMENTER, PLO_COMMENTER):
+        users[email] = Api(mailing.url)
+        await users[email].sign_in(email)
+    title = f"Strategi for sundhedsdata {next(_n)}"
+    document_id = await _fresh_document(sec, title=title)
+    slug = (await sec.execute("query($id: ID!) { document(id: $id) { slug } }", {"id": document_id}))["document"][
+        "slug"
+    ]
+    snapshot = await sec.execute(
+        """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+             ... on SnapshotCreated { snapshot { id } } } }""",
+        {"input": {"documentId": document_id, "label": "Høringsudkast"}},
+    )
+    orgs = await _organizations(sec)
+    local = mail_clock.now().astimezone(COPENHAGEN) + timedelta(days=21)
+    deadline = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    opened = await sec.execute(
+        OPEN_CONSULTATION,
+        {
+            "input": {
+                "snapshotId": snapshot["createSnapshot"]["snapshot"]["id"],
+                "deadline": deadline.isoformat(),
+                "organizationIds": [orgs[p] for p in CONSULTED],
+                "letter": LETTER,
+            }
+        },
+    )
+    assert opened["openConsultation"]["__typename"] == "ConsultationOpened", opened
+    consultation_id = opened["openConsultation"]["consultation"]["id"]
+    link = f"{mailing.url}/consultations/{consultation_id}"
+    subject = f"Høring: {title}"
+
+    # KL's, PLO's and the regions' commenters and approvers each get one Danish message: link,
+    # deadline (and .ics), the høringsbrev's start.
+    recipients = [email for party in CONSULTED.values() for email in party]
+    for email in recipients:
+        [message] = await mail_server.wait_for(1, to=email, subject=subject)
+        text = body(message).replace("\r\n", "\n")
+        assert message["Content-Language"] == "da"
+        assert str(message["Subject"]).startswith(subject + " – frist ")
+        assert "er part i høringen om" in text and "Høringsfristen er" in text
+        assert link in text and link in body(message, "html")
+        assert "Høringsbrevet begynder sådan:\n> Sundhedsdatastyrelsen sender hermed udkast til strategi" in text
+        assert text.count("Baggrunden er beskrevet i bilaget.") < 20  # the start, not the whole letter
+        assert _calendar_deadline(message) == deadline
+    for email in (SDS, SUM, SECRETARIAT):
+        assert mail_server.messages(to=email, subject=subject) == []
+    kl_message = mail_server.messages(to=KL_COMMENTER, subject=subject)[0]
+    assert "KL – Kommunernes Landsforening er part i høringen" in body(kl_message)
+
+    # Mine opgaver: the response each party owes, with its own drafts counted — KL's draft for KL only.
+    draft = "KL-kladde: kommunernes udgifter til datadeling er undervurderet."
+    section = (
+        await users[KL_COMMENTER].execute(
+            "query($id: ID!) { document(id: $id) { sections { id version } } }", {"id": document_id}
+        )
+    )["document"]["sections"][0]
+    added = await users[KL_COMMENTER].execute(
+        """mutation($input: AddCommentInput!) { addComment(input: $input) { __typename ... on UserError { message } } }""",
+        {"input": {"sectionId": section["id"], "version": section["version"], "body": draft}},
+    )
+    assert added["addComment"]["__typename"] == "CommentAdded", added
+    for email, drafts in ((KL_COMMENTER, 1), (KL, 1), (PLO_COMMENTER, 0), (REGIONS_COMMENTER, 0)):
+        [task] = await _consultation_tasks(users[email], consultation_id)
+        assert (task["kind"], task["count"], task["document"]["slug"]) == ("CONSULTATION_RESPONSE", drafts, slug)
+        assert datetime.fromisoformat(task["due"]) == deadline
+    for email in (SDS, SUM, SECRETARIAT):
+        assert await _consultation_tasks(users[email], consultation_id) == []
+
+    # PLO answers "ingen bemærkninger": its task is gone and it is reminded no more.
+    answered = await users[PLO_COMMENTER].execute(
+        NO_REMARKS, {"input": {"consultationId": consultation_id, "organizationId": orgs["plo"]}}
+    )
+    assert answered["respondNoRemarks"]["__typename"] == "ConsultationAnswered", answered
+    assert await _consultation_tasks(users[PLO_COMMENTER], consultation_id) == []
+
+    # T−3 working days at 09:00: the reminder reaches KL and the regions, not PLO.
+    reminder_subject = f"Påmindelse: høring om {title}"
+    moment = reminder_moment(deadline, 3)
+    mail_clock.advance(moment - timedelta(minutes=1) - mail_clock.now())
+    await asyncio.sleep(0.5)
+    assert mail_server.messages(subject=reminder_subject) == []
+    mail_clock.advance(timedelta(minutes=2))
+    for email in (KL_COMMENTER, KL, REGIONS_COMMENTER, REGIONS):
+        [reminder] = await mail_server.wait_for(1, to=email, subject=reminder_subject)
+        assert "har endnu ikke afgivet høringssvar" in body(reminder) and link in body(reminder)
+    await asyncio.sleep(0.5)
+    assert mail_server.messages(to=PLO_COMMENTER, subject=reminder_subject) == []
+
+    # The secretariat's own reminder: to KL; PLO has answered, so not to PLO.
+    remind = f"""mutation($input: SendReminderInput!) {{ sendReminder(input: $input) {{
+      {RESULT} ... on ReminderSent {{ messages round {{ id }} consultation {{ id }} }} }} }}"""
+    refused = await sec.execute(
+        remind, {"input": {"consultationId": consultation_id, "organizationIds": [orgs["plo"]]}}
+    )
+    assert refused["sendReminder"]["message"] == "Mindst én af de valgte parter har allerede afgivet høringssvar."
+    sent = await sec.execute(remind, {"input": {"consultationId": consultation_id, "organizationIds": [orgs["kl"]]}})
+    assert sent["sendReminder"] == {
+        "__typename": "ReminderSent",
+        "messages": 2,
+        "round": None,
+        "consultation": {"id": consultation_id},
+    }
+    assert len(await mail_server.wait_for(2, to=KL_COMMENTER, subject=reminder_subject)) == 2
+    assert len(mail_server.messages(to=REGIONS_COMMENTER, subject=reminder_subject)) == 1
+
+    # The consultation closes: every consulted party hears of it.
+    closed = await sec.execute(CLOSE, {"input": {"consultationId": consultation_id}})
+    assert closed["closeConsultation"]["__typename"] == "ConsultationClosed", closed
+    for email in recipients:
+        [message] = await mail_server.wait_for(1, to=email, subject=f"Høringen er afsluttet: {title}")
+        assert link in body(message)
+    assert await _consultation_tasks(users[KL], consultation_id) == []
+
+    # The steering group's answers to KL are published: KL hears of it, nobody else.
+    published = await sec.execute(
+        PUBLISH, {"input": {"consultationId": consultation_id, "organizationIds": [orgs["kl"]]}}
+    )
+    assert published["publishAnswers"]["__typename"] == "AnswersPublished", published
+    answers = f"Svar på jeres høringssvar: {title}"
+    for email in CONSULTED["kl"]:
+        [message] = await mail_server.wait_for(1, to=email, subject=answers)
+        assert "svar på høringssvaret fra KL – Kommunernes Landsforening" in body(message)
+        assert f"{mailing.url}/documents/{slug}/comments" in body(message)
+    await asyncio.sleep(0.5)
+    assert [str(m["To"]) for m in mail_server.messages(subject=answers)] == list(CONSULTED["kl"])
+
+    # Nothing about KL's draft reached anyone; every message once.
+    everything = mail_server.messages()
+    assert not any("udgifter til datadeling" in body(m) for m in everything)
+    assert len({m["Message-ID"] for m in everything}) == len(everything)
+    for email in (REGIONS_COMMENTER, PLO_COMMENTER):
+        await users.pop(email).close()

@@ -198,6 +198,7 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     )
     ids["consultation"] = consulted["openConsultation"]["consultation"]["id"]
     ids["consulted_doc"] = f["id"]
+    ids["consultation_draft"] = await _add_comment(apis["kl_c"], f["sections"][0], "KL's kladde til høringen.")
     yield Scene(apis, ids)
     for api in apis.values():
         await api.close()
@@ -459,6 +460,17 @@ PROBES: dict[str, Probe] = {
         lambda d, ids: any(t["kind"] == "DRAFT_COMMENTS" and t["document"] and t["document"]["id"] == ids["doc"]
                            for t in d["myTasks"]),
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "myTasks: the consultation response owed": _probe(
+        ("myTasks",), "{ myTasks { kind consultation { id } } }", lambda ids: {},
+        lambda d, ids: any(t["consultation"] and t["consultation"]["id"] == ids["consultation"] for t in d["myTasks"]),
+        {"kl_e", "kl_c", "reg_e", "reg_c"}, {"sec", "sum_e", "plo_c", "anon"},  # the consulted parties' answerers
+    ),
+    "myTasks: KL's drafts on the consultation, counted for KL only": _probe(
+        ("myTasks",), "{ myTasks { kind count consultation { id } } }", lambda ids: {},
+        lambda d, ids: any(t["consultation"] and t["consultation"]["id"] == ids["consultation"] and t["count"] > 0
+                           for t in d["myTasks"]),
+        KL_ORG, {"sec", "reg_e", "reg_c", "sum_e", "plo_c", "anon"},
     ),
     "notificationPreferences": _probe(
         ("notificationPreferences",), "{ notificationPreferences { language kinds { kind delivery } } }",

@@ -9,13 +9,14 @@ from bson import ObjectId
 
 from server.approvals.model import ApprovalRound, BoardEntry, Decision, DecisionEntry
 from server.clock import COPENHAGEN
+from server.consultations.model import CloseCause, ClosureEntry, Consultation, ExtensionEntry
 from server.drafting.model import Phase
 from server.notifications import model
 from server.notifications.model import Delivery, Kind, Notification, State
 from server.notifications.render import calendar, render
 from server.notifications.repository import _whole_numbers
 
-KL, REGIONS = ObjectId(), ObjectId()
+KL, REGIONS, PLO = ObjectId(), ObjectId(), ObjectId()
 OPENED = datetime(2026, 12, 14, 10, 0, tzinfo=COPENHAGEN)
 DEADLINE = datetime(2026, 12, 28, 12, 0, tzinfo=COPENHAGEN)
 
@@ -118,3 +119,47 @@ def test_an_outbox_page_ends_between_numbers_so_the_next_page_misses_none() -> N
     rest = [n for n in found if n.seq < page[-1].seq]
     assert [n.seq for n in _whole_numbers(rest, 3)] == [4, 4, 3]
     assert _whole_numbers(found[:2], 3) == found[:2]
+
+
+def _consultation(*entries: ExtensionEntry | ClosureEntry, accept_late: bool = False) -> Consultation:
+    return Consultation(
+        id=ObjectId(), document_id=ObjectId(), number=1, snapshot_id=ObjectId(), letter="Hermed i høring.",
+        letter_html="<p>Hermed i høring.</p>", opening_deadline=DEADLINE, accept_late=accept_late, opened_by=None,
+        opened_at=OPENED, organization_ids=(KL, REGIONS, PLO), phase_before=Phase.DRAFTING, entries=entries,
+    )  # fmt: skip
+
+
+def test_a_consulted_party_owes_a_response_until_it_answers_and_is_reminded_in_working_days() -> None:
+    consultation = _consultation()
+    # KL answered (responded, no remarks or declined: the same to the rule); the others owe.
+    assert model.owing_responses(consultation, {KL}) == [REGIONS, PLO]
+    assert not model.owes_response(consultation, ObjectId(), set())  # not consulted
+    assert model.due_reminder(consultation, (3, 1), datetime(2026, 12, 22, 9, 0, tzinfo=COPENHAGEN)) == 3
+    assert model.due_reminder(consultation, (3, 1), DEADLINE) is None
+    closed = _consultation(ClosureEntry(1, OPENED + timedelta(days=1), None, CloseCause.CLOSED))
+    assert model.owing_responses(closed, set()) == []
+    assert model.due_reminder(closed, (3, 1), datetime(2026, 12, 22, 9, 0, tzinfo=COPENHAGEN)) is None
+    extended = _consultation(ExtensionEntry(1, OPENED, None, DEADLINE, DEADLINE + timedelta(days=7), ""))
+    assert model.reminder_key(extended, 3) != model.reminder_key(replace(extended, entries=()), 3)
+
+
+def test_a_consultation_message_quotes_the_letter_and_carries_its_deadline() -> None:
+    params = {
+        "consultation_id": "hrg_1",
+        "document_title": "Strategi <for> sundhedsdata",
+        "organization": "PLO",
+        "snapshot": "Udgave 1 – Høringsudkast",
+        "deadline": DEADLINE.isoformat(),
+        "letter_start": "Hermed i høring.\nSvar gerne <i>tidligt</i>.",
+        "path": "/consultations/hrg_1",
+    }
+    message = _message(Kind.CONSULTATION_OPENED, "da", **params)
+    danish = render(message, "https://udkast.example/consultations/hrg_1", "https://udkast.example/unsubscribe/t")
+    assert danish.subject == "Høring: Strategi <for> sundhedsdata – frist 28. december 2026 kl. 12.00"
+    assert "Høringsbrevet begynder sådan:\n> Hermed i høring.\n> Svar gerne <i>tidligt</i>." in danish.text
+    assert "&lt;i&gt;tidligt&lt;/i&gt;" in danish.html and "<i>" not in danish.html
+    ics = calendar(message, "https://udkast.example", OPENED)
+    assert ics is not None and b"DTSTART:20261228T110000Z" in ics and b"UID:hrg_1@udkast.example" in ics
+    assert b"SUMMARY:H\xc3\xb8ringsfrist: Strategi <for> sundhedsdata" in ics
+    english = render(_message(Kind.ANSWERS_PUBLISHED, "en", **params), "https://udkast.example/x", None)
+    assert english.subject == "Answers to your consultation response: Strategi <for> sundhedsdata"

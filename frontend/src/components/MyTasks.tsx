@@ -17,6 +17,9 @@ export const MyTasksQuery = graphql(`
         id
         title
       }
+      consultation {
+        id
+      }
       document {
         id
         slug
@@ -46,7 +49,7 @@ export function MyTasks() {
       ) : (
         <ul className="task-list">
           {tasks.map((task, index) => (
-            <li key={`${task.kind}-${task.round?.id ?? task.document?.id ?? index}`}>
+            <li key={`${task.kind}-${task.round?.id ?? task.consultation?.id ?? task.document?.id ?? index}`}>
               <TaskItem task={task} />
             </li>
           ))}
@@ -73,6 +76,25 @@ function TaskItem({ task }: { task: Task }) {
           </>
         )}
         {task.awaitingBoard && <span className="tag"> {t('tasks.awaitingBoard')}</span>}
+      </>
+    );
+  }
+  if (task.kind === 'CONSULTATION_RESPONSE' && task.consultation) {
+    // count: the viewer's own organisation's unsent drafts on the consultation (never another's).
+    return (
+      <>
+        <Link to={`/consultations/${encodeURIComponent(task.consultation.id)}`}>
+          {t('tasks.consultation', { document: task.document?.title ?? '' })}
+        </Link>
+        {task.due && (
+          <>
+            {' '}
+            <span className="task-list__due">
+              {t('tasks.due')} <Countdown deadline={task.due} />
+            </span>
+          </>
+        )}{' '}
+        <span className="muted">({t('tasks.consultationDrafts', { count: task.count })})</span>
       </>
     );
   }

@@ -17,8 +17,12 @@ const SendReminderMutation = graphql(`
   }
 `);
 
-/** "Send påmindelse": the secretariat reminds chosen parties that have not decided. */
-export function ReminderForm(props: { roundId: string; parties: readonly { id: string; name: string }[] }) {
+/** "Send påmindelse": the secretariat reminds chosen parties of a round that have not decided, or of a
+ * consultation that have not responded. */
+export function ReminderForm(props: {
+  target: { roundId: string } | { consultationId: string };
+  parties: readonly { id: string; name: string }[];
+}) {
   const { t } = useTranslation();
   const id = useId();
   const [chosen, setChosen] = useState<string[]>([]);
@@ -31,7 +35,7 @@ export function ReminderForm(props: { roundId: string; parties: readonly { id: s
   async function submit() {
     setDone('');
     if (chosen.length === 0) return send.refuse({ organizationIds: t('reminder.choose') });
-    const sent = await send.run({ input: { roundId: props.roundId, organizationIds: chosen } });
+    const sent = await send.run({ input: { ...props.target, organizationIds: chosen } });
     if (sent) {
       setDone(t('reminder.sent', { count: sent.messages }));
       setChosen([]);
@@ -41,7 +45,7 @@ export function ReminderForm(props: { roundId: string; parties: readonly { id: s
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('reminder.title')}</h2>
-      <p className="field__hint">{t('reminder.intro')}</p>
+      <p className="field__hint">{t('consultationId' in props.target ? 'reminder.introConsultation' : 'reminder.intro')}</p>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={send.problems.summary} />
       <form onSubmit={send.onSubmit(submit)} noValidate>

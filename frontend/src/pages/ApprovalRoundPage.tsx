@@ -223,7 +223,7 @@ export function ApprovalRoundPage() {
 
       {open && round.viewerCan.manage && (
         <ReminderForm
-          roundId={round.id}
+          target={{ roundId: round.id }}
           parties={round.parties.flatMap((party) => (party.organization && !party.decision ? [{ id: party.organization.id, name: party.organization.name }] : []))}
         />
       )}
