@@ -180,10 +180,17 @@ class EventLog:
         doc = await self._events.find_one({"_id": event_id})
         return _event(doc) if doc else None
 
-    async def find(self, query: Mapping[str, Any], *, limit: int = 100) -> list[Event]:
-        """Events matching a raw filter, oldest first: only the tests' assertions on the log use it;
-        the app reads by document and sequence."""
-        cursor = self._events.find(dict(query)).sort("seq", ASCENDING).limit(limit)
+    async def for_entity(self, entity_id: ObjectId, *, kinds: Sequence[str] = (), limit: int = 100) -> list[Event]:
+        """What happened to one thing (a comment, a section, …), of the given kinds if any, oldest first."""
+        query: dict[str, Any] = {"entity_id": entity_id}
+        if kinds:
+            query["kind"] = {"$in": list(kinds)}
+        cursor = self._events.find(query).sort("seq", ASCENDING).limit(limit)
+        return [_event(doc) async for doc in cursor]
+
+    async def of_kinds(self, kinds: Sequence[str], *, limit: int = 100) -> list[Event]:
+        """The events of these kinds in any document or none (sign-ins, say), oldest first."""
+        cursor = self._events.find({"kind": {"$in": list(kinds)}}).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 
 

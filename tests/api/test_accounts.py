@@ -286,7 +286,7 @@ async def test_no_secret_reaches_a_response_a_log_line_or_the_event_log(
     for query in ["{ viewer { id name email roles } }", "{ users { id name email roles active } }"]:
         bodies.append((await api.raw(query)).text)
     await _sign_in(api, SECRETARIAT, "forkert-adgangskode")
-    events = await store.events.find({"kind": {"$in": ["signin.succeeded", "signin.failed"]}}, limit=1000)
+    events = await store.events.of_kinds(["signin.succeeded", "signin.failed"], limit=1000)
     everything = "\n".join(bodies + [r.getMessage() for r in caplog.records] + [repr(e) for e in events])
     assert token not in everything
     assert password_hash not in everything and "$argon2" not in everything
@@ -297,8 +297,10 @@ async def test_no_secret_reaches_a_response_a_log_line_or_the_event_log(
 async def test_sign_ins_are_audited_with_client_address(api: Api, store: Store) -> None:
     await _sign_in(api, PLO_COMMENTER, "forkert-adgangskode")
     await _sign_in(api, PLO_COMMENTER, DEMO_PASSWORD)
-    failed = await store.events.find({"kind": "signin.failed", "data.email": PLO_COMMENTER})
-    succeeded = await store.events.find({"kind": "signin.succeeded"})
+    failed = [
+        e for e in await store.events.of_kinds(["signin.failed"], limit=1000) if e.data.get("email") == PLO_COMMENTER
+    ]
+    succeeded = await store.events.of_kinds(["signin.succeeded"])
     assert failed and failed[-1].client_address == "127.0.0.1"
     assert succeeded and succeeded[-1].actor_id is not None
 

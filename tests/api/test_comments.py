@@ -193,7 +193,7 @@ async def test_kl_drafts_are_hidden_from_danske_regioner_until_kl_submits(as_use
     # A draft's events are for its own organisation only.
     kl_org = await store.accounts.organization_by_slug("kl")
     assert kl_org is not None
-    events = await store.events.find({"entity_id": ids.parse(remark["id"], "Comment")})
+    events = await store.events.for_entity(ids.parse(remark["id"], "Comment"))
     assert [(e.kind, e.audience_organization_id) for e in events] == [("comment.added", kl_org.id)]
 
     submitted = (await (await as_user(KL_COMMENTER)).execute(SUBMIT, {"documentId": doc["document"]}))[
@@ -208,8 +208,8 @@ async def test_kl_drafts_are_hidden_from_danske_regioner_until_kl_submits(as_use
     assert [c["id"] for c in seen["comments"]] == [remark["id"], proposal["id"]]
     assert seen["openCommentCount"] == 2
     assert (await regions.execute(NODE, {"id": remark["id"]}))["node"]["body"] == "Hvordan sikres **samtykket**?"
-    events = await store.events.find(
-        {"document_id": ids.parse(doc["document"], "Document"), "kind": "comments.submitted"}
+    events = await store.events.page(
+        ids.parse(doc["document"], "Document"), before_seq=None, limit=100, kinds=["comments.submitted"]
     )
     assert len(events) == 1 and events[0].audience_organization_id is None and events[0].data["count"] == 2
     assert sorted(events[0].data["comment_ids"]) == sorted([remark["id"], proposal["id"]])  # API ids: data is JSON

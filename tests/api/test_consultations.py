@@ -110,7 +110,8 @@ async def _written(store: Store, document_id: str) -> tuple[int, int, int, int]:
 
 async def _events(store: Store, document_id: str) -> int:
     oid = ids.parse(document_id, "Document")
-    return len(await store.events.find({"document_id": oid}, limit=10_000))
+    assert oid is not None
+    return len(await store.events.for_document(oid, limit=10_000))
 
 
 async def test_the_secretariat_sends_a_snapshot_for_consultation(as_user: AsUser, store: Store) -> None:

@@ -35,7 +35,7 @@ async def test_a_retry_returns_the_first_result_and_writes_nothing(as_user: AsUs
     assert first.json()["data"]["saveSection"]["version"]["number"] == 2
     assert again.headers.get("idempotent-replayed") == "true"
     assert await _count_versions(store, doc["sections"][0]) == 2
-    events = await store.events.find({"kind": "section.saved", "entity_id": ids.parse(doc["sections"][0], "Section")})
+    events = await store.events.for_entity(ids.parse(doc["sections"][0], "Section"), kinds=["section.saved"])
     assert len(events) == 1
 
 

@@ -127,7 +127,7 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
         "mutation($i: ReportPresenceInput!) { reportPresence(input: $i) { __typename } }",
         {"i": {"documentId": ids["doc"], "activity": "EDITING"}},
     )
-    [draft_event] = await store.events.find({"entity_id": oid(ids["draft"]), "kind": "comment.added"}, limit=1)
+    [draft_event] = await store.events.for_entity(oid(ids["draft"]), kinds=["comment.added"], limit=1)
     ids["draft_event"] = f"evt_{draft_event.id}"
     # Document C restricts submitted comments to the steering group and the author's organisation.
     c = await new_document(sec, [("Begrænset", "Tekst.")], ("kl", "danske-regioner"))
