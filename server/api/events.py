@@ -7,24 +7,17 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 import strawberry
-from bson import ObjectId
 from strawberry.scalars import JSON
 
 from server import ids
-from server.accounts import permissions
 from server.accounts import service as accounts_service
-from server.accounts.model import Actor
-from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
-from server.api.context import Context, Info
+from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, answer, error_for
 from server.api.node import Node, from_domain
-from server.drafting import service as drafting_service
-from server.drafting.model import Document
-from server.events import describe, feed, queries, service
+from server.events import describe, queries, service
 from server.events.model import Activity as ActivityModel
 from server.events.model import Event as EventModel
-from server.outcomes import Failure
 
 Activity = strawberry.enum(ActivityModel)
 
@@ -203,30 +196,12 @@ class EventsSubscription:
         self, info: Info, document_id: strawberry.ID, after_seq: int | None = None
     ) -> AsyncGenerator[Event, None]:
         ctx = info.context
-        found = await drafting_service.authorised_document(
-            ctx.store, ctx.caller(), ids.parse(document_id, "Document"), Action.READ_DOCUMENT
-        )
-        if not isinstance(found, Document):
-            error: Any = error_for(found, ctx)
-            raise Refused(error.message, error.code)
-        opened_by = ctx.actor
-        assert opened_by is not None
-        async for event in feed.follow(
-            ctx.follower, found.id, after_seq, lambda e: permissions.sees_event(opened_by, e.audience_organization_id)
+        session = (accounts_service.SessionPolicy(ctx.settings), ctx.session_token)
+        document = ids.parse(document_id, "Document")
+        async for item in queries.follow(
+            ctx.store, ctx.follower, ctx.caller(), session, document, after_seq, ctx.clock.now
         ):
-            # Access is checked for every event, not once when the stream opened (DESIGN §4.7): a
-            # sign-out, a deactivation or the organisation's removal from the document ends it.
-            now = await _still_reading(ctx, found.id)
-            if not isinstance(now, Actor):
-                error = error_for(now, ctx)
+            if not isinstance(item, EventModel):
+                error: Any = error_for(item, ctx)
                 raise Refused(error.message, error.code)
-            if permissions.sees_event(now, event.audience_organization_id):
-                yield Event.of(event)
-
-
-async def _still_reading(ctx: Context, document_id: ObjectId) -> Actor | Failure:
-    """The subscriber as they are now, if their session is alive and they may still read the document."""
-    policy = accounts_service.SessionPolicy(ctx.settings)
-    return await queries.still_reading(
-        ctx.store, policy, ctx.session_token, ctx.client_address, ctx.clock.now(), document_id
-    )
+            yield Event.of(item)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +18,7 @@ from server.caller import Caller
 from server.drafting import queries as drafting_queries
 from server.drafting import service as drafting_service
 from server.drafting.model import Document
+from server.events import feed
 from server.events.model import Event, Presence
 from server.outcomes import Denied, Failure
 from server.store import Store
@@ -83,6 +86,42 @@ async def still_reading(
         return found
     assert caller.actor is not None
     return caller.actor
+
+
+async def follow(
+    store: Store,
+    hub: feed.Hub,
+    caller: Caller,
+    session: tuple[SessionPolicy, str | None],
+    document_id: ObjectId | None,
+    after_seq: int | None,
+    clock: Callable[[], datetime],
+) -> AsyncIterator[Event | Failure]:
+    """The document's events as they happen, for as long as the subscriber may see them.
+
+    Access is checked for every event, not once when the stream opened (DESIGN §4.7): a sign-out,
+    a deactivation or the organisation's removal from the document ends the stream with the
+    failure; an event meant for another organisation only is left out.
+    """
+    found = await drafting_service.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
+    if not isinstance(found, Document):
+        yield found
+        return
+    opened_by = caller.actor
+    assert opened_by is not None
+    policy, token = session
+    visible = functools.partial(_sees, opened_by)
+    async for event in feed.follow(hub, found.id, after_seq, visible):
+        now = await still_reading(store, policy, token, caller.client_address, clock(), found.id)
+        if not isinstance(now, Actor):
+            yield now
+            return
+        if _sees(now, event):
+            yield event
+
+
+def _sees(actor: Actor, event: Event) -> bool:
+    return permissions.sees_event(actor, event.audience_organization_id)
 
 
 async def event(store: Store, actor: Actor | None, event_id: ObjectId) -> Event | None:
