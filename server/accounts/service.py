@@ -15,6 +15,7 @@ from server.accounts.permissions import Action
 from server.accounts.repository import Accounts, EmailTaken
 from server.caller import Caller
 from server.events.model import Origin
+from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.settings import Settings
 from server.store import Store
@@ -148,8 +149,12 @@ async def invite(
     name: str,
     organization_id: ObjectId | None,
     roles: frozenset[Role],
+    secret_key: str,
 ) -> tuple[Invitation, Organization, str] | Failure:
-    """Invite a person (secretariat): the invitation, its organisation and the single-use token."""
+    """Invite a person (secretariat): the invitation, its organisation and the single-use token.
+
+    The link is e-mailed to them through the outbox, where the token is kept sealed with
+    ``secret_key`` (the sender unseals it to write the message)."""
     refusal = permissions.check(caller.actor, Action.MANAGE_USERS)
     if refusal:
         return Denied(refusal)
@@ -180,6 +185,7 @@ async def invite(
         entity=("Invitation", invitation.id),
         data={"email": email, "organization_id": str(organization_id), "roles": sorted(roles)},
     )
+    await notifications.invitation_sent(store, invitation, token, orgs[organization_id], secret_key, caller.now)
     return invitation, orgs[organization_id], token
 
 

@@ -23,7 +23,6 @@ from server.api.errors import (
     not_signed_in,
 )
 from server.api.node import Node, from_domain
-from server.notifications import service as notifications
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
@@ -239,13 +238,11 @@ class AccountsMutation:
             name=input.name,
             organization_id=ids.parse(input.organization_id, "Organization"),
             roles=frozenset(domain.Role(r) for r in input.roles),
+            secret_key=ctx.settings.secret_key,
         )
         if not isinstance(result, tuple):
             return error_for(result, ctx)
         invitation, organization, token = result
-        await notifications.invitation_sent(
-            ctx.store, invitation, token, organization, ctx.settings.secret_key, caller.now
-        )
         return UserInvited(
             invitation=Invitation.of(invitation, organization), link=f"{ctx.settings.public_url}/invitation#{token}"
         )
