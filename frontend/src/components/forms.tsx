@@ -82,7 +82,8 @@ export interface FormMutation<Success, Variables> {
 
 /**
  * A mutation answered by a union of `success` and `UserError`s (selected with `...UserError`),
- * behind a form: `key` is the mutation's field. `fieldIds` maps the server's field names to the
+ * behind a form: `key` is the mutation's field. `success` may name several answers that are not
+ * problems to show (a save's `VersionConflict` opens the conflict screen); `run` resolves to them. `fieldIds` maps the server's field names to the
  * form's control ids; `problems` shares one problems state between several mutations of a page.
  */
 export function useFormMutation<
@@ -93,7 +94,7 @@ export function useFormMutation<
 >(
   mutation: DocumentInput<Data, Variables>,
   key: Key,
-  success: Success,
+  success: Success | readonly Success[],
   options: { fieldIds?: Record<string, string>; problems?: ProblemsState } = {},
 ): FormMutation<Extract<Answer<Data, Key>, { __typename: Success }>, Variables> {
   const { t } = useTranslation();
@@ -109,7 +110,7 @@ export function useFormMutation<
       setProblems(requestProblems(result.error, t));
       return null;
     }
-    if (answer.__typename !== success) {
+    if (!(typeof success === 'string' ? [success] : success).includes(answer.__typename as Success)) {
       setProblems(outcomeProblems(answer, fieldIds));
       return null;
     }

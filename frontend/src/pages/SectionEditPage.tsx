@@ -1,11 +1,11 @@
 import { type FormEvent, useId, useMemo, useRef, useState, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { DiffText } from '../components/DiffText';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { FieldShell, type Problems, StatusMessage, formProblems, noProblems, outcomeProblems, requestProblems, useFormMutation } from '../components/forms';
+import { FieldShell, type Problems, StatusMessage, noProblems, useFormMutation } from '../components/forms';
 import { Loading, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { TextField } from '../components/TextField';
@@ -73,12 +73,7 @@ const SaveSectionMutation = graphql(`
         baseVersion
         currentVersion
       }
-      ... on UserError {
-        message
-      }
-      ... on InvalidInput {
-        field
-      }
+      ...UserError
     }
   }
 `);
@@ -202,8 +197,13 @@ function Editor({
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [saved, setSaved] = useState<{ message: string; merged: boolean; fromColleague?: readonly string[] } | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  // Not useFormMutation: a VersionConflict is not a problem to show but the conflict screen.
-  const [{ fetching: saving }, save] = useMutation(SaveSectionMutation);
+  const fieldIds = { title: 'section-title', body: 'section-body', summary: 'section-summary' };
+  // A VersionConflict is an answer, not a problem to show: it opens the conflict screen.
+  const save = useFormMutation(SaveSectionMutation, 'saveSection', ['SectionSaved', 'VersionConflict'], {
+    fieldIds,
+    problems: [problems, setProblems],
+  });
+  const saving = save.fetching;
   const move = useFormMutation(MoveSectionMutation, 'moveSection', 'SectionMoved', { problems: [problems, setProblems] });
   const remove = useFormMutation(DeleteSectionMutation, 'deleteSection', 'SectionDeleted', { problems: [problems, setProblems] });
   // The rich-text editor unless the text holds something it cannot show; then the source, and why.
@@ -211,51 +211,41 @@ function Editor({
   const [cannotHold, setCannotHold] = useState(source);
   const preview = useMemo(() => (source ? renderPreview(body) : ''), [body, source]);
   const docPath = `/documents/${encodeURIComponent(slug)}`;
-  const fieldIds = { title: 'section-title', body: 'section-body', summary: 'section-summary' };
 
   async function submit(from: number, text: string) {
     if (saving) return;
     setSaved(null);
-    if (!title.trim()) return setProblems(formProblems({ title: t('editor.titleRequired') }, fieldIds));
-    const result = await save({ input: { sectionId: section.id, baseVersion: from, title, body: text, summary } });
-    const outcome = result.data?.saveSection;
-    if (!outcome) return setProblems(requestProblems(result.error, t));
-    switch (outcome.__typename) {
-      case 'SectionSaved':
-        setProblems(noProblems);
-        setConflict(null);
-        setBaseVersion(outcome.section.version);
-        setBody(outcome.section.body);
-        if (!source && !editorCanHold(outcome.section.body)) {
-          setSource(true);
-          setCannotHold(true);
-        }
-        setTitle(outcome.section.title);
-        setSummary('');
-        setColleague('');
-        setSaved({
-          merged: outcome.merged,
-          fromColleague: outcome.mergedFromColleague,
-          message: !outcome.changed
-            ? t('editor.unchanged')
-            : outcome.merged
-              ? t('editor.savedMerged', { version: outcome.version.number })
-              : t('editor.saved', { version: outcome.version.number }),
-        });
-        return;
-      case 'VersionConflict':
-        setProblems(noProblems);
-        setConflict({
-          message: outcome.message,
-          base: outcome.base,
-          current: outcome.current,
-          yours: outcome.yours,
-          baseVersion: outcome.baseVersion,
-          currentVersion: outcome.currentVersion,
-        });
-        return;
-      default:
-        setProblems(outcomeProblems(outcome, fieldIds));
+    if (!title.trim()) return save.refuse({ title: t('editor.titleRequired') });
+    const outcome = await save.run({ input: { sectionId: section.id, baseVersion: from, title, body: text, summary } });
+    if (outcome?.__typename === 'SectionSaved') {
+      setConflict(null);
+      setBaseVersion(outcome.section.version);
+      setBody(outcome.section.body);
+      if (!source && !editorCanHold(outcome.section.body)) {
+        setSource(true);
+        setCannotHold(true);
+      }
+      setTitle(outcome.section.title);
+      setSummary('');
+      setColleague('');
+      setSaved({
+        merged: outcome.merged,
+        fromColleague: outcome.mergedFromColleague,
+        message: !outcome.changed
+          ? t('editor.unchanged')
+          : outcome.merged
+            ? t('editor.savedMerged', { version: outcome.version.number })
+            : t('editor.saved', { version: outcome.version.number }),
+      });
+    } else if (outcome?.__typename === 'VersionConflict') {
+      setConflict({
+        message: outcome.message,
+        base: outcome.base,
+        current: outcome.current,
+        yours: outcome.yours,
+        baseVersion: outcome.baseVersion,
+        currentVersion: outcome.currentVersion,
+      });
     }
   }
 
