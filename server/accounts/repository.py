@@ -96,6 +96,8 @@ class Accounts:
         return [_organization(doc) async for doc in self._organizations.find().sort("name", ASCENDING)]
 
     async def organizations_by_ids(self, ids: Sequence[ObjectId]) -> dict[ObjectId, Organization]:
+        if not ids:
+            return {}
         return {doc["_id"]: _organization(doc) async for doc in self._organizations.find({"_id": {"$in": list(ids)}})}
 
     async def organization_by_slug(self, slug: str) -> Organization | None:
@@ -128,7 +130,10 @@ class Accounts:
         return _user(doc) if doc else None
 
     async def users_by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, User]:
-        return {doc["_id"]: _user(doc) async for doc in self._users.find({"_id": {"$in": list(ids)}})}
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        return {doc["_id"]: _user(doc) async for doc in self._users.find({"_id": {"$in": wanted}})}
 
     async def users(self, organization_id: ObjectId | None = None) -> list[User]:
         query = {} if organization_id is None else {"organization_id": organization_id}

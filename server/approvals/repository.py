@@ -213,10 +213,13 @@ class Approvals:
         return found[0] if found else None
 
     async def rounds(self, round_ids: Iterable[ObjectId]) -> list[ApprovalRound]:
-        return await self._with_entries({"_id": {"$in": list(round_ids)}})
+        wanted = list(round_ids)
+        return await self._with_entries({"_id": {"$in": wanted}}) if wanted else []
 
     async def for_documents(self, document_ids: Sequence[ObjectId]) -> list[ApprovalRound]:
         """The rounds of these documents, newest first."""
+        if not document_ids:
+            return []
         return await self._with_entries({"document_id": {"$in": list(document_ids)}})
 
     async def holding(self, snapshot_id: ObjectId) -> ApprovalRound | None:

@@ -170,16 +170,23 @@ class Comments:
         return _comment(doc) if doc else None
 
     async def by_ids(self, ids: Iterable[ObjectId]) -> list[Comment]:
-        cursor = self._comments.find({"_id": {"$in": list(ids)}}).sort("created_at", ASCENDING)
+        wanted = list(ids)
+        if not wanted:
+            return []
+        cursor = self._comments.find({"_id": {"$in": wanted}}).sort("created_at", ASCENDING)
         return [_comment(doc) async for doc in cursor]
 
     async def on_sections(self, section_ids: Sequence[ObjectId]) -> list[Comment]:
         """Every comment on these sections, threads and replies, oldest first (deleted ones left out)."""
+        if not section_ids:
+            return []
         query = {"section_id": {"$in": list(section_ids)}, **_LIVE}
         cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
 
     async def replies(self, parent_ids: Sequence[ObjectId]) -> list[Comment]:
+        if not parent_ids:
+            return []
         query = {"parent_id": {"$in": list(parent_ids)}, **_LIVE}
         cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
@@ -196,12 +203,16 @@ class Comments:
     async def open_counts(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[OpenCount]]:
         """Open thread-starting comments per section, organisation and draft state, as last counted."""
         wanted = list(dict.fromkeys(section_ids))
+        if not wanted:
+            return {}
         counts = {doc["_id"]: _stored_counts(doc) async for doc in self._counts.find({"_id": {"$in": wanted}})}
         never = [s for s in wanted if s not in counts]  # a new section, or data from before the counts
         return counts | (await self.recount(never) if never else {})
 
     async def count_open(self, section_ids: Sequence[ObjectId] | None = None) -> dict[ObjectId, list[OpenCount]]:
         """Open thread-starting comments per section, organisation and draft state, counted now."""
+        if section_ids is not None and not section_ids:
+            return {}
         match: dict[str, Any] = {"parent_id": None, **_OPEN}
         if section_ids is not None:
             match["section_id"] = {"$in": list(section_ids)}
@@ -264,6 +275,8 @@ class Comments:
         return settled | {s: counts.get(s, []) for s in pending}
 
     async def _stored(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[OpenCount]]:
+        if not section_ids:
+            return {}
         query = {"_id": section_ids[0]} if len(section_ids) == 1 else {"_id": {"$in": list(section_ids)}}
         return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find(query)}
 

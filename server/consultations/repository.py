@@ -187,10 +187,13 @@ class Consultations:
         return found[0] if found else None
 
     async def consultations(self, consultation_ids: Iterable[ObjectId]) -> list[Consultation]:
-        return await self._with_entries({"_id": {"$in": list(consultation_ids)}})
+        wanted = list(consultation_ids)
+        return await self._with_entries({"_id": {"$in": wanted}}) if wanted else []
 
     async def for_documents(self, document_ids: Sequence[ObjectId]) -> list[Consultation]:
         """The consultations of these documents, newest first."""
+        if not document_ids:
+            return []
         return await self._with_entries({"document_id": {"$in": list(document_ids)}})
 
     async def for_snapshot(self, snapshot_id: ObjectId) -> list[Consultation]:
@@ -243,6 +246,8 @@ class Consultations:
         return response
 
     async def responses(self, consultation_ids: Sequence[ObjectId]) -> list[Response]:
+        if not consultation_ids:
+            return []
         cursor = self._responses.find({"consultation_id": {"$in": list(consultation_ids)}}).sort("at", ASCENDING)
         return [_response(doc) async for doc in cursor]
 
@@ -269,6 +274,8 @@ class Consultations:
         return publication
 
     async def publications(self, consultation_ids: Sequence[ObjectId]) -> list[Publication]:
+        if not consultation_ids:
+            return []
         cursor = self._publications.find({"consultation_id": {"$in": list(consultation_ids)}})
         found = [doc async for doc in cursor]
         return [Publication(d["consultation_id"], d["organization_id"], d["at"], d.get("by")) for d in found]

@@ -233,7 +233,10 @@ class Drafting:
     # Documents
 
     async def documents(self, ids: Iterable[ObjectId] | None = None) -> list[Document]:
-        query = {} if ids is None else {"_id": {"$in": list(ids)}}
+        wanted = None if ids is None else list(ids)
+        if wanted == []:
+            return []
+        query = {} if wanted is None else {"_id": {"$in": wanted}}
         return [_document(doc) async for doc in self._documents.find(query).sort("created_at", ASCENDING)]
 
     async def document(self, document_id: ObjectId) -> Document | None:
@@ -305,6 +308,8 @@ class Drafting:
     # Sections
 
     async def sections(self, document_ids: Sequence[ObjectId], *, include_deleted: bool = False) -> list[Section]:
+        if not document_ids:
+            return []
         query: dict[str, Any] = {"document_id": {"$in": list(document_ids)}}
         if not include_deleted:
             query["deleted"] = False
@@ -312,7 +317,10 @@ class Drafting:
         return [_section(doc) async for doc in cursor]
 
     async def sections_by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, Section]:
-        return {doc["_id"]: _section(doc) async for doc in self._sections.find({"_id": {"$in": list(ids)}})}
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        return {doc["_id"]: _section(doc) async for doc in self._sections.find({"_id": {"$in": wanted}})}
 
     async def section(self, section_id: ObjectId) -> Section | None:
         doc = await self._sections.find_one({"_id": section_id})
@@ -450,6 +458,8 @@ class Drafting:
         return snapshot
 
     async def snapshots(self, document_ids: Sequence[ObjectId]) -> list[Snapshot]:
+        if not document_ids:
+            return []
         cursor = self._snapshots.find({"document_id": {"$in": list(document_ids)}}).sort("number", DESCENDING)
         return [_snapshot(doc) async for doc in cursor]
 

@@ -190,6 +190,8 @@ class EventLog:
 
     async def of_kinds(self, kinds: Sequence[str], *, limit: int = 100) -> list[Event]:
         """The events of these kinds in any document or none (sign-ins, say), oldest first."""
+        if not kinds:
+            return []
         cursor = self._events.find({"kind": {"$in": list(kinds)}}).sort("seq", ASCENDING).limit(limit)
         return [_event(doc) async for doc in cursor]
 

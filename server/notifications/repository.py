@@ -195,7 +195,8 @@ class Outbox:
         return OutboxPage(items, items[-1].seq if more and items else None)
 
     async def count(self, states: Iterable[State]) -> int:
-        return await self._outbox.count_documents({"state": {"$in": [s.value for s in states]}})
+        wanted = [s.value for s in states]
+        return await self._outbox.count_documents({"state": {"$in": wanted}}) if wanted else 0
 
     async def for_event(self, event_key: str) -> list[Notification]:
         return [_notification(doc) async for doc in self._outbox.find({"event_key": event_key})]
@@ -207,6 +208,8 @@ class Outbox:
 
     async def preferences_of(self, user_ids: Iterable[ObjectId]) -> dict[ObjectId, Preferences]:
         wanted = list(user_ids)
+        if not wanted:
+            return {}
         found = {doc["_id"]: doc async for doc in self._preferences.find({"_id": {"$in": wanted}})}
         return {u: _preferences(u, found.get(u)) for u in wanted}
 
