@@ -28,7 +28,7 @@ from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, Deci
 from server.caller import Caller
 from server.db import Taken
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import authorised_document, follow_phase, scope_of
+from server.drafting.service import authorised_document, follow_phase, move_phase, scope_of
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
@@ -118,22 +118,9 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
     if document is None or document.phase == Phase.ARCHIVED:
         return
     if closure.state == model.RoundState.APPROVED:
-        approved = await store.drafting.set_phase(
-            document.id, Phase.APPROVED, now, unless=Phase.ARCHIVED, approved_snapshot_id=round.snapshot_id
+        await move_phase(
+            store, origin, now, document, Phase.APPROVED, unless=Phase.ARCHIVED, approved_snapshot_id=round.snapshot_id
         )
-        if approved is not None:
-            await store.events.append(
-                "document.phase_changed",
-                origin,
-                now,
-                document_id=document.id,
-                entity=("Document", document.id),
-                data={
-                    "from": document.phase.value,
-                    "to": Phase.APPROVED.value,
-                    "approved_snapshot": ids.encode("Snapshot", round.snapshot_id),
-                },
-            )
         return
     others = await store.approvals.for_documents([document.id])
     if document.phase == Phase.WRITTEN_PROCESS and not any(r.is_open for r in others if r.id != round.id):

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from server import markdown
+from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action, DocumentScope, Scope
 from server.caller import Caller
@@ -467,16 +467,7 @@ async def follow_phase(store: Store, document_id: ObjectId, phase: Phase, origin
     document = await store.drafting.document(document_id)
     if document is None or document.phase in (phase, Phase.ARCHIVED):
         return
-    updated = await store.drafting.set_phase(document.id, phase, now, expect=document.phase)
-    if updated is not None:
-        await store.events.append(
-            "document.phase_changed",
-            origin,
-            now,
-            document_id=document.id,
-            entity=("Document", document.id),
-            data={"from": document.phase.value, "to": phase.value},
-        )
+    await move_phase(store, origin, now, document, phase, expect=document.phase)
 
 
 async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, phase: Phase) -> Document | Failure:
@@ -491,17 +482,36 @@ async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, 
     consultations = await store.consultations.for_documents([document.id])
     if any(c.is_open and due_closure(c, caller.now) is None for c in consultations):
         return Invalid("phase", "phase_consultation_open")
-    updated = await store.drafting.set_phase(document.id, phase, caller.now, expect=document.phase)
-    if updated is None:
-        return Invalid("phase", "busy")
-    await store.events.append(
-        "document.phase_changed",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Document", document.id),
-        data={"from": document.phase.value, "to": phase.value},
+    updated = await move_phase(store, caller.origin, caller.now, document, phase, expect=document.phase)
+    return updated if updated is not None else Invalid("phase", "busy")
+
+
+async def move_phase(
+    store: Store,
+    origin: Origin,
+    now: datetime,
+    document: Document,
+    phase: Phase,
+    *,
+    expect: Phase | None = None,
+    unless: Phase | None = None,
+    approved_snapshot_id: ObjectId | None = None,
+) -> Document | None:
+    """Move ``document`` to ``phase`` (as ``store.drafting.set_phase``: when still in ``expect``,
+    not in ``unless``) and record it in the log; None when the document had moved on.
+
+    The one way a phase changes, whoever asks: the secretariat, or a round or consultation that
+    carries the document along as it opens and closes."""
+    updated = await store.drafting.set_phase(
+        document.id, phase, now, expect=expect, unless=unless, approved_snapshot_id=approved_snapshot_id
     )
+    if updated is not None:
+        data = {"from": document.phase.value, "to": phase.value}
+        if approved_snapshot_id is not None:
+            data["approved_snapshot"] = ids.encode("Snapshot", approved_snapshot_id)
+        await store.events.append(
+            "document.phase_changed", origin, now, document_id=document.id, entity=("Document", document.id), data=data
+        )
     return updated
 
 

@@ -55,19 +55,24 @@ const SetPhaseMutation = graphql(`
   }
 `);
 
+/** What adding and removing a participant answer with: the document's participants as they are now. */
+export const ParticipantsChangedFields = graphql(`
+  fragment ParticipantsChangedDocument on ParticipantsChanged {
+    document {
+      id
+      participants {
+        id
+        name
+      }
+    }
+  }
+`);
+
 const AddParticipantMutation = graphql(`
   mutation AddParticipant($input: ChangeParticipantInput!) {
     addParticipant(input: $input) {
       __typename
-      ... on ParticipantsChanged {
-        document {
-          id
-          participants {
-            id
-            name
-          }
-        }
-      }
+      ...ParticipantsChangedDocument
       ...UserError
     }
   }
@@ -77,15 +82,7 @@ const RemoveParticipantMutation = graphql(`
   mutation RemoveParticipant($input: ChangeParticipantInput!) {
     removeParticipant(input: $input) {
       __typename
-      ... on ParticipantsChanged {
-        document {
-          id
-          participants {
-            id
-            name
-          }
-        }
-      }
+      ...ParticipantsChangedDocument
       ...UserError
     }
   }
