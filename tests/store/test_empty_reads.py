@@ -60,6 +60,6 @@ async def test_reading_nothing_asks_the_store_nothing(app: RunningApp, mongodb_u
         counter.targets.clear()
         assert await store.accounts.organizations_by_ids([organization.id]) == {organization.id: organization}
         await store.drafting.documents()
-        assert counter.targets == ["find organizations", "find documents"]
+        assert counter.targets[:2] == ["find organizations", "find documents"]  # (then getMores, if many)
     finally:
         await client.close()
