@@ -48,7 +48,7 @@ async def test_an_archived_document_says_commenting_is_closed_and_keeps_the_draf
     page = ui.page
     await ui.open(f"/documents/{document['slug']}")
     closed = page.get_by_role("note", name="Kommentering er lukket")
-    await expect(closed).to_contain_text("Dokumentet er arkiveret")
+    await expect(closed).to_contain_text("Dokumentet er i fasen »Arkiveret«")
     await expect(page.get_by_role("button", name=re.compile("^Kommentér"))).to_have_count(0)
     await ui.check("reader-commenting-closed")
 
@@ -175,3 +175,12 @@ async def test_a_consultation_from_opening_to_closing(new_ui: NewUi, as_user: As
     await ui.open(f"/documents/{slug}/consultations")
     await expect(page.get_by_role("link", name="Høring over Udgave 1 – Høringsudkast")).to_be_visible()
     await ui.check("consultations")
+
+    # KL's reader: commenting closed with the consultation, and says when.
+    await kl.open(f"/documents/{slug}")
+    closed = kpage.get_by_role("note", name="Kommentering er lukket")
+    await expect(closed).to_contain_text(
+        re.compile(r"Der kan ikke længere kommenteres: høringen sluttede \d+\. [a-zæøå]+ \d{4}")
+    )
+    await expect(kpage.get_by_role("button", name=re.compile("^Kommentér"))).to_have_count(0)
+    await kl.check("reader-consultation-closed")

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { formatDateTime } from '../datetime';
 import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
 import { useViewer } from '../viewer';
@@ -67,20 +66,6 @@ export function ConsultationNotice(props: { consultation: FragmentType<typeof Co
         <Link to={`/consultations/${encodeURIComponent(consultation.id)}`}>{t('consultation.readerSee')}</Link>
       </p>
     </section>
-  );
-}
-
-/** "Høringen over Udgave 1 var åben fra … til …": when commenting closed with the consultation. */
-export function ConsultationPeriod(props: { consultation: FragmentType<typeof ConsultationNoticeFields> }) {
-  const { t } = useTranslation();
-  const consultation = getFragmentData(ConsultationNoticeFields, props.consultation);
-  if (consultation.state === 'OPEN' || !consultation.closedAt) return null;
-  const name = consultation.snapshot ? snapshotName(t, consultation.snapshot) : '';
-  return (
-    <p>
-      {t('consultation.readerClosed', { snapshot: name, from: formatDateTime(consultation.openedAt), to: formatDateTime(consultation.closedAt) })}{' '}
-      <Link to={`/consultations/${encodeURIComponent(consultation.id)}`}>{t('consultation.readerSee')}</Link>
-    </p>
   );
 }
 

@@ -14,7 +14,6 @@ const CommentsQuery = graphql(`
   query DocumentComments($slug: String!) {
     document(slug: $slug) {
       id
-      phase
       viewerCan {
         comment
         respond
@@ -42,9 +41,7 @@ const CommentsQuery = graphql(`
           ...CommentThread
         }
       }
-      consultation {
-        ...ConsultationNotice
-      }
+      ...Commenting
       ...DocumentHeader
     }
   }
@@ -123,7 +120,7 @@ export function CommentsPage() {
     <>
       <DocumentHeader document={document} heading={t('comments.title')} />
       <p className="lead">{t('comments.intro')}</p>
-      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} consultation={document.consultation} />
+      <CommentingClosed document={document} />
       {(drafts.length > 0 || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>

@@ -2,7 +2,7 @@ import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import type { DocumentInput } from 'urql';
-import { CommentingClosed } from '../components/CommentingClosed';
+import { CommentingClosed, CommentingOpen } from '../components/CommentingClosed';
 import { ConsultationNotice } from '../components/ConsultationNotice';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
@@ -24,7 +24,6 @@ const DocumentReaderQuery = graphql(`
       id
       title
       summary
-      phase
       viewerCan {
         edit
         comment
@@ -37,6 +36,7 @@ const DocumentReaderQuery = graphql(`
       consultation {
         ...ConsultationNotice
       }
+      ...Commenting
       ...DocumentHeader
       ...TableOfContents
     }
@@ -119,7 +119,8 @@ export function DocumentPage() {
       {document.summary && <p className="lead">{document.summary}</p>}
       {document.consultation && <ConsultationNotice consultation={document.consultation} />}
       {document.viewerCan.comment && <p className="hint-box">{t('document.commentHint')}</p>}
-      <CommentingClosed phase={document.phase} canComment={document.viewerCan.comment} consultation={document.consultation} />
+      <CommentingOpen document={document} />
+      <CommentingClosed document={document} />
       <p aria-live="polite" className={live ? 'live-note' : 'visually-hidden'}>
         {live}
       </p>
