@@ -16,7 +16,7 @@ from server.notifications.service import unsubscribe_token
 from tests.api.drafting_support import new_document, org_ids
 from tests.browser.test_approval import OPEN, snapshot
 from tests.browser.ui import Ui
-from tests.support import REGIONS, SECRETARIAT, Api, RunningApp
+from tests.support import KL_COMMENTER, PLO_COMMENTER, REGIONS, SECRETARIAT, Api, RunningApp
 
 NewUi = Callable[..., Awaitable[Ui]]
 AsUser = Callable[[str], Awaitable[Api]]
@@ -120,3 +120,55 @@ async def test_the_unsubscribe_link_turns_a_kind_off_and_formal_notices_cannot_b
     await expect(choice).to_have_value("IMMEDIATE")
     await page.reload()  # kept on the server
     await expect(page.get_by_label("Levering af: En part har svaret i en skriftlig proces")).to_have_value("IMMEDIATE")
+
+
+OPEN_CONSULTATION = """mutation($input: OpenConsultationInput!) { openConsultation(input: $input) {
+  __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }"""
+
+
+async def test_a_party_sees_the_consultation_response_it_owes_and_the_secretariat_reminds_it(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    document = await new_document(secretariat, [("Formål", "Strategien samler indsatsen.\n")], ("kl", "plo"))
+    opened = await secretariat.execute(
+        OPEN_CONSULTATION,
+        {
+            "input": {
+                "snapshotId": await snapshot(secretariat, document["id"], "Høringsudkast"),
+                "deadline": (app.clock.now() + timedelta(days=10)).isoformat(),
+                "organizationIds": await org_ids(secretariat, "kl", "plo"),
+                "letter": "Hermed i høring.",
+            }
+        },
+    )
+    assert opened["openConsultation"]["__typename"] == "ConsultationOpened", opened
+    consultation_id = opened["openConsultation"]["consultation"]["id"]
+    kl = await as_user(KL_COMMENTER)
+    added = await kl.execute(
+        """mutation($input: AddCommentInput!) { addComment(input: $input) { __typename } }""",
+        {"input": {"sectionId": document["sections"][0], "version": 1, "body": "KL's kladde."}},
+    )
+    assert added["addComment"]["__typename"] == "CommentAdded"
+
+    # Mine opgaver: the response KL owes, with its deadline and KL's own drafts; PLO's shows none of them.
+    for email, drafts in ((KL_COMMENTER, "(1 kladde fra din organisation)"), (PLO_COMMENTER, "(ingen kladder")):
+        party = await new_ui(email)
+        await party.open("/")
+        task = party.page.get_by_role("region", name="Mine opgaver").locator(
+            f'li:has(a[href="/consultations/{consultation_id}"])'
+        )
+        await expect(task).to_contain_text("Høringssvar: Testdokument")
+        await expect(task).to_contain_text(re.compile(r"Frist: .*\(om (9|10) dage"))
+        await expect(task).to_contain_text(drafts)
+    await party.check("my-tasks-consultation")
+
+    # The secretariat reminds KL from the consultation's page.
+    sec = await new_ui(SECRETARIAT)
+    await sec.open(f"/consultations/{consultation_id}")
+    reminder = sec.page.get_by_role("region", name="Send påmindelse")
+    await expect(reminder).to_contain_text("parter, der ikke har afgivet høringssvar")
+    await reminder.get_by_label(re.compile("Kommunernes Landsforening")).check()
+    await reminder.get_by_role("button", name="Send påmindelse").click()
+    await expect(reminder.get_by_role("status")).to_contain_text(re.compile(r"Påmindelsen er sendt \(\d+ beskeder?\)"))
+    await sec.check("consultation-reminder-sent")

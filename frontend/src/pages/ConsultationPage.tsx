@@ -7,6 +7,7 @@ import { ConsultationStateTag, PartyStatusTag, partyStatusKey } from '../compone
 import { Countdown } from '../components/Countdown';
 import { DeadlineFields, deadlineProblems, useDeadline } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { ReminderForm } from '../components/ReminderForm';
 import { ErrorSummary } from '../components/errors';
 import { type Problems, StatusMessage, SubmitButton, noProblems, useFormMutation } from '../components/forms';
 import { Fact, usePageQuery, usePageTitle } from '../components/page';
@@ -219,6 +220,16 @@ export function ConsultationPage() {
 
       <ConsultationParties consultation={consultation} />
 
+      {open && consultation.viewerCan.manage && (
+        <ReminderForm
+          target={{ consultationId: consultation.id }}
+          parties={consultation.parties.flatMap((party) =>
+            party.organization && (party.status === 'INVITED' || party.status === 'DRAFTING')
+              ? [{ id: party.organization.id, name: party.organization.name }]
+              : [],
+          )}
+        />
+      )}
       {consultation.viewerCan.manage && (
         <ManageConsultation
           consultationId={consultation.id}
