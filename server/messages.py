@@ -41,6 +41,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dokumentet er i fasen »{phase}« og kan ikke længere ændres.",
         "The document is in the phase “{phase}” and can no longer be changed.",
     ),
+    "forbidden_phase_submit": (
+        "Dokumentet er i fasen »{phase}«, så der kan ikke længere indsendes kommentarer. "
+        "Jeres kladder er gemt, og jeres organisation kan stadig læse dem.",
+        "The document is in the phase “{phase}”, so comments can no longer be submitted. "
+        "Your drafts are kept, and your organisation can still read them.",
+    ),
     "forbidden_not_author": (
         "Kun forfatteren kan ændre denne kommentar.",
         "Only the author can change this comment.",
@@ -140,6 +146,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "comment_not_open": (
         "Kommentaren er besvaret og kan ikke længere ændres eller slettes.",
         "The comment has been answered and can no longer be changed or deleted.",
+    ),
+    "comment_sent": (
+        "Kommentaren er indsendt som en del af jeres høringssvar og kan ikke længere ændres eller trækkes "
+        "tilbage. Skriv en ny kommentar, hvis I vil rette eller supplere den.",
+        "The comment has been submitted as part of your organisation's response and can no longer be changed "
+        "or withdrawn. Write a new comment to correct or add to it.",
+    ),
+    "nothing_to_submit": (
+        "Der er ingen kladder at indsende.",
+        "There are no drafts to submit.",
+    ),
+    "submission_count_changed": (
+        "Der er nu {count} kommentarer at indsende, ikke {expected}. Se forhåndsvisningen igen, før I indsender.",
+        "There are now {count} comments to submit, not {expected}. Look at the preview again before submitting.",
     ),
     "comment_is_draft": (
         "Kommentaren er stadig et udkast i sin organisation og kan besvares, når den er indsendt.",

@@ -209,3 +209,14 @@ class Api:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+SUBMISSION_PREVIEW = "query($id: ID!) { document(id: $id) { submissionPreview { count } } }"
+
+
+async def drafts_to_send(api: Api, document_id: str) -> int:
+    """How many comments submitting the caller's organisation's drafts would send now (the preview's
+    count, which ``submitOrganisationComments`` takes as its confirmation)."""
+    data = await api.execute(SUBMISSION_PREVIEW, {"id": document_id})
+    preview = data["document"]["submissionPreview"] if data["document"] else None
+    return int(preview["count"]) if preview else 0

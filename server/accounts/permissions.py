@@ -30,6 +30,9 @@ class Action(StrEnum):
     EDIT_SECTIONS = "edit_sections"  # add, save, move, delete, restore
     CREATE_SNAPSHOT = "create_snapshot"
     COMMENT = "comment"
+    # Send the organisation's drafts (and general remarks, response letter) as its response:
+    # its commenters and approvers — the people who answer a consultation for it.
+    SUBMIT_RESPONSE = "submit_response"
     RESPOND_TO_COMMENT = "respond_to_comment"
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
@@ -69,6 +72,7 @@ NOT_SIGNED_IN = Refusal(signed_in=False, key="not_signed_in")
 FROZEN_PHASES = frozenset({Phase.APPROVED, Phase.ARCHIVED})
 STEERING = frozenset({Role.EDITOR, Role.SECRETARIAT})
 COMMENTING = frozenset({Role.COMMENTER, Role.EDITOR, Role.APPROVER, Role.SECRETARIAT})
+RESPONDING = frozenset({Role.COMMENTER, Role.APPROVER})
 
 Rule = Callable[[Actor, Scope], Refusal | None]
 
@@ -98,9 +102,9 @@ def _participates(actor: Actor, scope: Scope) -> Refusal | None:
     return None
 
 
-def _not_frozen(scope: Scope) -> Refusal | None:
+def _not_frozen(scope: Scope, key: str = "forbidden_phase") -> Refusal | None:
     if scope.document is not None and scope.document.phase in FROZEN_PHASES:
-        return Refusal(True, "forbidden_phase", {"phase": scope.document.phase.value})
+        return Refusal(True, key, {"phase": scope.document.phase.value})
     return None
 
 
@@ -133,8 +137,16 @@ def _consultation_allows_comment(actor: Actor, scope: Scope) -> Refusal | None:
     addressee, never a party answering it. Everyone else comments while a consultation that
     consults their organisation is open; the refusal says since when commenting is closed.
     """
+    if actor.roles & STEERING:
+        return None
+    return _consultation_open_to(actor, scope)
+
+
+def _consultation_open_to(actor: Actor, scope: Scope) -> Refusal | None:
+    """Once a document has had a consultation, a party's drafts go out only while a consultation
+    that consults it is open: what a party sends is its response to that consultation."""
     consultation = scope.consultation
-    if consultation is None or actor.roles & STEERING:
+    if consultation is None:
         return None
     if not consultation.open:
         closed_at = consultation.closed_at
@@ -158,6 +170,12 @@ RULES: dict[Action, Rule] = {
     Action.EDIT_SECTIONS: _all(_role(STEERING), _participates, lambda _a, s: _not_frozen(s)),
     Action.CREATE_SNAPSHOT: _all(_role(_SECRETARIAT), _reads),
     Action.COMMENT: _all(_role(COMMENTING), _participates, lambda _a, s: _not_frozen(s), _consultation_allows_comment),
+    Action.SUBMIT_RESPONSE: _all(
+        _role(RESPONDING),
+        _participates,
+        lambda _a, s: _not_frozen(s, "forbidden_phase_submit"),
+        _consultation_open_to,
+    ),
     Action.RESPOND_TO_COMMENT: _all(_role(STEERING), _participates),
     Action.RUN_APPROVAL_ROUND: _all(_role(_SECRETARIAT), _reads),
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),

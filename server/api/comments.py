@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -91,6 +92,9 @@ class Comment(Node):
     response: str
     response_html: str
     submitted: bool = strawberry.field(description="False while the comment is a draft of its organisation.")
+    in_response: bool = strawberry.field(
+        description="Sent as part of its organisation's response: locked (a correction is a new comment)."
+    )
     submitted_at: datetime | None
     responded_at: datetime | None
     applied_version: int | None = strawberry.field(description="The section version that took the comment in.")
@@ -200,7 +204,7 @@ class Comment(Node):
         c = self.model
         edit = (
             c.author_id == actor.user_id
-            and c.status == domain.CommentStatus.OPEN
+            and domain.editable(c)
             and permissions.check(actor, Action.COMMENT, scope) is None
         )
         respond = (
@@ -232,6 +236,57 @@ async def section_comments(
 async def open_comment_count(info: Info, section: drafting_model.Section) -> int:
     """Open thread-starting comments on a section that the signed-in user may see (drafts of their own included)."""
     return await queries.open_count(info.context.loaders, info.context.actor, section)
+
+
+# What submitting an organisation's drafts would send.
+
+
+@strawberry.type(description="One section's drafts in a submission preview.")
+class SubmissionPreviewSection:
+    model: strawberry.Private[domain.PreviewSection]
+    title: str = strawberry.field(description="The section's title (its last one, if it was deleted since).")
+    count: int
+    comments: list[Comment] = strawberry.field(description="Threads and replies, in the order they were written.")
+
+    @strawberry.field
+    async def section(self, info: Info) -> Section | None:
+        found = await info.context.loaders.section.load(self.model.section_id)
+        return Section.of(found) if found else None
+
+
+@strawberry.type(
+    description="Exactly what submitOrganisationComments would send now for your organisation: every draft "
+    "of it on the document (colleagues' and replies included), by section. `count` is what is sent; pass it "
+    "as `expectedCount` to confirm."
+)
+class SubmissionPreview:
+    count: int
+    sections: list[SubmissionPreviewSection]
+    can_submit: bool = strawberry.field(description="Whether you may submit (there may still be nothing to send).")
+    blocker: str | None = strawberry.field(description="Why you may not submit, in words; null when you may.")
+
+
+async def submission_preview(info: Info, document: drafting_model.Document) -> SubmissionPreview | None:
+    ctx = info.context
+    found = await service.submission_preview(ctx.store, ctx.caller(), document.id)
+    if not isinstance(found, domain.SubmissionPreview):
+        return None
+    assert ctx.actor is not None
+    from server.api.consultations import comment_scope
+
+    scope = replace(await comment_scope(info, document), organization_id=ctx.actor.organization_id)
+    refusal = permissions.check(ctx.actor, Action.SUBMIT_RESPONSE, scope)
+    return SubmissionPreview(
+        count=found.count,
+        sections=[
+            SubmissionPreviewSection(
+                model=s, title=s.title, count=len(s.comments), comments=[Comment.of(c) for c in s.comments]
+            )
+            for s in found.sections
+        ],
+        can_submit=refusal is None,
+        blocker=ctx.text(refusal.key, **refusal.params) if refusal else None,
+    )
 
 
 # The consultation report (høringsnotat).
@@ -490,12 +545,18 @@ class CommentsMutation:
         result = await service.delete_comment(ctx.store, ctx.caller(), ids.parse(input.comment_id, "Comment"))
         return answer(result, ctx, lambda r: CommentDeleted(comment=Comment.of(r)))
 
-    @strawberry.mutation(description="Submit all of your organisation's draft comments on a document at once.")
+    @strawberry.mutation(
+        description="Submit all of your organisation's draft comments on a document at once (commenters and "
+        "approvers). `expectedCount` confirms what the preview (Document.submissionPreview) showed: if the drafts "
+        "changed since, nothing is sent. Submitted comments are locked."
+    )
     async def submit_organisation_comments(
-        self, info: Info, document_id: strawberry.ID
+        self, info: Info, document_id: strawberry.ID, expected_count: int
     ) -> SubmitOrganisationCommentsResult:
         ctx = info.context
-        result = await service.submit_organisation_comments(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
+        result = await service.submit_organisation_comments(
+            ctx.store, ctx.caller(), ids.parse(document_id, "Document"), expected_count
+        )
         return answer(result, ctx, lambda r: CommentsSubmitted(comments=[Comment.of(c) for c in r]))
 
     @strawberry.mutation(description="The steering group's disposition of a comment, with its response.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -23,7 +24,7 @@ from server.messages import text
 
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
-    from server.api.comments import Comment, CommentStatus
+    from server.api.comments import Comment, CommentStatus, SubmissionPreview
     from server.api.consultations import CommentingWindow, Consultation
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
@@ -259,6 +260,9 @@ class DocumentPermissions:
     snapshot: bool
     run_approval_rounds: bool
     run_consultations: bool
+    submit_response: bool = strawberry.field(
+        description="Send your organisation's drafts as its response (commenters and approvers)."
+    )
 
 
 @strawberry.type
@@ -368,19 +372,35 @@ class Document(Node):
 
         actor = info.context.actor
         scope = service.scope_of(self.model)
+        commenting = await comment_scope(info, self.model)
 
         def can(action: Action) -> bool:
             return permissions.check(actor, action, scope) is None
 
         return DocumentPermissions(
             edit=can(Action.EDIT_SECTIONS),
-            comment=permissions.check(actor, Action.COMMENT, await comment_scope(info, self.model)) is None,
+            comment=permissions.check(actor, Action.COMMENT, commenting) is None,
             respond=can(Action.RESPOND_TO_COMMENT),
             manage=can(Action.MANAGE_DOCUMENT),
             snapshot=can(Action.CREATE_SNAPSHOT),
             run_approval_rounds=can(Action.RUN_APPROVAL_ROUND),
             run_consultations=can(Action.RUN_CONSULTATION),
+            submit_response=actor is not None
+            and permissions.check(
+                actor, Action.SUBMIT_RESPONSE, replace(commenting, organization_id=actor.organization_id)
+            )
+            is None,
         )
+
+    @strawberry.field(
+        description="What submitting your organisation's drafts would send now (null when you may not read it)."
+    )
+    async def submission_preview(
+        self, info: Info
+    ) -> Annotated[SubmissionPreview, strawberry.lazy("server.api.comments")] | None:
+        from server.api.comments import submission_preview
+
+        return await submission_preview(info, self.model)
 
 
 @strawberry.type

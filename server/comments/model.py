@@ -20,7 +20,7 @@ from server import markdown
 from server.accounts.model import Actor, Role
 from server.comments import anchoring
 from server.comments.anchoring import Relocated, TextQuote
-from server.drafting.model import Document, SnapshotEntry
+from server.drafting.model import Document, Section, SnapshotEntry
 from server.validation import InputProblem, first_problem, text_problem
 
 
@@ -77,6 +77,9 @@ class Comment:
     # The consultation a consulted party wrote it in: part of that party's høringssvar. None for the
     # steering group's own comments (never counted as høringssvar) and for comments outside one.
     consultation_id: ObjectId | None = None
+    # Sent as part of its organisation's response (``submitOrganisationComments``): from then on the
+    # comment is what the party said, so it is locked — a correction is a new comment.
+    in_response: bool = False
 
 
 MAX_COMMENT = 20_000
@@ -144,6 +147,56 @@ def starts_as_draft(actor: Actor, document: Document) -> bool:
     of the consultation, not a party answering it.
     """
     return not (document.settings.direct_submission or actor.roles & STEERING)
+
+
+def editable(comment: Comment) -> bool:
+    """Whether the author may still change or withdraw the comment: open, and not yet sent."""
+    return comment.status == CommentStatus.OPEN and not comment.in_response
+
+
+# An organisation's response: what submitting its drafts sends.
+
+
+@dataclass(frozen=True)
+class PreviewSection:
+    section_id: ObjectId
+    title: str
+    comments: tuple[Comment, ...]  # threads and replies alike, in the order they were written
+
+
+@dataclass(frozen=True)
+class SubmissionPreview:
+    """Exactly what ``submitOrganisationComments`` would send now: every draft of the organisation
+    on the document — its colleagues' too, replies included — grouped by section."""
+
+    sections: tuple[PreviewSection, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(s.comments) for s in self.sections)
+
+    @property
+    def comment_ids(self) -> tuple[ObjectId, ...]:
+        return tuple(c.id for s in self.sections for c in s.comments)
+
+
+def submission_preview(drafts: Iterable[Comment], sections: Iterable[Section]) -> SubmissionPreview:
+    """Group an organisation's drafts by section, in the document's order of sections.
+
+    A draft on a section deleted since is still sent (the section is named by its last title);
+    sections come by position, then the deleted ones.
+    """
+    by_section: dict[ObjectId, list[Comment]] = defaultdict(list)
+    for comment in sorted(drafts, key=lambda c: (c.created_at, c.id)):
+        by_section[comment.section_id].append(comment)
+    ordered = sorted(sections, key=lambda s: (s.deleted, s.position))
+    return SubmissionPreview(
+        tuple(
+            PreviewSection(section.id, section.title, tuple(by_section[section.id]))
+            for section in ordered
+            if section.id in by_section
+        )
+    )
 
 
 # Input.

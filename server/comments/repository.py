@@ -87,7 +87,15 @@ def _comment(doc: Mapping[str, Any]) -> Comment:
         updated_at=doc["updated_at"],
         revision=doc.get("revision", 0),
         consultation_id=doc.get("consultation_id"),
+        in_response=doc.get("in_response", _sent_before_the_flag(doc)),
     )
+
+
+def _sent_before_the_flag(doc: Mapping[str, Any]) -> bool:
+    """Whether a comment stored before ``in_response`` existed was sent as a draft of its
+    organisation: a draft is submitted after it was written, a direct comment as it is written."""
+    submitted_at = doc.get("submitted_at")
+    return bool(doc.get("submitted")) and submitted_at is not None and submitted_at > doc["created_at"]
 
 
 def _anchor_doc(quote: TextQuote | None) -> dict[str, str] | None:
@@ -121,6 +129,7 @@ def _comment_doc(c: Comment) -> dict[str, Any]:
         "created_at": c.created_at,
         "updated_at": c.updated_at,
         "consultation_id": c.consultation_id,
+        "in_response": c.in_response,
     }
     if c.revision:  # a new comment has none yet: its first change claims revision 0 (server/claims.py)
         doc["revision"] = c.revision
@@ -129,6 +138,7 @@ def _comment_doc(c: Comment) -> dict[str, Any]:
 
 _LIVE = {"deleted": False}
 _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
+_EDITABLE = {**_OPEN, "in_response": {"$ne": True}}  # model.editable: open and not sent
 _RECOUNT_ATTEMPTS = 20
 
 
@@ -332,10 +342,11 @@ class Comments:
         return before, after
 
     async def submit(self, comment_ids: Sequence[ObjectId], at: datetime) -> list[Comment]:
-        """Publish these drafts; the ones another request submitted first are left as they are."""
+        """Send these drafts as the organisation's response (published, and locked from now on); the
+        ones another request submitted first are left as they are."""
         changed = []
         for comment_id in comment_ids:
-            fields = {"submitted": True, "submitted_at": at, "updated_at": at}
+            fields = {"submitted": True, "submitted_at": at, "updated_at": at, "in_response": True}
             pair = await self._change(comment_id, {"submitted": False, **_LIVE}, fields, recount=False)
             if pair is not None:
                 changed.append(pair)
@@ -362,12 +373,12 @@ class Comments:
                 "edits": [*doc.get("edits", []), earlier],
             }
 
-        changed = await self._change(comment.id, _OPEN, edited)
+        changed = await self._change(comment.id, _EDITABLE, edited)
         return changed[1] if changed else None
 
     async def delete(self, comment: Comment, at: datetime) -> Comment | None:
         fields = {"deleted": True, "deleted_at": at, "updated_at": at}
-        changed = await self._change(comment.id, _OPEN, fields)
+        changed = await self._change(comment.id, _EDITABLE, fields)
         return changed[1] if changed else None
 
     async def respond(

@@ -8,7 +8,7 @@ so ids reveal nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -225,6 +225,8 @@ async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId |
         return Denied(NOT_AUTHOR)
     if comment.status != CommentStatus.OPEN:
         return Invalid("commentId", "comment_not_open")
+    if not model.editable(comment):
+        return Invalid("commentId", "comment_sent")
     return comment
 
 
@@ -244,7 +246,7 @@ async def edit_comment(
     if problem:
         return Invalid.of(problem)
     # The repository claims the revision it edits, so a simultaneous change is waited for and
-    # built upon; None means the comment stopped being open meanwhile.
+    # built upon; None means the comment stopped being open (or was sent) meanwhile.
     html = await markdown.render_off_loop(store.workers, body)
     if html is None:
         return Invalid("body", "text_too_complex")
@@ -267,16 +269,50 @@ async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | No
     return deleted
 
 
-async def submit_organisation_comments(
+async def _drafts_to_send(store: Store, document: Document, organization_id: ObjectId) -> model.SubmissionPreview:
+    drafts = await store.comments.drafts(document.id, organization_id)
+    sections = await store.drafting.sections_by_ids({c.section_id for c in drafts}) if drafts else {}
+    return model.submission_preview(drafts, sections.values())
+
+
+async def submission_preview(
     store: Store, caller: Caller, document_id: ObjectId | None
-) -> list[Comment] | Failure:
-    """Publish all of the caller's organisation's drafts on a document at once: its consolidated response."""
-    document = await drafting.authorised_document(store, caller, document_id, Action.COMMENT)
+) -> model.SubmissionPreview | Failure:
+    """What submitting would send now for the caller's organisation (its drafts are the
+    organisation's own to read, so anyone of it who may read the document sees them)."""
+    document = await drafting.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
     if not isinstance(document, Document):
         return document
     assert caller.actor is not None
-    drafts = await store.comments.drafts(document.id, caller.actor.organization_id)
-    submitted = await store.comments.submit([c.id for c in drafts], caller.now)
+    return await _drafts_to_send(store, document, caller.actor.organization_id)
+
+
+async def submit_organisation_comments(
+    store: Store, caller: Caller, document_id: ObjectId | None, expected_count: int
+) -> list[Comment] | Failure:
+    """Send all of the caller's organisation's drafts on a document at once: its consolidated response.
+
+    ``expected_count`` is the caller's confirmation of what the preview showed: when the drafts
+    changed since (a colleague added or withdrew one), nothing is sent and the caller is told.
+    The comments sent are locked: a correction is a new comment.
+    """
+    document = await drafting.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    assert caller.actor is not None
+    consultation = await consultations.current_for_document(store, document.id, now=caller.now)
+    scope = replace(consultations.comment_scope(document, consultation), organization_id=caller.actor.organization_id)
+    refusal = permissions.check(caller.actor, Action.SUBMIT_RESPONSE, scope)
+    if refusal:
+        return Denied(refusal)
+    preview = await _drafts_to_send(store, document, caller.actor.organization_id)
+    if preview.count == 0:
+        return Invalid("documentId", "nothing_to_submit")
+    if expected_count != preview.count:
+        return Invalid(
+            "expectedCount", "submission_count_changed", {"expected": expected_count, "count": preview.count}
+        )
+    submitted = await store.comments.submit(list(preview.comment_ids), caller.now)
     if submitted:
         await store.events.append(
             "comments.submitted",

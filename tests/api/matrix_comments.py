@@ -13,10 +13,14 @@ STEERING = "anon:N secretariat:O kl_editor:O kl_commenter:F kl_reader:F digst_ed
 # Only the author may change a comment; others who see it are refused.
 AUTHOR_ONLY = "anon:N secretariat:F kl_editor:F kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
 SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
+# Who may send an organisation's drafts as its response: its commenters and approvers.
+RESPONDING = "anon:N secretariat:F kl_editor:O kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
+# A comment sent in its organisation's response is locked, for its author too.
+SENT = "anon:N secretariat:F kl_editor:F kl_commenter:I kl_reader:F digst_editor:M digst_commenter:M"
 
 ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
   __typename ... on CommentAdded { comment { id } } ... on UserError { message } } }"""
-SUBMIT = """mutation($documentId: ID!) { submitOrganisationComments(documentId: $documentId) { __typename } }"""
+SUBMIT = """mutation($documentId: ID!, $expectedCount: Int!) { submitOrganisationComments(documentId: $documentId, expectedCount: $expectedCount) { __typename } }"""
 
 
 async def _add_as(world: World, actor: str, section: str, **extra: Any) -> str:
@@ -32,15 +36,23 @@ async def _add_as(world: World, actor: str, section: str, **extra: Any) -> str:
     return str(result["comment"]["id"])
 
 
-async def _kl_commenter_comment(world: World) -> tuple[dict[str, str], str]:
-    """A submitted comment by KL's commenter, visible to every participant."""
+async def _kl_commenter_comment(world: World, *, sent: bool = True) -> tuple[dict[str, str], str]:
+    """A submitted comment by KL's commenter, visible to every participant: sent in KL's response
+    (locked), or written on a document that takes comments directly (its author may still change it)."""
     doc = await world.new_document()
+    if not sent:
+        await world.secretariat.execute(
+            """mutation($input: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $input) { __typename } }""",
+            {"input": {"documentId": doc["document"], "directSubmission": True}},
+        )
     comment = await _add_as(world, "kl_commenter", doc["section"])
-    client = await world.client("kl_commenter")
-    try:
-        await client.execute(SUBMIT, {"documentId": doc["document"]})
-    finally:
-        await client.close()
+    if sent:
+        client = await world.client("kl_commenter")
+        try:
+            data = await client.execute(SUBMIT, {"documentId": doc["document"], "expectedCount": 1})
+        finally:
+            await client.close()
+        assert data["submitOrganisationComments"]["__typename"] == "CommentsSubmitted", data
     return doc, comment
 
 
@@ -55,7 +67,7 @@ async def _own_comment(world: World, actor: str) -> dict[str, Any]:
     if actor in ("secretariat", "kl_editor", "kl_commenter"):
         doc = await world.new_document()
         return {"input": {"commentId": await _add_as(world, actor, doc["section"])}}
-    _, comment = await _kl_commenter_comment(world)
+    _, comment = await _kl_commenter_comment(world, sent=False)
     return {"input": {"commentId": comment}}
 
 
@@ -65,19 +77,30 @@ async def _edit_own(world: World, actor: str) -> dict[str, Any]:
 
 
 async def _edit_other(world: World, actor: str) -> dict[str, Any]:
-    _, comment = await _kl_commenter_comment(world)
+    _, comment = await _kl_commenter_comment(world, sent=False)
     return {"input": {"commentId": comment, "body": "Præciseret bemærkning."}}
 
 
 async def _delete_other(world: World, actor: str) -> dict[str, Any]:
+    _, comment = await _kl_commenter_comment(world, sent=False)
+    return {"input": {"commentId": comment}}
+
+
+async def _edit_sent(world: World, actor: str) -> dict[str, Any]:
+    _, comment = await _kl_commenter_comment(world)
+    return {"input": {"commentId": comment, "body": "Rettet efter indsendelse."}}
+
+
+async def _delete_sent(world: World, actor: str) -> dict[str, Any]:
     _, comment = await _kl_commenter_comment(world)
     return {"input": {"commentId": comment}}
 
 
 async def _submit(world: World, actor: str) -> dict[str, Any]:
+    """KL's commenter has one draft: what KL's commenters and approvers may send."""
     doc = await world.new_document()
     await _add_as(world, "kl_commenter", doc["section"])
-    return {"documentId": doc["document"]}
+    return {"documentId": doc["document"], "expectedCount": 1}
 
 
 async def _respond(world: World, actor: str) -> dict[str, Any]:
@@ -123,7 +146,23 @@ CASES = [
         success="CommentDeleted",
         name="deleteComment (KL commenter's comment)",
     ),
-    Case("submitOrganisationComments", SUBMIT, _submit, COMMENTING, success="CommentsSubmitted"),
+    Case(
+        "editComment",
+        _op("editComment", "EditCommentInput"),
+        _edit_sent,
+        SENT,
+        success="CommentEdited",
+        name="editComment (sent in KL's response)",
+    ),
+    Case(
+        "deleteComment",
+        _op("deleteComment", "DeleteCommentInput"),
+        _delete_sent,
+        SENT,
+        success="CommentDeleted",
+        name="deleteComment (sent in KL's response)",
+    ),
+    Case("submitOrganisationComments", SUBMIT, _submit, RESPONDING, success="CommentsSubmitted"),
     Case(
         "respondToComment",
         _op("respondToComment", "RespondToCommentInput"),

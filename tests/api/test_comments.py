@@ -31,6 +31,7 @@ from tests.support import (
     Api,
     CommandCounter,
     RunningApp,
+    drafts_to_send,
 )
 
 AsUser = Callable[[str], Awaitable[Api]]
@@ -54,7 +55,7 @@ ADD = (
 SECTION = (
     """query($id: ID!) { node(id: $id) { ... on Section { version openCommentCount comments { ...C } } } }""" + COMMENT
 )
-SUBMIT = """mutation($documentId: ID!) { submitOrganisationComments(documentId: $documentId) {
+SUBMIT = """mutation($documentId: ID!, $expectedCount: Int!) { submitOrganisationComments(documentId: $documentId, expectedCount: $expectedCount) {
   __typename ... on CommentsSubmitted { comments { id submitted } } ... on UserError { message code } } }"""
 RESPOND = (
     """mutation($input: RespondToCommentInput!) { respondToComment(input: $input) {
@@ -133,6 +134,12 @@ async def _added(api: Api, section: str, body: str, version: int = 1, **extra: A
     return result["comment"]  # type: ignore[no-any-return]
 
 
+async def _submit(api: Api, document: str) -> dict[str, Any]:
+    """Send the caller's organisation's drafts, confirming the count the preview shows."""
+    data = await api.execute(SUBMIT, {"documentId": document, "expectedCount": await drafts_to_send(api, document)})
+    return data["submitOrganisationComments"]  # type: ignore[no-any-return]
+
+
 async def _section(api: Api, section: str) -> dict[str, Any]:
     return (await api.execute(SECTION, {"id": section}))["node"]  # type: ignore[no-any-return]
 
@@ -196,9 +203,7 @@ async def test_kl_drafts_are_hidden_from_danske_regioner_until_kl_submits(as_use
     events = await store.events.for_entity(ids.parse(remark["id"], "Comment"))
     assert [(e.kind, e.audience_organization_id) for e in events] == [("comment.added", kl_org.id)]
 
-    submitted = (await (await as_user(KL_COMMENTER)).execute(SUBMIT, {"documentId": doc["document"]}))[
-        "submitOrganisationComments"
-    ]
+    submitted = await _submit(await as_user(KL_COMMENTER), doc["document"])
     assert submitted["__typename"] == "CommentsSubmitted"
     assert {c["id"] for c in submitted["comments"]} == {remark["id"], proposal["id"]}
     assert all(c["submitted"] for c in submitted["comments"])
@@ -214,8 +219,8 @@ async def test_kl_drafts_are_hidden_from_danske_regioner_until_kl_submits(as_use
     assert len(events) == 1 and events[0].audience_organization_id is None and events[0].data["count"] == 2
     assert sorted(events[0].data["comment_ids"]) == sorted([remark["id"], proposal["id"]])  # API ids: data is JSON
 
-    again = await (await as_user(KL_COMMENTER)).execute(SUBMIT, {"documentId": doc["document"]})
-    assert again["submitOrganisationComments"]["comments"] == []
+    again = await _submit(await as_user(KL_COMMENTER), doc["document"])
+    assert (again["__typename"], again["code"]) == ("InvalidInput", "NOTHING_TO_SUBMIT")
 
 
 async def test_editor_answers_one_applies_a_proposal_and_the_report_shows_both(as_user: AsUser) -> None:
@@ -223,7 +228,7 @@ async def test_editor_answers_one_applies_a_proposal_and_the_report_shows_both(a
     doc = await _kl_drafts_two(as_user)
     snapshot = await _snapshot(secretariat, doc["document"])
     kl = await as_user(KL_COMMENTER)
-    await kl.execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(kl, doc["document"])
 
     refused = await kl.execute(RESPOND, {"input": {"commentId": doc["remark"]["id"], "status": "ACCEPTED"}})
     assert refused["respondToComment"]["__typename"] == "Forbidden"
@@ -283,7 +288,7 @@ async def test_editor_answers_one_applies_a_proposal_and_the_report_shows_both(a
 async def test_a_proposal_applied_on_a_newer_head_is_merged(as_user: AsUser) -> None:
     secretariat = await as_user(SECRETARIAT)
     doc = await _kl_drafts_two(as_user)
-    await (await as_user(KL_COMMENTER)).execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(await as_user(KL_COMMENTER), doc["document"])
     await _save(secretariat, doc["section"], 1, BODY.replace("Kommunerne og regionerne", "Stat, regioner og kommuner"))
     applied = (await secretariat.execute(APPLY, {"input": {"commentId": doc["proposal"]["id"]}}))["applyProposal"]
     assert applied["__typename"] == "ProposalApplied" and applied["merged"] is True
@@ -295,7 +300,7 @@ async def test_a_proposal_applied_on_a_newer_head_is_merged(as_user: AsUser) -> 
 async def test_a_proposal_on_a_passage_rewritten_since_is_a_version_conflict(as_user: AsUser, store: Store) -> None:
     secretariat = await as_user(SECRETARIAT)
     doc = await _kl_drafts_two(as_user)
-    await (await as_user(KL_COMMENTER)).execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(await as_user(KL_COMMENTER), doc["document"])
     await _save(secretariat, doc["section"], 1, BODY.replace(TELEMEDICINE, "Telemedicin er et regionalt ansvar."))
     applied = (await secretariat.execute(APPLY, {"input": {"commentId": doc["proposal"]["id"]}}))["applyProposal"]
     assert applied["__typename"] == "VersionConflict"
@@ -417,7 +422,7 @@ async def test_authors_edit_and_delete_their_own_open_comments_and_earlier_text_
     assert refused["editComment"]["__typename"] == "Forbidden"
     assert refused["editComment"]["message"] == "Kun forfatteren kan ændre denne kommentar."
 
-    await kl.execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(kl, doc["document"])
     answer = {"commentId": comment["id"], "status": "NOTED", "response": "Tak."}
     await (await as_user(REGIONS)).execute(RESPOND, {"input": answer})
     closed = (await kl.execute(EDIT, {"input": {"commentId": comment["id"], "body": "Tredje."}}))["editComment"]
@@ -449,7 +454,7 @@ async def test_replies_form_threads_and_follow_the_draft_rule(as_user: AsUser) -
     [thread] = (await _section(kl_editor, doc["section"]))["comments"]
     assert thread["replies"] == []  # Danske Regioner's drafts
 
-    await regions.execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(regions, doc["document"])
     [thread] = (await _section(kl_editor, doc["section"]))["comments"]
     assert [(r["body"], r["organization"]["slug"]) for r in thread["replies"]] == [
         ("Ja, med forbehold.", "danske-regioner"),
@@ -537,7 +542,7 @@ async def test_open_comment_counts_follow_every_change_as_each_organisation_sees
     assert await counts() == (2, 0)  # drafts count for their own organisation only
     await _added(kl, doc["section"], "Et svar i tråden.", parentId=doc["remark"]["id"])
     assert await counts() == (2, 0)  # a reply is not a new thread
-    await kl.execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(kl, doc["document"])
     assert await counts() == (2, 2)
     own = await _added(regions, doc["section"], "Regionernes bemærkning.")
     assert await counts() == (2, 3)  # Danske Regioner's draft, seen by Danske Regioner only

@@ -17,7 +17,7 @@ from server.accounts.model import Role
 from server.store import Store
 from tests.api.drafting_support import new_document, org_ids, save
 from tests.api.test_events import Subscription
-from tests.support import DEMO_PASSWORD, KL, KL_COMMENTER, REGIONS, SECRETARIAT, Api, RunningApp
+from tests.support import DEMO_PASSWORD, KL, KL_COMMENTER, REGIONS, SECRETARIAT, Api, RunningApp, drafts_to_send
 
 AsUser = Callable[[str], Awaitable[Api]]
 _n = itertools.count()
@@ -28,7 +28,7 @@ ADD = f"""mutation($input: AddCommentInput!) {{ addComment(input: $input) {{
   ... on InvalidInput {{ field }} }} }}"""
 EDIT = f"""mutation($input: EditCommentInput!) {{ editComment(input: $input) {{
   __typename ... on CommentEdited {{ comment {{ {COMMENT} }} }} ... on UserError {{ message code }} }} }}"""
-SUBMIT = """mutation($documentId: ID!) { submitOrganisationComments(documentId: $documentId) {
+SUBMIT = """mutation($documentId: ID!, $expectedCount: Int!) { submitOrganisationComments(documentId: $documentId, expectedCount: $expectedCount) {
   __typename ... on UserError { message } } }"""
 NODE = f"query($id: ID!) {{ node(id: $id) {{ __typename ... on Comment {{ {COMMENT} }} }} }}"
 
@@ -110,18 +110,18 @@ async def test_draft_wordings_stay_with_the_organisation_after_submission(as_use
     assert comment["submitted"] is False
     edited = await kl.execute(EDIT, {"input": {"commentId": comment["id"], "body": "Sendt ordlyd."}})
     assert edited["editComment"]["__typename"] == "CommentEdited"
-    assert (await kl.execute(SUBMIT, {"documentId": doc["id"]}))["submitOrganisationComments"]["__typename"] == (
-        "CommentsSubmitted"
-    )
+    sent = await kl.execute(SUBMIT, {"documentId": doc["id"], "expectedCount": await drafts_to_send(kl, doc["id"])})
+    assert sent["submitOrganisationComments"]["__typename"] == "CommentsSubmitted"
+    # What was sent stays as sent: a correction is a new comment.
     again = await kl.execute(EDIT, {"input": {"commentId": comment["id"], "body": "Rettet efter indsendelse."}})
-    assert [e["body"] for e in again["editComment"]["comment"]["edits"]] == ["Intern 1.", "Sendt ordlyd."]
+    assert again["editComment"]["code"] == "COMMENT_SENT"
 
     regions = await as_user(REGIONS)
     seen = (await regions.execute(NODE, {"id": comment["id"]}))["node"]
-    assert seen["body"] == "Rettet efter indsendelse."
-    assert [e["body"] for e in seen["edits"]] == ["Sendt ordlyd."]  # the draft wording is KL's alone
+    assert seen["body"] == "Sendt ordlyd."
+    assert seen["edits"] == []  # the draft wording is KL's alone
     own = (await (await as_user(KL)).execute(NODE, {"id": comment["id"]}))["node"]
-    assert [e["body"] for e in own["edits"]] == ["Intern 1.", "Sendt ordlyd."]
+    assert [e["body"] for e in own["edits"]] == ["Intern 1."]
 
 
 async def test_a_reply_to_a_draft_is_a_draft_of_the_same_organisation(as_user: AsUser) -> None:
@@ -138,7 +138,8 @@ async def test_a_reply_to_a_draft_is_a_draft_of_the_same_organisation(as_user: A
     assert (await regions.execute(NODE, {"id": added["comment"]["id"]}))["node"] is None
     assert (await sec.execute(NODE, {"id": added["comment"]["id"]}))["node"] is None
 
-    await kl.execute(SUBMIT, {"documentId": doc["id"]})  # KL sends its response: the reply goes with it
+    # KL sends its response: the reply goes with it.
+    await kl.execute(SUBMIT, {"documentId": doc["id"], "expectedCount": await drafts_to_send(kl, doc["id"])})
     assert (await regions.execute(NODE, {"id": added["comment"]["id"]}))["node"]["submitted"] is True
     answered = (await steering.execute(ADD, {"input": {**reply, "body": "Offentligt svar."}}))["addComment"]
     assert answered["comment"]["submitted"] is True  # to a submitted comment, the steering group answers at once
@@ -172,7 +173,7 @@ async def test_the_activity_feed_and_the_audit_export_show_no_trace_of_others_dr
     csv_text = (await sec.http.get(f"/exports/events/{doc['id']}.csv")).text
     assert "comment.added" not in csv_text and "section.added" in csv_text
 
-    await kl.execute(SUBMIT, {"documentId": doc["id"]})
+    await kl.execute(SUBMIT, {"documentId": doc["id"], "expectedCount": await drafts_to_send(kl, doc["id"])})
     submitted = [e["kind"] for e in (await sec.http.get(f"/exports/events/{doc['id']}.json")).json()["events"]]
     assert "comments.submitted" in submitted
 

@@ -12,7 +12,7 @@ from server.comments.anchoring import selector_for
 from server.markdown import plain_text
 from tests.api.drafting_support import new_document
 from tests.browser.ui import Ui
-from tests.support import KL, KL_COMMENTER, REGIONS_COMMENTER, SECRETARIAT, Api
+from tests.support import KL, KL_COMMENTER, REGIONS_COMMENTER, SECRETARIAT, Api, drafts_to_send
 
 NewUi = Callable[..., Awaitable[Ui]]
 AsUser = Callable[[str], Awaitable[Api]]
@@ -23,7 +23,7 @@ TELEMEDICINE = "Telemedicin skal udbredes\ntil flere patienter."
 BODY = f"{INTRO}\n\n{TELEMEDICINE}\n"
 ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
   __typename ... on CommentAdded { comment { id } } ... on UserError { message } } }"""
-SUBMIT = """mutation($documentId: ID!) { submitOrganisationComments(documentId: $documentId) {
+SUBMIT = """mutation($documentId: ID!, $expectedCount: Int!) { submitOrganisationComments(documentId: $documentId, expectedCount: $expectedCount) {
   __typename ... on UserError { message } } }"""
 SECTION = """query($id: ID!) { node(id: $id) { ... on Section { version body
   comments { id status appliedVersion } } } }"""
@@ -39,7 +39,9 @@ async def propose(api: Api, document_id: str, section_id: str, passage: str, pro
         {"input": {"sectionId": section_id, "version": 1, "body": why, "anchor": anchor, "proposedText": proposed}},
     )
     assert added["addComment"]["__typename"] == "CommentAdded", added
-    submitted = await api.execute(SUBMIT, {"documentId": document_id})
+    submitted = await api.execute(
+        SUBMIT, {"documentId": document_id, "expectedCount": await drafts_to_send(api, document_id)}
+    )
     assert submitted["submitOrganisationComments"]["__typename"] == "CommentsSubmitted", submitted
     return str(added["addComment"]["comment"]["id"])
 

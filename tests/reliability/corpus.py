@@ -343,7 +343,7 @@ BASELINES: dict[str, Baseline] = {
         "... on CommentEdited { comment { html } }",
     ),
     "deleteComment": Baseline("sds", lambda w, n: _const(_in(commentId=w.comment))),
-    "submitOrganisationComments": Baseline("sds", lambda w, n: _const({"documentId": w.document})),
+    "submitOrganisationComments": Baseline("sds", lambda w, n: _const({"documentId": w.document, "expectedCount": 0})),
     "respondToComment": Baseline(
         "secretariat",
         lambda w, n: _const(_in(commentId=w.comment, status="NOTED", response=f"Svar {n}")),

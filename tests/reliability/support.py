@@ -23,7 +23,7 @@ from bson import ObjectId
 from server import ids
 from server.db import Database
 from tests.api.drafting_support import SAVE
-from tests.support import Api
+from tests.support import SUBMISSION_PREVIEW, Api
 
 SOAK = os.environ.get("UDKAST_SOAK", "") not in ("", "0")
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,7 +133,7 @@ def _operation_name(query: str) -> str:
 SECTION_HEAD = "query($id: ID!) { node(id: $id) { ... on Section { id version body title } } }"
 ADD_COMMENT = """mutation($input: AddCommentInput!) { addComment(input: $input) {
   __typename ... on CommentAdded { comment { id body submitted } } ... on UserError { message code } } }"""
-SUBMIT = """mutation($id: ID!) { submitOrganisationComments(documentId: $id) {
+SUBMIT = """mutation($id: ID!, $n: Int!) { submitOrganisationComments(documentId: $id, expectedCount: $n) {
   __typename ... on CommentsSubmitted { comments { id submitted } } ... on UserError { message code } } }"""
 OPEN_COMMENTS = """query($id: ID!) { document(id: $id) { sections { comments { id submitted status } } } }"""
 RESPOND = """mutation($input: RespondToCommentInput!) { respondToComment(input: $input) {
@@ -192,7 +192,11 @@ async def commenter(
     rng = random.Random(seed)
     for round_ in range(rounds):
         if round_ % 3 == 2:
-            data = await call(api, acks, SUBMIT, {"id": document})
+            preview = await call(api, acks, SUBMISSION_PREVIEW, {"id": document})
+            if preview is None or preview["document"] is None:
+                continue
+            count = preview["document"]["submissionPreview"]["count"]
+            data = await call(api, acks, SUBMIT, {"id": document, "n": count})
             if data is not None:
                 result = data["submitOrganisationComments"]
                 acks.outcomes[result["__typename"]] += 1

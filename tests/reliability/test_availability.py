@@ -29,7 +29,17 @@ from server.settings import Settings
 from server.store import Store
 from tests.api.drafting_support import new_document, save
 from tests.reliability.support import FIGURES
-from tests.support import DEMO_PASSWORD, KL, KL_COMMENTER, SECRETARIAT, Api, ManualClock, RunningApp, start_app
+from tests.support import (
+    DEMO_PASSWORD,
+    KL,
+    KL_COMMENTER,
+    SECRETARIAT,
+    Api,
+    ManualClock,
+    RunningApp,
+    drafts_to_send,
+    start_app,
+)
 
 BOUND = 0.2  # seconds: DESIGN §4.6
 T = TypeVar("T")
@@ -127,7 +137,8 @@ async def test_the_consultation_report_of_slow_markdown_does_not_stall_anyone(us
         )
         assert added["addComment"]["__typename"] == "CommentAdded", added
     await commenter.execute(
-        "mutation($d: ID!) { submitOrganisationComments(documentId: $d) { __typename } }", {"d": doc["id"]}
+        "mutation($d: ID!, $n: Int!) { submitOrganisationComments(documentId: $d, expectedCount: $n) { __typename } }",
+        {"d": doc["id"], "n": await drafts_to_send(commenter, doc["id"])},
     )
     created = await sec.execute(
         "mutation($i: CreateSnapshotInput!) { createSnapshot(input: $i) { ... on SnapshotCreated { snapshot { id } } } }",

@@ -31,6 +31,7 @@ from tests.support import (
     SUM,
     Api,
     RunningApp,
+    drafts_to_send,
 )
 
 USERS = {
@@ -64,7 +65,8 @@ async def _add_comment(api: Api, section: str, body: str) -> str:
 
 async def _submit(api: Api, document: str) -> None:
     await api.execute(
-        "mutation($d: ID!) { submitOrganisationComments(documentId: $d) { __typename } }", {"d": document}
+        "mutation($d: ID!, $n: Int!) { submitOrganisationComments(documentId: $d, expectedCount: $n) { __typename } }",
+        {"d": document, "n": await drafts_to_send(api, document)},
     )
 
 

@@ -17,6 +17,10 @@ const CommentsQuery = graphql(`
       viewerCan {
         comment
         respond
+        submitResponse
+      }
+      submissionPreview {
+        count
       }
       settings {
         directSubmission
@@ -48,8 +52,8 @@ const CommentsQuery = graphql(`
 `);
 
 const SubmitCommentsMutation = graphql(`
-  mutation SubmitOrganisationComments($documentId: ID!) {
-    submitOrganisationComments(documentId: $documentId) {
+  mutation SubmitOrganisationComments($documentId: ID!, $expectedCount: Int!) {
+    submitOrganisationComments(documentId: $documentId, expectedCount: $expectedCount) {
       __typename
       ... on CommentsSubmitted {
         comments {
@@ -92,6 +96,8 @@ export function CommentsPage() {
     .map((section) => ({ section, comments: section.comments.filter((comment) => !comment.submitted) }))
     .filter((group) => group.comments.length > 0);
   const drafts = draftGroups.flatMap((group) => group.comments);
+  // What submitting sends (replies included), as the server counts it: the button's number is what is sent.
+  const toSend = document.submissionPreview?.count ?? 0;
   const ownOrg = viewer?.organization;
   const visible = sections
     .filter((section) => !sectionFilter || section.id === sectionFilter)
@@ -110,7 +116,7 @@ export function CommentsPage() {
   async function handleSubmit() {
     if (submitComments.fetching || !document) return;
     setDone('');
-    const submitted = await submitComments.run({ documentId: document.id });
+    const submitted = await submitComments.run({ documentId: document.id, expectedCount: toSend });
     if (!submitted) return;
     setDone(t('comments.submitted', { count: submitted.comments.length }));
     refresh();
@@ -141,12 +147,16 @@ export function CommentsPage() {
                   </ol>
                 </section>
               ))}
-              {document.viewerCan.comment ? (
-                <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
-                  {t('comments.submitResponse', { count: drafts.length })}
-                </button>
+              {document.viewerCan.submitResponse ? (
+                toSend > 0 && (
+                  <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
+                    {t('comments.submitResponse', { count: toSend })}
+                  </button>
+                )
               ) : (
-                <p className="notice notice--warning">{t('comments.draftsStuck', { count: drafts.length })}</p>
+                !document.viewerCan.comment && (
+                  <p className="notice notice--warning">{t('comments.draftsStuck', { count: drafts.length })}</p>
+                )
               )}
             </>
           )}
