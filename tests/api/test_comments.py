@@ -699,7 +699,7 @@ async def test_report_download_escapes_every_piece_of_user_text(as_user: AsUser)
         anchor=_anchor(body, attack),
         proposedText=f"Erstatning {attack}",
     )
-    await kl.execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(kl, doc["document"])
     answer = {"commentId": comment["id"], "status": "REJECTED", "response": f"Svar {attack}"}
     assert (await kl_editor.execute(RESPOND, {"input": answer}))["respondToComment"]["__typename"] == "CommentAnswered"
     snapshot = await _snapshot(secretariat, doc["document"])
@@ -719,7 +719,7 @@ async def test_a_quoted_passage_reads_as_the_text_does_on_cards_in_the_report_an
     passage = "forskere\nhave lettere adgang til data.\nFørste trin\nAndet trin"
     kl = await as_user(KL_COMMENTER)
     comment = await _added(kl, doc["section"], "Præcisér.", anchor=_anchor(body, passage))
-    await kl.execute(SUBMIT, {"documentId": doc["document"]})
+    await _submit(kl, doc["document"])
     assert comment["anchor"]["exact"] == passage  # the anchor quotes the plain text, as before
     as_read = "forskere have lettere adgang til data.\n3. Første trin\n4. Andet trin"
     card = await secretariat.execute(
