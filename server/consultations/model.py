@@ -42,7 +42,7 @@ __all__ = ["as_deadline"]
 MAX_LETTER = 100_000
 MAX_REASON = 2_000
 MAX_LENGTH = timedelta(days=366)
-OPENABLE_PHASES = frozenset({Phase.DRAFTING, Phase.CONSULTATION, Phase.WRITTEN_PROCESS})
+OPENABLE_PHASES = frozenset({Phase.DRAFTING, Phase.CONSULTATION})  # not during a written procedure
 
 
 class ConsultationState(StrEnum):
