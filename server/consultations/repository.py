@@ -201,8 +201,9 @@ class Consultations:
         return await self._with_entries({"snapshot_id": snapshot_id})
 
     async def due(self, now: datetime) -> list[ObjectId]:
-        """Consultations recorded as open whose deadline has passed."""
-        query = {"state": ConsultationState.OPEN.value, "deadline": {"$lte": now}}
+        """Consultations recorded as open whose deadline has passed (those accepting late responses
+        stay open until the secretariat closes them)."""
+        query = {"state": ConsultationState.OPEN.value, "deadline": {"$lte": now}, "accept_late": {"$ne": True}}
         return [doc["_id"] async for doc in self._consultations.find(query, {"_id": 1})]
 
     async def open_consultations(self, organization_id: ObjectId | None = None) -> list[Consultation]:
