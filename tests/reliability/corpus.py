@@ -214,6 +214,7 @@ class World:
     round: str  # an open approval round, required: SDS, KL, SUM; only SDS decides
     user: str  # an active user (KL's commenter)
     rounds: list[str] = field(default_factory=list)  # rounds opened with corpus titles (for the export check)
+    consultation: str = ""  # an open consultation (made on first use) that is extended again and again
     snapshots: list[str] = field(default_factory=list)
     counter: Iterator[int] = field(default_factory=itertools.count)
 
@@ -254,6 +255,54 @@ class World:
             "organizationIds": [self.orgs[s] for s in required],
             "silenceIsConsent": False,
         }
+
+    async def consultation_input(self) -> dict[str, Any]:
+        """A valid openConsultation input: a fresh document of its own (one consultation per document
+        is open at a time), consulting KL and SDS."""
+        secretariat = self.apis["secretariat"]
+        created = await secretariat.execute(
+            """mutation($i: CreateDocumentInput!) { createDocument(input: $i) {
+                 ... on DocumentCreated { document { id } } } }""",
+            {
+                "i": {
+                    "title": "Høring",
+                    "kind": "STRATEGY",
+                    "slug": f"hoering-{next(self.counter)}-{id(self)}",
+                    "participantIds": [self.orgs["kl"]],
+                }
+            },
+        )
+        document = created["createDocument"]["document"]["id"]
+        await secretariat.execute(
+            "mutation($i: AddSectionInput!) { addSection(input: $i) { __typename } }",
+            {"i": {"documentId": document, "title": "Høring", "body": "Tekst i høring."}},
+        )
+        snapshot = await secretariat.execute(
+            """mutation($i: CreateSnapshotInput!) { createSnapshot(input: $i) {
+                 ... on SnapshotCreated { snapshot { id } } } }""",
+            {"i": {"documentId": document, "label": "Høringsudkast"}},
+        )
+        return {
+            "snapshotId": snapshot["createSnapshot"]["snapshot"]["id"],
+            "deadline": (self.clock.now() + timedelta(days=30)).isoformat(),
+            "organizationIds": [self.orgs["kl"], self.orgs["sundhedsdatastyrelsen"]],
+            "letter": "Hermed i høring.",
+            "acceptLate": False,
+        }
+
+    async def open_consultation(self) -> str:
+        data = await self.apis["secretariat"].execute(
+            """mutation($i: OpenConsultationInput!) { openConsultation(input: $i) {
+                 __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }""",
+            {"i": await self.consultation_input()},
+        )
+        assert data["openConsultation"]["__typename"] == "ConsultationOpened", data
+        return str(data["openConsultation"]["consultation"]["id"])
+
+    async def shared_consultation(self) -> str:
+        if not self.consultation:
+            self.consultation = await self.open_consultation()
+        return self.consultation
 
     async def new_proposal(self) -> str:
         version = await self.head(self.proposals)
@@ -396,6 +445,25 @@ BASELINES: dict[str, Baseline] = {
         lambda w, n: _const(_in(roundId=w.round, organizationIds=[w.orgs["kl"]])),
         "... on ReminderSent { messages }",
     ),
+    "openConsultation": Baseline(
+        "secretariat",
+        lambda w, n: _consultation_input(w),
+        "... on ConsultationOpened { consultation { id letterHtml } }",
+    ),
+    "extendConsultation": Baseline(
+        "secretariat",
+        lambda w, n: _extend_consultation(w, n),
+    ),
+    "closeConsultation": Baseline(
+        "secretariat", lambda w, n: _fresh_consultation(w), "... on ConsultationClosed { consultation { id } }"
+    ),
+    "publishAnswers": Baseline("secretariat", lambda w, n: _fresh_consultation(w, organizationIds=[w.orgs["kl"]])),
+    "respondNoRemarks": Baseline(
+        "sds", lambda w, n: _fresh_consultation(w, organizationId=w.orgs["sundhedsdatastyrelsen"])
+    ),
+    "declineConsultation": Baseline(
+        "sds", lambda w, n: _fresh_consultation(w, organizationId=w.orgs["sundhedsdatastyrelsen"])
+    ),
     "setNotificationPreference": Baseline(
         "sds", lambda w, n: _const(_in(kind="DECISION_RECORDED", delivery="IMMEDIATE", language="da"))
     ),
@@ -420,3 +488,16 @@ async def _open(w: World) -> dict[str, Any]:
 
 async def _withdraw(w: World, n: int) -> dict[str, Any]:
     return _in(roundId=await w.open_round(await w.snapshot()), reason=f"Trukket {n}")
+
+
+async def _consultation_input(w: World) -> dict[str, Any]:
+    return {"input": await w.consultation_input()}
+
+
+async def _extend_consultation(w: World, n: int) -> dict[str, Any]:
+    deadline = (w.clock.now() + timedelta(days=40, minutes=n)).isoformat()
+    return _in(consultationId=await w.shared_consultation(), deadline=deadline, reason=f"Grund {n}")
+
+
+async def _fresh_consultation(w: World, **fields: Any) -> dict[str, Any]:
+    return _in(consultationId=await w.open_consultation(), **fields)
