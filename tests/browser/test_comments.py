@@ -82,7 +82,10 @@ async def test_an_organisation_comments_and_submits_and_the_editors_answer(new_u
     drafts = page.get_by_role("region", name=re.compile("Jeres kladder"))
     await expect(drafts.locator("article")).to_have_count(3)
     await ui.check("comments-drafts")
-    await drafts.get_by_role("button", name=re.compile("Indsend jeres høringssvar")).click()
+    await drafts.get_by_role("button", name="Gennemse og indsend jeres høringssvar (3 kommentarer)").click()
+    dialog = page.get_by_role("dialog", name="Det sender I")
+    await dialog.get_by_label(re.compile("Vi har gennemset kommentarerne")).check()
+    await dialog.get_by_role("button", name="Indsend 3 kommentarer").click()
     await expect(page.get_by_role("status").filter(has_text="indsendt")).to_contain_text("3 kommentarer")
 
     # An editor sees markers beside the passages, filters the panel and answers.

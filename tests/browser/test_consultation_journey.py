@@ -10,7 +10,7 @@ from playwright.async_api import expect
 from tests.api.drafting_support import new_document
 from tests.browser.test_approval import fill_deadline, local, no_sideways_scrolling
 from tests.browser.ui import Ui
-from tests.support import KL_COMMENTER, PLO_COMMENTER, SECRETARIAT, Api, RunningApp
+from tests.support import KL, KL_COMMENTER, PLO_COMMENTER, SDS, SECRETARIAT, Api, RunningApp
 
 NewUi = Callable[..., Awaitable[Ui]]
 AsUser = Callable[[str], Awaitable[Api]]
@@ -61,10 +61,13 @@ async def test_an_archived_document_says_commenting_is_closed_and_keeps_the_draf
     await ui.check("comments-drafts-closed")
 
 
-async def test_a_consultation_from_opening_to_closing(new_ui: NewUi, as_user: AsUser, app: RunningApp) -> None:
+async def test_a_consultation_from_opening_to_published_answers(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
     """Issue 18's journey: the secretariat opens a consultation with a Danish deadline and a summary;
-    KL drafts; PLO answers »ingen bemærkninger«; the secretariat follows the høringsliste, extends
-    and closes. Every new screen axe-clean; at 390 px no sideways scrolling."""
+    KL drafts (a colleague's reply too), previews and submits; PLO answers »ingen bemærkninger«; the
+    steering group answers unseen until the secretariat publishes; the secretariat extends and closes.
+    Every new screen axe-clean; at 390 px no sideways scrolling."""
     secretariat = await as_user(SECRETARIAT)
     document = await new_document(
         secretariat,
@@ -134,6 +137,45 @@ async def test_a_consultation_from_opening_to_closing(new_ui: NewUi, as_user: As
     await composer.get_by_role("button", name="Gem kommentar").click()
     await expect(kpage.get_by_role("status")).to_contain_text("gemt som kladde")
 
+    # The steering group asks on the other section; KL's reply to it is a draft of KL's response too.
+    question = await (await as_user(SDS)).execute(
+        ADD, {"input": {"sectionId": document["sections"][1], "version": 1, "body": "Hvornår kan KL bidrage?"}}
+    )
+    assert question["addComment"]["comment"]["submitted"], question
+    reply = await (await as_user(KL_COMMENTER)).execute(
+        ADD,
+        {
+            "input": {
+                "sectionId": document["sections"][1],
+                "version": 1,
+                "body": "KL ønsker en tidsplan.",
+                "parentId": question["addComment"]["comment"]["id"],
+            }
+        },
+    )
+    assert reply["addComment"]["comment"]["submitted"] is False, reply
+    await kl.open(consultation_url)
+    await expect(kpage.get_by_role("region", name=re.compile("Jeres høringssvar"))).to_contain_text("Skriver på svar")
+
+    await kl.open(f"/documents/{slug}/comments")
+    drafts = kpage.get_by_role("region", name=re.compile("Jeres kladder"))
+    await expect(drafts.get_by_role("heading", level=3)).to_have_text(["Afsnit: Formål", "Afsnit: Almen praksis"])
+    await drafts.get_by_role("button", name="Gennemse og indsend jeres høringssvar (2 kommentarer)").click()
+    dialog = kpage.get_by_role("dialog", name="Det sender I")
+    await expect(dialog.get_by_role("heading", level=3)).to_have_text(
+        ["Formål (1 kommentar)", "Almen praksis (1 kommentar)"]
+    )
+    await expect(dialog).to_contain_text("KL ønsker en tidsplan.")
+    await expect(dialog).to_contain_text("Svar til SDS: »Hvornår kan KL bidrage?«")
+    await dialog.get_by_role("button", name="Indsend 2 kommentarer").click()
+    await expect(dialog.get_by_role("alert")).to_contain_text("Sæt flueben")
+    await kl.check("submit-preview")
+    await dialog.get_by_label(re.compile("Vi har gennemset kommentarerne")).check()
+    await dialog.get_by_role("button", name="Indsend 2 kommentarer").click()
+    await expect(dialog).to_be_hidden()
+    await expect(kpage.get_by_role("status").filter(has_text="indsendt")).to_contain_text("2 kommentarer")
+    await expect(drafts.get_by_role("heading", level=3)).to_have_count(0)
+
     # PLO on a phone: »ingen bemærkninger«, confirmed explicitly.
     plo = await new_ui(PLO_COMMENTER, width=390)
     ppage = plo.page
@@ -153,13 +195,27 @@ async def test_a_consultation_from_opening_to_closing(new_ui: NewUi, as_user: As
     )
     await no_sideways_scrolling(ppage)
 
-    # The secretariat: each party's status and the counts; a later deadline; closing.
+    # The steering group answers KL's comment.
+    steering = await new_ui(KL)
+    spage = steering.page
+    await steering.open(f"/documents/{slug}/comments")
+    remark = spage.locator("article", has_text="eneste hjemmel")
+    await remark.get_by_role("button", name="Giv svar").click()
+    await remark.get_by_label("Behandling").select_option(label="Delvist imødekommet")
+    await remark.get_by_label("Svar til organisationen").fill("Vi nævner også anden hjemmel.")
+    await remark.get_by_role("button", name="Gem svar").click()
+    await expect(spage.get_by_role("status").filter(has_text="Svaret er gemt")).to_be_visible()
+
+    # The secretariat: statuses and counts, publishing the answers, a later deadline, closing.
     await ui.open(consultation_url)
-    await expect(page.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Skriver på svar")
     await expect(page.get_by_role("row", name=re.compile("^Danske Regioner"))).to_contain_text("Inviteret")
     await expect(page.locator(".consultation-counts")).to_have_text(
         "Har svaret: 0 · Ingen bemærkninger: 1 · Har afslået: 0 · Mangler svar: 2"
     )
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.get_by_role("button", name="Offentliggør svarene til alle parter").click()
+    await expect(page.get_by_role("status").filter(has_text="offentliggjort")).to_be_visible()
+    await expect(page.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Offentliggjort for parten")
     manage = page.get_by_role("region", name="Styr høringen")
     await fill_deadline(manage, (local(app, 12)[0], "15.00"))
     await manage.get_by_label("Begrundelse").fill("Regionerne har bedt om mere tid.")
@@ -175,6 +231,10 @@ async def test_a_consultation_from_opening_to_closing(new_ui: NewUi, as_user: As
     await ui.open(f"/documents/{slug}/consultations")
     await expect(page.get_by_role("link", name="Høring over Udgave 1 – Høringsudkast")).to_be_visible()
     await ui.check("consultations")
+
+    # KL now reads the steering group's answer.
+    await kl.open(f"/documents/{slug}/comments")
+    await expect(kpage.locator("article", has_text="eneste hjemmel")).to_contain_text("Vi nævner også anden hjemmel.")
 
     # KL's reader: commenting closed with the consultation, and says when.
     await kl.open(f"/documents/{slug}")

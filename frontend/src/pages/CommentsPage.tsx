@@ -4,7 +4,8 @@ import { useSearchParams } from 'react-router';
 import { CommentingClosed } from '../components/CommentingClosed';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
-import { InlineProblems, SelectField, StatusMessage, useFormMutation } from '../components/forms';
+import { SelectField, StatusMessage } from '../components/forms';
+import { SubmitPreview } from '../components/SubmitPreview';
 import { usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import { useViewer } from '../viewer';
@@ -17,13 +18,25 @@ const CommentsQuery = graphql(`
       viewerCan {
         comment
         respond
-        submitResponse
-      }
-      submissionPreview {
-        count
       }
       settings {
         directSubmission
+      }
+      submissionPreview {
+        count
+        canSubmit
+        blocker
+        sections {
+          title
+          section {
+            id
+          }
+          comments {
+            id
+            ...CommentThread
+          }
+        }
+        ...SubmitPreview
       }
       participants {
         id
@@ -51,28 +64,12 @@ const CommentsQuery = graphql(`
   }
 `);
 
-const SubmitCommentsMutation = graphql(`
-  mutation SubmitOrganisationComments($documentId: ID!, $expectedCount: Int!) {
-    submitOrganisationComments(documentId: $documentId, expectedCount: $expectedCount) {
-      __typename
-      ... on CommentsSubmitted {
-        comments {
-          id
-          submitted
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
 export function CommentsPage() {
   const { t } = useTranslation();
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
   const { document, refresh, gate } = useDocumentPage(CommentsQuery);
   const [done, setDone] = useState('');
-  const submitComments = useFormMutation(SubmitCommentsMutation, 'submitOrganisationComments', 'CommentsSubmitted');
   // A comment acted on stays in view (with its confirmation) until the filters change,
   // even if it no longer matches them (an answered comment is no longer "open").
   const [pinned, setPinned] = useState<ReadonlySet<string>>(new Set());
@@ -92,12 +89,9 @@ export function CommentsPage() {
   };
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
-  const draftGroups = sections
-    .map((section) => ({ section, comments: section.comments.filter((comment) => !comment.submitted) }))
-    .filter((group) => group.comments.length > 0);
-  const drafts = draftGroups.flatMap((group) => group.comments);
-  // What submitting sends (replies included), as the server counts it: the button's number is what is sent.
-  const toSend = document.submissionPreview?.count ?? 0;
+  // The drafts as submitting would send them (colleagues' drafts and replies included), by section.
+  const preview = document.submissionPreview;
+  const draftCount = preview?.count ?? 0;
   const ownOrg = viewer?.organization;
   const visible = sections
     .filter((section) => !sectionFilter || section.id === sectionFilter)
@@ -113,33 +107,23 @@ export function CommentsPage() {
     .filter((group) => group.comments.length > 0);
   const total = visible.reduce((sum, group) => sum + group.comments.length, 0);
 
-  async function handleSubmit() {
-    if (submitComments.fetching || !document) return;
-    setDone('');
-    const submitted = await submitComments.run({ documentId: document.id, expectedCount: toSend });
-    if (!submitted) return;
-    setDone(t('comments.submitted', { count: submitted.comments.length }));
-    refresh();
-  }
-
   return (
     <>
       <DocumentHeader document={document} heading={t('comments.title')} />
       <p className="lead">{t('comments.intro')}</p>
       <CommentingClosed document={document} />
-      {(drafts.length > 0 || done) && (
+      {((preview && draftCount > 0) || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
-          <InlineProblems problems={submitComments.problems} />
           {done && <StatusMessage focus>{done}</StatusMessage>}
-          {drafts.length > 0 && (
+          {preview && draftCount > 0 && (
             <>
-              <p>{t('comments.draftsIntro', { count: drafts.length })}</p>
-              {draftGroups.map(({ section, comments }) => (
-                <section key={section.id} aria-labelledby={`draft-section-${section.id}`} className="draft-group">
-                  <h3 id={`draft-section-${section.id}`}>{t('comments.draftSection', { title: section.title })}</h3>
+              <p>{t('comments.draftsIntro', { count: draftCount })}</p>
+              {preview.sections.map((group, index) => (
+                <section key={group.section?.id ?? `deleted-${index}`} aria-labelledby={`draft-section-${index}`} className="draft-group">
+                  <h3 id={`draft-section-${index}`}>{t('comments.draftSection', { title: group.title })}</h3>
                   <ol className="thread-list">
-                    {comments.map((comment) => (
+                    {group.comments.map((comment) => (
                       <li key={comment.id}>
                         <CommentThread comment={comment} canReply={false} level={4} onChanged={refresh} />
                       </li>
@@ -147,16 +131,18 @@ export function CommentsPage() {
                   </ol>
                 </section>
               ))}
-              {document.viewerCan.submitResponse ? (
-                toSend > 0 && (
-                  <button type="button" className="button" onClick={() => void handleSubmit()} aria-disabled={submitComments.fetching || undefined}>
-                    {t('comments.submitResponse', { count: toSend })}
-                  </button>
-                )
+              {preview.canSubmit ? (
+                <SubmitPreview
+                  documentId={document.id}
+                  organization={ownOrg?.name ?? ''}
+                  preview={preview}
+                  onSubmitted={(count) => {
+                    setDone(t('comments.submitted', { count }));
+                    refresh();
+                  }}
+                />
               ) : (
-                !document.viewerCan.comment && (
-                  <p className="notice notice--warning">{t('comments.draftsStuck', { count: drafts.length })}</p>
-                )
+                <p className="notice notice--warning">{document.viewerCan.comment ? preview.blocker : t('comments.draftsStuck', { count: draftCount })}</p>
               )}
             </>
           )}
