@@ -121,7 +121,8 @@ const RestoreSectionMutation = graphql(`
   }
 `);
 
-const phases: readonly Phase[] = ['DRAFTING', 'CONSULTATION', 'WRITTEN_PROCESS', 'ARCHIVED'];
+// Not CONSULTATION: that phase follows the document's consultation (the Høring page), never a hand.
+const phases: readonly Phase[] = ['DRAFTING', 'WRITTEN_PROCESS', 'ARCHIVED'];
 
 /** The secretariat's page for a document: phase, participants, comment settings, deleted sections. */
 export function DocumentSettingsPage() {
