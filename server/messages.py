@@ -212,6 +212,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_date": ("Dato", "Date"),
     "report_comments_count": ("{count} bemærkninger", "{count} comments"),
     "report_comments_count_one": ("1 bemærkning", "1 comment"),
+    "report_period": ("Høringsperiode", "Consultation period"),
+    "report_deadline": ("Høringsfrist", "Deadline"),
+    "report_responses": ("Høringssvar", "Responses"),
+    "report_responses_value": ("{count} af {total} hørte parter", "{count} of {total} consulted parties"),
+    "report_introduction": ("Indledning", "Introduction"),
+    "report_introduction_text": (
+        "{snapshot} blev sendt i høring den {opened} med høringsfrist den {deadline}. "
+        "{parties} parter blev hørt, og der er modtaget {count} høringssvar.",
+        "{snapshot} was sent for consultation on {opened} with the deadline {deadline}. "
+        "{parties} parties were consulted, and {count} responses were received.",
+    ),
+    "report_introduction_closed": ("Høringen blev afsluttet den {closed}.", "The consultation closed on {closed}."),
+    "report_introduction_open": (
+        "Høringen er endnu ikke afsluttet; notatet viser svarene indtil nu.",
+        "The consultation is still open; the report shows the responses so far.",
+    ),
+    "report_letter": ("Høringsbrevet", "The consultation letter"),
+    "report_parties": ("Høringsliste", "Consultation list"),
+    "report_party_answered": ("{status} den {date}", "{status} on {date}"),
+    "report_late": ("efter fristen", "after the deadline"),
+    "report_general_remarks": ("Generelle bemærkninger", "General remarks"),
+    "report_attachment": (
+        "Organisationen har vedlagt et høringssvar som bilag.",
+        "The organisation attached a response letter.",
+    ),
+    "report_changes": ("Ændringer som følge af høringen", "Changes made as a result of the consultation"),
+    "report_no_changes": (
+        "Høringssvarene har ikke ført til ændringer i teksten.",
+        "The responses have not led to changes in the text.",
+    ),
+    "report_draft_answer": ("udkast, ikke offentliggjort", "draft, not published"),
     "report_none": (
         "Der er ikke indsendt bemærkninger til dette udkast.",
         "No comments have been submitted on this snapshot.",

@@ -1,4 +1,4 @@
-"""GraphQL for comments, organisations' responses, dispositions and the consultation report."""
+"""GraphQL for comments, organisations' responses and dispositions (the report: ``server.api.reports``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User
 from server.api.context import Info
-from server.api.drafting import Document, Section, SectionVersion, Snapshot
+from server.api.drafting import Document, Section, SectionVersion
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
 from server.api.node import Node, from_domain
 from server.comments import model as domain
@@ -287,130 +287,6 @@ async def submission_preview(info: Info, document: drafting_model.Document) -> S
         can_submit=refusal is None,
         blocker=ctx.text(refusal.key, **refusal.params) if refusal else None,
     )
-
-
-# The consultation report (høringsnotat).
-
-
-@strawberry.type
-class CommentStatusCount:
-    status: CommentStatus  # type: ignore[valid-type]
-    count: int
-
-
-@strawberry.type
-class OrganizationCommentCount:
-    organization: Organization | None
-    total: int
-    by_status: list[CommentStatusCount]
-
-
-@strawberry.type(description="A thread in the report: its first comment and the submitted replies to it.")
-class ReportEntry:
-    comment: Comment
-    replies: list[Comment]
-
-    @classmethod
-    def of(cls, entry: domain.ReportEntry) -> ReportEntry:
-        return cls(comment=Comment.of(entry.comment), replies=[Comment.of(r) for r in entry.replies])
-
-
-@strawberry.type
-class ReportOrganization:
-    organization: Organization | None
-    comments: list[Comment] = strawberry.field(description="The organisation's threads' first comments.")
-
-
-@strawberry.type
-class ReportSection:
-    model: strawberry.Private[domain.ReportSection]
-    key: str
-    title: str
-    version: int = strawberry.field(description="The section version frozen in the snapshot.")
-    organizations: list[ReportOrganization]
-    entries: list[ReportEntry] = strawberry.field(
-        description="The responses' threads, each with its replies, by organisation in the report's order "
-        "(one list, so that a query need not nest four lists deep)."
-    )
-    questions: list[ReportEntry] = strawberry.field(
-        description="The steering group's own questions that a party answered, with the answers (not counted)."
-    )
-
-    @strawberry.field
-    async def section(self, info: Info) -> Section | None:
-        found = await info.context.loaders.section.load(self.model.section_id)
-        return Section.of(found) if found else None
-
-
-@strawberry.type(description="The høringsnotat: the comments on a snapshot by section and organisation.")
-class ConsultationReport:
-    document: Document
-    snapshot: Snapshot
-    sections: list[ReportSection]
-    counts: list[OrganizationCommentCount]
-    total: int
-    markdown_url: str
-    html_url: str
-    export_base: str = strawberry.field(description="The downloads without their extension: .docx, .pdf, .html, .md.")
-
-    @classmethod
-    def of(cls, found: service.ConsultationReport) -> ConsultationReport:
-        def org(oid: ObjectId) -> Organization | None:
-            o = found.organizations.get(oid)
-            return Organization.of(o) if o else None
-
-        report = found.report
-        snapshot_id = ids.encode("Snapshot", found.snapshot.id)
-        return cls(
-            document=Document.of(found.document),
-            snapshot=Snapshot.of(found.snapshot),
-            sections=[
-                ReportSection(
-                    model=s,
-                    key=s.key,
-                    title=s.title,
-                    version=s.version,
-                    organizations=[
-                        ReportOrganization(
-                            organization=org(g.organization_id),
-                            comments=[Comment.of(c) for c in g.comments],
-                        )
-                        for g in s.organizations
-                    ],
-                    entries=[ReportEntry.of(e) for g in s.organizations for e in g.entries],
-                    questions=[ReportEntry.of(e) for e in s.questions],
-                )
-                for s in report.sections
-            ],
-            counts=[
-                OrganizationCommentCount(
-                    organization=org(c.organization_id),
-                    total=c.total,
-                    by_status=[CommentStatusCount(status=s, count=n) for s, n in c.by_status.items()],
-                )
-                for c in report.counts
-            ],
-            total=report.total,
-            markdown_url=f"/exports/consultation-reports/{snapshot_id}.md",
-            html_url=f"/exports/consultation-reports/{snapshot_id}.html",
-            export_base=f"/exports/consultation-reports/{snapshot_id}",
-        )
-
-
-@strawberry.type
-class CommentsQuery:
-    @strawberry.field(description="The consultation report (høringsnotat) of a snapshot, as you may see it.")
-    async def consultation_report(
-        self, info: Info, document_id: strawberry.ID, snapshot_id: strawberry.ID
-    ) -> ConsultationReport | None:
-        ctx = info.context
-        document_oid = ids.parse(document_id, "Document")
-        if document_oid is None:
-            return None
-        found = await service.consultation_report(
-            ctx.store, ctx.caller(), ids.parse(snapshot_id, "Snapshot"), document_oid
-        )
-        return ConsultationReport.of(found) if isinstance(found, service.ConsultationReport) else None
 
 
 # Mutations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from bson import ObjectId
@@ -23,6 +23,9 @@ from server.consultations import queries, service
 from server.drafting import model as drafting_model
 from server.drafting import queries as drafting_queries
 from server.drafting.service import scope_of
+
+if TYPE_CHECKING:
+    from server.api.reports import ConsultationReport
 
 ConsultationState = strawberry.enum(domain.ConsultationState, name="ConsultationState")
 ConsultationPartyStatus = strawberry.enum(
@@ -153,6 +156,12 @@ class Consultation(Node):
             )
             for e in self.model.extensions
         ]
+
+    @strawberry.field(description="The høringsnotat of this consultation, as you may see it.")
+    async def report(self, info: Info) -> Annotated[ConsultationReport, strawberry.lazy("server.api.reports")] | None:
+        from server.api.reports import consultation_report_of
+
+        return await consultation_report_of(info, self.model.id)
 
     @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
     async def viewer_can(self, info: Info) -> ConsultationPermissions:

@@ -27,7 +27,7 @@ from server import ids
 from server.accounts import queries as accounts_queries
 from server.api.accounts import AccountsMutation, AccountsQuery, Organization, User
 from server.api.approvals import ApprovalRound, ApprovalsMutation, ApprovalsQuery, round_node
-from server.api.comments import Comment, CommentsMutation, CommentsQuery, comment_node
+from server.api.comments import Comment, CommentsMutation, comment_node
 from server.api.consultations import Consultation, ConsultationsMutation, ConsultationsQuery, consultation_node
 from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot
@@ -36,6 +36,7 @@ from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscrip
 from server.api.limits import GuardedValidation
 from server.api.node import Node
 from server.api.notifications import NotificationsMutation, NotificationsQuery
+from server.api.reports import ReportsQuery
 from server.db import STORE_DOWN
 from server.drafting import queries as drafting_queries
 from server.events import queries as events_queries
@@ -91,7 +92,7 @@ Query = merge_types(
     (
         AccountsQuery,
         DraftingQuery,
-        CommentsQuery,
+        ReportsQuery,
         ApprovalsQuery,
         ConsultationsQuery,
         EventsQuery,

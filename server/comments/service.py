@@ -1,4 +1,4 @@
-"""The comment workflows: write, edit, delete, submit, respond, apply a proposal, compile the report.
+"""The comment workflows: write, edit, delete, submit, respond, apply a proposal.
 
 Each workflow checks its one permission, then the comment rules of ``server.comments.model``,
 then writes; a refusal writes nothing. A comment the caller may not see is reported as missing,
@@ -8,7 +8,7 @@ so ids reveal nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,6 @@ from bson import ObjectId
 
 from server import ids, markdown
 from server.accounts import permissions
-from server.accounts.model import Organization
 from server.accounts.permissions import Action
 from server.caller import Caller
 from server.comments import model
@@ -24,7 +23,7 @@ from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentKind, CommentStatus, OpenCount
 from server.consultations import queries as consultations
 from server.drafting import service as drafting
-from server.drafting.model import Document, DocumentSettings, Snapshot
+from server.drafting.model import Document, DocumentSettings
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
 from server.store import Store
 
@@ -456,69 +455,6 @@ async def update_document_settings(
         },
     )
     return updated
-
-
-@dataclass(frozen=True)
-class ConsultationReport:
-    """The høringsnotat of a snapshot as the caller may see it: what every format renders."""
-
-    document: Document
-    snapshot: Snapshot
-    report: model.Report
-    organizations: Mapping[ObjectId, Organization]
-    passages: Mapping[ObjectId, str]  # each anchored comment's passage as it reads (model.passage_as_read)
-    generated_at: datetime
-    # Entries are attributed to organisations; the authors' names only when the report is asked
-    # for with names (the secretariat's choice), else empty.
-    authors: Mapping[ObjectId, str] = field(default_factory=dict)
-
-
-def report_comments(report: model.Report) -> list[Comment]:
-    """Every comment the report shows: threads, their replies, and the questions answered."""
-    entries = [e for s in report.sections for e in (*(e for g in s.organizations for e in g.entries), *s.questions)]
-    return [c for e in entries for c in (e.comment, *e.replies)]
-
-
-async def consultation_report(
-    store: Store,
-    caller: Caller,
-    snapshot_id: ObjectId | None,
-    document_id: ObjectId | None = None,
-    *,
-    with_names: bool = False,
-) -> ConsultationReport | Failure:
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
-    if snapshot is None or (document_id is not None and snapshot.document_id != document_id):
-        return Missing("Snapshot")
-    document = await drafting.authorised_document(store, caller, snapshot.document_id, Action.READ_DOCUMENT)
-    if not isinstance(document, Document):
-        return Missing("Snapshot") if isinstance(document, Missing) else document
-    comments = visible_comments(caller, document, await store.comments.for_document(document.id))
-    organizations = await store.accounts.organizations_by_ids(list({c.organization_id for c in comments}))
-
-    def by_name(organization_id: ObjectId) -> str:
-        found = organizations.get(organization_id)
-        return found.name if found else ""
-
-    # The steering group's own comments are the addressees' questions, never responses
-    # (``model.starts_as_draft`` draws the same line).
-    on_snapshot = [c for c in comments if c.submitted and any(c.section_id == e.section_id for e in snapshot.entries)]
-    users = await store.accounts.users_by_ids({c.author_id for c in on_snapshot})
-    steering = {user_id for user_id, user in users.items() if user.roles & model.STEERING}
-    report = model.compile_report(snapshot.entries, comments, by_name, lambda c: c.author_id not in steering)
-    shown = report_comments(report)
-    versions = await store.drafting.versions_by_pairs([(e.section_id, e.version) for e in snapshot.entries])
-    quoted = [
-        (c.id, versions[(c.section_id, c.section_version)].body, c.anchor)
-        for c in shown
-        if c.anchor is not None and (c.section_id, c.section_version) in versions
-    ]
-    # Reading passages renders the versions' Markdown: in a worker, off the event loop.
-    passages = await store.workers.run(model.passages_as_read, quoted) if quoted else {}
-    authors = {c.author_id: users[c.author_id].name for c in shown if c.author_id in users} if with_names else {}
-    return ConsultationReport(document, snapshot, report, organizations, passages, caller.now, authors)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The consultation report (*høringsnotat*) as Markdown, printable HTML and Word.
 
-Pure rendering of what ``server.comments.service.consultation_report`` compiled for the reader;
+Pure rendering of what ``server.consultations.report.consultation_report`` compiled for the reader;
 ``_Wording`` says every fact once, so the formats agree. Entries are attributed to their
 organisation (a person's name only when the report was asked for with names), every field has a
 label, and the steering group's answer reads one way everywhere (``model.answer_of``).
@@ -23,7 +23,8 @@ from bson import ObjectId
 
 from server.clock import COPENHAGEN
 from server.comments.model import Answer, Comment, CommentStatus, OrganizationCount, ReportEntry, answer_of
-from server.comments.service import ConsultationReport
+from server.consultations.model import PartyView, Response
+from server.consultations.report import ConsultationReport, changes
 from server.exports.docx import Part, TitlePage, build_docx
 from server.messages import Language, snapshot_name, text
 
@@ -40,7 +41,7 @@ article { border-left: 3px solid #bbb; padding: 0.2rem 0 0.2rem 0.9rem; margin: 
 .label { font-weight: bold; margin-bottom: 0.1rem; }
 blockquote { margin: 0.2rem 0 0.6rem; padding-left: 0.8rem; border-left: 2px solid #ddd; color: #333; }
 .passage { font-style: italic; white-space: pre-wrap; } .proposal { white-space: pre-wrap; }
-.context { color: #777; } .reply { margin-left: 0.8rem; }
+.context { color: #777; } .reply { margin-left: 0.8rem; } .text { white-space: pre-wrap; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
 """
 
@@ -52,6 +53,10 @@ def filename(found: ConsultationReport) -> str:
 
 def _date(moment: datetime) -> str:
     return moment.astimezone(COPENHAGEN).strftime("%d.%m.%Y")
+
+
+def _moment(moment: datetime) -> str:
+    return moment.astimezone(COPENHAGEN).strftime("%d.%m.%Y kl. %H.%M")
 
 
 class _Wording:
@@ -78,10 +83,48 @@ class _Wording:
         return f"{self.title()} – {self.date()}"
 
     def facts(self) -> list[tuple[str, str]]:
-        return [
-            (self.t("report_snapshot"), self.snapshot()),
-            (self.t("report_date"), self.date()),
-        ]
+        facts = [(self.t("report_snapshot"), self.snapshot())]
+        consultation = self.found.consultation
+        if consultation is not None:
+            facts += [
+                (self.t("report_period"), f"{_date(consultation.opened_at)} – {_date(consultation.deadline)}"),
+                (self.t("report_deadline"), _moment(consultation.deadline)),
+                (
+                    self.t("report_responses"),
+                    self.t("report_responses_value", count=self.found.response_count, total=len(self.found.parties)),
+                ),
+            ]
+        return [*facts, (self.t("report_date"), self.date())]
+
+    def introduction(self) -> str:
+        consultation = self.found.consultation
+        assert consultation is not None
+        words = self.t(
+            "report_introduction_text",
+            snapshot=self.snapshot(),
+            opened=_date(consultation.opened_at),
+            deadline=_moment(consultation.deadline),
+            parties=len(self.found.parties),
+            count=self.found.response_count,
+        )
+        closed = consultation.closed_at
+        if closed is None:
+            return f"{words} {self.t('report_introduction_open')}"
+        return f"{words} {self.t('report_introduction_closed', closed=_date(closed))}"
+
+    def party(self, party: PartyView) -> str:
+        """A party's status on the høringsliste: what it answered and when, or that it gave no answer."""
+        status = "NO_RESPONSE" if party.no_response else party.status.value
+        words = self.t(f"consultation_status_{status}")
+        if party.responded_at is not None:
+            words = self.t("report_party_answered", status=words, date=_date(party.responded_at))
+        return f"{words} ({self.t('report_late')})" if party.late else words
+
+    def general_remarks(self) -> list[Response]:
+        return [r for r in self.found.responses if r.general_remarks.strip() or r.attachment_id is not None]
+
+    def change(self, title: str, comment: Comment) -> str:
+        return f"{title}: {self.organization(comment.organization_id)} – {self.disposition(comment)}"
 
     def organization(self, organization_id: ObjectId) -> str:
         found = self.found.organizations.get(organization_id)
@@ -102,6 +145,8 @@ class _Wording:
         words = self.status(comment.status)
         if comment.applied_version is not None:
             words += " – " + self.t("report_applied", version=comment.applied_version)
+        if self.found.draft_answer(comment) and answer_of(comment) != Answer.PENDING:
+            words += f" ({self.t('report_draft_answer')})"
         return words
 
     def unanswered(self, comment: Comment) -> str | None:
@@ -134,6 +179,12 @@ def _md(value: str) -> str:
 
 def _quoted(value: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in value.strip().splitlines()) or ">"
+
+
+def _quoted_text(value: str) -> str:
+    """Plain text (a party's general remarks) quoted literally, its paragraphs kept."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value.strip()) if p.strip()]
+    return "\n>\n".join(f"> {_md(p)}" for p in paragraphs) or ">"
 
 
 def _quoted_passage(value: str) -> str:
@@ -187,13 +238,42 @@ def _question_markdown(w: _Wording, entry: ReportEntry) -> list[str]:
     return lines + _replies_markdown(w, entry.replies)
 
 
+def _introduction_markdown(w: _Wording) -> list[tuple[str, str]]:
+    consultation = w.found.consultation
+    if consultation is None:
+        return []
+    lines = [_md(w.introduction()), "", f"### {_md(w.t('report_parties'))}", ""]
+    lines += [f"- **{_md(w.organization(p.organization_id))}:** {_md(w.party(p))}" for p in w.found.parties]
+    if consultation.letter.strip():
+        lines += ["", f"### {_md(w.t('report_letter'))}", "", _quoted(consultation.letter)]
+    parts = [(w.t("report_introduction"), "\n".join(lines))]
+    remarks = w.general_remarks()
+    if remarks:
+        lines = []
+        for response in remarks:
+            lines += [f"### {_md(w.organization(response.organization_id))}", ""]
+            if response.general_remarks.strip():
+                lines += [_quoted_text(response.general_remarks), ""]
+            if response.attachment_id is not None:
+                lines += [_md(w.t("report_attachment")), ""]
+        parts.append((w.t("report_general_remarks"), "\n".join(lines)))
+    return parts
+
+
+def _changes_markdown(w: _Wording) -> tuple[str, str]:
+    found = changes(w.found.report)
+    lines = [f"- {_md(w.change(section.title, comment))}" for section, comment in found]
+    return w.t("report_changes"), "\n".join(lines) if lines else _md(w.t("report_no_changes"))
+
+
 def _markdown_parts(w: _Wording) -> list[tuple[str, str]]:
     """The report after its facts, as (heading, Markdown) parts: for the Markdown and the Word file."""
     report = w.found.report
+    parts = _introduction_markdown(w)
     if report.total == 0 and not any(s.questions for s in report.sections):
-        return [(w.t("report_title"), _md(w.t("report_none")))]
+        return [*parts, (w.t("report_counts"), _md(w.t("report_none")))]
     counts = [f"- **{_md(w.organization(c.organization_id))}:** {_md(w.count(c))}" for c in report.counts]
-    parts = [(w.t("report_counts"), "\n".join(counts))]
+    parts.append((w.t("report_counts"), "\n".join(counts)))
     for section in report.sections:
         lines: list[str] = []
         for group in section.organizations:
@@ -205,7 +285,7 @@ def _markdown_parts(w: _Wording) -> list[tuple[str, str]]:
             for entry in section.questions:
                 lines += _question_markdown(w, entry)
         parts.append((w.t("report_section", title=section.title, version=section.version), "\n".join(lines)))
-    return parts
+    return [*parts, _changes_markdown(w)]
 
 
 def render_markdown(found: ConsultationReport, language: Language = "da") -> str:
@@ -306,8 +386,9 @@ def render_html(found: ConsultationReport, language: Language = "da") -> str:
         f"<h1>{_e(w.title())}</h1>",
         '<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in w.facts()) + "</dl>",
     ]
+    parts += _introduction_html(w)
     if report.total == 0 and not any(s.questions for s in report.sections):
-        parts += [f"<p>{_e(w.t('report_none'))}</p>", "</body></html>", ""]
+        parts += [f"<h2>{_e(w.t('report_counts'))}</h2>", f"<p>{_e(w.t('report_none'))}</p>", "</body></html>", ""]
         return "\n".join(parts)
     parts.append(f"<h2>{_e(w.t('report_counts'))}</h2><ul>")
     parts += [
@@ -323,5 +404,36 @@ def render_html(found: ConsultationReport, language: Language = "da") -> str:
         if section.questions:
             parts.append(f"<h3>{_e(w.t('report_questions'))}</h3>")
             parts += [_question_html(w, entry) for entry in section.questions]
+    parts.append(f"<h2>{_e(w.t('report_changes'))}</h2>")
+    found_changes = changes(report)
+    if found_changes:
+        parts.append("<ul>" + "".join(f"<li>{_e(w.change(s.title, c))}</li>" for s, c in found_changes) + "</ul>")
+    else:
+        parts.append(f"<p>{_e(w.t('report_no_changes'))}</p>")
     parts += ["</body></html>", ""]
     return "\n".join(parts)
+
+
+def _introduction_html(w: _Wording) -> list[str]:
+    consultation = w.found.consultation
+    if consultation is None:
+        return []
+    out = [f"<h2>{_e(w.t('report_introduction'))}</h2>", f"<p>{_e(w.introduction())}</p>"]
+    out.append(f"<h3>{_e(w.t('report_parties'))}</h3><ul>")
+    out += [
+        f'<li><span class="label">{_e(w.organization(p.organization_id))}:</span> {_e(w.party(p))}</li>'
+        for p in w.found.parties
+    ]
+    out.append("</ul>")
+    if consultation.letter.strip():
+        out.append(f"<h3>{_e(w.t('report_letter'))}</h3><blockquote>{consultation.letter_html}</blockquote>")
+    remarks = w.general_remarks()
+    if remarks:
+        out.append(f"<h2>{_e(w.t('report_general_remarks'))}</h2>")
+        for response in remarks:
+            out.append(f"<h3>{_e(w.organization(response.organization_id))}</h3>")
+            if response.general_remarks.strip():
+                out.append(f'<blockquote class="text">{_e(response.general_remarks.strip())}</blockquote>')
+            if response.attachment_id is not None:
+                out.append(f"<p>{_e(w.t('report_attachment'))}</p>")
+    return out

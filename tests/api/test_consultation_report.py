@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ from server.comments.anchoring import selector_for
 from server.markdown import plain_text
 from tests.api.drafting_support import _n, org_ids
 from tests.api.printed import ARTIFACTS, keep_pages, pdf_pages, word_to_pdf, words
-from tests.support import KL_COMMENTER, PLO_COMMENTER, REGIONS_COMMENTER, SDS, SECRETARIAT, Api
+from tests.support import KL_COMMENTER, PLO_COMMENTER, REGIONS_COMMENTER, SDS, SECRETARIAT, Api, ManualClock
 
 AsUser = Callable[[str], Awaitable[Api]]
 
@@ -171,3 +174,159 @@ async def test_the_word_report_prints_fit_to_send(as_user: AsUser, tmp_path: Pat
     assert filed.status_code == 200 and filed.headers["content-type"] == "application/pdf"
     assert filed.content.startswith(b"%PDF") and b"pdfaid:part" in filed.content  # PDF/A for filing
     (ARTIFACTS / "hoeringsnotat.pdf").write_bytes(filed.content)
+
+
+# The report of a consultation
+
+
+OPEN = """mutation($input: OpenConsultationInput!) { openConsultation(input: $input) {
+  __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }"""
+CONSULTATION_REPORT = """query($id: ID!) { consultation(id: $id) { report {
+  responseCount total draftAnswers exportBase
+  consultation { id state }
+  parties { organization { slug name } status noResponse late }
+  sections { entries { comment { id body status response appliedVersion } } }
+  changes { sectionTitle comment { id } } } } }"""
+LETTER = "Sundhedsdatastyrelsen sender hermed udkastet i høring. Formålet er at få parternes bemærkninger."
+CONSULTED = ("kl", "danske-regioner", "plo", "region-hovedstaden")
+
+
+def _plain(text: str) -> str:
+    """What a format says, without its markup: for comparing what the formats say."""
+    text = re.sub(r"<[^>]+>", " ", text)  # HTML tags
+    text = html.unescape(re.sub(r"[*_>#\\]", "", text))  # Markdown emphasis, quotes, headings, escapes
+    return " ".join(text.replace(":", " ").split())  # a label's colon, or the cell that stands for it
+
+
+async def _consultation(as_user: AsUser, clock: ManualClock) -> dict[str, Any]:
+    """Udgave 1 in consultation with KL, Danske Regioner, PLO and Region Hovedstaden; the responses and answers."""
+    sec, sds = await as_user(SECRETARIAT), await as_user(SDS)
+    kl, regions, plo = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER), await as_user(PLO_COMMENTER)
+    doc = await _strategy_copy(sec)
+    intro, citizen, _, screening = doc["sections"]
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]["id"]
+    deadline = clock.now() + timedelta(days=14)
+    opened = await sec.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": snapshot,
+                "deadline": deadline.isoformat(),
+                "organizationIds": await org_ids(sec, *CONSULTED),
+                "letter": LETTER,
+            }
+        },
+    )
+    assert opened["openConsultation"]["__typename"] == "ConsultationOpened", opened
+    consultation = opened["openConsultation"]["consultation"]["id"]
+    anchor = _anchor(citizen["body"], "være en vigtig støtte")
+    proposal = await _add(kl, citizen, "Hjemmemålinger bør nævnes.", anchor=anchor, proposedText=KL_PROPOSAL)
+    remark = await _add(regions, intro, REGIONS_REMARK)
+    question = await _add(sds, screening, SDS_QUESTION)
+    await _add(kl, screening, KL_REPLY, parentId=question)
+    [plo_id] = await org_ids(plo, "plo")
+    answered = await plo.execute(
+        """mutation($input: ConsultationPartyInput!) { respondNoRemarks(input: $input) { __typename } }""",
+        {"input": {"consultationId": consultation, "organizationId": plo_id}},
+    )
+    assert answered["respondNoRemarks"]["__typename"] == "ConsultationAnswered"
+    assert (await sds.execute(APPLY, {"input": {"commentId": proposal}}))["applyProposal"]["__typename"] == (
+        "ProposalApplied"
+    )
+    answer = {"commentId": remark, "status": "PARTLY_ACCEPTED", "response": REGIONS_ANSWER}
+    assert (await sds.execute(RESPOND, {"input": answer}))["respondToComment"]["__typename"] == "CommentAnswered"
+    return {
+        "document": doc["id"],
+        "snapshot": snapshot,
+        "consultation": consultation,
+        "proposal": proposal,
+        "remark": remark,
+    }
+
+
+async def test_answers_reach_the_parties_report_only_once_published(as_user: AsUser, clock: ManualClock) -> None:
+    sec, kl = await as_user(SECRETARIAT), await as_user(KL_COMMENTER)
+    case = await _consultation(as_user, clock)
+    base = f"/exports/consultations/{case['consultation']}"
+
+    steering = (await sec.http.get(f"{base}.md")).text
+    assert "Indarbejdet i version 2 (udkast, ikke offentliggjort)" in steering
+    assert REGIONS_ANSWER in steering
+    party = (await kl.http.get(f"{base}.md")).text
+    assert "Indarbejdet" not in party and REGIONS_ANSWER not in party and "Delvist imødekommet" not in party
+    assert "Endnu ikke behandlet." in party and KL_PROPOSAL in party
+    data = (await kl.execute(CONSULTATION_REPORT, {"id": case["consultation"]}))["consultation"]["report"]
+    statuses = {e["comment"]["status"] for s in data["sections"] for e in s["entries"]}
+    assert statuses == {"OPEN"} and data["draftAnswers"] is False and data["changes"] == []
+
+    published = await sec.execute(
+        """mutation($input: PublishAnswersInput!) { publishAnswers(input: $input) { __typename } }""",
+        {"input": {"consultationId": case["consultation"]}},
+    )
+    assert published["publishAnswers"]["__typename"] == "AnswersPublished"
+    party = (await kl.http.get(f"{base}.md")).text
+    assert "Imødekommet – Indarbejdet i version 2" in party and REGIONS_ANSWER in party
+    assert "ikke offentliggjort" not in (await sec.http.get(f"{base}.md")).text
+
+
+async def test_the_report_of_a_consultation_survives_a_newer_snapshot_and_agrees_across_formats(
+    as_user: AsUser, clock: ManualClock, tmp_path: Path
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    case = await _consultation(as_user, clock)
+    await sec.execute(
+        """mutation($input: PublishAnswersInput!) { publishAnswers(input: $input) { __typename } }""",
+        {"input": {"consultationId": case["consultation"]}},
+    )
+    closed = await sec.execute(
+        """mutation($input: CloseConsultationInput!) { closeConsultation(input: $input) { __typename } }""",
+        {"input": {"consultationId": case["consultation"]}},
+    )
+    assert closed["closeConsultation"]["__typename"] == "ConsultationClosed"
+    await sec.execute(SNAPSHOT, {"input": {"documentId": case["document"], "label": "Efter høring"}})
+
+    data = (await sec.execute(CONSULTATION_REPORT, {"id": case["consultation"]}))["consultation"]["report"]
+    by_snapshot = (await sec.execute(REPORT, {"d": case["document"], "s": case["snapshot"]}))["consultationReport"]
+    assert by_snapshot["exportBase"] == data["exportBase"] == f"/exports/consultations/{case['consultation']}"
+    assert [p["organization"]["slug"] for p in data["parties"]] == list(CONSULTED)
+    parties = {p["organization"]["slug"]: p for p in data["parties"]}
+    assert parties["plo"]["status"] == "NO_REMARKS" and parties["region-hovedstaden"]["noResponse"] is True
+    assert data["total"] == 2 and data["responseCount"] == 1
+    # What changed the text, in the snapshot's order: the regions' remark (partly) and KL's proposal.
+    assert [c["comment"]["id"] for c in data["changes"]] == [case["remark"], case["proposal"]]
+
+    base = data["exportBase"]
+    formats = {
+        "md": _plain((await sec.http.get(f"{base}.md")).text),
+        "html": _plain((await sec.http.get(f"{base}.html")).text),
+    }
+    word = await sec.http.get(f"{base}.docx")
+    pdf = word_to_pdf(word.content, tmp_path, "hoeringsnotat-hoering")
+    keep_pages(pdf, "hoeringsnotat-hoering")
+    pages = pdf_pages(pdf)
+    formats["docx"] = _plain(
+        "\n".join(re.sub(r"(?m)^.*(Side \d+ af \d+|Høringsnotat: .* – \d\d\.\d\d\.\d{4}).*$", "", p) for p in pages)
+    )
+    filed = await sec.http.get(f"{base}.pdf")
+    assert filed.status_code == 200 and b"pdfaid:part" in filed.content
+    names = {p["organization"]["slug"]: p["organization"]["name"] for p in data["parties"]}
+    said = [
+        f"{names['plo']}: Ingen bemærkninger den",
+        f"{names['region-hovedstaden']}: Intet svar",
+        f"{names['kl']}:",
+        f"{names['danske-regioner']}:",
+        "Høringssvar: 1 af 4 hørte parter",
+        "Høringsperiode:",
+        LETTER,
+        KL_PROPOSAL,
+        REGIONS_REMARK,
+        REGIONS_ANSWER,
+        KL_REPLY,
+        "Imødekommet – Indarbejdet i version 2",
+        "Ændringer som følge af høringen",
+        f"Borgeren som aktiv partner: {names['kl']} – Imødekommet – Indarbejdet i version 2",
+    ]
+    missing = {kind: [s for s in map(_plain, said) if s not in text] for kind, text in formats.items()}
+    assert missing == {"md": [], "html": [], "docx": []}

@@ -46,6 +46,8 @@ USERS = {
 READERS = {"sec", "kl_e", "kl_c", "reg_e", "reg_c"}  # document A: KL and the regions take part
 OUTSIDERS = {"anon", "sum_e", "plo_c"}
 KL_ORG = {"kl_e", "kl_c"}
+STEERING = {"sec", "kl_e", "reg_e"}  # editors and the secretariat: they see the steering group's unpublished answers
+UNPUBLISHED = "Styregruppens upublicerede svar."
 
 
 @dataclass
@@ -201,6 +203,13 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     ids["consultation"] = consulted["openConsultation"]["consultation"]["id"]
     ids["consulted_doc"] = f["id"]
     ids["consultation_draft"] = await _add_comment(apis["kl_c"], f["sections"][0], "KL's kladde til høringen.")
+    # The regions' response, answered by the steering group and not yet published: no party may see the answer.
+    ids["response"] = await _add_comment(apis["reg_c"], f["sections"][0], "Regionernes høringssvar.")
+    await _submit(apis["reg_c"], f["id"])
+    await apis["kl_e"].execute(
+        "mutation($i: RespondToCommentInput!) { respondToComment(input: $i) { __typename } }",
+        {"i": {"commentId": ids["response"], "status": "REJECTED", "response": UNPUBLISHED}},
+    )
     yield Scene(apis, ids)
     for api in apis.values():
         await api.close()
@@ -273,6 +282,26 @@ PROBES: dict[str, Probe] = {
         lambda ids: {"id": ids["consultation"]},
         lambda d, ids: bool(d["consultation"] and d["consultation"]["letter"] and d["consultation"]["parties"]),
         READERS, OUTSIDERS,
+    ),
+    "consultation: its report": _probe(
+        ("consultation",),
+        "query($id: ID!) { consultation(id: $id) { report { responseCount parties { status } total } } }",
+        lambda ids: {"id": ids["consultation"]},
+        lambda d, ids: bool(d["consultation"] and d["consultation"]["report"]["parties"]),
+        READERS, OUTSIDERS,
+    ),
+    "consultation report: the steering group's unpublished answer": _probe(
+        ("consultation",),
+        """query($id: ID!) { consultation(id: $id) { report { sections { entries { comment {
+             id status response } } } changes { comment { id } } } } }""",
+        lambda ids: {"id": ids["consultation"]},
+        lambda d, ids: bool(d["consultation"])
+        and any(
+            e["comment"]["response"] == UNPUBLISHED and e["comment"]["status"] == "REJECTED"
+            for s in d["consultation"]["report"]["sections"]
+            for e in s["entries"]
+        ),
+        STEERING, OUTSIDERS | (READERS - STEERING),
     ),
     "document: its consultations": _probe(
         ("document",), "query($id: ID) { document(id: $id) { consultation { id } consultations { letter } } }",
@@ -511,6 +540,8 @@ async def test_query_shows_data_only_to_those_who_may_see_it(name: str, scene: S
 DOWNLOADS: dict[str, tuple[Callable[[dict[str, str]], str], set[str]]] = {
     "consultation report": (lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.md", READERS),
     "consultation report (Word)": (lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.docx", READERS),
+    "consultation's report": (lambda ids: f"/exports/consultations/{ids['consultation']}.md", READERS),
+    "consultation's report (printable)": (lambda ids: f"/exports/consultations/{ids['consultation']}.html", READERS),
     "consultation report with names": (
         lambda ids: f"/exports/consultation-reports/{ids['snapshot']}.html?names=1",
         READERS,
@@ -532,6 +563,8 @@ async def test_downloads_follow_the_same_rules(name: str, scene: Scene) -> None:
             assert scene.ids["draft"] not in response.text, user  # nor any trace of it (events)
         if response.status_code == 200:  # private to KL, and never in a download, not even KL's own
             assert "Behandlet i KL's direktion" not in response.text, user
+        if response.status_code == 200 and user not in STEERING:  # the steering group's until published
+            assert UNPUBLISHED not in response.text, user
     FIGURES["access: downloads × users"] += len(USERS) + 1
 
 

@@ -24,6 +24,12 @@ const ReportDocumentQuery = graphql(`
         number
         label
       }
+      consultation {
+        id
+        snapshot {
+          id
+        }
+      }
       ...DocumentHeader
     }
   }
@@ -34,6 +40,42 @@ const ReportQuery = graphql(`
     consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
       total
       exportBase
+      responseCount
+      draftAnswers
+      consultation {
+        id
+        state
+        deadline
+        openedAt
+        closedAt
+        letterHtml
+      }
+      parties {
+        organization {
+          id
+          name
+        }
+        status
+        respondedAt
+        late
+        noResponse
+      }
+      generalRemarks {
+        organization {
+          id
+          name
+        }
+        remarks
+        respondedAt
+        late
+        hasAttachment
+      }
+      changes {
+        sectionTitle
+        comment {
+          ...ReportComment
+        }
+      }
       snapshot {
         id
         number
@@ -125,7 +167,8 @@ export function ReportPage() {
   const { document, gate } = useDocumentPage(ReportDocumentQuery);
   usePageTitle(t('report.title'));
   const [withNames, setWithNames] = useState(false);
-  const snapshotId = params.get('snapshot') ?? document?.snapshots[0]?.id ?? '';
+  // The report belongs to a consultation: by default the document's (open, else newest) consultation's snapshot.
+  const snapshotId = params.get('snapshot') ?? document?.consultation?.snapshot?.id ?? document?.snapshots[0]?.id ?? '';
   const [report] = useQuery({
     query: ReportQuery,
     variables: { documentId: document?.id ?? '', snapshotId },
@@ -162,6 +205,56 @@ export function ReportPage() {
             {t('report.snapshotLine')} {snapshotName(t, found.snapshot)}, <DateTime value={found.snapshot.createdAt} />.{' '}
             {t('report.total', { count: found.total })}
           </p>
+          {found.draftAnswers && <p className="notice">{t('report.draftAnswers')}</p>}
+          {found.consultation && (
+            <section aria-labelledby="report-introduction" className="report-section">
+              <h2 id="report-introduction">{t('report.introduction')}</h2>
+              <p>
+                {t('report.period')}: <DateTime value={found.consultation.openedAt} dateOnly /> – <DateTime value={found.consultation.deadline} />.{' '}
+                {t('report.responses', { count: found.responseCount, total: found.parties.length })}{' '}
+                {found.consultation.closedAt ? (
+                  <>
+                    {t('report.closed')} <DateTime value={found.consultation.closedAt} dateOnly />.
+                  </>
+                ) : (
+                  t('report.stillOpen')
+                )}
+              </p>
+              <h3>{t('report.parties')}</h3>
+              <ul className="report-parties">
+                {found.parties.map((party) => (
+                  <li key={party.organization?.id ?? 'none'}>
+                    <span className="report-label">{party.organization?.name ?? '–'}:</span> {t(`report.party.${party.noResponse ? 'NO_RESPONSE' : party.status}`)}
+                    {party.respondedAt && (
+                      <>
+                        {' '}
+                        <DateTime value={party.respondedAt} dateOnly />
+                      </>
+                    )}
+                    {party.late && <> ({t('report.late')})</>}
+                  </li>
+                ))}
+              </ul>
+              {found.consultation.letterHtml && (
+                <>
+                  <h3>{t('report.letter')}</h3>
+                  <blockquote className="prose prose--small" dangerouslySetInnerHTML={{ __html: found.consultation.letterHtml }} />
+                </>
+              )}
+            </section>
+          )}
+          {found.generalRemarks.length > 0 && (
+            <section aria-labelledby="report-general" className="report-section">
+              <h2 id="report-general">{t('report.generalRemarks')}</h2>
+              {found.generalRemarks.map((remarks) => (
+                <div key={remarks.organization?.id ?? 'none'} className="report-org">
+                  <h3>{remarks.organization?.name ?? '–'}</h3>
+                  {remarks.remarks && <blockquote className="report-text report-remarks">{remarks.remarks}</blockquote>}
+                  {remarks.hasAttachment && <p>{t('report.attachment')}</p>}
+                </div>
+              ))}
+            </section>
+          )}
           {found.counts.length > 0 && (
             <table className="table">
               <caption className="table__caption">{t('report.countsTitle')}</caption>
@@ -210,6 +303,18 @@ export function ReportPage() {
               )}
             </section>
           ))}
+          <section aria-labelledby="report-changes" className="report-section">
+            <h2 id="report-changes">{t('report.changes')}</h2>
+            {found.changes.length === 0 ? (
+              <p>{t('report.noChanges')}</p>
+            ) : (
+              <ul>
+                {found.changes.map((change) => (
+                  <ReportChangeItem key={getFragmentData(ReportCommentFragment, change.comment).id} title={change.sectionTitle} comment={change.comment} />
+                ))}
+              </ul>
+            )}
+          </section>
         </>
       )}
       {!report.fetching && snapshotId && report.data && !found && <p>{t('report.notAvailable')}</p>}
@@ -285,6 +390,17 @@ function ReportReply({ reply, withNames }: { reply: ReportComment; withNames: bo
         <Byline comment={reply} withNames={withNames} />:
       </p>
       <div className="prose prose--small report-text" dangerouslySetInnerHTML={{ __html: c.html }} />
+    </li>
+  );
+}
+
+function ReportChangeItem({ title, comment }: { title: string; comment: ReportComment }) {
+  const { t } = useTranslation();
+  const c = getFragmentData(ReportCommentFragment, comment);
+  return (
+    <li>
+      <span className="report-label">{title}:</span> {c.organization?.name ?? '–'} – {t(`comments.status.${c.status}`)}
+      {c.appliedVersion !== null && <> – {t('report.applied', { version: c.appliedVersion })}</>}
     </li>
   );
 }
