@@ -231,7 +231,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_letter": ("Høringsbrevet", "The consultation letter"),
     "report_parties": ("Høringsliste", "Consultation list"),
     "report_party_answered": ("{status} den {date}", "{status} on {date}"),
-    "report_late": ("efter fristen", "after the deadline"),
+    "report_late": ("for sent indkommet", "late"),
     "report_general_remarks": ("Generelle bemærkninger", "General remarks"),
     "report_attachment": (
         "Organisationen har vedlagt et høringssvar som bilag.",

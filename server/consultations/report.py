@@ -7,9 +7,9 @@ consultation, its høringsliste with each party's status, the høringsbrev), the
 remarks, the responses per section and organisation (``server.comments.model.compile_report``)
 and, derived from those, the changes made.
 
-What counts as a response: comments a party sent with its response, or — for parties without a
-recorded response yet, and documents that allow direct submission — the consulted organisations'
-comments written while the consultation was open. The steering group's own comments never count
+What counts as a response: comments a party wrote in the consultation (``Comment.consultation_id``)
+or sent with its response; of comments from before comments carried their consultation, a
+consulted party's written while the consultation was open. The steering group's own comments never count
 (they are the addressees, ``model.STEERING``); a question of theirs appears only with a party's
 answer to it. The steering group's dispositions and answers are shown to the other readers only
 once the secretariat has published them for that organisation; the steering group sees the
@@ -150,9 +150,13 @@ async def consultation_report(
         opened, closed = consultation.opened_at, consultation.closed_at
 
         def counts(comment: Comment) -> bool:
+            if comment.id in sent or comment.consultation_id == consultation.id:
+                return True
+            if comment.consultation_id is not None:
+                return False  # written in another consultation
+            # Written before comments carried their consultation: a consulted party's, while it was open.
             written_then = opened <= comment.created_at and (closed is None or comment.created_at <= closed)
-            party = comment.organization_id in consulted and comment.author_id not in steering
-            return comment.id in sent or (party and written_then)
+            return comment.organization_id in consulted and comment.author_id not in steering and written_then
 
         published = frozenset(await queries.published_organizations(store, consultation.id))
         if not steering_reader:

@@ -45,8 +45,11 @@ SDS_QUESTION = "Hvordan forestiller KL sig, at kommunerne bidrager til den fæll
 KL_REPLY = "Kommunerne bidrager gennem den fælleskommunale rammearkitektur og de lokale implementeringer."
 
 
-async def _strategy_copy(sec: Api) -> dict[str, Any]:
-    """A fresh strategy with the seeded strategy's first four sections, KL, Danske Regioner and PLO taking part."""
+async def _strategy_copy(sec: Api, *, direct_submission: bool = True) -> dict[str, Any]:
+    """A fresh strategy with the seeded strategy's first four sections, KL, Danske Regioner and PLO taking part.
+
+    With ``direct_submission`` commenters' comments are sent at once (no drafts to submit).
+    """
     seeded = await sec.execute('{ document(slug: "strategi-digital-sundhed-2018-2022") { sections { title body } } }')
     created = await sec.execute(
         """mutation($input: CreateDocumentInput!) { createDocument(input: $input) {
@@ -61,10 +64,12 @@ async def _strategy_copy(sec: Api) -> dict[str, Any]:
         },
     )
     document = created["createDocument"]["document"]["id"]
-    await sec.execute(
-        """mutation($input: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $input) { __typename } }""",
-        {"input": {"documentId": document, "directSubmission": True}},
-    )
+    if direct_submission:
+        await sec.execute(
+            """mutation($input: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $input) {
+                 __typename } }""",
+            {"input": {"documentId": document, "directSubmission": True}},
+        )
     sections = []
     for section in seeded["document"]["sections"][:4]:
         added = await sec.execute(

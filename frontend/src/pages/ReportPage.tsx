@@ -224,14 +224,14 @@ export function ReportPage() {
               <ul className="report-parties">
                 {found.parties.map((party) => (
                   <li key={party.organization?.id ?? 'none'}>
-                    <span className="report-label">{party.organization?.name ?? '–'}:</span> {t(`report.party.${party.noResponse ? 'NO_RESPONSE' : party.status}`)}
+                    <span className="report-label">{party.organization?.name ?? '–'}:</span> {t(`consultation.status.${party.noResponse ? 'NO_RESPONSE' : party.status}`)}
                     {party.respondedAt && (
                       <>
                         {' '}
                         <DateTime value={party.respondedAt} dateOnly />
                       </>
                     )}
-                    {party.late && <> ({t('report.late')})</>}
+                    {party.late && <> ({t('consultation.late')})</>}
                   </li>
                 ))}
               </ul>
