@@ -207,8 +207,8 @@ export function ReportPage() {
           </p>
           {found.draftAnswers && <p className="notice">{t('report.draftAnswers')}</p>}
           {found.consultation && (
-            <section aria-labelledby="report-introduction" className="report-section">
-              <h2 id="report-introduction">{t('report.introduction')}</h2>
+            <section aria-labelledby="report-part-introduction" className="report-section">
+              <h2 id="report-part-introduction">{t('report.introduction')}</h2>
               <p>
                 {t('report.period')}: <DateTime value={found.consultation.openedAt} dateOnly /> – <DateTime value={found.consultation.deadline} />.{' '}
                 {t('report.responses', { count: found.responseCount, total: found.parties.length })}{' '}
@@ -244,8 +244,8 @@ export function ReportPage() {
             </section>
           )}
           {found.generalRemarks.length > 0 && (
-            <section aria-labelledby="report-general" className="report-section">
-              <h2 id="report-general">{t('report.generalRemarks')}</h2>
+            <section aria-labelledby="report-part-general" className="report-section">
+              <h2 id="report-part-general">{t('report.generalRemarks')}</h2>
               {found.generalRemarks.map((remarks) => (
                 <div key={remarks.organization?.id ?? 'none'} className="report-org">
                   <h3>{remarks.organization?.name ?? '–'}</h3>
@@ -303,8 +303,8 @@ export function ReportPage() {
               )}
             </section>
           ))}
-          <section aria-labelledby="report-changes" className="report-section">
-            <h2 id="report-changes">{t('report.changes')}</h2>
+          <section aria-labelledby="report-part-changes" className="report-section">
+            <h2 id="report-part-changes">{t('report.changes')}</h2>
             {found.changes.length === 0 ? (
               <p>{t('report.noChanges')}</p>
             ) : (

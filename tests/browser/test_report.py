@@ -1,0 +1,71 @@
+"""The høringsnotat page of a consultation, read by the secretariat and by a party (issue 18)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from playwright.async_api import expect
+
+from tests.api.test_consultation_report import KL_PROPOSAL, REGIONS_ANSWER, _consultation
+from tests.browser.ui import Ui
+from tests.support import KL_COMMENTER, SECRETARIAT, Api, ManualClock
+
+NewUi = Callable[..., Awaitable[Ui]]
+AsUser = Callable[[str], Awaitable[Api]]
+
+
+async def test_the_report_page_of_a_consultation(new_ui: NewUi, as_user: AsUser, clock: ManualClock) -> None:
+    """The introduction with the høringsliste, every field labelled, answers a party sees only once
+    published, and names only when the secretariat ticks for them; axe-clean."""
+    case = await _consultation(as_user, clock)
+    sec = await as_user(SECRETARIAT)
+    slug = (await sec.execute("query($id: ID) { document(id: $id) { slug } }", {"id": case["document"]}))["document"][
+        "slug"
+    ]
+
+    # KL before the answers are published: its proposal, no disposition yet.
+    kl = await new_ui(KL_COMMENTER)
+    await kl.open(f"/documents/{slug}/report")
+    kpage = kl.page
+    await expect(kpage.get_by_label("Udgave")).to_have_value(case["snapshot"])  # the consultation's udgave
+    proposal = kpage.locator(".report-entry", has_text=KL_PROPOSAL)
+    await expect(proposal).to_contain_text("Endnu ikke behandlet.")
+    await expect(kpage.locator("main")).not_to_contain_text(REGIONS_ANSWER)
+    await expect(kpage.get_by_label("Vis navne på dem, der har skrevet")).to_have_count(0)
+    await kl.check("report-party-unpublished")
+
+    # The secretariat: the introduction and the høringsliste; the steering group's drafts marked.
+    ui = await new_ui(SECRETARIAT)
+    page = ui.page
+    await ui.open(f"/documents/{slug}/report")
+    intro = page.get_by_role("region", name="Indledning", exact=True)
+    await expect(intro).to_contain_text("Der er modtaget 1 høringssvar fra de 4 hørte parter.")
+    parties = intro.get_by_role("list").first
+    await expect(parties.get_by_role("listitem")).to_have_count(4)
+    await expect(parties.get_by_role("listitem").filter(has_text="PLO")).to_contain_text("Ingen bemærkninger")
+    await expect(intro).to_contain_text("Formålet er at få parternes bemærkninger.")
+    await expect(page.locator(".notice").filter(has_text="styregruppens udkast")).to_be_visible()
+    entry = page.locator(".report-entry", has_text=KL_PROPOSAL)
+    for label in ("Tekststykke", "Bemærkning", "Ændringsforslag", "Behandling", "Styregruppens svar"):
+        await expect(entry).to_contain_text(label)
+    await expect(entry).to_contain_text("Indarbejdet i version 2")
+    await expect(entry).not_to_contain_text("Kasper Kommentar")
+    await page.get_by_label("Vis navne på dem, der har skrevet").check()
+    await expect(entry).to_contain_text("Kasper Kommentar")
+    word = page.get_by_role("link", name="Word (.docx)")
+    await expect(word).to_have_attribute("href", re.compile(r"^/exports/consultations/.+\.docx\?names=1$"))
+    await expect(page.get_by_role("region", name="Ændringer som følge af høringen")).to_contain_text(
+        "Borgeren som aktiv partner"
+    )
+    await ui.check("report-consultation")
+
+    # Published: KL reads the answers.
+    published = await sec.execute(
+        """mutation($input: PublishAnswersInput!) { publishAnswers(input: $input) { __typename } }""",
+        {"input": {"consultationId": case["consultation"]}},
+    )
+    assert published["publishAnswers"]["__typename"] == "AnswersPublished"
+    await kl.open(f"/documents/{slug}/report")
+    await expect(kpage.locator(".report-entry", has_text=KL_PROPOSAL)).to_contain_text("Indarbejdet i version 2")
+    await expect(kpage.locator("main")).to_contain_text(REGIONS_ANSWER)
