@@ -38,7 +38,10 @@ async def test_the_report_page_of_a_consultation(new_ui: NewUi, as_user: AsUser,
     # The secretariat: the introduction and the høringsliste; the steering group's drafts marked.
     ui = await new_ui(SECRETARIAT)
     page = ui.page
-    await ui.open(f"/documents/{slug}/report")
+    await ui.open(f"/consultations/{case['consultation']}")
+    await page.get_by_role("link", name="Læs høringsnotatet").click()
+    await ui.settled()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Høringsnotat")
     intro = page.get_by_role("region", name="Indledning", exact=True)
     await expect(intro).to_contain_text("Der er modtaget 1 høringssvar fra de 4 hørte parter.")
     parties = intro.get_by_role("list").first

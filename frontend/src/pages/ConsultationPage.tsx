@@ -188,6 +188,11 @@ export function ConsultationPage() {
           </Fact>
         )}
         <Fact term={t('consultation.acceptLateLabel')}>{consultation.acceptLate ? t('consultation.acceptLateYes') : t('consultation.acceptLateNo')}</Fact>
+        {consultation.snapshot && (
+          <Fact term={t('report.title')}>
+            <Link to={`/documents/${encodeURIComponent(slug)}/report?snapshot=${encodeURIComponent(consultation.snapshot.id)}`}>{t('consultation.toReport')}</Link>
+          </Fact>
+        )}
       </dl>
 
       <section aria-labelledby="letter-title" className="consultation-letter">
