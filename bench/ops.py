@@ -92,17 +92,23 @@ query SectionThreads($id: ID!) {
 CONSULTATION_REPORT = """
 query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
   consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
-    total markdownUrl htmlUrl
+    total exportBase responseCount draftAnswers
     snapshot { id number label createdAt }
+    consultation { id state deadline openedAt closedAt letterHtml }
+    parties { organization { id name } status respondedAt late noResponse }
+    generalRemarks { organization { id name } remarks respondedAt late hasAttachment }
+    changes { sectionTitle comment { ...ReportComment } }
     counts { total organization { id shortName } byStatus { status count } }
     sections {
       key title version
-      organizations {
-        organization { id shortName name }
-        comments { id kind html proposedText status responseHtml response anchor { exact } author { id name } }
-      }
+      entries { comment { ...ReportComment } replies { ...ReportComment } }
+      questions { comment { ...ReportComment } replies { ...ReportComment } }
     }
   }
+}
+fragment ReportComment on Comment {
+  id kind html proposedText status responseHtml response appliedVersion createdAt anchor { exact } passage
+  organization { id name } author { id name }
 }"""
 
 SECTIONS_FOR_EDITING = """
