@@ -217,11 +217,15 @@ def create_floor(
         document, sections = await document_and_sections(request)
         if document is None:
             return JSONResponse({"document": None})
-        # A marker is a thread's id and where its passage is: the anchor and the commented text.
-        marker_fields = {"section_id": 1, "section_version": 1, "anchor": 1, "organization_id": 1, "submitted": 1}
-        query = {"document_id": document["_id"], "parent_id": None, "deleted": False}
-        cursor = db["comments"].find(query, marker_fields).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
-        markers = [c async for c in cursor if c["submitted"] or c["organization_id"] == user["organization_id"]]
+        # A marker is a thread's id and where its passage is: the anchor and the commented text,
+        # kept per section beside the open counts (one small document per section, no comments).
+        kept = db["comment_counts"].find({"_id": {"$in": [s["_id"] for s in sections]}}, {"markers": 1})
+        markers = [
+            {**m, "_id": m["id"], "section_id": row["_id"]}
+            async for row in kept
+            for m in row.get("markers", [])
+            if m["submitted"] or m["organization_id"] == user["organization_id"]
+        ]
         await commented_texts(markers)
         editors = await names("users", {s.get("updated_by") for s in sections}, "name")
         by_section: dict[Any, list[dict[str, Any]]] = {}

@@ -43,7 +43,10 @@ query DocumentReader($slug: String!) {
 }
 fragment ReaderSection on Section {
   id key title version html updatedAt updatedBy { id name }
-  comments { id anchorLocation { version start end } }
+  commentMarkers {
+    id anchorStatus anchor { exact } passage anchorLocation { version start end }
+    kind status proposedText appliedVersion organization { id name shortName } viewerCan { respond applyProposal }
+  }
 }
 fragment DocumentHeader on Document { id slug title kind phase }
 fragment TableOfContents on Document { sections { id key title position } }

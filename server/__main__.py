@@ -101,9 +101,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"section {item.section_id}: head {item.head} {verb}, newest version {item.latest}")
     for count in counts:
         stored = "never counted" if count.stored is None else f"{count.stored} stored"
-        where = " (by organisation or draft state)" if count.stored == count.counted else ""
+        where = " (by organisation or draft state)" if count.stored == count.counted and not count.markers else ""
+        marks = "; the reader's markers differ" if count.markers else ""
         verb = "recounted" if args.repair else "stale"
-        print(f"section {count.section_id}: open-comment counts {verb}{where}: {stored}, {count.counted} counted")
+        print(
+            f"section {count.section_id}: open-comment counts {verb}{where}: {stored}, {count.counted} counted{marks}"
+        )
     if not heads and not counts:
         print("check: nothing to repair")
         return 0

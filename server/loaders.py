@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
-from server.comments.model import Comment, OpenCount
+from server.comments.model import Comment, Marker, OpenCount
 from server.consultations.model import Consultation
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
@@ -30,6 +30,7 @@ class Loaders:
         self.comment_threads = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_threads)
         self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
+        self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
         self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
         self.organization_by_slug = DataLoader[str, Organization | None](load_fn=self._organizations_by_slug)
@@ -95,6 +96,10 @@ class Loaders:
     async def _open_comment_counts(self, section_ids: Sequence[ObjectId]) -> list[list[OpenCount]]:
         counts = await self.store.comments.open_counts(section_ids)
         return [counts.get(i, []) for i in section_ids]
+
+    async def _comment_markers(self, section_ids: Sequence[ObjectId]) -> list[list[Marker]]:
+        markers = await self.store.comments.markers(section_ids)
+        return [markers.get(i, []) for i in section_ids]
 
     async def _approval_rounds(self, document_ids: Sequence[ObjectId]) -> list[list[ApprovalRound]]:
         grouped: dict[ObjectId, list[ApprovalRound]] = defaultdict(list)

@@ -76,6 +76,7 @@ class CommandCounter(CommandListener):
         self.commands: list[str] = []
         self.targets: list[str] = []  # "find comments": the command and the collection it names
         self.shapes: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self.returned: dict[str, int] = {}  # collection → documents the store returned (find, getMore)
 
     def started(self, event: CommandStartedEvent) -> None:
         self.commands.append(event.command_name)
@@ -86,7 +87,11 @@ class CommandCounter(CommandListener):
                 self.shapes.setdefault((target, query_shape(query)), (event.command_name, query))
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
-        pass
+        cursor = event.reply.get("cursor")
+        if isinstance(cursor, dict) and isinstance(cursor.get("ns"), str):
+            batch = cursor.get("firstBatch", cursor.get("nextBatch", []))
+            collection = cursor["ns"].split(".", 1)[-1]
+            self.returned[collection] = self.returned.get(collection, 0) + len(batch)
 
     def failed(self, event: CommandFailedEvent) -> None:
         pass

@@ -107,54 +107,22 @@ class Comment(Node):
 
     @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
     def anchor(self) -> TextQuoteSelector | None:
-        a = self.model.anchor
-        return TextQuoteSelector(exact=a.exact, prefix=a.prefix, suffix=a.suffix) if a else None
+        return _anchor(self.model)
 
     @strawberry.field(
         description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
         "list numbers kept. Null if unanchored."
     )
     async def passage(self, info: Info) -> str | None:
-        if self.model.anchor is None:
-            return None
-        commented = await info.context.loaders.version.load((self.model.section_id, self.model.section_version))
-        if commented is None:
-            return " ".join(self.model.anchor.exact.split())
-        return domain.passage_as_read(commented.body, self.model.anchor)
+        return await _passage(info, self.model)
 
     @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
     async def anchor_status(self, info: Info) -> AnchorStatus | None:
-        relocated = await self._relocation(info)
-        return AnchorStatus(relocated.status) if relocated else None
+        return await _anchor_status(info, self.model, self.relocated)
 
     @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
     async def anchor_location(self, info: Info) -> AnchorLocation | None:
-        relocated = await self._relocation(info)
-        if relocated is None or relocated.location is None or relocated.exact is None:
-            return None
-        section = await info.context.loaders.section.load(self.model.section_id)
-        assert section is not None
-        return AnchorLocation(
-            version=section.version,
-            start=relocated.location.start,
-            end=relocated.location.end,
-            exact=relocated.exact,
-        )
-
-    async def _relocation(self, info: Info) -> Relocated | None:
-        if self.model.anchor is None:
-            return None
-        if not self.relocated:
-            loaders = info.context.loaders
-            commented = await loaders.version.load((self.model.section_id, self.model.section_version))
-            section = await loaders.section.load(self.model.section_id)
-            if commented is None or section is None:
-                self.relocated.append(Relocated("OUTDATED", None, None))
-            else:
-                self.relocated.append(
-                    domain.anchor_state(_plain(commented.html), _plain(section.html), self.model.anchor)
-                )
-        return self.relocated[0]
+        return await _anchor_location(info, self.model, self.relocated)
 
     @strawberry.field
     async def section(self, info: Info) -> Section | None:
@@ -196,27 +164,141 @@ class Comment(Node):
 
     @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
     async def viewer_can(self, info: Info) -> CommentPermissions:
-        actor = info.context.actor
-        document = await info.context.loaders.document.load(self.model.document_id)
-        if actor is None or document is None:
-            return CommentPermissions(edit=False, respond=False, apply_proposal=False)
-        scope = drafting_service.scope_of(document)
-        c = self.model
-        edit = (
-            c.author_id == actor.user_id
-            and domain.editable(c)
-            and permissions.check(actor, Action.COMMENT, scope) is None
+        return await _viewer_can(info, self.model, self.model.document_id, thread=self.model.parent_id is None)
+
+
+# What Comment and CommentMarker share: the anchor relocated into the current version, and what
+# the signed-in user may do.
+
+_Anchored = domain.Comment | domain.Marker
+
+
+def _anchor(c: _Anchored) -> TextQuoteSelector | None:
+    a = c.anchor
+    return TextQuoteSelector(exact=a.exact, prefix=a.prefix, suffix=a.suffix) if a else None
+
+
+async def _passage(info: Info, c: _Anchored) -> str | None:
+    if c.anchor is None:
+        return None
+    commented = await info.context.loaders.version.load((c.section_id, c.section_version))
+    if commented is None:
+        return " ".join(c.anchor.exact.split())
+    return domain.passage_as_read(commented.body, c.anchor)
+
+
+async def _relocation(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> Relocated | None:
+    """Where the passage is now, computed once per object (``relocated`` keeps it)."""
+    if c.anchor is None:
+        return None
+    if not relocated:
+        loaders = info.context.loaders
+        commented = await loaders.version.load((c.section_id, c.section_version))
+        section = await loaders.section.load(c.section_id)
+        if commented is None or section is None:
+            relocated.append(Relocated("OUTDATED", None, None))
+        else:
+            relocated.append(domain.anchor_state(_plain(commented.html), _plain(section.html), c.anchor))
+    return relocated[0]
+
+
+async def _anchor_status(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorStatus | None:
+    found = await _relocation(info, c, relocated)
+    return AnchorStatus(found.status) if found else None
+
+
+async def _anchor_location(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorLocation | None:
+    found = await _relocation(info, c, relocated)
+    if found is None or found.location is None or found.exact is None:
+        return None
+    section = await info.context.loaders.section.load(c.section_id)
+    assert section is not None
+    return AnchorLocation(
+        version=section.version, start=found.location.start, end=found.location.end, exact=found.exact
+    )
+
+
+async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
+    actor = info.context.actor
+    document = await info.context.loaders.document.load(document_id)
+    if actor is None or document is None:
+        return CommentPermissions(edit=False, respond=False, apply_proposal=False)
+    scope = drafting_service.scope_of(document)
+    edit = (
+        c.author_id == actor.user_id and domain.editable(c) and permissions.check(actor, Action.COMMENT, scope) is None
+    )
+    respond = c.submitted and thread and permissions.check(actor, Action.RESPOND_TO_COMMENT, scope) is None
+    apply = (
+        respond
+        and c.kind == domain.CommentKind.PROPOSAL
+        and c.applied_version is None
+        and permissions.check(actor, Action.EDIT_SECTIONS, scope) is None
+    )
+    return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
+
+
+@strawberry.type(
+    description="What the reader shows of a thread-starting comment without opening its thread: where its "
+    "marker goes and, for an open proposal, the suggestion in the text. Kept per section beside the open "
+    "counts, so the reader reads none of the comments; open the thread with `Section.comments` or "
+    "`node(id)` (the same id)."
+)
+class CommentMarker:
+    model: strawberry.Private[domain.Marker]
+    document_id: strawberry.Private[ObjectId]
+    relocated: strawberry.Private[list[Relocated | None]]
+    id: strawberry.ID = strawberry.field(description="The comment's id.")
+    section_version: int = strawberry.field(description="The number of the version commented on.")
+    kind: CommentKind  # type: ignore[valid-type]
+    status: CommentStatus  # type: ignore[valid-type]
+    submitted: bool = strawberry.field(description="False while the comment is a draft of its organisation.")
+    proposed_text: str | None = strawberry.field(
+        description="An open proposal's replacement text, as shown in the reader; null for every other comment."
+    )
+    applied_version: int | None = strawberry.field(description="The section version that took the comment in.")
+
+    @classmethod
+    def of(cls, m: domain.Marker, document_id: ObjectId) -> CommentMarker:
+        return cls(
+            model=m,
+            document_id=document_id,
+            relocated=[],
+            id=strawberry.ID(ids.encode("Comment", m.id)),
+            section_version=m.section_version,
+            kind=m.kind,
+            status=m.status,
+            submitted=m.submitted,
+            proposed_text=m.proposed_text,
+            applied_version=m.applied_version,
         )
-        respond = (
-            c.submitted and c.parent_id is None and permissions.check(actor, Action.RESPOND_TO_COMMENT, scope) is None
-        )
-        apply = (
-            respond
-            and c.kind == domain.CommentKind.PROPOSAL
-            and c.applied_version is None
-            and permissions.check(actor, Action.EDIT_SECTIONS, scope) is None
-        )
-        return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
+
+    @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
+    def anchor(self) -> TextQuoteSelector | None:
+        return _anchor(self.model)
+
+    @strawberry.field(
+        description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
+        "list numbers kept. Null if unanchored."
+    )
+    async def passage(self, info: Info) -> str | None:
+        return await _passage(info, self.model)
+
+    @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
+    async def anchor_status(self, info: Info) -> AnchorStatus | None:
+        return await _anchor_status(info, self.model, self.relocated)
+
+    @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
+    async def anchor_location(self, info: Info) -> AnchorLocation | None:
+        return await _anchor_location(info, self.model, self.relocated)
+
+    @strawberry.field(description="The organisation the comment is written for: always its author's.")
+    async def organization(self, info: Info) -> Organization | None:
+        org = await info.context.loaders.organization.load(self.model.organization_id)
+        return Organization.of(org) if org else None
+
+    @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
+    async def viewer_can(self, info: Info) -> CommentPermissions:
+        return await _viewer_can(info, self.model, self.document_id, thread=True)
 
 
 async def comment_node(info: Info, comment_id: ObjectId) -> Comment | None:
@@ -231,6 +313,12 @@ async def section_comments(
 ) -> list[Comment]:
     """The thread-starting comments on a section that the signed-in user may see, oldest first."""
     return [Comment.of(c) for c in await queries.threads(info.context.loaders, info.context.actor, section, status)]
+
+
+async def section_markers(info: Info, section: drafting_model.Section) -> list[CommentMarker]:
+    """The reader's markers of the thread-starting comments on a section the signed-in user may see."""
+    markers = await queries.markers(info.context.loaders, info.context.actor, section)
+    return [CommentMarker.of(m, section.document_id) for m in markers]
 
 
 async def open_comment_count(info: Info, section: drafting_model.Section) -> int:

@@ -24,7 +24,7 @@ from server.messages import text
 
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
-    from server.api.comments import Comment, CommentStatus, SubmissionPreview
+    from server.api.comments import Comment, CommentMarker, CommentStatus, SubmissionPreview
     from server.api.consultations import CommentingWindow, Consultation
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
@@ -165,6 +165,17 @@ class Section(Node):
         from server.api.comments import section_comments
 
         return await section_comments(info, self.model, status)
+
+    @strawberry.field(
+        description="The reader's markers of the thread-starting comments you may see (the same comments as "
+        "`comments`, ordered by id): read from one small document per section, none of the comments."
+    )
+    async def comment_markers(
+        self, info: Info
+    ) -> list[Annotated[CommentMarker, strawberry.lazy("server.api.comments")]]:
+        from server.api.comments import section_markers
+
+        return await section_markers(info, self.model)
 
     @strawberry.field(description="Open comments awaiting a disposition that you may see (your drafts included).")
     async def open_comment_count(self, info: Info) -> int:

@@ -100,6 +100,54 @@ class OpenCount:
     count: int
 
 
+@dataclass(frozen=True)
+class Marker:
+    """What the reader shows of a live thread-starting comment without opening its thread: where
+    its marker goes, whether it is an open proposal to show in the text, and who may answer it.
+    Kept per section beside the open counts (derived from the comments, never the record)."""
+
+    id: ObjectId
+    section_id: ObjectId
+    section_version: int
+    author_id: ObjectId
+    organization_id: ObjectId
+    kind: CommentKind
+    status: CommentStatus
+    submitted: bool
+    in_response: bool
+    anchor: TextQuote | None
+    proposed_text: str | None  # an open proposal's replacement text; None for every other comment
+    applied_version: int | None
+
+
+def open_proposal(comment: Comment) -> bool:
+    """An open change proposal on a passage, not yet taken in: the reader shows it in the text."""
+    return (
+        comment.kind == CommentKind.PROPOSAL
+        and comment.status == CommentStatus.OPEN
+        and comment.applied_version is None
+        and comment.proposed_text is not None
+        and comment.anchor is not None
+    )
+
+
+def marker_of(comment: Comment) -> Marker:
+    return Marker(
+        id=comment.id,
+        section_id=comment.section_id,
+        section_version=comment.section_version,
+        author_id=comment.author_id,
+        organization_id=comment.organization_id,
+        kind=comment.kind,
+        status=comment.status,
+        submitted=comment.submitted,
+        in_response=comment.in_response,
+        anchor=comment.anchor,
+        proposed_text=comment.proposed_text if open_proposal(comment) else None,
+        applied_version=comment.applied_version,
+    )
+
+
 def may_see(actor: Actor | None, document: Document, organization_id: ObjectId, submitted: bool) -> bool:
     """Whether ``actor`` may see a comment written for ``organization_id`` on ``document``.
 
@@ -149,7 +197,7 @@ def starts_as_draft(actor: Actor, document: Document) -> bool:
     return not (document.settings.direct_submission or actor.roles & STEERING)
 
 
-def editable(comment: Comment) -> bool:
+def editable(comment: Comment | Marker) -> bool:
     """Whether the author may still change or withdraw the comment: open, and not yet sent."""
     return comment.status == CommentStatus.OPEN and not comment.in_response
 

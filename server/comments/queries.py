@@ -6,7 +6,7 @@ from __future__ import annotations
 from bson import ObjectId
 
 from server.accounts.model import Actor
-from server.comments.model import Comment, CommentStatus, may_see, visible
+from server.comments.model import Comment, CommentStatus, Marker, may_see, visible
 from server.drafting.model import Document, Section
 from server.drafting.queries import readable
 from server.loaders import Loaders
@@ -44,6 +44,16 @@ async def threads(
         return []
     found = await loaders.comment_threads.load(section.id)
     return [c for c in found if visible(actor, document, c) and (status is None or c.status == status)]
+
+
+async def markers(loaders: Loaders, actor: Actor | None, section: Section) -> list[Marker]:
+    """The reader's markers of the thread-starting comments on a section that the caller may see
+    (the same comments as ``threads``), read without reading the comments."""
+    document = await _readable_document(loaders, actor, section.document_id)
+    if document is None:
+        return []
+    found = await loaders.comment_markers.load(section.id)
+    return [m for m in found if may_see(actor, document, m.organization_id, m.submitted)]
 
 
 async def open_count(loaders: Loaders, actor: Actor | None, section: Section) -> int:

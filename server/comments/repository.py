@@ -5,10 +5,12 @@ marks it deleted. Changes that depend on the comment's state (edit while open, s
 link the version that took a proposal in) are conditional updates, so two requests cannot both
 win.
 
-Each section's open-comment counts are kept in ``comment_counts`` (one document per section, read
-by ``_id``), so that opening a document does not read its comments: on the embedded store every
-other query reads the whole collection. Every write here that can change a count recounts the
-section; see ``recount`` for why the result is right when writers race.
+Each section's open-comment counts and the reader's markers (``model.Marker``: one small entry per
+live thread-starting comment) are kept in ``comment_counts`` (one document per section, read by
+``_id``), so that opening a document reads none of its comments: the embedded store decodes every
+document it returns, and a document's comments grow without bound. Every write here that can change
+them recounts the section; see ``recount`` for why the result is right when writers race. They are
+derived data: ``check --repair`` derives them again from the comments.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pymongo.errors import DuplicateKeyError
 
 from server import claims
 from server.comments.anchoring import TextQuote
-from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus, OpenCount
+from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus, Marker, OpenCount, marker_of
 from server.db import LIST_BATCH, Database
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,8 @@ INDEXES = {
     # Every change of a comment claims (comment, revision) by inserting {_id: "<comment>:<revision>"}:
     # the unique _id lets exactly one of several simultaneous changes build on a given state.
     "comment_edit_claims": [],
-    # {_id: section, counts: [{organization_id, submitted, count}]}: derived from comments, see recount.
+    # {_id: section, counts: [{organization_id, submitted, count}], markers: [{id, kind, …}]}: derived
+    # from the comments, see recount.
     "comment_counts": [],
     "comments": [
         IndexModel([("section_id", ASCENDING), ("created_at", ASCENDING)], name="comments_section_created"),
@@ -48,6 +51,10 @@ INDEXES = {
 
 def _count_order(count: OpenCount) -> tuple[bytes, bool]:
     return count.organization_id.binary, count.submitted
+
+
+def _marker_order(marker: Marker) -> bytes:
+    return marker.id.binary
 
 
 def _counted(comment: Comment) -> bool:
@@ -142,12 +149,84 @@ _EDITABLE = {**_OPEN, "in_response": {"$ne": True}}  # model.editable: open and 
 _RECOUNT_ATTEMPTS = 20
 
 
+# What is kept per section: its open counts and its markers (sorted by comment id).
+Kept = tuple[list[OpenCount], list[Marker]]
+# The fields of a comment that the counts and markers are derived from.
+_DERIVED_FROM = {
+    name: 1
+    for name in (
+        "section_id",
+        "section_version",
+        "author_id",
+        "organization_id",
+        "kind",
+        "status",
+        "submitted",
+        "in_response",
+        "anchor",
+        "proposed_text",
+        "applied_version",
+        "submitted_at",
+        "created_at",
+    )
+}
+
+
 def _count_fields(counts: Sequence[OpenCount]) -> list[dict[str, Any]]:
     return [{"organization_id": c.organization_id, "submitted": c.submitted, "count": c.count} for c in counts]
 
 
 def _stored_counts(doc: Mapping[str, Any]) -> list[OpenCount]:
     return [OpenCount(c["organization_id"], c["submitted"], int(c["count"])) for c in doc.get("counts", [])]
+
+
+def _marker_fields(markers: Sequence[Marker]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "section_version": m.section_version,
+            "author_id": m.author_id,
+            "organization_id": m.organization_id,
+            "kind": m.kind.value,
+            "status": m.status.value,
+            "submitted": m.submitted,
+            "in_response": m.in_response,
+            "anchor": _anchor_doc(m.anchor),
+            "proposed_text": m.proposed_text,
+            "applied_version": m.applied_version,
+        }
+        for m in markers
+    ]
+
+
+def _stored_markers(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | None:
+    """The markers kept in a section's document; None when it has none (kept before markers were)."""
+    if "markers" not in doc:
+        return None
+    return [
+        Marker(
+            id=m["id"],
+            section_id=section_id,
+            section_version=int(m["section_version"]),
+            author_id=m["author_id"],
+            organization_id=m["organization_id"],
+            kind=CommentKind(m["kind"]),
+            status=CommentStatus(m["status"]),
+            submitted=m["submitted"],
+            in_response=m["in_response"],
+            anchor=TextQuote(m["anchor"]["exact"], m["anchor"]["prefix"], m["anchor"]["suffix"])
+            if m["anchor"]
+            else None,
+            proposed_text=m["proposed_text"],
+            applied_version=m["applied_version"],
+        )
+        for m in doc["markers"]
+    ]
+
+
+def _derived_comment(doc: Mapping[str, Any]) -> Comment:
+    """A comment as far as ``_DERIVED_FROM`` reads it: enough for its count and its marker."""
+    return _comment({"document_id": None, "body": "", "html": "", "updated_at": doc["created_at"], **doc})
 
 
 def _replaced_draft(edit: Mapping[str, Any], comment: Mapping[str, Any]) -> bool:
@@ -217,44 +296,59 @@ class Comments:
             return {}
         counts = {doc["_id"]: _stored_counts(doc) async for doc in self._counts.find({"_id": {"$in": wanted}})}
         never = [s for s in wanted if s not in counts]  # a new section, or data from before the counts
-        return counts | (await self.recount(never) if never else {})
+        return counts | ({s: kept[0] for s, kept in (await self.recount(never)).items()} if never else {})
+
+    async def markers(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[Marker]]:
+        """The reader's markers of these sections' live thread-starting comments, as last kept,
+        ordered by comment id. Reads one small document per section and none of the comments."""
+        wanted = list(dict.fromkeys(section_ids))
+        if not wanted:
+            return {}
+        found: dict[ObjectId, list[Marker]] = {}
+        async for doc in self._counts.find({"_id": {"$in": wanted}}, {"markers": 1}):
+            markers = _stored_markers(doc["_id"], doc)
+            if markers is not None:
+                found[doc["_id"]] = markers
+        never = [s for s in wanted if s not in found]  # a new section, or kept before markers were
+        return found | ({s: kept[1] for s, kept in (await self.recount(never)).items()} if never else {})
 
     async def count_open(self, section_ids: Sequence[ObjectId] | None = None) -> dict[ObjectId, list[OpenCount]]:
         """Open thread-starting comments per section, organisation and draft state, counted now."""
+        return {s: kept[0] for s, kept in (await self.derive(section_ids)).items() if kept[0]}
+
+    async def derive(self, section_ids: Sequence[ObjectId] | None = None) -> dict[ObjectId, Kept]:
+        """Each section's open counts and markers, derived now from its live thread-starting comments
+        (every section with such comments when ``section_ids`` is None)."""
         if section_ids is not None and not section_ids:
             return {}
-        match: dict[str, Any] = {"parent_id": None, **_OPEN}
+        query: dict[str, Any] = {"parent_id": None, **_LIVE}
         if section_ids is not None:
-            match["section_id"] = {"$in": list(section_ids)}
-        pipeline: list[dict[str, Any]] = [
-            {"$match": match},
-            {
-                "$group": {
-                    "_id": {
-                        "section_id": "$section_id",
-                        "organization_id": "$organization_id",
-                        "submitted": "$submitted",
-                    },
-                    "count": {"$sum": 1},
-                }
-            },
-        ]
-        counts: dict[ObjectId, list[OpenCount]] = {}
-        async for row in await self._comments.aggregate(pipeline):
-            key = row["_id"]
-            counts.setdefault(key["section_id"], []).append(
-                OpenCount(key["organization_id"], key["submitted"], int(row["count"]))
-            )
-        return {section_id: sorted(found, key=_count_order) for section_id, found in counts.items()}
+            query["section_id"] = {"$in": list(section_ids)}
+        by_section: dict[ObjectId, list[Comment]] = {}
+        async for doc in self._comments.find(query, _DERIVED_FROM).batch_size(LIST_BATCH):
+            comment = _derived_comment(doc)
+            by_section.setdefault(comment.section_id, []).append(comment)
+        derived: dict[ObjectId, Kept] = {}
+        for section_id, comments in by_section.items():
+            counted: dict[tuple[ObjectId, bool], int] = {}
+            for c in comments:
+                if _counted(c):
+                    counted[(c.organization_id, c.submitted)] = counted.get((c.organization_id, c.submitted), 0) + 1
+            counts = sorted((OpenCount(org, sub, n) for (org, sub), n in counted.items()), key=_count_order)
+            derived[section_id] = (counts, sorted((marker_of(c) for c in comments), key=_marker_order))
+        return derived
 
-    async def stored_counts(self) -> dict[ObjectId, list[OpenCount]]:
-        """Every section's counts as stored, for ``check``."""
-        return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find({})}
+    async def stored(self) -> dict[ObjectId, tuple[list[OpenCount], list[Marker] | None]]:
+        """Every section's counts and markers as kept, for ``check``."""
+        return {
+            doc["_id"]: (sorted(_stored_counts(doc), key=_count_order), _stored_markers(doc["_id"], doc))
+            async for doc in self._counts.find({})
+        }
 
     async def recount(
-        self, section_ids: Iterable[ObjectId], *, proposal: Mapping[ObjectId, list[OpenCount]] | None = None
-    ) -> dict[ObjectId, list[OpenCount]]:
-        """Count these sections' open comments and store the counts; returns them.
+        self, section_ids: Iterable[ObjectId], *, proposal: Mapping[ObjectId, Kept] | None = None
+    ) -> dict[ObjectId, Kept]:
+        """Count these sections' open comments, derive their markers and store both; returns them.
 
         Writers race: one may count before another's comment lands and store its count after the
         other's. So each writer, after storing, counts again and compares with what is stored now,
@@ -263,41 +357,50 @@ class Comments:
         counts are right. (A crash in between leaves them stale until the next write on the
         section or ``check --repair``.) A ``proposal`` — counts believed right, such as the stored
         ones plus the comment just added — takes the place of the first count: the comparison
-        after storing decides either way.
+        after storing decides either way. The markers go along with the counts in every step.
         """
         pending = list(dict.fromkeys(section_ids))
-        counts = dict(proposal) if proposal is not None else await self.count_open(pending)
-        settled: dict[ObjectId, list[OpenCount]] = {}
+        kept = dict(proposal) if proposal is not None else await self.derive(pending)
+        settled: dict[ObjectId, Kept] = {}
         for _ in range(_RECOUNT_ATTEMPTS):
             for section_id in pending:
-                fields = {"counts": _count_fields(counts.get(section_id, []))}
+                counts, markers = kept.get(section_id, ([], []))
+                fields = {"counts": _count_fields(counts), "markers": _marker_fields(markers)}
                 try:
                     await self._counts.replace_one({"_id": section_id}, fields, upsert=True)
                 except DuplicateKeyError:
                     pass  # another writer created it a moment ago; the comparison below decides
             stored = await self._stored(pending)
-            counts = await self.count_open(pending)
-            settled |= {s: counts.get(s, []) for s in pending if stored.get(s) == counts.get(s, [])}
+            kept = await self.derive(pending)
+            settled |= {s: kept.get(s, ([], [])) for s in pending if stored.get(s) == kept.get(s, ([], []))}
             pending = [s for s in pending if s not in settled]
             if not pending:
                 return settled
         log.warning("open-comment counts of sections %s still moving after %d recounts", pending, _RECOUNT_ATTEMPTS)
-        return settled | {s: counts.get(s, []) for s in pending}
+        return settled | {s: kept.get(s, ([], [])) for s in pending}
 
-    async def _stored(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[OpenCount]]:
+    async def _stored(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, Kept]:
+        """The counts and markers kept for these sections (those kept before markers were left out)."""
         if not section_ids:
             return {}
         query = {"_id": section_ids[0]} if len(section_ids) == 1 else {"_id": {"$in": list(section_ids)}}
-        return {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find(query)}
+        found: dict[ObjectId, Kept] = {}
+        async for doc in self._counts.find(query):
+            markers = _stored_markers(doc["_id"], doc)
+            if markers is not None:
+                found[doc["_id"]] = (sorted(_stored_counts(doc), key=_count_order), markers)
+        return found
 
     async def _recount_changes(self, changes: Iterable[tuple[Comment | None, Comment | None]]) -> None:
         """Recount the sections of these thread-starting comments (before, after a write), from a guess.
 
-        The guess is the stored counts moved by the writes. Every section a write touched is
-        recounted, even when the move nets to nothing: on the embedded store the "before" a write
-        returns can be stale, and the recount's check after storing is what makes the result right.
+        The guess is the stored counts and markers moved by the writes. Every section a write
+        touched is recounted, even when the move nets to nothing: on the embedded store the
+        "before" a write returns can be stale, and the recount's check after storing is what makes
+        the result right.
         """
         moves: dict[ObjectId, dict[tuple[ObjectId, bool], int]] = {}
+        marked: dict[ObjectId, dict[ObjectId, Marker | None]] = {}
         for before, after in changes:
             for comment, sign in ((before, -1), (after, +1)):
                 if comment is None or comment.parent_id is not None:
@@ -306,6 +409,9 @@ class Comments:
                 if _counted(comment):
                     key = (comment.organization_id, comment.submitted)
                     by_key[key] = by_key.get(key, 0) + sign
+                if sign > 0 or comment.id not in marked.get(comment.section_id, {}):
+                    live = sign > 0 and not comment.deleted
+                    marked.setdefault(comment.section_id, {})[comment.id] = marker_of(comment) if live else None
         changed = list(moves)
         if not changed:
             return
@@ -313,13 +419,18 @@ class Comments:
         if any(section not in stored for section in changed):
             await self.recount(changed)  # never counted: count first
             return
-        guess = {}
+        guess: dict[ObjectId, Kept] = {}
         for section in changed:
-            found = {(c.organization_id, c.submitted): c.count for c in stored[section]}
+            found = {(c.organization_id, c.submitted): c.count for c in stored[section][0]}
             for key, move in moves[section].items():
                 found[key] = found.get(key, 0) + move
             counts = [OpenCount(org, submitted, n) for (org, submitted), n in found.items() if n > 0]
-            guess[section] = sorted(counts, key=_count_order)
+            markers = {m.id: m for m in stored[section][1]}
+            for comment_id, marker in marked.get(section, {}).items():
+                markers.pop(comment_id, None)
+                if marker is not None:
+                    markers[comment_id] = marker
+            guess[section] = (sorted(counts, key=_count_order), sorted(markers.values(), key=_marker_order))
         await self.recount(changed, proposal=guess)
 
     async def _change(

@@ -462,26 +462,29 @@ class CountRepair:
     section_id: ObjectId
     stored: int | None  # open comments the stored counts give; None when never counted
     counted: int
+    markers: bool = False  # the reader's markers were wrong (or never kept), whatever the counts
 
 
 async def check_open_counts(store: Store, *, repair: bool) -> list[CountRepair]:
-    """Sections whose stored open-comment counts differ from their comments (a crash between writes)."""
-    stored = await store.comments.stored_counts()
-    counted = await store.comments.count_open()
-    wrong = [
-        CountRepair(section_id, _total(stored[section_id]) if section_id in stored else None, _total(found))
-        for section_id, found in counted.items()
-        if stored.get(section_id) != found
-    ]
+    """Sections whose stored open-comment counts or reader's markers differ from their comments
+    (a crash between writes)."""
+    stored = await store.comments.stored()
+    derived = await store.comments.derive()
+    wrong = []
+    for section_id, (counts, markers) in derived.items():
+        kept = stored.get(section_id)
+        if kept is None or kept[0] != counts or kept[1] != markers:
+            before = _total(kept[0]) if kept is not None else None
+            wrong.append(CountRepair(section_id, before, _total(counts), kept is None or kept[1] != markers))
     wrong += [
-        CountRepair(section_id, _total(found), 0)
-        for section_id, found in stored.items()
-        if section_id not in counted and _total(found) != 0
+        CountRepair(section_id, _total(counts), 0, bool(markers) or markers is None)
+        for section_id, (counts, markers) in stored.items()
+        if section_id not in derived and (_total(counts) != 0 or markers != [])
     ]
     if repair and wrong:
-        # The counts just made are the first guess; the recount checks them against fresh ones.
+        # What was just derived is the first guess; the recount checks it against a fresh derivation.
         sections = [item.section_id for item in wrong]
-        await store.comments.recount(sections, proposal={s: counted.get(s, []) for s in sections})
+        await store.comments.recount(sections, proposal={s: derived.get(s, ([], [])) for s in sections})
     return wrong
 
 

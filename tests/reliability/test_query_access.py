@@ -139,6 +139,7 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
         """mutation($i: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $i) { __typename } }""",
         {"i": {"documentId": c["id"], "restrictCommentVisibility": True}},
     )
+    ids["restricted_doc"] = c["id"]
     ids["restricted"] = await _add_comment(apis["kl_c"], c["sections"][0], "KL's svar, kun for styregruppen.")
     await _submit(apis["kl_c"], c["id"])
     # Document Z: only the ministry takes part (and the secretariat's organisation).
@@ -253,6 +254,9 @@ def _node(key: str) -> Probe:
 
 SECTION_COMMENTS = (
     "query($id: ID!) { document(id: $id) { sections { comments { id replies { id } } openCommentCount } } }"
+)
+SECTION_MARKERS = (
+    "query($id: ID!) { document(id: $id) { sections { commentMarkers { id passage anchor { exact } } } } }"
 )
 
 PROBES: dict[str, Probe] = {
@@ -407,6 +411,12 @@ PROBES: dict[str, Probe] = {
         and ids["draft"] in {c["id"] for s in d["document"]["sections"] for c in s["comments"]},
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "the reader's comment markers show KL's draft": _probe(
+        ("document",), SECTION_MARKERS, lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None
+        and ids["draft"] in {m["id"] for s in d["document"]["sections"] for m in s["commentMarkers"]},
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "open comment count includes KL's draft": _probe(
         ("document",), SECTION_COMMENTS, lambda ids: {"id": ids["doc"]},
         lambda d, ids: d["document"] is not None and d["document"]["sections"][0]["openCommentCount"] == 3,
@@ -470,6 +480,12 @@ PROBES: dict[str, Probe] = {
     "restricted visibility: KL's submitted comment": _probe(
         ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["restricted"]},
         lambda d, ids: d["node"] is not None, KL_ORG | {"sec", "reg_e"}, {"reg_c"} | OUTSIDERS,
+    ),
+    "restricted visibility: the reader's marker of KL's submitted comment": _probe(
+        ("document",), SECTION_MARKERS, lambda ids: {"id": ids["restricted_doc"]},
+        lambda d, ids: d["document"] is not None
+        and ids["restricted"] in {m["id"] for s in d["document"]["sections"] for m in s["commentMarkers"]},
+        KL_ORG | {"sec", "reg_e"}, {"reg_c"} | OUTSIDERS,
     ),
     # Notifications: the outbox holds every address and subject; tasks say what an organisation owes.
     "outbox": _probe(

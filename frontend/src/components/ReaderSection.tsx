@@ -25,7 +25,7 @@ export const ReaderSectionFields = graphql(`
       id
       name
     }
-    comments {
+    commentMarkers {
       id
       anchorStatus
       anchor {
@@ -108,7 +108,7 @@ export function ReaderSection(props: Props) {
     const found = new Map<string, number>();
     const ranges: Range[] = [];
     const proposed: Range[] = [];
-    for (const comment of section.comments) {
+    for (const comment of section.commentMarkers) {
       const location = comment.anchorLocation;
       if (!location || location.version !== section.version) continue;
       const block = spans.findIndex((span) => span !== null && location.start >= span.start && location.start < Math.max(span.end, span.start + 1));
@@ -123,13 +123,13 @@ export function ReaderSection(props: Props) {
       if (highlight) for (const range of ranges) highlight.delete(range);
       if (proposalHighlight) for (const range of proposed) proposalHighlight.delete(range);
     };
-  }, [section.comments, section.version, blocks]);
+  }, [section.commentMarkers, section.version, blocks]);
 
   const commentsByBlock = new Map<number, string[]>();
   for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
   // Open change proposals are shown under the block where their passage starts.
-  const proposalsByBlock = new Map<number, (typeof section.comments)[number][]>();
-  for (const comment of section.comments) {
+  const proposalsByBlock = new Map<number, (typeof section.commentMarkers)[number][]>();
+  for (const comment of section.commentMarkers) {
     const block = blockOf.get(comment.id);
     if (block === undefined || !isOpenProposal(comment)) continue;
     proposalsByBlock.set(block, [...(proposalsByBlock.get(block) ?? []), comment]);
@@ -228,7 +228,7 @@ export function ReaderSection(props: Props) {
         })}
       </div>
       <OutdatedPassages
-        comments={section.comments.flatMap((comment) =>
+        comments={section.commentMarkers.flatMap((comment) =>
           comment.anchorStatus === 'OUTDATED' && comment.anchor ? [{ id: comment.id, exact: comment.passage ?? comment.anchor.exact }] : [],
         )}
         onShow={showComment}
@@ -251,13 +251,13 @@ export function ReaderSection(props: Props) {
           }}
         />
       )}
-      {section.comments.length > 0 && (
+      {section.commentMarkers.length > 0 && (
         <details
           className="section__comments"
           open={commentsOpen}
           onToggle={(event) => setCommentsOpen((event.target as HTMLDetailsElement).open)}
         >
-          <summary>{t('document.commentsOnSection', { count: section.comments.length })}</summary>
+          <summary>{t('document.commentsOnSection', { count: section.commentMarkers.length })}</summary>
           {commentsOpen && (
             <SectionThreads
               sectionId={section.id}

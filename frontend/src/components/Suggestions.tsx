@@ -7,7 +7,7 @@ import { DiffText } from './DiffText';
 import { InlineProblems, type Problems, noProblems, useFormMutation } from './forms';
 
 export const SuggestionFields = graphql(`
-  fragment Suggestion on Comment {
+  fragment Suggestion on CommentMarker {
     id
     kind
     status

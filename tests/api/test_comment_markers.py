@@ -1,0 +1,190 @@
+"""The reader's comment markers (``Section.commentMarkers``): kept per section beside the open
+counts, right after every change, repaired by ``check --repair``, and read without reading comments."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from server import ids
+from server.comments.service import check_open_counts
+from server.store import Store
+from tests.api.test_comments import (
+    APPLY,
+    BODY,
+    DELETE,
+    EDIT,
+    RESPOND,
+    _add,
+    _added,
+    _anchor,
+    _document,
+    _kl_drafts_two,
+    _save,
+    _submit,
+)
+from tests.support import KL, KL_COMMENTER, REGIONS, REGIONS_COMMENTER, SDS, SECRETARIAT, SUM, Api, RunningApp
+
+AsUser = Callable[[str], Awaitable[Api]]
+
+# What the reader (ReaderSection.tsx, Suggestions.tsx) asks of each marker, and the same of each thread.
+_FIELDS = """id kind status submitted sectionVersion proposedText appliedVersion anchorStatus passage
+  anchor { exact prefix suffix } anchorLocation { version start end exact }
+  organization { shortName } viewerCan { edit respond applyProposal }"""
+BOTH = f"""query($id: ID!) {{ node(id: $id) {{ ... on Section {{
+  commentMarkers {{ {_FIELDS} }} comments {{ {_FIELDS} }} }} }} }}"""
+READER = """query($id: ID!) { node(id: $id) { ... on Document { sections { id version html
+  commentMarkers { id anchorStatus anchor { exact } passage anchorLocation { version start end }
+    kind status proposedText appliedVersion organization { id name shortName } viewerCan { respond applyProposal } }
+} } } }"""
+
+
+def _as_marker(comment: dict[str, Any]) -> dict[str, Any]:
+    """A thread as its marker shows it: the proposed text only while it is an open proposal."""
+    open_proposal = (
+        comment["kind"] == "PROPOSAL"
+        and comment["status"] == "OPEN"
+        and comment["appliedVersion"] is None
+        and comment["anchor"] is not None
+    )
+    return {**comment, "proposedText": comment["proposedText"] if open_proposal else None}
+
+
+async def _markers_match_threads(api: Api, section: str) -> list[dict[str, Any]]:
+    """The section's markers as ``api``'s user sees them, checked against the threads they stand for."""
+    node = (await api.execute(BOTH, {"id": section}))["node"]
+    threads = sorted((_as_marker(c) for c in node["comments"]), key=lambda c: ids.parse(c["id"], "Comment").binary)  # type: ignore[union-attr]
+    assert node["commentMarkers"] == threads
+    return node["commentMarkers"]  # type: ignore[no-any-return]
+
+
+async def test_markers_follow_every_change_as_each_organisation_sees_them(as_user: AsUser) -> None:
+    doc = await _kl_drafts_two(as_user)  # KL's two drafts: an anchored remark and a proposal
+    kl, regions, kl_editor = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER), await as_user(KL)
+    viewers = [kl, regions, kl_editor, await as_user(REGIONS), await as_user(SECRETARIAT)]
+
+    async def seen() -> list[list[dict[str, Any]]]:
+        return [await _markers_match_threads(api, doc["section"]) for api in viewers]
+
+    first = await seen()
+    assert [len(m) for m in first] == [2, 0, 2, 0, 0]  # drafts: their organisation only
+    proposal = next(m for m in first[0] if m["kind"] == "PROPOSAL")
+    assert proposal["proposedText"] == "bør tilbydes flere patienter" and proposal["anchorStatus"] == "ANCHORED"
+    assert proposal["viewerCan"] == {"edit": True, "respond": False, "applyProposal": False}
+
+    await _added(kl, doc["section"], "Et svar i tråden.", parentId=doc["remark"]["id"])
+    assert [len(m) for m in await seen()] == [2, 0, 2, 0, 0]  # a reply has no marker of its own
+    edited = await kl.execute(
+        EDIT,
+        {"input": {"commentId": doc["proposal"]["id"], "body": "Bedre sådan.", "proposedText": "kan tilbydes"}},
+    )
+    assert edited["editComment"]["__typename"] == "CommentEdited"
+    assert next(m for m in (await seen())[0] if m["kind"] == "PROPOSAL")["proposedText"] == "kan tilbydes"
+
+    await _submit(kl, doc["document"])
+    submitted = await seen()
+    assert [len(m) for m in submitted] == [2, 2, 2, 2, 2] and all(m["submitted"] for m in submitted[1])
+    # The editors may now answer and take the proposal in.
+    assert next(m for m in submitted[3] if m["kind"] == "PROPOSAL")["viewerCan"]["applyProposal"] is True
+
+    own = await _added(regions, doc["section"], "Regionernes bemærkning.", anchor=_anchor(BODY, "samtykke"))
+    assert [len(m) for m in await seen()] == [2, 3, 2, 3, 2]
+    withdrawn = await regions.execute(DELETE, {"input": {"commentId": own["id"]}})
+    assert withdrawn["deleteComment"]["__typename"] == "CommentDeleted"
+    assert [len(m) for m in await seen()] == [2, 2, 2, 2, 2]
+
+    answer = {"commentId": doc["remark"]["id"], "status": "REJECTED", "response": "Nej."}
+    assert (await viewers[3].execute(RESPOND, {"input": answer}))["respondToComment"]["__typename"] == "CommentAnswered"
+    remark = next(m for m in (await seen())[1] if m["kind"] == "REMARK")
+    assert remark["status"] == "REJECTED"  # an answered thread keeps its marker, with its status
+
+    applied = await kl_editor.execute(APPLY, {"input": {"commentId": doc["proposal"]["id"]}})
+    assert applied["applyProposal"]["__typename"] == "ProposalApplied"
+    taken_in = next(m for m in (await seen())[0] if m["kind"] == "PROPOSAL")
+    # Taken in: no longer a suggestion in the text (no proposed text shown), the new version linked.
+    assert taken_in["status"] == "ACCEPTED" and taken_in["proposedText"] is None and taken_in["appliedVersion"] == 2
+
+    # A save moves the text: the markers relocate into the new version as the threads do.
+    await _save(kl_editor, doc["section"], 2, "Indledning.\n\n" + BODY)
+    moved = await seen()
+    assert all(m["anchorLocation"] is None or m["anchorLocation"]["version"] == 3 for m in moved[0])
+
+
+async def test_simultaneous_comments_all_get_their_markers(as_user: AsUser, store: Store) -> None:
+    doc = await _document(await as_user(SECRETARIAT), participants=("kl", "danske-regioner", "sum"))
+    editors = [await as_user(user) for user in (KL, REGIONS, SUM, SDS)]
+    added = await asyncio.gather(
+        *(
+            _add(editor, doc["section"], f"Bemærkning {i} fra {n}.", anchor=_anchor(BODY, "samtykke"))
+            for n, editor in enumerate(editors)
+            for i in range(8)
+        )
+    )
+    assert [a["__typename"] for a in added] == ["CommentAdded"] * 32
+    markers = await _markers_match_threads(editors[0], doc["section"])
+    assert {m["id"] for m in markers} == {a["comment"]["id"] for a in added}
+    section = ids.parse(doc["section"], "Section")
+    assert section not in {wrong.section_id for wrong in await check_open_counts(store, repair=False)}
+
+
+async def test_check_finds_and_repairs_a_wrong_marker_document(as_user: AsUser, store: Store) -> None:
+    doc = await _kl_drafts_two(as_user)
+    kl = await as_user(KL_COMMENTER)
+    right = await _markers_match_threads(kl, doc["section"])
+    section = ids.parse(doc["section"], "Section")
+    kept = await store.db["comment_counts"].find_one({"_id": section})
+    assert kept is not None and len(kept["markers"]) == 2
+    # A crash between a write and its recount: one marker says REJECTED, the other is gone; the
+    # counts happen to be right, so only the markers are wrong.
+    wrong = [{**kept["markers"][0], "status": "REJECTED"}]
+    await store.db["comment_counts"].update_one({"_id": section}, {"$set": {"markers": wrong}})
+    shown = (await kl.execute(BOTH, {"id": doc["section"]}))["node"]["commentMarkers"]
+    assert [m["status"] for m in shown] == ["REJECTED"]  # what is kept is what the reader shows
+
+    [found] = [w for w in await check_open_counts(store, repair=False) if w.section_id == section]
+    assert found.markers and found.stored == found.counted == 2
+    await check_open_counts(store, repair=True)
+    assert await _markers_match_threads(kl, doc["section"]) == right
+    assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
+
+
+async def test_counts_kept_before_markers_are_completed_when_the_reader_opens(as_user: AsUser, store: Store) -> None:
+    doc = await _kl_drafts_two(as_user)
+    kl = await as_user(KL_COMMENTER)
+    right = await _markers_match_threads(kl, doc["section"])
+    section = ids.parse(doc["section"], "Section")
+    await store.db["comment_counts"].update_one({"_id": section}, {"$unset": {"markers": ""}})  # data from before
+    assert await _markers_match_threads(kl, doc["section"]) == right
+    kept = await store.db["comment_counts"].find_one({"_id": section})
+    assert kept is not None and len(kept["markers"]) == 2
+
+
+# What the reader reads of its own (the app's background work — mail, sweeps, events — uses others).
+_READER_COLLECTIONS = ("comments", "comment_counts", "sections", "section_versions")
+
+
+async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comments(
+    app: RunningApp, as_user: AsUser
+) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    kl = await as_user(KL)
+    doc = await _document(secretariat)
+    assert app.counter is not None
+    read = []
+    for total in (0, 3, 24):
+        while len((await kl.execute(BOTH, {"id": doc["section"]}))["node"]["comments"]) < total:
+            await _added(kl, doc["section"], "Bemærkning.", anchor=_anchor(BODY, "samtykke"))
+        await kl.execute(READER, {"id": doc["document"]})  # the commented version, cached from now on
+        app.counter.returned.clear()
+        app.counter.targets.clear()
+        reader = (await kl.execute(READER, {"id": doc["document"]}))["node"]
+        markers = reader["sections"][0]["commentMarkers"]
+        assert len(markers) == total and all(m["anchorStatus"] == "ANCHORED" for m in markers)
+        returned = {c: n for c, n in app.counter.returned.items() if c in _READER_COLLECTIONS}
+        trips = [t for t in app.counter.targets if t.split(" ")[-1] in _READER_COLLECTIONS]
+        read.append((returned, trips))
+    # The same documents and round trips for 0, 3 and 24 comments: one kept document per section,
+    # and never a comment.
+    assert read[0] == read[1] == read[2], read
+    assert read[2][0].get("comment_counts") == 1 and "comments" not in read[2][0], read
