@@ -271,6 +271,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The document is in the phase “{phase}”. Move it back to “Drafting” under Settings "
         "before opening a new written procedure.",
     ),
+    "round_consultation_open": (
+        "Dokumentet er i høring. Afslut høringen, før en skriftlig proces åbnes.",
+        "The document is in consultation. Close the consultation before opening a written procedure.",
+    ),
     "round_closed": (
         "Den skriftlige proces er afsluttet og modtager ikke flere beslutninger eller ændringer.",
         "The approval round is closed and takes no further decisions or changes.",

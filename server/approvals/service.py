@@ -26,6 +26,7 @@ from server.accounts.permissions import Action
 from server.approvals import model
 from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, DecisionEntry, ExtensionEntry
 from server.caller import Caller
+from server.consultations.model import due_closure
 from server.db import Taken
 from server.drafting.model import Document, Phase, Snapshot
 from server.drafting.service import authorised_document, follow_phase, move_phase, scope_of
@@ -227,6 +228,10 @@ async def open_round(
     problem = model.opening_problem(title, deadline, required, document.participant_ids, document.phase, caller.now)
     if problem:
         return Invalid.of(problem)
+    # The document's phase belongs to its open consultation until that closes.
+    consultations = await store.consultations.for_documents([document.id])
+    if any(c.is_open and due_closure(c, caller.now) is None for c in consultations):
+        return Invalid("snapshotId", "round_consultation_open")
     round = None
     for _ in range(2):
         try:

@@ -398,6 +398,8 @@ COMMENTING = """query($id: ID!) { document(id: $id) {
   viewerCan { comment }
   commenting { open until closedSince countsAsResponse message consultation { id } snapshot { id } } } }"""
 SAVE = """mutation($input: SaveSectionInput!) { saveSection(input: $input) { __typename } }"""
+OPEN_ROUND = """mutation($input: OpenApprovalRoundInput!) { openApprovalRound(input: $input) {
+  __typename ... on UserError { message } } }"""
 PHASE = """mutation($input: SetDocumentPhaseInput!) { setDocumentPhase(input: $input) {
   __typename ... on UserError { message } ... on InvalidInput { field } } }"""
 
@@ -503,4 +505,17 @@ async def test_the_phase_follows_the_consultation(as_user: AsUser) -> None:
     leave = await sec.execute(PHASE, {"input": {"documentId": document["id"], "phase": "DRAFTING"}})
     assert leave["setDocumentPhase"]["__typename"] == "InvalidInput", leave
     assert leave["setDocumentPhase"]["message"] == "Dokumentet er i høring. Afslut høringen, før fasen ændres."
+    assert (await sec.execute(DOCUMENT, {"id": document["id"]}))["document"]["phase"] == "CONSULTATION"
+    # Nor does a written procedure take the phase from an open consultation.
+    round_input = {
+        "snapshotId": snapshot["id"],
+        "title": "Skriftlig proces",
+        "deadline": (now + timedelta(days=30)).isoformat(),
+        "organizationIds": await org_ids(sec, "kl"),
+    }
+    round = await sec.execute(OPEN_ROUND, {"input": round_input})
+    assert round["openApprovalRound"]["__typename"] == "InvalidInput", round
+    assert round["openApprovalRound"]["message"] == (
+        "Dokumentet er i høring. Afslut høringen, før en skriftlig proces åbnes."
+    )
     assert (await sec.execute(DOCUMENT, {"id": document["id"]}))["document"]["phase"] == "CONSULTATION"
