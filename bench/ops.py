@@ -99,7 +99,7 @@ query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
     snapshot { id number label createdAt }
     consultation { id state deadline openedAt closedAt letterHtml }
     parties { organization { id name } status respondedAt late noResponse }
-    generalRemarks { organization { id name } remarks respondedAt late hasAttachment }
+    generalRemarks { organization { id name } remarksHtml respondedAt late hasAttachment }
     changes { sectionTitle comment { ...ReportComment } }
     counts { total organization { id shortName } byStatus { status count } }
     sections {

@@ -11,7 +11,7 @@ from datetime import datetime
 import strawberry
 from bson import ObjectId
 
-from server import ids
+from server import ids, markdown
 from server.api.accounts import Organization
 from server.api.comments import Comment, CommentStatus
 from server.api.consultations import Consultation, ConsultationParty
@@ -75,10 +75,15 @@ class ReportSection:
 @strawberry.type(description="A party's general remarks: its response as a whole, not tied to a section.")
 class GeneralRemarks:
     organization: Organization | None
-    remarks: str = strawberry.field(description="Plain text; empty when the party sent only an attached letter.")
+    remarks: str = strawberry.field(description="Markdown; empty when the party sent only an attached letter.")
     responded_at: datetime
     late: bool
     has_attachment: bool = strawberry.field(description="The party attached a response letter (PDF or Word).")
+
+    @strawberry.field(description="The remarks rendered safely.")
+    async def remarks_html(self, info: Info) -> str:
+        # Rendering Markdown can be slow: in a worker, off the event loop (server/workers.py).
+        return await info.context.store.workers.run(markdown.render, self.remarks) if self.remarks.strip() else ""
 
 
 @strawberry.type(description="A response that changed the text: accepted in full or in part, or taken in.")

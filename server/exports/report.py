@@ -21,6 +21,7 @@ from datetime import datetime
 
 from bson import ObjectId
 
+from server import markdown
 from server.clock import COPENHAGEN
 from server.comments.model import Answer, Comment, CommentStatus, OrganizationCount, ReportEntry, answer_of
 from server.consultations.model import PartyView, Response
@@ -181,12 +182,6 @@ def _quoted(value: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in value.strip().splitlines()) or ">"
 
 
-def _quoted_text(value: str) -> str:
-    """Plain text (a party's general remarks) quoted literally, its paragraphs kept."""
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value.strip()) if p.strip()]
-    return "\n>\n".join(f"> {_md(p)}" for p in paragraphs) or ">"
-
-
 def _quoted_passage(value: str) -> str:
     """A passage of the text (plain text, one block a line) quoted in italics, a numbered item as one."""
     lines = []
@@ -253,7 +248,7 @@ def _introduction_markdown(w: _Wording) -> list[tuple[str, str]]:
         for response in remarks:
             lines += [f"### {_md(w.organization(response.organization_id))}", ""]
             if response.general_remarks.strip():
-                lines += [_quoted_text(response.general_remarks), ""]
+                lines += [_quoted(response.general_remarks), ""]  # Markdown, quoted like a comment
             if response.attachment_id is not None:
                 lines += [_md(w.t("report_attachment")), ""]
         parts.append((w.t("report_general_remarks"), "\n".join(lines)))
@@ -433,7 +428,7 @@ def _introduction_html(w: _Wording) -> list[str]:
         for response in remarks:
             out.append(f"<h3>{_e(w.organization(response.organization_id))}</h3>")
             if response.general_remarks.strip():
-                out.append(f'<blockquote class="text">{_e(response.general_remarks.strip())}</blockquote>')
+                out.append(f"<blockquote>{markdown.render(response.general_remarks)}</blockquote>")
             if response.attachment_id is not None:
                 out.append(f"<p>{_e(w.t('report_attachment'))}</p>")
     return out

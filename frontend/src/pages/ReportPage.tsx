@@ -65,7 +65,7 @@ const ReportQuery = graphql(`
           id
           name
         }
-        remarks
+        remarksHtml
         respondedAt
         late
         hasAttachment
@@ -249,7 +249,7 @@ export function ReportPage() {
               {found.generalRemarks.map((remarks) => (
                 <div key={remarks.organization?.id ?? 'none'} className="report-org">
                   <h3>{remarks.organization?.name ?? '–'}</h3>
-                  {remarks.remarks && <blockquote className="report-text report-remarks">{remarks.remarks}</blockquote>}
+                  {remarks.remarksHtml && <blockquote className="prose prose--small report-text" dangerouslySetInnerHTML={{ __html: remarks.remarksHtml }} />}
                   {remarks.hasAttachment && <p>{t('report.attachment')}</p>}
                 </div>
               ))}
