@@ -211,6 +211,12 @@ async def _current(info: Info, document: drafting_model.Document) -> domain.Cons
     return next((c for c in current if c.is_open), current[0] if current else None)
 
 
+async def open_consultation(info: Info, document: drafting_model.Document) -> domain.Consultation | None:
+    """The document's open consultation as of now, if any."""
+    current = await _current(info, document)
+    return current if current is not None and current.is_open else None
+
+
 async def comment_scope(info: Info, document: drafting_model.Document) -> Scope:
     """The permission scope of commenting on the document (``Document.viewerCan.comment``)."""
     return queries.comment_scope(document, await _current(info, document))

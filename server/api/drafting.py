@@ -323,10 +323,14 @@ class Document(Node):
     @strawberry.field(
         description="Why no written procedure can be opened on the document now, in words; null when one can."
     )
-    def approval_round_blocker(self, info: Info) -> str | None:
-        if self.model.phase in OPENABLE_PHASES:
-            return None
-        return text("round_phase", info.context.language, phase=self.model.phase.value)
+    async def approval_round_blocker(self, info: Info) -> str | None:
+        from server.api.consultations import open_consultation
+
+        if self.model.phase not in OPENABLE_PHASES:
+            return text("round_phase", info.context.language, phase=self.model.phase.value)
+        if await open_consultation(info, self.model) is not None:
+            return text("round_consultation_open", info.context.language)
+        return None
 
     @strawberry.field
     def milestones(self) -> list[Milestone]:

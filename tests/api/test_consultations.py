@@ -518,4 +518,9 @@ async def test_the_phase_follows_the_consultation(as_user: AsUser) -> None:
     assert round["openApprovalRound"]["message"] == (
         "Dokumentet er i høring. Afslut høringen, før en skriftlig proces åbnes."
     )
+    # The round form is told so before it is filled in.
+    blocker = await sec.execute(
+        "query($id: ID!) { document(id: $id) { approvalRoundBlocker } }", {"id": document["id"]}
+    )
+    assert blocker["document"]["approvalRoundBlocker"] == round["openApprovalRound"]["message"]
     assert (await sec.execute(DOCUMENT, {"id": document["id"]}))["document"]["phase"] == "CONSULTATION"
