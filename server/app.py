@@ -37,6 +37,7 @@ from server.approvals.routes import routes as approval_routes
 from server.clock import Clock, SystemClock
 from server.consultations import service as consultations_service
 from server.events import feed
+from server.events.presence_feed import PresenceWatch
 from server.events.routes import routes as event_routes
 from server.exports.routes import routes as report_routes
 from server.exports.snapshot import routes as snapshot_routes
@@ -106,6 +107,7 @@ class UdkastGraphQL(GraphQL[Context, None]):
             response=response,
             store=state.store,
             follower=state.follower,
+            presence=state.presence,
             settings=state.settings,
             clock=state.clock,
             user=user,
@@ -300,6 +302,8 @@ def create_app(
         app.state.follower = feed.Hub(
             app.state.store.events, grace=dbmod.longest_operation_seconds(settings.store_timeout_ms) + 2
         )
+        # One watch of who is on which document, for every presence subscriber of this process.
+        app.state.presence = PresenceWatch(app.state.store.presence, clock)
         app.state.settings = settings
         app.state.clock = clock
         sweeper = asyncio.create_task(_sweep_sessions(app.state.store, clock, settings.secret_key))

@@ -14,6 +14,7 @@ from server.accounts.model import Actor, User
 from server.caller import Caller
 from server.clock import Clock
 from server.events.feed import Hub
+from server.events.presence_feed import PresenceWatch
 from server.http import SESSION_COOKIE
 from server.loaders import Loaders
 from server.messages import Language, text
@@ -27,6 +28,7 @@ class Context:
     response: Response | WebSocket | None
     store: Store
     follower: Hub
+    presence: PresenceWatch
     settings: Settings
     clock: Clock
     user: User | None

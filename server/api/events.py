@@ -12,12 +12,13 @@ from strawberry.scalars import JSON
 from server import ids
 from server.accounts import service as accounts_service
 from server.api.accounts import Organization, User
-from server.api.context import Info
+from server.api.context import Context, Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, answer, error_for
 from server.api.node import Node, from_domain
 from server.events import describe, queries, service
 from server.events.model import Activity as ActivityModel
 from server.events.model import Event as EventModel
+from server.events.model import Presence as PresenceModel
 
 Activity = strawberry.enum(ActivityModel)
 
@@ -98,6 +99,22 @@ class PresenceEntry:
     at: datetime
 
 
+async def _present(ctx: Context, entries: list[PresenceModel]) -> list[PresenceEntry]:
+    users = await ctx.loaders.user.load_many([p.user_id for p in entries])
+    orgs = await ctx.loaders.organization.load_many([p.organization_id for p in entries])
+    return [
+        PresenceEntry(
+            user=User.of(u),
+            organization=Organization.of(o) if o else None,
+            section_id=strawberry.ID(ids.encode("Section", p.section_id)) if p.section_id else None,
+            activity=p.activity,
+            at=p.at,
+        )  # fmt: skip
+        for p, u, o in zip(entries, users, orgs, strict=True)
+        if u is not None
+    ]
+
+
 @strawberry.type
 class EventsQuery:
     @strawberry.field(description="A document's activity feed, newest first, for its readers.")
@@ -124,19 +141,7 @@ class EventsQuery:
     @strawberry.field(description="Who is reading or editing the document right now (others than you).")
     async def presence(self, info: Info, document_id: strawberry.ID) -> list[PresenceEntry]:
         entries = await queries.presence(info.context.store, info.context.caller(), ids.parse(document_id, "Document"))
-        users = await info.context.loaders.user.load_many([p.user_id for p in entries])
-        orgs = await info.context.loaders.organization.load_many([p.organization_id for p in entries])
-        return [
-            PresenceEntry(
-                user=User.of(u),
-                organization=Organization.of(o) if o else None,
-                section_id=strawberry.ID(ids.encode("Section", p.section_id)) if p.section_id else None,
-                activity=p.activity,
-                at=p.at,
-            )  # fmt: skip
-            for p, u, o in zip(entries, users, orgs, strict=True)
-            if u is not None
-        ]
+        return await _present(info.context, entries)
 
 
 @strawberry.input
@@ -179,10 +184,26 @@ class EventsMutation:
         )
         return answer(result, ctx, lambda r: PresenceReported(expires_in_seconds=int(r.total_seconds())))
 
-    @strawberry.mutation(description="I left the document: stop showing me as reading or editing it.")
-    async def leave_presence(self, info: Info, document_id: strawberry.ID) -> LeavePresenceResult:
+    @strawberry.mutation(
+        description="I left the document: stop showing me as reading or editing it. A page that closes passes "
+        "the `activity` (and `sectionId`) it reported: then the entry goes only while it still says that."
+    )
+    async def leave_presence(
+        self,
+        info: Info,
+        document_id: strawberry.ID,
+        activity: Activity | None = None,  # type: ignore[valid-type]
+        section_id: strawberry.ID | None = None,
+    ) -> LeavePresenceResult:
         ctx = info.context
-        result = await service.leave_presence(ctx.store, ctx.caller(), ids.parse(document_id, "Document"))
+        section = ids.parse(section_id, "Section") if section_id is not None else None
+        result = await service.leave_presence(
+            ctx.store,
+            ctx.caller(),
+            ids.parse(document_id, "Document"),
+            only_if=(activity, section) if activity is not None else None,
+            malformed_section=section_id is not None and section is None,
+        )
         return answer(result, ctx, lambda _: PresenceLeft(ok=True))
 
 
@@ -205,3 +226,21 @@ class EventsSubscription:
                 error: Any = error_for(item, ctx)
                 raise Refused(error.message, error.code)
             yield Event.of(item)
+
+    @strawberry.subscription(
+        description="Who else is reading or editing the document: the list now, then again each time it changes "
+        "(someone opens it or an editor, moves to another section, leaves, or their page stops reporting)."
+    )
+    async def document_presence(
+        self, info: Info, document_id: strawberry.ID
+    ) -> AsyncGenerator[list[PresenceEntry], None]:
+        ctx = info.context
+        session = (accounts_service.SessionPolicy(ctx.settings), ctx.session_token)
+        document = ids.parse(document_id, "Document")
+        async for item in queries.follow_presence(
+            ctx.store, ctx.presence, ctx.caller(), session, document, ctx.clock.now
+        ):
+            if not isinstance(item, list):
+                error: Any = error_for(item, ctx)
+                raise Refused(error.message, error.code)
+            yield await _present(ctx, item)

@@ -20,6 +20,7 @@ from server.drafting import service as drafting_service
 from server.drafting.model import Document
 from server.events import feed
 from server.events.model import Event, Presence
+from server.events.presence_feed import PresenceWatch, Signature, signature
 from server.outcomes import Denied, Failure
 from server.store import Store
 
@@ -118,6 +119,37 @@ async def follow(
             return
         if _sees(now, event):
             yield event
+
+
+async def follow_presence(
+    store: Store,
+    watch: PresenceWatch,
+    caller: Caller,
+    session: tuple[SessionPolicy, str | None],
+    document_id: ObjectId | None,
+    clock: Callable[[], datetime],
+) -> AsyncIterator[list[Presence] | Failure]:
+    """Who else is on the document: now, then each time that changes, while the subscriber may read it.
+
+    A change of the subscriber's own entry, or only of a heartbeat's time, is no news. Access is
+    checked for each delivery, as for the events (DESIGN §4.7)."""
+    found = await drafting_service.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
+    if not isinstance(found, Document):
+        yield found
+        return
+    assert caller.actor is not None
+    me, policy, token = caller.actor.user_id, *session
+    shown: Signature | None = None
+    async for entries in watch.follow(found.id):
+        others = [p for p in entries if p.user_id != me]
+        if signature(others) == shown:
+            continue
+        now = await still_reading(store, policy, token, caller.client_address, clock(), found.id)
+        if not isinstance(now, Actor):
+            yield now
+            return
+        shown = signature(others)
+        yield others
 
 
 def _sees(actor: Actor, event: Event) -> bool:

@@ -225,11 +225,25 @@ class PresenceBoard:
             upsert=True,
         )
 
-    async def leave(self, user_id: ObjectId, document_id: ObjectId) -> None:
-        await self._presence.delete_one({"_id": f"{user_id}:{document_id}"})
+    async def leave(
+        self, user_id: ObjectId, document_id: ObjectId, *, only_if: tuple[Activity, ObjectId | None] | None = None
+    ) -> None:
+        """Forget the entry; with ``only_if``, only while it still says that activity in that section (a
+        page that is left must not erase what the page opened next has already reported)."""
+        query: dict[str, Any] = {"_id": f"{user_id}:{document_id}"}
+        if only_if is not None:
+            query |= {"activity": only_if[0].value, "section_id": only_if[1]}
+        await self._presence.delete_one(query)
 
     async def current(self, document_id: ObjectId, now: datetime) -> list[Presence]:
         cursor = self._presence.find({"document_id": document_id, "at": {"$gt": now - PRESENCE_TTL}})
+        return [_presence(doc) async for doc in cursor.sort("at", ASCENDING)]
+
+    async def current_in(self, document_ids: Sequence[ObjectId], now: datetime) -> list[Presence]:
+        """The live entries of several documents at once (what one process's watch reads)."""
+        if not document_ids:
+            return []
+        cursor = self._presence.find({"document_id": {"$in": list(document_ids)}, "at": {"$gt": now - PRESENCE_TTL}})
         return [_presence(doc) async for doc in cursor.sort("at", ASCENDING)]
 
     async def sweep(self, now: datetime) -> None:

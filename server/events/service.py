@@ -40,11 +40,21 @@ async def report_presence(
     return PRESENCE_TTL
 
 
-async def leave_presence(store: Store, caller: Caller, document_id: ObjectId | None) -> None | Failure:
-    """I left the document: stop showing me in it."""
+async def leave_presence(
+    store: Store,
+    caller: Caller,
+    document_id: ObjectId | None,
+    *,
+    only_if: tuple[Activity, ObjectId | None] | None = None,
+    malformed_section: bool = False,
+) -> None | Failure:
+    """I left the document: stop showing me in it. With ``only_if`` (a page that closes names what it
+    reported), only while my entry still says that, so the page I opened next keeps its report."""
     document = await drafting_service.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
     if not isinstance(document, Document):
         return document
+    if malformed_section:
+        return Invalid("sectionId", "not_found_section")
     assert caller.actor is not None
-    await store.presence.leave(caller.actor.user_id, document.id)
+    await store.presence.leave(caller.actor.user_id, document.id, only_if=only_if)
     return None

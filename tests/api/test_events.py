@@ -46,9 +46,9 @@ class Subscription:
         assert json.loads(await self.ws.recv())["type"] == "connection_ack"
         return self
 
-    async def subscribe(self, variables: dict[str, Any]) -> None:
+    async def subscribe(self, variables: dict[str, Any], query: str = SUBSCRIBE) -> None:
         await self.ws.send(
-            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": variables}})
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}})
         )
 
     async def next(self, timeout: float = 10) -> dict[str, Any]:
@@ -220,6 +220,73 @@ async def test_presence_shows_who_is_editing_and_expires(as_user: AsUser, app: R
     assert len((await regions.execute(query, {"id": doc["id"]}))["presence"]) == 1
     app.clock.advance(timedelta(seconds=60))
     assert (await regions.execute(query, {"id": doc["id"]}))["presence"] == []
+
+
+PRESENCE = """subscription($documentId: ID!) {
+  documentPresence(documentId: $documentId) { activity sectionId user { name } organization { shortName } }
+}"""
+REPORT = "mutation($input: ReportPresenceInput!) { reportPresence(input: $input) { __typename } }"
+LEAVE = """mutation($id: ID!, $activity: Activity, $section: ID) {
+  leavePresence(documentId: $id, activity: $activity, sectionId: $section) { __typename ... on InvalidInput { field } }
+}"""
+
+
+async def test_an_open_page_is_told_at_once_who_arrives_moves_and_leaves(as_user: AsUser, app: RunningApp) -> None:
+    """No save needed, and no wait for the page's own next heartbeat: the list comes as it changes."""
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Vision", "Tekst."), ("Data", "Mere.")])
+    vision, data = doc["sections"]
+    kl, regions = await as_user(KL), await as_user(REGIONS)
+    await regions.execute(REPORT, {"input": {"documentId": doc["id"], "sectionId": data, "activity": "EDITING"}})
+    async with Subscription(app.url, regions.http.cookies["udkast_session"]) as sub:
+        await sub.subscribe({"documentId": doc["id"]}, PRESENCE)
+
+        async def seen() -> list[dict[str, Any]]:
+            message = await sub.next(timeout=5)
+            assert message["type"] == "next", message
+            return message["payload"]["data"]["documentPresence"]  # type: ignore[no-any-return]
+
+        assert await seen() == []  # the subscriber's own editing is not news to itself
+        await kl.execute(REPORT, {"input": {"documentId": doc["id"], "sectionId": vision, "activity": "EDITING"}})
+        assert await seen() == [
+            {
+                "activity": "EDITING",
+                "sectionId": vision,
+                "user": {"name": "Karen Kommune"},
+                "organization": {"shortName": "KL"},
+            }
+        ]
+        # A heartbeat that changes nothing sends nothing; a move to another section does.
+        await kl.execute(REPORT, {"input": {"documentId": doc["id"], "sectionId": vision, "activity": "EDITING"}})
+        await kl.execute(REPORT, {"input": {"documentId": doc["id"], "sectionId": data, "activity": "EDITING"}})
+        assert [(p["activity"], p["sectionId"]) for p in await seen()] == [("EDITING", data)]
+        # The editor closes and the reader opens: a late »leave« of the editor keeps the reader's report.
+        await kl.execute(REPORT, {"input": {"documentId": doc["id"], "activity": "READING"}})
+        left = await kl.execute(LEAVE, {"id": doc["id"], "activity": "EDITING", "section": data})
+        assert left["leavePresence"]["__typename"] == "PresenceLeft"
+        assert [(p["activity"], p["sectionId"]) for p in await seen()] == [("READING", None)]
+        bad = await kl.execute(LEAVE, {"id": doc["id"], "activity": "EDITING", "section": "sec_x"})
+        assert bad["leavePresence"] == {"__typename": "InvalidInput", "field": "sectionId"}
+        # Closing the tab: gone at once.
+        await kl.execute(LEAVE, {"id": doc["id"]})
+        assert await seen() == []
+        # A page that goes away without a word: gone when its report expires.
+        await kl.execute(REPORT, {"input": {"documentId": doc["id"], "activity": "READING"}})
+        assert len(await seen()) == 1
+        app.clock.advance(timedelta(seconds=60))
+        await regions.execute(REPORT, {"input": {"documentId": doc["id"], "sectionId": data, "activity": "EDITING"}})
+        assert await seen() == []
+
+
+async def test_following_presence_of_a_document_one_may_not_read_is_refused(as_user: AsUser, app: RunningApp) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", "Tekst.")], participants=("kl",))
+    token = (await as_user(REGIONS)).http.cookies["udkast_session"]
+    async with Subscription(app.url, token) as sub:
+        await sub.subscribe({"documentId": doc["id"]}, PRESENCE)
+        message = await sub.next()
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_idle_websocket_connections_are_closed(app: RunningApp, mongodb_uri: str) -> None:

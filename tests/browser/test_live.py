@@ -96,3 +96,49 @@ async def test_who_is_reading_and_editing_is_shown_in_the_reader_and_the_editor(
         re.compile(r"^Redigerer nu: \w+ \(Signe Sekretær\)$")
     )
     await kl.check("reader-reading-and-editing")
+
+
+async def test_an_open_editor_and_reader_see_a_colleague_arrive_and_leave_at_once(
+    new_ui: NewUi, as_user: AsUser
+) -> None:
+    """Without a save and long before the next heartbeat (every 20 s): the server pushes who is here."""
+    document = await new_document(await as_user(SECRETARIAT), [("Vision", f"{VISION}\n"), ("Data", f"{DATA}\n")])
+    path = f"/documents/{document['slug']}"
+    editor_path = f"{path}/sections/{document['sections'][1]}/edit"
+
+    # The secretariat edits »Data«; Danske Regioner reads the document. Nobody else is there.
+    secretariat = await new_ui(SECRETARIAT)
+    spage = secretariat.page
+    await secretariat.open(editor_path)
+    await secretariat.following()
+    regions = await new_ui(REGIONS)
+    rpage = regions.page
+    await regions.open(path)
+    await regions.following()
+    notice = spage.locator(".presence--notice")
+    data = rpage.get_by_role("region", name="Data").locator(".presence")
+    await expect(data).to_have_text(re.compile(r"^Redigerer nu: \w+ \(Signe Sekretær\)$"))
+    await expect(notice).to_have_text("")
+
+    # KL opens the same editor: both pages say so within seconds, with no save and no reload.
+    kl = await new_ui(KL)
+    await kl.open(editor_path)
+    await expect(notice).to_have_text("Redigerer også nu: KL (Karen Kommune)", timeout=6_000)
+    await expect(data).to_have_text(
+        re.compile(
+            r"^Redigerer nu: (KL \(Karen Kommune\), \w+ \(Signe Sekretær\)|\w+ \(Signe Sekretær\), KL \(Karen Kommune\))$"
+        ),
+        timeout=6_000,
+    )
+    await secretariat.check("editor-colleague-arrived")
+
+    # KL closes the editor (back to the document): the editor's notice empties, the reader says KL reads.
+    await kl.page.get_by_role("link", name="Tilbage til dokumentet").click()
+    await expect(notice).to_have_text("", timeout=6_000)
+    await expect(rpage.locator(".presence-bar")).to_contain_text("KL (Karen Kommune)", timeout=6_000)
+    await expect(data).to_have_text(re.compile(r"^Redigerer nu: \w+ \(Signe Sekretær\)$"), timeout=6_000)
+
+    # KL leaves the document for the list of documents: gone from the reader at once too.
+    await kl.open("/documents")
+    await expect(rpage.locator(".presence-bar")).not_to_contain_text("KL (Karen Kommune)", timeout=6_000)
+    await regions.check("reader-colleague-left")

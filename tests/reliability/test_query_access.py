@@ -626,3 +626,31 @@ async def test_subscriptions_deliver_each_event_only_to_those_who_may_see_it(sce
         assert got[user][-1] == "section.saved", user
         assert ("draft" in got[user]) == (user in KL_ORG), (user, got[user])
     FIGURES["access: subscription probes × users"] += len(USERS)
+
+
+PRESENCE = """subscription($d: ID!) { documentPresence(documentId: $d) { activity organization { slug } } }"""
+
+
+async def test_presence_is_followed_only_by_those_who_may_read_the_document(scene: Scene, app: RunningApp) -> None:
+    """``documentPresence``: the readers of A see KL's editor there, outsiders are refused."""
+    from tests.api.test_events import Subscription
+
+    await scene.apis["kl_e"].execute(
+        "mutation($i: ReportPresenceInput!) { reportPresence(input: $i) { __typename } }",
+        {"i": {"documentId": scene.ids["doc"], "activity": "EDITING"}},
+    )
+    got: dict[str, list[dict[str, Any]]] = {}
+    refused: set[str] = set()
+    for user in sorted(USERS):
+        async with Subscription(app.url, scene.apis[user].http.cookies["udkast_session"]) as sub:
+            await sub.subscribe({"d": scene.ids["doc"]}, PRESENCE)
+            message = await sub.next(timeout=10)
+        if message["type"] == "next" and not message["payload"].get("errors"):
+            got[user] = message["payload"]["data"]["documentPresence"]
+        else:
+            refused.add(user)
+    assert refused == OUTSIDERS - {"anon"}
+    for user in READERS - {"kl_e"}:
+        assert {"activity": "EDITING", "organization": {"slug": "kl"}} in got[user], user
+    assert {"activity": "EDITING", "organization": {"slug": "kl"}} not in got["kl_e"]  # not yourself
+    FIGURES["access: subscription probes × users"] += len(USERS)

@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import { useEffect, useRef } from 'react';
 import { graphql } from '../gql';
-import type { LiveDocumentEventsSubscription } from '../gql/graphql';
+import type { LiveDocumentEventsSubscription, LiveDocumentPresenceSubscription } from '../gql/graphql';
 
 const DocumentEventsDocument = graphql(`
   subscription LiveDocumentEvents($documentId: ID!, $afterSeq: Int) {
@@ -19,8 +19,27 @@ const DocumentEventsDocument = graphql(`
   }
 `);
 
+const DocumentPresenceDocument = graphql(`
+  subscription LiveDocumentPresence($documentId: ID!) {
+    documentPresence(documentId: $documentId) {
+      activity
+      sectionId
+      user {
+        id
+        name
+      }
+      organization {
+        id
+        shortName
+      }
+    }
+  }
+`);
+
 export type LiveEvent = LiveDocumentEventsSubscription['documentEvents'];
 type Listener = (event: LiveEvent) => void;
+export type LivePresence = LiveDocumentPresenceSubscription['documentPresence'];
+type PresenceListener = (present: LivePresence) => void;
 
 /** How long a socket nobody listens to any more stays open (a reader opening its editor keeps it). */
 const LINGER_MS = 2_000;
@@ -34,7 +53,10 @@ const MAX_ATTEMPTS = 6;
  */
 class DocumentFeed {
   readonly listeners = new Set<Listener>();
+  /** Pages that show who is here; the presence subscription runs only while there are some. */
+  readonly presenceListeners = new Set<PresenceListener>();
   private socket: WebSocket | null = null;
+  private acknowledged = false;
   private lastSeq: number | null = null;
   private attempts = 0;
   private retryTimer = 0;
@@ -57,12 +79,38 @@ class DocumentFeed {
     this.listeners.add(listener);
   }
 
+  addPresence(listener: PresenceListener): void {
+    window.clearTimeout(this.lingerTimer);
+    this.presenceListeners.add(listener);
+    if (this.presenceListeners.size === 1 && this.acknowledged) this.subscribePresence();
+  }
+
+  removePresence(listener: PresenceListener): void {
+    this.presenceListeners.delete(listener);
+    if (this.presenceListeners.size === 0 && this.acknowledged) this.socket?.send(JSON.stringify({ id: 'document-presence', type: 'complete' }));
+    this.lingerIfIdle();
+  }
+
+  private subscribePresence(): void {
+    this.socket?.send(
+      JSON.stringify({
+        id: 'document-presence',
+        type: 'subscribe',
+        payload: { query: print(DocumentPresenceDocument), variables: { documentId: this.documentId } },
+      }),
+    );
+  }
+
   remove(listener: Listener): void {
     this.listeners.delete(listener);
-    if (this.listeners.size > 0) return;
+    this.lingerIfIdle();
+  }
+
+  private lingerIfIdle(): void {
+    if (this.listeners.size > 0 || this.presenceListeners.size > 0) return;
     window.clearTimeout(this.lingerTimer);
     this.lingerTimer = window.setTimeout(() => {
-      if (this.listeners.size === 0) this.stop();
+      if (this.listeners.size === 0 && this.presenceListeners.size === 0) this.stop();
     }, LINGER_MS);
   }
 
@@ -92,9 +140,15 @@ class DocumentFeed {
     this.socket = socket;
     socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init' }));
     socket.onmessage = (message: MessageEvent<string>) => {
-      const data = JSON.parse(message.data) as { type: string; payload?: { data?: LiveDocumentEventsSubscription } };
+      const data = JSON.parse(message.data) as {
+        id?: string;
+        type: string;
+        payload?: { data?: LiveDocumentEventsSubscription & LiveDocumentPresenceSubscription };
+      };
       if (data.type === 'connection_ack') {
         this.attempts = 0;
+        this.acknowledged = true;
+        if (this.presenceListeners.size > 0) this.subscribePresence();
         socket.send(
           JSON.stringify({
             id: 'document-events',
@@ -107,6 +161,9 @@ class DocumentFeed {
         );
       } else if (data.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }));
+      } else if (data.type === 'next' && data.id === 'document-presence' && data.payload?.data) {
+        const present = data.payload.data.documentPresence;
+        for (const listener of [...this.presenceListeners]) listener(present);
       } else if (data.type === 'next' && data.payload?.data) {
         const event = data.payload.data.documentEvents;
         if (this.lastSeq !== null && event.seq <= this.lastSeq) return; // already seen before a reconnect
@@ -115,7 +172,10 @@ class DocumentFeed {
       }
     };
     socket.onclose = () => {
-      if (this.socket === socket) this.socket = null;
+      if (this.socket === socket) {
+        this.socket = null;
+        this.acknowledged = false;
+      }
       if (this.stopped || this.attempts >= MAX_ATTEMPTS) return;
       this.attempts++;
       this.retryTimer = window.setTimeout(() => {
@@ -139,17 +199,37 @@ export function useDocumentEvents(documentId: string | undefined, onEvent: Liste
 
   useEffect(() => {
     if (!documentId || typeof WebSocket === 'undefined') return;
-    let feed = feeds.get(documentId);
-    if (!feed) {
-      const created: DocumentFeed = new DocumentFeed(documentId, () => {
-        if (feeds.get(documentId) === created) feeds.delete(documentId);
-      });
-      feeds.set(documentId, created);
-      feed = created;
-    }
+    const feed = feedOf(documentId);
     const listener: Listener = (event) => handler.current(event);
     feed.add(listener);
-    const current = feed;
-    return () => current.remove(listener);
+    return () => feed.remove(listener);
   }, [documentId]);
+}
+
+/**
+ * Who else is on the document, pushed when it changes (an arrival, a move, a departure), over the
+ * page's socket for the document. Like the events, a convenience: without a socket the page still
+ * learns it from its own heartbeat.
+ */
+export function useDocumentPresence(documentId: string | undefined, onChange: PresenceListener): void {
+  const handler = useRef(onChange);
+  handler.current = onChange;
+
+  useEffect(() => {
+    if (!documentId || typeof WebSocket === 'undefined') return;
+    const feed = feedOf(documentId);
+    const listener: PresenceListener = (present) => handler.current(present);
+    feed.addPresence(listener);
+    return () => feed.removePresence(listener);
+  }, [documentId]);
+}
+
+function feedOf(documentId: string): DocumentFeed {
+  const found = feeds.get(documentId);
+  if (found) return found;
+  const created: DocumentFeed = new DocumentFeed(documentId, () => {
+    if (feeds.get(documentId) === created) feeds.delete(documentId);
+  });
+  feeds.set(documentId, created);
+  return created;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '../gql';
 import type { Activity } from '../gql/graphql';
+import { type LivePresence, useDocumentPresence } from './live';
 
 const ReportPresenceMutation = graphql(`
   mutation ReportPresence($input: ReportPresenceInput!) {
@@ -33,12 +34,28 @@ const PresenceQuery = graphql(`
  * expire. A beacon still goes out while the page unloads; it carries the session cookie and the
  * page's Origin like any same-origin request.
  */
-function leave(documentId: string): void {
+function leave(documentId: string, only?: { activity: Activity; sectionId: string | null }): void {
   const body = JSON.stringify({
-    query: 'mutation LeavePresence($documentId: ID!) { leavePresence(documentId: $documentId) { __typename } }',
-    variables: { documentId },
+    query:
+      'mutation LeavePresence($documentId: ID!, $activity: Activity, $sectionId: ID) { leavePresence(documentId: $documentId, activity: $activity, sectionId: $sectionId) { __typename } }',
+    variables: { documentId, activity: only?.activity ?? null, sectionId: only?.sectionId ?? null },
   });
   navigator.sendBeacon('/graphql', new Blob([body], { type: 'application/json' }));
+}
+
+type Entry = LivePresence[number];
+
+/** Everyone else, in a stable order (organisation, then name). */
+function people(entries: readonly Entry[]): PresentPerson[] {
+  const found = entries.map((entry) => ({
+    userId: entry.user.id,
+    name: entry.user.name,
+    organization: entry.organization?.shortName ?? null,
+    activity: entry.activity,
+    sectionId: entry.sectionId ?? null,
+  }));
+  found.sort((a, b) => (a.organization ?? '').localeCompare(b.organization ?? '', 'da') || a.name.localeCompare(b.name, 'da'));
+  return found;
 }
 
 /** How often a visible page says it is still there (the server forgets it after 45 s). */
@@ -61,9 +78,11 @@ export interface PresenceState {
 
 /**
  * The heartbeat and the list of who else is here. While the tab is visible, the page reports
- * itself (reading, or editing a section) every ~20 s and asks who else is present on the same
- * tick; a hidden tab or a page that goes away stops both, and the server lets the entry expire.
- * `sectionId` is read on each tick, so a reader can pass the section in view as a ref.
+ * itself (reading, or editing a section) at once and every ~20 s; a hidden tab, a closed one or a
+ * page the user leaves says so at once (and one that cannot is forgotten when its report expires).
+ * Who else is here is pushed by the server as it changes (`documentPresence`), and asked for on
+ * each tick too, in case the socket is down. `sectionId` is read on each tick, so a reader can
+ * pass the section in view as a ref.
  */
 export function usePresence(
   documentId: string | undefined,
@@ -73,6 +92,11 @@ export function usePresence(
   const client = useClient();
   const [others, setOthers] = useState<readonly PresentPerson[]>([]);
   const alive = useRef(true);
+  // Keep the old array when nothing changed, so nothing re-renders or is announced again.
+  const show = useCallback((entries: readonly Entry[]) => {
+    const now = people(entries);
+    setOthers((before) => (JSON.stringify(before) === JSON.stringify(now) ? before : now));
+  }, []);
 
   const load = useCallback(() => {
     if (!documentId || window.document.visibilityState === 'hidden') return;
@@ -80,19 +104,10 @@ export function usePresence(
       .query(PresenceQuery, { documentId }, { requestPolicy: 'network-only' })
       .toPromise()
       .then((result) => {
-        if (!alive.current || !result.data) return;
-        const people = result.data.presence.map((entry) => ({
-          userId: entry.user.id,
-          name: entry.user.name,
-          organization: entry.organization?.shortName ?? null,
-          activity: entry.activity,
-          sectionId: entry.sectionId ?? null,
-        }));
-        people.sort((a, b) => (a.organization ?? '').localeCompare(b.organization ?? '', 'da') || a.name.localeCompare(b.name, 'da'));
-        // Keep the old array when nothing changed, so nothing re-renders or is announced again.
-        setOthers((before) => (JSON.stringify(before) === JSON.stringify(people) ? before : people));
+        if (alive.current && result.data) show(result.data.presence);
       });
-  }, [client, documentId]);
+  }, [client, documentId, show]);
+  useDocumentPresence(documentId, show);
 
   // A burst of events (an import saves many sections) asks once, shortly after the last one.
   const debounce = useRef(0);
@@ -105,9 +120,11 @@ export function usePresence(
     alive.current = true;
     if (!documentId) return;
     let timer = 0;
+    let reported: string | null = null;
     const tick = () => {
+      reported = sectionId.current;
       void client
-        .mutation(ReportPresenceMutation, { input: { documentId, sectionId: sectionId.current, activity } })
+        .mutation(ReportPresenceMutation, { input: { documentId, sectionId: reported, activity } })
         .toPromise()
         .then(() => load());
     };
@@ -126,6 +143,8 @@ export function usePresence(
     window.document.addEventListener('visibilitychange', onVisibility);
     return () => {
       alive.current = false;
+      // Leaving the page: gone at once, unless the page opened next has reported already.
+      if (window.document.visibilityState !== 'hidden') leave(documentId, { activity, sectionId: reported });
       window.clearInterval(timer);
       window.clearTimeout(debounce.current);
       window.document.removeEventListener('visibilitychange', onVisibility);
