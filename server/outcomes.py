@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
+
+from bson import ObjectId
 
 from server.ids import Kind
 from server.validation import InputProblem
@@ -48,6 +51,10 @@ class Conflict:
     yours: str
     base_version: int
     current_version: int
+    # Who saved the current version, for whom, and when: the conflict screen names the colleague.
+    current_author_id: ObjectId | None = None
+    current_organization_id: ObjectId | None = None
+    current_saved_at: datetime | None = None
 
 
 Failure = Missing | Invalid | Denied  # what any workflow may answer instead of its result

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, overload
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, TypeVar, overload
 
 import strawberry
+from bson import ObjectId
 
-from server.api.context import Context
+from server.api.context import Context, Info
+
+if TYPE_CHECKING:
+    from server.api.accounts import Organization, User
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 
 
@@ -54,6 +59,25 @@ class VersionConflict(UserError):
     yours: str
     base_version: int
     current_version: int
+    current_saved_at: datetime | None = strawberry.field(description="When the current version was saved.")
+    author_id: strawberry.Private[ObjectId | None]
+    organization_id: strawberry.Private[ObjectId | None]
+
+    @strawberry.field(description="Who saved the current version (the colleague whose change collides).")
+    async def current_author(self, info: Info) -> Annotated[User, strawberry.lazy("server.api.accounts")] | None:
+        from server.api.accounts import User  # the account types build on these errors
+
+        user = await info.context.loaders.user.load(self.author_id) if self.author_id else None
+        return User.of(user) if user else None
+
+    @strawberry.field(description="The organisation the current version was saved for.")
+    async def current_organization(
+        self, info: Info
+    ) -> Annotated[Organization, strawberry.lazy("server.api.accounts")] | None:
+        from server.api.accounts import Organization
+
+        org = await info.context.loaders.organization.load(self.organization_id) if self.organization_id else None
+        return Organization.of(org) if org else None
 
 
 class Refused(Exception):
@@ -89,15 +113,18 @@ def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFo
             return NotFound(message=ctx.text("not_found", what=what), code="NOT_FOUND")
         case Invalid(field, key, params):
             return InvalidInput(message=ctx.text(key, **params), code=key.upper(), field=field)
-        case Conflict(base, current, yours, base_version, current_version):
+        case Conflict():
             return VersionConflict(
                 message=ctx.text("version_conflict"),
                 code="VERSION_CONFLICT",
-                base=base,
-                current=current,
-                yours=yours,
-                base_version=base_version,
-                current_version=current_version,
+                base=problem.base,
+                current=problem.current,
+                yours=problem.yours,
+                base_version=problem.base_version,
+                current_version=problem.current_version,
+                current_saved_at=problem.current_saved_at,
+                author_id=problem.current_author_id,
+                organization_id=problem.current_organization_id,
             )
     raise AssertionError(problem)
 

@@ -156,6 +156,21 @@ def _merge_title(base: str, current: str, yours: str) -> str | None:
     return None
 
 
+async def _conflict(store: Store, base: SectionVersion, head: Section, yours: str) -> Conflict:
+    """The texts to reconcile, and who saved the current one and when."""
+    current = await store.drafting.version(head.id, head.version)
+    return Conflict(
+        base.body,
+        head.body,
+        yours,
+        base.number,
+        head.version,
+        current_author_id=current.author_id if current else None,
+        current_organization_id=current.organization_id if current else None,
+        current_saved_at=current.created_at if current else None,
+    )
+
+
 async def save_section(
     store: Store,
     caller: Caller,
@@ -205,10 +220,10 @@ async def save_section(
                 # A merge of long texts changed all over can take seconds: off the event loop, bounded.
                 result = await store.workers.run(merge_three_way, base.body, head.body, body)
             except TooSlow:
-                return Conflict(base.body, head.body, body, base_version, head.version)
+                return await _conflict(store, base, head, body)
             merged_title = _merge_title(base.title, head.title, title)
             if result.conflict or result.text is None or merged_title is None:
-                return Conflict(base.body, head.body, body, base_version, head.version)
+                return await _conflict(store, base, head, body)
             new_title, new_body, merged = merged_title, result.text, result.merged or new_body != result.text
             from_colleague = result.from_current
         if new_title == head.title and normalise(new_body) == normalise(head.body):

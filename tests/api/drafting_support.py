@@ -12,7 +12,10 @@ _n = itertools.count()
 SAVE = """mutation($input: SaveSectionInput!) { saveSection(input: $input) {
   __typename
   ... on SectionSaved { merged mergedFromColleague changed version { number body title } section { id version body } }
-  ... on VersionConflict { base current yours baseVersion currentVersion message }
+  ... on VersionConflict {
+    base current yours baseVersion currentVersion message
+    currentSavedAt currentAuthor { name } currentOrganization { shortName }
+  }
   ... on InvalidInput { field message }
   ... on UserError { message }
 } }"""

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bson import ObjectId
 
@@ -70,6 +71,13 @@ async def test_overlapping_edits_return_a_conflict_and_write_nothing(as_user: As
     assert "fuldt ud af alle" in conflict["current"]
     assert "deles sikkert" in conflict["yours"]
     assert (conflict["baseVersion"], conflict["currentVersion"]) == (1, 2)
+    # It names the colleague who saved version 2, their organisation and when.
+    assert conflict["currentAuthor"] == {"name": "Karen Kommune"}
+    assert conflict["currentOrganization"] == {"shortName": "KL"}
+    section_oid = ids.parse(section, "Section")
+    assert section_oid is not None
+    second = await store.drafting.version(section_oid, 2)
+    assert second is not None and datetime.fromisoformat(conflict["currentSavedAt"]) == second.created_at
     assert await _versions(store, section) == [1, 2]
 
 

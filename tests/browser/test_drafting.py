@@ -103,7 +103,11 @@ async def test_a_colleagues_change_is_merged_and_a_clash_is_resolved(new_ui: New
     alert = page.get_by_role("alert").filter(has_text="kolliderer")
     await expect(alert).to_be_visible()
     await expect(page.get_by_role("heading", name="Udgangspunkt (version 3)")).to_be_visible()
-    theirs = page.get_by_role("region", name="Kollegaens tekst (version 4)")
+    # It names the colleague, their organisation and when they saved (Copenhagen time, Danish).
+    await expect(alert).to_contain_text(
+        re.compile(r"men Karen Kommune \(KL\) gemte version 4 den \d{1,2}\. \w+ \d{4} kl\. \d{2}\.\d{2} med ændringer")
+    )
+    theirs = page.get_by_role("region", name="Tekst gemt af Karen Kommune (KL), version 4")
     await expect(theirs.locator("ins").first).to_contain_text("fuld")
     yours = page.get_by_role("region", name="Din tekst")
     await expect(yours.locator("ins").first).to_contain_text("digital")

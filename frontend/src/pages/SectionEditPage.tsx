@@ -15,6 +15,7 @@ import { renderPreview } from '../lib/markdown';
 import { usePresence } from '../lib/presence';
 import { useViewer } from '../viewer';
 import { wordDiff } from '../lib/worddiff';
+import { formatDateTime } from '../datetime';
 import { DocumentNotFound } from './DocumentPage';
 import { editorCanHold } from '../editor/markdown';
 import { RichTextEditor } from '../editor/RichTextEditor';
@@ -72,6 +73,15 @@ const SaveSectionMutation = graphql(`
         yours
         baseVersion
         currentVersion
+        currentSavedAt
+        currentAuthor {
+          id
+          name
+        }
+        currentOrganization {
+          id
+          shortName
+        }
       }
       ...UserError
     }
@@ -158,6 +168,10 @@ interface Conflict {
   yours: string;
   baseVersion: number;
   currentVersion: number;
+  /** Who saved the current version, and when (null when the version has no author, e.g. an import). */
+  author: string | null;
+  organization: string | null;
+  savedAt: string | null;
 }
 
 function Editor({
@@ -245,6 +259,9 @@ function Editor({
         yours: outcome.yours,
         baseVersion: outcome.baseVersion,
         currentVersion: outcome.currentVersion,
+        author: outcome.currentAuthor?.name ?? null,
+        organization: outcome.currentOrganization?.shortName ?? null,
+        savedAt: outcome.currentSavedAt ?? null,
       });
     }
   }
@@ -425,13 +442,16 @@ function ConflictResolver(props: {
   onSave: (text: string) => void;
   onDiscard: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { conflict } = props;
   const id = useId();
   const [resolved, setResolved] = useState(conflict.yours);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const theirs = useMemo(() => wordDiff(conflict.base, conflict.current), [conflict]);
   const mine = useMemo(() => wordDiff(conflict.base, conflict.yours), [conflict]);
+  // "Karen Kommune (KL)", and "4. december 2026 kl. 14.05" in Copenhagen time.
+  const who = conflict.organization ? `${conflict.author} (${conflict.organization})` : (conflict.author ?? '');
+  const when = conflict.savedAt ? formatDateTime(conflict.savedAt, i18n.resolvedLanguage === 'en' ? 'en' : 'da') : '';
   useEffect(() => headingRef.current?.focus(), []);
 
   return (
@@ -441,7 +461,11 @@ function ConflictResolver(props: {
           {t('conflict.title')}
         </h2>
         <p>{conflict.message}</p>
-        <p>{t('conflict.explain', { base: conflict.baseVersion, current: conflict.currentVersion })}</p>
+        <p>
+          {conflict.author
+            ? t('conflict.explainNamed', { base: conflict.baseVersion, current: conflict.currentVersion, who, when })
+            : t('conflict.explain', { base: conflict.baseVersion, current: conflict.currentVersion })}
+        </p>
       </div>
       <ErrorSummary errors={props.problems.summary} />
       <div className="conflict__columns">
@@ -450,7 +474,9 @@ function ConflictResolver(props: {
           <div className="diff diff--text">{conflict.base}</div>
         </section>
         <section aria-labelledby={`${id}-theirs`} className="conflict__column">
-          <h3 id={`${id}-theirs`}>{t('conflict.theirs', { version: conflict.currentVersion })}</h3>
+          <h3 id={`${id}-theirs`}>
+            {conflict.author ? t('conflict.theirsNamed', { who, version: conflict.currentVersion }) : t('conflict.theirs', { version: conflict.currentVersion })}
+          </h3>
           <p className="field__hint">{t('conflict.diffHint')}</p>
           <DiffText parts={theirs} />
         </section>
