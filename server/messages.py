@@ -471,7 +471,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{organizations} did not answer by the deadline and approved by silent consent.",
     ),
     "outcome_not_approved": ("Ikke godkendt.", "Not approved."),
-    "outcome_reason_OBJECTED": ("{organization} gjorde indsigelse: {remarks}", "{organization} objected: {remarks}"),
+    # The remarks stand once, with the party's decision (the parties table, the record's parties).
+    "outcome_reason_OBJECTED": ("{organization} gjorde indsigelse.", "{organization} objected."),
     "outcome_reason_ABSTAINED": ("{organization} undlod at tage stilling.", "{organization} abstained."),
     "outcome_reason_SILENT": (
         "{organization} svarede ikke inden fristen.",

@@ -73,10 +73,7 @@ def outcome_text(round: model.ApprovalRound, name_of: Callable[[ObjectId], str],
             names = ", ".join(name_of(o) for o in outcome.silent_consent)
             parts.append(t("outcome_silent_consent", organizations=names))
         return " ".join(parts)
-    reasons = [
-        t(f"outcome_reason_{r.kind.value}", organization=name_of(r.organization_id), remarks=r.remarks)
-        for r in outcome.reasons
-    ]
+    reasons = [t(f"outcome_reason_{r.kind.value}", organization=name_of(r.organization_id)) for r in outcome.reasons]
     return " ".join([t("outcome_not_approved"), *reasons])
 
 

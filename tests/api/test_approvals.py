@@ -436,7 +436,13 @@ async def test_bad_input_is_a_typed_error_and_writes_nothing(as_user: AsUser, st
     assert closed["outcomeReasons"] == [
         {"organization": {"slug": "kl"}, "kind": "OBJECTED", "remarks": "Tidsplanen holder ikke."}
     ]
-    assert "Tidsplanen holder ikke." in closed["outcomeNote"]
+    # The outcome says who objected; the reason itself stands once, with KL's decision (record too).
+    assert closed["outcomeNote"].startswith("Ikke godkendt. KL")
+    assert closed["outcomeNote"].endswith(" gjorde indsigelse.")
+    assert "Tidsplanen holder ikke." not in closed["outcomeNote"]
+    record = (await sec.http.get(f"/exports/approval-rounds/{new_id}.md")).text
+    assert "gjorde indsigelse." in record
+    assert record.count("Tidsplanen holder ikke.") == 2  # in KL's decision, and in the decision history
     assert closed["document"]["phase"] == "DRAFTING"
     before = await _entries(store, new_id)
     on_closed = await _decide(kl, new_id, "kl", "APPROVE")

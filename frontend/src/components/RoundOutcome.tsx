@@ -8,18 +8,13 @@ export const RoundOutcomeFields = graphql(`
     closedAt
     closeCause
     outcomeNote
-    outcomeReasons {
-      kind
-      remarks
-      organization {
-        id
-        shortName
-      }
-    }
   }
 `);
 
-/** How a closed written procedure ended, and why; nothing while it is open. */
+/**
+ * How a closed written procedure ended, and why, in the server's one wording ("Ikke godkendt. KL
+ * gjorde indsigelse."); each party's remarks stand once, in the parties table. Nothing while open.
+ */
 export function RoundOutcome(props: { round: FragmentType<typeof RoundOutcomeFields> }) {
   const { t } = useTranslation();
   const round = getFragmentData(RoundOutcomeFields, props.round);
@@ -32,16 +27,6 @@ export function RoundOutcome(props: { round: FragmentType<typeof RoundOutcomeFie
         <p>
           {t(`approval.closeCause.${round.closeCause ?? 'ALL_DECIDED'}`)} <DateTime value={round.closedAt} />
         </p>
-      )}
-      {round.outcomeReasons.length > 0 && (
-        <ul>
-          {round.outcomeReasons.map((reason) => (
-            <li key={`${reason.organization?.id ?? ''}:${reason.kind}`}>
-              <strong>{reason.organization?.shortName ?? '–'}</strong>: {t(`approval.reason.${reason.kind}`)}
-              {reason.remarks && <> – {reason.remarks}</>}
-            </li>
-          ))}
-        </ul>
       )}
     </section>
   );
