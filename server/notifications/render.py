@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 
 import icalendar
 
+from server import glossary
 from server.clock import COPENHAGEN, danish_datetime
+from server.glossary import Language
 from server.notifications.model import CHOOSABLE, Kind, Notification
 
 Texts = tuple[str, str, str]  # subject, lead paragraph, call to action
@@ -31,25 +33,25 @@ _DA: dict[Kind, Texts] = {
     ),
     Kind.ROUND_OPENED: (
         "Skriftlig proces: {round_title}",
-        "{organization} skal tage stilling til «{document_title}» ({snapshot}) i den skriftlige proces "
-        "«{round_title}». Fristen er {deadline}. Fristen er vedhæftet som kalenderfil.",
+        "{organization} skal tage stilling til »{document_title}« ({snapshot}) i den skriftlige proces "
+        "»{round_title}«. Fristen er {deadline}; den er vedhæftet som kalenderfil.",
         "Afgiv jeres beslutning",
     ),
     Kind.ROUND_REMINDER: (
         "Påmindelse: {round_title} – frist {deadline}",
-        "{organization} har endnu ikke afgivet beslutning i den skriftlige proces «{round_title}» om "
-        "«{document_title}». Fristen er {deadline}.",
+        "{organization} har endnu ikke afgivet beslutning i den skriftlige proces »{round_title}« om "
+        "»{document_title}«. Fristen er {deadline}.",
         "Afgiv jeres beslutning",
     ),
     Kind.ROUND_CLOSED: (
         "Resultat: {round_title}",
-        "Den skriftlige proces «{round_title}» om «{document_title}» er afsluttet: {outcome}.",
+        "Den skriftlige proces »{round_title}« om »{document_title}« er afsluttet: {outcome}.",
         "Se forløbet og resultatet",
     ),
     Kind.DECISION_RECORDED: (
         "{organization} har svaret: {round_title}",
-        "{organization} har afgivet beslutningen «{decision}» i den skriftlige proces «{round_title}» om "
-        "«{document_title}».",
+        "{organization} har afgivet beslutningen »{decision}« i den skriftlige proces »{round_title}« om "
+        "»{document_title}«.",
         "Se den skriftlige proces",
     ),
     Kind.CONSULTATION_OPENED: (
@@ -85,7 +87,7 @@ _EN: dict[Kind, Texts] = {
     Kind.ROUND_OPENED: (
         "Written procedure: {round_title}",
         "{organization} is asked to decide on “{document_title}” ({snapshot}) in the written procedure "
-        "“{round_title}”. The deadline is {deadline}. The deadline is attached as a calendar file.",
+        "“{round_title}”. The deadline is {deadline}; it is attached as a calendar file.",
         "Record your decision",
     ),
     Kind.ROUND_REMINDER: (
@@ -130,13 +132,6 @@ _EN: dict[Kind, Texts] = {
 
 _WORDS = {
     "da": {
-        "APPROVED": "godkendt",
-        "NOT_APPROVED": "ikke godkendt",
-        "WITHDRAWN": "trukket tilbage",
-        "APPROVE": "godkender",
-        "APPROVE_WITH_REMARKS": "godkender med bemærkninger",
-        "OBJECT": "gør indsigelse",
-        "ABSTAIN": "undlader at stemme",
         "footer": "Sendt af Udkast. Du modtager denne besked, fordi du er bruger for din organisation.",
         "formal": "Meddelelser om skriftlig proces kan ikke fravælges.",
         "unsubscribe": "Afmeld denne slags beskeder",
@@ -145,13 +140,6 @@ _WORDS = {
         "letter": "Høringsbrevet begynder sådan",
     },
     "en": {
-        "APPROVED": "approved",
-        "NOT_APPROVED": "not approved",
-        "WITHDRAWN": "withdrawn",
-        "APPROVE": "approve",
-        "APPROVE_WITH_REMARKS": "approve with remarks",
-        "OBJECT": "object",
-        "ABSTAIN": "abstain",
         "footer": "Sent by Udkast. You receive this message as a user for your organisation.",
         "formal": "Notices of the written procedure cannot be turned off.",
         "unsubscribe": "Unsubscribe from this kind of message",
@@ -176,20 +164,33 @@ def _when(value: str, language: str) -> str:
     return danish_datetime(moment)
 
 
-def _values(params: Mapping[str, str], language: str) -> dict[str, str]:
-    words = _WORDS[language]
+def _values(params: Mapping[str, str], language: Language) -> dict[str, str]:
     values = dict(params)
     for key in ("deadline", "expires"):
         if key in values:
             values[key] = _when(values[key], language)
-    for key in ("outcome", "decision"):
-        if key in values:
-            values[key] = words.get(values[key], values[key])
+    # A round's outcome and a decision in the glossary's words (»Godkender med bemærkninger«).
+    if values.get("outcome") in glossary.labels("roundState"):
+        values["outcome"] = glossary.label("roundState", values["outcome"], language).lower()
+    if values.get("decision") in glossary.labels("decision"):
+        values["decision"] = glossary.label("decision", values["decision"], language)
     return values
 
 
+def texts(language: Language) -> dict[str, str]:
+    """Every sentence an e-mail can hold in ``language``, by where it stands (for the glossary scan)."""
+    found = {
+        f"{kind.value}.{part}": value
+        for kind, parts in (_EN if language == "en" else _DA).items()
+        for part, value in zip(("subject", "lead", "action"), parts, strict=True)
+    }
+    found |= {f"words.{key}": value for key, value in _WORDS[language].items()}
+    found |= {f"digest.{i}": value for i, value in enumerate(_DIGEST[language])}
+    return found
+
+
 def render(notification: Notification, link: str, unsubscribe: str | None) -> Rendered:
-    language = "en" if notification.language == "en" else "da"
+    language: Language = "en" if notification.language == "en" else "da"
     words = _WORDS[language]
     subject, lead, action = (_EN if language == "en" else _DA)[notification.kind]
     values = _values(notification.params, language)
@@ -223,8 +224,8 @@ def render(notification: Notification, link: str, unsubscribe: str | None) -> Re
 
 
 _DIGEST = {
-    "da": ("Udkast: {count} beskeder", "Her er dagens beskeder fra Udkast."),
-    "en": ("Udkast: {count} messages", "Here are today's messages from Udkast."),
+    "da": ("{count} beskeder fra Udkast", "Her er dagens beskeder fra Udkast."),
+    "en": ("{count} messages from Udkast", "Here are today's messages from Udkast."),
 }
 
 

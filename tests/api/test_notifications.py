@@ -444,7 +444,7 @@ async def test_preferences_a_daily_digest_and_english_and_formal_notices_stay_on
         assert mail_server.messages(to=SECRETARIAT, subject="beskeder") == []  # the digest waits for the morning
         tomorrow = (mail_clock.now().astimezone(COPENHAGEN) + timedelta(days=1)).replace(hour=7, minute=1)
         mail_clock.advance(tomorrow - mail_clock.now())
-        [daily] = await mail_server.wait_for(1, to=SECRETARIAT, subject="Udkast: 2 beskeder")
+        [daily] = await mail_server.wait_for(1, to=SECRETARIAT, subject="2 beskeder fra Udkast")
         text = body(daily)
         assert "Kommunernes Landsforening har svaret" in text and "Sundheds- og Ældreministeriet har svaret" in text
         assert f"{mailing.url}/notifications" in text  # where to turn it off

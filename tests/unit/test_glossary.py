@@ -1,8 +1,8 @@
 """One vocabulary: the glossary (server/glossary.json), and what users read held to it.
 
 Scanned: the UI's locale files (frontend/src/locales/*.json), the server's messages
-(server/messages.py, which the exports word their records with) and the string literals of the
-export renderers. No internal code (APPROVED, WRITTEN_PROCESS, …) may appear in a sentence a user
+(server/messages.py, which the exports word their records with), the e-mails' texts
+(server/notifications/render.py) and the string literals of the export renderers. No internal code (APPROVED, WRITTEN_PROCESS, …) may appear in a sentence a user
 reads, and each glossary term has one spelling: none of the words it lists to avoid is used.
 """
 
@@ -12,10 +12,12 @@ import ast
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bson import ObjectId
 
 from server import glossary
 from server.accounts.model import Role
@@ -24,6 +26,8 @@ from server.comments.model import CommentStatus
 from server.consultations.model import CloseCause, ConsultationState, PartyStatus, ResponseKind
 from server.drafting.model import Phase
 from server.messages import MESSAGES, snapshot_name, text
+from server.notifications import render as mail
+from server.notifications.model import Kind, Notification, State
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = {language: ROOT / "frontend" / "src" / "locales" / f"{language}.json" for language in ("da", "en")}
@@ -53,6 +57,7 @@ CODES = {
 CODE = re.compile(r"\b[A-Z][A-Z_]{2,}\b")
 IDENTIFIER = re.compile(r"[a-z0-9_]+")
 PLACEHOLDER = re.compile(r"\{\{?\w+\}\}?")
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
 
 def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -96,6 +101,7 @@ def _sources(language: str) -> dict[str, str]:
     """Every text a user reads in ``language``, by where it comes from."""
     found = {f"{language}.json:{key}": value for key, value in _locale(language).items()}
     found |= {f"messages:{key}": value for key, value in _messages(language).items()}
+    found |= {f"mail:{key}": value for key, value in mail.texts(language).items()}
     if language == "da":  # the renderers' own literals are markup and code; their words are messages
         for path in EXPORT_TEMPLATES:
             found |= {f"{path.name}:{i}": value for i, value in enumerate(_template_strings(path))}
@@ -119,6 +125,7 @@ def test_every_term_has_both_languages_and_a_definition() -> None:
 def test_no_internal_code_in_any_user_facing_sentence(language: str) -> None:
     texts = {f"{language}.json:{k}": v for k, v in _locale(language).items()}
     texts |= {f"messages:{k}": v for k, v in _messages(language).items()}
+    texts |= {f"mail:{k}": v for k, v in mail.texts(language).items()}
     leaks = {where: value for where, value in texts.items() if any(c in CODES for c in CODE.findall(value))}
     assert leaks == {}
 
@@ -189,3 +196,27 @@ def test_a_snapshot_is_named_the_same_way_everywhere() -> None:
     assert snapshot_name(2, "") == "Udgave 2"
     assert snapshot_name(1, "Høringsudkast") == "Udgave 1 – Høringsudkast"
     assert snapshot_name(1, "Høringsudkast", "en") == "Snapshot 1 – Høringsudkast"
+
+
+def test_danish_texts_quote_with_guillemets_as_danish_does() -> None:
+    """»…« in every Danish text, e-mails included; never “…” or «…» (the French way round)."""
+    wrong = {where: value for where, value in _sources("da").items() if re.search(r"[“”„]|«(?=[\w{])", value)}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_e_mails_name_decisions_and_outcomes_in_the_glossary_s_words(language: str) -> None:
+    def sent(kind: Kind, **params: str) -> str:
+        notification = Notification(
+            ObjectId(), "e", kind, ObjectId(), "a@example.dk", language,
+            {"round_title": "Kommissorium", "document_title": "Kommissorium", "organization": "KL", **params},
+            None, NOW, NOW, State.PENDING, 0, 0, "", None,
+        )  # fmt: skip
+        return mail.render(notification, "https://udkast.example/x", None).text
+
+    for code in Decision:
+        assert glossary.label("decision", code.value, language) in sent(Kind.DECISION_RECORDED, decision=code.value)
+    for state in ("APPROVED", "NOT_APPROVED", "WITHDRAWN"):
+        closed = sent(Kind.ROUND_CLOSED, outcome=state)
+        assert glossary.label("roundState", state, language).lower() in closed
+        assert state not in closed
