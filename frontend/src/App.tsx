@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router';
 import { Provider, useQuery } from 'urql';
 import { createClient } from './client';
 import { QueryError } from './components/errors';
@@ -16,6 +16,7 @@ import { ConsultationsPage } from './pages/ConsultationsPage';
 import { DocumentPage } from './pages/DocumentPage';
 import { DocumentSettingsPage } from './pages/DocumentSettingsPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { GlossaryPage } from './pages/GlossaryPage';
 import { InvitationPage } from './pages/InvitationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { NotificationsPage } from './pages/NotificationsPage';
@@ -87,6 +88,7 @@ function Shell() {
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/invitation" element={<InvitationPage />} />
+        <Route path="/glossary" element={<GlossaryPage />} />
         <Route path="*" element={<ToSignIn />} />
       </Routes>
     );
@@ -114,6 +116,7 @@ function Shell() {
         <Route path="/users" element={<UsersPage />} />
         <Route path="/outbox" element={<OutboxPage />} />
         <Route path="/notifications" element={<NotificationsPage />} />
+        <Route path="/glossary" element={<GlossaryPage />} />
         <Route path="/invitation" element={<InvitationPage />} />
         <Route path="/sign-in" element={<AfterSignIn />} />
         <Route path="*" element={<NotFoundPage />} />
@@ -130,6 +133,11 @@ function Shell() {
       <main id="main" className="container main" tabIndex={-1} ref={mainRef}>
         {content}
       </main>
+      <footer className="site-footer">
+        <nav className="container" aria-label={t('footer.label')}>
+          <Link to="/glossary">{t('footer.glossary')}</Link>
+        </nav>
+      </footer>
     </ViewerContext>
   );
 }

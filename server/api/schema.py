@@ -33,6 +33,7 @@ from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
+from server.api.glossary import GlossaryQuery
 from server.api.limits import GuardedValidation
 from server.api.node import Node
 from server.api.notifications import NotificationsMutation, NotificationsQuery
@@ -97,6 +98,7 @@ Query = merge_types(
         ConsultationsQuery,
         EventsQuery,
         NotificationsQuery,
+        GlossaryQuery,
         NodeQuery,
     ),
 )

@@ -377,6 +377,10 @@ PROBES: dict[str, Probe] = {
         ("serverTime",), "{ serverTime }", lambda ids: {}, lambda d, ids: bool(d["serverTime"]),
         set(USERS) | {"anon"}, set(),
     ),
+    "glossary (public: the product's words)": _probe(
+        ("glossary",), "{ glossary { term definition } }", lambda ids: {}, lambda d, ids: len(d["glossary"]) >= 12,
+        set(USERS) | {"anon"}, set(),
+    ),
     "organizations": _probe(
         ("organizations",), "{ organizations { id } }", lambda ids: {}, lambda d, ids: bool(d["organizations"]),
         set(USERS), {"anon"},

@@ -93,7 +93,7 @@ export function NotificationsPage() {
           {preferences.kinds.map((choice) => (
             <tr key={choice.kind}>
               <th scope="row">{t(`notifications.kinds.${choice.kind}`)}</th>
-              <td>
+              <td data-label={t('notifications.delivery')}>
                 {choice.choosable ? (
                   <select
                     className="input select"

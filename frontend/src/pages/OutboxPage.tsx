@@ -127,15 +127,17 @@ function OutboxRows(props: {
       )}
       {page?.items.map((message) => (
         <tr key={message.id} className={message.state === 'UNDELIVERABLE' ? 'outbox__row--failed' : undefined}>
-          <td>
+          <td data-label={t('outbox.created')}>
             <DateTime value={message.createdAt} />
           </td>
-          <td>
+          <td data-label={t('outbox.recipient')}>
             {message.recipient ? `${message.recipient.name} ` : ''}
             <span className="muted">&lt;{message.address}&gt;</span>
           </td>
-          <th scope="row">{message.subject}</th>
-          <td>
+          <th scope="row" data-label={t('outbox.subject')}>
+            {message.subject}
+          </th>
+          <td data-label={t('outbox.state')}>
             <span className={`tag tag--${message.state.toLowerCase()}`}>{t(`outbox.states.${message.state}`)}</span>
             {message.sentAt && (
               <>

@@ -137,25 +137,25 @@ export function SectionHistoryPage() {
         <tbody>
           {section.versions.map((version) => (
             <tr key={version.id} aria-current={version.number === section.version ? 'true' : undefined}>
-              <th scope="row">
+              <th scope="row" data-label={t('history.version')}>
                 {version.number}
                 {version.number === section.version && <span className="tag tag--small">{t('history.current')}</span>}
               </th>
-              <td>
+              <td data-label={t('history.when')}>
                 <DateTime value={version.createdAt} />
               </td>
-              <td>
+              <td data-label={t('history.who')}>
                 {version.author?.name ?? '–'}
                 {version.organization && <span className="muted"> ({version.organization.shortName})</span>}
               </td>
-              <td>
+              <td data-label={t('history.summary')}>
                 {version.summary || <span className="muted">{t('history.noSummary')}</span>}
                 {version.merged && <span className="tag tag--small">{t('history.merged')}</span>}
                 {version.restoredFrom !== null && (
                   <span className="tag tag--small">{t('history.restoredFrom', { version: version.restoredFrom })}</span>
                 )}
               </td>
-              <td className="table__actions">
+              <td className="table__actions" data-label={t('history.actions')}>
                 {version.number > 1 && (
                   <Link to={`?from=${version.number - 1}&to=${version.number}`}>
                     {t('history.comparePrevious')}

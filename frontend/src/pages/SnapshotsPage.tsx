@@ -94,17 +94,19 @@ export function SnapshotsPage() {
             <tbody>
               {document.snapshots.map((snapshot) => (
                 <tr key={snapshot.id}>
-                  <th scope="row">{snapshot.number}</th>
-                  <td>{snapshot.label || <span className="muted">{t('snapshots.noLabel')}</span>}</td>
-                  <td>
+                  <th scope="row" data-label={t('snapshots.number')}>
+                    {snapshot.number}
+                  </th>
+                  <td data-label={t('snapshots.label')}>{snapshot.label || <span className="muted">{t('snapshots.noLabel')}</span>}</td>
+                  <td data-label={t('snapshots.created')}>
                     <DateTime value={snapshot.createdAt} />
                     {snapshot.createdBy && <span className="muted"> · {snapshot.createdBy.name}</span>}
                   </td>
-                  <td>{snapshot.sections.length}</td>
-                  <td>
+                  <td data-label={t('snapshots.sections')}>{snapshot.sections.length}</td>
+                  <td data-label={t('snapshots.fingerprint')}>
                     <code title={snapshot.fingerprint}>{snapshot.fingerprint.slice(0, 12)}</code>
                   </td>
-                  <td className="table__actions">
+                  <td className="table__actions" data-label={t('snapshots.download')}>
                     <SnapshotDownloads snapshot={snapshot} />
                   </td>
                 </tr>

@@ -120,10 +120,10 @@ export function UsersPage() {
                   .map((invitation) => (
                     <tr key={invitation.id}>
                       <th scope="row">{invitation.name}</th>
-                      <td>{invitation.email}</td>
-                      <td>{invitation.organization.shortName}</td>
-                      <td>{invitation.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
-                      <td>
+                      <td data-label={t('users.email')}>{invitation.email}</td>
+                      <td data-label={t('users.organization')}>{invitation.organization.shortName}</td>
+                      <td data-label={t('users.roles')}>{invitation.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
+                      <td data-label={t('users.expires')}>
                         <DateTime value={invitation.expiresAt} />
                       </td>
                     </tr>
@@ -150,11 +150,11 @@ export function UsersPage() {
               {data.users.map((user) => (
                 <tr key={user.id}>
                   <th scope="row">{user.name}</th>
-                  <td>{user.email}</td>
-                  <td>{user.organization?.shortName ?? '–'}</td>
-                  <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
-                  <td>{user.active ? t('users.active') : t('users.inactive')}</td>
-                  <td>
+                  <td data-label={t('users.email')}>{user.email}</td>
+                  <td data-label={t('users.organization')}>{user.organization?.shortName ?? '–'}</td>
+                  <td data-label={t('users.roles')}>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
+                  <td data-label={t('users.status')}>{user.active ? t('users.active') : t('users.inactive')}</td>
+                  <td data-label={t('users.actions')}>
                     {user.id !== viewer?.id && (
                       <button type="button" className="link-button" onClick={() => void toggle(user)}>
                         {user.active ? t('users.deactivate') : t('users.activate')}
