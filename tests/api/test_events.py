@@ -278,6 +278,27 @@ async def test_an_open_page_is_told_at_once_who_arrives_moves_and_leaves(as_user
         assert await seen() == []
 
 
+async def test_many_presence_followers_of_a_process_cost_one_read_a_second(as_user: AsUser, app: RunningApp) -> None:
+    """Six open pages on two documents: one watch reads the presence of both, not one read per page."""
+    sec = await as_user(SECRETARIAT)
+    docs = [await new_document(sec, [("Afsnit", "Tekst.")]) for _ in range(2)]
+    token = (await as_user(REGIONS)).http.cookies["udkast_session"]
+    pages = [Subscription(app.url, token) for _ in range(6)]
+    try:
+        for i, page in enumerate(pages):
+            await page.__aenter__()
+            await page.subscribe({"documentId": docs[i % 2]["id"]}, PRESENCE)
+            assert (await page.next())["payload"]["data"]["documentPresence"] == []
+        assert app.counter is not None
+        app.counter.targets.clear()
+        await asyncio.sleep(3.2)
+        reads = app.counter.targets.count("find presence")
+        assert 2 <= reads <= 4, app.counter.targets
+    finally:
+        for page in pages:
+            await page.__aexit__()
+
+
 async def test_following_presence_of_a_document_one_may_not_read_is_refused(as_user: AsUser, app: RunningApp) -> None:
     sec = await as_user(SECRETARIAT)
     doc = await new_document(sec, [("Afsnit", "Tekst.")], participants=("kl",))
