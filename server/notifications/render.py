@@ -56,23 +56,23 @@ _DA: dict[Kind, Texts] = {
     ),
     Kind.CONSULTATION_OPENED: (
         "Høring: {document_title} – frist {deadline}",
-        "{organization} er part i høringen om «{document_title}» ({snapshot}). Høringsfristen er {deadline}. "
+        "{organization} er part i høringen om »{document_title}« ({snapshot}). Høringsfristen er {deadline}. "
         "Fristen er vedhæftet som kalenderfil.",
         "Læs høringsbrevet, og afgiv høringssvar",
     ),
     Kind.CONSULTATION_REMINDER: (
         "Påmindelse: høring om {document_title} – frist {deadline}",
-        "{organization} har endnu ikke afgivet høringssvar om «{document_title}». Høringsfristen er {deadline}.",
+        "{organization} har endnu ikke afgivet høringssvar om »{document_title}«. Høringsfristen er {deadline}.",
         "Afgiv høringssvar",
     ),
     Kind.CONSULTATION_CLOSED: (
         "Høringen er afsluttet: {document_title}",
-        "Høringen om «{document_title}», hvor {organization} var part, er afsluttet.",
+        "Høringen om »{document_title}«, hvor {organization} var part, er afsluttet.",
         "Se høringen",
     ),
     Kind.ANSWERS_PUBLISHED: (
         "Svar på jeres høringssvar: {document_title}",
-        "Styregruppen har offentliggjort sine svar på høringssvaret fra {organization} om «{document_title}».",
+        "Styregruppen har offentliggjort sine svar på høringssvaret fra {organization} om »{document_title}«.",
         "Læs svarene",
     ),
 }

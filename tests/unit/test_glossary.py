@@ -200,7 +200,7 @@ def test_a_snapshot_is_named_the_same_way_everywhere() -> None:
 
 def test_danish_texts_quote_with_guillemets_as_danish_does() -> None:
     """»…« in every Danish text, e-mails included; never “…” or «…» (the French way round)."""
-    wrong = {where: value for where, value in _sources("da").items() if re.search(r"[“”„]|«(?=[\w{])", value)}
+    wrong = {where: value for where, value in _sources("da").items() if re.search(r"[“”„]|«(?=[\w{»])", value)}
     assert wrong == {}
 
 
