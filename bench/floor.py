@@ -218,8 +218,8 @@ def create_floor(
         if document is None:
             return JSONResponse({"document": None})
         # A marker is a thread's id and where its passage is: the anchor and the commented text,
-        # kept per section beside the open counts (one small document per section, no comments).
-        kept = db["comment_counts"].find({"_id": {"$in": [s["_id"] for s in sections]}}, {"markers": 1})
+        # kept per section (one small document per section, no comments).
+        kept = db["comment_markers"].find({"_id": {"$in": [s["_id"] for s in sections]}})
         markers = [
             {**m, "_id": m["id"], "section_id": row["_id"]}
             async for row in kept

@@ -5,16 +5,19 @@ marks it deleted. Changes that depend on the comment's state (edit while open, s
 link the version that took a proposal in) are conditional updates, so two requests cannot both
 win.
 
-Each section's open-comment counts and the reader's markers (``model.Marker``: one small entry per
-live thread-starting comment) are kept in ``comment_counts`` (one document per section, read by
-``_id``), so that opening a document reads none of its comments: the embedded store decodes every
-document it returns, and a document's comments grow without bound. Every write here that can change
-them recounts the section; see ``recount`` for why the result is right when writers race. They are
-derived data: ``check --repair`` derives them again from the comments.
+Each section's open-comment counts are kept in ``comment_counts`` and the reader's markers
+(``model.Marker``: one small entry per live thread-starting comment) in ``comment_markers`` (one
+document per section in each, read by ``_id``), so that opening a document reads none of its
+comments: the embedded store decodes every document it returns, and a document's comments grow
+without bound. (Apart, so that the outline, which shows counts, does not decode the markers.)
+Every write here that can change them recounts the section; see ``recount`` for why the result is
+right when writers race. They are derived data: ``check --repair`` derives them again from the
+comments.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -35,9 +38,10 @@ INDEXES = {
     # Every change of a comment claims (comment, revision) by inserting {_id: "<comment>:<revision>"}:
     # the unique _id lets exactly one of several simultaneous changes build on a given state.
     "comment_edit_claims": [],
-    # {_id: section, counts: [{organization_id, submitted, count}], markers: [{id, kind, …}]}: derived
-    # from the comments, see recount.
+    # {_id: section, counts: [{organization_id, submitted, count}]}: derived from comments, see recount.
     "comment_counts": [],
+    # {_id: section, markers: [{id, kind, status, anchor, …}]}: derived from comments, see recount.
+    "comment_markers": [],
     "comments": [
         IndexModel([("section_id", ASCENDING), ("created_at", ASCENDING)], name="comments_section_created"),
         IndexModel(
@@ -199,10 +203,7 @@ def _marker_fields(markers: Sequence[Marker]) -> list[dict[str, Any]]:
     ]
 
 
-def _stored_markers(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | None:
-    """The markers kept in a section's document; None when it has none (kept before markers were)."""
-    if "markers" not in doc:
-        return None
+def _stored_markers(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker]:
     return [
         Marker(
             id=m["id"],
@@ -242,6 +243,7 @@ class Comments:
         self._comments = db["comments"]
         self._claims = db["comment_edit_claims"]
         self._counts = db["comment_counts"]
+        self._markers = db["comment_markers"]
 
     async def insert(self, comment: Comment) -> Comment:
         await self._comments.insert_one(_comment_doc(comment))
@@ -304,11 +306,9 @@ class Comments:
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
             return {}
-        found: dict[ObjectId, list[Marker]] = {}
-        async for doc in self._counts.find({"_id": {"$in": wanted}}, {"markers": 1}):
-            markers = _stored_markers(doc["_id"], doc)
-            if markers is not None:
-                found[doc["_id"]] = markers
+        found = {
+            doc["_id"]: _stored_markers(doc["_id"], doc) async for doc in self._markers.find({"_id": {"$in": wanted}})
+        }
         never = [s for s in wanted if s not in found]  # a new section, or kept before markers were
         return found | ({s: kept[1] for s, kept in (await self.recount(never)).items()} if never else {})
 
@@ -338,12 +338,11 @@ class Comments:
             derived[section_id] = (counts, sorted((marker_of(c) for c in comments), key=_marker_order))
         return derived
 
-    async def stored(self) -> dict[ObjectId, tuple[list[OpenCount], list[Marker] | None]]:
-        """Every section's counts and markers as kept, for ``check``."""
-        return {
-            doc["_id"]: (sorted(_stored_counts(doc), key=_count_order), _stored_markers(doc["_id"], doc))
-            async for doc in self._counts.find({})
-        }
+    async def stored(self) -> dict[ObjectId, tuple[list[OpenCount] | None, list[Marker] | None]]:
+        """Every section's counts and markers as kept (None: never kept), for ``check``."""
+        counts = {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find({})}
+        markers = {doc["_id"]: _stored_markers(doc["_id"], doc) async for doc in self._markers.find({})}
+        return {s: (counts.get(s), markers.get(s)) for s in counts.keys() | markers.keys()}
 
     async def recount(
         self, section_ids: Iterable[ObjectId], *, proposal: Mapping[ObjectId, Kept] | None = None
@@ -365,11 +364,10 @@ class Comments:
         for _ in range(_RECOUNT_ATTEMPTS):
             for section_id in pending:
                 counts, markers = kept.get(section_id, ([], []))
-                fields = {"counts": _count_fields(counts), "markers": _marker_fields(markers)}
-                try:
-                    await self._counts.replace_one({"_id": section_id}, fields, upsert=True)
-                except DuplicateKeyError:
-                    pass  # another writer created it a moment ago; the comparison below decides
+                await asyncio.gather(
+                    self._keep(self._counts, section_id, {"counts": _count_fields(counts)}),
+                    self._keep(self._markers, section_id, {"markers": _marker_fields(markers)}),
+                )
             stored = await self._stored(pending)
             kept = await self.derive(pending)
             settled |= {s: kept.get(s, ([], [])) for s in pending if stored.get(s) == kept.get(s, ([], []))}
@@ -379,17 +377,28 @@ class Comments:
         log.warning("open-comment counts of sections %s still moving after %d recounts", pending, _RECOUNT_ATTEMPTS)
         return settled | {s: kept.get(s, ([], [])) for s in pending}
 
+    @staticmethod
+    async def _keep(collection: claims.Collection, section_id: ObjectId, fields: dict[str, Any]) -> None:
+        try:
+            await collection.replace_one({"_id": section_id}, fields, upsert=True)
+        except DuplicateKeyError:
+            pass  # another writer created it a moment ago; the comparison after storing decides
+
     async def _stored(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, Kept]:
-        """The counts and markers kept for these sections (those kept before markers were left out)."""
+        """The counts and markers kept for these sections (those with either never kept left out)."""
         if not section_ids:
             return {}
         query = {"_id": section_ids[0]} if len(section_ids) == 1 else {"_id": {"$in": list(section_ids)}}
-        found: dict[ObjectId, Kept] = {}
-        async for doc in self._counts.find(query):
-            markers = _stored_markers(doc["_id"], doc)
-            if markers is not None:
-                found[doc["_id"]] = (sorted(_stored_counts(doc), key=_count_order), markers)
-        return found
+
+        async def read(collection: claims.Collection) -> dict[ObjectId, Mapping[str, Any]]:
+            return {doc["_id"]: doc async for doc in collection.find(query)}
+
+        counts, markers = await asyncio.gather(read(self._counts), read(self._markers))
+        return {
+            s: (sorted(_stored_counts(counts[s]), key=_count_order), _stored_markers(s, markers[s]))
+            for s in section_ids
+            if s in counts and s in markers
+        }
 
     async def _recount_changes(self, changes: Iterable[tuple[Comment | None, Comment | None]]) -> None:
         """Recount the sections of these thread-starting comments (before, after a write), from a guess.

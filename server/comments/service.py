@@ -472,14 +472,14 @@ async def check_open_counts(store: Store, *, repair: bool) -> list[CountRepair]:
     derived = await store.comments.derive()
     wrong = []
     for section_id, (counts, markers) in derived.items():
-        kept = stored.get(section_id)
-        if kept is None or kept[0] != counts or kept[1] != markers:
-            before = _total(kept[0]) if kept is not None else None
-            wrong.append(CountRepair(section_id, before, _total(counts), kept is None or kept[1] != markers))
+        kept_counts, kept_markers = stored.get(section_id, (None, None))
+        if kept_counts != counts or kept_markers != markers:
+            before = _total(kept_counts) if kept_counts is not None else None
+            wrong.append(CountRepair(section_id, before, _total(counts), kept_markers != markers))
     wrong += [
-        CountRepair(section_id, _total(counts), 0, bool(markers) or markers is None)
+        CountRepair(section_id, _total(counts or []), 0, bool(markers))
         for section_id, (counts, markers) in stored.items()
-        if section_id not in derived and (_total(counts) != 0 or markers != [])
+        if section_id not in derived and (_total(counts or []) != 0 or bool(markers))
     ]
     if repair and wrong:
         # What was just derived is the first guess; the recount checks it against a fresh derivation.

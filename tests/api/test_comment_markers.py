@@ -133,12 +133,12 @@ async def test_check_finds_and_repairs_a_wrong_marker_document(as_user: AsUser, 
     kl = await as_user(KL_COMMENTER)
     right = await _markers_match_threads(kl, doc["section"])
     section = ids.parse(doc["section"], "Section")
-    kept = await store.db["comment_counts"].find_one({"_id": section})
+    kept = await store.db["comment_markers"].find_one({"_id": section})
     assert kept is not None and len(kept["markers"]) == 2
     # A crash between a write and its recount: one marker says REJECTED, the other is gone; the
     # counts happen to be right, so only the markers are wrong.
     wrong = [{**kept["markers"][0], "status": "REJECTED"}]
-    await store.db["comment_counts"].update_one({"_id": section}, {"$set": {"markers": wrong}})
+    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"markers": wrong}})
     shown = (await kl.execute(BOTH, {"id": doc["section"]}))["node"]["commentMarkers"]
     assert [m["status"] for m in shown] == ["REJECTED"]  # what is kept is what the reader shows
 
@@ -149,19 +149,19 @@ async def test_check_finds_and_repairs_a_wrong_marker_document(as_user: AsUser, 
     assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
 
 
-async def test_counts_kept_before_markers_are_completed_when_the_reader_opens(as_user: AsUser, store: Store) -> None:
+async def test_markers_never_kept_are_derived_when_the_reader_opens(as_user: AsUser, store: Store) -> None:
     doc = await _kl_drafts_two(as_user)
     kl = await as_user(KL_COMMENTER)
     right = await _markers_match_threads(kl, doc["section"])
     section = ids.parse(doc["section"], "Section")
-    await store.db["comment_counts"].update_one({"_id": section}, {"$unset": {"markers": ""}})  # data from before
+    await store.db["comment_markers"].delete_one({"_id": section})  # data from before the markers
     assert await _markers_match_threads(kl, doc["section"]) == right
-    kept = await store.db["comment_counts"].find_one({"_id": section})
+    kept = await store.db["comment_markers"].find_one({"_id": section})
     assert kept is not None and len(kept["markers"]) == 2
 
 
 # What the reader reads of its own (the app's background work — mail, sweeps, events — uses others).
-_READER_COLLECTIONS = ("comments", "comment_counts", "sections", "section_versions")
+_READER_COLLECTIONS = ("comments", "comment_counts", "comment_markers", "sections", "section_versions")
 
 
 async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comments(
@@ -187,4 +187,4 @@ async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comment
     # The same documents and round trips for 0, 3 and 24 comments: one kept document per section,
     # and never a comment.
     assert read[0] == read[1] == read[2], read
-    assert read[2][0].get("comment_counts") == 1 and "comments" not in read[2][0], read
+    assert read[2][0].get("comment_markers") == 1 and "comments" not in read[2][0], read
