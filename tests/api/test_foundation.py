@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.support import Api, RunningApp
 
 ROOT = Path(__file__).resolve().parents[2]
+SEEDED = {"strategi-digital-sundhed-2018-2022", "kommissorium-styregruppe"}
 
 
 async def test_health_and_readiness(api: Api) -> None:
@@ -28,6 +29,17 @@ async def test_seeded_documents_with_rendered_sections(as_user) -> None:  # type
     assert len(strategy["sections"]) >= 8
     assert len(by_slug["kommissorium-styregruppe"]["sections"]) >= 5
     assert all(s["html"].startswith("<") and s["version"] == 1 for s in strategy["sections"])
+
+
+async def test_seeded_documents_claim_no_consultation_they_do_not_have(as_user) -> None:  # type: ignore[no-untyped-def]
+    """»I høring« follows a real consultation: the seed puts no document in that phase without one."""
+    api = await as_user("sekretariat@sundhedsdata.example")
+    data = await api.execute("{ documents { slug phase consultations { state } } }")
+    seeded = {d["slug"]: d for d in data["documents"] if d["slug"] in SEEDED}
+    assert set(seeded) == SEEDED
+    for document in seeded.values():
+        open_ = any(c["state"] == "OPEN" for c in document["consultations"])
+        assert (document["phase"] == "CONSULTATION") == open_, document
 
 
 async def test_anonymous_sees_no_documents(api: Api) -> None:
