@@ -244,3 +244,13 @@ async def test_a_consultation_from_opening_to_published_answers(
     )
     await expect(kpage.get_by_role("button", name=re.compile("^Kommentér"))).to_have_count(0)
     await kl.check("reader-consultation-closed")
+
+    # The secretariat's pages on a phone: the list with the open form, and the closed consultation.
+    phone = await new_ui(SECRETARIAT, width=390)
+    await phone.open(f"/documents/{slug}/consultations")
+    await expect(phone.page.get_by_role("region", name="Send en udgave i høring")).to_be_visible()
+    await no_sideways_scrolling(phone.page)
+    await phone.open(consultation_url)
+    await expect(phone.page.get_by_role("table", name="Høringsliste")).to_be_visible()
+    await no_sideways_scrolling(phone.page)
+    await phone.check("consultation-page-phone-secretariat")
