@@ -78,5 +78,7 @@ def all_indexes() -> Mapping[str, list[IndexModel]]:
 
 
 async def ensure_indexes(db: Database) -> None:
-    """Create every index that is missing (at each start-up; idempotent)."""
+    """Create every index that is missing and bring older data up to date (at each start-up and
+    restore; idempotent)."""
     await dbmod.create_missing_indexes(db, all_indexes())
+    await Outbox(db).number_older()  # messages written before the outbox was numbered (issue 19)

@@ -8,6 +8,8 @@ secretariat's outbox page asks for a page of numbers, newest first, which every 
 from the index (the embedded one reads its whole collection to sort or for a range). Two writers
 may draw the same number (the embedded store's ``$inc`` reads, then writes); that only puts two
 messages on the same place in the list, so a page ends between numbers, never inside one.
+Messages written before numbering get numbers once at start-up (``number_older``): below every
+drawn one (down to the counter's ``floor``), oldest lowest, so they keep their place at the end.
 ``notification_claims`` holds one ``{_id: "<message>:<revision>"}`` per
 delivery attempt (``server.claims``): of several senders that see the same due message, the one
 whose insert succeeds delivers it; the others pass.
@@ -169,6 +171,23 @@ class Outbox:
         assert counter is not None  # upsert with ReturnDocument.AFTER always returns the document
         return int(counter["seq"])
 
+    async def number_older(self) -> int:
+        """Number the messages written before numbering (no ``seq``) below all others, oldest
+        lowest; how many. Idempotent, run at every start-up: the floor is lowered before the
+        numbers are written, so a start-up cut short leaves a gap, never a repeat, and the rest
+        are numbered by the next one. Two processes starting at once may number the same messages
+        twice (plain writes, the last one stays); either way each message has one number."""
+        older = [doc async for doc in self._outbox.find({"seq": {"$exists": False}}, {"_id": 1, "created_at": 1})]
+        if not older:
+            return 0
+        counter = await self._counters.find_one({"_id": "outbox"})
+        floor = min(int(counter.get("floor", 1)) if counter else 1, 1)
+        await self._counters.update_one({"_id": "outbox"}, {"$set": {"floor": floor - len(older)}}, upsert=True)
+        older.sort(key=lambda doc: (doc["created_at"], doc["_id"]), reverse=True)  # newest first: floor - 1
+        for below, doc in enumerate(older, start=1):
+            await self._outbox.update_one({"_id": doc["_id"]}, {"$set": {"seq": floor - below}})
+        return len(older)
+
     async def page(self, *, before: int | None, limit: int, states: Sequence[State] = ()) -> OutboxPage:
         """The messages numbered below ``before`` (all when None), newest first, in pages of about
         ``limit``. Without ``states``, by windows of numbers (``$in``, from the index); with them,
@@ -181,17 +200,17 @@ class Outbox:
             fetched = _newest_first([_notification(doc) async for doc in cursor])
             items = _whole_numbers(fetched, limit)
             return OutboxPage(items, items[-1].seq if len(fetched) > len(items) else None)
-        counter = await self._counters.find_one({"_id": "outbox"})
-        top = int(counter["seq"]) if counter else 0
+        counter = await self._counters.find_one({"_id": "outbox"}) or {}
+        top, floor = int(counter.get("seq", 0)), int(counter.get("floor", 1))
         if before is not None:
             top = min(top, before - 1)
         found: list[Notification] = []
-        while top >= 1 and len(found) < limit:
-            numbers = list(range(top, max(top - limit, 0), -1))
+        while top >= floor and len(found) < limit:
+            numbers = list(range(top, max(top - limit, floor - 1), -1))
             found += _newest_first([_notification(doc) async for doc in self._outbox.find({"seq": {"$in": numbers}})])
             top = numbers[-1] - 1
         items = _whole_numbers(found, limit)
-        more = len(items) < len(found) or top >= 1
+        more = len(items) < len(found) or top >= floor
         return OutboxPage(items, items[-1].seq if more and items else None)
 
     async def count(self, states: Iterable[State]) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import icalendar
 import pytest
+from bson import ObjectId
 
 from server import claims, ids, sealing
 from server import db as dbmod
@@ -26,7 +27,7 @@ from server.clock import COPENHAGEN
 from server.notifications.model import Kind, NewNotification, State, reminder_moment
 from server.notifications.service import INVITATION_SEAL, UNSUBSCRIBE_VALID, unsubscribe_token
 from server.settings import Settings
-from server.store import Store
+from server.store import Store, ensure_indexes
 from tests.mail_support import MailServer, attachments, body, clock_at, mail_app
 from tests.support import (
     KL,
@@ -627,6 +628,58 @@ async def test_the_outbox_is_read_a_page_at_a_time_newest_first(
     assert [m["id"] for page in failed for m in page] == [m["id"] for m in undeliverable]
     assert {m["state"] for page in failed for m in page} == {"UNDELIVERABLE"}
     assert [m["id"] for m in undeliverable] == [m["id"] for m in whole["items"] if m["state"] == "UNDELIVERABLE"]
+
+
+async def test_messages_written_before_numbering_are_numbered_at_start_up_and_shown_last(
+    settings: Settings,
+    mongodb_uri: str,
+    mailing: RunningApp,
+    mail_server: MailServer,
+    mail_clock: ManualClock,
+    users: dict[str, Api],
+) -> None:
+    """Issue 19: the outbox pages by number; a message written without one (before numbering)
+    gets one at the next start-up, below every other, and is listed where its date puts it."""
+    sec = users[SECRETARIAT]
+    await sec.execute(  # at least one message written the new way
+        """mutation($input: InviteUserInput!) { inviteUser(input: $input) { __typename } }""",
+        {
+            "input": {
+                "email": f"nummer-{next(_n)}@plo.example",
+                "name": "Nummereret",
+                "organizationId": (await _organizations(sec))["plo"],
+                "roles": ["READER"],
+            }
+        },
+    )
+    client = dbmod.connect(mongodb_uri)
+    second: RunningApp | None = None
+    try:
+        outbox = client[mailing.settings.database]["outbox"]
+        template = await outbox.find_one({"seq": {"$gte": 1}}, sort=[("created_at", 1)])
+        assert template is not None
+        # Written the old way: every field but the number, before every numbered message.
+        older = []
+        for days in (3, 2):
+            doc = {k: v for k, v in template.items() if k != "seq"}
+            doc |= {"_id": ObjectId(), "event_key": f"older-{next(_n)}", "state": "SENT"}
+            doc["created_at"] = template["created_at"] - timedelta(days=days)
+            await outbox.insert_one(doc)
+            older.append(ids.encode("Notification", doc["_id"]))
+        before = [m["id"] for page in await _walk(sec, 3) for m in page]
+        assert not set(older) & set(before)  # unnumbered: never in the page
+
+        second = mail_app(settings, mongodb_uri, mail_server, mail_clock, database=mailing.settings.database)
+        listed = [m["id"] for page in await _walk(sec, 3) for m in page]
+        assert listed == before + older[::-1]  # the older two last, oldest last, nothing else moved
+        numbers = {d["_id"]: d["seq"] async for d in outbox.find({"event_key": {"$regex": "^older-"}})}
+        await ensure_indexes(client[mailing.settings.database])  # the next start-up changes nothing
+        assert numbers == {d["_id"]: d["seq"] async for d in outbox.find({"event_key": {"$regex": "^older-"}})}
+        assert [m["id"] for page in await _walk(sec, 2) for m in page] == listed
+    finally:
+        if second is not None:
+            second.stop()
+        await client.close()
 
 
 CONSULTATION_RESULT = f"{RESULT} ... on ConsultationOpened {{ consultation {{ id deadline }} }}"
