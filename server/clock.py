@@ -39,3 +39,23 @@ def danish_datetime(moment: datetime) -> str:
     """'27. november 2026 kl. 14.05', in Copenhagen time."""
     local = moment.astimezone(COPENHAGEN)
     return f"{danish_date(local)} kl. {local.hour:02d}.{local.minute:02d}"
+
+
+# English month names spelled out here, not by strftime('%B'), which names them in the
+# process's LC_TIME locale.
+_ENGLISH_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def english_date(moment: datetime) -> str:
+    """'27 November 2026', in Copenhagen time, whatever the system locale."""
+    local = moment.astimezone(COPENHAGEN)
+    return f"{local.day} {_ENGLISH_MONTHS[local.month - 1]} {local.year}"
+
+
+def clock_time(moment: datetime) -> str:
+    """'14:05', in Copenhagen time (the English clock; Danish writes 14.05)."""
+    local = moment.astimezone(COPENHAGEN)
+    return f"{local.hour:02d}:{local.minute:02d}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from server import glossary
-from server.clock import COPENHAGEN, danish_datetime
+from server.clock import clock_time, danish_datetime, english_date
 from server.glossary import Language
 
 __all__ = ["MESSAGES", "Language", "language_of", "snapshot_name", "text"]
@@ -732,8 +732,7 @@ def moment_text(moment: datetime, language: Language = "da") -> str:
     """A moment as a reader of ``language`` reads it, in Copenhagen time."""
     if language == "da":
         return danish_datetime(moment)
-    local = moment.astimezone(COPENHAGEN)
-    return f"{local.day} {local.strftime('%B')} {local.year}, {local.hour:02d}:{local.minute:02d}"
+    return f"{english_date(moment)}, {clock_time(moment)}"
 
 
 def text(key: str, language: Language = "da", **params: object) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import icalendar
 
 from server import glossary
-from server.clock import COPENHAGEN, danish_datetime
+from server.clock import clock_time, danish_datetime, english_date
 from server.glossary import Language
 from server.notifications.model import CHOOSABLE, Kind, Notification
 
@@ -160,7 +160,7 @@ class Rendered:
 def _when(value: str, language: str) -> str:
     moment = datetime.fromisoformat(value)
     if language == "en":
-        return moment.astimezone(COPENHAGEN).strftime("%-d %B %Y at %H:%M (Copenhagen time)")
+        return f"{english_date(moment)} at {clock_time(moment)} (Copenhagen time)"
     return danish_datetime(moment)
 
 
