@@ -48,6 +48,7 @@ from server.imports.routes import routes as import_routes
 from server.messages import language_of, text
 from server.notifications.routes import routes as unsubscribe_routes
 from server.notifications.sender import Sender
+from server.responses import routes as response_routes
 from server.settings import Settings
 from server.store import Store, ensure_indexes
 from server.workers import Workers
@@ -57,6 +58,8 @@ FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 SWEEP_EVERY_SECONDS = 600
 CLOSE_ROUNDS_EVERY_SECONDS = 30
 UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 1024
+# The upload routes and their body limits; every other request stays within max_body_bytes.
+UPLOADS = {"/imports/docx": UPLOAD_LIMIT, response_routes.LETTER_UPLOAD: response_routes.UPLOAD_LIMIT}
 # What runs in the worker processes: the renderers of downloads and the Word importer.
 WORKER_MODULES = (
     "server.exports.report",
@@ -136,8 +139,8 @@ class RequestGuard:
         if request.method not in ("GET", "HEAD", "OPTIONS") and self._cross_origin(request):
             await _refuse(403, "cross_origin", "Cross-origin request refused.")(scope, receive, send)
             return
-        # Word uploads may be larger (20 MB); every other request stays within max_body_bytes.
-        limit = UPLOAD_LIMIT if scope["path"] == "/imports/docx" else self.settings.max_body_bytes
+        # Uploads may be larger (Word imports 20 MB, response letters 10 MB); other requests may not.
+        limit = UPLOADS.get(scope["path"], self.settings.max_body_bytes)
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _refuse(413, "too_large", "Request body too large.")(scope, receive, send)
@@ -332,6 +335,7 @@ def create_app(
     routes.extend(import_routes)
     routes.extend(approval_routes)
     routes.extend(unsubscribe_routes)
+    routes.extend(response_routes.routes)
     # Downloads and other feature routes go above this line: the front end's catch-all comes last.
     routes.extend(_frontend_routes())
     return Starlette(

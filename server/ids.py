@@ -25,6 +25,7 @@ Kind = Literal[
     "Event",
     "Invitation",
     "Notification",
+    "ResponseLetter",
 ]
 
 PREFIXES: dict[Kind, str] = {
@@ -40,6 +41,7 @@ PREFIXES: dict[Kind, str] = {
     "Event": "evt",
     "Invitation": "inv",
     "Notification": "ntf",
+    "ResponseLetter": "ltr",
 }
 _KINDS: dict[str, Kind] = {prefix: kind for kind, prefix in PREFIXES.items()}
 

@@ -33,6 +33,8 @@ class Loaders:
         self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
         self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
+        # Per consultation: the organisations whose answers are published (comments.model.Published).
+        self.published_answers = DataLoader[ObjectId, frozenset[ObjectId]](load_fn=self._published_answers)
         self.organization_by_slug = DataLoader[str, Organization | None](load_fn=self._organizations_by_slug)
 
     async def _users(self, ids: Sequence[ObjectId]) -> list[User | None]:
@@ -112,3 +114,9 @@ class Loaders:
         for consultation in await self.store.consultations.for_documents(document_ids):
             grouped[consultation.document_id].append(consultation)
         return [grouped[i] for i in document_ids]
+
+    async def _published_answers(self, consultation_ids: Sequence[ObjectId]) -> list[frozenset[ObjectId]]:
+        grouped: dict[ObjectId, set[ObjectId]] = defaultdict(set)
+        for publication in await self.store.consultations.publications(consultation_ids):
+            grouped[publication.consultation_id].add(publication.organization_id)
+        return [frozenset(grouped[i]) for i in consultation_ids]

@@ -161,6 +161,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Der er nu {count} kommentarer at indsende, ikke {expected}. Se forhåndsvisningen igen, før I indsender.",
         "There are now {count} comments to submit, not {expected}. Look at the preview again before submitting.",
     ),
+    "response_sent": (
+        "Jeres høringssvar er indsendt, så de generelle bemærkninger og høringsbrevet kan ikke længere ændres.",
+        "Your response has been submitted, so its general remarks and letter can no longer be changed.",
+    ),
+    "letter_too_large": (
+        "Filen er for stor. Et høringsbrev må højst fylde {megabytes} MB.",
+        "The file is too large. A response letter may be at most {megabytes} MB.",
+    ),
+    "letter_empty": ("Filen er tom.", "The file is empty."),
+    "letter_type": (
+        "Filen er hverken en PDF- eller en Word-fil (.docx). Gem brevet som PDF eller Word, og prøv igen.",
+        "The file is neither a PDF nor a Word file (.docx). Save the letter as PDF or Word and try again.",
+    ),
+    "letter_name_mismatch": (
+        "Filens navn passer ikke til dens indhold. Giv den endelsen {extension}.",
+        "The file's name does not match its content. Give it the extension {extension}.",
+    ),
+    "letter_filename": (
+        "Filnavnet må ikke indeholde skråstreger, anførselstegn eller kontroltegn.",
+        "The file name may not contain slashes, quotation marks or control characters.",
+    ),
+    "letter_missing": ("Der er ikke vedhæftet noget høringsbrev.", "No response letter is attached."),
     "comment_is_draft": (
         "Kommentaren er stadig et udkast i sin organisation og kan besvares, når den er indsendt.",
         "The comment is still a draft of its organisation and can be answered once it is submitted.",

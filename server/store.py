@@ -26,6 +26,8 @@ from server.events.repository import EventLog, PresenceBoard
 from server.idempotency import INDEXES as IDEMPOTENCY_INDEXES
 from server.notifications.repository import INDEXES as NOTIFICATION_INDEXES
 from server.notifications.repository import Outbox
+from server.responses.repository import INDEXES as RESPONSE_INDEXES
+from server.responses.repository import ResponseDrafts
 from server.workers import Workers
 
 
@@ -40,6 +42,7 @@ class Store:
     approvals: Approvals
     consultations: Consultations
     notifications: Outbox
+    response_drafts: ResponseDrafts
     # Where CPU-heavy work runs: the app's worker processes, or in-process for the CLI and the seed.
     workers: Workers = field(default_factory=Workers.inline)
 
@@ -55,6 +58,7 @@ class Store:
             approvals=Approvals(db),
             consultations=Consultations(db),
             notifications=Outbox(db),
+            response_drafts=ResponseDrafts(db),
             workers=workers or Workers.inline(),
         )
 
@@ -71,6 +75,7 @@ def all_indexes() -> Mapping[str, list[IndexModel]]:
         APPROVAL_INDEXES,
         CONSULTATION_INDEXES,
         NOTIFICATION_INDEXES,
+        RESPONSE_INDEXES,
     ):
         for collection, models in source.items():
             merged.setdefault(collection, []).extend(models)

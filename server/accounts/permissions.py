@@ -37,6 +37,7 @@ class Action(StrEnum):
     RUN_APPROVAL_ROUND = "run_approval_round"  # open, extend, withdraw
     RECORD_DECISION = "record_decision"
     RUN_CONSULTATION = "run_consultation"  # open, extend, close, publish the steering group's answers
+    READ_RESPONSE_DRAFT = "read_response_draft"  # a consulted party's general remarks and letter before sending
     RESPOND_TO_CONSULTATION = "respond_to_consultation"  # a consulted party's answer, for its own organisation
     READ_INTERNAL_NOTE = "read_internal_note"  # a party's internal note on its own decision
     READ_AUDIT = "read_audit"
@@ -181,6 +182,8 @@ RULES: dict[Action, Rule] = {
     Action.RECORD_DECISION: _all(_role(frozenset({Role.APPROVER})), _participates, _own_organization),
     Action.RUN_CONSULTATION: _all(_role(_SECRETARIAT), _reads),
     # The party's commenters and approvers answer for it (respond, "ingen bemærkninger", decline).
+    # A party's response in the making is its own: its people read it, nobody else.
+    Action.READ_RESPONSE_DRAFT: _all(_participates, _own_organization),
     Action.RESPOND_TO_CONSULTATION: _all(
         _role(frozenset({Role.COMMENTER, Role.APPROVER})), _participates, _own_organization
     ),
@@ -194,12 +197,21 @@ RULES: dict[Action, Rule] = {
 }
 
 
-def event_audiences(actor: Actor) -> tuple[ObjectId | None, ...]:
-    """The audiences whose events ``actor`` sees: everyone's (None) and their own organisation's.
+# The audience of events only the steering group may read: its answers to a consulted party's
+# comments before the secretariat publishes them. No organisation has this id.
+STEERING_AUDIENCE = ObjectId("000000000000000000000000")
 
-    Events about an organisation's internal drafts reach that organisation only — in the live
-    feed, the activity feed and the audit export alike (queries filter by these before paging).
+
+def event_audiences(actor: Actor) -> tuple[ObjectId | None, ...]:
+    """The audiences whose events ``actor`` sees: everyone's (None), their own organisation's and,
+    for the steering group, its own (``STEERING_AUDIENCE``).
+
+    Events about an organisation's internal drafts reach that organisation only, and the steering
+    group's unpublished answers the steering group only — in the live feed, the activity feed and
+    the audit export alike (queries filter by these before paging).
     """
+    if actor.roles & STEERING:
+        return (None, actor.organization_id, STEERING_AUDIENCE)
     return (None, actor.organization_id)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from bson import ObjectId
@@ -19,11 +18,15 @@ from server.api.context import Info
 from server.api.drafting import Document, Section, SectionVersion
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
 from server.api.node import Node, from_domain
+from server.api.responses import ResponseLetter
 from server.comments import model as domain
 from server.comments import queries, service
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting import model as drafting_model
 from server.drafting import service as drafting_service
+
+if TYPE_CHECKING:
+    from server.api.consultations import Consultation
 
 CommentStatus = strawberry.enum(domain.CommentStatus, description="The steering group's disposition of a comment.")
 CommentKind = strawberry.enum(domain.CommentKind, description="A remark, or a proposal carrying replacement text.")
@@ -348,30 +351,45 @@ class SubmissionPreviewSection:
     "as `expectedCount` to confirm."
 )
 class SubmissionPreview:
-    count: int
+    model: strawberry.Private[service.Submission]
+    count: int = strawberry.field(description="The comments sent: what `expectedCount` confirms.")
     sections: list[SubmissionPreviewSection]
+    general_remarks: str | None = strawberry.field(
+        description="Your general remarks, sent with your response to the open consultation (null outside one, "
+        "or once your organisation has responded)."
+    )
+    letter: ResponseLetter | None = strawberry.field(description="The response letter sent with them, if any.")
     can_submit: bool = strawberry.field(description="Whether you may submit (there may still be nothing to send).")
     blocker: str | None = strawberry.field(description="Why you may not submit, in words; null when you may.")
+
+    @strawberry.field(description="The open consultation the response answers, when there is one for you.")
+    async def consultation(
+        self, info: Info
+    ) -> Annotated[Consultation, strawberry.lazy("server.api.consultations")] | None:
+        from server.api.consultations import Consultation
+
+        found = self.model.consultation
+        return Consultation.of(found) if found is not None and self.model.draft is not None else None
 
 
 async def submission_preview(info: Info, document: drafting_model.Document) -> SubmissionPreview | None:
     ctx = info.context
     found = await service.submission_preview(ctx.store, ctx.caller(), document.id)
-    if not isinstance(found, domain.SubmissionPreview):
+    if not isinstance(found, service.Submission):
         return None
-    assert ctx.actor is not None
-    from server.api.consultations import comment_scope
-
-    scope = replace(await comment_scope(info, document), organization_id=ctx.actor.organization_id)
-    refusal = permissions.check(ctx.actor, Action.SUBMIT_RESPONSE, scope)
+    refusal = permissions.check(ctx.actor, Action.SUBMIT_RESPONSE, found.scope)
+    draft = found.draft
     return SubmissionPreview(
-        count=found.count,
+        model=found,
+        count=found.preview.count,
         sections=[
             SubmissionPreviewSection(
                 model=s, title=s.title, count=len(s.comments), comments=[Comment.of(c) for c in s.comments]
             )
-            for s in found.sections
+            for s in found.preview.sections
         ],
+        general_remarks=draft.general_remarks if draft else None,
+        letter=ResponseLetter.of(draft.letter) if draft and draft.letter else None,
         can_submit=refusal is None,
         blocker=ctx.text(refusal.key, **refusal.params) if refusal else None,
     )

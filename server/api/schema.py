@@ -38,6 +38,7 @@ from server.api.limits import GuardedValidation
 from server.api.node import Node
 from server.api.notifications import NotificationsMutation, NotificationsQuery
 from server.api.reports import ReportsQuery
+from server.api.responses import ResponsesMutation, ResponsesQuery
 from server.db import STORE_DOWN
 from server.drafting import queries as drafting_queries
 from server.events import queries as events_queries
@@ -99,6 +100,7 @@ Query = merge_types(
         EventsQuery,
         NotificationsQuery,
         GlossaryQuery,
+        ResponsesQuery,
         NodeQuery,
     ),
 )
@@ -112,6 +114,7 @@ Mutation = merge_types(
         ConsultationsMutation,
         EventsMutation,
         NotificationsMutation,
+        ResponsesMutation,
     ),
 )
 

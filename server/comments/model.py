@@ -8,6 +8,7 @@ consultation report (*høringsnotat*) is compiled from the comments on the versi
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -174,6 +175,49 @@ def visible(actor: Actor | None, document: Document, comment: Comment) -> bool:
         not comment.deleted
         and comment.document_id == document.id
         and may_see(actor, document, comment.organization_id, comment.submitted)
+    )
+
+
+Published = Mapping[ObjectId, frozenset[ObjectId]]  # per consultation: the organisations whose answers are out
+
+
+def answers_withheld(actor: Actor | None, comment: Comment, published: Published) -> bool:
+    """Whether the steering group's disposition and answer of ``comment`` are still its drafts for
+    ``actor``: the comment is part of a party's response to a consultation whose answers to that
+    party the secretariat has not published yet, and the actor is not of the steering group
+    (editors, the secretariat). The caller has already checked that the actor may see the comment."""
+    if comment.consultation_id is None or (actor is not None and actor.roles & STEERING):
+        return False
+    return comment.organization_id not in published.get(comment.consultation_id, frozenset())
+
+
+def needs_publications(actor: Actor | None, comments: Iterable[Comment]) -> bool:
+    """Whether ``answers_withheld`` could hold for any of ``comments`` (so publications must be read)."""
+    if actor is not None and actor.roles & STEERING:
+        return False
+    return any(c.consultation_id is not None and (c.responded_at or c.applied_version) for c in comments)
+
+
+def as_seen_by(actor: Actor | None, comment: Comment, published: Published) -> Comment:
+    """The comment as ``actor`` may read it: the disposition, the answer and the version that took
+    it in are left out while the steering group's answers are unpublished (``answers_withheld``)."""
+    if comment.responded_at is None and comment.applied_version is None:
+        return comment
+    if not answers_withheld(actor, comment, published):
+        return comment
+    return without_answer(comment)
+
+
+def without_answer(comment: Comment) -> Comment:
+    """The comment without the steering group's disposition, answer and the version that took it in."""
+    return dataclasses.replace(
+        comment,
+        status=CommentStatus.OPEN,
+        response="",
+        response_html="",
+        responded_by=None,
+        responded_at=None,
+        applied_version=None,
     )
 
 

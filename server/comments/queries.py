@@ -3,10 +3,21 @@ of many sections and threads costs a fixed number of store round trips."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bson import ObjectId
 
 from server.accounts.model import Actor
-from server.comments.model import Comment, CommentStatus, Marker, may_see, visible
+from server.comments.model import (
+    STEERING,
+    Comment,
+    CommentStatus,
+    Marker,
+    as_seen_by,
+    may_see,
+    needs_publications,
+    visible,
+)
 from server.drafting.model import Document, Section
 from server.drafting.queries import readable
 from server.loaders import Loaders
@@ -24,7 +35,18 @@ async def comment(store: Store, loaders: Loaders, actor: Actor | None, comment_i
     if found is None:
         return None
     document = await _readable_document(loaders, actor, found.document_id)
-    return found if document is not None and visible(actor, document, found) else None
+    if document is None or not visible(actor, document, found):
+        return None
+    return (await _as_seen(loaders, actor, [found]))[0]
+
+
+async def _as_seen(loaders: Loaders, actor: Actor | None, comments: Sequence[Comment]) -> Sequence[Comment]:
+    """The comments as ``actor`` may read them: without the steering group's unpublished answers."""
+    if not needs_publications(actor, comments):
+        return comments
+    wanted = list({c.consultation_id for c in comments if c.consultation_id is not None})
+    published = dict(zip(wanted, await loaders.published_answers.load_many(wanted), strict=True))
+    return [as_seen_by(actor, c, published) for c in comments]
 
 
 async def replies(loaders: Loaders, actor: Actor | None, thread: Comment) -> list[Comment]:
@@ -32,7 +54,8 @@ async def replies(loaders: Loaders, actor: Actor | None, thread: Comment) -> lis
     document = await _readable_document(loaders, actor, thread.document_id)
     if document is None:
         return []
-    return [c for c in await loaders.comment_replies.load(thread.id) if visible(actor, document, c)]
+    found = [c for c in await loaders.comment_replies.load(thread.id) if visible(actor, document, c)]
+    return list(await _as_seen(loaders, actor, found))
 
 
 async def threads(
@@ -42,8 +65,8 @@ async def threads(
     document = await _readable_document(loaders, actor, section.document_id)
     if document is None:
         return []
-    found = await loaders.comment_threads.load(section.id)
-    return [c for c in found if visible(actor, document, c) and (status is None or c.status == status)]
+    found = [c for c in await loaders.comment_threads.load(section.id) if visible(actor, document, c)]
+    return [c for c in await _as_seen(loaders, actor, found) if status is None or c.status == status]
 
 
 async def markers(loaders: Loaders, actor: Actor | None, section: Section) -> list[Marker]:
@@ -61,5 +84,8 @@ async def open_count(loaders: Loaders, actor: Actor | None, section: Section) ->
     document = await _readable_document(loaders, actor, section.document_id)
     if document is None:
         return 0
+    if not (actor is not None and actor.roles & STEERING) and await loaders.consultations.load(document.id):
+        # The stored counts know answers, published or not: a party counts what it may read.
+        return len(await threads(loaders, actor, section, CommentStatus.OPEN))
     counts = await loaders.open_comment_counts.load(section.id)
     return sum(c.count for c in counts if may_see(actor, document, c.organization_id, c.submitted))

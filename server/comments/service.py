@@ -16,22 +16,51 @@ from bson import ObjectId
 
 from server import ids, markdown
 from server.accounts import permissions
-from server.accounts.permissions import Action
+from server.accounts.permissions import Action, Scope
 from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentKind, CommentStatus, OpenCount
 from server.consultations import queries as consultations
+from server.consultations import service as consultation_service
+from server.consultations.model import Consultation, Response, ResponseKind
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
+from server.responses.model import ResponseDraft
 from server.store import Store
 
 NOT_AUTHOR = Refusal(True, "forbidden_not_author")
 
 
-def visible_comments(caller: Caller, document: Document, comments: Iterable[Comment]) -> list[Comment]:
-    return [c for c in comments if model.visible(caller.actor, document, c)]
+async def published_answers(store: Store, consultation_ids: Iterable[ObjectId]) -> dict[ObjectId, frozenset[ObjectId]]:
+    """Per consultation, the organisations whose answers the secretariat has published."""
+    return {
+        consultation_id: frozenset(await consultations.published_organizations(store, consultation_id))
+        for consultation_id in set(consultation_ids)
+    }
+
+
+async def visible_comments(
+    store: Store, caller: Caller, document: Document, comments: Iterable[Comment]
+) -> list[Comment]:
+    """The comments the caller may see, as the caller may read them: a party reads no answer of
+    the steering group before it is published (``model.as_seen_by``). Every read that is not
+    through the request's loaders (reports, downloads) takes comments through here."""
+    seen = [c for c in comments if model.visible(caller.actor, document, c)]
+    if not model.needs_publications(caller.actor, seen):
+        return seen
+    published = await published_answers(store, (c.consultation_id for c in seen if c.consultation_id))
+    return [model.as_seen_by(caller.actor, c, published) for c in seen]
+
+
+async def _answer_audience(store: Store, comment: Comment) -> ObjectId | None:
+    """Who may read the event of an answer to ``comment``: everyone once the answer is published,
+    the steering group alone before (``permissions.STEERING_AUDIENCE``)."""
+    if comment.consultation_id is None:
+        return None
+    published = await consultations.published_organizations(store, comment.consultation_id)
+    return None if comment.organization_id in published else permissions.STEERING_AUDIENCE
 
 
 async def _visible_comment(
@@ -53,7 +82,13 @@ async def _visible_comment(
 
 
 async def _event(
-    store: Store, caller: Caller, kind: str, comment: Comment, data: Mapping[str, Any] | None = None
+    store: Store,
+    caller: Caller,
+    kind: str,
+    comment: Comment,
+    data: Mapping[str, Any] | None = None,
+    *,
+    audience: ObjectId | None = None,
 ) -> None:
     # A draft's events are for its organisation only, like the draft itself.
     await store.events.append(
@@ -67,7 +102,7 @@ async def _event(
             "version": comment.section_version,
             **(data or {}),
         },
-        audience_organization_id=None if comment.submitted else comment.organization_id,
+        audience_organization_id=audience if comment.submitted else comment.organization_id,
     )
 
 
@@ -222,10 +257,11 @@ async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId |
     assert caller.actor is not None
     if comment.author_id != caller.actor.user_id:
         return Denied(NOT_AUTHOR)
-    if comment.status != CommentStatus.OPEN:
-        return Invalid("commentId", "comment_not_open")
-    if not model.editable(comment):
+    # Sent first: a sent comment's answer may still be the steering group's unpublished draft.
+    if comment.in_response:
         return Invalid("commentId", "comment_sent")
+    if not model.editable(comment):
+        return Invalid("commentId", "comment_not_open")
     return comment
 
 
@@ -268,22 +304,43 @@ async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | No
     return deleted
 
 
-async def _drafts_to_send(store: Store, document: Document, organization_id: ObjectId) -> model.SubmissionPreview:
+@dataclass(frozen=True)
+class Submission:
+    """What submitting would send now for the caller's organisation: its drafts on the document
+    and, when a consultation that consults it is open and it has not answered yet, its general
+    remarks and response letter (``draft``), which go into its response with the comments."""
+
+    preview: model.SubmissionPreview
+    consultation: Consultation | None
+    draft: ResponseDraft | None
+    scope: Scope  # what ``Action.SUBMIT_RESPONSE`` is checked in
+
+    @property
+    def empty(self) -> bool:
+        return self.preview.count == 0 and (self.draft is None or self.draft.empty)
+
+
+async def _submission(store: Store, caller: Caller, document: Document) -> Submission:
+    assert caller.actor is not None
+    organization_id = caller.actor.organization_id
     drafts = await store.comments.drafts(document.id, organization_id)
     sections = await store.drafting.sections_by_ids({c.section_id for c in drafts}) if drafts else {}
-    return model.submission_preview(drafts, sections.values())
+    current = await consultations.current_for_document(store, document.id, now=caller.now)
+    scope = replace(consultations.comment_scope(document, current), organization_id=organization_id)
+    draft = None
+    if current is not None and current.is_open and organization_id in current.organization_ids:
+        if await store.consultations.response(current.id, organization_id) is None:
+            draft = await store.response_drafts.draft(current.id, organization_id)
+    return Submission(model.submission_preview(drafts, sections.values()), current, draft, scope)
 
 
-async def submission_preview(
-    store: Store, caller: Caller, document_id: ObjectId | None
-) -> model.SubmissionPreview | Failure:
+async def submission_preview(store: Store, caller: Caller, document_id: ObjectId | None) -> Submission | Failure:
     """What submitting would send now for the caller's organisation (its drafts are the
     organisation's own to read, so anyone of it who may read the document sees them)."""
     document = await drafting.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
     if not isinstance(document, Document):
         return document
-    assert caller.actor is not None
-    return await _drafts_to_send(store, document, caller.actor.organization_id)
+    return await _submission(store, caller, document)
 
 
 async def submit_organisation_comments(
@@ -293,24 +350,39 @@ async def submit_organisation_comments(
 
     ``expected_count`` is the caller's confirmation of what the preview showed: when the drafts
     changed since (a colleague added or withdrew one), nothing is sent and the caller is told.
-    The comments sent are locked: a correction is a new comment.
+    The comments sent are locked: a correction is a new comment. In a consultation the first
+    submission is the party's response (``consultations.service.record_response``), with its
+    general remarks and letter; what it sends later in the same consultation adds comments to it.
     """
     document = await drafting.authorised_document(store, caller, document_id, Action.READ_DOCUMENT)
     if not isinstance(document, Document):
         return document
     assert caller.actor is not None
-    consultation = await consultations.current_for_document(store, document.id, now=caller.now)
-    scope = replace(consultations.comment_scope(document, consultation), organization_id=caller.actor.organization_id)
-    refusal = permissions.check(caller.actor, Action.SUBMIT_RESPONSE, scope)
+    submission = await _submission(store, caller, document)
+    refusal = permissions.check(caller.actor, Action.SUBMIT_RESPONSE, submission.scope)
     if refusal:
         return Denied(refusal)
-    preview = await _drafts_to_send(store, document, caller.actor.organization_id)
-    if preview.count == 0:
+    preview = submission.preview
+    if submission.empty:
         return Invalid("documentId", "nothing_to_submit")
     if expected_count != preview.count:
         return Invalid(
             "expectedCount", "submission_count_changed", {"expected": expected_count, "count": preview.count}
         )
+    if submission.consultation is not None and submission.draft is not None:
+        # The unique response is the guard: of two colleagues submitting at once, one responds.
+        recorded = await consultation_service.record_response(
+            store,
+            caller,
+            submission.consultation.id,
+            caller.actor.organization_id,
+            ResponseKind.RESPONDED,
+            general_remarks=submission.draft.general_remarks,
+            attachment_id=submission.draft.letter.file_id if submission.draft.letter else None,
+            comment_ids=preview.comment_ids,
+        )
+        if not isinstance(recorded, Response):
+            return recorded
     submitted = await store.comments.submit(list(preview.comment_ids), caller.now)
     if submitted:
         await store.events.append(
@@ -346,7 +418,14 @@ async def respond(
     answered = await store.comments.respond(comment.id, status, response, html, caller.actor.user_id, caller.now)
     if answered is None:
         return Missing("Comment")
-    await _event(store, caller, "comment.answered", answered, {"status": status.value, "from": comment.status.value})
+    await _event(
+        store,
+        caller,
+        "comment.answered",
+        answered,
+        {"status": status.value, "from": comment.status.value},
+        audience=await _answer_audience(store, answered),
+    )
     return answered
 
 
@@ -416,6 +495,7 @@ async def apply_proposal(
         "comment.proposal_applied",
         linked,
         {"applied_version": saved.version.number, "from": comment.status.value, "changed": saved.changed},
+        audience=await _answer_audience(store, linked),
     )
     return ProposalApplied(linked, saved)
 

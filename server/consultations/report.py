@@ -18,7 +18,6 @@ unpublished ones, marked as drafts.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,19 +89,6 @@ def changes(report: comments.Report) -> list[tuple[comments.ReportSection, Comme
     ]
 
 
-def _withheld(comment: Comment) -> Comment:
-    """A comment without the steering group's unpublished disposition, answer and version."""
-    return dataclasses.replace(
-        comment,
-        status=CommentStatus.OPEN,
-        response="",
-        response_html="",
-        responded_by=None,
-        responded_at=None,
-        applied_version=None,
-    )
-
-
 async def consultation_report(
     store: Store,
     caller: Caller,
@@ -131,7 +117,7 @@ async def consultation_report(
     if consultation is None:
         consultation = await queries.for_snapshot(store, snapshot.id, now=caller.now)
 
-    found = visible_comments(caller, document, await store.comments.for_document(document.id))
+    found = await visible_comments(store, caller, document, await store.comments.for_document(document.id))
     on_snapshot = [c for c in found if c.submitted and any(c.section_id == e.section_id for e in snapshot.entries)]
     users = await store.accounts.users_by_ids({c.author_id for c in on_snapshot})
     steering = {user_id for user_id, user in users.items() if user.roles & comments.STEERING}
@@ -160,7 +146,9 @@ async def consultation_report(
 
         published = frozenset(await queries.published_organizations(store, consultation.id))
         if not steering_reader:
-            found = [_withheld(c) if counts(c) and c.organization_id not in published else c for c in found]
+            found = [
+                comments.without_answer(c) if counts(c) and c.organization_id not in published else c for c in found
+            ]
 
     organization_ids = {c.organization_id for c in found} | {p.organization_id for p in parties}
     organizations = await store.accounts.organizations_by_ids(list(organization_ids))

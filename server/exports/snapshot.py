@@ -55,7 +55,8 @@ async def open_comments(
     store: Store, caller: Caller, document: Document, section_ids: list[ObjectId]
 ) -> dict[ObjectId, tuple[MarginComment, ...]]:
     """The open, visible thread-starting comments of each section, as Word margin comments."""
-    visible = comments_service.visible_comments(caller, document, await store.comments.on_sections(section_ids))
+    on_sections = await store.comments.on_sections(section_ids)
+    visible = await comments_service.visible_comments(store, caller, document, on_sections)
     open_ = [c for c in visible if c.parent_id is None and c.status == CommentStatus.OPEN and c.submitted]
     users = await store.accounts.users_by_ids({c.author_id for c in open_})
     orgs = await store.accounts.organizations_by_ids(list({c.organization_id for c in open_}))

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
-from tests.api.drafting_support import new_document
-from tests.support import KL, KL_COMMENTER, REGIONS, REGIONS_COMMENTER, SECRETARIAT, Api
+import httpx
+from bson import ObjectId
+
+from server import ids
+from server.store import Store
+from tests.api.drafting_support import new_document, org_ids
+from tests.support import KL, KL_COMMENTER, REGIONS, REGIONS_COMMENTER, SECRETARIAT, SUM, Api, RunningApp
 
 AsUser = Callable[[str], Awaitable[Api]]
 
@@ -24,6 +32,8 @@ EDIT = """mutation($input: EditCommentInput!) { editComment(input: $input) {
   __typename ... on UserError { message code } } }"""
 DELETE = """mutation($input: DeleteCommentInput!) { deleteComment(input: $input) {
   __typename ... on UserError { message code } } }"""
+PREVIEW_WITH_RESPONSE = """query($id: ID!) { document(id: $id) {
+  submissionPreview { count generalRemarks letter { filename } } } }"""
 NODE = """query($id: ID!) { node(id: $id) { ... on Comment { id body submitted inResponse viewerCan { edit } } } }"""
 PHASE = """mutation($input: SetDocumentPhaseInput!) { setDocumentPhase(input: $input) { __typename } }"""
 
@@ -151,3 +161,253 @@ async def test_on_an_archived_document_submitting_is_refused_in_words_and_the_dr
     assert "“Archived”" in english["message"] and "ARCHIVED" not in english["message"]
     kl.http.cookies.delete("lang")
     assert (await kl.execute(NODE, {"id": draft}))["node"]["submitted"] is False  # still KL's draft
+
+
+# General remarks and the response letter, inside the party until it responds.
+
+OPEN = """mutation($input: OpenConsultationInput!) { openConsultation(input: $input) {
+  __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message code } } }"""
+SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+  ... on SnapshotCreated { snapshot { id } } } }"""
+DRAFT = """query($id: ID!) { responseDraft(consultationId: $id) {
+  generalRemarks remarksSavedBy { name } letterUploadUrl letter { id filename size mediaType url } } }"""
+REMARKS = """mutation($input: SaveGeneralRemarksInput!) { saveGeneralRemarks(input: $input) {
+  __typename ... on GeneralRemarksSaved { draft { generalRemarks } } ... on UserError { message code } } }"""
+REMOVE_LETTER = """mutation($input: RemoveResponseLetterInput!) { removeResponseLetter(input: $input) {
+  __typename ... on ResponseLetterRemoved { draft { letter { id } } } ... on UserError { message code } } }"""
+PARTIES = """query($id: ID!) { consultation(id: $id) { parties { organization { slug } status } } }"""
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+async def _org(store: Store, slug: str) -> ObjectId:
+    organization = await store.accounts.organization_by_slug(slug)
+    assert organization is not None
+    return organization.id
+
+
+def _word_file(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def _consultation(
+    sec: Api, clock_now: datetime, parties: tuple[str, ...] = ("kl", "danske-regioner", "plo")
+) -> dict[str, Any]:
+    """A document in which KL and Danske Regioner take part, snapshotted and sent for consultation."""
+    doc = await new_document(sec, [("Formål", "Strategien samler indsatsen."), ("Data", "Data deles sikkert.")])
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"]}}))["createSnapshot"]["snapshot"]
+    organizations = await org_ids(sec, *parties)
+    opened = await sec.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": snapshot["id"],
+                "deadline": (clock_now + timedelta(days=14)).isoformat(),
+                "organizationIds": organizations,
+                "letter": "Høringsbrev: vi beder om jeres bemærkninger.",
+                "acceptLate": False,
+            }
+        },
+    )
+    assert opened["openConsultation"]["__typename"] == "ConsultationOpened", opened
+    return {**doc, "consultation": opened["openConsultation"]["consultation"]["id"], "snapshot": snapshot["id"]}
+
+
+async def _upload(api: Api, url: str, filename: str, data: bytes) -> httpx.Response:
+    return await api.http.post(str(httpx.URL(url).copy_merge_params({"filename": filename})), content=data)
+
+
+async def test_general_remarks_and_the_letter_stay_in_the_party_until_it_responds(
+    as_user: AsUser, app: RunningApp, store: Store
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await _consultation(sec, app.clock.now())
+    consultation = doc["consultation"]
+    kl, kl_approver = await as_user(KL_COMMENTER), await as_user(KL)
+    regions, regions_editor = await as_user(REGIONS_COMMENTER), await as_user(REGIONS)
+
+    saved = await kl.execute(
+        REMARKS, {"input": {"consultationId": consultation, "generalRemarks": "KL støtter strategien overordnet."}}
+    )
+    assert saved["saveGeneralRemarks"]["__typename"] == "GeneralRemarksSaved", saved
+    shared = (await kl_approver.execute(DRAFT, {"id": consultation}))["responseDraft"]  # a colleague's view
+    assert shared["generalRemarks"] == "KL støtter strategien overordnet."
+    assert shared["remarksSavedBy"]["name"]
+    assert (await regions.execute(DRAFT, {"id": consultation}))["responseDraft"]["generalRemarks"] == ""
+    assert (await sec.execute(DRAFT, {"id": consultation}))["responseDraft"] is None  # not consulted
+
+    uploaded = await _upload(kl, shared["letterUploadUrl"], "KL høringssvar.pdf", PDF)
+    assert uploaded.status_code == 200, uploaded.text
+    letter = uploaded.json()["letter"]
+    assert (letter["filename"], letter["size"], letter["mediaType"]) == (
+        "KL høringssvar.pdf",
+        len(PDF),
+        "application/pdf",
+    )
+    own = await kl_approver.http.get(letter["url"])
+    assert own.status_code == 200 and own.content == PDF
+    assert own.headers["content-type"] == "application/pdf"
+    assert "KL%20h%C3%B8ringssvar.pdf" in own.headers["content-disposition"]
+    for outsider in (regions, regions_editor, sec):  # before KL responds, the letter is KL's alone
+        assert (await outsider.http.get(letter["url"])).status_code == 404
+
+    # Bad files are refused in words and change nothing.
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    refusals = {
+        "not a PDF or Word file": (await _upload(kl, shared["letterUploadUrl"], "brev.pdf", png), "LETTER_TYPE"),
+        "named as another kind": (
+            await _upload(kl, shared["letterUploadUrl"], "brev.docx", PDF),
+            "LETTER_NAME_MISMATCH",
+        ),
+        "a zip that is no Word file": (
+            await _upload(kl, shared["letterUploadUrl"], "brev.docx", _zip({"a.txt": "x"})),
+            "LETTER_TYPE",
+        ),
+        "too large": (
+            await _upload(kl, shared["letterUploadUrl"], "stort.pdf", PDF + b"0" * (10 * 1024 * 1024)),
+            "LETTER_TOO_LARGE",
+        ),
+    }
+    for why, (response, code) in refusals.items():
+        assert response.status_code == 400, (why, response.text)
+        error = response.json()["error"]
+        assert error["code"] == code, (why, error)
+        assert "ARCHIVED" not in error["message"] and error["message"].endswith("."), (why, error)
+    assert "højst fylde 10 MB" in refusals["too large"][0].json()["error"]["message"]
+    assert (await kl.execute(DRAFT, {"id": consultation}))["responseDraft"]["letter"]["id"] == letter["id"]
+    theirs = await _upload(regions, shared["letterUploadUrl"], "regionerne.pdf", PDF)
+    assert theirs.status_code == 200  # the same address attaches Danske Regioner's own letter, not KL's
+    assert (await kl.execute(DRAFT, {"id": consultation}))["responseDraft"]["letter"]["id"] == letter["id"]
+
+    # A Word letter replaces the PDF; the preview shows what will be sent with the comments.
+    word = _word_file("KL's høringssvar i Word.")
+    replaced = (await _upload(kl, shared["letterUploadUrl"], "KL høringssvar.docx", word)).json()["letter"]
+    assert replaced["mediaType"].endswith("wordprocessingml.document")
+    await _add(kl, doc["sections"][1], "Hvem ejer data?")
+    preview = (await kl.execute(PREVIEW_WITH_RESPONSE, {"id": doc["id"]}))["document"]["submissionPreview"]
+    assert preview["count"] == 1
+    assert preview["generalRemarks"] == "KL støtter strategien overordnet."
+    assert preview["letter"]["filename"] == "KL høringssvar.docx"
+
+    sent = await _submit(kl, doc["id"], 1)
+    assert sent["__typename"] == "CommentsSubmitted", sent
+    parties = (await sec.execute(PARTIES, {"id": consultation}))["consultation"]["parties"]
+    assert {p["organization"]["slug"]: p["status"] for p in parties}["kl"] == "RESPONDED"
+    response = await store.consultations.response(ids.parse(consultation, "Consultation"), await _org(store, "kl"))
+    assert response is not None and response.general_remarks == "KL støtter strategien overordnet."
+    assert response.attachment_id == ids.parse(replaced["id"], "ResponseLetter")
+    assert len(response.comment_ids) == 1
+    # Sent, the letter is read by those who read KL's submitted comments; the replaced one stays KL's.
+    for reader in (sec, regions_editor, regions):
+        got = await reader.http.get(replaced["url"])
+        assert got.status_code == 200 and got.content == word
+        assert (await reader.http.get(letter["url"])).status_code == 404
+    assert (await (await as_user(SUM)).http.get(replaced["url"])).status_code == 404  # not a participant
+    # GridFS through another client on the store: any app process reads the same file.
+    assert await store.response_drafts.file(ids.parse(replaced["id"], "ResponseLetter")) == word
+
+    late = await kl.execute(REMARKS, {"input": {"consultationId": consultation, "generalRemarks": "Tilføjelse."}})
+    assert late["saveGeneralRemarks"]["code"] == "RESPONSE_SENT"
+    removed = await kl.execute(REMOVE_LETTER, {"input": {"consultationId": consultation}})
+    assert removed["removeResponseLetter"]["code"] == "RESPONSE_SENT"
+
+
+async def test_a_party_may_respond_with_general_remarks_alone(as_user: AsUser, app: RunningApp) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await _consultation(sec, app.clock.now())
+    regions = await as_user(REGIONS_COMMENTER)
+    assert (await _submit(regions, doc["id"], 0))["code"] == "NOTHING_TO_SUBMIT"
+    await regions.execute(
+        REMARKS, {"input": {"consultationId": doc["consultation"], "generalRemarks": "Ingen bemærkninger til afsnit."}}
+    )
+    sent = await _submit(regions, doc["id"], 0)
+    assert (sent["__typename"], sent["comments"]) == ("CommentsSubmitted", [])
+    parties = (await sec.execute(PARTIES, {"id": doc["consultation"]}))["consultation"]["parties"]
+    assert {p["organization"]["slug"]: p["status"] for p in parties}["danske-regioner"] == "RESPONDED"
+    assert (await _submit(regions, doc["id"], 0))["code"] == "NOTHING_TO_SUBMIT"
+
+
+# Answers are the steering group's until the secretariat publishes them.
+
+RESPOND = """mutation($input: RespondToCommentInput!) { respondToComment(input: $input) {
+  __typename ... on UserError { message code } } }"""
+PUBLISH = """mutation($input: PublishAnswersInput!) { publishAnswers(input: $input) {
+  __typename ... on UserError { message code } } }"""
+SEEN = """query($id: ID!) { node(id: $id) { ... on Comment { status response responseHtml respondedAt
+  appliedVersion respondedBy { name } } } }"""
+SECTION_COMMENTS = """query($id: ID!) { node(id: $id) { ... on Section { openCommentCount
+  open: comments(status: OPEN) { id } all: comments { id status response } } } }"""
+FEED = """query($id: ID!) { events(documentId: $id, limit: 50) { items { kind } } }"""
+REPORT = """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+  sections { organizations { comments { id status response } } } } }"""
+
+
+async def test_answers_are_the_steering_groups_until_the_secretariat_publishes_them(
+    as_user: AsUser, app: RunningApp
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await _consultation(sec, app.clock.now())
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+    kl_comment = await _add(kl, doc["sections"][0], "KL foreslår et mål om deling.")
+    assert (await _submit(kl, doc["id"], 1))["__typename"] == "CommentsSubmitted"
+    regions_comment = await _add(regions, doc["sections"][0], "Regionerne savner en tidsplan.")
+    assert (await _submit(regions, doc["id"], 1))["__typename"] == "CommentsSubmitted"
+
+    steering = await as_user(REGIONS)  # the steering group agrees its answers first
+    for comment, answer in ((kl_comment, "Imødekommes i næste udgave."), (regions_comment, "Tidsplan følger.")):
+        answered = await steering.execute(
+            RESPOND, {"input": {"commentId": comment, "status": "ACCEPTED", "response": answer}}
+        )
+        assert answered["respondToComment"]["__typename"] == "CommentAnswered", answered
+
+    unanswered = {
+        "status": "OPEN",
+        "response": "",
+        "responseHtml": "",
+        "respondedAt": None,
+        "appliedVersion": None,
+        "respondedBy": None,
+    }
+    for party in (kl, regions):
+        for comment in (kl_comment, regions_comment):
+            assert (await party.execute(SEEN, {"id": comment}))["node"] == unanswered
+        section = (await party.execute(SECTION_COMMENTS, {"id": doc["sections"][0]}))["node"]
+        assert section["openCommentCount"] == 2
+        assert {c["id"] for c in section["open"]} == {kl_comment, regions_comment}
+        kinds = [e["kind"] for e in (await party.execute(FEED, {"id": doc["id"]}))["events"]["items"]]
+        assert "comment.answered" not in kinds and "comments.submitted" in kinds
+        report = (await party.execute(REPORT, {"d": doc["id"], "s": doc["snapshot"]}))["consultationReport"]
+        reported = [c for s in report["sections"] for o in s["organizations"] for c in o["comments"]]
+        assert {(c["status"], c["response"]) for c in reported} == {("OPEN", "")}
+        exported = await party.http.get(f"/exports/consultation-reports/{doc['snapshot']}.md")
+        assert exported.status_code == 200
+        assert "Imødekommes" not in exported.text and "Tidsplan følger" not in exported.text
+    for member in (steering, sec, await as_user(KL)):  # the steering group sees its answers
+        assert (await member.execute(SEEN, {"id": kl_comment}))["node"]["status"] == "ACCEPTED"
+        kinds = [e["kind"] for e in (await member.execute(FEED, {"id": doc["id"]}))["events"]["items"]]
+        assert "comment.answered" in kinds
+
+    [kl_org] = await org_ids(sec, "kl")
+    published = await sec.execute(
+        PUBLISH, {"input": {"consultationId": doc["consultation"], "organizationIds": [kl_org]}}
+    )
+    assert published["publishAnswers"]["__typename"] == "AnswersPublished", published
+    for party in (kl, regions):
+        seen = (await party.execute(SEEN, {"id": kl_comment}))["node"]
+        assert (seen["status"], seen["response"]) == ("ACCEPTED", "Imødekommes i næste udgave.")
+        assert (await party.execute(SEEN, {"id": regions_comment}))["node"] == unanswered
+        exported = await party.http.get(f"/exports/consultation-reports/{doc['snapshot']}.md")
+        assert "Imødekommes i næste udgave." in exported.text and "Tidsplan følger" not in exported.text

@@ -211,9 +211,56 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
         "mutation($i: RespondToCommentInput!) { respondToComment(input: $i) { __typename } }",
         {"i": {"commentId": ids["response"], "status": "REJECTED", "response": UNPUBLISHED}},
     )
+    await _responses(apis, ids, app)
     yield Scene(apis, ids)
     for api in apis.values():
         await api.close()
+
+
+PDF = b"%PDF-1.7\n%%EOF\n"
+ANSWER = "Styregruppens svar, endnu ikke offentliggjort."
+
+
+async def _responses(apis: dict[str, Api], ids: dict[str, str], app: RunningApp) -> None:
+    """Document G, in consultation with KL and Danske Regioner: KL drafts general remarks and a
+    letter; the regions send a comment, remarks and a letter, and the steering group answers the
+    comment without publishing the answer."""
+    sec = apis["sec"]
+    g = await new_document(sec, [("Svar", "Tekst til høringssvar.")], ("kl", "danske-regioner"))
+    snapshot = await _snapshot(sec, g["id"])
+    opened = await sec.execute(
+        """mutation($i: OpenConsultationInput!) { openConsultation(input: $i) {
+             __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }""",
+        {
+            "i": {
+                "snapshotId": snapshot,
+                "deadline": (app.clock.now() + timedelta(days=30)).isoformat(),
+                "organizationIds": await org_ids(sec, "kl", "danske-regioner"),
+                "letter": "Høringsbrev om svar.",
+            }
+        },
+    )
+    consultation = opened["openConsultation"]["consultation"]["id"]
+    ids |= {"g_doc": g["id"], "g_doc_section": g["sections"][0], "g_snapshot": snapshot, "g_consultation": consultation}
+    remarks = """mutation($i: SaveGeneralRemarksInput!) { saveGeneralRemarks(input: $i) { __typename } }"""
+    for party, text in (("kl_c", "KL's generelle bemærkninger, interne."), ("reg_c", "Regionernes bemærkninger.")):
+        saved = await apis[party].execute(remarks, {"i": {"consultationId": consultation, "generalRemarks": text}})
+        assert saved["saveGeneralRemarks"]["__typename"] == "GeneralRemarksSaved", saved
+        uploaded = await apis[party].http.post(
+            "/responses/letter", params={"consultationId": consultation, "filename": f"{party}.pdf"}, content=PDF
+        )
+        assert uploaded.status_code == 200, uploaded.text
+        ids[f"{party}_letter"] = uploaded.json()["letter"]["url"]
+    ids["g_comment"] = await _add_comment(apis["reg_c"], g["sections"][0], "Regionernes kommentar i høringen.")
+    await _submit(apis["reg_c"], g["id"])
+    answered = await sec.execute(
+        """mutation($i: RespondToCommentInput!) { respondToComment(input: $i) { __typename } }""",
+        {"i": {"commentId": ids["g_comment"], "status": "ACCEPTED", "response": ANSWER}},
+    )
+    assert answered["respondToComment"]["__typename"] == "CommentAnswered", answered
+
+
+STEERING_GROUP = {"sec", "kl_e", "reg_e"}
 
 
 def _ids(items: list[dict[str, Any]] | None) -> set[str]:
@@ -527,6 +574,58 @@ PROBES: dict[str, Probe] = {
         ("notificationPreferences",), "{ notificationPreferences { language kinds { kind delivery } } }",
         lambda ids: {}, lambda d, ids: d["notificationPreferences"] is not None, set(USERS), {"anon"},
     ),
+    # A party's response in the making, and the steering group's answers before they are published.
+    "responseDraft: KL's general remarks and letter": _probe(
+        ("responseDraft",),
+        "query($id: ID!) { responseDraft(consultationId: $id) { generalRemarks letter { url } } }",
+        lambda ids: {"id": ids["g_consultation"]},
+        lambda d, ids: bool(d["responseDraft"] and d["responseDraft"]["generalRemarks"].startswith("KL's")
+                            and d["responseDraft"]["letter"]),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "submission preview: KL's general remarks": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { submissionPreview { generalRemarks letter { url } } } }",
+        lambda ids: {"id": ids["g_doc"]},
+        lambda d, ids: bool(d["document"] and d["document"]["submissionPreview"]
+                            and (d["document"]["submissionPreview"]["generalRemarks"] or "").startswith("KL's")),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "the steering group's unpublished answer to the regions' comment": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { status response } } }",
+        lambda ids: {"id": ids["g_comment"]},
+        lambda d, ids: bool(d["node"] and d["node"]["response"] == ANSWER and d["node"]["status"] == "ACCEPTED"),
+        STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
+    "the regions' comment, its answer left out (control)": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { status response } } }",
+        lambda ids: {"id": ids["g_comment"]},
+        lambda d, ids: bool(d["node"] and d["node"]["status"] == "OPEN" and d["node"]["response"] == ""),
+        {"kl_c", "reg_c"}, STEERING_GROUP | OUTSIDERS,
+    ),
+    "section comments: the unpublished answer": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { openCommentCount comments(status: ACCEPTED) { response } } } }",
+        lambda ids: {"id": ids["g_doc"]},
+        lambda d, ids: bool(d["document"] and any(c["response"] == ANSWER for s in d["document"]["sections"]
+                                                  for c in s["comments"])),
+        STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
+    "the consultation report: the unpublished answer": _probe(
+        ("consultationReport",),
+        """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+             sections { organizations { comments { response status } } } } }""",
+        lambda ids: {"d": ids["g_doc"], "s": ids["g_snapshot"]},
+        lambda d, ids: d["consultationReport"] is not None and ANSWER in {
+            c["response"] for s in d["consultationReport"]["sections"] for o in s["organizations"] for c in o["comments"]},
+        STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
+    "events: the unpublished answer": _probe(
+        ("events",), "query($d: ID!) { events(documentId: $d, limit: 200) { items { kind } } }",
+        lambda ids: {"d": ids["g_doc"]},
+        lambda d, ids: d["events"] is not None and "comment.answered" in {e["kind"] for e in d["events"]["items"]},
+        STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
     "changes since another document's snapshot": _probe(
         ("node",),
         "query($id: ID!, $o: ID!) { node(id: $id) { ... on Snapshot { changesSince(snapshotId: $o) { old { body } } } } }",
@@ -569,7 +668,27 @@ DOWNLOADS: dict[str, tuple[Callable[[dict[str, str]], str], set[str]]] = {
     "approval record": (lambda ids: f"/exports/approval-rounds/{ids['round']}.html", READERS),
     "approval record (Markdown)": (lambda ids: f"/exports/approval-rounds/{ids['round']}.md", READERS),
     "audit log": (lambda ids: f"/exports/events/{ids['doc']}.json", {"sec"}),
+    "KL's response letter, not yet sent": (lambda ids: ids["kl_c_letter"], KL_ORG),
+    "the regions' response letter, sent": (lambda ids: ids["reg_c_letter"], READERS),
 }
+
+
+@pytest.mark.parametrize("path", ["md", "html", "docx"])
+async def test_report_downloads_hold_no_unpublished_answer(path: str, scene: Scene) -> None:
+    import io
+    import zipfile
+
+    for user in sorted(READERS):
+        response = await scene.apis[user].http.get(f"/exports/consultation-reports/{scene.ids['g_snapshot']}.{path}")
+        assert response.status_code == 200, user
+        text = (
+            zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
+            if path == "docx"
+            else response.text
+        )
+        assert "Regionernes kommentar i høringen." in text, user  # the comment is there (control)
+        assert (ANSWER in text) == (user in STEERING_GROUP), user
+    FIGURES["access: downloads × users"] += len(READERS)
 
 
 @pytest.mark.parametrize("name", list(DOWNLOADS))
@@ -658,3 +777,46 @@ async def test_presence_is_followed_only_by_those_who_may_read_the_document(scen
         assert {"activity": "EDITING", "organization": {"slug": "kl"}} in got[user], user
     assert {"activity": "EDITING", "organization": {"slug": "kl"}} not in got["kl_e"]  # not yourself
     FIGURES["access: subscription probes × users"] += len(USERS)
+
+
+async def test_live_updates_carry_no_unpublished_answer(scene: Scene, app: RunningApp) -> None:
+    """``documentEvents`` of a document in consultation: the steering group's answer reaches the
+    steering group, not the parties, until the secretariat publishes it."""
+    from tests.api.test_events import Subscription
+
+    watchers = {"sec": "steering", "reg_e": "steering", "reg_c": "party", "kl_c": "party"}
+    subscribers: dict[str, Subscription] = {}
+    for user in watchers:
+        sub = Subscription(app.url, scene.apis[user].http.cookies["udkast_session"])
+        await sub.__aenter__()
+        await sub.ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": SUBSCRIBE, "variables": {"d": scene.ids["g_doc"]}},
+                }
+            )
+        )
+        subscribers[user] = sub
+    await asyncio.sleep(0.5)
+    answered = await scene.apis["reg_e"].execute(
+        """mutation($i: RespondToCommentInput!) { respondToComment(input: $i) { __typename } }""",
+        {"i": {"commentId": scene.ids["g_comment"], "status": "PARTLY_ACCEPTED", "response": ANSWER}},
+    )
+    assert answered["respondToComment"]["__typename"] == "CommentAnswered"
+    added = await _add_comment(scene.apis["sec"], scene.ids["g_doc_section"], "Sekretariatets bemærkning.")
+    got: dict[str, list[str]] = {}
+    for user, sub in subscribers.items():
+        kinds: list[str] = []
+        while "comment.added" not in kinds:
+            message = await sub.next(timeout=10)
+            assert message["type"] == "next" and not message["payload"].get("errors"), (user, message)
+            event = message["payload"]["data"]["documentEvents"]
+            kinds.append(event["kind"])
+            assert event["kind"] != "comment.added" or event["entityId"] == added, (user, event)
+        got[user] = kinds
+        await sub.__aexit__()
+    for user, kind in watchers.items():
+        assert ("comment.answered" in got[user]) == (kind == "steering"), (user, got[user])
+    FIGURES["access: subscription probes × users"] += len(watchers)

@@ -1,0 +1,137 @@
+"""GraphQL for a party's response in the making: general remarks and the response letter.
+
+The letter itself goes up and down over plain HTTP (``server/responses/routes.py``): upload with
+``POST /responses/letter?consultationId=…&filename=…``, download at ``ResponseLetter.url``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from server import ids
+from server.api.accounts import User
+from server.api.context import Info
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
+from server.responses import model as domain
+from server.responses import service
+from server.responses.routes import LETTER_UPLOAD
+
+
+@strawberry.type(description="A response letter (PDF or Word) attached to a party's response.")
+class ResponseLetter:
+    model: strawberry.Private[domain.Letter]
+    id: strawberry.ID
+    filename: str
+    size: int = strawberry.field(description="In bytes.")
+    media_type: str
+    url: str = strawberry.field(description="Where to download it (the same permissions as the response).")
+    uploaded_at: datetime
+
+    @classmethod
+    def of(cls, letter: domain.Letter) -> ResponseLetter:
+        return cls(
+            model=letter,
+            id=strawberry.ID(ids.encode("ResponseLetter", letter.file_id)),
+            filename=letter.filename,
+            size=letter.size,
+            media_type=letter.media_type,
+            url=service.letter_url(letter),
+            uploaded_at=letter.uploaded_at,
+        )
+
+    @strawberry.field
+    async def uploaded_by(self, info: Info) -> User | None:
+        uid = self.model.uploaded_by
+        user = await info.context.loaders.user.load(uid) if uid else None
+        return User.of(user) if user else None
+
+
+@strawberry.type(
+    description="Your organisation's general remarks and response letter for a consultation, as last saved: "
+    "seen only inside your organisation until your response is submitted."
+)
+class ResponseDraft:
+    model: strawberry.Private[domain.ResponseDraft]
+    general_remarks: str
+    remarks_saved_at: datetime | None
+    letter: ResponseLetter | None
+    letter_upload_url: str = strawberry.field(
+        description="POST the letter's bytes here (add &filename=…): PDF or Word, at most 10 MB."
+    )
+    max_letter_bytes: int
+
+    @classmethod
+    def of(cls, draft: domain.ResponseDraft) -> ResponseDraft:
+        consultation = ids.encode("Consultation", draft.consultation_id)
+        return cls(
+            model=draft,
+            general_remarks=draft.general_remarks,
+            remarks_saved_at=draft.remarks_at,
+            letter=ResponseLetter.of(draft.letter) if draft.letter else None,
+            letter_upload_url=f"{LETTER_UPLOAD}?consultationId={consultation}",
+            max_letter_bytes=domain.MAX_LETTER_BYTES,
+        )
+
+    @strawberry.field
+    async def remarks_saved_by(self, info: Info) -> User | None:
+        uid = self.model.remarks_by
+        user = await info.context.loaders.user.load(uid) if uid else None
+        return User.of(user) if user else None
+
+
+@strawberry.type
+class ResponsesQuery:
+    @strawberry.field(description="Your organisation's response in the making to a consultation it is consulted in.")
+    async def response_draft(self, info: Info, consultation_id: strawberry.ID) -> ResponseDraft | None:
+        ctx = info.context
+        found = await service.response_draft(ctx.store, ctx.caller(), ids.parse(consultation_id, "Consultation"))
+        return ResponseDraft.of(found) if isinstance(found, domain.ResponseDraft) else None
+
+
+@strawberry.type
+class GeneralRemarksSaved:
+    draft: ResponseDraft
+
+
+@strawberry.type
+class ResponseLetterRemoved:
+    draft: ResponseDraft
+
+
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+SaveGeneralRemarksResult = Annotated[GeneralRemarksSaved | Errors, strawberry.union("SaveGeneralRemarksResult")]
+RemoveResponseLetterResult = Annotated[ResponseLetterRemoved | Errors, strawberry.union("RemoveResponseLetterResult")]
+
+
+@strawberry.input
+class SaveGeneralRemarksInput:
+    consultation_id: strawberry.ID
+    general_remarks: str = strawberry.field(description="Markdown; empty clears them.")
+
+
+@strawberry.input
+class RemoveResponseLetterInput:
+    consultation_id: strawberry.ID
+
+
+@strawberry.type
+class ResponsesMutation:
+    @strawberry.mutation(
+        description="Save your organisation's general remarks on a consultation (not tied to a section); they are "
+        "sent with its response."
+    )
+    async def save_general_remarks(self, info: Info, input: SaveGeneralRemarksInput) -> SaveGeneralRemarksResult:
+        ctx = info.context
+        result = await service.save_general_remarks(
+            ctx.store, ctx.caller(), ids.parse(input.consultation_id, "Consultation"), input.general_remarks
+        )
+        return answer(result, ctx, lambda r: GeneralRemarksSaved(draft=ResponseDraft.of(r)))
+
+    @strawberry.mutation(description="Remove the response letter attached to your organisation's response.")
+    async def remove_response_letter(self, info: Info, input: RemoveResponseLetterInput) -> RemoveResponseLetterResult:
+        ctx = info.context
+        result = await service.remove_letter(ctx.store, ctx.caller(), ids.parse(input.consultation_id, "Consultation"))
+        return answer(result, ctx, lambda r: ResponseLetterRemoved(draft=ResponseDraft.of(r)))
