@@ -461,6 +461,12 @@ BASELINES: dict[str, Baseline] = {
     "respondNoRemarks": Baseline(
         "sds", lambda w, n: _fresh_consultation(w, organizationId=w.orgs["sundhedsdatastyrelsen"])
     ),
+    "saveGeneralRemarks": Baseline(
+        "sds",
+        lambda w, n: _shared_consultation(w, generalRemarks=f"Generelle bemærkninger {n}"),
+        "... on GeneralRemarksSaved { draft { generalRemarks } }",
+    ),
+    "removeResponseLetter": Baseline("sds", lambda w, n: _fresh_consultation(w)),
     "declineConsultation": Baseline(
         "sds", lambda w, n: _fresh_consultation(w, organizationId=w.orgs["sundhedsdatastyrelsen"])
     ),
@@ -497,6 +503,10 @@ async def _consultation_input(w: World) -> dict[str, Any]:
 async def _extend_consultation(w: World, n: int) -> dict[str, Any]:
     deadline = (w.clock.now() + timedelta(days=40, minutes=n)).isoformat()
     return _in(consultationId=await w.shared_consultation(), deadline=deadline, reason=f"Grund {n}")
+
+
+async def _shared_consultation(w: World, **fields: Any) -> dict[str, Any]:
+    return _in(consultationId=await w.shared_consultation(), **fields)
 
 
 async def _fresh_consultation(w: World, **fields: Any) -> dict[str, Any]:
