@@ -28,7 +28,7 @@ INDEXES = {
             [("consultation_id", ASCENDING), ("organization_id", ASCENDING), ("at", ASCENDING)],
             name="response_drafts_consultation_organization_at",
         ),
-        IndexModel([("letter.file_id", ASCENDING)], name="response_drafts_letter_file"),
+        IndexModel([("letter_file_id", ASCENDING)], name="response_drafts_letter_file"),
     ],
 }
 
@@ -99,6 +99,8 @@ class ResponseDrafts:
                 "organization_id": organization_id,
                 "kind": "letter",
                 "letter": _letter_fields(letter),
+                # Top level, so the embedded store finds a letter's entry through the index.
+                "letter_file_id": letter.file_id if letter else None,
                 "at": at,
                 "by": by,
             }
@@ -116,7 +118,7 @@ class ResponseDrafts:
 
     async def letter_owner(self, file_id: ObjectId) -> tuple[ObjectId, ObjectId, Letter] | None:
         """The (consultation, organisation) a letter was uploaded for, with the letter."""
-        doc = await self._entries.find_one({"letter.file_id": file_id})
+        doc = await self._entries.find_one({"letter_file_id": file_id})
         if doc is None:
             return None
         letter = _letter(doc["letter"], doc)

@@ -425,10 +425,12 @@ async def test_authors_edit_and_delete_their_own_open_comments_and_earlier_text_
     await _submit(kl, doc["document"])
     answer = {"commentId": comment["id"], "status": "NOTED", "response": "Tak."}
     await (await as_user(REGIONS)).execute(RESPOND, {"input": answer})
+    # Sent in KL's response, the comment is locked; that it was answered since is not the reason
+    # given (in a consultation the answer may not be published yet).
     closed = (await kl.execute(EDIT, {"input": {"commentId": comment["id"], "body": "Tredje."}}))["editComment"]
-    assert (closed["__typename"], closed["code"]) == ("InvalidInput", "COMMENT_NOT_OPEN")
+    assert (closed["__typename"], closed["code"]) == ("InvalidInput", "COMMENT_SENT")
     closed = (await kl.execute(DELETE, {"input": {"commentId": comment["id"]}}))["deleteComment"]
-    assert (closed["__typename"], closed["code"]) == ("InvalidInput", "COMMENT_NOT_OPEN")
+    assert (closed["__typename"], closed["code"]) == ("InvalidInput", "COMMENT_SENT")
 
     withdrawn = await _added(kl, doc["section"], "Trækkes tilbage.")
     deleted = (await kl.execute(DELETE, {"input": {"commentId": withdrawn["id"]}}))["deleteComment"]

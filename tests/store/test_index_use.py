@@ -40,6 +40,10 @@ WHOLE_COLLECTION: dict[tuple[str, str], str] = {
     # asked for is written (in flight, or drawn by a writer that failed): EventLog.after, last_seq.
     ("events", "{}"): "the newest event when none of the last numbers drawn is written",
     ("events", "{seq: {$gt: ?}}"): "the events after a run of numbers none of which is written yet",
+    # pymongo's GridFS reads one document of an empty-looking bucket before its first upload in a
+    # process, to decide whether to create the bucket's indexes (AsyncGridFSBucket): one row, once.
+    ("response_letters.files", "{}"): "GridFS: is the bucket empty (before a process's first upload)",
+    ("response_letters.chunks", "{}"): "GridFS: is the bucket empty (before a process's first upload)",
 }
 
 
