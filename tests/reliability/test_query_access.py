@@ -562,7 +562,8 @@ PROBES: dict[str, Probe] = {
     "myTasks: the consultation response owed": _probe(
         ("myTasks",), "{ myTasks { kind consultation { id } } }", lambda ids: {},
         lambda d, ids: any(t["consultation"] and t["consultation"]["id"] == ids["consultation"] for t in d["myTasks"]),
-        {"kl_e", "kl_c", "reg_e", "reg_c"}, {"sec", "sum_e", "plo_c", "anon"},  # the consulted parties' answerers
+        # The consulted parties' answerers, while they owe it: the regions' submission was their response.
+        {"kl_e", "kl_c"}, {"reg_e", "reg_c", "sec", "sum_e", "plo_c", "anon"},
     ),
     "myTasks: KL's drafts on the consultation, counted for KL only": _probe(
         ("myTasks",), "{ myTasks { kind count consultation { id } } }", lambda ids: {},
