@@ -19,6 +19,7 @@ ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
   __typename ... on CommentAdded { comment { id submitted } } ... on UserError { message } } }"""
 SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
   __typename ... on SnapshotCreated { snapshot { id number } } ... on UserError { message } } }"""
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CONSENT = "Data skal deles på tværs af sektorer, når borgeren giver samtykke."
 PHASE = """mutation($input: SetDocumentPhaseInput!) { setDocumentPhase(input: $input) {
   __typename ... on UserError { message } } }"""
@@ -65,7 +66,7 @@ async def test_a_consultation_from_opening_to_published_answers(
     new_ui: NewUi, as_user: AsUser, app: RunningApp
 ) -> None:
     """Issue 18's journey: the secretariat opens a consultation with a Danish deadline and a summary;
-    KL drafts (a colleague's reply too), previews and submits; PLO answers »ingen bemærkninger«; the
+    KL drafts (a reply too) with general remarks and a letter, previews and submits; PLO answers »ingen bemærkninger«; the
     steering group answers unseen until the secretariat publishes; the secretariat extends and closes.
     Every new screen axe-clean; at 390 px no sideways scrolling."""
     secretariat = await as_user(SECRETARIAT)
@@ -155,7 +156,20 @@ async def test_a_consultation_from_opening_to_published_answers(
     )
     assert reply["addComment"]["comment"]["submitted"] is False, reply
     await kl.open(consultation_url)
-    await expect(kpage.get_by_role("region", name=re.compile("Jeres høringssvar"))).to_contain_text("Skriver på svar")
+    own_kl = kpage.get_by_role("region", name=re.compile("Jeres høringssvar"))
+    await expect(own_kl).to_contain_text("Skriver på svar")
+    # General remarks and a response letter go with KL's response; a file that is no PDF is refused.
+    await own_kl.get_by_label("Generelle bemærkninger").fill("KL støtter strategiens retning.")
+    await own_kl.get_by_role("button", name="Gem bemærkningerne").click()
+    await expect(own_kl.get_by_role("status")).to_contain_text("gemt som kladde")
+    letter = own_kl.get_by_label("Høringsbrev fra jer (PDF eller Word)")
+    await letter.set_input_files({"name": "brev.pdf", "mimeType": "application/pdf", "buffer": b"ikke en pdf"})
+    await own_kl.get_by_role("button", name="Vedhæft brevet").click()
+    await expect(own_kl.locator(".field__error")).to_be_visible()
+    await letter.set_input_files({"name": "KL høringssvar.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    await own_kl.get_by_role("button", name="Vedhæft brevet").click()
+    await expect(own_kl.get_by_role("link", name="KL høringssvar.pdf")).to_be_visible()
+    await kl.check("consultation-response-draft")
 
     await kl.open(f"/documents/{slug}/comments")
     drafts = kpage.get_by_role("region", name=re.compile("Jeres kladder"))
@@ -163,10 +177,12 @@ async def test_a_consultation_from_opening_to_published_answers(
     await drafts.get_by_role("button", name="Gennemse og indsend jeres høringssvar (2 kommentarer)").click()
     dialog = kpage.get_by_role("dialog", name="Det sender I")
     await expect(dialog.get_by_role("heading", level=3)).to_have_text(
-        ["Formål (1 kommentar)", "Almen praksis (1 kommentar)"]
+        ["Generelle bemærkninger", "Formål (1 kommentar)", "Almen praksis (1 kommentar)"]
     )
     await expect(dialog).to_contain_text("KL ønsker en tidsplan.")
     await expect(dialog).to_contain_text("Svar til SDS: »Hvornår kan KL bidrage?«")
+    await expect(dialog.get_by_role("region", name="Generelle bemærkninger")).to_contain_text("KL støtter")
+    await expect(dialog.get_by_role("link", name="Vedhæftet brev: KL høringssvar.pdf")).to_be_visible()
     await dialog.get_by_role("button", name="Indsend 2 kommentarer").click()
     await expect(dialog.get_by_role("alert")).to_contain_text("Sæt flueben")
     await kl.check("submit-preview")
@@ -174,7 +190,8 @@ async def test_a_consultation_from_opening_to_published_answers(
     await dialog.get_by_role("button", name="Indsend 2 kommentarer").click()
     await expect(dialog).to_be_hidden()
     await expect(kpage.get_by_role("status").filter(has_text="indsendt")).to_contain_text("2 kommentarer")
-    await expect(drafts.get_by_role("heading", level=3)).to_have_count(0)
+    await kl.open(consultation_url)
+    await expect(kpage.get_by_role("region", name=re.compile("Jeres høringssvar"))).to_contain_text("Har svaret")
 
     # PLO on a phone: »ingen bemærkninger«, confirmed explicitly.
     plo = await new_ui(PLO_COMMENTER, width=390)
@@ -195,7 +212,7 @@ async def test_a_consultation_from_opening_to_published_answers(
     )
     await no_sideways_scrolling(ppage)
 
-    # The steering group answers KL's comment.
+    # The steering group answers KL's comment; KL does not see the answer before it is published.
     steering = await new_ui(KL)
     spage = steering.page
     await steering.open(f"/documents/{slug}/comments")
@@ -205,16 +222,19 @@ async def test_a_consultation_from_opening_to_published_answers(
     await remark.get_by_label("Svar til organisationen").fill("Vi nævner også anden hjemmel.")
     await remark.get_by_role("button", name="Gem svar").click()
     await expect(spage.get_by_role("status").filter(has_text="Svaret er gemt")).to_be_visible()
+    await kl.open(f"/documents/{slug}/comments")
+    await expect(kpage.locator("article", has_text="eneste hjemmel")).not_to_contain_text("anden hjemmel")
 
-    # The secretariat: statuses and counts, publishing the answers, a later deadline, closing.
+    # The secretariat: statuses and counts, publishing KL's answers, a later deadline, closing.
     await ui.open(consultation_url)
+    await expect(page.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Har svaret")
     await expect(page.get_by_role("row", name=re.compile("^Danske Regioner"))).to_contain_text("Inviteret")
     # KL's submission was its response; PLO answered »ingen bemærkninger«; the regions owe theirs.
     await expect(page.locator(".consultation-counts")).to_have_text(
         "Har svaret: 1 · Ingen bemærkninger: 1 · Har afslået: 0 · Mangler svar: 1"
     )
     page.once("dialog", lambda dialog: dialog.accept())
-    await page.get_by_role("button", name="Offentliggør svarene til alle parter").click()
+    await page.get_by_role("button", name="Offentliggør svarene til KL").click()
     await expect(page.get_by_role("status").filter(has_text="offentliggjort")).to_be_visible()
     await expect(page.get_by_role("row", name=re.compile("^KL"))).to_contain_text("Offentliggjort for parten")
     manage = page.get_by_role("region", name="Styr høringen")

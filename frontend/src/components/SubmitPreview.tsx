@@ -8,6 +8,12 @@ import { SubmitButton, useFormMutation } from './forms';
 export const SubmitPreviewFields = graphql(`
   fragment SubmitPreview on SubmissionPreview {
     count
+    generalRemarks
+    letter {
+      id
+      filename
+      url
+    }
     sections {
       title
       count
@@ -89,7 +95,7 @@ export function SubmitPreview(props: {
     props.onSubmitted(submitted.comments.length);
   }
 
-  if (preview.count === 0) return null;
+  if (!hasSomethingToSend(preview)) return null;
   return (
     <>
       <button type="button" className="button" onClick={() => setShowing(true)}>
@@ -99,7 +105,18 @@ export function SubmitPreview(props: {
         <form onSubmit={submit.onSubmit(handleSubmit)} noValidate>
           <h2 id={`${id}-title`}>{t('submitPreview.title')}</h2>
           <ErrorSummary errors={submit.problems.summary} />
-          <p>{t('submitPreview.intro', { count: preview.count, organization: props.organization })}</p>
+          <p>{preview.count > 0 ? t('submitPreview.intro', { count: preview.count, organization: props.organization }) : t('submitPreview.onlyRemarks')}</p>
+          {preview.generalRemarks && (
+            <section aria-labelledby={`${id}-remarks`} className="preview-section">
+              <h3 id={`${id}-remarks`}>{t('submitPreview.generalRemarks')}</h3>
+              <p className="preview-item__body">{preview.generalRemarks}</p>
+            </section>
+          )}
+          {preview.letter && (
+            <p>
+              <a href={preview.letter.url}>{t('submitPreview.letter', { filename: preview.letter.filename })}</a>
+            </p>
+          )}
           {preview.sections.map((section, index) => (
             <section key={`${index}-${section.title}`} aria-labelledby={`${id}-section-${index}`} className="preview-section">
               <h3 id={`${id}-section-${index}`}>{t('submitPreview.sectionCount', { title: section.title, count: section.count })}</h3>
@@ -147,4 +164,9 @@ export function SubmitPreview(props: {
 
 function truncate(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** Whether submitting would send anything: comments, general remarks or a letter. */
+export function hasSomethingToSend(preview: { count: number; generalRemarks?: string | null; letter?: unknown }): boolean {
+  return preview.count > 0 || Boolean(preview.generalRemarks) || Boolean(preview.letter);
 }

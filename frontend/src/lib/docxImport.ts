@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { currentLanguage } from '../i18n';
+import { postFile } from './upload';
 
 /** The server refuses larger uploads; the browser says so before sending 20 MB for nothing. */
 export const MAX_DOCX_BYTES = 20 * 1024 * 1024;
@@ -31,30 +31,9 @@ export async function importDocx(
   if ('documentId' in target) params.set('documentId', target.documentId);
   else if (target.title.trim()) params.set('title', target.title.trim());
   const query = params.toString();
-  let response: Response;
-  try {
-    response = await fetch(`/imports/docx${query ? `?${query}` : ''}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Accept-Language': currentLanguage() },
-      body: file,
-    });
-  } catch {
-    return { ok: false, message: t('errors.network'), field: null };
-  }
-  let payload: unknown = null;
-  try {
-    payload = await response.json();
-  } catch {
-    payload = null;
-  }
-  if (response.ok && isReport(payload)) return { ok: true, report: payload };
-  const error = (payload as { error?: { message?: unknown; field?: unknown } } | null)?.error;
-  if (error && typeof error.message === 'string') {
-    return { ok: false, message: error.message, field: typeof error.field === 'string' ? error.field : null };
-  }
-  // Refusals by the request guard before the endpoint: too large, or not from this page.
-  if (response.status === 413) return { ok: false, message: t('imports.tooLarge'), field: 'file' };
+  const outcome = await postFile(`/imports/docx${query ? `?${query}` : ''}`, file, t, t('imports.tooLarge'));
+  if (!outcome.ok) return outcome;
+  if (isReport(outcome.payload)) return { ok: true, report: outcome.payload };
   return { ok: false, message: t('errors.unexpected'), field: null };
 }
 

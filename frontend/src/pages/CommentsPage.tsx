@@ -5,7 +5,7 @@ import { CommentingClosed } from '../components/CommentingClosed';
 import { CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { SelectField, StatusMessage } from '../components/forms';
-import { SubmitPreview } from '../components/SubmitPreview';
+import { SubmitPreview, hasSomethingToSend } from '../components/SubmitPreview';
 import { usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import { useViewer } from '../viewer';
@@ -24,6 +24,10 @@ const CommentsQuery = graphql(`
       }
       submissionPreview {
         count
+        generalRemarks
+        letter {
+          id
+        }
         canSubmit
         blocker
         sections {
@@ -92,6 +96,7 @@ export function CommentsPage() {
   // The drafts as submitting would send them (colleagues' drafts and replies included), by section.
   const preview = document.submissionPreview;
   const draftCount = preview?.count ?? 0;
+  const toSend = preview ? hasSomethingToSend(preview) : false;
   const ownOrg = viewer?.organization;
   const visible = sections
     .filter((section) => !sectionFilter || section.id === sectionFilter)
@@ -112,13 +117,13 @@ export function CommentsPage() {
       <DocumentHeader document={document} heading={t('comments.title')} />
       <p className="lead">{t('comments.intro')}</p>
       <CommentingClosed document={document} />
-      {((preview && draftCount > 0) || done) && (
+      {(toSend || done) && (
         <section className="panel panel--drafts" aria-labelledby="drafts-title">
           <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
           {done && <StatusMessage focus>{done}</StatusMessage>}
-          {preview && draftCount > 0 && (
+          {preview && toSend && (
             <>
-              <p>{t('comments.draftsIntro', { count: draftCount })}</p>
+              <p>{draftCount > 0 ? t('comments.draftsIntro', { count: draftCount }) : t('submitPreview.onlyRemarks')}</p>
               {preview.sections.map((group, index) => (
                 <section key={group.section?.id ?? `deleted-${index}`} aria-labelledby={`draft-section-${index}`} className="draft-group">
                   <h3 id={`draft-section-${index}`}>{t('comments.draftSection', { title: group.title })}</h3>

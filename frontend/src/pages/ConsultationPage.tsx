@@ -11,6 +11,7 @@ import { ReminderForm } from '../components/ReminderForm';
 import { ErrorSummary } from '../components/errors';
 import { type Problems, StatusMessage, SubmitButton, noProblems, useFormMutation } from '../components/forms';
 import { Fact, usePageQuery, usePageTitle } from '../components/page';
+import { ResponseDraftForm } from '../components/ResponseDraftForm';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -216,6 +217,7 @@ export function ConsultationPage() {
             .filter((org) => org.id === own.organization?.id)
             .map((org) => (
               <div key={org.id} className="answer-forms">
+                <ResponseDraftForm consultationId={consultation.id} organization={org.name} />
                 <AnswerForm kind="noRemarks" consultationId={consultation.id} organization={org} snapshot={name} onDone={onAnswered} />
                 <AnswerForm kind="decline" consultationId={consultation.id} organization={org} snapshot={name} onDone={onAnswered} />
               </div>
