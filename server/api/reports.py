@@ -17,9 +17,11 @@ from server.api.comments import Comment, CommentStatus
 from server.api.consultations import Consultation, ConsultationParty
 from server.api.context import Info
 from server.api.drafting import Document, Section, Snapshot
+from server.api.responses import ResponseLetter
 from server.clock import COPENHAGEN
 from server.comments import model as comments
 from server.consultations import report as compiled
+from server.responses import service as responses
 
 
 @strawberry.type(description="A thread in the report: its first comment and the submitted replies to it.")
@@ -74,11 +76,17 @@ class ReportSection:
 
 @strawberry.type(description="A party's general remarks: its response as a whole, not tied to a section.")
 class GeneralRemarks:
+    attachment_id: strawberry.Private[ObjectId | None]
     organization: Organization | None
     remarks: str = strawberry.field(description="Markdown; empty when the party sent only an attached letter.")
     responded_at: datetime
     late: bool
     has_attachment: bool = strawberry.field(description="The party attached a response letter (PDF or Word).")
+
+    @strawberry.field(description="The response letter the party sent, with where to download it.")
+    async def letter(self, info: Info) -> ResponseLetter | None:
+        found = await responses.letter(info.context.store, info.context.caller(), self.attachment_id)
+        return ResponseLetter.of(found) if found else None
 
     @strawberry.field(description="The remarks rendered safely.")
     async def remarks_html(self, info: Info) -> str:
@@ -133,6 +141,7 @@ class ConsultationReport:
             response_count=found.response_count,
             general_remarks=[
                 GeneralRemarks(
+                    attachment_id=r.attachment_id,
                     organization=org(r.organization_id),
                     remarks=r.general_remarks,
                     responded_at=r.at.astimezone(COPENHAGEN),

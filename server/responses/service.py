@@ -143,8 +143,8 @@ async def remove_letter(store: Store, caller: Caller, consultation_id: ObjectId 
     return await _changed(store, caller, party, "letter")
 
 
-async def letter_file(store: Store, caller: Caller, file_id: ObjectId | None) -> tuple[Letter, bytes] | None:
-    """A response letter's file, for whoever may see it; None for everyone else (ids reveal nothing).
+async def letter(store: Store, caller: Caller, file_id: ObjectId | None) -> Letter | None:
+    """A response letter, for whoever may see it; None for everyone else (ids reveal nothing).
 
     Before the response is sent, a letter is its organisation's alone. The letter sent with the
     response is seen by those who see the organisation's submitted comments on the document.
@@ -153,7 +153,7 @@ async def letter_file(store: Store, caller: Caller, file_id: ObjectId | None) ->
     owner = await store.response_drafts.letter_owner(file_id) if file_id and actor else None
     if owner is None or actor is None:
         return None
-    consultation_id, organization_id, letter = owner
+    consultation_id, organization_id, found = owner
     consultation = await consultation_queries.get(store, consultation_id, now=caller.now)
     if consultation is None:
         return None
@@ -162,11 +162,17 @@ async def letter_file(store: Store, caller: Caller, file_id: ObjectId | None) ->
         return None
     if actor.organization_id != organization_id:
         response = await store.consultations.response(consultation_id, organization_id)
-        sent = response is not None and response.attachment_id == letter.file_id
+        sent = response is not None and response.attachment_id == found.file_id
         if not sent or not comments_model.may_see(actor, document, organization_id, submitted=True):
             return None
-    data = await store.response_drafts.file(letter.file_id)
-    return (letter, data) if data is not None else None
+    return found
+
+
+async def letter_file(store: Store, caller: Caller, file_id: ObjectId | None) -> tuple[Letter, bytes] | None:
+    """A response letter with its bytes, for whoever may see it (``letter``)."""
+    found = await letter(store, caller, file_id)
+    data = await store.response_drafts.file(found.file_id) if found else None
+    return (found, data) if found is not None and data is not None else None
 
 
 def letter_url(letter: Letter) -> str:

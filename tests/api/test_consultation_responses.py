@@ -176,6 +176,8 @@ REMARKS = """mutation($input: SaveGeneralRemarksInput!) { saveGeneralRemarks(inp
 REMOVE_LETTER = """mutation($input: RemoveResponseLetterInput!) { removeResponseLetter(input: $input) {
   __typename ... on ResponseLetterRemoved { draft { letter { id } } } ... on UserError { message code } } }"""
 PARTIES = """query($id: ID!) { consultation(id: $id) { parties { organization { slug } status } } }"""
+REPORT_REMARKS = """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+  generalRemarks { organization { slug } remarks letter { url filename } } } }"""
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -316,6 +318,12 @@ async def test_general_remarks_and_the_letter_stay_in_the_party_until_it_respond
         assert got.status_code == 200 and got.content == word
         assert (await reader.http.get(letter["url"])).status_code == 404
     assert (await (await as_user(SUM)).http.get(replaced["url"])).status_code == 404  # not a participant
+    # The høringsnotat's general remarks link the letter sent, for whoever may download it.
+    report = await sec.execute(REPORT_REMARKS, {"d": doc["id"], "s": doc["snapshot"]})
+    remarks = {r["organization"]["slug"]: r for r in report["consultationReport"]["generalRemarks"]}
+    assert remarks["kl"]["remarks"] == "KL støtter strategien overordnet."
+    assert remarks["kl"]["letter"]["url"] == replaced["url"]
+    assert remarks["kl"]["letter"]["filename"] == "KL høringssvar.docx"
     # GridFS through another client on the store: any app process reads the same file.
     assert await store.response_drafts.file(ids.parse(replaced["id"], "ResponseLetter")) == word
 

@@ -621,6 +621,15 @@ PROBES: dict[str, Probe] = {
             c["response"] for s in d["consultationReport"]["sections"] for o in s["organizations"] for c in o["comments"]},
         STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
     ),
+    "the consultation report: the regions' general remarks and letter, sent": _probe(
+        ("consultationReport",),
+        """query($d: ID!, $s: ID!) { consultationReport(documentId: $d, snapshotId: $s) {
+             generalRemarks { remarks letter { url } } } }""",
+        lambda ids: {"d": ids["g_doc"], "s": ids["g_snapshot"]},
+        lambda d, ids: d["consultationReport"] is not None and any(
+            r["letter"] and r["letter"]["url"] == ids["reg_c_letter"] for r in d["consultationReport"]["generalRemarks"]),
+        READERS, OUTSIDERS,
+    ),
     "events: the unpublished answer": _probe(
         ("events",), "query($d: ID!) { events(documentId: $d, limit: 200) { items { kind } } }",
         lambda ids: {"d": ids["g_doc"]},
