@@ -173,19 +173,24 @@ class Outbox:
 
     async def number_older(self) -> int:
         """Number the messages written before numbering (no ``seq``) below all others, oldest
-        lowest; how many. Idempotent, run at every start-up: the floor is lowered before the
-        numbers are written, so a start-up cut short leaves a gap, never a repeat, and the rest
-        are numbered by the next one. Two processes starting at once may number the same messages
-        twice (plain writes, the last one stays); either way each message has one number."""
+        lowest; how many. Idempotent, run at every start-up; it reads the whole outbox only until
+        it has once found every message numbered (``older_numbered``). The floor is lowered before
+        the numbers are written, so a start-up cut short leaves a gap, never a repeat, and the
+        rest are numbered by the next one. Two processes starting at once may number the same
+        messages twice (plain writes, the last one stays); either way each has one number."""
+        counter = await self._counters.find_one({"_id": "outbox"})
+        if counter and counter.get("older_numbered"):
+            return 0  # done by an earlier start-up: the outbox is not read again
         older = [doc async for doc in self._outbox.find({"seq": {"$exists": False}}, {"_id": 1, "created_at": 1})]
         if not older:
+            await self._counters.update_one({"_id": "outbox"}, {"$set": {"older_numbered": True}}, upsert=True)
             return 0
-        counter = await self._counters.find_one({"_id": "outbox"})
         floor = min(int(counter.get("floor", 1)) if counter else 1, 1)
         await self._counters.update_one({"_id": "outbox"}, {"$set": {"floor": floor - len(older)}}, upsert=True)
         older.sort(key=lambda doc: (doc["created_at"], doc["_id"]), reverse=True)  # newest first: floor - 1
         for below, doc in enumerate(older, start=1):
             await self._outbox.update_one({"_id": doc["_id"]}, {"$set": {"seq": floor - below}})
+        await self._counters.update_one({"_id": "outbox"}, {"$set": {"older_numbered": True}})
         return len(older)
 
     async def page(self, *, before: int | None, limit: int, states: Sequence[State] = ()) -> OutboxPage:

@@ -44,6 +44,7 @@ WHOLE_COLLECTION: dict[tuple[str, str], str] = {
     # process, to decide whether to create the bucket's indexes (AsyncGridFSBucket): one row, once.
     ("response_letters.files", "{}"): "GridFS: is the bucket empty (before a process's first upload)",
     ("response_letters.chunks", "{}"): "GridFS: is the bucket empty (before a process's first upload)",
+    ("outbox", "{seq: {$exists: ?}}"): "at start-up, until once done: the messages written before numbering",
 }
 
 
