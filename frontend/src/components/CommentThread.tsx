@@ -174,6 +174,15 @@ export function CommentThread({ comment: ref, canReply, level = 3, onChanged }: 
   );
 }
 
+/** One comment on its own (a draft in the list of what submitting sends), without its replies. */
+export function CommentEntry({ comment, level = 4, onChanged }: { comment: FragmentType<typeof CommentViewFields>; level?: 3 | 4; onChanged?: (commentId: string) => void }) {
+  return (
+    <div className="thread">
+      <CommentItem comment={comment} canReply={false} level={level} onChanged={onChanged} />
+    </div>
+  );
+}
+
 type Panel = 'none' | 'reply' | 'respond' | 'edit';
 
 function CommentItem(props: {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { CommentingClosed } from '../components/CommentingClosed';
-import { CommentThread, statuses } from '../components/CommentThread';
+import { CommentEntry, CommentThread, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { SelectField, StatusMessage } from '../components/forms';
 import { SubmitPreview, hasSomethingToSend } from '../components/SubmitPreview';
@@ -37,7 +37,7 @@ const CommentsQuery = graphql(`
           }
           comments {
             id
-            ...CommentThread
+            ...CommentView
           }
         }
         ...SubmitPreview
@@ -130,7 +130,7 @@ export function CommentsPage() {
                   <ol className="thread-list">
                     {group.comments.map((comment) => (
                       <li key={comment.id}>
-                        <CommentThread comment={comment} canReply={false} level={4} onChanged={refresh} />
+                        <CommentEntry comment={comment} level={4} onChanged={refresh} />
                       </li>
                     ))}
                   </ol>
