@@ -85,8 +85,11 @@ class MaildirTransport:
 
     async def deliver(self, message: EmailMessage) -> None:
         def write() -> None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            mailbox.Maildir(self.path, create=True).add(message)
+            # Maildir creates tmp/, new/ and cur/ only when its folder does not exist yet; make them
+            # ourselves, so that a folder made by hand (or by an older version) takes mail too.
+            for folder in ("tmp", "new", "cur"):
+                (self.path / folder).mkdir(parents=True, exist_ok=True)
+            mailbox.Maildir(self.path, create=False).add(message)
 
         try:
             await asyncio.to_thread(write)

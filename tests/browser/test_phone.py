@@ -31,7 +31,7 @@ CELLS = """() => [...document.querySelectorAll('table.table tbody tr')].flatMap(
   }))"""
 
 
-async def _each_cell_labelled(page: Page, first_label: str) -> None:
+async def each_cell_labelled(page: Page, first_label: str) -> None:
     await expect(page.locator("table.table tbody tr").first).to_be_visible()
     cells = await page.evaluate(CELLS)
     assert cells, "no table rows"
@@ -71,13 +71,13 @@ async def test_every_table_reads_as_labelled_stacked_rows_on_a_phone(new_ui: New
     ]
     for where, first_label, name in pages:
         await ui.open(where)
-        await _each_cell_labelled(page, first_label)
+        await each_cell_labelled(page, first_label)
         await ui.check(name)
     # The labels follow the language.
     await page.get_by_role("button", name="Switch to English").click()
     await ui.open("/users")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Users and invitations")
-    await _each_cell_labelled(page, "Email address")
+    await each_cell_labelled(page, "Email address")
 
 
 async def test_the_glossary_is_a_page_linked_from_every_page_in_the_reader_s_language(new_ui: NewUi) -> None:

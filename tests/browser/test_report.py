@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import expect
 
 from tests.api.test_consultation_report import KL_PROPOSAL, REGIONS_ANSWER, _consultation
+from tests.browser.test_phone import each_cell_labelled
 from tests.browser.ui import Ui
 from tests.support import KL_COMMENTER, SECRETARIAT, Api, ManualClock
 
@@ -62,6 +63,10 @@ async def test_the_report_page_of_a_consultation(new_ui: NewUi, as_user: AsUser,
         "Borgeren som aktiv partner"
     )
     await ui.check("report-consultation")
+    # On a phone the counts table reads as cards, each figure labelled with its column.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await each_cell_labelled(page, "Organisation")
+    await page.set_viewport_size({"width": 1280, "height": 900})
 
     # Published: KL reads the answers.
     published = await sec.execute(

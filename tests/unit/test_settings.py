@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import email.policy
+import mailbox
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 
+from server.notifications.sender import transport_for
 from server.settings import SettingsError, load
 
 
@@ -78,3 +83,22 @@ def test_a_bad_smtp_url_is_named_without_its_password(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as raised:
         load({"DATA_DIR": str(tmp_path), "SMTP_URL": "smtp://bruger:hemmelig@mail.example.dk:port"})
     assert "SMTP_URL" in str(raised.value) and "hemmelig" not in str(raised.value)
+
+
+@pytest.mark.parametrize("existing", ["none", "empty folder"])
+async def test_without_smtp_url_a_message_lands_in_the_maildir_that_make_run_reads(
+    tmp_path: Path, existing: str
+) -> None:
+    settings = load({"DATA_DIR": str(tmp_path)})
+    if existing == "empty folder":
+        settings.maildir.mkdir(parents=True)
+    message = EmailMessage()
+    message["Subject"] = "Skriftlig proces åbnet: Kommissorium"
+    message["To"] = "karen@kl.example"
+    message.set_content("Fristen er fredag den 11. december 2026 kl. 12.00.")
+    await transport_for(settings).deliver(message)
+
+    box = mailbox.Maildir(settings.maildir, create=False)
+    received = [BytesParser(policy=email.policy.default).parsebytes(box.get_bytes(key)) for key in box.keys()]
+    assert [m["Subject"] for m in received] == ["Skriftlig proces åbnet: Kommissorium"]
+    assert "fredag den 11. december" in received[0].get_content()

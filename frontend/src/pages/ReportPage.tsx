@@ -262,10 +262,14 @@ export function ReportPage() {
               <tbody>
                 {found.counts.map((count) => (
                   <tr key={count.organization?.id ?? 'none'}>
-                    <th scope="row">{count.organization?.shortName ?? '–'}</th>
-                    <td>{count.total}</td>
+                    <th scope="row" data-label={t('report.organization')}>
+                      {count.organization?.shortName ?? '–'}
+                    </th>
+                    <td data-label={t('report.totalColumn')}>{count.total}</td>
                     {statuses.map((status) => (
-                      <td key={status}>{count.byStatus.find((entry) => entry.status === status)?.count ?? 0}</td>
+                      <td key={status} data-label={t(`comments.status.${status}`)}>
+                        {count.byStatus.find((entry) => entry.status === status)?.count ?? 0}
+                      </td>
                     ))}
                   </tr>
                 ))}
