@@ -10,6 +10,7 @@ from bson import ObjectId
 
 from server import ids
 from server.accounts import permissions
+from server.accounts.model import Actor
 from server.accounts.permissions import Action, Scope
 from server.api.accounts import Organization, User
 from server.api.context import Info
@@ -248,13 +249,30 @@ class CommentingWindow:
         return Snapshot.of(found) if found else None
 
 
+def _comments_as_party(
+    actor: Actor | None, document: drafting_model.Document, consultation: domain.Consultation | None
+) -> bool:
+    """The viewer comments now as a consulted party: on the open consultation's snapshot."""
+    if actor is None or consultation is None or not consultation.is_open or actor.roles & STEERING:
+        return False
+    return permissions.check(actor, Action.COMMENT, queries.comment_scope(document, consultation)) is None
+
+
+async def consulted_snapshot_id(info: Info, document: drafting_model.Document) -> ObjectId | None:
+    """The snapshot the viewer comments on as a consulted party in the open consultation, else None."""
+    consultation = await _current(info, document)
+    if consultation is None or not _comments_as_party(info.context.actor, document, consultation):
+        return None
+    return consultation.snapshot_id
+
+
 async def commenting_window(info: Info, document: drafting_model.Document) -> CommentingWindow:
     ctx = info.context
     consultation = await _current(info, document)
     actor = ctx.actor
     refusal = permissions.check(actor, Action.COMMENT, queries.comment_scope(document, consultation))
     steering = actor is not None and bool(actor.roles & STEERING)
-    party = refusal is None and not steering and consultation is not None and consultation.is_open
+    party = _comments_as_party(actor, document, consultation)
     closed_at = consultation.closed_at if consultation else None
     if refusal is not None:
         message: str | None = ctx.text(refusal.key, **refusal.params) if actor is not None else None

@@ -142,6 +142,23 @@ class Section(Node):
         found = await queries.version_at(info.context.store, self.model, version)
         return SectionVersion.of(found) if found else None
 
+    @strawberry.field(
+        description="The version sent for consultation, when you comment in the document's open consultation as "
+        "a consulted party: the text to read and comment on (null otherwise, and for a section added since)."
+    )
+    async def consulted_version(self, info: Info) -> SectionVersion | None:
+        from server.api.consultations import consulted_snapshot_id
+
+        loaders = info.context.loaders
+        document = await loaders.document.load(self.model.document_id)
+        snapshot_id = await consulted_snapshot_id(info, document) if document else None
+        if snapshot_id is None:
+            return None
+        snapshot = next((s for s in await loaders.snapshots.load(self.model.document_id) if s.id == snapshot_id), None)
+        entry = next((e for e in snapshot.entries if e.section_id == self.model.id), None) if snapshot else None
+        found = await loaders.version.load((self.model.id, entry.version)) if entry else None
+        return SectionVersion.of(found) if found else None
+
     @strawberry.field(description="Word-level diff between two versions (default: the previous and the current).")
     async def diff(
         self, info: Info, from_: Annotated[int | None, strawberry.argument(name="from")] = None, to: int | None = None

@@ -495,6 +495,73 @@ async def test_commenting_belongs_to_the_consultation(as_user: AsUser, store: St
     assert "kl." not in in_english["message"]
 
 
+CONSULTED = """query($id: ID!) { document(id: $id) {
+  sections { id version title consultedVersion { number title body html } } } }"""
+
+
+async def test_a_consulted_party_reads_and_comments_on_the_text_sent_after_the_steering_group_edits(
+    as_user: AsUser, store: Store
+) -> None:
+    """Issue 18: a party comments on the consultation's snapshot while it is open, even once the
+    steering group has edited a section; `Section.consultedVersion` is that text, for parties only."""
+    sec, kl, plo, reg_c = (
+        await as_user(SECRETARIAT),
+        await as_user(KL),
+        await as_user(PLO_COMMENTER),
+        await as_user(REGIONS_COMMENTER),
+    )
+    document, snapshot, now = await _document(sec)
+    [section] = document["sections"]
+    cid = (await _open(sec, snapshot["id"], now + timedelta(days=14), ("kl", "plo")))["consultation"]["id"]
+    saved = await sec.execute(
+        SAVE, {"input": {"sectionId": section, "baseVersion": 1, "title": "Borgeren", "body": "Ny tekst."}}
+    )
+    assert saved["saveSection"]["__typename"] == "SectionSaved", saved
+    added = await sec.execute(
+        """mutation($input: AddSectionInput!) { addSection(input: $input) {
+             __typename ... on SectionAdded { section { id } } } }""",
+        {"input": {"documentId": document["id"], "title": "Efter høringen", "body": "Kom til senere."}},
+    )
+    later = added["addSection"]["section"]["id"]
+
+    sections = (await plo.execute(CONSULTED, {"id": document["id"]}))["document"]["sections"]
+    assert [(s["id"], s["version"], s["title"]) for s in sections] == [
+        (section, 2, "Borgeren"),
+        (later, 1, "Efter høringen"),
+    ]
+    consulted = sections[0]["consultedVersion"]
+    assert consulted["number"] == 1 and consulted["title"] == "Borgeren som aktiv partner"
+    assert consulted["body"] == "Borgerne skal have adgang til egne data."
+    assert "Borgerne skal have adgang" in consulted["html"]
+    assert sections[1]["consultedVersion"] is None  # added since: not part of the consultation
+    # The steering group and those not consulted read the current text only.
+    for other in (kl, sec, reg_c):
+        theirs = (await other.execute(CONSULTED, {"id": document["id"]}))["document"]["sections"]
+        assert [s["consultedVersion"] for s in theirs] == [None, None]
+
+    # PLO comments on a passage of the text sent (the consulted version), as part of its response.
+    anchored = await plo.execute(
+        ADD_COMMENT,
+        {
+            "input": {
+                "sectionId": section,
+                "version": consulted["number"],
+                "body": "PLO: adgang alene er ikke nok.",
+                "anchor": {"exact": "adgang til egne data", "prefix": "Borgerne skal have ", "suffix": "."},
+            }
+        },
+    )
+    assert anchored["addComment"]["__typename"] == "CommentAdded", anchored
+    stored = await _stored_comment(store, anchored["addComment"]["comment"]["id"])
+    assert stored.section_version == 1 and stored.consultation_id == ids.parse(cid, "Consultation")
+    assert stored.anchor is not None and stored.anchor.exact == "adgang til egne data"
+
+    # Closed: the reader shows the current text again.
+    await sec.execute(CLOSE, {"input": {"consultationId": cid}})
+    after = (await plo.execute(CONSULTED, {"id": document["id"]}))["document"]["sections"]
+    assert [s["consultedVersion"] for s in after] == [None, None]
+
+
 async def test_the_phase_follows_the_consultation(as_user: AsUser) -> None:
     sec = await as_user(SECRETARIAT)
     document, snapshot, now = await _document(sec)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from playwright.async_api import expect
 
-from tests.api.drafting_support import new_document
+from tests.api.drafting_support import new_document, org_ids
 from tests.browser.test_approval import fill_deadline, local, no_sideways_scrolling
 from tests.browser.ui import Ui
 from tests.support import KL, KL_COMMENTER, PLO_COMMENTER, SDS, SECRETARIAT, Api, RunningApp
@@ -275,3 +276,92 @@ async def test_a_consultation_from_opening_to_published_answers(
     await expect(phone.page.get_by_role("table", name="Høringsliste")).to_be_visible()
     await no_sideways_scrolling(phone.page)
     await phone.check("consultation-page-phone-secretariat")
+
+
+OPEN = """mutation($input: OpenConsultationInput!) { openConsultation(input: $input) {
+  __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }"""
+SAVE = """mutation($input: SaveSectionInput!) { saveSection(input: $input) {
+  __typename ... on UserError { message } } }"""
+KL_COMMENTS = """query($id: ID!) { document(id: $id) { sections { version
+  comments { body sectionVersion submitted anchor { exact } } } } }"""
+
+
+async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_group_edits_it(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
+    """Issue 18: while the consultation is open, KL's reader shows each section as it was sent
+    (Udgave 1), says that the steering group has edited it since, and KL's comment from the reader
+    lands on the consulted version — not refused because the text has moved on."""
+    secretariat = await as_user(SECRETARIAT)
+    document = await new_document(
+        secretariat,
+        [("Formål", f"Strategien samler indsatsen.\n\n{CONSENT}\n"), ("Almen praksis", "Den digitale almen praksis.\n")],
+        ("kl", "danske-regioner"),
+    )
+    created = await secretariat.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Høringsudkast"}})
+    opened = await secretariat.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": created["createSnapshot"]["snapshot"]["id"],
+                "deadline": (app.clock.now() + timedelta(days=10)).isoformat(),
+                "organizationIds": await org_ids(secretariat, "kl"),
+                "letter": "Styregruppen beder om jeres bemærkninger.",
+            }
+        },
+    )
+    assert opened["openConsultation"]["__typename"] == "ConsultationOpened", opened
+    # The steering group edits the first section during the consultation.
+    edited = await (await as_user(SDS)).execute(
+        SAVE,
+        {
+            "input": {
+                "sectionId": document["sections"][0],
+                "baseVersion": 1,
+                "title": "Formål og rammer",
+                "body": "Strategien samler indsatsen.\n\nData deles kun med hjemmel i lov.\n",
+            }
+        },
+    )
+    assert edited["saveSection"]["__typename"] == "SectionSaved", edited
+
+    kl = await new_ui(KL_COMMENTER)
+    page = kl.page
+    await kl.open(f"/documents/{document['slug']}")
+    first = page.locator(f"[data-section-id='{document['sections'][0]}']")
+    await expect(first.get_by_role("heading", level=2)).to_have_text("Formål")
+    await expect(first.locator("[data-prose]")).to_contain_text(CONSENT)
+    await expect(first.locator("[data-prose]")).not_to_contain_text("hjemmel i lov")
+    await expect(first).to_contain_text(
+        "Du læser udgaven sendt i høring (Udgave 1). Styregruppen har siden redigeret afsnittet."
+    )
+    changes = first.get_by_role("link", name=re.compile("^Se, hvad der er ændret siden"))
+    await expect(changes).to_have_attribute("href", re.compile(r"/history\?from=1&to=2$"))
+    second = page.locator(f"[data-section-id='{document['sections'][1]}']")
+    await expect(second).to_contain_text("Du læser udgaven sendt i høring (Udgave 1).")
+    await expect(second).not_to_contain_text("Styregruppen har siden redigeret")
+    await kl.check("reader-consulted-version")
+
+    await first.get_by_role(
+        "button", name=re.compile(r"^Kommentér\W+tekststykket, der begynder: Data skal deles")
+    ).click()
+    composer = page.locator("form.composer")
+    await composer.get_by_label("Kommentar").fill("Samtykke bør ikke være den eneste hjemmel.")
+    await composer.get_by_role("button", name="Gem kommentar").click()
+    await expect(page.get_by_role("status")).to_contain_text("gemt som kladde")
+
+    # The comment is on the consulted version (1), anchored in the text sent, while the section is at version 2.
+    sections = (await (await as_user(KL_COMMENTER)).execute(KL_COMMENTS, {"id": document["id"]}))["document"]["sections"]
+    assert sections[0]["version"] == 2
+    [comment] = sections[0]["comments"]
+    assert comment["body"] == "Samtykke bør ikke være den eneste hjemmel."
+    assert comment["sectionVersion"] == 1 and comment["submitted"] is False
+    assert comment["anchor"]["exact"] == CONSENT
+
+    # The steering group reads the current text.
+    steering = await new_ui(SDS)
+    await steering.open(f"/documents/{document['slug']}")
+    current = steering.page.locator(f"[data-section-id='{document['sections'][0]}']")
+    await expect(current.get_by_role("heading", level=2)).to_have_text("Formål og rammer")
+    await expect(current.locator("[data-prose]")).to_contain_text("hjemmel i lov")
+    await expect(current).not_to_contain_text("Du læser udgaven sendt i høring")

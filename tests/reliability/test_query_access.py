@@ -367,6 +367,13 @@ PROBES: dict[str, Probe] = {
         lambda d, ids: bool(d["document"] and d["document"]["commenting"]["consultation"]),
         READERS, OUTSIDERS,
     ),
+    "sections: the version sent for consultation, for a consulted party": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { consultedVersion { number body } } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and any(s["consultedVersion"] for s in d["document"]["sections"])),
+        {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
+    ),
     "approvalRound with remarks and internal notes": _probe(
         ("approvalRound",),
         "query($id: ID!) { approvalRound(id: $id) { id parties { remarks internalNote } } }",

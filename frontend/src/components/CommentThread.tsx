@@ -40,6 +40,9 @@ export const CommentViewFields = graphql(`
     section {
       id
       version
+      consultedVersion {
+        number
+      }
     }
     viewerCan {
       edit
@@ -325,7 +328,7 @@ function CommentItem(props: {
         <ReplyForm
           parentId={comment.id}
           sectionId={comment.section.id}
-          version={comment.section.version}
+          version={comment.section.consultedVersion?.number ?? comment.section.version}
           onDone={(submitted) => finish(submitted ? t('comments.replySent') : t('comments.replyDraft'))}
           onCancel={() => setPanel('none')}
         />

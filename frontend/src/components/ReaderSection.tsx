@@ -25,6 +25,11 @@ export const ReaderSectionFields = graphql(`
       id
       name
     }
+    consultedVersion {
+      number
+      title
+      html
+    }
     commentMarkers {
       id
       anchorStatus
@@ -55,6 +60,11 @@ interface Props {
   documentSlug: string;
   canEdit: boolean;
   canComment: boolean;
+  /**
+   * The snapshot the viewer comments on as a consulted party in the open consultation: the reader
+   * then shows and comments on each section as it was sent (`consultedVersion`), not its newest text.
+   */
+  consultedSnapshot: { number: number } | null;
   /** Others editing this section right now. */
   editors: readonly PresentPerson[];
   composing: Composing | null;
@@ -83,7 +93,14 @@ export function ReaderSection(props: Props) {
   const section = getFragmentData(ReaderSectionFields, props.section);
   const anchor = sectionAnchor(section.key);
   const proseRef = useRef<HTMLDivElement>(null);
-  const blocks = useMemo(() => blocksOf(section.html), [section.html]);
+  // A consulted party reads and comments on the text sent for consultation, even when the steering
+  // group has edited the section since; a section added since then is not part of the consultation.
+  const consulted = props.consultedSnapshot ? (section.consultedVersion ?? null) : null;
+  const shown = consulted ? { title: consulted.title, html: consulted.html, version: consulted.number } : section;
+  const editedSince = consulted !== null && consulted.number !== section.version;
+  const notConsulted = props.consultedSnapshot !== null && consulted === null;
+  const canComment = props.canComment && !notConsulted;
+  const blocks = useMemo(() => blocksOf(shown.html), [shown.html]);
   const [blockOf, setBlockOf] = useState<Map<string, number>>(new Map());
   const [commentsOpen, setCommentsOpen] = useState(false);
   const [focusCommentId, setFocusCommentId] = useState<string | null>(null);
@@ -110,7 +127,7 @@ export function ReaderSection(props: Props) {
     const proposed: Range[] = [];
     for (const comment of section.commentMarkers) {
       const location = comment.anchorLocation;
-      if (!location || location.version !== section.version) continue;
+      if (!location || location.version !== shown.version) continue;
       const block = spans.findIndex((span) => span !== null && location.start >= span.start && location.start < Math.max(span.end, span.start + 1));
       if (block >= 0) found.set(comment.id, block);
       const range = index.rangeOf(location.start, location.end);
@@ -123,7 +140,7 @@ export function ReaderSection(props: Props) {
       if (highlight) for (const range of ranges) highlight.delete(range);
       if (proposalHighlight) for (const range of proposed) proposalHighlight.delete(range);
     };
-  }, [section.commentMarkers, section.version, blocks]);
+  }, [section.commentMarkers, shown.version, blocks]);
 
   const commentsByBlock = new Map<number, string[]>();
   for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
@@ -154,29 +171,46 @@ export function ReaderSection(props: Props) {
   return (
     <section className="section" id={anchor} aria-labelledby={`${anchor}-title`} data-section-id={section.id}>
       <h2 className="section__title" id={`${anchor}-title`}>
-        {section.title}
+        {shown.title}
       </h2>
-      <p className="section__meta">
-        {t('document.version', { version: section.version })} · {t('document.updated')} <DateTime value={section.updatedAt} />
-        {section.updatedBy && <> · {section.updatedBy.name}</>}
-      </p>
+      {props.consultedSnapshot && consulted ? (
+        <p className="section__meta section__meta--consulted">
+          {t('document.consultedVersion', { number: props.consultedSnapshot.number })}
+          {editedSince && (
+            <>
+              {' '}
+              {t('document.editedSinceConsulted')}{' '}
+              <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/history?from=${consulted.number}&to=${section.version}`}>
+                {t('document.editedSinceLink')}
+                <span className="visually-hidden">: {shown.title}</span>
+              </Link>
+            </>
+          )}
+        </p>
+      ) : (
+        <p className="section__meta">
+          {t('document.version', { version: section.version })} · {t('document.updated')} <DateTime value={section.updatedAt} />
+          {section.updatedBy && <> · {section.updatedBy.name}</>}
+        </p>
+      )}
+      {notConsulted && <p className="section__meta">{t('document.notConsulted')}</p>}
       <PresenceLine label={t('presence.editing')} people={props.editors} className="presence--editing" />
       <ul className="section__tools">
         {props.canEdit && (
           <li>
             <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/edit`}>
               {t('document.edit')}
-              <span className="visually-hidden">: {section.title}</span>
+              <span className="visually-hidden">: {shown.title}</span>
             </Link>
           </li>
         )}
         <li>
           <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/history`}>
             {t('document.history')}
-            <span className="visually-hidden">: {section.title}</span>
+            <span className="visually-hidden">: {shown.title}</span>
           </Link>
         </li>
-        {props.canComment && (
+        {canComment && (
           <li>
             <button
               type="button"
@@ -184,7 +218,7 @@ export function ReaderSection(props: Props) {
               onClick={() => props.onCompose({ sectionId: section.id, quote: null, kind: 'REMARK' })}
             >
               {t('document.commentSection')}
-              <span className="visually-hidden">: {section.title}</span>
+              <span className="visually-hidden">: {shown.title}</span>
             </button>
           </li>
         )}
@@ -205,7 +239,7 @@ export function ReaderSection(props: Props) {
                     {t('document.markerCount', { count: here.length })}
                   </button>
                 )}
-                {props.canComment && (
+                {canComment && (
                   <button type="button" className="block-comment" onClick={() => commentOnBlock(blockIndex)}>
                     {t('document.commentPassage')}
                     <span className="visually-hidden">
@@ -238,8 +272,8 @@ export function ReaderSection(props: Props) {
         <CommentComposer
           key={`${composing.quote?.exact ?? ''}:${composing.kind}`}
           sectionId={section.id}
-          sectionTitle={section.title}
-          version={section.version}
+          sectionTitle={shown.title}
+          version={shown.version}
           quote={composing.quote}
           passage={composing.passage}
           kind={composing.kind}
@@ -261,7 +295,7 @@ export function ReaderSection(props: Props) {
           {commentsOpen && (
             <SectionThreads
               sectionId={section.id}
-              canReply={props.canComment}
+              canReply={canComment}
               revision={props.revision}
               focusCommentId={focusCommentId}
               onFocused={focused}

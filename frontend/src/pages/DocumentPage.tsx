@@ -36,6 +36,13 @@ const DocumentReaderQuery = graphql(`
       consultation {
         ...ConsultationNotice
       }
+      commenting {
+        countsAsResponse
+        snapshot {
+          id
+          number
+        }
+      }
       ...Commenting
       ...DocumentHeader
       ...TableOfContents
@@ -108,6 +115,8 @@ export function DocumentPage() {
     refetch();
     setRevision((n) => n + 1);
   };
+  // A consulted party reads and comments on the snapshot sent for consultation (issue 18).
+  const consultedSnapshot = document.commenting.countsAsResponse ? (document.commenting.snapshot ?? null) : null;
   const sectionIds = new Set(sections.map((section) => section.id));
   const readers = presence.others.filter((person) => person.activity === 'READING');
   const editorsElsewhere = presence.others.filter(
@@ -143,6 +152,7 @@ export function DocumentPage() {
                 documentSlug={slug}
                 canEdit={document.viewerCan.edit}
                 canComment={document.viewerCan.comment}
+                consultedSnapshot={consultedSnapshot}
                 editors={presence.others.filter((person) => person.activity === 'EDITING' && person.sectionId === section.id)}
                 composing={composing}
                 onCompose={setComposing}
