@@ -295,7 +295,10 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     secretariat = await as_user(SECRETARIAT)
     document = await new_document(
         secretariat,
-        [("Formål", f"Strategien samler indsatsen.\n\n{CONSENT}\n"), ("Almen praksis", "Den digitale almen praksis.\n")],
+        [
+            ("Formål", f"Strategien samler indsatsen.\n\n{CONSENT}\n"),
+            ("Almen praksis", "Den digitale almen praksis.\n"),
+        ],
         ("kl", "danske-regioner"),
     )
     created = await secretariat.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Høringsudkast"}})
@@ -351,7 +354,9 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     await expect(page.get_by_role("status")).to_contain_text("gemt som kladde")
 
     # The comment is on the consulted version (1), anchored in the text sent, while the section is at version 2.
-    sections = (await (await as_user(KL_COMMENTER)).execute(KL_COMMENTS, {"id": document["id"]}))["document"]["sections"]
+    sections = (await (await as_user(KL_COMMENTER)).execute(KL_COMMENTS, {"id": document["id"]}))["document"][
+        "sections"
+    ]
     assert sections[0]["version"] == 2
     [comment] = sections[0]["comments"]
     assert comment["body"] == "Samtykke bør ikke være den eneste hjemmel."
