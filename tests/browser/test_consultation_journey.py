@@ -333,6 +333,9 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     await kl.open(f"/documents/{document['slug']}")
     first = page.locator(f"[data-section-id='{document['sections'][0]}']")
     await expect(first.get_by_role("heading", level=2)).to_have_text("Formål")
+    await expect(page.get_by_role("navigation", name="Indhold").get_by_role("link")).to_have_text(
+        ["Formål", "Almen praksis"]
+    )
     await expect(first.locator("[data-prose]")).to_contain_text(CONSENT)
     await expect(first.locator("[data-prose]")).not_to_contain_text("hjemmel i lov")
     await expect(first).to_contain_text(
@@ -368,5 +371,8 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     await steering.open(f"/documents/{document['slug']}")
     current = steering.page.locator(f"[data-section-id='{document['sections'][0]}']")
     await expect(current.get_by_role("heading", level=2)).to_have_text("Formål og rammer")
+    await expect(steering.page.get_by_role("navigation", name="Indhold").get_by_role("link").first).to_have_text(
+        "Formål og rammer"
+    )
     await expect(current.locator("[data-prose]")).to_contain_text("hjemmel i lov")
     await expect(current).not_to_contain_text("Du læser udgaven sendt i høring")

@@ -9,6 +9,9 @@ export const TableOfContentsFields = graphql(`
       key
       title
       position
+      consultedVersion {
+        title
+      }
     }
   }
 `);
@@ -26,7 +29,8 @@ export function TableOfContents(props: { document: FragmentType<typeof TableOfCo
       <ol className="toc__list">
         {ordered.map((section) => (
           <li key={section.id}>
-            <a href={`#${sectionAnchor(section.key)}`}>{section.title}</a>
+            {/* A consulted party reads the sections as sent for consultation, under their titles then. */}
+            <a href={`#${sectionAnchor(section.key)}`}>{section.consultedVersion?.title ?? section.title}</a>
           </li>
         ))}
       </ol>
