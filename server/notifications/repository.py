@@ -183,8 +183,9 @@ class Outbox:
             return 0  # done by an earlier start-up: the outbox is not read again
         older = [doc async for doc in self._outbox.find({"seq": {"$exists": False}}, {"_id": 1, "created_at": 1})]
         if not older:
-            await self._counters.update_one({"_id": "outbox"}, {"$set": {"older_numbered": True}}, upsert=True)
-            return 0
+            if counter:  # messages have drawn numbers and none is left without: never read again
+                await self._counters.update_one({"_id": "outbox"}, {"$set": {"older_numbered": True}})
+            return 0  # no counter and nothing unnumbered: an empty outbox, and an empty database stays empty
         floor = min(int(counter.get("floor", 1)) if counter else 1, 1)
         await self._counters.update_one({"_id": "outbox"}, {"$set": {"floor": floor - len(older)}}, upsert=True)
         older.sort(key=lambda doc: (doc["created_at"], doc["_id"]), reverse=True)  # newest first: floor - 1
