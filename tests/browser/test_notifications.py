@@ -72,10 +72,16 @@ async def test_an_approver_sees_the_decision_in_mine_opgaver_decides_and_the_tas
     await expect(rows).to_have_count(2)  # KL's and the regions' approvers
     await expect(rows.filter(has_text="styregruppe@regioner.example")).to_be_visible()
     await sec.check("outbox")
-    await sec.page.get_by_label("Vis kun beskeder, der ikke kunne leveres").check()
+    # The box follows the address, which changes in a transition just after the click: click, then
+    # wait for the state (Playwright's check()/uncheck() read it back at once and may see it unchanged).
+    only_failed = sec.page.get_by_label("Vis kun beskeder, der ikke kunne leveres")
+    await only_failed.click()
     await expect(sec.page).to_have_url(re.compile(r"/outbox\?state=UNDELIVERABLE$"))
+    await expect(only_failed).to_be_checked()
     await expect(rows).to_have_count(0)  # they all arrived
-    await sec.page.get_by_label("Vis kun beskeder, der ikke kunne leveres").uncheck()
+    await only_failed.click()
+    await expect(sec.page).to_have_url(re.compile(r"/outbox$"))
+    await expect(only_failed).not_to_be_checked()
     await expect(rows).to_have_count(2)
     await sec.open(f"/approval-rounds/{opened['openApprovalRound']['round']['id']}")
     reminder = sec.page.get_by_role("region", name="Send påmindelse")
