@@ -140,9 +140,8 @@ class Consultation(Node):
 
     @strawberry.field(description="The høringsliste: the consulted organisations in order, with their status.")
     async def parties(self, info: Info) -> list[ConsultationParty]:
-        store = info.context.store
-        published = await queries.published_organizations(store, self.model.id)
-        views = await queries.party_statuses(store, self.model)
+        published = await info.context.loaders.published_answers.load(self.model.id)
+        views = await queries.party_statuses(info.context.store, self.model)
         return [ConsultationParty.of(v, v.organization_id in published) for v in views]
 
     @strawberry.field
