@@ -281,5 +281,5 @@ class Accounts:
     async def forget_failure(self, failure_id: ObjectId) -> None:
         await self._failures.delete_one({"_id": failure_id})
 
-    async def clear_failures(self, key: str) -> None:
-        await self._failures.delete_many({"key": key})
+    async def clear_failures(self, key: str, *, before: datetime) -> None:
+        await self._failures.delete_many({"key": key, "at": {"$lt": before}})

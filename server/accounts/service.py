@@ -22,6 +22,10 @@ from server.store import Store
 from server.validation import storable
 
 FAILURE_WINDOW = timedelta(minutes=15)
+# A sign-in forgets the account's earlier failures, but not those of the last few seconds: guesses
+# sent alongside it have counted themselves against the limit, and forgetting them would let as
+# many again be checked.
+SETTLE = timedelta(seconds=10)
 INVITATION_VALID = timedelta(days=7)
 _TOUCH_EVERY = timedelta(minutes=1)
 
@@ -92,9 +96,9 @@ async def sign_in(
     assert password_hash is not None
     if passwords.needs_rehash(password_hash):
         await accounts.set_password_hash(user.id, await passwords.hash_password(password))
-    await accounts.clear_failures(limits[0][0])
-    for attempt in attempts[1:]:
+    for attempt in attempts:
         await accounts.forget_failure(attempt)  # the address's other failures still count
+    await accounts.clear_failures(limits[0][0], before=now - SETTLE)
     token = secrets.token_urlsafe(32)
     expires_at = policy.expiry(now, now)
     await accounts.create_session(token, user.id, now, expires_at)

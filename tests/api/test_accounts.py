@@ -190,6 +190,18 @@ async def test_sign_in_is_slowed_then_locked_and_unlocks_later(app: RunningApp, 
     assert (await _sign_in(api, email, DEMO_PASSWORD))["__typename"] == "SignedIn"
 
 
+async def test_a_sign_in_forgets_earlier_failures(app: RunningApp, api: Api, store: Store) -> None:
+    email = "glemt@kl.example"
+    await _new_user(store, app, email, ["COMMENTER"])
+    for _ in range(4):
+        assert (await _sign_in(api, email, "forkert-adgangskode"))["__typename"] == "InvalidCredentials"
+    app.clock.advance(timedelta(minutes=1))
+    assert (await _sign_in(api, email, DEMO_PASSWORD))["__typename"] == "SignedIn"
+    for _ in range(4):  # four more mistakes do not lock: the first four were forgotten
+        assert (await _sign_in(api, email, "forkert-adgangskode"))["__typename"] == "InvalidCredentials"
+    assert (await _sign_in(api, email, DEMO_PASSWORD))["__typename"] == "SignedIn"
+
+
 async def test_password_is_rehashed_when_parameters_change(app: RunningApp, api: Api, store: Store) -> None:
     email = "gammel@kl.example"
     organization = await store.accounts.organization_by_slug("kl")
