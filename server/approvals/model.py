@@ -28,21 +28,31 @@ rules allow, stays silent); the record then says exactly that.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bson import ObjectId
 
-from server.clock import COPENHAGEN, truncate
+from server.deadlines import model as deadlines
+from server.deadlines.model import (
+    MAX_REASON,
+    Closure,
+    Deadlined,
+    ExtensionEntry,
+    LogEntry,
+    as_deadline,
+    deadline_problem,
+    with_entry,
+)
 from server.drafting.model import MAX_TITLE, Phase
 from server.validation import InputProblem, first_problem, text_problem
 
 MAX_REMARKS = 10_000
 MAX_NOTE = 2_000
-MAX_REASON = 2_000
-MAX_ROUND_LENGTH = timedelta(days=366)
 OPENABLE_PHASES = frozenset({Phase.DRAFTING, Phase.CONSULTATION, Phase.WRITTEN_PROCESS})
+
+__all__ = ["ExtensionEntry", "as_deadline", "with_entry"]
 
 
 class Decision(StrEnum):
@@ -79,10 +89,7 @@ class ReasonKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class DecisionEntry:
-    seq: int
-    at: datetime
-    by: ObjectId | None
+class DecisionEntry(LogEntry):
     organization_id: ObjectId
     decision: Decision
     remarks: str
@@ -93,30 +100,16 @@ class DecisionEntry:
 
 
 @dataclass(frozen=True)
-class BoardEntry:
-    seq: int
-    at: datetime
-    by: ObjectId | None
+class BoardEntry(LogEntry):
     organization_id: ObjectId
     awaiting: bool
     note: str
 
 
 @dataclass(frozen=True)
-class ExtensionEntry:
-    seq: int
-    at: datetime
-    by: ObjectId | None
-    previous: datetime
-    deadline: datetime
-    reason: str
+class ClosureEntry(Closure):
+    """When the round closed (the last decision, the deadline, or the withdrawal), and by whom (None: by itself)."""
 
-
-@dataclass(frozen=True)
-class ClosureEntry:
-    seq: int
-    at: datetime  # when the round closed: the last decision, the deadline, or the withdrawal
-    by: ObjectId | None  # None when it closed by itself
     state: RoundState
     cause: Cause
     reason: str  # the withdrawal's reason
@@ -126,7 +119,7 @@ Entry = DecisionEntry | BoardEntry | ExtensionEntry | ClosureEntry
 
 
 @dataclass(frozen=True)
-class ApprovalRound:
+class ApprovalRound(Deadlined[ClosureEntry]):
     id: ObjectId
     document_id: ObjectId
     snapshot_id: ObjectId
@@ -140,27 +133,9 @@ class ApprovalRound:
     entries: tuple[Entry, ...] = ()
 
     @property
-    def deadline(self) -> datetime:
-        extensions = self.extensions
-        return extensions[-1].deadline if extensions else self.opening_deadline
-
-    @property
-    def closure(self) -> ClosureEntry | None:
-        return next((e for e in reversed(self.entries) if isinstance(e, ClosureEntry)), None)
-
-    @property
     def state(self) -> RoundState:
         closure = self.closure
         return closure.state if closure else RoundState.OPEN
-
-    @property
-    def is_open(self) -> bool:
-        return self.closure is None
-
-    @property
-    def closed_at(self) -> datetime | None:
-        closure = self.closure
-        return closure.at if closure else None
 
     @property
     def decisions(self) -> tuple[DecisionEntry, ...]:
@@ -170,14 +145,6 @@ class ApprovalRound:
     @property
     def board_marks(self) -> tuple[BoardEntry, ...]:
         return tuple(e for e in self.entries if isinstance(e, BoardEntry))
-
-    @property
-    def extensions(self) -> tuple[ExtensionEntry, ...]:
-        return tuple(e for e in self.entries if isinstance(e, ExtensionEntry))
-
-    @property
-    def next_seq(self) -> int:
-        return self.entries[-1].seq + 1 if self.entries else 1
 
 
 @dataclass(frozen=True)
@@ -206,21 +173,6 @@ class Outcome:
 # Input
 
 
-def as_deadline(value: datetime) -> datetime:
-    """A deadline as given: without a UTC offset it is a Copenhagen wall-clock time."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=COPENHAGEN)
-    return truncate(value.astimezone(COPENHAGEN))
-
-
-def _deadline_problem(deadline: datetime, now: datetime) -> InputProblem | None:
-    if deadline <= now:
-        return InputProblem("deadline", "deadline_in_past", {})
-    if deadline > now + MAX_ROUND_LENGTH:
-        return InputProblem("deadline", "deadline_too_far", {"days": MAX_ROUND_LENGTH.days})
-    return None
-
-
 def opening_problem(
     title: str,
     deadline: datetime,
@@ -236,7 +188,7 @@ def opening_problem(
         return InputProblem("organizationIds", "organizations_required", {})
     if any(o not in participant_ids for o in organization_ids):
         return InputProblem("organizationIds", "not_participant_org", {})
-    return first_problem(text_problem("title", title, MAX_TITLE), _deadline_problem(deadline, now))
+    return first_problem(text_problem("title", title, MAX_TITLE), deadline_problem(deadline, now))
 
 
 def _still_open(round: ApprovalRound, now: datetime) -> InputProblem | None:
@@ -336,15 +288,9 @@ def extend(
     round: ApprovalRound, deadline: datetime, reason: str, by: ObjectId | None, now: datetime
 ) -> ExtensionEntry | InputProblem:
     """Move the deadline later, only while the round is open; the reason is part of the record."""
-    problem = first_problem(_still_open(round, now), text_problem("reason", reason, MAX_REASON))
-    if problem:
-        return problem
-    if deadline <= round.deadline:
-        return InputProblem("deadline", "deadline_not_later", {})
-    problem = _deadline_problem(deadline, now)
-    if problem:
-        return problem
-    return ExtensionEntry(round.next_seq, now, by, round.deadline, deadline, reason.strip())
+    return deadlines.extend(
+        round, deadline, reason, by, now, open_problem=_still_open(round, now), reason_required=True
+    )
 
 
 def withdraw(round: ApprovalRound, reason: str, by: ObjectId | None, now: datetime) -> ClosureEntry | InputProblem:
@@ -367,11 +313,6 @@ def due_closure(round: ApprovalRound, now: datetime) -> ClosureEntry | None:
         state = outcome_of(round, Cause.DEADLINE).state
         return ClosureEntry(round.next_seq, round.deadline, None, state, Cause.DEADLINE, "")
     return None
-
-
-def with_entry(round: ApprovalRound, entry: Entry) -> ApprovalRound:
-    assert entry.seq == round.next_seq, "entries are appended in order"
-    return replace(round, entries=(*round.entries, entry))
 
 
 # Reading a round

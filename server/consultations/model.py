@@ -7,7 +7,7 @@ open consultation at a time.
 
 What happens to a consultation afterwards is an entry in its log, numbered 1, 2, 3, … per
 consultation: deadline extensions and at most one closure. The state, the current deadline and
-the closing time are derived from the log (the approval rounds' pattern, ``server.approvals``).
+the closing time are derived from the log (``server.deadlines``, as for approval rounds).
 
 Closing. The secretariat closes a consultation when it chooses. Without ``accept_late`` it closes
 by itself at its deadline (at the deadline's moment, whoever notices first: a read or the
@@ -27,21 +27,20 @@ sees them.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bson import ObjectId
 
-from server.approvals.model import as_deadline
+from server.deadlines import model as deadlines
+from server.deadlines.model import Closure, Deadlined, ExtensionEntry, as_deadline, deadline_problem, with_entry
 from server.drafting.model import Phase
 from server.validation import InputProblem, first_problem, text_problem
 
-__all__ = ["as_deadline"]
+__all__ = ["ExtensionEntry", "as_deadline", "with_entry"]
 
 MAX_LETTER = 100_000
-MAX_REASON = 2_000
-MAX_LENGTH = timedelta(days=366)
 OPENABLE_PHASES = frozenset({Phase.DRAFTING, Phase.CONSULTATION})  # not during a written procedure
 
 
@@ -72,20 +71,9 @@ class CloseCause(StrEnum):
 
 
 @dataclass(frozen=True)
-class ExtensionEntry:
-    seq: int
-    at: datetime
-    by: ObjectId | None
-    previous: datetime
-    deadline: datetime
-    reason: str
+class ClosureEntry(Closure):
+    """When it closed (the deadline, or the secretariat's act), by whom (None: by itself), and why."""
 
-
-@dataclass(frozen=True)
-class ClosureEntry:
-    seq: int
-    at: datetime  # when it closed: the deadline, or the secretariat's act
-    by: ObjectId | None  # None when it closed by itself
     cause: CloseCause
 
 
@@ -93,7 +81,7 @@ Entry = ExtensionEntry | ClosureEntry
 
 
 @dataclass(frozen=True)
-class Consultation:
+class Consultation(Deadlined[ClosureEntry]):
     id: ObjectId
     document_id: ObjectId
     number: int  # 1, 2, 3, … per document; the unique (document, number) insert guards "one open at a time"
@@ -109,34 +97,8 @@ class Consultation:
     entries: tuple[Entry, ...] = ()
 
     @property
-    def deadline(self) -> datetime:
-        extensions = self.extensions
-        return extensions[-1].deadline if extensions else self.opening_deadline
-
-    @property
-    def closure(self) -> ClosureEntry | None:
-        return next((e for e in reversed(self.entries) if isinstance(e, ClosureEntry)), None)
-
-    @property
     def state(self) -> ConsultationState:
         return ConsultationState.CLOSED if self.closure else ConsultationState.OPEN
-
-    @property
-    def is_open(self) -> bool:
-        return self.closure is None
-
-    @property
-    def closed_at(self) -> datetime | None:
-        closure = self.closure
-        return closure.at if closure else None
-
-    @property
-    def extensions(self) -> tuple[ExtensionEntry, ...]:
-        return tuple(e for e in self.entries if isinstance(e, ExtensionEntry))
-
-    @property
-    def next_seq(self) -> int:
-        return self.entries[-1].seq + 1 if self.entries else 1
 
 
 @dataclass(frozen=True)
@@ -185,14 +147,6 @@ class PartyView:
 # Input
 
 
-def deadline_problem(deadline: datetime, now: datetime) -> InputProblem | None:
-    if deadline <= now:
-        return InputProblem("deadline", "deadline_in_past", {})
-    if deadline > now + MAX_LENGTH:
-        return InputProblem("deadline", "deadline_too_far", {"days": MAX_LENGTH.days})
-    return None
-
-
 def opening_problem(
     letter: str, deadline: datetime, organization_ids: Sequence[ObjectId], phase: Phase, now: datetime
 ) -> InputProblem | None:
@@ -217,15 +171,8 @@ def extend(
     consultation: Consultation, deadline: datetime, reason: str, by: ObjectId | None, now: datetime
 ) -> ExtensionEntry | InputProblem:
     """Move the deadline later while the consultation is open."""
-    problem = first_problem(still_open(consultation), text_problem("reason", reason, MAX_REASON, required=False))
-    if problem:
-        return problem
-    if deadline <= consultation.deadline:
-        return InputProblem("deadline", "deadline_not_later", {})
-    problem = deadline_problem(deadline, now)
-    if problem:
-        return problem
-    return ExtensionEntry(consultation.next_seq, now, by, consultation.deadline, deadline, reason.strip())
+    open_problem = still_open(consultation)
+    return deadlines.extend(consultation, deadline, reason, by, now, open_problem=open_problem, reason_required=False)
 
 
 def close(consultation: Consultation, by: ObjectId | None, now: datetime) -> ClosureEntry | InputProblem:
@@ -241,11 +188,6 @@ def due_closure(consultation: Consultation, now: datetime) -> ClosureEntry | Non
     if consultation.closure is not None or consultation.accept_late or now < consultation.deadline:
         return None
     return ClosureEntry(consultation.next_seq, consultation.deadline, None, CloseCause.DEADLINE)
-
-
-def with_entry(consultation: Consultation, entry: Entry) -> Consultation:
-    assert entry.seq == consultation.next_seq, "entries are appended in order"
-    return replace(consultation, entries=(*consultation.entries, entry))
 
 
 # Responses
