@@ -137,13 +137,17 @@ class RequestGuard:
             return
         request = Request(scope)
         if request.method not in ("GET", "HEAD", "OPTIONS") and self._cross_origin(request):
-            await _refuse(403, "cross_origin", "Cross-origin request refused.")(scope, receive, send)
+            await _refuse(request, 403, "cross_origin")(scope, receive, send)
             return
         # Uploads may be larger (Word imports 20 MB, response letters 10 MB); other requests may not.
         limit = UPLOADS.get(scope["path"], self.settings.max_body_bytes)
         length = request.headers.get("content-length")
+
+        def too_large() -> JSONResponse:
+            return _refuse(request, 413, "too_large", "request_too_large", megabytes=-(-limit // 2**20))
+
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _refuse(413, "too_large", "Request body too large.")(scope, receive, send)
+            await too_large()(scope, receive, send)
             return
 
         received = 0
@@ -177,7 +181,7 @@ class RequestGuard:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except _TooLarge:
-            await _refuse(413, "too_large", "Request body too large.")(scope, receive, send)
+            await too_large()(scope, receive, send)
 
     def _cross_origin(self, request: Request) -> bool:
         if SESSION_COOKIE not in request.cookies:
@@ -200,7 +204,9 @@ def _origin_of(referer: str | None) -> str | None:
     return "/".join(parts[:3]) if len(parts) >= 3 else None
 
 
-def _refuse(status: int, code: str, message: str) -> JSONResponse:
+def _refuse(request: Request, status: int, code: str, key: str | None = None, **params: object) -> JSONResponse:
+    """A refusal in the request's language, shaped like a GraphQL error."""
+    message = text(key or code, request_language(request), **params)
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
 

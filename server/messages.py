@@ -725,6 +725,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Forespørgslen er for stor (højst {limit} felter, når fragmenter er udfoldet).",
         "The query is too large (at most {limit} fields once fragments are expanded).",
     ),
+    "request_too_large": (
+        "Forespørgslen er for stor (højst {megabytes} MB).",
+        "The request is too large (at most {megabytes} MB).",
+    ),
+    "cross_origin": (
+        "Forespørgsler fra et andet websted afvises.",
+        "Requests from another site are refused.",
+    ),
     "store_unavailable": (
         "Databasen svarer ikke lige nu. Prøv igen om lidt.",
         "The database is not answering right now. Please try again shortly.",

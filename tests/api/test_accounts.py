@@ -162,6 +162,10 @@ async def test_depth_alias_and_token_bombs_are_refused(as_user) -> None:  # type
 async def test_oversized_body_is_refused(api: Api) -> None:
     response = await api.raw("{ viewer { id } }", {"padding": "x" * (1024 * 1024 + 10)})
     assert response.status_code == 413
+    assert response.json()["errors"][0]["message"] == "Forespørgslen er for stor (højst 1 MB)."
+    english = await api.http.post("/graphql", content=b"x" * (1024 * 1024 + 10), headers={"accept-language": "en"})
+    assert english.status_code == 413
+    assert english.json()["errors"][0]["message"] == "The request is too large (at most 1 MB)."
 
 
 async def test_validation_cache_hits_with_limits_on(as_user) -> None:  # type: ignore[no-untyped-def]
