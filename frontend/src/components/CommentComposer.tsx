@@ -4,7 +4,7 @@ import { graphql } from '../gql';
 import type { TextQuote } from '../lib/textquote';
 import { ErrorSummary } from './errors';
 import { RadioButtons } from './choices';
-import { FieldShell, FormButtons, TextAreaField, useFormMutation } from './forms';
+import { FormButtons, TextAreaField, useFormMutation } from './forms';
 
 const AddCommentMutation = graphql(`
   mutation AddComment($input: AddCommentInput!) {
@@ -98,25 +98,18 @@ export function CommentComposer(props: ComposerProps) {
         </div>
       </fieldset>
       {kind === 'PROPOSAL' && (
-        <FieldShell
-          id={fieldIds.proposedText}
+        <TextAreaField
+          {...addComment.field('proposedText', [proposed, setProposed])}
           label={t('composer.proposedLabel')}
           hint={props.quote ? t('composer.proposedHintPassage') : t('composer.proposedHintSection')}
-          error={problems.fields.proposedText}
-        >
-          {(control) => (
-            <textarea className="input textarea" rows={4} value={proposed} onChange={(event) => setProposed(event.target.value)} {...control} />
-          )}
-        </FieldShell>
+          rows={4}
+        />
       )}
       <TextAreaField
-        id={fieldIds.body}
+        {...addComment.field('body', [body, setBody])}
         label={kind === 'PROPOSAL' ? t('composer.reasonLabel') : t('composer.bodyLabel')}
         hint={t('composer.bodyHint')}
         rows={5}
-        value={body}
-        onChange={(event) => setBody(event.target.value)}
-        error={problems.fields.body}
       />
       <FormButtons busy={addComment.fetching} submit={t('composer.submit')} onCancel={props.onCancel} />
     </form>

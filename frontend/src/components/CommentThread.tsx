@@ -378,15 +378,7 @@ function ReplyForm(props: {
   return (
     <form className="inline-form" onSubmit={reply.onSubmit(handleSubmit)} noValidate>
       <InlineProblems problems={problems} />
-      <TextAreaField
-        id={`${id}-body`}
-        label={t('comments.replyLabel')}
-        rows={3}
-        value={body}
-        onChange={(event) => setBody(event.target.value)}
-        error={problems.fields.body}
-        autoFocus
-      />
+      <TextAreaField {...reply.field('body', [body, setBody])} label={t('comments.replyLabel')} rows={3} autoFocus />
       <FormButtons busy={reply.fetching} submit={t('comments.sendReply')} onCancel={props.onCancel} />
     </form>
   );
@@ -424,15 +416,7 @@ function RespondForm(props: {
         autoFocus
         options={statuses.map((value) => ({ value, label: t(`comments.status.${value}`) }))}
       />
-      <TextAreaField
-        id={`${id}-response`}
-        label={t('comments.responseLabel')}
-        hint={t('comments.responseHint')}
-        rows={4}
-        value={response}
-        onChange={(event) => setResponse(event.target.value)}
-        error={problems.fields.response}
-      />
+      <TextAreaField {...respond.field('response', [response, setResponse])} label={t('comments.responseLabel')} hint={t('comments.responseHint')} rows={4} />
       <FormButtons busy={respond.fetching} submit={t('comments.saveResponse')} onCancel={props.onCancel} />
     </form>
   );
@@ -462,24 +446,9 @@ function EditForm(props: {
   return (
     <form className="inline-form" onSubmit={edit.onSubmit(handleSubmit)} noValidate>
       <InlineProblems problems={problems} />
-      <TextAreaField
-        id={`${id}-body`}
-        label={t('comments.bodyLabel')}
-        rows={4}
-        value={body}
-        onChange={(event) => setBody(event.target.value)}
-        error={problems.fields.body}
-        autoFocus
-      />
+      <TextAreaField {...edit.field('body', [body, setBody])} label={t('comments.bodyLabel')} rows={4} autoFocus />
       {props.proposedText !== null && (
-        <TextAreaField
-          id={`${id}-proposed`}
-          label={t('comments.proposedText')}
-          rows={3}
-          value={proposed}
-          onChange={(event) => setProposed(event.target.value)}
-          error={problems.fields.proposedText}
-        />
+        <TextAreaField {...edit.field('proposedText', [proposed, setProposed])} label={t('comments.proposedText')} rows={3} />
       )}
       <FormButtons busy={edit.fetching} submit={t('comments.saveEdit')} onCancel={props.onCancel} />
     </form>

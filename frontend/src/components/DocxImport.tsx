@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type ImportReport, MAX_DOCX_BYTES, importDocx } from '../lib/docxImport';
 import { ErrorSummary } from './errors';
-import { FieldShell, type Problems, StatusMessage, SubmitButton, fieldProblem, formProblems, noProblems, submitHandler } from './forms';
+import { FieldShell, type Problems, StatusMessage, SubmitButton, boundField, fieldProblem, formProblems, noProblems, submitHandler } from './forms';
 import { TextField } from './TextField';
 
 const DOCX_TYPES = '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -58,15 +58,7 @@ export function DocxImportForm({ documentId, onImported }: { documentId?: string
           )}
         </FieldShell>
         {newDocument && (
-          <TextField
-            id={fieldIds.title}
-            label={t('imports.title')}
-            hint={t('imports.titleHint')}
-            value={title}
-            onChange={(event) => setTitle(event.target.value)}
-            error={problems.fields.title}
-            autoComplete="off"
-          />
+          <TextField {...boundField('title', [title, setTitle], problems, fieldIds)} label={t('imports.title')} hint={t('imports.titleHint')} autoComplete="off" />
         )}
         <SubmitButton busy={busy}>{busy ? t('imports.busy') : t('imports.submit')}</SubmitButton>
       </form>

@@ -121,7 +121,7 @@ export function ResponseDraftForm({ consultationId, organization }: { consultati
       <ErrorSummary errors={problems.summary} />
       <form onSubmit={save.onSubmit(handleSave)} noValidate>
         <TextAreaField
-          id={fieldIds.generalRemarks}
+          {...save.field('generalRemarks', [text, setRemarks])}
           label={t('response.remarks')}
           hint={
             draft.remarksSavedAt ? (
@@ -133,9 +133,6 @@ export function ResponseDraftForm({ consultationId, organization }: { consultati
             )
           }
           rows={5}
-          value={text}
-          onChange={(event) => setRemarks(event.target.value)}
-          error={problems.fields.generalRemarks}
         />
         <SubmitButton busy={save.fetching} className="button button--secondary">
           {t('response.saveRemarks')}

@@ -102,3 +102,34 @@ export function ConfirmCheckbox(props: { id: string; label: ReactNode; checked: 
     </div>
   );
 }
+
+/**
+ * The organisations a workflow asks (the parties of a written procedure, a høringsliste), ticked
+ * one at a time; the inputs' ids are `idPrefix` + "org-" + the organisation's id.
+ */
+export function OrganizationsField(props: {
+  legend: ReactNode;
+  hint: ReactNode;
+  idPrefix: string;
+  organizations: readonly { id: string; name: string }[];
+  chosen: readonly string[];
+  onChange: (chosen: string[]) => void;
+  error: string | undefined;
+  /** Many organisations: lay them out in columns. */
+  columns?: boolean;
+}) {
+  const checkboxes = (
+    <Checkboxes
+      options={props.organizations.map((org) => ({ value: org.id, label: org.name }))}
+      chosen={props.chosen}
+      onChange={props.onChange}
+      idPrefix={`${props.idPrefix}org-`}
+    />
+  );
+  return (
+    <ChoiceFieldset legend={props.legend} error={props.error} errorId={`${props.idPrefix}orgs-error`}>
+      <p className="field__hint">{props.hint}</p>
+      {props.columns ? <div className="choice-columns">{checkboxes}</div> : checkboxes}
+    </ChoiceFieldset>
+  );
+}

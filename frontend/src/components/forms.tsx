@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { type FormEvent, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef, useState } from 'react';
+import { type ChangeEvent, type FormEvent, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type AnyVariables, type CombinedError, type DocumentInput, useMutation } from 'urql';
 import { graphql } from '../gql';
@@ -64,11 +64,32 @@ export type ProblemsState = readonly [Problems, (problems: Problems) => void];
 /** The union a mutation field answers with: its success type and `UserError` types. */
 type Answer<Data, Key extends keyof Data> = Extract<NonNullable<Data[Key]>, { __typename: string }>;
 
-export interface FormMutation<Success, Variables> {
+/** A text control's value and its setter, as `useState` gives them. */
+export type TextState = readonly [string, (value: string) => void];
+
+/** What ties a text, text-area or select control to its state and to the server's field. */
+export interface BoundField {
+  id: string;
+  value: string;
+  onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => void;
+  error: string | undefined;
+}
+
+/**
+ * The control of the server's field `name`: its id in the form (`fieldIds`), its value and
+ * change from `state`, and its problem, if any.
+ */
+export function boundField<Name extends string>(name: Name, [value, setValue]: TextState, problems: Problems, fieldIds: Record<Name, string>): BoundField {
+  return { id: fieldIds[name], value, onChange: (event) => setValue(event.target.value), error: problems.fields[name] };
+}
+
+export interface FormMutation<Success, Variables, FieldName extends string = string> {
   /** The mutation is on its way; a second submit is ignored meanwhile. */
   fetching: boolean;
   problems: Problems;
   setProblems: (problems: Problems) => void;
+  /** A field of the form (by the server's name) tied to its state: spread it on the field. */
+  field: (name: FieldName, state: TextState) => BoundField;
   /** Shows problems found before sending (a required field left empty), by the server's field names. */
   refuse: (fields: Record<string, string>) => void;
   /**
@@ -91,17 +112,18 @@ export function useFormMutation<
   Variables extends AnyVariables,
   Key extends keyof Data,
   Success extends Answer<Data, Key>['__typename'],
+  FieldName extends string = string,
 >(
   mutation: DocumentInput<Data, Variables>,
   key: Key,
   success: Success | readonly Success[],
-  options: { fieldIds?: Record<string, string>; problems?: ProblemsState } = {},
-): FormMutation<Extract<Answer<Data, Key>, { __typename: Success }>, Variables> {
+  options: { fieldIds?: Record<FieldName, string>; problems?: ProblemsState } = {},
+): FormMutation<Extract<Answer<Data, Key>, { __typename: Success }>, Variables, FieldName> {
   const { t } = useTranslation();
   const own = useState<Problems>(noProblems);
   const [problems, setProblems] = options.problems ?? own;
   const [{ fetching }, execute] = useMutation(mutation);
-  const fieldIds = options.fieldIds ?? {};
+  const fieldIds: Record<FieldName, string> = options.fieldIds ?? ({} as Record<FieldName, string>);
 
   async function run(variables: Variables) {
     const result = await execute(variables);
@@ -122,6 +144,7 @@ export function useFormMutation<
     fetching,
     problems,
     setProblems,
+    field: (name, state) => boundField(name, state, problems, fieldIds),
     refuse: (fields) => setProblems(formProblems(fields, fieldIds)),
     run,
     onSubmit: (handler) => submitHandler(fetching, handler),

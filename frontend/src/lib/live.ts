@@ -1,7 +1,23 @@
 import { print } from 'graphql';
 import { useEffect, useRef } from 'react';
-import { graphql } from '../gql';
+import { type FragmentType, graphql } from '../gql';
 import type { LiveDocumentEventsSubscription, LiveDocumentPresenceSubscription } from '../gql/graphql';
+
+/** Who is on a document and doing what: as pushed (`documentPresence`) and as asked for (`presence`). */
+export const PresenceEntryFields = graphql(`
+  fragment PresenceEntry on PresenceEntry {
+    activity
+    sectionId
+    user {
+      id
+      name
+    }
+    organization {
+      id
+      shortName
+    }
+  }
+`);
 
 const DocumentEventsDocument = graphql(`
   subscription LiveDocumentEvents($documentId: ID!, $afterSeq: Int) {
@@ -22,23 +38,14 @@ const DocumentEventsDocument = graphql(`
 const DocumentPresenceDocument = graphql(`
   subscription LiveDocumentPresence($documentId: ID!) {
     documentPresence(documentId: $documentId) {
-      activity
-      sectionId
-      user {
-        id
-        name
-      }
-      organization {
-        id
-        shortName
-      }
+      ...PresenceEntry
     }
   }
 `);
 
 export type LiveEvent = LiveDocumentEventsSubscription['documentEvents'];
 type Listener = (event: LiveEvent) => void;
-export type LivePresence = LiveDocumentPresenceSubscription['documentPresence'];
+export type LivePresence = readonly FragmentType<typeof PresenceEntryFields>[];
 type PresenceListener = (present: LivePresence) => void;
 
 /** How long a socket nobody listens to any more stays open (a reader opening its editor keeps it). */
@@ -194,16 +201,7 @@ const feeds = new Map<string, DocumentFeed>();
  * the same document share one socket.
  */
 export function useDocumentEvents(documentId: string | undefined, onEvent: Listener): void {
-  const handler = useRef(onEvent);
-  handler.current = onEvent;
-
-  useEffect(() => {
-    if (!documentId || typeof WebSocket === 'undefined') return;
-    const feed = feedOf(documentId);
-    const listener: Listener = (event) => handler.current(event);
-    feed.add(listener);
-    return () => feed.remove(listener);
-  }, [documentId]);
+  useFeed(documentId, onEvent, followEvents);
 }
 
 /**
@@ -212,16 +210,31 @@ export function useDocumentEvents(documentId: string | undefined, onEvent: Liste
  * learns it from its own heartbeat.
  */
 export function useDocumentPresence(documentId: string | undefined, onChange: PresenceListener): void {
-  const handler = useRef(onChange);
-  handler.current = onChange;
+  useFeed(documentId, onChange, followPresence);
+}
+
+function followEvents(feed: DocumentFeed, listener: Listener): () => void {
+  feed.add(listener);
+  return () => feed.remove(listener);
+}
+
+function followPresence(feed: DocumentFeed, listener: PresenceListener): () => void {
+  feed.addPresence(listener);
+  return () => feed.removePresence(listener);
+}
+
+/**
+ * Calls the latest `onMessage` with what the document's feed passes to listeners `follow` adds,
+ * from mount to unmount; without a document or a WebSocket, never.
+ */
+function useFeed<Message>(documentId: string | undefined, onMessage: (message: Message) => void, follow: (feed: DocumentFeed, listener: (message: Message) => void) => () => void): void {
+  const handler = useRef(onMessage);
+  handler.current = onMessage;
 
   useEffect(() => {
     if (!documentId || typeof WebSocket === 'undefined') return;
-    const feed = feedOf(documentId);
-    const listener: PresenceListener = (present) => handler.current(present);
-    feed.addPresence(listener);
-    return () => feed.removePresence(listener);
-  }, [documentId]);
+    return follow(feedOf(documentId), (message) => handler.current(message));
+  }, [documentId, follow]);
 }
 
 function feedOf(documentId: string): DocumentFeed {

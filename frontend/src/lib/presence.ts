@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
-import { graphql } from '../gql';
+import { getFragmentData, graphql } from '../gql';
 import type { Activity } from '../gql/graphql';
-import { type LivePresence, useDocumentPresence } from './live';
+import { type LivePresence, PresenceEntryFields, useDocumentPresence } from './live';
 
 const ReportPresenceMutation = graphql(`
   mutation ReportPresence($input: ReportPresenceInput!) {
@@ -15,16 +15,7 @@ const ReportPresenceMutation = graphql(`
 const PresenceQuery = graphql(`
   query Presence($documentId: ID!) {
     presence(documentId: $documentId) {
-      activity
-      sectionId
-      user {
-        id
-        name
-      }
-      organization {
-        id
-        shortName
-      }
+      ...PresenceEntry
     }
   }
 `);
@@ -43,11 +34,9 @@ function leave(documentId: string, only?: { activity: Activity; sectionId: strin
   navigator.sendBeacon('/graphql', new Blob([body], { type: 'application/json' }));
 }
 
-type Entry = LivePresence[number];
-
 /** Everyone else, in a stable order (organisation, then name). */
-function people(entries: readonly Entry[]): PresentPerson[] {
-  const found = entries.map((entry) => ({
+function people(entries: LivePresence): PresentPerson[] {
+  const found = getFragmentData(PresenceEntryFields, entries).map((entry) => ({
     userId: entry.user.id,
     name: entry.user.name,
     organization: entry.organization?.shortName ?? null,
@@ -93,7 +82,7 @@ export function usePresence(
   const [others, setOthers] = useState<readonly PresentPerson[]>([]);
   const alive = useRef(true);
   // Keep the old array when nothing changed, so nothing re-renders or is announced again.
-  const show = useCallback((entries: readonly Entry[]) => {
+  const show = useCallback((entries: LivePresence) => {
     const now = people(entries);
     setOthers((before) => (JSON.stringify(before) === JSON.stringify(now) ? before : now));
   }, []);

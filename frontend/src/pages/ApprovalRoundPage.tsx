@@ -305,12 +305,9 @@ function DecisionForm(props: {
         {needsRemarks && (
           <>
             <TextAreaField
-              id={fieldIds.remarks}
+              {...record.field('remarks', [remarks, setRemarks])}
               label={decision === 'OBJECT' ? t('approval.reasonLabel') : t('approval.remarksLabel')}
               rows={4}
-              value={remarks}
-              onChange={(event) => setRemarks(event.target.value)}
-              error={problems.fields.remarks}
             />
             {props.sections.length > 0 && (
               <fieldset className="field fieldset" id={fieldIds.sectionIds}>
@@ -321,14 +318,7 @@ function DecisionForm(props: {
             )}
           </>
         )}
-        <TextField
-          id={fieldIds.internalNote}
-          label={t('approval.internalNote')}
-          hint={t('approval.internalNoteHint')}
-          value={internalNote}
-          onChange={(event) => setInternalNote(event.target.value)}
-          error={problems.fields.internalNote}
-        />
+        <TextField {...record.field('internalNote', [internalNote, setInternalNote])} label={t('approval.internalNote')} hint={t('approval.internalNoteHint')} />
         <SubmitButton busy={record.fetching}>{t('approval.record')}</SubmitButton>
       </form>
       {/* Remounted when the mark changes: a decision ends the wait, and the old note must not linger. */}
@@ -358,14 +348,7 @@ function BoardForm(props: { roundId: string; organizationId: string; awaiting: b
       {done && <StatusMessage>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
       {!props.awaiting && (
-        <TextField
-          id={`${id}-note`}
-          label={t('approval.boardNote')}
-          hint={t('approval.boardNoteHint')}
-          value={note}
-          onChange={(event) => setNote(event.target.value)}
-          error={problems.fields.note}
-        />
+        <TextField {...mark.field('note', [note, setNote])} label={t('approval.boardNote')} hint={t('approval.boardNoteHint')} />
       )}
       <SubmitButton busy={mark.fetching} className="button button--secondary">
         {props.awaiting ? t('approval.boardDone') : t('approval.boardMark')}
@@ -417,16 +400,8 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
       <ErrorSummary errors={problems.summary} />
       <form onSubmit={extend.onSubmit(handleExtend)} noValidate aria-labelledby="extend-title">
         <h3 id="extend-title">{t('approval.extendTitle')}</h3>
-        <TextField
-          id="extend-deadline"
-          type="datetime-local"
-          label={t('approval.newDeadline')}
-          hint={t('approval.deadlineHint')}
-          value={deadline}
-          onChange={(event) => setDeadline(event.target.value)}
-          error={problems.fields.deadline}
-        />
-        <TextField id="extend-reason" label={t('approval.extendReason')} value={reason} onChange={(event) => setReason(event.target.value)} error={problems.fields.reason} />
+        <TextField {...extend.field('deadline', [deadline, setDeadline])} type="datetime-local" label={t('approval.newDeadline')} hint={t('approval.deadlineHint')} />
+        <TextField {...extend.field('reason', [reason, setReason])} label={t('approval.extendReason')} />
         <button type="submit" className="button button--secondary">
           {t('approval.extend')}
         </button>

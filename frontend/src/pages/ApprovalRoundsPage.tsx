@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { DeadlineFields, deadlineProblems, useDeadline } from '../components/DeadlineFields';
+import { DeadlineFields, deadlineFieldIds, useDeadlineInput } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
-import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
-import { SelectField, SubmitButton, useFormMutation } from '../components/forms';
+import { CheckboxField, OrganizationsField } from '../components/choices';
+import { SubmitButton, useFormMutation } from '../components/forms';
 import { usePageTitle } from '../components/page';
+import { SnapshotField } from '../components/SnapshotField';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
@@ -108,27 +109,25 @@ function OpenRoundForm(props: {
   const navigate = useNavigate();
   const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
   const [title, setTitle] = useState(t('approval.defaultTitle', { title: midSentence(props.documentTitle) }));
-  const [deadlineDate, setDeadlineDate] = useState(dateInAWeek);
-  const [deadlineTime, setDeadlineTime] = useState('12.00');
+  const deadline = useDeadlineInput(dateInAWeek);
   // Chosen explicitly: by default the participants with an approver, never every participant.
   const [organizationIds, setOrganizationIds] = useState<string[]>(() => props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id));
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
-  const wallClock = useDeadline(deadlineDate, deadlineTime);
+  const { wallClock } = deadline;
   const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
   const snapshot = props.snapshots.find((s) => s.id === snapshotId);
   const chosen = props.participants.filter((org) => organizationIds.includes(org.id));
   const fieldIds = {
     snapshotId: 'round-snapshot',
     title: 'round-title',
-    deadline: 'round-deadline',
-    deadlineTime: 'round-deadline-time',
+    ...deadlineFieldIds('round'),
     organizationIds: `round-org-${props.participants[0]?.id ?? ''}`,
   };
   const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds });
   const { problems } = open;
 
   async function handleSubmit() {
-    const missing: Record<string, string> = deadlineProblems(deadlineDate, deadlineTime, t);
+    const missing = deadline.problems(t);
     if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
     if (!title.trim()) missing.title = t('approval.titleRequired');
     if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
@@ -152,34 +151,18 @@ function OpenRoundForm(props: {
         <p>{t('approval.needSnapshot')}</p>
       ) : (
         <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
-          <SelectField
-            id={fieldIds.snapshotId}
-            label={t('approval.snapshot')}
-            hint={t('approval.snapshotHint')}
-            value={snapshotId}
-            onChange={(event) => setSnapshotId(event.target.value)}
-            error={problems.fields.snapshotId}
-            options={props.snapshots.map((snapshot) => ({ value: snapshot.id, label: snapshotName(t, snapshot) }))}
+          <SnapshotField {...open.field('snapshotId', [snapshotId, setSnapshotId])} label={t('approval.snapshot')} hint={t('approval.snapshotHint')} snapshots={props.snapshots} />
+          <TextField {...open.field('title', [title, setTitle])} label={t('approval.title')} />
+          <DeadlineFields legend={t('approval.deadlineLegend')} deadline={deadline} form={open} />
+          <OrganizationsField
+            legend={t('approval.parties')}
+            hint={t('approval.partiesHint')}
+            idPrefix="round-"
+            organizations={props.participants}
+            chosen={organizationIds}
+            onChange={setOrganizationIds}
+            error={problems.fields.organizationIds}
           />
-          <TextField id={fieldIds.title} label={t('approval.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
-          <DeadlineFields
-            legend={t('approval.deadlineLegend')}
-            ids={{ date: fieldIds.deadline, time: fieldIds.deadlineTime }}
-            date={deadlineDate}
-            time={deadlineTime}
-            onDate={setDeadlineDate}
-            onTime={setDeadlineTime}
-            errors={{ date: problems.fields.deadline, time: problems.fields.deadlineTime }}
-          />
-          <ChoiceFieldset legend={t('approval.parties')} error={problems.fields.organizationIds} errorId="round-orgs-error">
-            <p className="field__hint">{t('approval.partiesHint')}</p>
-            <Checkboxes
-              options={props.participants.map((org) => ({ value: org.id, label: org.name }))}
-              chosen={organizationIds}
-              onChange={setOrganizationIds}
-              idPrefix="round-org-"
-            />
-          </ChoiceFieldset>
           <CheckboxField
             hintId="silence-hint"
             label={t('approval.silenceIsConsent')}

@@ -5,7 +5,7 @@ import { ConfirmCheckbox } from '../components/choices';
 import { ConsultationParties } from '../components/ConsultationParties';
 import { ConsultationStateTag, PartyStatusTag, partyStatusKey } from '../components/ConsultationTags';
 import { Countdown } from '../components/Countdown';
-import { DeadlineFields, deadlineProblems, useDeadline } from '../components/DeadlineFields';
+import { DeadlineFields, deadlineFieldIds, useDeadlineInput } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ReminderForm } from '../components/ReminderForm';
 import { ErrorSummary } from '../components/errors';
@@ -301,20 +301,19 @@ function ManageConsultation(props: {
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const [date, setDate] = useState('');
-  const [time, setTime] = useState('12.00');
+  const deadline = useDeadlineInput('');
   const [reason, setReason] = useState('');
   // One error summary for the section's forms.
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
   const shared = { problems: [problems, setProblems] as const };
   const extend = useFormMutation(ExtendConsultationMutation, 'extendConsultation', 'ConsultationExtended', {
-    fieldIds: { deadline: 'extend-deadline', deadlineTime: 'extend-deadline-time', reason: 'extend-reason' },
+    fieldIds: { ...deadlineFieldIds('extend'), reason: 'extend-reason' },
     ...shared,
   });
   const close = useFormMutation(CloseConsultationMutation, 'closeConsultation', 'ConsultationClosed', shared);
   const publish = useFormMutation(PublishAnswersMutation, 'publishAnswers', 'AnswersPublished', shared);
-  const wallClock = useDeadline(date, time);
+  const { wallClock } = deadline;
   const consultationId = props.consultationId;
   const unpublished = props.parties.filter((party) => !party.answersPublished);
   // Per party only where there is something to publish: the answers to a response's comments.
@@ -322,7 +321,7 @@ function ManageConsultation(props: {
 
   async function handleExtend() {
     setDone('');
-    const missing = deadlineProblems(date, time, t);
+    const missing = deadline.problems(t);
     if (!reason.trim()) missing.reason = t('consultation.extendReasonRequired');
     if (Object.keys(missing).length > 0 || !wallClock) return extend.refuse(missing);
     if (!(await extend.run({ input: { consultationId, deadline: toApiValue(wallClock), reason } }))) return;
@@ -358,16 +357,8 @@ function ManageConsultation(props: {
         <>
           <form onSubmit={extend.onSubmit(handleExtend)} noValidate aria-labelledby="extend-consultation-title">
             <h3 id="extend-consultation-title">{t('consultation.extendTitle')}</h3>
-            <DeadlineFields
-              legend={t('consultation.newDeadlineLegend')}
-              ids={{ date: 'extend-deadline', time: 'extend-deadline-time' }}
-              date={date}
-              time={time}
-              onDate={setDate}
-              onTime={setTime}
-              errors={{ date: problems.fields.deadline, time: problems.fields.deadlineTime }}
-            />
-            <TextField id="extend-reason" label={t('consultation.extendReason')} value={reason} onChange={(event) => setReason(event.target.value)} error={problems.fields.reason} />
+            <DeadlineFields legend={t('consultation.newDeadlineLegend')} deadline={deadline} form={extend} />
+            <TextField {...extend.field('reason', [reason, setReason])} label={t('consultation.extendReason')} />
             <SubmitButton busy={extend.fetching} className="button button--secondary">
               {t('consultation.extend')}
             </SubmitButton>

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CheckboxField, Checkboxes, ChoiceFieldset } from '../components/choices';
+import { CheckboxField, OrganizationsField } from '../components/choices';
 import { ConsultationStateTag } from '../components/ConsultationTags';
 import { partyCounts } from '../components/ConsultationParties';
 import { Countdown } from '../components/Countdown';
-import { DeadlineFields, deadlineProblems, useDeadline } from '../components/DeadlineFields';
+import { DeadlineFields, deadlineFieldIds, useDeadlineInput } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary } from '../components/errors';
-import { SelectField, SubmitButton, TextAreaField, useFormMutation } from '../components/forms';
+import { SubmitButton, TextAreaField, useFormMutation } from '../components/forms';
 import { Fact, usePageTitle } from '../components/page';
+import { SnapshotField } from '../components/SnapshotField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
@@ -135,12 +136,11 @@ function OpenConsultationForm(props: {
   const navigate = useNavigate();
   const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
   const [letter, setLetter] = useState('');
-  const [deadlineDate, setDeadlineDate] = useState(dateInAWeek);
-  const [deadlineTime, setDeadlineTime] = useState('12.00');
+  const deadline = useDeadlineInput(dateInAWeek);
   // The høringsliste is chosen explicitly, one organisation at a time: nobody is consulted by default.
   const [organizationIds, setOrganizationIds] = useState<string[]>([]);
   const [acceptLate, setAcceptLate] = useState(false);
-  const wallClock = useDeadline(deadlineDate, deadlineTime);
+  const { wallClock } = deadline;
   const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
   const snapshot = props.snapshots.find((s) => s.id === snapshotId);
   // In the order they were ticked: that is the høringsliste's order.
@@ -148,15 +148,14 @@ function OpenConsultationForm(props: {
   const fieldIds = {
     snapshotId: 'consultation-snapshot',
     letter: 'consultation-letter',
-    deadline: 'consultation-deadline',
-    deadlineTime: 'consultation-deadline-time',
+    ...deadlineFieldIds('consultation'),
     organizationIds: `consultation-org-${props.organizations[0]?.id ?? ''}`,
   };
   const open = useFormMutation(OpenConsultationMutation, 'openConsultation', 'ConsultationOpened', { fieldIds });
   const { problems } = open;
 
   async function handleSubmit() {
-    const missing = deadlineProblems(deadlineDate, deadlineTime, t);
+    const missing = deadline.problems(t);
     if (!snapshotId) missing.snapshotId = t('consultation.snapshotRequired');
     if (!letter.trim()) missing.letter = t('consultation.letterRequired');
     if (organizationIds.length === 0) missing.organizationIds = t('consultation.partiesRequired');
@@ -168,44 +167,19 @@ function OpenConsultationForm(props: {
   return (
     <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
       <ErrorSummary errors={problems.summary} />
-      <SelectField
-        id={fieldIds.snapshotId}
-        label={t('consultation.snapshot')}
-        hint={t('consultation.snapshotHint')}
-        value={snapshotId}
-        onChange={(event) => setSnapshotId(event.target.value)}
-        error={problems.fields.snapshotId}
-        options={props.snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
+      <SnapshotField {...open.field('snapshotId', [snapshotId, setSnapshotId])} label={t('consultation.snapshot')} hint={t('consultation.snapshotHint')} snapshots={props.snapshots} />
+      <TextAreaField {...open.field('letter', [letter, setLetter])} label={t('consultation.letter')} hint={t('consultation.letterHint')} rows={8} />
+      <DeadlineFields legend={t('consultation.deadlineLegend')} deadline={deadline} form={open} />
+      <OrganizationsField
+        legend={t('consultation.parties')}
+        hint={t('consultation.partiesHint')}
+        idPrefix="consultation-"
+        organizations={props.organizations}
+        chosen={organizationIds}
+        onChange={setOrganizationIds}
+        error={problems.fields.organizationIds}
+        columns
       />
-      <TextAreaField
-        id={fieldIds.letter}
-        label={t('consultation.letter')}
-        hint={t('consultation.letterHint')}
-        rows={8}
-        value={letter}
-        onChange={(event) => setLetter(event.target.value)}
-        error={problems.fields.letter}
-      />
-      <DeadlineFields
-        legend={t('consultation.deadlineLegend')}
-        ids={{ date: fieldIds.deadline, time: fieldIds.deadlineTime }}
-        date={deadlineDate}
-        time={deadlineTime}
-        onDate={setDeadlineDate}
-        onTime={setDeadlineTime}
-        errors={{ date: problems.fields.deadline, time: problems.fields.deadlineTime }}
-      />
-      <ChoiceFieldset legend={t('consultation.parties')} error={problems.fields.organizationIds} errorId="consultation-orgs-error">
-        <p className="field__hint">{t('consultation.partiesHint')}</p>
-        <div className="choice-columns">
-          <Checkboxes
-            options={props.organizations.map((org) => ({ value: org.id, label: org.name }))}
-            chosen={organizationIds}
-            onChange={setOrganizationIds}
-            idPrefix="consultation-org-"
-          />
-        </div>
-      </ChoiceFieldset>
       <CheckboxField hintId="accept-late-hint" label={t('consultation.acceptLate')} hint={t('consultation.acceptLateHint')} checked={acceptLate} onChange={setAcceptLate} />
       <section className="round-summary-box" aria-labelledby="consultation-summary-title" aria-live="polite">
         <h3 id="consultation-summary-title">{t('consultation.summaryTitle')}</h3>

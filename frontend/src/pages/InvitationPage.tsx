@@ -66,24 +66,14 @@ export function InvitationPage() {
           <p className="lead">{t('invitation.intro')}</p>
           <form onSubmit={accept.onSubmit(handleSubmit)} noValidate>
             <TextField
-              id={fieldIds.password}
+              {...accept.field('password', [password, setPassword])}
+              error={problems.fields.password ?? problems.fields.token}
               type="password"
               autoComplete="new-password"
               label={t('invitation.password')}
               hint={t('invitation.passwordHint')}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              error={problems.fields.password ?? problems.fields.token}
             />
-            <TextField
-              id={fieldIds.repeat}
-              type="password"
-              autoComplete="new-password"
-              label={t('invitation.repeat')}
-              value={repeat}
-              onChange={(event) => setRepeat(event.target.value)}
-              error={problems.fields.repeat}
-            />
+            <TextField {...accept.field('repeat', [repeat, setRepeat])} type="password" autoComplete="new-password" label={t('invitation.repeat')} />
             <SubmitButton busy={accept.fetching}>{t('invitation.submit')}</SubmitButton>
           </form>
         </>

@@ -332,7 +332,7 @@ function Editor({
         }}
         noValidate
       >
-        <TextField id={fieldIds.title} label={t('editor.title')} value={title} onChange={(event) => setTitle(event.target.value)} error={problems.fields.title} />
+        <TextField {...save.field('title', [title, setTitle])} label={t('editor.title')} />
         <div className="editor-mode">
           <button
             type="button"
@@ -392,14 +392,7 @@ function Editor({
             />
           </div>
         )}
-        <TextField
-          id={fieldIds.summary}
-          label={t('editor.summary')}
-          hint={t('editor.summaryHint')}
-          value={summary}
-          onChange={(event) => setSummary(event.target.value)}
-          error={problems.fields.summary}
-        />
+        <TextField {...save.field('summary', [summary, setSummary])} label={t('editor.summary')} hint={t('editor.summaryHint')} />
         <div className="button-row">
           <button type="submit" className="button" aria-disabled={saving || undefined}>
             {saving ? t('editor.saving') : t('editor.save')}

@@ -46,27 +46,8 @@ export function SignInPage() {
       <h1>{t('signIn.title')}</h1>
       <p className="lead">{t('signIn.intro')}</p>
       <form onSubmit={signIn.onSubmit(handleSubmit)} noValidate>
-        <TextField
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          spellCheck={false}
-          label={t('signIn.email')}
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          error={shown.fields.email}
-        />
-        <TextField
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          label={t('signIn.password')}
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          error={shown.fields.password}
-        />
+        <TextField {...signIn.field('email', [email, setEmail])} name="email" type="email" autoComplete="username" spellCheck={false} label={t('signIn.email')} />
+        <TextField {...signIn.field('password', [password, setPassword])} name="password" type="password" autoComplete="current-password" label={t('signIn.password')} />
         <SubmitButton busy={signIn.fetching}>{signIn.fetching ? t('signIn.submitting') : t('signIn.submit')}</SubmitButton>
       </form>
     </div>

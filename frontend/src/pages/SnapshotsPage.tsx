@@ -6,8 +6,9 @@ import { ChangeList } from '../components/ChangeList';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
-import { InlineProblems, SelectField, StatusMessage, SubmitButton, submitHandler, useFormMutation } from '../components/forms';
+import { InlineProblems, StatusMessage, SubmitButton, boundField, noProblems, submitHandler, useFormMutation } from '../components/forms';
 import { Loading, TableHead, usePageTitle } from '../components/page';
+import { SnapshotField } from '../components/SnapshotField';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -120,6 +121,8 @@ export function SnapshotsPage() {
   );
 }
 
+const compareIds = { from: 'compare-from', to: 'compare-to' };
+
 function Compare({ snapshots }: { snapshots: readonly { id: string; number: number; label: string }[] }) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -141,20 +144,8 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
         className="inline-fields"
         onSubmit={submitHandler(false, () => setParams({ from: fromId, to: toId }))}
       >
-        <SelectField
-          id="compare-from"
-          label={t('snapshots.from')}
-          value={fromId}
-          onChange={(event) => setFromId(event.target.value)}
-          options={snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
-        />
-        <SelectField
-          id="compare-to"
-          label={t('snapshots.to')}
-          value={toId}
-          onChange={(event) => setToId(event.target.value)}
-          options={snapshots.map((s) => ({ value: s.id, label: snapshotName(t, s) }))}
-        />
+        <SnapshotField {...boundField('from', [fromId, setFromId], noProblems, compareIds)} label={t('snapshots.from')} snapshots={snapshots} />
+        <SnapshotField {...boundField('to', [toId, setToId], noProblems, compareIds)} label={t('snapshots.to')} snapshots={snapshots} />
         <button type="submit" className="button button--secondary">
           {t('snapshots.compare')}
         </button>
@@ -187,14 +178,7 @@ function CreateSnapshotForm({ documentId, onCreated }: { documentId: string; onC
       <h2 id="create-snapshot-title">{t('snapshots.createTitle')}</h2>
       <InlineProblems problems={problems} />
       {done && <StatusMessage focus>{done}</StatusMessage>}
-      <TextField
-        id="snapshot-label"
-        label={t('snapshots.labelField')}
-        hint={t('snapshots.labelHint')}
-        value={label}
-        onChange={(event) => setLabel(event.target.value)}
-        error={problems.fields.label}
-      />
+      <TextField {...create.field('label', [label, setLabel])} label={t('snapshots.labelField')} hint={t('snapshots.labelHint')} />
       <SubmitButton busy={create.fetching}>{t('snapshots.create')}</SubmitButton>
     </form>
   );

@@ -232,23 +232,11 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
       )}
       <ErrorSummary errors={problems.summary} />
       <form onSubmit={invite.onSubmit(handleSubmit)} noValidate>
-        <TextField id={fieldIds.name} label={t('users.name')} value={name} onChange={(event) => setName(event.target.value)} error={problems.fields.name} autoComplete="off" />
-        <TextField
-          id={fieldIds.email}
-          type="email"
-          label={t('users.email')}
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          error={problems.fields.email}
-          autoComplete="off"
-          spellCheck={false}
-        />
+        <TextField {...invite.field('name', [name, setName])} label={t('users.name')} autoComplete="off" />
+        <TextField {...invite.field('email', [email, setEmail])} type="email" label={t('users.email')} autoComplete="off" spellCheck={false} />
         <SelectField
-          id={fieldIds.organizationId}
+          {...invite.field('organizationId', [organizationId, setOrganizationId])}
           label={t('users.organization')}
-          value={organizationId}
-          onChange={(event) => setOrganizationId(event.target.value)}
-          error={problems.fields.organizationId}
           options={props.organizations.map((org) => ({ value: org.id, label: org.name }))}
           blank={t('users.chooseOrganization')}
         />
