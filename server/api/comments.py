@@ -362,6 +362,14 @@ class SubmissionPreview:
     can_submit: bool = strawberry.field(description="Whether you may submit (there may still be nothing to send).")
     blocker: str | None = strawberry.field(description="Why you may not submit, in words; null when you may.")
 
+    @strawberry.field(description="The general remarks rendered safely, as they will be read once sent.")
+    async def general_remarks_html(self, info: Info) -> str | None:
+        remarks = self.general_remarks
+        if remarks is None:
+            return None
+        # Rendering Markdown can be slow: in a worker, off the event loop (server/workers.py).
+        return await info.context.store.workers.run(markdown.render, remarks) if remarks.strip() else ""
+
     @strawberry.field(description="The open consultation the response answers, when there is one for you.")
     async def consultation(
         self, info: Info

@@ -33,7 +33,7 @@ EDIT = """mutation($input: EditCommentInput!) { editComment(input: $input) {
 DELETE = """mutation($input: DeleteCommentInput!) { deleteComment(input: $input) {
   __typename ... on UserError { message code } } }"""
 PREVIEW_WITH_RESPONSE = """query($id: ID!) { document(id: $id) {
-  submissionPreview { count generalRemarks letter { filename } } } }"""
+  submissionPreview { count generalRemarks generalRemarksHtml letter { filename } } } }"""
 NODE = """query($id: ID!) { node(id: $id) { ... on Comment { id body submitted inResponse viewerCan { edit } } } }"""
 PHASE = """mutation($input: SetDocumentPhaseInput!) { setDocumentPhase(input: $input) { __typename } }"""
 
@@ -302,6 +302,7 @@ async def test_general_remarks_and_the_letter_stay_in_the_party_until_it_respond
     preview = (await kl.execute(PREVIEW_WITH_RESPONSE, {"id": doc["id"]}))["document"]["submissionPreview"]
     assert preview["count"] == 1
     assert preview["generalRemarks"] == "KL støtter strategien overordnet."
+    assert preview["generalRemarksHtml"] == "<p>KL støtter strategien overordnet.</p>\n"  # as the report renders it
     assert preview["letter"]["filename"] == "KL høringssvar.docx"
 
     sent = await _submit(kl, doc["id"], 1)

@@ -150,7 +150,7 @@ async def test_a_consultation_from_opening_to_published_answers(
             "input": {
                 "sectionId": document["sections"][1],
                 "version": 1,
-                "body": "KL ønsker en tidsplan.",
+                "body": "KL ønsker en **tidsplan**.",
                 "parentId": question["addComment"]["comment"]["id"],
             }
         },
@@ -160,7 +160,9 @@ async def test_a_consultation_from_opening_to_published_answers(
     own_kl = kpage.get_by_role("region", name=re.compile("Jeres høringssvar"))
     await expect(own_kl).to_contain_text("Skriver på svar")
     # General remarks and a response letter go with KL's response; a file that is no PDF is refused.
-    await own_kl.get_by_label("Generelle bemærkninger").fill("KL støtter strategiens retning.")
+    await own_kl.get_by_label("Generelle bemærkninger").fill(
+        "KL støtter *strategiens retning*.\n\n- sammenhæng\n- tryghed"
+    )
     await own_kl.get_by_role("button", name="Gem bemærkningerne").click()
     await expect(own_kl.get_by_role("status")).to_contain_text("gemt som kladde")
     letter = own_kl.get_by_label("Høringsbrev fra jer (PDF eller Word)")
@@ -180,9 +182,15 @@ async def test_a_consultation_from_opening_to_published_answers(
     await expect(dialog.get_by_role("heading", level=3)).to_have_text(
         ["Generelle bemærkninger", "Formål (1 kommentar)", "Almen praksis (1 kommentar)"]
     )
+    # What is previewed reads as what is sent: Markdown rendered as the comment threads render it.
     await expect(dialog).to_contain_text("KL ønsker en tidsplan.")
+    await expect(dialog.locator("strong")).to_have_text(["tidsplan"])
+    await expect(dialog).not_to_contain_text("*")
     await expect(dialog).to_contain_text("Svar til SDS: »Hvornår kan KL bidrage?«")
-    await expect(dialog.get_by_role("region", name="Generelle bemærkninger")).to_contain_text("KL støtter")
+    remarks = dialog.get_by_role("region", name="Generelle bemærkninger")
+    await expect(remarks).to_contain_text("KL støtter strategiens retning.")
+    await expect(remarks.locator("em")).to_have_text("strategiens retning")
+    await expect(remarks.get_by_role("listitem")).to_have_text(["sammenhæng", "tryghed"])
     await expect(dialog.get_by_role("link", name="Vedhæftet brev: KL høringssvar.pdf")).to_be_visible()
     await dialog.get_by_role("button", name="Indsend 2 kommentarer").click()
     await expect(dialog.get_by_role("alert")).to_contain_text("Sæt flueben")

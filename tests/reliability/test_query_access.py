@@ -599,6 +599,14 @@ PROBES: dict[str, Probe] = {
                             and (d["document"]["submissionPreview"]["generalRemarks"] or "").startswith("KL's")),
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "submission preview: KL's general remarks rendered": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { submissionPreview { generalRemarksHtml } } }",
+        lambda ids: {"id": ids["g_doc"]},
+        lambda d, ids: bool(d["document"] and d["document"]["submissionPreview"]
+                            and "KL's" in (d["document"]["submissionPreview"]["generalRemarksHtml"] or "")),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "the steering group's unpublished answer to the regions' comment": _probe(
         ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { status response } } }",
         lambda ids: {"id": ids["g_comment"]},

@@ -9,6 +9,7 @@ export const SubmitPreviewFields = graphql(`
   fragment SubmitPreview on SubmissionPreview {
     count
     generalRemarks
+    generalRemarksHtml
     letter {
       id
       filename
@@ -20,7 +21,7 @@ export const SubmitPreviewFields = graphql(`
       comments {
         id
         kind
-        body
+        html
         passage
         proposedText
         parent {
@@ -109,7 +110,7 @@ export function SubmitPreview(props: {
           {preview.generalRemarks && (
             <section aria-labelledby={`${id}-remarks`} className="preview-section">
               <h3 id={`${id}-remarks`}>{t('submitPreview.generalRemarks')}</h3>
-              <p className="preview-item__body">{preview.generalRemarks}</p>
+              <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: preview.generalRemarksHtml ?? '' }} />
             </section>
           )}
           {preview.letter && (
@@ -132,7 +133,7 @@ export function SubmitPreview(props: {
                       </p>
                     )}
                     {comment.passage && <blockquote className="comment__quote">{comment.passage}</blockquote>}
-                    <p className="preview-item__body">{comment.body}</p>
+                    <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.html }} />
                     {comment.kind === 'PROPOSAL' && comment.proposedText !== null && (
                       <p>
                         <strong>{t('comments.proposedText')}:</strong> {comment.proposedText}
