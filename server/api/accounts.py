@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from bson import ObjectId
 
 from server import ids
 from server.accounts import model as domain
@@ -26,6 +28,24 @@ from server.api.node import Node, from_domain
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
+
+
+def user_field(user_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
+    """A field of a type built ``from_domain``: the user whose id ``user_id`` reads off its model."""
+
+    async def user(root: Any, info: Info) -> User | None:
+        return await user_node(info, user_id(root.model))
+
+    return strawberry.field(resolver=user, description=description)
+
+
+def organization_field(organization_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
+    """A field of a type built ``from_domain``: the organisation whose id ``organization_id`` reads off its model."""
+
+    async def organization(root: Any, info: Info) -> Organization | None:
+        return await organization_node(info, organization_id(root.model))
+
+    return strawberry.field(resolver=organization, description=description)
 
 
 @strawberry.type
@@ -62,10 +82,19 @@ class User(Node):
     def active(self) -> bool:
         return self.model.active
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        org = await info.context.loaders.organization.load(self.model.organization_id)
-        return Organization.of(org) if org else None
+    organization: Organization | None = organization_field(lambda user: user.organization_id)
+
+
+async def user_node(info: Info, user_id: ObjectId | None) -> User | None:
+    """The user a field refers to; None when there is none (or it is gone)."""
+    user = await info.context.loaders.user.load(user_id) if user_id else None
+    return User.of(user) if user else None
+
+
+async def organization_node(info: Info, organization_id: ObjectId | None) -> Organization | None:
+    """The organisation a field refers to; None when there is none (or it is gone)."""
+    org = await info.context.loaders.organization.load(organization_id) if organization_id else None
+    return Organization.of(org) if org else None
 
 
 @strawberry.type

@@ -13,9 +13,9 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Organization, User
+from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info
-from server.api.drafting import Document, Section, SectionVersion
+from server.api.drafting import Document, Section, SectionVersion, section_field
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
 from server.api.node import Node, from_domain
 from server.api.responses import ResponseLetter
@@ -127,26 +127,16 @@ class Comment(Node):
     async def anchor_location(self, info: Info) -> AnchorLocation | None:
         return await _anchor_location(info, self.model, self.relocated)
 
-    @strawberry.field
-    async def section(self, info: Info) -> Section | None:
-        found = await info.context.loaders.section.load(self.model.section_id)
-        return Section.of(found) if found else None
+    section: Section | None = section_field(lambda comment: comment.section_id)
 
-    @strawberry.field
-    async def author(self, info: Info) -> User | None:
-        user = await info.context.loaders.user.load(self.model.author_id)
-        return User.of(user) if user else None
+    author: User | None = user_field(lambda comment: comment.author_id)
 
-    @strawberry.field(description="The organisation the comment is written for: always its author's.")
-    async def organization(self, info: Info) -> Organization | None:
-        org = await info.context.loaders.organization.load(self.model.organization_id)
-        return Organization.of(org) if org else None
+    organization: Organization | None = organization_field(
+        lambda comment: comment.organization_id,
+        description="The organisation the comment is written for: always its author's.",
+    )
 
-    @strawberry.field
-    async def responded_by(self, info: Info) -> User | None:
-        uid = self.model.responded_by
-        user = await info.context.loaders.user.load(uid) if uid else None
-        return User.of(user) if user else None
+    responded_by: User | None = user_field(lambda comment: comment.responded_by)
 
     @strawberry.field(description="The thread's first comment, for a reply.")
     async def parent(self, info: Info) -> Comment | None:
@@ -294,10 +284,10 @@ class CommentMarker:
     async def anchor_location(self, info: Info) -> AnchorLocation | None:
         return await _anchor_location(info, self.model, self.relocated)
 
-    @strawberry.field(description="The organisation the comment is written for: always its author's.")
-    async def organization(self, info: Info) -> Organization | None:
-        org = await info.context.loaders.organization.load(self.model.organization_id)
-        return Organization.of(org) if org else None
+    organization: Organization | None = organization_field(
+        lambda marker: marker.organization_id,
+        description="The organisation the comment is written for: always its author's.",
+    )
 
     @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
     async def viewer_can(self, info: Info) -> CommentPermissions:
@@ -339,10 +329,7 @@ class SubmissionPreviewSection:
     count: int
     comments: list[Comment] = strawberry.field(description="Threads and replies, in the order they were written.")
 
-    @strawberry.field
-    async def section(self, info: Info) -> Section | None:
-        found = await info.context.loaders.section.load(self.model.section_id)
-        return Section.of(found) if found else None
+    section: Section | None = section_field(lambda preview: preview.section_id)
 
 
 @strawberry.type(

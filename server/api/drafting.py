@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from bson import ObjectId
 
 from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Organization, User
+from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, VersionConflict, answer
 from server.api.node import Node, from_domain
@@ -29,6 +31,24 @@ if TYPE_CHECKING:
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
 DocumentKind = strawberry.enum(domain.DocumentKind)
+
+
+def document_field(document_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
+    """A field of a type built ``from_domain``: the document whose id ``document_id`` reads off its model."""
+
+    async def document(root: Any, info: Info) -> Document | None:
+        return await document_node(info, document_id(root.model))
+
+    return strawberry.field(resolver=document, description=description)
+
+
+def section_field(section_id: Callable[[Any], ObjectId], *, description: str | None = None) -> Any:
+    """A field of a type built ``from_domain``: the section whose id ``section_id`` reads off its model."""
+
+    async def section(root: Any, info: Info) -> Section | None:
+        return await section_node(info, section_id(root.model))
+
+    return strawberry.field(resolver=section, description=description)
 
 
 @strawberry.enum
@@ -93,21 +113,13 @@ class SectionVersion(Node):
     def of(cls, v: domain.SectionVersion) -> SectionVersion:
         return from_domain(cls, "SectionVersion", v)
 
-    @strawberry.field
-    async def author(self, info: Info) -> User | None:
-        user = await info.context.loaders.user.load(self.model.author_id) if self.model.author_id else None
-        return User.of(user) if user else None
+    author: User | None = user_field(lambda version: version.author_id)
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        oid = self.model.organization_id
-        org = await info.context.loaders.organization.load(oid) if oid else None
-        return Organization.of(org) if org else None
+    organization: Organization | None = organization_field(lambda version: version.organization_id)
 
-    @strawberry.field(description="The section this version belongs to.")
-    async def section(self, info: Info) -> Section | None:
-        found = await info.context.loaders.section.load(self.model.section_id)
-        return Section.of(found) if found else None
+    section: Section | None = section_field(
+        lambda version: version.section_id, description="The section this version belongs to."
+    )
 
 
 @strawberry.type
@@ -126,11 +138,7 @@ class Section(Node):
     def of(cls, s: domain.Section) -> Section:
         return from_domain(cls, "Section", s)
 
-    @strawberry.field
-    async def updated_by(self, info: Info) -> User | None:
-        uid = self.model.updated_by
-        user = await info.context.loaders.user.load(uid) if uid else None
-        return User.of(user) if user else None
+    updated_by: User | None = user_field(lambda section: section.updated_by)
 
     @strawberry.field(description="Versions, newest first; page with `before` (a version number).")
     async def versions(self, info: Info, limit: int = 20, before: int | None = None) -> list[SectionVersion]:
@@ -168,10 +176,7 @@ class Section(Node):
         found = await queries.versions_at(info.context.store, self.model, from_number, to_number)
         return await SectionDiff.between(info, *found) if found else None
 
-    @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        doc = await info.context.loaders.document.load(self.model.document_id)
-        return Document.of(doc) if doc else None
+    document: Document | None = document_field(lambda section: section.document_id)
 
     @strawberry.field(description="Comments you may see, thread starters oldest first (replies under `replies`).")
     async def comments(
@@ -222,20 +227,13 @@ class Snapshot(Node):
     def of(cls, s: domain.Snapshot) -> Snapshot:
         return from_domain(cls, "Snapshot", s)
 
-    @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        found = await info.context.loaders.document.load(self.model.document_id)
-        return Document.of(found) if found else None
+    document: Document | None = document_field(lambda snapshot: snapshot.document_id)
 
     @strawberry.field(description="The frozen versions, in document order.")
     async def sections(self, info: Info) -> list[SectionVersion]:
         return [SectionVersion.of(v) for v in await queries.frozen(info.context.store, self.model)]
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> User | None:
-        uid = self.model.created_by
-        user = await info.context.loaders.user.load(uid) if uid else None
-        return User.of(user) if user else None
+    created_by: User | None = user_field(lambda snapshot: snapshot.created_by)
 
     @strawberry.field(description="What changed from another snapshot of the same document to this one.")
     async def changes_since(self, info: Info, snapshot_id: strawberry.ID) -> list[SectionChange] | None:
@@ -433,6 +431,18 @@ class Document(Node):
         from server.api.comments import submission_preview
 
         return await submission_preview(info, self.model)
+
+
+async def document_node(info: Info, document_id: ObjectId | None) -> Document | None:
+    """The document a field refers to; None when there is none (or it is gone)."""
+    document = await info.context.loaders.document.load(document_id) if document_id else None
+    return Document.of(document) if document else None
+
+
+async def section_node(info: Info, section_id: ObjectId) -> Section | None:
+    """The section a field refers to; None when it is gone."""
+    section = await info.context.loaders.section.load(section_id)
+    return Section.of(section) if section else None
 
 
 @strawberry.type

@@ -65,19 +65,17 @@ class VersionConflict(UserError):
 
     @strawberry.field(description="Who saved the current version (the colleague whose change collides).")
     async def current_author(self, info: Info) -> Annotated[User, strawberry.lazy("server.api.accounts")] | None:
-        from server.api.accounts import User  # the account types build on these errors
+        from server.api.accounts import user_node  # the account types build on these errors
 
-        user = await info.context.loaders.user.load(self.author_id) if self.author_id else None
-        return User.of(user) if user else None
+        return await user_node(info, self.author_id)
 
     @strawberry.field(description="The organisation the current version was saved for.")
     async def current_organization(
         self, info: Info
     ) -> Annotated[Organization, strawberry.lazy("server.api.accounts")] | None:
-        from server.api.accounts import Organization
+        from server.api.accounts import organization_node
 
-        org = await info.context.loaders.organization.load(self.organization_id) if self.organization_id else None
-        return Organization.of(org) if org else None
+        return await organization_node(info, self.organization_id)
 
 
 class Refused(Exception):

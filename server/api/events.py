@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from server import ids
 from server.accounts import service as accounts_service
-from server.api.accounts import Organization, User
+from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, answer, error_for
 from server.api.node import Node, from_domain
@@ -71,17 +71,8 @@ class Event(Node):
         user = await info.context.loaders.user.load(uid)
         return user.name if user else "?"
 
-    @strawberry.field
-    async def actor(self, info: Info) -> User | None:
-        uid = self.model.actor_id
-        user = await info.context.loaders.user.load(uid) if uid else None
-        return User.of(user) if user else None
-
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        oid = self.model.organization_id
-        org = await info.context.loaders.organization.load(oid) if oid else None
-        return Organization.of(org) if org else None
+    actor: User | None = user_field(lambda event: event.actor_id)
+    organization: Organization | None = organization_field(lambda event: event.organization_id)
 
 
 @strawberry.type

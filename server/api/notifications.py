@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 
 from server import ids
-from server.api.accounts import User
+from server.api.accounts import User, user_field
 from server.api.approvals import ApprovalRound
 from server.api.consultations import Consultation
 from server.api.context import Info
-from server.api.drafting import Document
+from server.api.drafting import Document, document_field
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
 from server.api.node import Node
 from server.clock import COPENHAGEN
@@ -87,15 +87,9 @@ class OutboxMessage(Node):
             last_error=n.last_error,
         )
 
-    @strawberry.field
-    async def recipient(self, info: Info) -> User | None:
-        user = await info.context.loaders.user.load(self.model.user_id) if self.model.user_id else None
-        return User.of(user) if user else None
+    recipient: User | None = user_field(lambda message: message.user_id)
 
-    @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        found = await info.context.loaders.document.load(self.model.document_id) if self.model.document_id else None
-        return Document.of(found) if found else None
+    document: Document | None = document_field(lambda message: message.document_id)
 
 
 @strawberry.type(description="Messages of the outbox, newest first.")

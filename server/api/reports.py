@@ -16,7 +16,7 @@ from server.api.accounts import Organization
 from server.api.comments import Comment, CommentStatus
 from server.api.consultations import Consultation, ConsultationParty
 from server.api.context import Info
-from server.api.drafting import Document, Section, Snapshot
+from server.api.drafting import Document, Section, Snapshot, section_field
 from server.api.responses import ResponseLetter
 from server.clock import COPENHAGEN
 from server.comments import model as comments
@@ -68,10 +68,7 @@ class ReportSection:
         description="The steering group's own questions that a party answered, with the answers (not counted)."
     )
 
-    @strawberry.field
-    async def section(self, info: Info) -> Section | None:
-        found = await info.context.loaders.section.load(self.model.section_id)
-        return Section.of(found) if found else None
+    section: Section | None = section_field(lambda part: part.section_id)
 
 
 @strawberry.type(description="A party's general remarks: its response as a whole, not tied to a section.")

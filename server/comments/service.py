@@ -70,11 +70,10 @@ async def _visible_comment(
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     comment = await store.comments.comment(comment_id) if comment_id else None
-    if comment is None:
-        return Missing("Comment")
-    document = await drafting.authorised_document(store, caller, comment.document_id, Action.READ_DOCUMENT)
+    document = await drafting.document_of(store, caller, comment, "Comment", Action.READ_DOCUMENT)
     if not isinstance(document, Document):
-        return Missing("Comment") if isinstance(document, Missing) else document
+        return document
+    assert comment is not None
     if not model.visible(caller.actor, document, comment):
         return Missing("Comment")
     refusal = permissions.check(caller.actor, action, drafting.scope_of(document))
@@ -400,14 +399,11 @@ async def respond(
     store: Store, caller: Caller, comment_id: ObjectId | None, status: CommentStatus, response: str
 ) -> Comment | Failure:
     """The steering group's disposition of a submitted comment, with its response."""
-    found = await _visible_comment(store, caller, comment_id, Action.RESPOND_TO_COMMENT)
+    found = await _answerable_comment(store, caller, comment_id)
     if not isinstance(found, tuple):
         return found
     _, comment = found
     assert caller.actor is not None
-    refusal = _answerable(comment)
-    if refusal:
-        return refusal
     problem = model.response_problem(response)
     if problem:
         return Invalid.of(problem)
@@ -429,12 +425,18 @@ async def respond(
     return answered
 
 
-def _answerable(comment: Comment) -> Invalid | None:
-    if not comment.submitted:
+async def _answerable_comment(
+    store: Store, caller: Caller, comment_id: ObjectId | None
+) -> tuple[Document, Comment] | Failure:
+    """The comment the steering group answers, and its document: a submitted thread starter."""
+    found = await _visible_comment(store, caller, comment_id, Action.RESPOND_TO_COMMENT)
+    if not isinstance(found, tuple):
+        return found
+    if not found[1].submitted:
         return Invalid("commentId", "comment_is_draft")
-    if comment.parent_id is not None:
+    if found[1].parent_id is not None:
         return Invalid("commentId", "reply_has_no_disposition")
-    return None
+    return found
 
 
 @dataclass(frozen=True)
@@ -451,14 +453,11 @@ async def apply_proposal(
     The proposal is applied to the version it was made on and saved from there, so the same
     three-way merge as any other save carries it onto a newer head — or returns the conflict.
     """
-    found = await _visible_comment(store, caller, comment_id, Action.RESPOND_TO_COMMENT)
+    found = await _answerable_comment(store, caller, comment_id)
     if not isinstance(found, tuple):
         return found
     document, comment = found
     assert caller.actor is not None
-    refusal = _answerable(comment)
-    if refusal:
-        return refusal
     if comment.kind != CommentKind.PROPOSAL:
         return Invalid("commentId", "not_a_proposal")
     if comment.applied_version is not None:

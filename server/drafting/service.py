@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from bson import ObjectId
 
@@ -65,18 +66,44 @@ async def authorised_document(
     return Denied(refusal) if refusal else document
 
 
+class _InDocument(Protocol):
+    @property
+    def document_id(self) -> ObjectId: ...
+
+
+async def document_of(
+    store: Store, caller: Caller, item: _InDocument | None, what: ids.Kind, action: Action
+) -> Document | Failure:
+    """The document ``item`` (a section, a comment, a round …) belongs to, when the caller may do
+    ``action`` on it. A missing ``item``, or one in a document the caller may not read, is
+    reported as ``Missing(what)``, so ids reveal nothing."""
+    if item is None:
+        return Missing(what)
+    document = await authorised_document(store, caller, item.document_id, action)
+    return Missing(what) if isinstance(document, Missing) else document
+
+
 async def authorised_section(
     store: Store, caller: Caller, section_id: ObjectId | None, action: Action
 ) -> tuple[Document, Section] | Failure:
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     section = await store.drafting.section(section_id) if section_id else None
-    if section is None:
-        return Missing("Section")
-    document = await authorised_document(store, caller, section.document_id, action)
+    document = await document_of(store, caller, section, "Section", action)
     if not isinstance(document, Document):
-        return Missing("Section") if isinstance(document, Missing) else document
+        return document
+    assert section is not None
     return document, section
+
+
+async def _live_section(
+    store: Store, caller: Caller, section_id: ObjectId | None
+) -> tuple[Document, Section] | Failure:
+    """The section an editor changes, and its document; a deleted section cannot be changed."""
+    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    if isinstance(found, tuple) and found[1].deleted:
+        return Invalid("sectionId", "section_deleted")
+    return found
 
 
 @dataclass(frozen=True)
@@ -182,12 +209,10 @@ async def save_section(
     *,
     restored_from: int | None = None,
 ) -> Saved | Problem:
-    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    found = await _live_section(store, caller, section_id)
     if not isinstance(found, tuple):
         return found
     document, section = found
-    if section.deleted:
-        return Invalid("sectionId", "section_deleted")
     problem = first_problem(
         text_problem("title", title, MAX_TITLE),
         text_problem("body", body, MAX_BODY, required=False),
@@ -383,12 +408,10 @@ async def _reordered(
 
 
 async def move_section(store: Store, caller: Caller, section_id: ObjectId | None, position: int) -> Section | Failure:
-    found = await authorised_section(store, caller, section_id, Action.EDIT_SECTIONS)
+    found = await _live_section(store, caller, section_id)
     if not isinstance(found, tuple):
         return found
     document, section = found
-    if section.deleted:
-        return Invalid("sectionId", "section_deleted")
     order = [s.id for s in await store.drafting.sections([document.id])]
     if not 0 <= position < len(order):
         return Invalid("position", "invalid_position")

@@ -24,7 +24,7 @@ from server.caller import Caller
 from server.consultations import queries as consultation_queries
 from server.consultations.model import Consultation
 from server.drafting.model import Document, Snapshot
-from server.drafting.service import authorised_document, scope_of
+from server.drafting.service import document_of, scope_of
 from server.messages import snapshot_name
 from server.notifications import model, queries
 from server.notifications.model import Delivery, Kind, NewNotification, Notification, Preferences
@@ -197,25 +197,38 @@ async def enqueue_due_reminders(store: Store, days: Sequence[int], now: datetime
     return added
 
 
+async def _to_remind(
+    store: Store,
+    caller: Caller,
+    process: ApprovalRound | Consultation | None,
+    what: ids.Kind,
+    organization_ids: Sequence[ObjectId | None],
+) -> list[ObjectId] | Failure:
+    """The parties the secretariat chose to remind by hand, each once: all of them parties to ``process``."""
+    document = await document_of(store, caller, process, what, Action.SEND_REMINDER)
+    if not isinstance(document, Document):
+        return document
+    assert process is not None
+    wanted = list(dict.fromkeys(organization_ids))
+    if not wanted:
+        return Invalid("organizationIds", "required")
+    if None in wanted or any(o not in process.organization_ids for o in wanted):
+        return Missing("Organization")
+    return [o for o in wanted if o is not None]
+
+
 async def send_reminder(
     store: Store, caller: Caller, round_id: ObjectId | None, organization_ids: Sequence[ObjectId | None]
 ) -> tuple[ApprovalRound, int] | Failure:
     """The secretariat's "Send påmindelse" to chosen parties that have not decided; logged as an event.
     A party awaiting its own board may be reminded by hand (the automatic reminders leave it be)."""
     round = await store.approvals.round(round_id) if round_id else None
-    if round is None:
-        return Missing("ApprovalRound")
-    document = await authorised_document(store, caller, round.document_id, Action.SEND_REMINDER)
-    if not isinstance(document, Document):
-        return Missing("ApprovalRound") if isinstance(document, Missing) else document
-    wanted = list(dict.fromkeys(organization_ids))
-    if not wanted:
-        return Invalid("organizationIds", "required")
-    if None in wanted or any(o not in round.organization_ids for o in wanted):
-        return Missing("Organization")
+    chosen = await _to_remind(store, caller, round, "ApprovalRound", organization_ids)
+    if not isinstance(chosen, list):
+        return chosen
+    assert round is not None
     if not round.is_open or caller.now >= round.deadline:
         return Invalid("roundId", "round_closed")
-    chosen = [o for o in wanted if o is not None]
     decided = [o for o in chosen if model.party_decided(round, o)]
     if decided:
         return Invalid("organizationIds", "reminder_already_decided")
@@ -365,19 +378,12 @@ async def send_consultation_reminder(
 ) -> tuple[Consultation, int] | Failure:
     """The secretariat's "Send påmindelse" to chosen consulted parties that have not answered; logged."""
     consultation = await consultation_queries.get(store, consultation_id, now=caller.now) if consultation_id else None
-    if consultation is None:
-        return Missing("Consultation")
-    document = await authorised_document(store, caller, consultation.document_id, Action.SEND_REMINDER)
-    if not isinstance(document, Document):
-        return Missing("Consultation") if isinstance(document, Missing) else document
-    wanted = list(dict.fromkeys(organization_ids))
-    if not wanted:
-        return Invalid("organizationIds", "required")
-    if None in wanted or any(o not in consultation.organization_ids for o in wanted):
-        return Missing("Organization")
+    chosen = await _to_remind(store, caller, consultation, "Consultation", organization_ids)
+    if not isinstance(chosen, list):
+        return chosen
+    assert consultation is not None
     if not consultation.is_open:
         return Invalid("consultationId", "consultation_closed")
-    chosen = [o for o in wanted if o is not None]
     answered = await queries.answered(store, consultation)
     if any(not model.owes_response(consultation, o, answered) for o in chosen):
         return Invalid("organizationIds", "reminder_already_answered")
