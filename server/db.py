@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
 from pymongo.monitoring import CommandListener
 
 Database = AsyncDatabase[dict[str, Any]]
@@ -24,6 +25,14 @@ STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)  # what an unreach
 class Taken(Exception):
     """A unique key is taken: another writer got there first. Repositories raise it for the
     unique inserts that guard numbers and names, so no workflow needs to know pymongo's errors."""
+
+
+async def insert_unique(collection: AsyncCollection[dict[str, Any]], doc: Mapping[str, Any], key: str) -> None:
+    """Insert ``doc``; raises ``Taken`` naming ``key`` when one of its unique keys is taken."""
+    try:
+        await collection.insert_one(dict(doc))
+    except DuplicateKeyError as error:
+        raise Taken(key) from error
 
 
 Client = AsyncMongoClient[dict[str, Any]]

@@ -2,9 +2,9 @@
 
 ``consultations`` holds what was fixed when a consultation opened and a summary for queries
 (``state``, ``deadline``, ``closed_at``) that follows the log. ``consultation_entries`` holds the
-log (extensions and the closure), numbered per consultation under a unique index — the approval
-rounds' pattern (``server.approvals.repository`` says why: the embedded store's conditional
-updates are read-then-write, an insert against a unique key is atomic).
+log (extensions and the closure), numbered per consultation under a unique index — the shape of
+every record with a deadline (``server.deadlines.repository`` says why: the embedded store's
+conditional updates are read-then-write, an insert against a unique key is atomic).
 
 One open consultation per document: consultations are numbered 1, 2, 3, … per document under a
 unique (document, number) index. An opener reads the newest consultation; only when it is closed
@@ -14,27 +14,24 @@ gets the number. Responses and publications are unique per (consultation, organi
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.errors import DuplicateKeyError
+from pymongo import ASCENDING, IndexModel
 
 from server.consultations.model import (
     CloseCause,
     ClosureEntry,
     Consultation,
-    ConsultationState,
     Entry,
     ExtensionEntry,
     Publication,
     Response,
     ResponseKind,
 )
-from server.db import Database, Taken
+from server.db import Database, insert_unique
+from server.deadlines.repository import Logs, extension_fields, extension_of
 from server.drafting.model import Phase
 
 INDEXES = {
@@ -71,49 +68,6 @@ INDEXES = {
 }
 
 
-def _entry(doc: Mapping[str, Any]) -> Entry:
-    seq, at, by = doc["seq"], doc["at"], doc.get("by")
-    match doc["kind"]:
-        case "EXTENSION":
-            return ExtensionEntry(seq, at, by, doc["previous"], doc["deadline"], doc.get("reason", ""))
-        case "CLOSURE":
-            return ClosureEntry(seq, at, by, CloseCause(doc["cause"]))
-    raise ValueError(f"unknown consultation entry kind {doc['kind']!r}")
-
-
-def _entry_fields(entry: Entry) -> dict[str, Any]:
-    common = {"seq": entry.seq, "at": entry.at, "by": entry.by}
-    match entry:
-        case ExtensionEntry():
-            return {
-                **common,
-                "kind": "EXTENSION",
-                "previous": entry.previous,
-                "deadline": entry.deadline,
-                "reason": entry.reason,
-            }
-        case ClosureEntry():
-            return {**common, "kind": "CLOSURE", "cause": entry.cause.value}
-
-
-def _consultation(doc: Mapping[str, Any], entries: Sequence[Entry]) -> Consultation:
-    return Consultation(
-        id=doc["_id"],
-        document_id=doc["document_id"],
-        number=doc["number"],
-        snapshot_id=doc["snapshot_id"],
-        letter=doc.get("letter", ""),
-        letter_html=doc.get("letter_html", ""),
-        opening_deadline=doc["opening_deadline"],
-        accept_late=doc.get("accept_late", False),
-        opened_by=doc.get("opened_by"),
-        opened_at=doc["opened_at"],
-        organization_ids=tuple(doc["organization_ids"]),
-        phase_before=Phase(doc["phase_before"]),
-        entries=tuple(sorted(entries, key=lambda e: e.seq)),
-    )
-
-
 def _response(doc: Mapping[str, Any]) -> Response:
     return Response(
         consultation_id=doc["consultation_id"],
@@ -128,24 +82,45 @@ def _response(doc: Mapping[str, Any]) -> Response:
     )
 
 
-def summary(consultation: Consultation) -> dict[str, Any]:
-    """The consultation document's derived fields, as the log says they are."""
-    return {
-        "state": consultation.state.value,
-        "deadline": consultation.deadline,
-        "closed_at": consultation.closed_at,
-        "seq": consultation.entries[-1].seq if consultation.entries else 0,
-    }
-
-
-class Consultations:
+class Consultations(Logs[Consultation, Entry]):
     def __init__(self, db: Database) -> None:
-        self._consultations = db["consultations"]
-        self._entries = db["consultation_entries"]
+        super().__init__(db["consultations"], db["consultation_entries"], key="consultation_id", then_by="number")
         self._responses = db["consultation_responses"]
         self._publications = db["consultation_publications"]
 
-    # Consultations and their logs
+    def _record(self, doc: Mapping[str, Any], entries: Sequence[Entry]) -> Consultation:
+        return Consultation(
+            id=doc["_id"],
+            document_id=doc["document_id"],
+            number=doc["number"],
+            snapshot_id=doc["snapshot_id"],
+            letter=doc.get("letter", ""),
+            letter_html=doc.get("letter_html", ""),
+            opening_deadline=doc["opening_deadline"],
+            accept_late=doc.get("accept_late", False),
+            opened_by=doc.get("opened_by"),
+            opened_at=doc["opened_at"],
+            organization_ids=tuple(doc["organization_ids"]),
+            phase_before=Phase(doc["phase_before"]),
+            entries=tuple(sorted(entries, key=lambda e: e.seq)),
+        )
+
+    def _entry(self, doc: Mapping[str, Any]) -> Entry:
+        if doc["kind"] == "CLOSURE":
+            return ClosureEntry(doc["seq"], doc["at"], doc.get("by"), CloseCause(doc["cause"]))
+        return extension_of(doc)
+
+    def _entry_fields(self, entry: Entry) -> dict[str, Any]:
+        match entry:
+            case ClosureEntry():
+                return {"kind": "CLOSURE", "cause": entry.cause.value}
+            case ExtensionEntry():
+                return extension_fields(entry)
+
+    # Consultations and their logs: the shared reads under the names the workflows use.
+    consultation = Logs.one
+    consultations = Logs.many
+    open_consultations = Logs.open
 
     async def insert(self, consultation: Consultation) -> Consultation:
         """Open a consultation; raises ``Taken`` when its number in the document is taken."""
@@ -163,87 +138,33 @@ class Consultations:
             "organization_ids": list(consultation.organization_ids),
             "phase_before": consultation.phase_before.value,
         }
-        try:
-            await self._consultations.insert_one({**doc, **summary(consultation)})
-        except DuplicateKeyError as error:
-            raise Taken(f"{consultation.document_id}:{consultation.number}") from error
-        return consultation
-
-    async def append(self, consultation_id: ObjectId, entry: Entry) -> None:
-        """Add an entry to a consultation's log; raises ``Taken`` when its number is."""
-        try:
-            await self._entries.insert_one(
-                {"_id": ObjectId(), "consultation_id": consultation_id, **_entry_fields(entry)}
-            )
-        except DuplicateKeyError as error:
-            raise Taken(f"{consultation_id}:{entry.seq}") from error
-
-    async def sync(self, consultation: Consultation) -> None:
-        """Bring the consultation document's summary in line with its log (idempotent)."""
-        await self._consultations.update_one({"_id": consultation.id}, {"$set": summary(consultation)})
-
-    async def consultation(self, consultation_id: ObjectId) -> Consultation | None:
-        found = await self.consultations([consultation_id])
-        return found[0] if found else None
-
-    async def consultations(self, consultation_ids: Iterable[ObjectId]) -> list[Consultation]:
-        wanted = list(consultation_ids)
-        return await self._with_entries({"_id": {"$in": wanted}}) if wanted else []
-
-    async def for_documents(self, document_ids: Sequence[ObjectId]) -> list[Consultation]:
-        """The consultations of these documents, newest first."""
-        if not document_ids:
-            return []
-        return await self._with_entries({"document_id": {"$in": list(document_ids)}})
+        return await self._insert(doc, f"{consultation.document_id}:{consultation.number}")
 
     async def for_snapshot(self, snapshot_id: ObjectId) -> list[Consultation]:
         """The consultations on this snapshot, newest first."""
-        return await self._with_entries({"snapshot_id": snapshot_id})
+        return await self._find({"snapshot_id": snapshot_id})
 
-    async def due(self, now: datetime) -> list[ObjectId]:
-        """Consultations recorded as open whose deadline has passed (those accepting late responses
-        stay open until the secretariat closes them)."""
-        query = {"state": ConsultationState.OPEN.value, "deadline": {"$lte": now}, "accept_late": {"$ne": True}}
-        return [doc["_id"] async for doc in self._consultations.find(query, {"_id": 1})]
-
-    async def open_consultations(self, organization_id: ObjectId | None = None) -> list[Consultation]:
-        """Consultations recorded as open (optionally: where this organisation is consulted)."""
-        query: dict[str, Any] = {"state": ConsultationState.OPEN.value}
-        if organization_id is not None:
-            query["organization_ids"] = organization_id
-        return await self._with_entries(query)
-
-    async def _with_entries(self, query: Mapping[str, Any]) -> list[Consultation]:
-        order = [("opened_at", DESCENDING), ("number", DESCENDING)]
-        docs = [doc async for doc in self._consultations.find(dict(query)).sort(order)]
-        if not docs:
-            return []
-        entries: dict[ObjectId, list[Entry]] = defaultdict(list)
-        async for doc in self._entries.find({"consultation_id": {"$in": [d["_id"] for d in docs]}}):
-            entries[doc["consultation_id"]].append(_entry(doc))
-        return [_consultation(doc, entries[doc["_id"]]) for doc in docs]
+    def _closes_at_deadline(self) -> dict[str, Any]:
+        # Those accepting late responses stay open until the secretariat closes them.
+        return {"accept_late": {"$ne": True}}
 
     # Responses
 
     async def insert_response(self, response: Response) -> Response:
         """Record a party's answer; raises ``Taken`` when the party has answered already."""
-        try:
-            await self._responses.insert_one(
-                {
-                    "_id": ObjectId(),
-                    "consultation_id": response.consultation_id,
-                    "organization_id": response.organization_id,
-                    "kind": response.kind.value,
-                    "at": response.at,
-                    "late": response.late,
-                    "by": response.by,
-                    "general_remarks": response.general_remarks,
-                    "attachment_id": response.attachment_id,
-                    "comment_ids": list(response.comment_ids),
-                }
-            )
-        except DuplicateKeyError as error:
-            raise Taken(f"{response.consultation_id}:{response.organization_id}") from error
+        doc = {
+            "_id": ObjectId(),
+            "consultation_id": response.consultation_id,
+            "organization_id": response.organization_id,
+            "kind": response.kind.value,
+            "at": response.at,
+            "late": response.late,
+            "by": response.by,
+            "general_remarks": response.general_remarks,
+            "attachment_id": response.attachment_id,
+            "comment_ids": list(response.comment_ids),
+        }
+        await insert_unique(self._responses, doc, f"{response.consultation_id}:{response.organization_id}")
         return response
 
     async def responses(self, consultation_ids: Sequence[ObjectId]) -> list[Response]:
@@ -260,18 +181,14 @@ class Consultations:
 
     async def insert_publication(self, publication: Publication) -> Publication:
         """Record that one party's answers are published; raises ``Taken`` when they are already."""
-        try:
-            await self._publications.insert_one(
-                {
-                    "_id": ObjectId(),
-                    "consultation_id": publication.consultation_id,
-                    "organization_id": publication.organization_id,
-                    "at": publication.at,
-                    "by": publication.by,
-                }
-            )
-        except DuplicateKeyError as error:
-            raise Taken(f"{publication.consultation_id}:{publication.organization_id}") from error
+        doc = {
+            "_id": ObjectId(),
+            "consultation_id": publication.consultation_id,
+            "organization_id": publication.organization_id,
+            "at": publication.at,
+            "by": publication.by,
+        }
+        await insert_unique(self._publications, doc, f"{publication.consultation_id}:{publication.organization_id}")
         return publication
 
     async def publications(self, consultation_ids: Sequence[ObjectId]) -> list[Publication]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
 from bson import ObjectId
@@ -47,10 +48,16 @@ C = TypeVar("C", bound=Closure)
 
 
 class Deadlined(Generic[C]):
-    """The state a record derives from its log (a base for frozen dataclasses with these two fields)."""
+    """The state a record derives from its log (a base for frozen dataclasses with these fields)."""
 
+    id: ObjectId
     opening_deadline: datetime
     entries: tuple[LogEntry, ...]
+
+    @property
+    def state(self) -> StrEnum:
+        """OPEN, or how the record closed; each feature names its states."""
+        raise NotImplementedError
 
     @property
     def deadline(self) -> datetime:
