@@ -124,12 +124,16 @@ class Docstore:
             self.process.stdout.close()
 
 
-def start(data_dir: Path, port: int = 0, timeout: float = 60, *, stock: bool = False) -> Docstore:
-    """Start the store on ``data_dir``; ``stock=True`` runs FerretDB as published, without our patch."""
+def start(
+    data_dir: Path, port: int = 0, timeout: float = 60, *, stock: bool = False, pprof_addr: str | None = None
+) -> Docstore:
+    """Start the store on ``data_dir``; ``stock=True`` runs FerretDB as published, without our patch;
+    ``pprof_addr`` (host:port) serves Go's profiles there (``go tool pprof``), for measuring."""
     binary = ensure_built(stock=stock)
     data_dir.mkdir(parents=True, exist_ok=True)
+    profiling = ["-pprof-addr", pprof_addr] if pprof_addr else []
     process = subprocess.Popen(
-        [str(binary), "-data", str(data_dir), "-port", str(port)],
+        [str(binary), "-data", str(data_dir), "-port", str(port), *profiling],
         stdout=subprocess.PIPE,
         stderr=None,
         text=True,

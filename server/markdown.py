@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -129,22 +130,27 @@ class _MarkingRenderer(RendererHTML):
         return f"{opened}{_NUMBER}{token.info}{token.markup} {_NUMBER}" if token.info else opened
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """How a text's plain text reads: the offsets of its soft line breaks and the numbers of the
+    numbered items starting at an offset (``aligned`` False: the renderings differ, quote as is)."""
+
+    plain: str
+    soft: frozenset[int]
+    numbers: Mapping[int, str]
+    aligned: bool
+
+
 @functools.lru_cache(maxsize=64)
-def _as_read(text: str) -> tuple[str, str]:
-    # The two renderings of a version's body that passages are read from: every comment on the
-    # version quotes the same body, so each is rendered once (a 200,000-character body takes a
-    # second). The consultation report and Word's margin comments do this in a worker process.
+def _reading(text: str) -> _Reading:
+    # Every comment on a version quotes the same body, so each body is rendered and walked once
+    # (a 200,000-character body takes a second); a passage is then read in its own length. The
+    # consultation report and Word's margin comments do this in a worker process.
     plain = plain_text(text)
     md = parser()
     rendered = _MarkingRenderer(md).render(md.parse(text), md.options, {})
     rendered = _BLOCK_END.sub(lambda m: m.group(0) + "\n", rendered)
-    return plain, re.sub(r"\n{2,}", "\n", html.unescape(_TAG.sub("", rendered))).strip()
-
-
-def passage_as_read(text: str, start: int, end: int) -> str:
-    """``plain_text(text)[start:end]`` as a reader sees it: soft line breaks as spaces, and the
-    number of each numbered list item that starts in the passage in front of it."""
-    plain, marked = _as_read(text)
+    marked = re.sub(r"\n{2,}", "\n", html.unescape(_TAG.sub("", rendered))).strip()
     soft: set[int] = set()
     numbers: dict[int, str] = {}
     pending = ""
@@ -157,14 +163,30 @@ def passage_as_read(text: str, start: int, end: int) -> str:
             pending, i = marked[i + 1 : close], close + 1
             continue
         if at >= len(plain) or plain[at] != ("\n" if char == _SOFT else char):
-            return plain[start:end]  # not the same text after all: quote it as it is
+            return _Reading(plain, frozenset(), {}, aligned=False)
         if char == _SOFT:
             soft.add(at)
         elif pending and char != "\n":
             numbers[at], pending = pending, ""
         at, i = at + 1, i + 1
+    return _Reading(plain, frozenset(soft), numbers, aligned=True)
+
+
+def quoted_text(text: str) -> str:
+    """``plain_text(text)``, kept for the texts read last: the text that passages quote."""
+    return _reading(text).plain
+
+
+def passage_as_read(text: str, start: int, end: int) -> str:
+    """``plain_text(text)[start:end]`` as a reader sees it: soft line breaks as spaces, and the
+    number of each numbered list item that starts in the passage in front of it."""
+    reading = _reading(text)
+    plain = reading.plain
+    if not reading.aligned:
+        return plain[start:end]  # not the same text after all: quote it as it is
     return "".join(
-        numbers.get(k, "") + (" " if k in soft else plain[k]) for k in range(max(start, 0), min(end, len(plain)))
+        reading.numbers.get(k, "") + (" " if k in reading.soft else plain[k])
+        for k in range(max(start, 0), min(end, len(plain)))
     )
 
 

@@ -9,6 +9,7 @@ consultation report (*høringsnotat*) is compiled from the comments on the versi
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -333,6 +334,9 @@ def anchor_state(commented_text: str, head_text: str, quote: TextQuote) -> Reloc
     return anchoring.relocate(commented_text, head_text, quote)
 
 
+# Every reader of a document reads the same passages of the same versions (a pure function of
+# immutable arguments, as ``anchoring.relocate``): each is found once.
+@functools.lru_cache(maxsize=8192)
 def passage_as_read(body: str, quote: TextQuote) -> str:
     """The quoted passage as a reader sees it in ``body``, the version commented on.
 
@@ -340,7 +344,7 @@ def passage_as_read(body: str, quote: TextQuote) -> str:
     numbered item has no number; quotes on cards, in the høringsnotat and in exports show the
     passage as the text reads instead. A passage not found in ``body`` reads as one line.
     """
-    location = anchoring.find(markdown.plain_text(body), quote)
+    location = anchoring.find(markdown.quoted_text(body), quote)
     if location is None:
         return " ".join(quote.exact.split())
     return markdown.passage_as_read(body, location.start, location.end)

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only with -pprof-addr
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,7 +26,16 @@ func main() {
 	dataDir := flag.String("data", "var/docstore", "directory for the SQLite files")
 	port := flag.Int("port", 27017, "TCP port on 127.0.0.1 (0 picks a free one)")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
+	pprofAddr := flag.String("pprof-addr", "", "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty")
 	flag.Parse()
+
+	if *pprofAddr != "" {
+		go func() {
+			if err := http.ListenAndServe(*pprofAddr, nil); err != nil {
+				fmt.Fprintln(os.Stderr, "docstore: pprof:", err)
+			}
+		}()
+	}
 
 	if err := run(*dataDir, *port, *logLevel); err != nil {
 		fmt.Fprintln(os.Stderr, "docstore:", err)
