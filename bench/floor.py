@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import bson
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.monitoring import CommandListener
@@ -218,12 +219,12 @@ def create_floor(
         if document is None:
             return JSONResponse({"document": None})
         # A marker is a thread's id and where its passage is: the anchor and the commented text,
-        # kept per section (one small document per section, no comments).
+        # kept per section (one small document per section, its markers packed as BSON; no comments).
         kept = db["comment_markers"].find({"_id": {"$in": [s["_id"] for s in sections]}})
         markers = [
             {**m, "_id": m["id"], "section_id": row["_id"]}
             async for row in kept
-            for m in row.get("markers", [])
+            for m in bson.decode(row["packed"])["markers"]
             if m["submitted"] or m["organization_id"] == user["organization_id"]
         ]
         await commented_texts(markers)

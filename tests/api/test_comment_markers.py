@@ -4,8 +4,11 @@ counts, right after every change, repaired by ``check --repair``, and read witho
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+
+import bson
+from bson import Binary
 
 from server import ids
 from server.comments.service import check_open_counts
@@ -133,12 +136,12 @@ async def test_check_finds_and_repairs_a_wrong_marker_document(as_user: AsUser, 
     kl = await as_user(KL_COMMENTER)
     right = await _markers_match_threads(kl, doc["section"])
     section = ids.parse(doc["section"], "Section")
-    kept = await store.db["comment_markers"].find_one({"_id": section})
-    assert kept is not None and len(kept["markers"]) == 2
+    kept = _kept_markers(await store.db["comment_markers"].find_one({"_id": section}))
+    assert len(kept) == 2
     # A crash between a write and its recount: one marker says REJECTED, the other is gone; the
     # counts happen to be right, so only the markers are wrong.
-    wrong = [{**kept["markers"][0], "status": "REJECTED"}]
-    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"markers": wrong}})
+    wrong = bson.encode({"markers": [{**kept[0], "status": "REJECTED"}]})
+    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"packed": Binary(wrong)}})
     shown = (await kl.execute(BOTH, {"id": doc["section"]}))["node"]["commentMarkers"]
     assert [m["status"] for m in shown] == ["REJECTED"]  # what is kept is what the reader shows
 
@@ -156,8 +159,27 @@ async def test_markers_never_kept_are_derived_when_the_reader_opens(as_user: AsU
     section = ids.parse(doc["section"], "Section")
     await store.db["comment_markers"].delete_one({"_id": section})  # data from before the markers
     assert await _markers_match_threads(kl, doc["section"]) == right
-    kept = await store.db["comment_markers"].find_one({"_id": section})
-    assert kept is not None and len(kept["markers"]) == 2
+    assert len(_kept_markers(await store.db["comment_markers"].find_one({"_id": section}))) == 2
+
+
+async def test_markers_kept_before_they_were_packed_are_derived_again(as_user: AsUser, store: Store) -> None:
+    doc = await _kl_drafts_two(as_user)
+    kl = await as_user(KL_COMMENTER)
+    right = await _markers_match_threads(kl, doc["section"])
+    section = ids.parse(doc["section"], "Section")
+    kept = _kept_markers(await store.db["comment_markers"].find_one({"_id": section}))
+    # The shape of a store written before the markers were packed: an array of subdocuments.
+    await store.db["comment_markers"].replace_one({"_id": section}, {"markers": kept[:1]})
+    assert section in {w.section_id for w in await check_open_counts(store, repair=False)}
+    assert await _markers_match_threads(kl, doc["section"]) == right
+    assert len(_kept_markers(await store.db["comment_markers"].find_one({"_id": section}))) == 2
+    assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
+
+
+def _kept_markers(kept: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The markers a ``comment_markers`` document keeps (packed as BSON, see comments/repository.py)."""
+    assert kept is not None and set(kept) == {"_id", "packed"}, kept
+    return list(bson.decode(kept["packed"])["markers"])
 
 
 # What the reader reads of its own (the app's background work — mail, sweeps, events — uses others).
