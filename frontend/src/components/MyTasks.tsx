@@ -59,6 +59,20 @@ export function MyTasks() {
   );
 }
 
+/** When a task is due, after its link; nothing for a task without a deadline. */
+function Due({ due }: { due: string | null }) {
+  const { t } = useTranslation();
+  if (!due) return null;
+  return (
+    <>
+      {' '}
+      <span className="task-list__due">
+        {t('tasks.due')} <Countdown deadline={due} />
+      </span>
+    </>
+  );
+}
+
 function TaskItem({ task }: { task: Task }) {
   const { t } = useTranslation();
   if (task.kind === 'DECISION' && task.round) {
@@ -67,14 +81,7 @@ function TaskItem({ task }: { task: Task }) {
         <Link to={`/approval-rounds/${encodeURIComponent(task.round.id)}`}>
           {t('tasks.decision', { round: task.round.title, document: task.document?.title ?? '' })}
         </Link>
-        {task.due && (
-          <>
-            {' '}
-            <span className="task-list__due">
-              {t('tasks.due')} <Countdown deadline={task.due} />
-            </span>
-          </>
-        )}
+        <Due due={task.due} />
         {task.awaitingBoard && <span className="tag"> {t('tasks.awaitingBoard')}</span>}
       </>
     );
@@ -86,14 +93,7 @@ function TaskItem({ task }: { task: Task }) {
         <Link to={`/consultations/${encodeURIComponent(task.consultation.id)}`}>
           {t('tasks.consultation', { document: task.document?.title ?? '' })}
         </Link>
-        {task.due && (
-          <>
-            {' '}
-            <span className="task-list__due">
-              {t('tasks.due')} <Countdown deadline={task.due} />
-            </span>
-          </>
-        )}{' '}
+        <Due due={task.due} />{' '}
         <span className="muted">({t('tasks.consultationDrafts', { count: task.count })})</span>
       </>
     );

@@ -53,11 +53,10 @@ export const RoundHistoryFields = graphql(`
 export function RoundHistory(props: { round: FragmentType<typeof RoundHistoryFields> }) {
   const { t } = useTranslation();
   const round = getFragmentData(RoundHistoryFields, props.round);
-  const entries: { at: string; key: string; content: ReactNode }[] = [
+  const entries: HistoryEntry[] = [
     { at: round.openedAt, key: 'opened', content: t('approval.historyOpened', { name: round.openedBy?.name ?? '–' }) },
-    ...round.history.map((entry, index) => ({
+    ...entriesOf(round.history, 'decision', (entry) => ({
       at: entry.decidedAt,
-      key: `decision-${index}`,
       content: (
         <>
           <strong>{entry.organization?.shortName ?? '–'}</strong> ({entry.decidedBy?.name ?? '–'}): <DecisionTag decision={entry.decision} />
@@ -65,9 +64,8 @@ export function RoundHistory(props: { round: FragmentType<typeof RoundHistoryFie
         </>
       ),
     })),
-    ...round.boardMarks.map((mark, index) => ({
+    ...entriesOf(round.boardMarks, 'board', (mark) => ({
       at: mark.at,
-      key: `board-${index}`,
       content: (
         <>
           <strong>{mark.organization?.shortName ?? '–'}</strong>: {mark.awaiting ? t('approval.historyAwaiting') : t('approval.historyNotAwaiting')}
@@ -75,9 +73,8 @@ export function RoundHistory(props: { round: FragmentType<typeof RoundHistoryFie
         </>
       ),
     })),
-    ...round.extensions.map((extension, index) => ({
+    ...entriesOf(round.extensions, 'extension', (extension) => ({
       at: extension.at,
-      key: `extension-${index}`,
       content: (
         <>
           {t('approval.historyExtended', { name: extension.by?.name ?? '–' })} <DateTime value={extension.deadline} /> – {extension.reason}
@@ -100,4 +97,15 @@ export function RoundHistory(props: { round: FragmentType<typeof RoundHistoryFie
       </ol>
     </section>
   );
+}
+
+interface HistoryEntry {
+  at: string;
+  key: string;
+  content: ReactNode;
+}
+
+/** The history entries of one kind of event, keyed by kind and place. */
+function entriesOf<T>(items: readonly T[], kind: string, entry: (item: T) => { at: string; content: ReactNode }): HistoryEntry[] {
+  return items.map((item, index) => ({ ...entry(item), key: `${kind}-${index}` }));
 }

@@ -41,38 +41,33 @@ interface Options<T extends string> {
 
 /** A choice among options: radio buttons, one per option, all with the same `name`. */
 export function RadioButtons<T extends string>(props: Options<T> & { name: string; value: T | ''; onChange: (value: T) => void }) {
-  return props.options.map((option) => (
-    <Choice
-      key={option.value}
-      type="radio"
-      label={option.label}
-      id={idOf(props, option.value)}
-      name={props.name}
-      value={option.value}
-      checked={props.value === option.value}
-      onChange={() => props.onChange(option.value)}
-    />
-  ));
+  return choices(props, 'radio', (value) => ({
+    name: props.name,
+    value,
+    checked: props.value === value,
+    onChange: () => props.onChange(value),
+  }));
 }
 
 /** Checkboxes choosing any of the options; the chosen ones in the order they were ticked. */
 export function Checkboxes<T extends string>(props: Options<T> & { chosen: readonly T[]; onChange: (chosen: T[]) => void }) {
+  return choices(props, 'checkbox', (value) => ({
+    checked: props.chosen.includes(value),
+    onChange: (event) => props.onChange(event.target.checked ? [...props.chosen, value] : props.chosen.filter((other) => other !== value)),
+  }));
+}
+
+/** One input of `type` per option, labelled by it; `input` gives what depends on the option's value. */
+function choices<T extends string>(props: Options<T>, type: 'radio' | 'checkbox', input: (value: T) => Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
   return props.options.map((option) => (
     <Choice
       key={option.value}
-      type="checkbox"
+      type={type}
       label={option.label}
-      id={idOf(props, option.value)}
-      checked={props.chosen.includes(option.value)}
-      onChange={(event) =>
-        props.onChange(event.target.checked ? [...props.chosen, option.value] : props.chosen.filter((value) => value !== option.value))
-      }
+      id={props.idPrefix === undefined ? undefined : `${props.idPrefix}${option.value}`}
+      {...input(option.value)}
     />
   ));
-}
-
-function idOf(props: { idPrefix?: string }, value: string): string | undefined {
-  return props.idPrefix === undefined ? undefined : `${props.idPrefix}${value}`;
 }
 
 /** A radio button or checkbox inside its label. */

@@ -81,65 +81,6 @@ const ApprovalRoundQuery = graphql(`
   }
 `);
 
-const RecordDecisionMutation = graphql(`
-  mutation RecordDecision($input: RecordDecisionInput!) {
-    recordDecision(input: $input) {
-      __typename
-      ... on DecisionRecorded {
-        round {
-          id
-          state
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-const MarkAwaitingBoardMutation = graphql(`
-  mutation MarkAwaitingBoard($input: MarkAwaitingBoardInput!) {
-    markAwaitingBoard(input: $input) {
-      __typename
-      ... on AwaitingBoardMarked {
-        round {
-          id
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-const ExtendDeadlineMutation = graphql(`
-  mutation ExtendDeadline($input: ExtendDeadlineInput!) {
-    extendDeadline(input: $input) {
-      __typename
-      ... on DeadlineExtended {
-        round {
-          id
-          deadline
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-const WithdrawRoundMutation = graphql(`
-  mutation WithdrawApprovalRound($input: WithdrawApprovalRoundInput!) {
-    withdrawApprovalRound(input: $input) {
-      __typename
-      ... on ApprovalRoundWithdrawn {
-        round {
-          id
-          state
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
 export function ApprovalRoundPage() {
   const { t } = useTranslation();
   const { roundId = '' } = useParams();
@@ -231,6 +172,21 @@ export function ApprovalRoundPage() {
     </>
   );
 }
+
+const RecordDecisionMutation = graphql(`
+  mutation RecordDecision($input: RecordDecisionInput!) {
+    recordDecision(input: $input) {
+      __typename
+      ... on DecisionRecorded {
+        round {
+          id
+          state
+        }
+      }
+      ...UserError
+    }
+  }
+`);
 
 function DecisionForm(props: {
   roundId: string;
@@ -327,6 +283,20 @@ function DecisionForm(props: {
   );
 }
 
+const MarkAwaitingBoardMutation = graphql(`
+  mutation MarkAwaitingBoard($input: MarkAwaitingBoardInput!) {
+    markAwaitingBoard(input: $input) {
+      __typename
+      ... on AwaitingBoardMarked {
+        round {
+          id
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
 function BoardForm(props: { roundId: string; organizationId: string; awaiting: boolean; note: string; onDone: () => void }) {
   const { t } = useTranslation();
   const id = useId();
@@ -356,6 +326,36 @@ function BoardForm(props: { roundId: string; organizationId: string; awaiting: b
     </form>
   );
 }
+
+const ExtendDeadlineMutation = graphql(`
+  mutation ExtendDeadline($input: ExtendDeadlineInput!) {
+    extendDeadline(input: $input) {
+      __typename
+      ... on DeadlineExtended {
+        round {
+          id
+          deadline
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
+const WithdrawRoundMutation = graphql(`
+  mutation WithdrawApprovalRound($input: WithdrawApprovalRoundInput!) {
+    withdrawApprovalRound(input: $input) {
+      __typename
+      ... on ApprovalRoundWithdrawn {
+        round {
+          id
+          state
+        }
+      }
+      ...UserError
+    }
+  }
+`);
 
 function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void }) {
   const { t } = useTranslation();

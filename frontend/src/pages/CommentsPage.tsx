@@ -93,6 +93,12 @@ export function CommentsPage() {
   };
 
   const sections = [...document.sections].sort((a, b) => a.position - b.position);
+  // Each filter is a search parameter of the same name, empty for "all".
+  const filters = [
+    { name: 'organization', label: t('comments.filterOrganization'), options: document.participants.map((org) => ({ value: org.id, label: org.shortName })) },
+    { name: 'status', label: t('comments.filterStatus'), options: statuses.map((value) => ({ value, label: t(`comments.status.${value}`) })) },
+    { name: 'section', label: t('comments.filterSection'), options: sections.map((section) => ({ value: section.id, label: section.title })) },
+  ];
   // The drafts as submitting would send them (colleagues' drafts and replies included), by section.
   const preview = document.submissionPreview;
   const draftCount = preview?.count ?? 0;
@@ -157,30 +163,17 @@ export function CommentsPage() {
         <h2 id="filters-title" className="visually-hidden">
           {t('comments.filters')}
         </h2>
-        <SelectField
-          id="filter-organization"
-          label={t('comments.filterOrganization')}
-          value={organization}
-          onChange={(event) => setFilter('organization', event.target.value)}
-          options={document.participants.map((org) => ({ value: org.id, label: org.shortName }))}
-          blank={t('comments.all')}
-        />
-        <SelectField
-          id="filter-status"
-          label={t('comments.filterStatus')}
-          value={status}
-          onChange={(event) => setFilter('status', event.target.value)}
-          options={statuses.map((value) => ({ value, label: t(`comments.status.${value}`) }))}
-          blank={t('comments.all')}
-        />
-        <SelectField
-          id="filter-section"
-          label={t('comments.filterSection')}
-          value={sectionFilter}
-          onChange={(event) => setFilter('section', event.target.value)}
-          options={sections.map((section) => ({ value: section.id, label: section.title }))}
-          blank={t('comments.all')}
-        />
+        {filters.map((filter) => (
+          <SelectField
+            key={filter.name}
+            id={`filter-${filter.name}`}
+            label={filter.label}
+            value={params.get(filter.name) ?? ''}
+            onChange={(event) => setFilter(filter.name, event.target.value)}
+            options={filter.options}
+            blank={t('comments.all')}
+          />
+        ))}
       </section>
       <p role="status" className="muted">
         {t('comments.count', { count: total })}

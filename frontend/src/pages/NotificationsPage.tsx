@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import { ErrorSummary, QueryError } from '../components/errors';
 import { StatusMessage, useFormMutation } from '../components/forms';
-import { Loading, usePageTitle } from '../components/page';
+import { Loading, TableHead, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { NotificationDelivery, NotificationKind } from '../gql/graphql';
 
@@ -83,12 +83,7 @@ export function NotificationsPage() {
       </div>
       <table className="table">
         <caption className="visually-hidden">{t('notifications.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('notifications.kind')}</th>
-            <th scope="col">{t('notifications.delivery')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('notifications.kind'), t('notifications.delivery')]} />
         <tbody>
           {preferences.kinds.map((choice) => (
             <tr key={choice.kind}>

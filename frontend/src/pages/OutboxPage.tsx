@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { CheckboxField } from '../components/choices';
 import { QueryError } from '../components/errors';
-import { Loading, usePageTitle } from '../components/page';
+import { Loading, TableHead, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
 import type { NotificationState } from '../gql/graphql';
@@ -69,14 +69,7 @@ export function OutboxPage() {
       />
       <table className="table outbox">
         <caption className="visually-hidden">{t('outbox.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('outbox.created')}</th>
-            <th scope="col">{t('outbox.recipient')}</th>
-            <th scope="col">{t('outbox.subject')}</th>
-            <th scope="col">{t('outbox.state')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('outbox.created'), t('outbox.recipient'), t('outbox.subject'), t('outbox.state')]} />
         {pages.map((before, index) => (
           <OutboxRows
             key={`${undeliverable ? 'failed' : 'all'}-${before ?? 'first'}`}
