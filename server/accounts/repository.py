@@ -19,6 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from server.accounts.model import Invitation, Organization, Role, Session, User
 from server.db import Database
+from server.stored import from_stored
 
 INDEXES = {
     "organizations": [IndexModel([("slug", ASCENDING)], name="organizations_slug_unique", unique=True)],
@@ -43,37 +44,19 @@ class EmailTaken(Exception):
 
 
 def _organization(doc: Mapping[str, Any]) -> Organization:
-    return Organization(
-        id=doc["_id"],
-        slug=doc["slug"],
-        name=doc["name"],
-        short_name=doc.get("short_name", doc["name"]),
-        kind=doc.get("kind", "other"),
-    )
+    return from_stored(Organization, doc, absent={"short_name": doc["name"], "kind": "other"})
 
 
 def _user(doc: Mapping[str, Any]) -> User:
-    return User(
-        id=doc["_id"],
-        email=doc["email"],
-        name=doc["name"],
-        organization_id=doc["organization_id"],
-        roles=frozenset(Role(r) for r in doc.get("roles", [])),
-        active=doc.get("active", True),
-        created_at=doc["created_at"],
-    )
+    return from_stored(User, doc, roles=_roles(doc), absent={"active": True})
 
 
 def _invitation(doc: Mapping[str, Any]) -> Invitation:
-    return Invitation(
-        id=doc["_id"],
-        email=doc["email"],
-        name=doc["name"],
-        organization_id=doc["organization_id"],
-        roles=frozenset(Role(r) for r in doc.get("roles", [])),
-        expires_at=doc["expires_at"],
-        accepted_at=doc.get("accepted_at"),
-    )
+    return from_stored(Invitation, doc, roles=_roles(doc))
+
+
+def _roles(doc: Mapping[str, Any]) -> frozenset[Role]:
+    return frozenset(Role(r) for r in doc.get("roles", []))
 
 
 class Accounts:

@@ -35,6 +35,7 @@ from server.drafting.model import (
     Snapshot,
     SnapshotEntry,
 )
+from server.stored import from_stored, to_stored
 
 INDEXES = {
     "documents": [IndexModel([("slug", ASCENDING)], name="documents_slug_unique", unique=True)],
@@ -59,151 +60,47 @@ INDEXES = {
 
 
 def _document(doc: Mapping[str, Any]) -> Document:
-    settings = doc.get("settings", {})
-    return Document(
-        id=doc["_id"],
-        slug=doc["slug"],
-        title=doc["title"],
+    return from_stored(
+        Document,
+        doc,
         kind=DocumentKind(doc["kind"]),
         phase=Phase(doc["phase"]),
-        summary=doc.get("summary", ""),
         participant_ids=tuple(doc.get("participant_ids", [])),
         milestones=tuple(
             Milestone(m["title"], date.fromisoformat(m["date"]), m.get("description", ""))
             for m in doc.get("milestones", [])
         ),
-        settings=DocumentSettings(
-            direct_submission=settings.get("direct_submission", False),
-            restrict_comment_visibility=settings.get("restrict_comment_visibility", False),
-        ),
-        approved_snapshot_id=doc.get("approved_snapshot_id"),
-        created_at=doc["created_at"],
-        updated_at=doc["updated_at"],
+        settings=from_stored(DocumentSettings, doc.get("settings", {})),
+        absent={"summary": ""},
     )
 
 
 def _section(doc: Mapping[str, Any]) -> Section:
-    return Section(
-        id=doc["_id"],
-        document_id=doc["document_id"],
-        key=doc["key"],
-        position=doc["position"],
-        title=doc["title"],
-        body=doc["body"],
-        html=doc["html"],
-        version=doc["version"],
-        updated_at=doc["updated_at"],
-        updated_by=doc.get("updated_by"),
-        deleted=doc.get("deleted", False),
-    )
+    return from_stored(Section, doc, absent={"deleted": False})
 
 
 def _version(doc: Mapping[str, Any]) -> SectionVersion:
-    return SectionVersion(
-        id=doc["_id"],
-        section_id=doc["section_id"],
-        document_id=doc["document_id"],
-        number=doc["number"],
-        title=doc["title"],
-        body=doc["body"],
-        html=doc["html"],
-        author_id=doc.get("author_id"),
-        organization_id=doc.get("organization_id"),
-        created_at=doc["created_at"],
-        summary=doc.get("summary", ""),
-        base_version=doc.get("base_version"),
-        merged=doc.get("merged", False),
-        restored_from=doc.get("restored_from"),
-    )
+    return from_stored(SectionVersion, doc, absent={"summary": "", "merged": False})
 
 
 def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
-    return Snapshot(
-        id=doc["_id"],
-        document_id=doc["document_id"],
-        number=doc["number"],
-        label=doc["label"],
-        entries=tuple(SnapshotEntry(e["section_id"], e["version"], e["key"], e["title"]) for e in doc["entries"]),
-        fingerprint=doc["fingerprint"],
-        created_at=doc["created_at"],
-        created_by=doc.get("created_by"),
-    )
+    entries = tuple(SnapshotEntry(e["section_id"], e["version"], e["key"], e["title"]) for e in doc["entries"])
+    return from_stored(Snapshot, doc, entries=entries)
 
 
 def _document_doc(d: Document) -> dict[str, Any]:
-    return {
-        "_id": d.id,
-        "slug": d.slug,
-        "title": d.title,
-        "kind": d.kind.value,
-        "phase": d.phase.value,
-        "summary": d.summary,
-        "participant_ids": list(d.participant_ids),
-        "milestones": [
-            {"title": m.title, "date": m.date.isoformat(), "description": m.description} for m in d.milestones
-        ],
-        "settings": _settings_doc(d.settings),
-        "approved_snapshot_id": d.approved_snapshot_id,
-        "created_at": d.created_at,
-        "updated_at": d.updated_at,
-    }
-
-
-def _settings_doc(settings: DocumentSettings) -> dict[str, Any]:
-    return {
-        "direct_submission": settings.direct_submission,
-        "restrict_comment_visibility": settings.restrict_comment_visibility,
-    }
-
-
-def _section_doc(s: Section) -> dict[str, Any]:
-    return {
-        "_id": s.id,
-        "document_id": s.document_id,
-        "key": s.key,
-        "position": s.position,
-        "title": s.title,
-        "body": s.body,
-        "html": s.html,
-        "version": s.version,
-        "updated_at": s.updated_at,
-        "updated_by": s.updated_by,
-        "deleted": s.deleted,
-    }
-
-
-def _version_doc(v: SectionVersion) -> dict[str, Any]:
-    return {
-        "_id": v.id,
-        "section_id": v.section_id,
-        "document_id": v.document_id,
-        "number": v.number,
-        "title": v.title,
-        "body": v.body,
-        "html": v.html,
-        "author_id": v.author_id,
-        "organization_id": v.organization_id,
-        "created_at": v.created_at,
-        "summary": v.summary,
-        "base_version": v.base_version,
-        "merged": v.merged,
-        "restored_from": v.restored_from,
-    }
+    return to_stored(
+        d,
+        kind=d.kind.value,
+        phase=d.phase.value,
+        participant_ids=list(d.participant_ids),
+        milestones=[{"title": m.title, "date": m.date.isoformat(), "description": m.description} for m in d.milestones],
+        settings=to_stored(d.settings),
+    )
 
 
 def _snapshot_doc(s: Snapshot) -> dict[str, Any]:
-    return {
-        "_id": s.id,
-        "document_id": s.document_id,
-        "number": s.number,
-        "label": s.label,
-        "entries": [
-            {"section_id": e.section_id, "version": e.version, "key": e.key, "title": e.title} for e in s.entries
-        ],
-        "fingerprint": s.fingerprint,
-        "created_at": s.created_at,
-        "created_by": s.created_by,
-    }
+    return to_stored(s, entries=[to_stored(e) for e in s.entries])
 
 
 VERSION_CACHE_BYTES = 64 * 1024 * 1024
@@ -279,7 +176,7 @@ class Drafting:
         return await self._update_document(document_id, condition, changes)
 
     async def set_settings(self, document_id: ObjectId, settings: DocumentSettings, at: datetime) -> Document | None:
-        return await self._update_document(document_id, {}, {"settings": _settings_doc(settings), "updated_at": at})
+        return await self._update_document(document_id, {}, {"settings": to_stored(settings), "updated_at": at})
 
     async def _update_document(
         self, document_id: ObjectId, condition: Mapping[str, Any], changes: Mapping[str, Any]
@@ -327,7 +224,7 @@ class Drafting:
         return _section(doc) if doc else None
 
     async def insert_section(self, section: Section) -> Section:
-        doc = _section_doc(section)
+        doc = to_stored(section)
         await self._sections.insert_one(doc)
         return _section(doc)
 
@@ -368,7 +265,7 @@ class Drafting:
     async def insert_version(self, version: SectionVersion) -> SectionVersion:
         """Write an immutable version; raises ``Taken`` when that number is."""
         try:
-            await self._versions.insert_one(_version_doc(version))
+            await self._versions.insert_one(to_stored(version))
         except DuplicateKeyError as error:
             raise Taken(f"{version.section_id}:{version.number}") from error
         return self._keep(version)
@@ -376,7 +273,7 @@ class Drafting:
     async def insert_versions(self, versions: Sequence[SectionVersion], *, batch: int = 1000) -> None:
         """Write many versions at once (imports of whole histories, the benchmark's data)."""
         for start in range(0, len(versions), batch):
-            await self._versions.insert_many([_version_doc(v) for v in versions[start : start + batch]], ordered=False)
+            await self._versions.insert_many([to_stored(v) for v in versions[start : start + batch]], ordered=False)
 
     async def version(self, section_id: ObjectId, number: int) -> SectionVersion | None:
         known = self._known.get((section_id, number))

@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from server.db import Database
 from server.events.model import PRESENCE_TTL, Activity, Event, EventData, Origin, Presence
+from server.stored import from_stored
 
 _MAX_ATTEMPTS = 1000
 
@@ -30,20 +31,7 @@ INDEXES = {
 
 
 def _event(doc: Mapping[str, Any]) -> Event:
-    return Event(
-        id=doc["_id"],
-        seq=doc["seq"],
-        kind=doc["kind"],
-        at=doc["at"],
-        actor_id=doc.get("actor_id"),
-        organization_id=doc.get("organization_id"),
-        document_id=doc.get("document_id"),
-        entity_type=doc.get("entity_type"),
-        entity_id=doc.get("entity_id"),
-        data=doc.get("data", {}),
-        client_address=doc.get("client_address"),
-        audience_organization_id=doc.get("audience_organization_id"),
-    )
+    return from_stored(Event, doc, absent={"data": {}})
 
 
 class EventLog:
@@ -197,14 +185,7 @@ class EventLog:
 
 
 def _presence(doc: Mapping[str, Any]) -> Presence:
-    return Presence(
-        doc["user_id"],
-        doc["organization_id"],
-        doc["document_id"],
-        doc.get("section_id"),
-        Activity(doc["activity"]),
-        doc["at"],
-    )
+    return from_stored(Presence, doc, activity=Activity(doc["activity"]))
 
 
 class PresenceBoard:

@@ -28,6 +28,7 @@ from pymongo.errors import DuplicateKeyError
 from server import claims
 from server.db import Database
 from server.notifications.model import Delivery, Kind, NewNotification, Notification, OutboxPage, Preferences, State
+from server.stored import from_stored
 
 INDEXES = {
     "outbox": [
@@ -44,23 +45,12 @@ INDEXES = {
 
 
 def _notification(doc: Mapping[str, Any]) -> Notification:
-    return Notification(
-        id=doc["_id"],
-        event_key=doc["event_key"],
+    return from_stored(
+        Notification,
+        doc,
         kind=Kind(doc["kind"]),
-        user_id=doc.get("user_id"),
-        address=doc["address"],
-        language=doc.get("language", "da"),
-        params=doc.get("params", {}),
-        document_id=doc.get("document_id"),
-        created_at=doc["created_at"],
-        due_at=doc["due_at"],
         state=State(doc["state"]),
-        attempts=doc.get("attempts", 0),
-        revision=doc.get("revision", 0),
-        last_error=doc.get("last_error", ""),
-        sent_at=doc.get("sent_at"),
-        seq=doc.get("seq", 0),
+        absent={"language": "da", "params": {}, "attempts": 0, "revision": 0, "last_error": ""},
     )
 
 
