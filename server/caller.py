@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bson import ObjectId
+
 from server.accounts.model import Actor
 from server.events.model import Origin
 
@@ -14,6 +16,11 @@ class Caller:
     actor: Actor | None
     client_address: str | None
     now: datetime
+
+    @property
+    def user_id(self) -> ObjectId | None:
+        """The signed-in user's id; None when nobody is signed in."""
+        return self.actor.user_id if self.actor else None
 
     @property
     def origin(self) -> Origin:

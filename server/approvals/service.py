@@ -12,10 +12,9 @@ otherwise it goes back to the phase it had before the round (unless another roun
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from bson import ObjectId
 
@@ -24,44 +23,21 @@ from server.accounts import permissions
 from server.accounts.model import Organization, User
 from server.accounts.permissions import Action
 from server.approvals import model
-from server.approvals.model import ApprovalRound, BoardEntry, ClosureEntry, DecisionEntry, ExtensionEntry
+from server.approvals.model import ApprovalRound, ClosureEntry
 from server.caller import Caller
 from server.consultations.model import due_closure
 from server.db import Taken
+from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import authorised_document, follow_phase, move_phase, scope_of
+from server.drafting.service import document_of, follow_phase, move_phase, scope_of
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
 from server.store import Store
 from server.validation import InputProblem
 
-_MAX_ATTEMPTS = 50
 SYSTEM = Origin(None, None, None)  # closures at the deadline happen by themselves
-
-E = TypeVar("E", DecisionEntry, BoardEntry, ExtensionEntry, ClosureEntry)
-
-
-async def _append(
-    store: Store, round: ApprovalRound, change: Callable[[ApprovalRound], E | InputProblem | None]
-) -> tuple[ApprovalRound, E | None] | InputProblem:
-    """Append what ``change`` makes of the round's log, re-deciding on a fresh log if raced.
-
-    ``change`` returns the entry, why not, or None when there is nothing to append.
-    """
-    for _ in range(_MAX_ATTEMPTS):
-        entry = change(round)
-        if entry is None or isinstance(entry, InputProblem):
-            return entry if isinstance(entry, InputProblem) else (round, None)
-        try:
-            await store.approvals.append(round.id, entry)
-        except Taken:
-            fresh = await store.approvals.round(round.id)
-            assert fresh is not None, "rounds are never deleted"
-            round = fresh
-            continue
-        return model.with_entry(round, entry), entry
-    return InputProblem("roundId", "busy", {})
+FIELD = "roundId"  # what a problem with the round itself names
 
 
 async def _party_event(
@@ -92,7 +68,6 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
     """
     if closure.cause != model.Cause.WITHDRAWN:
         origin = SYSTEM
-    await store.approvals.sync(round)
     data: dict[str, object] = {
         "title": round.title,
         "state": closure.state.value,
@@ -129,29 +104,16 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
         await follow_phase(store, document.id, back, origin, now)
 
 
-async def _close(
-    store: Store,
-    round: ApprovalRound,
-    closure: Callable[[ApprovalRound], ClosureEntry | InputProblem | None],
-    origin: Origin,
-    now: datetime,
-) -> ApprovalRound | InputProblem:
-    result = await _append(store, round, closure)
-    if isinstance(result, InputProblem):
-        return result
-    round, entry = result
-    if entry is not None:
-        await _closed(store, round, entry, origin, now)
-    return round
+def _closing(store: Store, origin: Origin, now: datetime) -> Callable[[ApprovalRound, ClosureEntry], Awaitable[None]]:
+    """What follows a closure, as the shared workflow calls it."""
+    return lambda round, closure: _closed(store, round, closure, origin, now)
 
 
-async def settle(store: Store, round: ApprovalRound, now: datetime, origin: Origin = SYSTEM) -> ApprovalRound:
+async def settle(store: Store, round: ApprovalRound, now: datetime) -> ApprovalRound:
     """The round with any closure it is due written first (every party decided, or the deadline passed)."""
-    if model.due_closure(round, now) is None:
-        return round
-    settled = await _close(store, round, lambda r: model.due_closure(r, now), origin, now)
-    assert isinstance(settled, ApprovalRound), "a due closure is never refused"
-    return settled
+    return await deadlines.settle(
+        store.approvals, round, lambda r: model.due_closure(r, now), _closing(store, SYSTEM, now)
+    )
 
 
 async def settle_all(store: Store, rounds: Sequence[ApprovalRound], now: datetime) -> list[ApprovalRound]:
@@ -159,45 +121,32 @@ async def settle_all(store: Store, rounds: Sequence[ApprovalRound], now: datetim
 
 
 async def close_due_rounds(store: Store, now: datetime) -> int:
-    """Close every round past its deadline, and repair summaries that lag their logs.
-
-    Run by the app's background task; reads settle rounds too, so this only has to catch the
-    rounds nobody looks at. Returns how many rounds it closed.
-    """
-    closed = 0
-    for round in await store.approvals.rounds(await store.approvals.due(now)):
-        settled = await settle(store, round, now)
-        closed += round.closure is None and settled.closure is not None
-        await store.approvals.sync(settled)
-    return closed
+    """Close every round past its deadline that nobody read (the app's background task)."""
+    return await deadlines.close_due(store.approvals, now, lambda r: settle(store, r, now))
 
 
 async def readable_round(
     store: Store, caller: Caller, round_id: ObjectId | None
 ) -> tuple[Document, ApprovalRound] | Failure:
-    """A round and its document, settled, when the caller may read the document.
-
-    A round on a document the caller may not read is reported as missing, so ids reveal nothing.
-    """
+    """A round and its document, settled, when the caller may read the document (else missing)."""
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     round = await store.approvals.round(round_id) if round_id else None
-    if round is None:
-        return Missing("ApprovalRound")
-    document = await store.drafting.document(round.document_id)
-    if document is None or permissions.check(caller.actor, Action.READ_DOCUMENT, scope_of(document)):
-        return Missing("ApprovalRound")
+    document = await document_of(store, caller, round, "ApprovalRound", Action.READ_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    assert round is not None
     return document, await settle(store, round, caller.now)
 
 
 async def _authorised_round(
     store: Store, caller: Caller, round_id: ObjectId | None, action: Action, organization_id: ObjectId | None = None
-) -> tuple[Document, ApprovalRound] | Failure:
+) -> ApprovalRound | Failure:
     found = await readable_round(store, caller, round_id)
     if not isinstance(found, tuple):
         return found
     refusal = permissions.check(caller.actor, action, scope_of(found[0], organization_id))
-    return Denied(refusal) if refusal else found
+    return Denied(refusal) if refusal else found[1]
 
 
 async def open_round(
@@ -213,11 +162,10 @@ async def open_round(
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
-    if snapshot is None:
-        return Missing("Snapshot")
-    document = await authorised_document(store, caller, snapshot.document_id, Action.RUN_APPROVAL_ROUND)
+    document = await document_of(store, caller, snapshot, "Snapshot", Action.RUN_APPROVAL_ROUND)
     if not isinstance(document, Document):
-        return Missing("Snapshot") if isinstance(document, Missing) else document
+        return document
+    assert snapshot is not None
     wanted = list(dict.fromkeys(organization_ids))
     if None in wanted:
         return Missing("Organization")
@@ -287,18 +235,16 @@ async def record_decision(
     section_ids: Sequence[ObjectId | None] = (),
 ) -> ApprovalRound | Failure:
     """An approver records (or changes) their own organisation's decision while the round is open."""
-    found = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
-    if not isinstance(found, tuple):
-        return found
-    _, round = found
+    round = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
+    if not isinstance(round, ApprovalRound):
+        return round
     assert organization_id is not None, "the permission rule requires the party acted for"
     if None in section_ids:
         return Invalid("sectionIds", "section_not_in_snapshot")
     snapshot = await store.drafting.snapshot(round.snapshot_id)
     known = {e.section_id for e in snapshot.entries} if snapshot else set()
-    actor = caller.actor.user_id if caller.actor else None
-    result = await _append(
-        store,
+    changed = await deadlines.change(
+        store.approvals,
         round,
         lambda r: model.decide(
             r,
@@ -306,40 +252,40 @@ async def record_decision(
             decision,
             remarks,
             internal_note,
-            actor,
+            caller.user_id,
             caller.now,
             section_ids=[s for s in section_ids if s is not None],
             snapshot_section_ids=known,
         ),
+        FIELD,
     )
-    if isinstance(result, InputProblem):
-        return Invalid.of(result)
-    round, entry = result
-    assert entry is not None
+    if isinstance(changed, Invalid):
+        return changed
+    round, entry = changed
     event = await _party_event(
         store, caller, "approval_round.decision_recorded", round, organization_id, {"decision": entry.decision.value}
     )
     await notifications.decision_recorded(store, round, organization_id, entry.decision, str(event.id), caller.now)
-    return await settle(store, round, caller.now, caller.origin)
+    return await settle(store, round, caller.now)
 
 
 async def mark_awaiting_board(
     store: Store, caller: Caller, round_id: ObjectId | None, organization_id: ObjectId | None, awaiting: bool, note: str
 ) -> ApprovalRound | Failure:
     """A party shows everyone that its decision awaits its own board (or no longer does)."""
-    found = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
-    if not isinstance(found, tuple):
-        return found
-    _, round = found
+    round = await _authorised_round(store, caller, round_id, Action.RECORD_DECISION, organization_id)
+    if not isinstance(round, ApprovalRound):
+        return round
     assert organization_id is not None, "the permission rule requires the party acted for"
-    actor = caller.actor.user_id if caller.actor else None
-    result = await _append(
-        store, round, lambda r: model.mark_board(r, organization_id, awaiting, note, actor, caller.now)
+    changed = await deadlines.change(
+        store.approvals,
+        round,
+        lambda r: model.mark_board(r, organization_id, awaiting, note, caller.user_id, caller.now),
+        FIELD,
     )
-    if isinstance(result, InputProblem):
-        return Invalid.of(result)
-    round, entry = result
-    assert entry is not None
+    if isinstance(changed, Invalid):
+        return changed
+    round, entry = changed
     data = {"awaiting": awaiting, "note": entry.note}
     await _party_event(store, caller, "approval_round.awaiting_board", round, organization_id, data)
     return round
@@ -348,18 +294,16 @@ async def mark_awaiting_board(
 async def extend_deadline(
     store: Store, caller: Caller, round_id: ObjectId | None, deadline: datetime, reason: str
 ) -> ApprovalRound | Failure:
-    found = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
-    if not isinstance(found, tuple):
-        return found
-    _, round = found
+    round = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
+    if not isinstance(round, ApprovalRound):
+        return round
     deadline = model.as_deadline(deadline)
-    actor = caller.actor.user_id if caller.actor else None
-    result = await _append(store, round, lambda r: model.extend(r, deadline, reason, actor, caller.now))
-    if isinstance(result, InputProblem):
-        return Invalid.of(result)
-    round, entry = result
-    assert entry is not None
-    await store.approvals.sync(round)
+    changed = await deadlines.change(
+        store.approvals, round, lambda r: model.extend(r, deadline, reason, caller.user_id, caller.now), FIELD
+    )
+    if isinstance(changed, Invalid):
+        return changed
+    round, entry = changed
     data = {"title": round.title, "from": entry.previous.isoformat(), "to": entry.deadline.isoformat()}
     await _round_event(store, caller, "approval_round.deadline_extended", round, {**data, "reason": entry.reason})
     return round
@@ -368,13 +312,15 @@ async def extend_deadline(
 async def withdraw_round(
     store: Store, caller: Caller, round_id: ObjectId | None, reason: str
 ) -> ApprovalRound | Failure:
-    found = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
-    if not isinstance(found, tuple):
-        return found
-    _, round = found
-    actor = caller.actor.user_id if caller.actor else None
-    closed = await _close(
-        store, round, lambda r: model.withdraw(r, reason, actor, caller.now), caller.origin, caller.now
+    round = await _authorised_round(store, caller, round_id, Action.RUN_APPROVAL_ROUND)
+    if not isinstance(round, ApprovalRound):
+        return round
+    closed = await deadlines.close(
+        store.approvals,
+        round,
+        lambda r: model.withdraw(r, reason, caller.user_id, caller.now),
+        _closing(store, caller.origin, caller.now),
+        FIELD,
     )
     return Invalid.of(closed) if isinstance(closed, InputProblem) else closed
 

@@ -12,10 +12,9 @@ the ones nobody reads. Opening moves the document to ``CONSULTATION``; closing m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TypeVar
 
 from bson import ObjectId
 
@@ -27,45 +26,23 @@ from server.consultations import model
 from server.consultations.model import (
     ClosureEntry,
     Consultation,
-    ExtensionEntry,
     Publication,
     Response,
     ResponseKind,
 )
 from server.db import Taken
+from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import authorised_document, follow_phase, scope_of
+from server.drafting.service import document_of, follow_phase, scope_of
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
-from server.outcomes import Denied, Failure, Invalid, Missing
+from server.outcomes import Denied, Failure, Invalid
 from server.store import Store
 from server.validation import InputProblem
 
 _MAX_ATTEMPTS = 50
 SYSTEM = Origin(None, None, None)  # closures at the deadline happen by themselves
-
-E = TypeVar("E", ExtensionEntry, ClosureEntry)
-
-
-async def _append(
-    store: Store, consultation: Consultation, change: Callable[[Consultation], E | InputProblem | None]
-) -> tuple[Consultation, E | None] | InputProblem:
-    """Append what ``change`` makes of the log, re-deciding on a fresh log if another writer was first."""
-    for _ in range(_MAX_ATTEMPTS):
-        entry = change(consultation)
-        if entry is None or isinstance(entry, InputProblem):
-            return entry if isinstance(entry, InputProblem) else (consultation, None)
-        try:
-            await store.consultations.append(consultation.id, entry)
-        except Taken:
-            fresh = await store.consultations.consultation(consultation.id)
-            assert fresh is not None, "consultations are never deleted"
-            consultation = fresh
-            continue
-        consultation = model.with_entry(consultation, entry)
-        await store.consultations.sync(consultation)
-        return consultation, entry
-    return InputProblem("consultationId", "busy", {})
+FIELD = "consultationId"  # what a problem with the consultation itself names
 
 
 async def _organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
@@ -89,16 +66,15 @@ async def _event(
 # Reading, with the closure due written first
 
 
+def _closing(store: Store, origin: Origin, now: datetime) -> Callable[[Consultation, ClosureEntry], Awaitable[Event]]:
+    """What follows a closure, as the shared workflow calls it."""
+    return lambda consultation, closure: _closed(store, consultation, closure, origin, now)
+
+
 async def settle(store: Store, consultation: Consultation, now: datetime) -> Consultation:
     """The consultation with the closure it is due at its deadline written first."""
-    if model.due_closure(consultation, now) is None:
-        return consultation
-    result = await _append(store, consultation, lambda c: model.due_closure(c, now))
-    assert not isinstance(result, InputProblem), "a due closure is never refused"
-    consultation, entry = result
-    if entry is not None:
-        await _closed(store, consultation, entry, SYSTEM, now)
-    return consultation
+    due = _closing(store, SYSTEM, now)
+    return await deadlines.settle(store.consultations, consultation, lambda c: model.due_closure(c, now), due)
 
 
 async def settle_all(store: Store, consultations: Sequence[Consultation], now: datetime) -> list[Consultation]:
@@ -106,34 +82,21 @@ async def settle_all(store: Store, consultations: Sequence[Consultation], now: d
 
 
 async def close_due_consultations(store: Store, now: datetime) -> int:
-    """Close every consultation due at its deadline, and repair summaries that lag their logs.
-
-    Run by the app's background task; reads settle consultations too, so this only catches the
-    ones nobody looks at. Returns how many it closed.
-    """
-    closed = 0
-    for consultation in await store.consultations.consultations(await store.consultations.due(now)):
-        settled = await settle(store, consultation, now)
-        closed += consultation.is_open and not settled.is_open
-        await store.consultations.sync(settled)
-    return closed
+    """Close every consultation due at its deadline that nobody read (the app's background task)."""
+    return await deadlines.close_due(store.consultations, now, lambda c: settle(store, c, now))
 
 
 async def readable_consultation(
     store: Store, caller: Caller, consultation_id: ObjectId | None
 ) -> tuple[Document, Consultation] | Failure:
-    """A consultation and its document, settled, when the caller may read the document.
-
-    A consultation on a document the caller may not read is reported as missing: ids reveal nothing.
-    """
+    """A consultation and its document, settled, when the caller may read the document (else missing)."""
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     consultation = await store.consultations.consultation(consultation_id) if consultation_id else None
-    if consultation is None:
-        return Missing("Consultation")
-    document = await store.drafting.document(consultation.document_id)
-    if document is None or permissions.check(caller.actor, Action.READ_DOCUMENT, scope_of(document)):
-        return Missing("Consultation")
+    document = await document_of(store, caller, consultation, "Consultation", Action.READ_DOCUMENT)
+    if not isinstance(document, Document):
+        return document
+    assert consultation is not None
     return document, await settle(store, consultation, caller.now)
 
 
@@ -143,12 +106,12 @@ async def _authorised(
     consultation_id: ObjectId | None,
     action: Action,
     organization_id: ObjectId | None = None,
-) -> tuple[Document, Consultation] | Failure:
+) -> Consultation | Failure:
     found = await readable_consultation(store, caller, consultation_id)
     if not isinstance(found, tuple):
         return found
     refusal = permissions.check(caller.actor, action, scope_of(found[0], organization_id))
-    return Denied(refusal) if refusal else found
+    return Denied(refusal) if refusal else found[1]
 
 
 # Opening
@@ -193,11 +156,10 @@ async def open_consultation(
     if caller.actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
-    if snapshot is None:
-        return Missing("Snapshot")
-    document = await authorised_document(store, caller, snapshot.document_id, Action.RUN_CONSULTATION)
+    document = await document_of(store, caller, snapshot, "Snapshot", Action.RUN_CONSULTATION)
     if not isinstance(document, Document):
-        return Missing("Snapshot") if isinstance(document, Missing) else document
+        return document
+    assert snapshot is not None
     consulted = await _consulted_organizations(store, organization_ids)
     if isinstance(consulted, InputProblem):
         return Invalid.of(consulted)
@@ -280,17 +242,19 @@ async def extend_consultation(
     store: Store, caller: Caller, consultation_id: ObjectId | None, deadline: datetime, reason: str = ""
 ) -> Consultation | Failure:
     """Move an open consultation's deadline later (secretariat)."""
-    found = await _authorised(store, caller, consultation_id, Action.RUN_CONSULTATION)
-    if not isinstance(found, tuple):
-        return found
-    _, consultation = found
+    consultation = await _authorised(store, caller, consultation_id, Action.RUN_CONSULTATION)
+    if not isinstance(consultation, Consultation):
+        return consultation
     deadline = model.as_deadline(deadline)
-    actor = caller.actor.user_id if caller.actor else None
-    result = await _append(store, consultation, lambda c: model.extend(c, deadline, reason, actor, caller.now))
-    if isinstance(result, InputProblem):
-        return Invalid.of(result)
-    consultation, entry = result
-    assert entry is not None
+    changed = await deadlines.change(
+        store.consultations,
+        consultation,
+        lambda c: model.extend(c, deadline, reason, caller.user_id, caller.now),
+        FIELD,
+    )
+    if isinstance(changed, Invalid):
+        return changed
+    consultation, entry = changed
     data = {"from": entry.previous.isoformat(), "to": entry.deadline.isoformat(), "reason": entry.reason}
     await _event(store, caller.origin, caller.now, "consultation.extended", consultation, data)
     return consultation
@@ -298,18 +262,14 @@ async def extend_consultation(
 
 async def close_consultation(store: Store, caller: Caller, consultation_id: ObjectId | None) -> Consultation | Failure:
     """Close an open consultation (secretariat), before or after its deadline."""
-    found = await _authorised(store, caller, consultation_id, Action.RUN_CONSULTATION)
-    if not isinstance(found, tuple):
-        return found
-    _, consultation = found
-    actor = caller.actor.user_id if caller.actor else None
-    result = await _append(store, consultation, lambda c: model.close(c, actor, caller.now))
-    if isinstance(result, InputProblem):
-        return Invalid.of(result)
-    consultation, entry = result
-    assert entry is not None
-    await _closed(store, consultation, entry, caller.origin, caller.now)
-    return consultation
+    consultation = await _authorised(store, caller, consultation_id, Action.RUN_CONSULTATION)
+    if not isinstance(consultation, Consultation):
+        return consultation
+    closing = _closing(store, caller.origin, caller.now)
+    closed = await deadlines.close(
+        store.consultations, consultation, lambda c: model.close(c, caller.user_id, caller.now), closing, FIELD
+    )
+    return Invalid.of(closed) if isinstance(closed, InputProblem) else closed
 
 
 async def _closed(
@@ -346,10 +306,9 @@ async def record_response(
 
     Refused after the deadline unless late responses are accepted (then it is marked late).
     """
-    found = await _authorised(store, caller, consultation_id, Action.RESPOND_TO_CONSULTATION, organization_id)
-    if not isinstance(found, tuple):
-        return found
-    _, consultation = found
+    consultation = await _authorised(store, caller, consultation_id, Action.RESPOND_TO_CONSULTATION, organization_id)
+    if not isinstance(consultation, Consultation):
+        return consultation
     assert organization_id is not None and caller.actor is not None, "the permission rule requires both"
     already = await store.consultations.response(consultation.id, organization_id)
     problem = model.response_problem(consultation, organization_id, already, caller.now)
@@ -417,10 +376,9 @@ async def publish_answers(
 ) -> tuple[Consultation, list[Publication]] | Failure:
     """Publish the steering group's answers to the parties' comments (secretariat): for every
     consulted organisation not yet published (``organization_ids`` None), or for those named."""
-    found = await _authorised(store, caller, consultation_id, Action.RUN_CONSULTATION)
-    if not isinstance(found, tuple):
-        return found
-    _, consultation = found
+    consultation = await _authorised(store, caller, consultation_id, Action.RUN_CONSULTATION)
+    if not isinstance(consultation, Consultation):
+        return consultation
     assert caller.actor is not None
     published = {p.organization_id for p in await store.consultations.publications([consultation.id])}
     if organization_ids is None:
