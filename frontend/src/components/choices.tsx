@@ -111,7 +111,7 @@ export function OrganizationsField(props: {
   onChange: (chosen: string[]) => void;
   error: string | undefined;
   /** Many organisations: lay them out in columns. */
-  columns?: boolean;
+  columns?: boolean | undefined;
 }) {
   const checkboxes = (
     <Checkboxes

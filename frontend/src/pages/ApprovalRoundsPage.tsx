@@ -1,17 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { DeadlineFields, deadlineFieldIds, useDeadlineInput } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
-import { CheckboxField, OrganizationsField } from '../components/choices';
+import { CheckboxField } from '../components/choices';
+import { DeadlineSummary, OpeningFields, openingProblems, useOpening } from '../components/OpeningFields';
 import { SubmitButton, useFormMutation } from '../components/forms';
 import { usePageTitle } from '../components/page';
-import { SnapshotField } from '../components/SnapshotField';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
-import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
+import { toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
 
@@ -43,20 +42,6 @@ const ApprovalRoundsQuery = graphql(`
         ...RoundSummary
       }
       ...DocumentHeader
-    }
-  }
-`);
-
-const OpenRoundMutation = graphql(`
-  mutation OpenApprovalRound($input: OpenApprovalRoundInput!) {
-    openApprovalRound(input: $input) {
-      __typename
-      ... on ApprovalRoundOpened {
-        round {
-          id
-        }
-      }
-      ...UserError
     }
   }
 `);
@@ -96,6 +81,20 @@ export function ApprovalRoundsPage() {
   );
 }
 
+const OpenRoundMutation = graphql(`
+  mutation OpenApprovalRound($input: OpenApprovalRoundInput!) {
+    openApprovalRound(input: $input) {
+      __typename
+      ... on ApprovalRoundOpened {
+        round {
+          id
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
 function OpenRoundForm(props: {
   documentId: string;
   documentSlug: string;
@@ -105,32 +104,25 @@ function OpenRoundForm(props: {
   participants: readonly { id: string; name: string; shortName: string }[];
   approvers: readonly string[];
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
-  const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
   const [title, setTitle] = useState(t('approval.defaultTitle', { title: midSentence(props.documentTitle) }));
-  const deadline = useDeadlineInput(dateInAWeek);
   // Chosen explicitly: by default the participants with an approver, never every participant.
-  const [organizationIds, setOrganizationIds] = useState<string[]>(() => props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id));
+  const opening = useOpening('round', props.snapshots, props.participants, () =>
+    props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id),
+  );
+  const [snapshotId] = opening.snapshotId;
+  const [organizationIds] = opening.organizationIds;
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
-  const { wallClock } = deadline;
-  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
-  const snapshot = props.snapshots.find((s) => s.id === snapshotId);
+  const { snapshot } = opening;
   const chosen = props.participants.filter((org) => organizationIds.includes(org.id));
-  const fieldIds = {
-    snapshotId: 'round-snapshot',
-    title: 'round-title',
-    ...deadlineFieldIds('round'),
-    organizationIds: `round-org-${props.participants[0]?.id ?? ''}`,
-  };
-  const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds });
+  const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds: { ...opening.fieldIds, title: 'round-title' } });
   const { problems } = open;
 
   async function handleSubmit() {
-    const missing = deadline.problems(t);
-    if (!snapshotId) missing.snapshotId = t('approval.snapshotRequired');
-    if (!title.trim()) missing.title = t('approval.titleRequired');
-    if (organizationIds.length === 0) missing.organizationIds = t('approval.partiesRequired');
+    const own: Record<string, string> = title.trim() ? {} : { title: t('approval.titleRequired') };
+    const missing = openingProblems(opening, t, { snapshot: t('approval.snapshotRequired'), parties: t('approval.partiesRequired') }, own);
+    const { wallClock } = opening.deadline;
     if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
     const opened = await open.run({
       input: { snapshotId, title, deadline: toApiValue(wallClock), organizationIds, silenceIsConsent },
@@ -151,18 +143,19 @@ function OpenRoundForm(props: {
         <p>{t('approval.needSnapshot')}</p>
       ) : (
         <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
-          <SnapshotField {...open.field('snapshotId', [snapshotId, setSnapshotId])} label={t('approval.snapshot')} hint={t('approval.snapshotHint')} snapshots={props.snapshots} />
-          <TextField {...open.field('title', [title, setTitle])} label={t('approval.title')} />
-          <DeadlineFields legend={t('approval.deadlineLegend')} deadline={deadline} form={open} />
-          <OrganizationsField
-            legend={t('approval.parties')}
-            hint={t('approval.partiesHint')}
-            idPrefix="round-"
-            organizations={props.participants}
-            chosen={organizationIds}
-            onChange={setOrganizationIds}
-            error={problems.fields.organizationIds}
-          />
+          <OpeningFields
+            opening={opening}
+            form={open}
+            labels={{
+              snapshot: t('approval.snapshot'),
+              snapshotHint: t('approval.snapshotHint'),
+              deadline: t('approval.deadlineLegend'),
+              parties: t('approval.parties'),
+              partiesHint: t('approval.partiesHint'),
+            }}
+          >
+            <TextField {...open.field('title', [title, setTitle])} label={t('approval.title')} />
+          </OpeningFields>
           <CheckboxField
             hintId="silence-hint"
             label={t('approval.silenceIsConsent')}
@@ -179,7 +172,7 @@ function OpenRoundForm(props: {
                 count: chosen.length,
               })}
             </p>
-            <p>{wallClock ? t('approval.summaryDeadline', { deadline: describeWallClock(wallClock, language) }) : t('approval.summaryNoDeadline')}</p>
+            <DeadlineSummary deadline={opening.deadline} valid={(deadline) => t('approval.summaryDeadline', { deadline })} invalid={t('approval.summaryNoDeadline')} />
             <p>{silenceIsConsent ? t('approval.summarySilenceYes') : t('approval.summarySilenceNo')}</p>
           </section>
           <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>

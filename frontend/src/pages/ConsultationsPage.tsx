@@ -1,19 +1,18 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CheckboxField, OrganizationsField } from '../components/choices';
+import { CheckboxField } from '../components/choices';
+import { DeadlineSummary, OpeningFields, openingProblems, useOpening } from '../components/OpeningFields';
 import { ConsultationStateTag } from '../components/ConsultationTags';
 import { partyCounts } from '../components/ConsultationParties';
 import { Countdown } from '../components/Countdown';
-import { DeadlineFields, deadlineFieldIds, useDeadlineInput } from '../components/DeadlineFields';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary } from '../components/errors';
 import { SubmitButton, TextAreaField, useFormMutation } from '../components/forms';
 import { Fact, usePageTitle } from '../components/page';
-import { SnapshotField } from '../components/SnapshotField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
-import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
+import { toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
 
@@ -50,20 +49,6 @@ const ConsultationsQuery = graphql(`
       id
       name
       shortName
-    }
-  }
-`);
-
-const OpenConsultationMutation = graphql(`
-  mutation OpenConsultation($input: OpenConsultationInput!) {
-    openConsultation(input: $input) {
-      __typename
-      ... on ConsultationOpened {
-        consultation {
-          id
-        }
-      }
-      ...UserError
     }
   }
 `);
@@ -128,37 +113,42 @@ export function ConsultationsPage() {
   );
 }
 
+const OpenConsultationMutation = graphql(`
+  mutation OpenConsultation($input: OpenConsultationInput!) {
+    openConsultation(input: $input) {
+      __typename
+      ... on ConsultationOpened {
+        consultation {
+          id
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
 function OpenConsultationForm(props: {
   snapshots: readonly { id: string; number: number; label: string }[];
   organizations: readonly { id: string; name: string; shortName: string }[];
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
-  const [snapshotId, setSnapshotId] = useState(props.snapshots[0]?.id ?? '');
   const [letter, setLetter] = useState('');
-  const deadline = useDeadlineInput(dateInAWeek);
   // The høringsliste is chosen explicitly, one organisation at a time: nobody is consulted by default.
-  const [organizationIds, setOrganizationIds] = useState<string[]>([]);
+  const opening = useOpening('consultation', props.snapshots, props.organizations, () => []);
+  const [snapshotId] = opening.snapshotId;
+  const [organizationIds] = opening.organizationIds;
   const [acceptLate, setAcceptLate] = useState(false);
-  const { wallClock } = deadline;
-  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
-  const snapshot = props.snapshots.find((s) => s.id === snapshotId);
+  const { snapshot } = opening;
   // In the order they were ticked: that is the høringsliste's order.
   const chosen = organizationIds.flatMap((id) => props.organizations.filter((org) => org.id === id));
-  const fieldIds = {
-    snapshotId: 'consultation-snapshot',
-    letter: 'consultation-letter',
-    ...deadlineFieldIds('consultation'),
-    organizationIds: `consultation-org-${props.organizations[0]?.id ?? ''}`,
-  };
-  const open = useFormMutation(OpenConsultationMutation, 'openConsultation', 'ConsultationOpened', { fieldIds });
+  const open = useFormMutation(OpenConsultationMutation, 'openConsultation', 'ConsultationOpened', { fieldIds: { ...opening.fieldIds, letter: 'consultation-letter' } });
   const { problems } = open;
 
   async function handleSubmit() {
-    const missing = deadline.problems(t);
-    if (!snapshotId) missing.snapshotId = t('consultation.snapshotRequired');
-    if (!letter.trim()) missing.letter = t('consultation.letterRequired');
-    if (organizationIds.length === 0) missing.organizationIds = t('consultation.partiesRequired');
+    const own: Record<string, string> = letter.trim() ? {} : { letter: t('consultation.letterRequired') };
+    const missing = openingProblems(opening, t, { snapshot: t('consultation.snapshotRequired'), parties: t('consultation.partiesRequired') }, own);
+    const { wallClock } = opening.deadline;
     if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
     const opened = await open.run({ input: { snapshotId, letter, deadline: toApiValue(wallClock), organizationIds, acceptLate } });
     if (opened) await navigate(`/consultations/${encodeURIComponent(opened.consultation.id)}`);
@@ -167,19 +157,20 @@ function OpenConsultationForm(props: {
   return (
     <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
       <ErrorSummary errors={problems.summary} />
-      <SnapshotField {...open.field('snapshotId', [snapshotId, setSnapshotId])} label={t('consultation.snapshot')} hint={t('consultation.snapshotHint')} snapshots={props.snapshots} />
-      <TextAreaField {...open.field('letter', [letter, setLetter])} label={t('consultation.letter')} hint={t('consultation.letterHint')} rows={8} />
-      <DeadlineFields legend={t('consultation.deadlineLegend')} deadline={deadline} form={open} />
-      <OrganizationsField
-        legend={t('consultation.parties')}
-        hint={t('consultation.partiesHint')}
-        idPrefix="consultation-"
-        organizations={props.organizations}
-        chosen={organizationIds}
-        onChange={setOrganizationIds}
-        error={problems.fields.organizationIds}
+      <OpeningFields
+        opening={opening}
+        form={open}
+        labels={{
+          snapshot: t('consultation.snapshot'),
+          snapshotHint: t('consultation.snapshotHint'),
+          deadline: t('consultation.deadlineLegend'),
+          parties: t('consultation.parties'),
+          partiesHint: t('consultation.partiesHint'),
+        }}
         columns
-      />
+      >
+        <TextAreaField {...open.field('letter', [letter, setLetter])} label={t('consultation.letter')} hint={t('consultation.letterHint')} rows={8} />
+      </OpeningFields>
       <CheckboxField hintId="accept-late-hint" label={t('consultation.acceptLate')} hint={t('consultation.acceptLateHint')} checked={acceptLate} onChange={setAcceptLate} />
       <section className="round-summary-box" aria-labelledby="consultation-summary-title" aria-live="polite">
         <h3 id="consultation-summary-title">{t('consultation.summaryTitle')}</h3>
@@ -192,7 +183,7 @@ function OpenConsultationForm(props: {
               })
             : t('consultation.summaryNoParties')}
         </p>
-        <p>{wallClock ? t('consultation.summaryDeadline', { deadline: describeWallClock(wallClock, language) }) : t('consultation.summaryNoDeadline')}</p>
+        <DeadlineSummary deadline={opening.deadline} valid={(deadline) => t('consultation.summaryDeadline', { deadline })} invalid={t('consultation.summaryNoDeadline')} />
         <p>{acceptLate ? t('consultation.summaryLateYes') : t('consultation.summaryLateNo')}</p>
         {!letter.trim() && <p>{t('consultation.summaryNoLetter')}</p>}
       </section>
