@@ -63,84 +63,6 @@ export const CommentThreadFields = graphql(`
   }
 `);
 
-const ReplyMutation = graphql(`
-  mutation ReplyToComment($input: AddCommentInput!) {
-    addComment(input: $input) {
-      __typename
-      ... on CommentAdded {
-        comment {
-          id
-          submitted
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-export const RespondMutation = graphql(`
-  mutation RespondToComment($input: RespondToCommentInput!) {
-    respondToComment(input: $input) {
-      __typename
-      ... on CommentAnswered {
-        comment {
-          id
-          ...CommentView
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-export const ApplyProposalMutation = graphql(`
-  mutation ApplyProposal($input: ApplyProposalInput!) {
-    applyProposal(input: $input) {
-      __typename
-      ... on ProposalApplied {
-        merged
-        version {
-          number
-        }
-        comment {
-          id
-          ...CommentView
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-const EditCommentMutation = graphql(`
-  mutation EditComment($input: EditCommentInput!) {
-    editComment(input: $input) {
-      __typename
-      ... on CommentEdited {
-        comment {
-          id
-          ...CommentView
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
-const DeleteCommentMutation = graphql(`
-  mutation DeleteComment($input: DeleteCommentInput!) {
-    deleteComment(input: $input) {
-      __typename
-      ... on CommentDeleted {
-        comment {
-          id
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
 export const statuses: readonly CommentStatus[] = ['OPEN', 'ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'NOTED'];
 
 export function StatusTag({ status }: { status: CommentStatus }) {
@@ -187,6 +109,39 @@ export function CommentEntry({ comment, level = 4, onChanged }: { comment: Fragm
 }
 
 type Panel = 'none' | 'reply' | 'respond' | 'edit';
+
+export const ApplyProposalMutation = graphql(`
+  mutation ApplyProposal($input: ApplyProposalInput!) {
+    applyProposal(input: $input) {
+      __typename
+      ... on ProposalApplied {
+        merged
+        version {
+          number
+        }
+        comment {
+          id
+          ...CommentView
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
+const DeleteCommentMutation = graphql(`
+  mutation DeleteComment($input: DeleteCommentInput!) {
+    deleteComment(input: $input) {
+      __typename
+      ... on CommentDeleted {
+        comment {
+          id
+        }
+      }
+      ...UserError
+    }
+  }
+`);
 
 function CommentItem(props: {
   comment: FragmentType<typeof CommentViewFields>;
@@ -355,6 +310,21 @@ function CommentItem(props: {
   );
 }
 
+const ReplyMutation = graphql(`
+  mutation ReplyToComment($input: AddCommentInput!) {
+    addComment(input: $input) {
+      __typename
+      ... on CommentAdded {
+        comment {
+          id
+          submitted
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
 function ReplyForm(props: {
   parentId: string;
   sectionId: string;
@@ -383,6 +353,21 @@ function ReplyForm(props: {
     </form>
   );
 }
+
+export const RespondMutation = graphql(`
+  mutation RespondToComment($input: RespondToCommentInput!) {
+    respondToComment(input: $input) {
+      __typename
+      ... on CommentAnswered {
+        comment {
+          id
+          ...CommentView
+        }
+      }
+      ...UserError
+    }
+  }
+`);
 
 function RespondForm(props: {
   commentId: string;
@@ -421,6 +406,21 @@ function RespondForm(props: {
     </form>
   );
 }
+
+const EditCommentMutation = graphql(`
+  mutation EditComment($input: EditCommentInput!) {
+    editComment(input: $input) {
+      __typename
+      ... on CommentEdited {
+        comment {
+          id
+          ...CommentView
+        }
+      }
+      ...UserError
+    }
+  }
+`);
 
 function EditForm(props: {
   commentId: string;

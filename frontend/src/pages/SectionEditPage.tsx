@@ -46,6 +46,62 @@ const SectionEditorQuery = graphql(`
   }
 `);
 
+export function SectionEditPage() {
+  const { t } = useTranslation();
+  const { slug = '', sectionId = '' } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: SectionEditorQuery, variables: { slug, id: sectionId } });
+  const document = data?.document;
+  const section = data?.node?.__typename === 'Section' ? data.node : null;
+  usePageTitle(section ? t('editor.pageTitle', { title: section.title }) : t('app.loading'));
+
+  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (fetching && !data) return <Loading />;
+  if (!document || !section) return <DocumentNotFound />;
+  if (!document.viewerCan.edit) {
+    return (
+      <>
+        <DocumentHeader document={document} heading={t('editor.heading', { title: section.title })} />
+        <p className="notice">{t('editor.notAllowed')}</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <DocumentHeader document={document} heading={t('editor.heading', { title: section.title })} />
+      <Editor
+        key={section.id}
+        slug={slug}
+        section={section}
+        documentId={document.id}
+        sectionCount={document.sections.length}
+        reload={() => refetch({ requestPolicy: 'network-only' })}
+      />
+    </>
+  );
+}
+
+interface EditableSection {
+  id: string;
+  title: string;
+  version: number;
+  body: string;
+  position: number;
+  deleted: boolean;
+}
+
+interface Conflict {
+  message: string;
+  base: string;
+  current: string;
+  yours: string;
+  baseVersion: number;
+  currentVersion: number;
+  /** Who saved the current version, and when (null when the version has no author, e.g. an import). */
+  author: string | null;
+  organization: string | null;
+  savedAt: string | null;
+}
+
 const SaveSectionMutation = graphql(`
   mutation SaveSection($input: SaveSectionInput!) {
     saveSection(input: $input) {
@@ -117,62 +173,6 @@ const DeleteSectionMutation = graphql(`
     }
   }
 `);
-
-export function SectionEditPage() {
-  const { t } = useTranslation();
-  const { slug = '', sectionId = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: SectionEditorQuery, variables: { slug, id: sectionId } });
-  const document = data?.document;
-  const section = data?.node?.__typename === 'Section' ? data.node : null;
-  usePageTitle(section ? t('editor.pageTitle', { title: section.title }) : t('app.loading'));
-
-  if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (fetching && !data) return <Loading />;
-  if (!document || !section) return <DocumentNotFound />;
-  if (!document.viewerCan.edit) {
-    return (
-      <>
-        <DocumentHeader document={document} heading={t('editor.heading', { title: section.title })} />
-        <p className="notice">{t('editor.notAllowed')}</p>
-      </>
-    );
-  }
-  return (
-    <>
-      <DocumentHeader document={document} heading={t('editor.heading', { title: section.title })} />
-      <Editor
-        key={section.id}
-        slug={slug}
-        section={section}
-        documentId={document.id}
-        sectionCount={document.sections.length}
-        reload={() => refetch({ requestPolicy: 'network-only' })}
-      />
-    </>
-  );
-}
-
-interface EditableSection {
-  id: string;
-  title: string;
-  version: number;
-  body: string;
-  position: number;
-  deleted: boolean;
-}
-
-interface Conflict {
-  message: string;
-  base: string;
-  current: string;
-  yours: string;
-  baseVersion: number;
-  currentVersion: number;
-  /** Who saved the current version, and when (null when the version has no author, e.g. an import). */
-  author: string | null;
-  organization: string | null;
-  savedAt: string | null;
-}
 
 function Editor({
   slug,
