@@ -1,7 +1,7 @@
 import { CombinedError } from 'urql';
 import { describe, expect, test } from 'vitest';
 import i18n from '../i18n';
-import { formProblems, outcomeProblems, requestProblems } from './forms';
+import { type BoundField, boundField, formProblems, outcomeProblems, requestProblems } from './forms';
 
 // How a refusal reaches the user: next to the field it concerns (and linked from the summary),
 // or in the summary alone when the form has no control for it.
@@ -33,6 +33,16 @@ test('what a form finds missing is listed in its order, each linked to its field
     { message: 'Skriv et navn.', fieldId: 'invite-name' },
   ]);
   expect(problems.fields.name).toBe('Skriv et navn.');
+});
+
+test('a bound field is the control of its server field: its id, value and problem, and typing sets the value', () => {
+  let typed = '';
+  const problems = formProblems({ email: 'Skriv en e-mailadresse.' }, fieldIds);
+  const email = boundField('email', ['', (value) => (typed = value)], problems, fieldIds);
+  expect([email.id, email.value, email.error]).toEqual(['invite-email', '', 'Skriv en e-mailadresse.']);
+  email.onChange({ target: { value: 'karen@kl.dk' } } as Parameters<BoundField['onChange']>[0]);
+  expect(typed).toBe('karen@kl.dk');
+  expect(boundField('name', ['Karen', () => {}], problems, fieldIds).error).toBeUndefined();
 });
 
 test('a request without a typed answer says whether the network or the server failed, in the language chosen', () => {
