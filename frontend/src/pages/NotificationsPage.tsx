@@ -2,20 +2,27 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import { ErrorSummary, QueryError } from '../components/errors';
-import { StatusMessage, useFormMutation } from '../components/forms';
+import { SelectField, StatusMessage, useFormMutation } from '../components/forms';
 import { Loading, TableHead, usePageTitle } from '../components/page';
-import { graphql } from '../gql';
+import { getFragmentData, graphql } from '../gql';
 import type { NotificationDelivery, NotificationKind } from '../gql/graphql';
+
+/** The viewer's choices as shown, read and as answered after a change. */
+const PreferencesFields = graphql(`
+  fragment NotificationPreferencesFields on NotificationPreferences {
+    language
+    kinds {
+      kind
+      delivery
+      choosable
+    }
+  }
+`);
 
 const PreferencesQuery = graphql(`
   query NotificationPreferences {
     notificationPreferences {
-      language
-      kinds {
-        kind
-        delivery
-        choosable
-      }
+      ...NotificationPreferencesFields
     }
   }
 `);
@@ -26,12 +33,7 @@ const SetPreferenceMutation = graphql(`
       __typename
       ... on NotificationPreferenceSet {
         preferences {
-          language
-          kinds {
-            kind
-            delivery
-            choosable
-          }
+          ...NotificationPreferencesFields
         }
       }
       ...UserError
@@ -40,6 +42,11 @@ const SetPreferenceMutation = graphql(`
 `);
 
 const deliveries: readonly NotificationDelivery[] = ['IMMEDIATE', 'DIGEST', 'OFF'];
+// Each in its own language, as a language switch shows them.
+const languages = [
+  { value: 'da', label: 'Dansk' },
+  { value: 'en', label: 'English' },
+];
 
 /** How the viewer receives each kind of message (an e-mail's one-click unsubscribe link is served by the server). */
 export function NotificationsPage() {
@@ -58,8 +65,8 @@ export function NotificationsPage() {
 
   if (error && !data) return <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (fetching && !data) return <Loading />;
-  const preferences = data?.notificationPreferences;
-  if (!preferences) return null;
+  if (!data?.notificationPreferences) return null;
+  const preferences = getFragmentData(PreferencesFields, data.notificationPreferences);
 
   return (
     <>
@@ -67,20 +74,13 @@ export function NotificationsPage() {
       <p className="lead">{t('notifications.intro')}</p>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={save.problems.summary} />
-      <div className="field">
-        <label className="field__label" htmlFor="notification-language">
-          {t('notifications.language')}
-        </label>
-        <select
-          id="notification-language"
-          className="input select"
-          value={preferences.language}
-          onChange={(event) => void change({ language: event.target.value })}
-        >
-          <option value="da">Dansk</option>
-          <option value="en">English</option>
-        </select>
-      </div>
+      <SelectField
+        id="notification-language"
+        label={t('notifications.language')}
+        value={preferences.language}
+        onChange={(event) => void change({ language: event.target.value })}
+        options={languages}
+      />
       <table className="table">
         <caption className="visually-hidden">{t('notifications.title')}</caption>
         <TableHead columns={[t('notifications.kind'), t('notifications.delivery')]} />
