@@ -1,9 +1,10 @@
 """Our patched FerretDB against FerretDB as published: the same answers, in the same order.
 
-tools/docstore/patch pushes equality filters down to SQLite's indexes and makes update and
-findAndModify atomic. A pushed-down filter only preselects: FerretDB filters the documents
-again, so a preselection that leaves out a matching document is the one way the patch could
-change an answer. These tests load the same documents into both builds and compare every
+tools/docstore/patch pushes equality filters down to SQLite's indexes, makes update and
+findAndModify atomic and decodes stored documents on a fast path. A pushed-down filter only
+preselects: FerretDB filters the documents again, so a preselection that leaves out a matching
+document is one way the patch could change an answer; a value the fast decoder reads otherwise
+than the published one (odd strings, numbers, nesting) is the other. These tests load the same documents into both builds and compare every
 answer byte for byte (raw BSON), including the order of the documents.
 """
 
