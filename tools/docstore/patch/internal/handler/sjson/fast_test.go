@@ -36,7 +36,8 @@ func TestFastUnmarshal(t *testing.T) {
 	id := types.ObjectID{0x65, 0xa1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xff}
 	at := time.Date(2026, 12, 4, 21, 0, 0, 123e6, time.UTC)
 	nested := must.NotFail(types.NewDocument("exact", "passage", "prefix", "", "suffix", "æøå \u2028 ✓"))
-	common := map[string]*types.Document{
+	// The documents of the common types, which the fast decoder must take.
+	fast := map[string]*types.Document{
 		"Flat": must.NotFail(types.NewDocument(
 			"_id", id, "s", "tekst", "t", true, "f", false, "i", int32(-7), "l", int64(1)<<53+1,
 			"d", at, "old", time.UnixMilli(-1), "n", types.Null, "min", int32(math.MinInt32),
@@ -53,50 +54,40 @@ func TestFastUnmarshal(t *testing.T) {
 			"brackets", `}{][",:`, "html", "<p>&amp;</p>",
 		)),
 		"OddKeys": must.NotFail(types.NewDocument("ø", "v", "", "empty key", "$k", "v", "p", "v")),
-	}
-	others := map[string]*types.Document{
 		"Doubles": must.NotFail(types.NewDocument(
 			"d", 1.5, "negzero", math.Copysign(0, -1), "big", float64(1<<60), "small", math.SmallestNonzeroFloat64,
 		)),
-		"Binary":    must.NotFail(types.NewDocument("b", types.Binary{Subtype: types.BinaryGeneric, B: []byte{0, 1, 2}})),
-		"Regex":     must.NotFail(types.NewDocument("r", types.Regex{Pattern: "^a", Options: "i"})),
 		"Timestamp": must.NotFail(types.NewDocument("ts", types.Timestamp(42))),
 	}
-
-	for name, doc := range common {
-		doc := doc
-
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-
-			data, err := Marshal(doc)
-			require.NoError(t, err)
-
-			fast, ok := fastUnmarshal(data)
-			require.True(t, ok, "the fast decoder declined %s", data)
-
-			published, err := unmarshalAsPublished(data)
-			require.NoError(t, err)
-			assert.Equal(t, published, fast)
-			assert.Equal(t, doc.Keys(), fast.Keys())
-		})
+	all := map[string]*types.Document{
+		"Binary": must.NotFail(types.NewDocument("b", types.Binary{Subtype: types.BinaryGeneric, B: []byte{0, 1, 2}})),
+		"Regex":  must.NotFail(types.NewDocument("r", types.Regex{Pattern: "^a", Options: "i"})),
 	}
 
-	for name, doc := range others {
+	for name, doc := range fast {
+		all[name] = doc
+	}
+
+	for name, doc := range all {
 		doc := doc
+		_, wanted := fast[name]
 
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 
 			data, err := Marshal(doc)
 			require.NoError(t, err)
+
+			_, took := fastUnmarshal(data)
+			require.True(t, took || !wanted, "the fast decoder declined %s", data)
 
 			published, err := unmarshalAsPublished(data)
 			require.NoError(t, err)
 
 			got, err := Unmarshal(data)
 			require.NoError(t, err)
-			assert.Equal(t, types.Compare(published, got), types.Equal)
+			assert.Equal(t, published, got)
+			assert.Equal(t, doc.Keys(), got.Keys())
 		})
 	}
 }
