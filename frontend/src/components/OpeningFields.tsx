@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateInAWeek, describeWallClock } from '../lib/danishDeadline';
+import { dateInAWeek, describeWallClock, toApiValue } from '../lib/danishDeadline';
 import { OrganizationsField } from './choices';
 import { type DeadlineInput, DeadlineFields, deadlineFieldIds, useDeadlineInput } from './DeadlineFields';
 import type { BoundField, TextState } from './forms';
@@ -40,16 +40,32 @@ export function useOpening(idPrefix: string, snapshots: readonly Snapshot[], org
   };
 }
 
+/** The shared part of an opening mutation's input. */
+export interface OpeningInput {
+  snapshotId: string;
+  deadline: string;
+  organizationIds: string[];
+}
+
 /**
- * What is missing from an opening form, by the server's field names, in the order the summary
- * lists them: the deadline, the snapshot, the workflow's `own` fields, the organisations.
+ * The shared part of the input, or what is missing by the server's field names, in the order the
+ * summary lists it: the deadline, the snapshot, the workflow's `own` problems, the organisations.
  */
-export function openingProblems(opening: Opening, t: TFunction, messages: { snapshot: string; parties: string }, own: Record<string, string>): Record<string, string> {
+export function checkOpening(
+  opening: Opening,
+  t: TFunction,
+  messages: { snapshot: string; parties: string },
+  own: Record<string, string>,
+): { input: OpeningInput } | { missing: Record<string, string> } {
   const missing = opening.deadline.problems(t);
-  if (!opening.snapshotId[0]) missing.snapshotId = messages.snapshot;
+  const [snapshotId] = opening.snapshotId;
+  const [organizationIds] = opening.organizationIds;
+  if (!snapshotId) missing.snapshotId = messages.snapshot;
   Object.assign(missing, own);
-  if (opening.organizationIds[0].length === 0) missing.organizationIds = messages.parties;
-  return missing;
+  if (organizationIds.length === 0) missing.organizationIds = messages.parties;
+  const { wallClock } = opening.deadline;
+  if (Object.keys(missing).length > 0 || !wallClock) return { missing };
+  return { input: { snapshotId, deadline: toApiValue(wallClock), organizationIds } };
 }
 
 /** The labels of an opening form's shared fields, in the workflow's own words. */
@@ -90,9 +106,29 @@ export function OpeningFields(props: {
   );
 }
 
-/** "Fristen er fredag den 11. december 2026 kl. 12.00", or that it is not valid yet, in the workflow's words. */
-export function DeadlineSummary({ deadline, valid, invalid }: { deadline: DeadlineInput; valid: (deadline: string) => string; invalid: string }) {
+/**
+ * What submitting the form will open, said as it is typed (announced politely): `what` is sent to
+ * whom, the deadline (in the workflow's words: `deadline` of the described time, or `noDeadline`),
+ * then the workflow's own lines (`children`).
+ */
+export function OpeningSummary(props: {
+  opening: Opening;
+  title: string;
+  what: string;
+  deadline: (deadline: string) => string;
+  noDeadline: string;
+  children: ReactNode;
+}) {
   const { i18n } = useTranslation();
   const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
-  return <p>{deadline.wallClock ? valid(describeWallClock(deadline.wallClock, language)) : invalid}</p>;
+  const { wallClock } = props.opening.deadline;
+  const titleId = `${props.opening.idPrefix}-summary-title`;
+  return (
+    <section className="round-summary-box" aria-labelledby={titleId} aria-live="polite">
+      <h3 id={titleId}>{props.title}</h3>
+      <p>{props.what}</p>
+      <p>{wallClock ? props.deadline(describeWallClock(wallClock, language)) : props.noDeadline}</p>
+      {props.children}
+    </section>
+  );
 }

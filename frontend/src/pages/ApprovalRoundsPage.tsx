@@ -5,12 +5,11 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { RoundSummary } from '../components/RoundSummary';
 import { ErrorSummary } from '../components/errors';
 import { CheckboxField } from '../components/choices';
-import { DeadlineSummary, OpeningFields, openingProblems, useOpening } from '../components/OpeningFields';
+import { OpeningFields, OpeningSummary, checkOpening, useOpening } from '../components/OpeningFields';
 import { SubmitButton, useFormMutation } from '../components/forms';
 import { usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
-import { toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
 
@@ -111,22 +110,17 @@ function OpenRoundForm(props: {
   const opening = useOpening('round', props.snapshots, props.participants, () =>
     props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id),
   );
-  const [snapshotId] = opening.snapshotId;
-  const [organizationIds] = opening.organizationIds;
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
   const { snapshot } = opening;
-  const chosen = props.participants.filter((org) => organizationIds.includes(org.id));
+  const chosen = props.participants.filter((org) => opening.organizationIds[0].includes(org.id));
   const open = useFormMutation(OpenRoundMutation, 'openApprovalRound', 'ApprovalRoundOpened', { fieldIds: { ...opening.fieldIds, title: 'round-title' } });
   const { problems } = open;
 
   async function handleSubmit() {
     const own: Record<string, string> = title.trim() ? {} : { title: t('approval.titleRequired') };
-    const missing = openingProblems(opening, t, { snapshot: t('approval.snapshotRequired'), parties: t('approval.partiesRequired') }, own);
-    const { wallClock } = opening.deadline;
-    if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
-    const opened = await open.run({
-      input: { snapshotId, title, deadline: toApiValue(wallClock), organizationIds, silenceIsConsent },
-    });
+    const checked = checkOpening(opening, t, { snapshot: t('approval.snapshotRequired'), parties: t('approval.partiesRequired') }, own);
+    if ('missing' in checked) return open.refuse(checked.missing);
+    const opened = await open.run({ input: { ...checked.input, title, silenceIsConsent } });
     if (opened) await navigate(`/approval-rounds/${encodeURIComponent(opened.round.id)}`);
   }
 
@@ -163,18 +157,19 @@ function OpenRoundForm(props: {
             checked={silenceIsConsent}
             onChange={setSilenceIsConsent}
           />
-          <section className="round-summary-box" aria-labelledby="round-summary-title" aria-live="polite">
-            <h3 id="round-summary-title">{t('approval.summaryTitle')}</h3>
-            <p>
-              {t('approval.summaryWhat', {
-                snapshot: snapshot ? snapshotName(t, snapshot) : '–',
-                parties: chosen.length > 0 ? chosen.map((org) => org.shortName).join(', ') : t('approval.summaryNoParties'),
-                count: chosen.length,
-              })}
-            </p>
-            <DeadlineSummary deadline={opening.deadline} valid={(deadline) => t('approval.summaryDeadline', { deadline })} invalid={t('approval.summaryNoDeadline')} />
+          <OpeningSummary
+            opening={opening}
+            title={t('approval.summaryTitle')}
+            what={t('approval.summaryWhat', {
+              snapshot: snapshot ? snapshotName(t, snapshot) : '–',
+              parties: chosen.length > 0 ? chosen.map((org) => org.shortName).join(', ') : t('approval.summaryNoParties'),
+              count: chosen.length,
+            })}
+            deadline={(deadline) => t('approval.summaryDeadline', { deadline })}
+            noDeadline={t('approval.summaryNoDeadline')}
+          >
             <p>{silenceIsConsent ? t('approval.summarySilenceYes') : t('approval.summarySilenceNo')}</p>
-          </section>
+          </OpeningSummary>
           <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>
         </form>
       )}

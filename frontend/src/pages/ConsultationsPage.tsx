@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { CheckboxField } from '../components/choices';
-import { DeadlineSummary, OpeningFields, openingProblems, useOpening } from '../components/OpeningFields';
+import { OpeningFields, OpeningSummary, checkOpening, useOpening } from '../components/OpeningFields';
 import { ConsultationStateTag } from '../components/ConsultationTags';
 import { partyCounts } from '../components/ConsultationParties';
 import { Countdown } from '../components/Countdown';
@@ -12,7 +12,6 @@ import { SubmitButton, TextAreaField, useFormMutation } from '../components/form
 import { Fact, usePageTitle } from '../components/page';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
-import { toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
 
@@ -136,21 +135,18 @@ function OpenConsultationForm(props: {
   const [letter, setLetter] = useState('');
   // The høringsliste is chosen explicitly, one organisation at a time: nobody is consulted by default.
   const opening = useOpening('consultation', props.snapshots, props.organizations, () => []);
-  const [snapshotId] = opening.snapshotId;
-  const [organizationIds] = opening.organizationIds;
   const [acceptLate, setAcceptLate] = useState(false);
   const { snapshot } = opening;
   // In the order they were ticked: that is the høringsliste's order.
-  const chosen = organizationIds.flatMap((id) => props.organizations.filter((org) => org.id === id));
+  const chosen = opening.organizationIds[0].flatMap((id) => props.organizations.filter((org) => org.id === id));
   const open = useFormMutation(OpenConsultationMutation, 'openConsultation', 'ConsultationOpened', { fieldIds: { ...opening.fieldIds, letter: 'consultation-letter' } });
   const { problems } = open;
 
   async function handleSubmit() {
     const own: Record<string, string> = letter.trim() ? {} : { letter: t('consultation.letterRequired') };
-    const missing = openingProblems(opening, t, { snapshot: t('consultation.snapshotRequired'), parties: t('consultation.partiesRequired') }, own);
-    const { wallClock } = opening.deadline;
-    if (Object.keys(missing).length > 0 || !wallClock) return open.refuse(missing);
-    const opened = await open.run({ input: { snapshotId, letter, deadline: toApiValue(wallClock), organizationIds, acceptLate } });
+    const checked = checkOpening(opening, t, { snapshot: t('consultation.snapshotRequired'), parties: t('consultation.partiesRequired') }, own);
+    if ('missing' in checked) return open.refuse(checked.missing);
+    const opened = await open.run({ input: { ...checked.input, letter, acceptLate } });
     if (opened) await navigate(`/consultations/${encodeURIComponent(opened.consultation.id)}`);
   }
 
@@ -172,21 +168,24 @@ function OpenConsultationForm(props: {
         <TextAreaField {...open.field('letter', [letter, setLetter])} label={t('consultation.letter')} hint={t('consultation.letterHint')} rows={8} />
       </OpeningFields>
       <CheckboxField hintId="accept-late-hint" label={t('consultation.acceptLate')} hint={t('consultation.acceptLateHint')} checked={acceptLate} onChange={setAcceptLate} />
-      <section className="round-summary-box" aria-labelledby="consultation-summary-title" aria-live="polite">
-        <h3 id="consultation-summary-title">{t('consultation.summaryTitle')}</h3>
-        <p>
-          {chosen.length > 0
+      <OpeningSummary
+        opening={opening}
+        title={t('consultation.summaryTitle')}
+        what={
+          chosen.length > 0
             ? t('consultation.summaryWhat', {
                 snapshot: snapshot ? snapshotName(t, snapshot) : '–',
                 parties: chosen.map((org) => org.shortName).join(', '),
                 count: chosen.length,
               })
-            : t('consultation.summaryNoParties')}
-        </p>
-        <DeadlineSummary deadline={opening.deadline} valid={(deadline) => t('consultation.summaryDeadline', { deadline })} invalid={t('consultation.summaryNoDeadline')} />
+            : t('consultation.summaryNoParties')
+        }
+        deadline={(deadline) => t('consultation.summaryDeadline', { deadline })}
+        noDeadline={t('consultation.summaryNoDeadline')}
+      >
         <p>{acceptLate ? t('consultation.summaryLateYes') : t('consultation.summaryLateNo')}</p>
         {!letter.trim() && <p>{t('consultation.summaryNoLetter')}</p>}
-      </section>
+      </OpeningSummary>
       <SubmitButton busy={open.fetching}>{t('consultation.open')}</SubmitButton>
     </form>
   );
