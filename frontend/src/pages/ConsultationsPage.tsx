@@ -5,12 +5,11 @@ import { CheckboxField } from '../components/choices';
 import { OpeningFields, OpeningSummary, checkOpening, useOpening } from '../components/OpeningFields';
 import { ConsultationStateTag } from '../components/ConsultationTags';
 import { partyCounts } from '../components/ConsultationParties';
-import { Countdown } from '../components/Countdown';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary } from '../components/errors';
 import { SubmitButton, TextAreaField, useFormMutation } from '../components/forms';
 import { Fact, usePageTitle } from '../components/page';
-import { DateTime } from '../datetime';
+import { WorkflowSummary } from '../components/WorkflowSummary';
 import { graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentPage } from './DocumentPage';
@@ -70,23 +69,21 @@ export function ConsultationsPage() {
       ) : (
         <ul className="round-list">
           {document.consultations.map((consultation) => {
-            const counts = partyCounts(consultation.parties);
             const name = consultation.snapshot ? snapshotName(t, consultation.snapshot) : '–';
             return (
-              <li key={consultation.id} className="round-summary">
-                <h2 className="round-summary__title">
-                  <Link to={`/consultations/${encodeURIComponent(consultation.id)}`}>{t('consultation.title', { snapshot: name })}</Link>
-                </h2>
-                <dl className="meta-list">
-                  <Fact term={t('consultation.stateLabel')}>
-                    <ConsultationStateTag state={consultation.state} />
+              <WorkflowSummary
+                key={consultation.id}
+                to={`/consultations/${encodeURIComponent(consultation.id)}`}
+                title={t('consultation.title', { snapshot: name })}
+                workflow={consultation}
+                labels={{ state: t('consultation.stateLabel'), deadline: t('consultation.deadline'), closedAt: t('consultation.closedAt') }}
+                stateTag={<ConsultationStateTag state={consultation.state} />}
+                answered={
+                  <Fact term={t('consultation.answered')}>
+                    {t('consultation.answeredCount', { answered: partyCounts(consultation.parties).answered, total: consultation.parties.length })}
                   </Fact>
-                  <Fact term={consultation.state === 'OPEN' ? t('consultation.deadline') : t('consultation.closedAt')}>
-                    {consultation.state === 'OPEN' ? <Countdown deadline={consultation.deadline} /> : consultation.closedAt && <DateTime value={consultation.closedAt} />}
-                  </Fact>
-                  <Fact term={t('consultation.answered')}>{t('consultation.answeredCount', { answered: counts.answered, total: consultation.parties.length })}</Fact>
-                </dl>
-              </li>
+                }
+              />
             );
           })}
         </ul>
