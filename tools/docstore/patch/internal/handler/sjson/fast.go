@@ -18,20 +18,23 @@ package sjson
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/AlekSi/pointer"
+
 	"github.com/FerretDB/FerretDB/internal/types"
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
-// fastUnmarshal decodes a stored document as Unmarshal does, in one pass over each level
-// without reflection. It declines (ok false) whatever is not exactly as Marshal writes it
-// (whitespace, escaped keys, duplicate keys, unexpected schema keys), and Unmarshal then
-// decodes the document as published; values it has no fast path for (escaped strings,
-// doubles, binData, regex, timestamp, …) are decoded by unmarshalSingleValue as published.
+// fastUnmarshal decodes a stored document as Unmarshal does, splitting each level by scanning
+// its bytes, without reflection. It declines (ok false) whatever is not exactly as Marshal
+// writes it (whitespace, escaped keys, duplicate keys, unexpected schema keys), and Unmarshal
+// then decodes the document as published; values it has no fast path for (escaped strings,
+// doubles, regex, timestamp, …) are decoded by unmarshalSingleValue as published.
 func fastUnmarshal(data []byte) (*types.Document, bool) {
 	v, ok := rawObject(data)
 	if !ok {
@@ -114,6 +117,12 @@ func fastValue(data []byte, sch *elem) (any, bool) {
 				var id types.ObjectID
 				if _, err := hex.Decode(id[:], []byte(s)); err == nil {
 					return id, true
+				}
+			}
+		case elemTypeBinData:
+			if s, ok := plainString(data); ok && sch.Subtype != nil {
+				if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+					return types.Binary{Subtype: *sch.Subtype, B: b}, true
 				}
 			}
 		case elemTypeBool:
@@ -231,7 +240,18 @@ func fastElem(data []byte) (*elem, bool) {
 					return nil, false
 				}
 			}
-		default: // "o" (regex) and "s" (binData) are rare: their documents take the published path
+		case "s":
+			if !plainInteger(raw) {
+				return nil, false
+			}
+
+			subtype, err := strconv.ParseUint(string(raw), 10, 8)
+			if err != nil {
+				return nil, false
+			}
+
+			e.Subtype = pointer.To(types.BinarySubtype(subtype))
+		default: // "o" (regex) is rare: its documents take the published path
 			return nil, false
 		}
 	}

@@ -59,9 +59,13 @@ func TestFastUnmarshal(t *testing.T) {
 		)),
 		"Timestamp": must.NotFail(types.NewDocument("ts", types.Timestamp(42))),
 	}
+	fast["Binary"] = must.NotFail(types.NewDocument(
+		"b", types.Binary{Subtype: types.BinaryGeneric, B: []byte{0, 1, 2, 0xff}},
+		"empty", types.Binary{Subtype: types.BinaryUser, B: []byte{}},
+		"packed", must.NotFail(types.NewDocument("x", types.Binary{Subtype: types.BinaryUUID, B: make([]byte, 16)})),
+	))
 	all := map[string]*types.Document{
-		"Binary": must.NotFail(types.NewDocument("b", types.Binary{Subtype: types.BinaryGeneric, B: []byte{0, 1, 2}})),
-		"Regex":  must.NotFail(types.NewDocument("r", types.Regex{Pattern: "^a", Options: "i"})),
+		"Regex": must.NotFail(types.NewDocument("r", types.Regex{Pattern: "^a", Options: "i"})),
 	}
 
 	for name, doc := range fast {
