@@ -4,7 +4,8 @@ a view costs a fixed number of store round trips whatever its size."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
 
 from bson import ObjectId
 from strawberry.dataloader import DataLoader
@@ -15,6 +16,9 @@ from server.comments.model import Comment, Marker, OpenCount
 from server.consultations.model import Consultation
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class Loaders:
@@ -50,18 +54,14 @@ class Loaders:
         return [found.get(s) for s in slugs]
 
     async def _sections(self, document_ids: Sequence[ObjectId]) -> list[list[Section]]:
-        grouped: dict[ObjectId, list[Section]] = defaultdict(list)
-        for section in await self.store.drafting.sections(document_ids):
-            grouped[section.document_id].append(section)
+        sections = await self.store.drafting.sections(document_ids)
+        for section in sections:
             # Comments ask for their section by id (anchors, `section`): they are these ones.
             self.section.prime(section.id, section)
-        return [grouped[i] for i in document_ids]
+        return _grouped(sections, lambda s: s.document_id, document_ids)
 
     async def _snapshots(self, document_ids: Sequence[ObjectId]) -> list[list[Snapshot]]:
-        grouped: dict[ObjectId, list[Snapshot]] = defaultdict(list)
-        for snapshot in await self.store.drafting.snapshots(document_ids):
-            grouped[snapshot.document_id].append(snapshot)
-        return [grouped[i] for i in document_ids]
+        return _grouped(await self.store.drafting.snapshots(document_ids), lambda s: s.document_id, document_ids)
 
     async def _documents(self, ids: Sequence[ObjectId]) -> list[Document | None]:
         found = {d.id: d for d in await self.store.drafting.documents(ids)}
@@ -89,11 +89,7 @@ class Loaders:
         return [threads[i] for i in section_ids]
 
     async def _comment_replies(self, parent_ids: Sequence[ObjectId]) -> list[list[Comment]]:
-        grouped: dict[ObjectId, list[Comment]] = defaultdict(list)
-        for comment in await self.store.comments.replies(parent_ids):
-            if comment.parent_id is not None:
-                grouped[comment.parent_id].append(comment)
-        return [grouped[i] for i in parent_ids]
+        return _grouped(await self.store.comments.replies(parent_ids), lambda c: c.parent_id, parent_ids)
 
     async def _open_comment_counts(self, section_ids: Sequence[ObjectId]) -> list[list[OpenCount]]:
         counts = await self.store.comments.open_counts(section_ids)
@@ -104,19 +100,23 @@ class Loaders:
         return [markers.get(i, []) for i in section_ids]
 
     async def _approval_rounds(self, document_ids: Sequence[ObjectId]) -> list[list[ApprovalRound]]:
-        grouped: dict[ObjectId, list[ApprovalRound]] = defaultdict(list)
-        for round in await self.store.approvals.for_documents(document_ids):
-            grouped[round.document_id].append(round)
-        return [grouped[i] for i in document_ids]
+        return _grouped(await self.store.approvals.for_documents(document_ids), lambda r: r.document_id, document_ids)
 
     async def _consultations(self, document_ids: Sequence[ObjectId]) -> list[list[Consultation]]:
-        grouped: dict[ObjectId, list[Consultation]] = defaultdict(list)
-        for consultation in await self.store.consultations.for_documents(document_ids):
-            grouped[consultation.document_id].append(consultation)
-        return [grouped[i] for i in document_ids]
+        found = await self.store.consultations.for_documents(document_ids)
+        return _grouped(found, lambda c: c.document_id, document_ids)
 
     async def _published_answers(self, consultation_ids: Sequence[ObjectId]) -> list[frozenset[ObjectId]]:
-        grouped: dict[ObjectId, set[ObjectId]] = defaultdict(set)
-        for publication in await self.store.consultations.publications(consultation_ids):
-            grouped[publication.consultation_id].add(publication.organization_id)
-        return [frozenset(grouped[i]) for i in consultation_ids]
+        found = await self.store.consultations.publications(consultation_ids)
+        grouped = _grouped(found, lambda p: p.consultation_id, consultation_ids)
+        return [frozenset(p.organization_id for p in publications) for publications in grouped]
+
+
+def _grouped(items: Iterable[V], key: Callable[[V], K | None], keys: Sequence[K]) -> list[list[V]]:
+    """``items`` in one list for each of ``keys`` (in that order), by ``key``; an item without one is left out."""
+    grouped: dict[K, list[V]] = defaultdict(list)
+    for item in items:
+        found = key(item)
+        if found is not None:
+            grouped[found].append(item)
+    return [grouped[k] for k in keys]

@@ -82,8 +82,38 @@ class CommentPermissions:
     apply_proposal: bool
 
 
+_Anchored = domain.Comment | domain.Marker
+
+
 @strawberry.type
-class Comment(Node):
+class MarkedPassage:
+    """The passage a comment marks, as both the comment and its marker in the reader give it."""
+
+    model: strawberry.Private[_Anchored]
+    relocated: strawberry.Private[list[Relocated | None]]  # computed once per object, see _relocation
+
+    @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
+    def anchor(self) -> TextQuoteSelector | None:
+        return _anchor(self.model)
+
+    @strawberry.field(
+        description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
+        "list numbers kept. Null if unanchored."
+    )
+    async def passage(self, info: Info) -> str | None:
+        return await _passage(info, self.model)
+
+    @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
+    async def anchor_status(self, info: Info) -> AnchorStatus | None:
+        return await _anchor_status(info, self.model, self.relocated)
+
+    @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
+    async def anchor_location(self, info: Info) -> AnchorLocation | None:
+        return await _anchor_location(info, self.model, self.relocated)
+
+
+@strawberry.type
+class Comment(MarkedPassage, Node):
     model: strawberry.Private[domain.Comment]
     relocated: strawberry.Private[list[Relocated | None]]  # computed once per object, see _relocation
     section_version: int = strawberry.field(description="The number of the version commented on.")
@@ -107,25 +137,6 @@ class Comment(Node):
     @classmethod
     def of(cls, c: domain.Comment) -> Comment:
         return from_domain(cls, "Comment", c, relocated=[])
-
-    @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
-    def anchor(self) -> TextQuoteSelector | None:
-        return _anchor(self.model)
-
-    @strawberry.field(
-        description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
-        "list numbers kept. Null if unanchored."
-    )
-    async def passage(self, info: Info) -> str | None:
-        return await _passage(info, self.model)
-
-    @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
-    async def anchor_status(self, info: Info) -> AnchorStatus | None:
-        return await _anchor_status(info, self.model, self.relocated)
-
-    @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
-    async def anchor_location(self, info: Info) -> AnchorLocation | None:
-        return await _anchor_location(info, self.model, self.relocated)
 
     section: Section | None = section_field(lambda comment: comment.section_id)
 
@@ -162,8 +173,6 @@ class Comment(Node):
 
 # What Comment and CommentMarker share: the anchor relocated into the current version, and what
 # the signed-in user may do.
-
-_Anchored = domain.Comment | domain.Marker
 
 
 def _anchor(c: _Anchored) -> TextQuoteSelector | None:
@@ -236,7 +245,7 @@ async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread
     "counts, so the reader reads none of the comments; open the thread with `Section.comments` or "
     "`node(id)` (the same id)."
 )
-class CommentMarker:
+class CommentMarker(MarkedPassage):
     model: strawberry.Private[domain.Marker]
     document_id: strawberry.Private[ObjectId]
     relocated: strawberry.Private[list[Relocated | None]]
@@ -264,25 +273,6 @@ class CommentMarker:
             proposed_text=m.proposed_text,
             applied_version=m.applied_version,
         )
-
-    @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
-    def anchor(self) -> TextQuoteSelector | None:
-        return _anchor(self.model)
-
-    @strawberry.field(
-        description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
-        "list numbers kept. Null if unanchored."
-    )
-    async def passage(self, info: Info) -> str | None:
-        return await _passage(info, self.model)
-
-    @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
-    async def anchor_status(self, info: Info) -> AnchorStatus | None:
-        return await _anchor_status(info, self.model, self.relocated)
-
-    @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
-    async def anchor_location(self, info: Info) -> AnchorLocation | None:
-        return await _anchor_location(info, self.model, self.relocated)
 
     organization: Organization | None = organization_field(
         lambda marker: marker.organization_id,

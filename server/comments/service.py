@@ -67,13 +67,12 @@ async def _visible_comment(
     store: Store, caller: Caller, comment_id: ObjectId | None, action: Action
 ) -> tuple[Document, Comment] | Failure:
     """The comment and its document, when the caller may see the comment and do ``action`` on it."""
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    comment = await store.comments.comment(comment_id) if comment_id else None
-    document = await drafting.document_of(store, caller, comment, "Comment", Action.READ_DOCUMENT)
-    if not isinstance(document, Document):
-        return document
-    assert comment is not None
+    load = store.comments.comment
+    found = await drafting.within_document(store, caller, comment_id, load, "Comment", Action.READ_DOCUMENT)
+    if not isinstance(found, tuple):
+        return found
+    document, comment = found
+    assert caller.actor is not None
     if not model.visible(caller.actor, document, comment):
         return Missing("Comment")
     refusal = permissions.check(caller.actor, action, drafting.scope_of(document))

@@ -26,7 +26,6 @@ from server import claims
 from server.db import Database, Taken
 from server.drafting.model import (
     Document,
-    DocumentKind,
     DocumentSettings,
     Milestone,
     Phase,
@@ -63,8 +62,6 @@ def _document(doc: Mapping[str, Any]) -> Document:
     return from_stored(
         Document,
         doc,
-        kind=DocumentKind(doc["kind"]),
-        phase=Phase(doc["phase"]),
         participant_ids=tuple(doc.get("participant_ids", [])),
         milestones=tuple(
             Milestone(m["title"], date.fromisoformat(m["date"]), m.get("description", ""))
@@ -91,8 +88,6 @@ def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
 def _document_doc(d: Document) -> dict[str, Any]:
     return to_stored(
         d,
-        kind=d.kind.value,
-        phase=d.phase.value,
         participant_ids=list(d.participant_ids),
         milestones=[{"title": m.title, "date": m.date.isoformat(), "description": m.description} for m in d.milestones],
         settings=to_stored(d.settings),

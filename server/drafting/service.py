@@ -7,10 +7,10 @@ unique index on (section, number); the head follows the versions and can be roll
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bson import ObjectId
 
@@ -37,7 +37,7 @@ from server.drafting.model import (
     SnapshotEntry,
     fingerprint,
 )
-from server.events.model import Origin
+from server.events.model import EventData, Origin
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
 from server.store import Store
 from server.validation import first_problem, slugify, text_problem, valid_slug
@@ -48,6 +48,18 @@ _MAX_SAVE_ATTEMPTS = 50
 
 def scope_of(document: Document, organization_id: ObjectId | None = None) -> Scope:
     return Scope(DocumentScope(frozenset(document.participant_ids), document.phase), organization_id)
+
+
+async def _log(
+    store: Store,
+    caller: Caller,
+    kind: str,
+    document_id: ObjectId,
+    entity: tuple[ids.Kind, ObjectId],
+    data: EventData,
+) -> None:
+    """Record in the event log what ``caller`` did to ``entity`` in the document."""
+    await store.events.append(kind, caller.origin, caller.now, document_id=document_id, entity=entity, data=data)
 
 
 async def authorised_document(
@@ -83,17 +95,32 @@ async def document_of(
     return Missing(what) if isinstance(document, Missing) else document
 
 
+_Item = TypeVar("_Item", bound=_InDocument)
+
+
+async def within_document(
+    store: Store,
+    caller: Caller,
+    item_id: ObjectId | None,
+    load: Callable[[ObjectId], Awaitable[_Item | None]],
+    what: ids.Kind,
+    action: Action,
+) -> tuple[Document, _Item] | Failure:
+    """The item ``load`` reads (a section, a comment) and its document, as ``document_of`` allows."""
+    if caller.actor is None:
+        return Denied(permissions.NOT_SIGNED_IN)
+    item = await load(item_id) if item_id else None
+    document = await document_of(store, caller, item, what, action)
+    if not isinstance(document, Document):
+        return document
+    assert item is not None
+    return document, item
+
+
 async def authorised_section(
     store: Store, caller: Caller, section_id: ObjectId | None, action: Action
 ) -> tuple[Document, Section] | Failure:
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    section = await store.drafting.section(section_id) if section_id else None
-    document = await document_of(store, caller, section, "Section", action)
-    if not isinstance(document, Document):
-        return document
-    assert section is not None
-    return document, section
+    return await within_document(store, caller, section_id, store.drafting.section, "Section", action)
 
 
 async def _live_section(
@@ -281,14 +308,9 @@ async def save_section(
             section = refreshed
             continue
         await store.drafting.advance_head(version, caller.actor.user_id if caller.actor else None)
-        await store.events.append(
-            "section.restored" if restored_from else "section.saved",
-            caller.origin,
-            caller.now,
-            document_id=document.id,
-            entity=("Section", head.id),
-            data={"version": version.number, "base_version": base_version, "merged": merged, "title": new_title},
-        )
+        data = {"version": version.number, "base_version": base_version, "merged": merged, "title": new_title}
+        kind = "section.restored" if restored_from else "section.saved"
+        await _log(store, caller, kind, document.id, ("Section", head.id), data)
         saved_section = await _head_at_least(store, version)
         return Saved(saved_section, version, merged=merged, changed=True, from_colleague=from_colleague)
     return Invalid("sectionId", "busy")
@@ -349,14 +371,8 @@ async def create_document(
         )
     except Taken:
         return Invalid("slug", "slug_taken")
-    await store.events.append(
-        "document.created",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Document", document.id),
-        data={"title": document.title, "slug": slug},
-    )
+    data = {"title": document.title, "slug": slug}
+    await _log(store, caller, "document.created", document.id, ("Document", document.id), data)
     return document
 
 
@@ -401,9 +417,7 @@ async def _reordered(
 ) -> Section:
     """Number the document's sections in ``order``, record ``kind`` for ``section``, and read it again."""
     await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
-    await store.events.append(
-        kind, caller.origin, caller.now, document_id=section.document_id, entity=("Section", section.id), data=data
-    )
+    await _log(store, caller, kind, section.document_id, ("Section", section.id), data)
     return await store.drafting.section(section.id) or section
 
 
@@ -488,14 +502,8 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
             )
         except Taken:
             continue
-        await store.events.append(
-            "snapshot.created",
-            caller.origin,
-            caller.now,
-            document_id=document.id,
-            entity=("Snapshot", snapshot.id),
-            data={"number": number, "label": snapshot.label},
-        )
+        data = {"number": number, "label": snapshot.label}
+        await _log(store, caller, "snapshot.created", document.id, ("Snapshot", snapshot.id), data)
         return snapshot
     return Invalid("documentId", "busy")
 
@@ -571,14 +579,9 @@ async def change_participant(
         await store.drafting.add_participant(document.id, organization_id, caller.now)
     else:
         await store.drafting.remove_participant(document.id, organization_id, caller.now)
-    await store.events.append(
-        "document.participant_added" if add else "document.participant_removed",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Organization", organization_id),
-        data={"organization": orgs[organization_id].slug},
-    )
+    data = {"organization": orgs[organization_id].slug}
+    kind = "document.participant_added" if add else "document.participant_removed"
+    await _log(store, caller, kind, document.id, ("Organization", organization_id), data)
     return await store.drafting.document(document.id) or document
 
 

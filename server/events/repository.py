@@ -185,7 +185,7 @@ class EventLog:
 
 
 def _presence(doc: Mapping[str, Any]) -> Presence:
-    return from_stored(Presence, doc, activity=Activity(doc["activity"]))
+    return from_stored(Presence, doc)
 
 
 class PresenceBoard:

@@ -45,13 +45,8 @@ INDEXES = {
 
 
 def _notification(doc: Mapping[str, Any]) -> Notification:
-    return from_stored(
-        Notification,
-        doc,
-        kind=Kind(doc["kind"]),
-        state=State(doc["state"]),
-        absent={"language": "da", "params": {}, "attempts": 0, "revision": 0, "last_error": ""},
-    )
+    older = {"language": "da", "params": {}, "attempts": 0, "revision": 0, "last_error": ""}
+    return from_stored(Notification, doc, absent=older)
 
 
 def _whole_numbers(found: list[Notification], limit: int) -> list[Notification]:

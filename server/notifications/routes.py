@@ -11,6 +11,9 @@ unless they chose English); a bad link's page in the request's.
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -20,8 +23,10 @@ from server.http import request_language
 from server.messages import Language, text
 from server.notifications import service
 from server.notifications.model import Delivery
+from server.store import Store
 
 _MAX_TOKEN = 1000
+T = TypeVar("T")
 
 
 def _page(language: Language, body: str, status: int = 200) -> HTMLResponse:
@@ -50,20 +55,34 @@ def _language(found: service.Unsubscription) -> Language:
     return "en" if found.language == "en" else "da"
 
 
-async def unsubscribe_page(request: Request) -> Response:
+def _kind(found: service.Unsubscription, language: Language) -> str:
+    return text(f"notification_kind_{found.kind.value}", language)
+
+
+def _done(found: service.Unsubscription) -> HTMLResponse:
+    """The page that says this kind of message no longer goes to the address."""
+    language = _language(found)
+    said = text("unsubscribe_done", language, kind=_kind(found, language), email=found.user.email)
+    return _page(language, f"<p>{html.escape(said)}</p>\n{_preferences(language)}")
+
+
+async def _with_token(request: Request, action: Callable[[Store, str, str, datetime], Awaitable[T]]) -> T | None:
+    """What ``action`` answers for the link's token; None for a token too long to be one."""
     token = request.path_params["token"]
-    state = request.app.state
     if len(token) > _MAX_TOKEN:
-        return _invalid(request)
-    found = await service.unsubscription(state.store, state.settings.secret_key, token, state.clock.now())
+        return None
+    state = request.app.state
+    return await action(state.store, state.settings.secret_key, token, state.clock.now())
+
+
+async def unsubscribe_page(request: Request) -> Response:
+    found = await _with_token(request, service.unsubscription)
     if found is None:
         return _invalid(request)
-    language = _language(found)
-    kind = text(f"notification_kind_{found.kind.value}", language)
     if found.delivery == Delivery.OFF:
-        done = text("unsubscribe_done", language, kind=kind, email=found.user.email)
-        return _page(language, f"<p>{html.escape(done)}</p>\n{_preferences(language)}")
-    question = text("unsubscribe_question", language, kind=kind, email=found.user.email)
+        return _done(found)
+    language = _language(found)
+    question = text("unsubscribe_question", language, kind=_kind(found, language), email=found.user.email)
     return _page(
         language,
         f"<p>{html.escape(question)}</p>\n"
@@ -74,17 +93,8 @@ async def unsubscribe_page(request: Request) -> Response:
 
 
 async def unsubscribe(request: Request) -> Response:
-    token = request.path_params["token"]
-    state = request.app.state
-    if len(token) > _MAX_TOKEN:
-        return _invalid(request)
-    done = await service.unsubscribe(state.store, state.settings.secret_key, token, state.clock.now())
-    if not isinstance(done, service.Unsubscription):
-        return _invalid(request)
-    language = _language(done)
-    kind = text(f"notification_kind_{done.kind.value}", language)
-    said = text("unsubscribe_done", language, kind=kind, email=done.user.email)
-    return _page(language, f"<p>{html.escape(said)}</p>\n{_preferences(language)}")
+    done = await _with_token(request, service.unsubscribe)
+    return _done(done) if isinstance(done, service.Unsubscription) else _invalid(request)
 
 
 routes: list[Route] = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from bson import ObjectId
 
@@ -217,6 +218,29 @@ async def _to_remind(
     return [o for o in wanted if o is not None]
 
 
+async def _reminder_logged(
+    store: Store,
+    caller: Caller,
+    process: ApprovalRound | Consultation,
+    what: Literal["ApprovalRound", "Consultation"],
+    chosen: list[ObjectId],
+    **data: str,
+) -> str:
+    """Log a hand-sent reminder to the ``chosen`` parties (named by slug); the event's id keys its messages."""
+    organizations = await store.accounts.organizations_by_ids(chosen)
+    slugs = [organizations[o].slug for o in chosen if o in organizations]
+    kind = "approval_round.reminder_sent" if what == "ApprovalRound" else "consultation.reminder_sent"
+    event = await store.events.append(
+        kind,
+        caller.origin,
+        caller.now,
+        document_id=process.document_id,
+        entity=(what, process.id),
+        data={**data, "organizations": slugs},
+    )
+    return str(event.id)
+
+
 async def send_reminder(
     store: Store, caller: Caller, round_id: ObjectId | None, organization_ids: Sequence[ObjectId | None]
 ) -> tuple[ApprovalRound, int] | Failure:
@@ -232,16 +256,8 @@ async def send_reminder(
     decided = [o for o in chosen if model.party_decided(round, o)]
     if decided:
         return Invalid("organizationIds", "reminder_already_decided")
-    organizations = await store.accounts.organizations_by_ids(chosen)
-    event = await store.events.append(
-        "approval_round.reminder_sent",
-        caller.origin,
-        caller.now,
-        document_id=round.document_id,
-        entity=("ApprovalRound", round.id),
-        data={"title": round.title, "organizations": [organizations[o].slug for o in chosen if o in organizations]},
-    )
-    sent = await _remind(store, round, chosen, str(event.id), True, caller.now)
+    logged = await _reminder_logged(store, caller, round, "ApprovalRound", chosen, title=round.title)
+    sent = await _remind(store, round, chosen, logged, True, caller.now)
     return round, sent
 
 
@@ -387,16 +403,8 @@ async def send_consultation_reminder(
     answered = await queries.answered(store, consultation)
     if any(not model.owes_response(consultation, o, answered) for o in chosen):
         return Invalid("organizationIds", "reminder_already_answered")
-    organizations = await store.accounts.organizations_by_ids(chosen)
-    event = await store.events.append(
-        "consultation.reminder_sent",
-        caller.origin,
-        caller.now,
-        document_id=consultation.document_id,
-        entity=("Consultation", consultation.id),
-        data={"organizations": [organizations[o].slug for o in chosen if o in organizations]},
-    )
-    sent = await _remind_consulted(store, consultation, chosen, str(event.id), True, caller.now)
+    logged = await _reminder_logged(store, caller, consultation, "Consultation", chosen)
+    sent = await _remind_consulted(store, consultation, chosen, logged, True, caller.now)
     return consultation, sent
 
 
