@@ -11,14 +11,22 @@ from bson import ObjectId
 from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
-from server.api.accounts import Organization, User
+from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info
-from server.api.drafting import ChangeKind, Document, Section, SectionChange, Snapshot, compare_snapshots
+from server.api.deadlines import Extension, local, may_act_for, snapshot_field
+from server.api.drafting import (
+    ChangeKind,
+    Document,
+    Section,
+    SectionChange,
+    Snapshot,
+    compare_snapshots,
+    document_field,
+)
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
-from server.api.node import Node
+from server.api.node import Node, from_domain
 from server.approvals import model as domain
 from server.approvals import record, service
-from server.clock import COPENHAGEN
 from server.drafting import model as drafting_model
 from server.drafting import queries as drafting_queries
 from server.drafting.service import scope_of
@@ -29,21 +37,6 @@ ApprovalCloseCause = strawberry.enum(domain.Cause, name="ApprovalCloseCause", de
 ApprovalReasonKind = strawberry.enum(
     domain.ReasonKind, name="ApprovalReasonKind", description="Why a party kept a round from being approved."
 )
-
-
-def _local(moment: datetime) -> datetime:
-    """Round times are shown in Copenhagen time, with their UTC offset."""
-    return moment.astimezone(COPENHAGEN)
-
-
-async def _user(info: Info, user_id: ObjectId | None) -> User | None:
-    user = await info.context.loaders.user.load(user_id) if user_id else None
-    return User.of(user) if user else None
-
-
-async def _organization(info: Info, organization_id: ObjectId) -> Organization | None:
-    org = await info.context.loaders.organization.load(organization_id)
-    return Organization.of(org) if org else None
 
 
 async def _internal_note(info: Info, document_id: ObjectId, entry: domain.DecisionEntry | None) -> str | None:
@@ -67,7 +60,7 @@ _INTERNAL_NOTE = (
 
 @strawberry.type(description="One decision as recorded. A changed decision is a new one; none is ever rewritten.")
 class RecordedDecision:
-    entry: strawberry.Private[domain.DecisionEntry]
+    model: strawberry.Private[domain.DecisionEntry]
     document_id: strawberry.Private[ObjectId]
     decision: ApprovalDecision  # type: ignore[valid-type]
     remarks: str = strawberry.field(description="For the record: seen by every party and printed.")
@@ -76,75 +69,55 @@ class RecordedDecision:
     @classmethod
     def of(cls, entry: domain.DecisionEntry, document_id: ObjectId) -> RecordedDecision:
         return cls(
-            entry=entry,
+            model=entry,
             document_id=document_id,
             decision=entry.decision,
             remarks=entry.remarks,
-            decided_at=_local(entry.at),
+            decided_at=local(entry.at),
         )
 
     @strawberry.field(description=_INTERNAL_NOTE)
     async def internal_note(self, info: Info) -> str | None:
-        return await _internal_note(info, self.document_id, self.entry)
+        return await _internal_note(info, self.document_id, self.model)
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.entry.organization_id)
-
-    @strawberry.field
-    async def decided_by(self, info: Info) -> User | None:
-        return await _user(info, self.entry.by)
+    organization: Organization | None = organization_field(lambda entry: entry.organization_id)
+    decided_by: User | None = user_field(lambda entry: entry.by)
 
     @strawberry.field(description="The sections the remarks or objection point at.")
     async def sections(self, info: Info) -> list[Section]:
-        found = await info.context.loaders.section.load_many(list(self.entry.section_ids))
+        found = await info.context.loaders.section.load_many(list(self.model.section_ids))
         return [Section.of(s) for s in found if s is not None]
 
 
 @strawberry.type(description="A party marking itself as awaiting its own board, or no longer.")
 class BoardMark:
-    entry: strawberry.Private[domain.BoardEntry]
+    model: strawberry.Private[domain.BoardEntry]
     awaiting: bool
     note: str
     at: datetime
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.entry.organization_id)
-
-    @strawberry.field
-    async def by(self, info: Info) -> User | None:
-        return await _user(info, self.entry.by)
+    organization: Organization | None = organization_field(lambda mark: mark.organization_id)
+    by: User | None = user_field(lambda mark: mark.by)
 
 
 @strawberry.type
-class DeadlineExtension:
-    entry: strawberry.Private[domain.ExtensionEntry]
-    previous_deadline: datetime
-    deadline: datetime
-    reason: str
-    at: datetime
-
-    @strawberry.field
-    async def by(self, info: Info) -> User | None:
-        return await _user(info, self.entry.by)
+class DeadlineExtension(Extension):
+    by: User | None = user_field(lambda extension: extension.by)
 
 
 @strawberry.type(description="A required party that kept the round from being approved, and why.")
 class OutcomeReason:
-    organization_id: strawberry.Private[ObjectId]
+    model: strawberry.Private[domain.Reason]
     kind: ApprovalReasonKind  # type: ignore[valid-type]
     remarks: str
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.organization_id)
+    organization: Organization | None = organization_field(lambda reason: reason.organization_id)
 
 
 @strawberry.type(description="A required organisation in a round: its standing decision and its state.")
 class ApprovalParty:
     round: strawberry.Private[domain.ApprovalRound]
-    party: strawberry.Private[domain.Party]
+    model: strawberry.Private[domain.Party]
     decision: ApprovalDecision | None  # type: ignore[valid-type]
     remarks: str | None = strawberry.field(description="For the record: seen by every party and printed.")
     decided_at: datetime | None
@@ -158,39 +131,35 @@ class ApprovalParty:
         outcome = domain.outcome(round)
         return cls(
             round=round,
-            party=party,
+            model=party,
             decision=entry.decision if entry else None,
             remarks=entry.remarks if entry else None,
-            decided_at=_local(entry.at) if entry else None,
+            decided_at=local(entry.at) if entry else None,
             awaiting_board=party.awaiting_board,
             board_note=party.board_note or None,
             consented_by_silence=outcome is not None and party.organization_id in outcome.silent_consent,
         )
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.party.organization_id)
+    organization: Organization | None = organization_field(lambda party: party.organization_id)
 
     @strawberry.field(description=_INTERNAL_NOTE)
     async def internal_note(self, info: Info) -> str | None:
-        return await _internal_note(info, self.round.document_id, self.party.decision)
+        return await _internal_note(info, self.round.document_id, self.model.decision)
 
-    @strawberry.field
-    async def decided_by(self, info: Info) -> User | None:
-        return await _user(info, self.party.decision.by if self.party.decision else None)
+    decided_by: User | None = user_field(lambda party: party.decision.by if party.decision else None)
 
     @strawberry.field(description="The sections the standing decision's remarks point at.")
     async def sections(self, info: Info) -> list[Section]:
-        entry = self.party.decision
+        entry = self.model.decision
         return await RecordedDecision.of(entry, self.round.document_id).sections(info) if entry else []
 
     @strawberry.field(description="Every decision this party recorded in the round, oldest first.")
     def decisions(self) -> list[RecordedDecision]:
-        return [RecordedDecision.of(d, self.round.document_id) for d in self.party.history]
+        return [RecordedDecision.of(d, self.round.document_id) for d in self.model.history]
 
     async def _last_approved(self, info: Info) -> drafting_model.Snapshot | None:
         rounds = await info.context.loaders.approval_rounds.load(self.round.document_id)
-        snapshot_id = domain.last_approvals(self.round, rounds).get(self.party.organization_id)
+        snapshot_id = domain.last_approvals(self.round, rounds).get(self.model.organization_id)
         return await drafting_queries.snapshot_of(info.context.store, snapshot_id)
 
     @strawberry.field(description="The snapshot this party last approved in an earlier round of the document.")
@@ -237,32 +206,22 @@ class ApprovalRound(Node):
     @classmethod
     def of(cls, r: domain.ApprovalRound) -> ApprovalRound:
         closure = r.closure
-        return cls(
-            id=strawberry.ID(ids.encode("ApprovalRound", r.id)),
-            model=r,
-            title=r.title,
-            deadline=_local(r.deadline),
-            silence_is_consent=r.silence_is_consent,
-            state=r.state,
-            opened_at=_local(r.opened_at),
-            closed_at=_local(closure.at) if closure else None,
+        return from_domain(
+            cls,
+            "ApprovalRound",
+            r,
+            deadline=local(r.deadline),
+            opened_at=local(r.opened_at),
+            closed_at=local(closure.at) if closure else None,
             close_cause=closure.cause if closure else None,
             withdraw_reason=closure.reason if closure and closure.cause == domain.Cause.WITHDRAWN else None,
         )
 
-    @strawberry.field(description="The snapshot under approval: exactly the text approved or not.")
-    async def snapshot(self, info: Info) -> Snapshot | None:
-        found = await drafting_queries.snapshot_of(info.context.store, self.model.snapshot_id)
-        return Snapshot.of(found) if found else None
-
-    @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        found = await info.context.loaders.document.load(self.model.document_id)
-        return Document.of(found) if found else None
-
-    @strawberry.field
-    async def opened_by(self, info: Info) -> User | None:
-        return await _user(info, self.model.opened_by)
+    snapshot: Snapshot | None = snapshot_field(
+        description="The snapshot under approval: exactly the text approved or not."
+    )
+    document: Document | None = document_field(lambda round: round.document_id)
+    opened_by: User | None = user_field(lambda round: round.opened_by)
 
     @strawberry.field(description="The required organisations, in the order they were named.")
     def parties(self) -> list[ApprovalParty]:
@@ -274,26 +233,16 @@ class ApprovalRound(Node):
 
     @strawberry.field
     def board_marks(self) -> list[BoardMark]:
-        return [BoardMark(entry=m, awaiting=m.awaiting, note=m.note, at=_local(m.at)) for m in self.model.board_marks]
+        return [BoardMark(model=m, awaiting=m.awaiting, note=m.note, at=local(m.at)) for m in self.model.board_marks]
 
     @strawberry.field
     def extensions(self) -> list[DeadlineExtension]:
-        return [
-            DeadlineExtension(
-                entry=e,
-                previous_deadline=_local(e.previous),
-                deadline=_local(e.deadline),
-                reason=e.reason,
-                at=_local(e.at),
-            )
-            for e in self.model.extensions
-        ]
+        return [DeadlineExtension.of(e) for e in self.model.extensions]
 
     @strawberry.field(description="Why the round was not approved (empty while open or when approved).")
     def outcome_reasons(self) -> list[OutcomeReason]:
         outcome = domain.outcome(self.model)
-        reasons = outcome.reasons if outcome else ()
-        return [OutcomeReason(organization_id=r.organization_id, kind=r.kind, remarks=r.remarks) for r in reasons]
+        return [OutcomeReason(model=r, kind=r.kind, remarks=r.remarks) for r in (outcome.reasons if outcome else ())]
 
     @strawberry.field(description="The outcome in words, in the request's language.")
     async def outcome_note(self, info: Info) -> str:
@@ -308,13 +257,8 @@ class ApprovalRound(Node):
         if document is None or actor is None or not self.model.is_open:
             return ApprovalRoundPermissions(manage=False, decide_for=[])
         manage = permissions.check(actor, Action.RUN_APPROVAL_ROUND, scope_of(document)) is None
-        decide_for = [
-            o
-            for o in self.model.organization_ids
-            if permissions.check(actor, Action.RECORD_DECISION, scope_of(document, o)) is None
-        ]
-        orgs = await info.context.loaders.organization.load_many(decide_for)
-        return ApprovalRoundPermissions(manage=manage, decide_for=[Organization.of(o) for o in orgs if o])
+        decide_for = await may_act_for(info, document, Action.RECORD_DECISION, self.model.organization_ids)
+        return ApprovalRoundPermissions(manage=manage, decide_for=decide_for)
 
 
 async def round_node(info: Info, round_id: ObjectId | None) -> ApprovalRound | None:

@@ -12,12 +12,12 @@ from server import ids
 from server.accounts import permissions
 from server.accounts.model import Actor
 from server.accounts.permissions import Action, Scope
-from server.api.accounts import Organization, User
+from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info
-from server.api.drafting import Document, Snapshot
+from server.api.deadlines import Extension, local, may_act_for, snapshot_field
+from server.api.drafting import Document, Snapshot, document_field
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
-from server.api.node import Node
-from server.clock import COPENHAGEN
+from server.api.node import Node, from_domain
 from server.comments.model import STEERING
 from server.consultations import model as domain
 from server.consultations import queries, service
@@ -38,19 +38,9 @@ ConsultationPartyStatus = strawberry.enum(
 ConsultationCloseCause = strawberry.enum(domain.CloseCause, name="ConsultationCloseCause")
 
 
-def _local(moment: datetime) -> datetime:
-    """Consultation times are shown in Copenhagen time, with their UTC offset."""
-    return moment.astimezone(COPENHAGEN)
-
-
-async def _organization(info: Info, organization_id: ObjectId) -> Organization | None:
-    org = await info.context.loaders.organization.load(organization_id)
-    return Organization.of(org) if org else None
-
-
 @strawberry.type(description="A consulted organisation on the høringsliste, with its status.")
 class ConsultationParty:
-    view: strawberry.Private[domain.PartyView]
+    model: strawberry.Private[domain.PartyView]
     status: ConsultationPartyStatus  # type: ignore[valid-type]
     responded_at: datetime | None
     late: bool = strawberry.field(description="Responded after the deadline (late responses accepted).")
@@ -62,26 +52,20 @@ class ConsultationParty:
     @classmethod
     def of(cls, view: domain.PartyView, published: bool) -> ConsultationParty:
         return cls(
-            view=view,
+            model=view,
             status=view.status,
-            responded_at=_local(view.responded_at) if view.responded_at else None,
+            responded_at=local(view.responded_at) if view.responded_at else None,
             late=view.late,
             no_response=view.no_response,
             answers_published=published,
         )
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.view.organization_id)
+    organization: Organization | None = organization_field(lambda view: view.organization_id)
 
 
 @strawberry.type
-class ConsultationExtension:
-    entry: strawberry.Private[domain.ExtensionEntry]
-    previous_deadline: datetime
-    deadline: datetime
-    reason: str
-    at: datetime
+class ConsultationExtension(Extension):
+    """A consultation's deadline extension (who extended it is not shown)."""
 
 
 @strawberry.type
@@ -110,33 +94,21 @@ class Consultation(Node):
     @classmethod
     def of(cls, c: domain.Consultation) -> Consultation:
         closure = c.closure
-        return cls(
-            id=strawberry.ID(ids.encode("Consultation", c.id)),
-            model=c,
-            deadline=_local(c.deadline),
-            state=c.state,
-            letter=c.letter,
-            letter_html=c.letter_html,
-            accept_late=c.accept_late,
-            opened_at=_local(c.opened_at),
-            closed_at=_local(closure.at) if closure else None,
+        return from_domain(
+            cls,
+            "Consultation",
+            c,
+            deadline=local(c.deadline),
+            opened_at=local(c.opened_at),
+            closed_at=local(closure.at) if closure else None,
             close_cause=closure.cause if closure else None,
         )
 
-    @strawberry.field(description="The snapshot consulted on: exactly the text the parties comment on.")
-    async def snapshot(self, info: Info) -> Snapshot | None:
-        found = await drafting_queries.snapshot_of(info.context.store, self.model.snapshot_id)
-        return Snapshot.of(found) if found else None
-
-    @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        found = await info.context.loaders.document.load(self.model.document_id)
-        return Document.of(found) if found else None
-
-    @strawberry.field
-    async def opened_by(self, info: Info) -> User | None:
-        user = await info.context.loaders.user.load(self.model.opened_by) if self.model.opened_by else None
-        return User.of(user) if user else None
+    snapshot: Snapshot | None = snapshot_field(
+        description="The snapshot consulted on: exactly the text the parties comment on."
+    )
+    document: Document | None = document_field(lambda consultation: consultation.document_id)
+    opened_by: User | None = user_field(lambda consultation: consultation.opened_by)
 
     @strawberry.field(description="The høringsliste: the consulted organisations in order, with their status.")
     async def parties(self, info: Info) -> list[ConsultationParty]:
@@ -146,16 +118,7 @@ class Consultation(Node):
 
     @strawberry.field
     def extensions(self) -> list[ConsultationExtension]:
-        return [
-            ConsultationExtension(
-                entry=e,
-                previous_deadline=_local(e.previous),
-                deadline=_local(e.deadline),
-                reason=e.reason,
-                at=_local(e.at),
-            )
-            for e in self.model.extensions
-        ]
+        return [ConsultationExtension.of(e) for e in self.model.extensions]
 
     @strawberry.field(description="The høringsnotat of this consultation, as you may see it.")
     async def report(self, info: Info) -> Annotated[ConsultationReport, strawberry.lazy("server.api.reports")] | None:
@@ -173,14 +136,9 @@ class Consultation(Node):
         if not self.model.is_open:
             return ConsultationPermissions(manage=manage, respond_for=[])
         answered = {r.organization_id for r in await queries.responses(info.context.store, self.model.id)}
-        respond_for = [
-            o
-            for o in self.model.organization_ids
-            if o not in answered
-            and permissions.check(actor, Action.RESPOND_TO_CONSULTATION, scope_of(document, o)) is None
-        ]
-        orgs = await info.context.loaders.organization.load_many(respond_for)
-        return ConsultationPermissions(manage=manage, respond_for=[Organization.of(o) for o in orgs if o])
+        action = Action.RESPOND_TO_CONSULTATION
+        respond_for = await may_act_for(info, document, action, self.model.organization_ids, leaving_out=answered)
+        return ConsultationPermissions(manage=manage, respond_for=respond_for)
 
 
 async def consultation_node(info: Info, consultation_id: ObjectId | None) -> Consultation | None:
@@ -285,8 +243,8 @@ async def commenting_window(info: Info, document: drafting_model.Document) -> Co
         message = None
     return CommentingWindow(
         open=refusal is None,
-        until=_local(consultation.deadline) if party and consultation else None,
-        closed_since=_local(closed_at) if closed_at else None,
+        until=local(consultation.deadline) if party and consultation else None,
+        closed_since=local(closed_at) if closed_at else None,
         counts_as_response=party,
         message=message,
         consultation_id=consultation.id if consultation else None,
@@ -383,6 +341,17 @@ def _consultation_id(value: strawberry.ID) -> ObjectId | None:
     return ids.parse(value, "Consultation")
 
 
+async def _answer(
+    info: Info, input: ConsultationPartyInput, kind: domain.ResponseKind
+) -> ConsultationAnswered | NotSignedIn | Forbidden | NotFound | InvalidInput:
+    """A party's answer in one action, for the organisation the input names."""
+    ctx = info.context
+    consultation_id = _consultation_id(input.consultation_id)
+    organization_id = ids.parse(input.organization_id, "Organization")
+    result = await service.answer(ctx.store, ctx.caller(), consultation_id, organization_id, kind)
+    return answer(result, ctx, lambda c: ConsultationAnswered(consultation=Consultation.of(c)))
+
+
 @strawberry.type
 class ConsultationsMutation:
     @strawberry.mutation(description="Send a snapshot for consultation (secretariat).")
@@ -415,25 +384,11 @@ class ConsultationsMutation:
 
     @strawberry.mutation(description="Answer “ingen bemærkninger” for your organisation (commenters and approvers).")
     async def respond_no_remarks(self, info: Info, input: ConsultationPartyInput) -> RespondNoRemarksResult:
-        ctx = info.context
-        result = await service.respond_no_remarks(
-            ctx.store,
-            ctx.caller(),
-            _consultation_id(input.consultation_id),
-            ids.parse(input.organization_id, "Organization"),
-        )
-        return answer(result, ctx, lambda c: ConsultationAnswered(consultation=Consultation.of(c)))
+        return await _answer(info, input, domain.ResponseKind.NO_REMARKS)
 
     @strawberry.mutation(description="Decline to respond for your organisation (commenters and approvers).")
     async def decline_consultation(self, info: Info, input: ConsultationPartyInput) -> DeclineConsultationResult:
-        ctx = info.context
-        result = await service.decline_consultation(
-            ctx.store,
-            ctx.caller(),
-            _consultation_id(input.consultation_id),
-            ids.parse(input.organization_id, "Organization"),
-        )
-        return answer(result, ctx, lambda c: ConsultationAnswered(consultation=Consultation.of(c)))
+        return await _answer(info, input, domain.ResponseKind.DECLINED)
 
     @strawberry.mutation(
         description="Publish the steering group's answers to the parties (secretariat): all, or per organisation."

@@ -12,7 +12,7 @@ from typing import Annotated
 import strawberry
 
 from server import ids
-from server.api.accounts import User
+from server.api.accounts import User, user_field
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
 from server.responses import model as domain
@@ -42,11 +42,7 @@ class ResponseLetter:
             uploaded_at=letter.uploaded_at,
         )
 
-    @strawberry.field
-    async def uploaded_by(self, info: Info) -> User | None:
-        uid = self.model.uploaded_by
-        user = await info.context.loaders.user.load(uid) if uid else None
-        return User.of(user) if user else None
+    uploaded_by: User | None = user_field(lambda letter: letter.uploaded_by)
 
 
 @strawberry.type(
@@ -75,11 +71,7 @@ class ResponseDraft:
             max_letter_bytes=domain.MAX_LETTER_BYTES,
         )
 
-    @strawberry.field
-    async def remarks_saved_by(self, info: Info) -> User | None:
-        uid = self.model.remarks_by
-        user = await info.context.loaders.user.load(uid) if uid else None
-        return User.of(user) if user else None
+    remarks_saved_by: User | None = user_field(lambda draft: draft.remarks_by)
 
 
 @strawberry.type

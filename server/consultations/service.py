@@ -339,27 +339,14 @@ async def _responded(store: Store, caller: Caller, consultation: Consultation, r
     return await _event(store, caller.origin, caller.now, "consultation.responded", consultation, data)
 
 
-async def respond_no_remarks(
-    store: Store, caller: Caller, consultation_id: ObjectId | None, organization_id: ObjectId | None
-) -> Consultation | Failure:
-    """A party answers "ingen bemærkninger" in one action."""
-    return await _answer(store, caller, consultation_id, organization_id, ResponseKind.NO_REMARKS)
-
-
-async def decline_consultation(
-    store: Store, caller: Caller, consultation_id: ObjectId | None, organization_id: ObjectId | None
-) -> Consultation | Failure:
-    """A party declines to take part in the consultation."""
-    return await _answer(store, caller, consultation_id, organization_id, ResponseKind.DECLINED)
-
-
-async def _answer(
+async def answer(
     store: Store,
     caller: Caller,
     consultation_id: ObjectId | None,
     organization_id: ObjectId | None,
     kind: ResponseKind,
 ) -> Consultation | Failure:
+    """A party answers in one action: "ingen bemærkninger" (``NO_REMARKS``), or ``DECLINED`` to take part."""
     recorded = await record_response(store, caller, consultation_id, organization_id, kind)
     if not isinstance(recorded, Response):
         return recorded

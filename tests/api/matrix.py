@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tests.support import DEMO_PASSWORD, KL, KL_COMMENTER, SECRETARIAT, Api
@@ -32,6 +33,20 @@ EXTRA_USERS = [
     ("kommentar@digst.example", "Dennis Digital", "digitaliseringsstyrelsen", ["COMMENTER"]),
 ]
 LETTERS = {"N": "NotSignedIn", "F": "Forbidden", "M": "NotFound", "I": "InvalidInput", "C": "InvalidCredentials"}
+
+# What only the secretariat may do on a document.
+SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
+# Nobody may act for another organisation — not even a user of a party to the same round or consultation.
+NOBODY = "anon:N secretariat:F kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
+
+_SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+  __typename ... on SnapshotCreated { snapshot { id } } } }"""
+_NOW = "query($id: ID!) { node(id: $id) { ... on Document { createdAt } } }"
+
+
+def op(name: str, input_type: str) -> str:
+    """A case's operation: the mutation ``name`` with its ``input``, selecting only the answer's type."""
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,20 @@ class World:
             {"input": {"documentId": document_id, "title": "Formål", "body": "Første afsnit.\n\nAndet afsnit."}},
         )
         return {"document": document_id, "section": added["addSection"]["section"]["id"]}
+
+    async def snapshot(self) -> tuple[str, datetime]:
+        """A fresh snapshot of a document in which KL and Danske Regioner take part, and the server's time."""
+        doc = await self.new_document(participants=("kl", "danske-regioner"))
+        data = await self.secretariat.execute(_SNAPSHOT, {"input": {"documentId": doc["document"]}})
+        now = await self.secretariat.execute(_NOW, {"id": doc["document"]})
+        return data["createSnapshot"]["snapshot"]["id"], datetime.fromisoformat(now["node"]["createdAt"])
+
+    async def opened(self, operation: str, variables: dict[str, Any], success: str) -> dict[str, Any]:
+        """What the secretariat's ``operation`` (a single mutation) answers, which must be ``success``."""
+        data = await self.secretariat.execute(operation, variables)
+        [result] = data.values()
+        assert result["__typename"] == success, result
+        return dict(result)
 
     async def client(self, actor: str) -> Api:
         email = ACTORS[actor]

@@ -5,28 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.api.matrix import Case, World
+from tests.api.matrix import NOBODY, SECRETARIAT_ONLY, Case, World, op
 
-# What only the secretariat may do on a document.
-SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 # Only an approver of the party itself may act for it (KL's approver for KL).
 KL_APPROVER = "anon:N secretariat:F kl_editor:O kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
-# Nobody may act for another organisation — not even an approver of a party to the round.
-NOBODY = "anon:N secretariat:F kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 
-SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
-  __typename ... on SnapshotCreated { snapshot { id } } } }"""
 OPEN = """mutation($input: OpenApprovalRoundInput!) { openApprovalRound(input: $input) {
   __typename ... on ApprovalRoundOpened { round { id } } ... on UserError { message } } }"""
-NOW = "query($id: ID!) { node(id: $id) { ... on Document { createdAt } } }"
-
-
-async def _snapshot(world: World) -> tuple[str, datetime]:
-    """A fresh snapshot of a document in which KL and Danske Regioner take part, and the server's time."""
-    doc = await world.new_document(participants=("kl", "danske-regioner"))
-    data = await world.secretariat.execute(SNAPSHOT, {"input": {"documentId": doc["document"]}})
-    now = await world.secretariat.execute(NOW, {"id": doc["document"]})
-    return data["createSnapshot"]["snapshot"]["id"], datetime.fromisoformat(now["node"]["createdAt"])
 
 
 async def _open_input(world: World, snapshot: str, now: datetime) -> dict[str, Any]:
@@ -40,15 +25,13 @@ async def _open_input(world: World, snapshot: str, now: datetime) -> dict[str, A
 
 
 async def _round(world: World) -> tuple[str, datetime]:
-    snapshot, now = await _snapshot(world)
-    data = await world.secretariat.execute(OPEN, {"input": await _open_input(world, snapshot, now)})
-    result = data["openApprovalRound"]
-    assert result["__typename"] == "ApprovalRoundOpened", result
-    return result["round"]["id"], now
+    snapshot, now = await world.snapshot()
+    opened = await world.opened(OPEN, {"input": await _open_input(world, snapshot, now)}, "ApprovalRoundOpened")
+    return opened["round"]["id"], now
 
 
 async def _open(world: World, actor: str) -> dict[str, Any]:
-    snapshot, now = await _snapshot(world)
+    snapshot, now = await world.snapshot()
     return {"input": await _open_input(world, snapshot, now)}
 
 
@@ -83,28 +66,24 @@ async def _withdraw(world: World, actor: str) -> dict[str, Any]:
     return {"input": {"roundId": round_id, "reason": "Et nyt udkast er på vej."}}
 
 
-def _op(name: str, input_type: str) -> str:
-    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
-
-
 CASES = [
     Case(
         "openApprovalRound",
-        _op("openApprovalRound", "OpenApprovalRoundInput"),
+        op("openApprovalRound", "OpenApprovalRoundInput"),
         _open,
         SECRETARIAT_ONLY,
         success="ApprovalRoundOpened",
     ),
     Case(
         "recordDecision",
-        _op("recordDecision", "RecordDecisionInput"),
+        op("recordDecision", "RecordDecisionInput"),
         _decide_for_kl,
         KL_APPROVER,
         success="DecisionRecorded",
     ),
     Case(
         "recordDecision",
-        _op("recordDecision", "RecordDecisionInput"),
+        op("recordDecision", "RecordDecisionInput"),
         _decide_for_regions,
         NOBODY,
         success="DecisionRecorded",
@@ -112,21 +91,21 @@ CASES = [
     ),
     Case(
         "markAwaitingBoard",
-        _op("markAwaitingBoard", "MarkAwaitingBoardInput"),
+        op("markAwaitingBoard", "MarkAwaitingBoardInput"),
         _await_board,
         KL_APPROVER,
         success="AwaitingBoardMarked",
     ),
     Case(
         "extendDeadline",
-        _op("extendDeadline", "ExtendDeadlineInput"),
+        op("extendDeadline", "ExtendDeadlineInput"),
         _extend,
         SECRETARIAT_ONLY,
         success="DeadlineExtended",
     ),
     Case(
         "withdrawApprovalRound",
-        _op("withdrawApprovalRound", "WithdrawApprovalRoundInput"),
+        op("withdrawApprovalRound", "WithdrawApprovalRoundInput"),
         _withdraw,
         SECRETARIAT_ONLY,
         success="ApprovalRoundWithdrawn",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.matrix import Case, World
+from tests.api.matrix import SECRETARIAT_ONLY, Case, World, op
 
 # Who may comment: every commenting role of a participating organisation (a reader may not).
 COMMENTING = "anon:N secretariat:O kl_editor:O kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
@@ -12,7 +12,6 @@ COMMENTING = "anon:N secretariat:O kl_editor:O kl_commenter:O kl_reader:F digst_
 STEERING = "anon:N secretariat:O kl_editor:O kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 # Only the author may change a comment; others who see it are refused.
 AUTHOR_ONLY = "anon:N secretariat:F kl_editor:F kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
-SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 # Who may send an organisation's drafts as its response: its commenters and approvers.
 RESPONDING = "anon:N secretariat:F kl_editor:O kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
 # A comment sent in its organisation's response is locked, for its author too.
@@ -120,27 +119,23 @@ async def _settings(world: World, actor: str) -> dict[str, Any]:
     return {"input": {"documentId": doc["document"], "directSubmission": True}}
 
 
-def _op(name: str, input_type: str) -> str:
-    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
-
-
 CASES = [
-    Case("addComment", _op("addComment", "AddCommentInput"), _add, COMMENTING, success="CommentAdded"),
-    Case("editComment", _op("editComment", "EditCommentInput"), _edit_own, COMMENTING, success="CommentEdited"),
+    Case("addComment", op("addComment", "AddCommentInput"), _add, COMMENTING, success="CommentAdded"),
+    Case("editComment", op("editComment", "EditCommentInput"), _edit_own, COMMENTING, success="CommentEdited"),
     Case(
         "editComment",
-        _op("editComment", "EditCommentInput"),
+        op("editComment", "EditCommentInput"),
         _edit_other,
         AUTHOR_ONLY,
         success="CommentEdited",
         name="editComment (KL commenter's comment)",
     ),
     Case(
-        "deleteComment", _op("deleteComment", "DeleteCommentInput"), _own_comment, COMMENTING, success="CommentDeleted"
+        "deleteComment", op("deleteComment", "DeleteCommentInput"), _own_comment, COMMENTING, success="CommentDeleted"
     ),
     Case(
         "deleteComment",
-        _op("deleteComment", "DeleteCommentInput"),
+        op("deleteComment", "DeleteCommentInput"),
         _delete_other,
         AUTHOR_ONLY,
         success="CommentDeleted",
@@ -148,7 +143,7 @@ CASES = [
     ),
     Case(
         "editComment",
-        _op("editComment", "EditCommentInput"),
+        op("editComment", "EditCommentInput"),
         _edit_sent,
         SENT,
         success="CommentEdited",
@@ -156,7 +151,7 @@ CASES = [
     ),
     Case(
         "deleteComment",
-        _op("deleteComment", "DeleteCommentInput"),
+        op("deleteComment", "DeleteCommentInput"),
         _delete_sent,
         SENT,
         success="CommentDeleted",
@@ -165,15 +160,15 @@ CASES = [
     Case("submitOrganisationComments", SUBMIT, _submit, RESPONDING, success="CommentsSubmitted"),
     Case(
         "respondToComment",
-        _op("respondToComment", "RespondToCommentInput"),
+        op("respondToComment", "RespondToCommentInput"),
         _respond,
         STEERING,
         success="CommentAnswered",
     ),
-    Case("applyProposal", _op("applyProposal", "ApplyProposalInput"), _apply, STEERING, success="ProposalApplied"),
+    Case("applyProposal", op("applyProposal", "ApplyProposalInput"), _apply, STEERING, success="ProposalApplied"),
     Case(
         "updateDocumentSettings",
-        _op("updateDocumentSettings", "UpdateDocumentSettingsInput"),
+        op("updateDocumentSettings", "UpdateDocumentSettingsInput"),
         _settings,
         SECRETARIAT_ONLY,
         success="DocumentSettingsUpdated",

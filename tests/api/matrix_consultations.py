@@ -5,28 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.api.matrix import Case, World
+from tests.api.matrix import NOBODY, SECRETARIAT_ONLY, Case, World, op
 
-# What only the secretariat may do on a document.
-SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 # A consulted party answers through its own commenters and approvers (not its readers, not the secretariat).
 KL_ANSWERS = "anon:N secretariat:F kl_editor:O kl_commenter:O kl_reader:F digst_editor:M digst_commenter:M"
-# Nobody answers for another organisation.
-NOBODY = "anon:N secretariat:F kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 
-SNAPSHOT = """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
-  __typename ... on SnapshotCreated { snapshot { id } } } }"""
 OPEN = """mutation($input: OpenConsultationInput!) { openConsultation(input: $input) {
   __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }"""
-NOW = "query($id: ID!) { node(id: $id) { ... on Document { createdAt } } }"
-
-
-async def _snapshot(world: World) -> tuple[str, datetime]:
-    """A fresh snapshot of a document in which KL and Danske Regioner take part, and the server's time."""
-    doc = await world.new_document(participants=("kl", "danske-regioner"))
-    data = await world.secretariat.execute(SNAPSHOT, {"input": {"documentId": doc["document"]}})
-    now = await world.secretariat.execute(NOW, {"id": doc["document"]})
-    return data["createSnapshot"]["snapshot"]["id"], datetime.fromisoformat(now["node"]["createdAt"])
 
 
 async def _open_input(world: World, snapshot: str, now: datetime) -> dict[str, Any]:
@@ -39,15 +24,13 @@ async def _open_input(world: World, snapshot: str, now: datetime) -> dict[str, A
 
 
 async def _consultation(world: World) -> tuple[str, datetime]:
-    snapshot, now = await _snapshot(world)
-    data = await world.secretariat.execute(OPEN, {"input": await _open_input(world, snapshot, now)})
-    result = data["openConsultation"]
-    assert result["__typename"] == "ConsultationOpened", result
-    return result["consultation"]["id"], now
+    snapshot, now = await world.snapshot()
+    opened = await world.opened(OPEN, {"input": await _open_input(world, snapshot, now)}, "ConsultationOpened")
+    return opened["consultation"]["id"], now
 
 
 async def _open(world: World, actor: str) -> dict[str, Any]:
-    snapshot, now = await _snapshot(world)
+    snapshot, now = await world.snapshot()
     return {"input": await _open_input(world, snapshot, now)}
 
 
@@ -74,49 +57,45 @@ async def _for_regions(world: World, actor: str) -> dict[str, Any]:
     return await _for(world, "danske-regioner")
 
 
-def _op(name: str, input_type: str) -> str:
-    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
-
-
 CASES = [
     Case(
         "openConsultation",
-        _op("openConsultation", "OpenConsultationInput"),
+        op("openConsultation", "OpenConsultationInput"),
         _open,
         SECRETARIAT_ONLY,
         success="ConsultationOpened",
     ),
     Case(
         "extendConsultation",
-        _op("extendConsultation", "ExtendConsultationInput"),
+        op("extendConsultation", "ExtendConsultationInput"),
         _extend,
         SECRETARIAT_ONLY,
         success="ConsultationExtended",
     ),
     Case(
         "closeConsultation",
-        _op("closeConsultation", "CloseConsultationInput"),
+        op("closeConsultation", "CloseConsultationInput"),
         _named,
         SECRETARIAT_ONLY,
         success="ConsultationClosed",
     ),
     Case(
         "publishAnswers",
-        _op("publishAnswers", "PublishAnswersInput"),
+        op("publishAnswers", "PublishAnswersInput"),
         _named,
         SECRETARIAT_ONLY,
         success="AnswersPublished",
     ),
     Case(
         "respondNoRemarks",
-        _op("respondNoRemarks", "ConsultationPartyInput"),
+        op("respondNoRemarks", "ConsultationPartyInput"),
         _for_kl,
         KL_ANSWERS,
         success="ConsultationAnswered",
     ),
     Case(
         "respondNoRemarks",
-        _op("respondNoRemarks", "ConsultationPartyInput"),
+        op("respondNoRemarks", "ConsultationPartyInput"),
         _for_regions,
         NOBODY,
         success="ConsultationAnswered",
@@ -124,14 +103,14 @@ CASES = [
     ),
     Case(
         "declineConsultation",
-        _op("declineConsultation", "ConsultationPartyInput"),
+        op("declineConsultation", "ConsultationPartyInput"),
         _for_kl,
         KL_ANSWERS,
         success="ConsultationAnswered",
     ),
     Case(
         "declineConsultation",
-        _op("declineConsultation", "ConsultationPartyInput"),
+        op("declineConsultation", "ConsultationPartyInput"),
         _for_regions,
         NOBODY,
         success="ConsultationAnswered",

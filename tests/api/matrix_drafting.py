@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.matrix import Case, World
+from tests.api.matrix import SECRETARIAT_ONLY, Case, World, op
 
 # Who may change sections: editors and the secretariat of participating organisations.
 EDITING = "anon:N secretariat:O kl_editor:O kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
-# What only the secretariat may do on a document.
-SECRETARIAT_ONLY = "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:M digst_commenter:M"
 
 
 async def _create_document(world: World, actor: str) -> dict[str, Any]:
@@ -74,60 +72,56 @@ async def _remove_participant(world: World, actor: str) -> dict[str, Any]:
     return {"input": {"documentId": doc["document"], "organizationId": await world.organization_id("plo")}}
 
 
-def _op(name: str, input_type: str) -> str:
-    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
-
-
 CASES = [
     Case(
         "createDocument",
-        _op("createDocument", "CreateDocumentInput"),
+        op("createDocument", "CreateDocumentInput"),
         _create_document,
         "anon:N secretariat:O kl_editor:F kl_commenter:F kl_reader:F digst_editor:F digst_commenter:F",
         success="DocumentCreated",
     ),
-    Case("addSection", _op("addSection", "AddSectionInput"), _add_section, EDITING, success="SectionAdded"),
-    Case("saveSection", _op("saveSection", "SaveSectionInput"), _save_section, EDITING, success="SectionSaved"),
-    Case("moveSection", _op("moveSection", "MoveSectionInput"), _move, EDITING, success="SectionMoved"),
-    Case("deleteSection", _op("deleteSection", "DeleteSectionInput"), _section, EDITING, success="SectionDeleted"),
+    Case("addSection", op("addSection", "AddSectionInput"), _add_section, EDITING, success="SectionAdded"),
+    Case("saveSection", op("saveSection", "SaveSectionInput"), _save_section, EDITING, success="SectionSaved"),
+    Case("moveSection", op("moveSection", "MoveSectionInput"), _move, EDITING, success="SectionMoved"),
+    Case("deleteSection", op("deleteSection", "DeleteSectionInput"), _section, EDITING, success="SectionDeleted"),
     Case(
         "restoreSection",
-        _op("restoreSection", "RestoreSectionInput"),
+        op("restoreSection", "RestoreSectionInput"),
         _deleted_section,
         EDITING,
         success="SectionRestored",
     ),
     Case(
         "restoreSectionVersion",
-        _op("restoreSectionVersion", "RestoreSectionVersionInput"),
+        op("restoreSectionVersion", "RestoreSectionVersionInput"),
         _restore_version,
         EDITING,
         success="SectionSaved",
     ),
     Case(
         "createSnapshot",
-        _op("createSnapshot", "CreateSnapshotInput"),
+        op("createSnapshot", "CreateSnapshotInput"),
         _snapshot,
         SECRETARIAT_ONLY,
         success="SnapshotCreated",
     ),
     Case(
         "setDocumentPhase",
-        _op("setDocumentPhase", "SetDocumentPhaseInput"),
+        op("setDocumentPhase", "SetDocumentPhaseInput"),
         _phase,
         SECRETARIAT_ONLY,
         success="DocumentPhaseChanged",
     ),
     Case(
         "addParticipant",
-        _op("addParticipant", "ChangeParticipantInput"),
+        op("addParticipant", "ChangeParticipantInput"),
         _participant,
         SECRETARIAT_ONLY,
         success="ParticipantsChanged",
     ),
     Case(
         "removeParticipant",
-        _op("removeParticipant", "ChangeParticipantInput"),
+        op("removeParticipant", "ChangeParticipantInput"),
         _remove_participant,
         SECRETARIAT_ONLY,
         success="ParticipantsChanged",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.matrix import Case, World
-from tests.api.matrix_approvals import SECRETARIAT_ONLY, _round
+from tests.api.matrix import SECRETARIAT_ONLY, Case, World
+from tests.api.matrix_approvals import _round
 from tests.api.matrix_consultations import _consultation
 
 

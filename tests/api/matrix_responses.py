@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.matrix import Case, World
+from tests.api.matrix import Case, World, op
 from tests.api.matrix_consultations import KL_ANSWERS, _consultation
 
 PDF = b"%PDF-1.7\n%%EOF\n"
@@ -29,21 +29,17 @@ async def _with_letter(world: World, actor: str) -> dict[str, Any]:
     return {"input": {"consultationId": consultation_id}}
 
 
-def _op(name: str, input_type: str) -> str:
-    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
-
-
 CASES = [
     Case(
         "saveGeneralRemarks",
-        _op("saveGeneralRemarks", "SaveGeneralRemarksInput"),
+        op("saveGeneralRemarks", "SaveGeneralRemarksInput"),
         _remarks,
         KL_ANSWERS,
         success="GeneralRemarksSaved",
     ),
     Case(
         "removeResponseLetter",
-        _op("removeResponseLetter", "RemoveResponseLetterInput"),
+        op("removeResponseLetter", "RemoveResponseLetterInput"),
         _with_letter,
         KL_ANSWERS,
         success="ResponseLetterRemoved",
