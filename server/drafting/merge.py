@@ -483,21 +483,41 @@ def _refine_units(
     base: Sequence[_Unit], current: Sequence[_Unit], yours: Sequence[_Unit]
 ) -> list[tuple[_Unit, Origin]] | None:
     if len(base) == len(current) == len(yours):
-        pieces: list[tuple[_Unit, Origin]] = []
-        for b, c, y in zip(base, current, yours, strict=True):
-            if len({_unit_key(unit) for unit in (b, c, y)}) < 3:
-                pieces.extend(_merge_region([b], [c], [y], _UNIT_LEVEL) or ())  # one side's, never None
-                continue
-            text = _merge_text(b.text.strip("\n"), c.text.strip("\n"), y.text.strip("\n"))
-            if text is None:
-                return None
-            lead = "\n" if c.text.startswith("\n") else ""
-            pieces.append((_Unit(lead + text, b.table), "combined"))
-        return pieces
+        return _one_by_one(base, current, yours, _UNIT_LEVEL, _merge_unit)
     text = _merge_text(*(join_units([unit.text for unit in _fit_tables(items)]) for items in (base, current, yours)))
     if text is None:
         return None
     return [(unit, "combined") for unit in _units(text)]
+
+
+def _one_by_one(
+    base: Sequence[T],
+    current: Sequence[T],
+    yours: Sequence[T],
+    level: _Level[T],
+    combine: Callable[[T, T, T], T | None],
+) -> list[tuple[T, Origin]] | None:
+    """Items both sides changed, where both kept their number, taken one by one: an item at most one
+    side changed is that side's, and the others are ``combine``d (None, a conflict, when one cannot be)."""
+    pieces: list[tuple[T, Origin]] = []
+    for b, c, y in zip(base, current, yours, strict=True):
+        if len({level.key(item) for item in (b, c, y)}) < 3:
+            pieces.extend(_merge_region([b], [c], [y], level) or ())  # one side's, never None
+            continue
+        combined = combine(b, c, y)
+        if combined is None:
+            return None
+        pieces.append((combined, "combined"))
+    return pieces
+
+
+def _merge_unit(base: _Unit, current: _Unit, yours: _Unit) -> _Unit | None:
+    """Three versions of one unit merged by sentence, keeping the blank line that leads the current one."""
+    text = _merge_text(base.text.strip("\n"), current.text.strip("\n"), yours.text.strip("\n"))
+    if text is None:
+        return None
+    lead = "\n" if current.text.startswith("\n") else ""
+    return _Unit(lead + text, base.table)
 
 
 def _merge_text(base: str, current: str, yours: str) -> str | None:
@@ -534,16 +554,7 @@ def _refine_sentences(
 ) -> list[tuple[str, Origin]] | None:
     """Sentences both sides changed, merged by word: one by one where both kept their number."""
     if len(base) == len(current) == len(yours):
-        pieces: list[tuple[str, Origin]] = []
-        for b, c, y in zip(base, current, yours, strict=True):
-            if len({_sentence_key(sentence) for sentence in (b, c, y)}) < 3:
-                pieces.extend(_merge_region([b], [c], [y], _SENTENCE_LEVEL) or ())  # one side's, never None
-                continue
-            words = _merge_words(b, c, y)
-            if words is None:
-                return None
-            pieces.append((words, "combined"))
-        return pieces
+        return _one_by_one(base, current, yours, _SENTENCE_LEVEL, _merge_words)
     words = _merge_words("".join(base), "".join(current), "".join(yours))
     return None if words is None else [(words, "combined")]
 
