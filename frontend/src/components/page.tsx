@@ -56,3 +56,13 @@ export function Fact({ term, children }: { term: ReactNode; children: ReactNode 
     </div>
   );
 }
+
+/** A titled part of a page (`className` "panel" unless given), named by its heading `id` for assistive technology. */
+export function Panel({ id, title, className = 'panel', children }: { id: string; title: ReactNode; className?: string; children: ReactNode }) {
+  return (
+    <section className={className} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}

@@ -13,7 +13,7 @@ import { RoundParties } from '../components/RoundParties';
 import { ErrorSummary } from '../components/errors';
 import { Checkboxes, ChoiceFieldset, RadioButtons } from '../components/choices';
 import { type Problems, StatusMessage, SubmitButton, TextAreaField, noProblems, useFormMutation } from '../components/forms';
-import { Fact, usePageQuery, usePageTitle } from '../components/page';
+import { Fact, usePageQuery, Panel, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -394,8 +394,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
   }
 
   return (
-    <section className="panel" aria-labelledby="manage-title">
-      <h2 id="manage-title">{t('approval.manage')}</h2>
+    <Panel id="manage-title" title={t('approval.manage')}>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
       <form onSubmit={extend.onSubmit(handleExtend)} noValidate aria-labelledby="extend-title">
@@ -413,6 +412,6 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
           {t('approval.withdraw')}
         </button>
       </form>
-    </section>
+    </Panel>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorSummary } from '../components/errors';
 import { CheckboxField } from '../components/choices';
 import { OpeningFields, OpeningSummary, checkOpening, useOpening } from '../components/OpeningFields';
 import { SubmitButton, useFormMutation } from '../components/forms';
-import { usePageTitle } from '../components/page';
+import { Panel, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
@@ -125,8 +125,7 @@ function OpenRoundForm(props: {
   }
 
   return (
-    <section className="panel" aria-labelledby="open-round-title">
-      <h2 id="open-round-title">{t('approval.openTitle')}</h2>
+    <Panel id="open-round-title" title={t('approval.openTitle')}>
       <ErrorSummary errors={problems.summary} />
       {props.blocker ? (
         // Not offered when it cannot succeed: say why, and where to change it.
@@ -173,7 +172,7 @@ function OpenRoundForm(props: {
           <SubmitButton busy={open.fetching}>{t('approval.open')}</SubmitButton>
         </form>
       )}
-    </section>
+    </Panel>
   );
 }
 

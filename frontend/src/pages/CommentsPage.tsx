@@ -6,7 +6,7 @@ import { CommentEntry, CommentThread, statuses } from '../components/CommentThre
 import { DocumentHeader } from '../components/DocumentHeader';
 import { SelectField, StatusMessage } from '../components/forms';
 import { SubmitPreview, hasSomethingToSend } from '../components/SubmitPreview';
-import { usePageTitle } from '../components/page';
+import { Panel, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import { useViewer } from '../viewer';
 import { useDocumentPage } from './DocumentPage';
@@ -124,8 +124,7 @@ export function CommentsPage() {
       <p className="lead">{t('comments.intro')}</p>
       <CommentingClosed document={document} />
       {(toSend || done) && (
-        <section className="panel panel--drafts" aria-labelledby="drafts-title">
-          <h2 id="drafts-title">{t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })}</h2>
+        <Panel id="drafts-title" title={t('comments.draftsTitle', { organization: ownOrg?.shortName ?? '' })} className="panel panel--drafts">
           {done && <StatusMessage focus>{done}</StatusMessage>}
           {preview && toSend && (
             <>
@@ -157,7 +156,7 @@ export function CommentsPage() {
               )}
             </>
           )}
-        </section>
+        </Panel>
       )}
       <section aria-labelledby="filters-title" className="filters">
         <h2 id="filters-title" className="visually-hidden">

@@ -10,7 +10,7 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { ReminderForm } from '../components/ReminderForm';
 import { ErrorSummary } from '../components/errors';
 import { type Problems, StatusMessage, SubmitButton, noProblems, useFormMutation } from '../components/forms';
-import { Fact, usePageQuery, usePageTitle } from '../components/page';
+import { Fact, usePageQuery, Panel, usePageTitle } from '../components/page';
 import { ResponseDraftForm } from '../components/ResponseDraftForm';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
@@ -202,8 +202,7 @@ export function ConsultationPage() {
       </section>
 
       {own?.organization && (
-        <section className="panel panel--decision" aria-labelledby="own-party-title">
-          <h2 id="own-party-title">{t('consultation.ownTitle', { organization: own.organization.shortName })}</h2>
+        <Panel id="own-party-title" title={t('consultation.ownTitle', { organization: own.organization.shortName })} className="panel panel--decision">
           <p>
             {t('consultation.statusColumn')}: <PartyStatusTag party={own} />
           </p>
@@ -222,7 +221,7 @@ export function ConsultationPage() {
                 <AnswerForm kind="decline" consultationId={consultation.id} organization={org} snapshot={name} onDone={onAnswered} />
               </div>
             ))}
-        </section>
+        </Panel>
       )}
 
       <ConsultationParties consultation={consultation} />
@@ -349,8 +348,7 @@ function ManageConsultation(props: {
   }
 
   return (
-    <section className="panel" aria-labelledby="manage-consultation-title">
-      <h2 id="manage-consultation-title">{t('consultation.manage')}</h2>
+    <Panel id="manage-consultation-title" title={t('consultation.manage')}>
       {done && <StatusMessage focus>{done}</StatusMessage>}
       <ErrorSummary errors={problems.summary} />
       {props.open && (
@@ -390,6 +388,6 @@ function ManageConsultation(props: {
           </div>
         )}
       </div>
-    </section>
+    </Panel>
   );
 }

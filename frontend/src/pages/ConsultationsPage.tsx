@@ -8,7 +8,7 @@ import { partyCounts } from '../components/ConsultationParties';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ErrorSummary } from '../components/errors';
 import { SubmitButton, TextAreaField, useFormMutation } from '../components/forms';
-import { Fact, usePageTitle } from '../components/page';
+import { Fact, Panel, usePageTitle } from '../components/page';
 import { WorkflowSummary } from '../components/WorkflowSummary';
 import { graphql } from '../gql';
 import { snapshotName } from '../lib/snapshotName';
@@ -89,8 +89,7 @@ export function ConsultationsPage() {
         </ul>
       )}
       {document.viewerCan.runConsultations && (
-        <section className="panel" aria-labelledby="open-consultation-title">
-          <h2 id="open-consultation-title">{t('consultation.openTitle')}</h2>
+        <Panel id="open-consultation-title" title={t('consultation.openTitle')}>
           {open ? (
             // Only one open consultation per document: say so rather than offer a form that must fail.
             <p>
@@ -103,7 +102,7 @@ export function ConsultationsPage() {
           ) : (
             <OpenConsultationForm snapshots={document.snapshots} organizations={data.organizations} />
           )}
-        </section>
+        </Panel>
       )}
     </>
   );

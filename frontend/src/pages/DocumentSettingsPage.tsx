@@ -4,7 +4,7 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { DocxImportForm } from '../components/DocxImport';
 import { CheckboxField } from '../components/choices';
 import { InlineProblems, type Problems, SelectField, StatusMessage, noProblems, useFormMutation } from '../components/forms';
-import { usePageTitle } from '../components/page';
+import { Panel, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import type { Phase } from '../gql/graphql';
 import { useDocumentPage } from './DocumentPage';
@@ -186,8 +186,7 @@ export function DocumentSettingsPage() {
             </button>
           </form>
 
-          <section className="panel" aria-labelledby="participants-title">
-            <h2 id="participants-title">{t('settings.participants')}</h2>
+          <Panel id="participants-title" title={t('settings.participants')}>
             <ul className="plain-list">
               {document.participants.map((org) => (
                 <li key={org.id}>
@@ -226,16 +225,14 @@ export function DocumentSettingsPage() {
                 </button>
               </form>
             )}
-          </section>
+          </Panel>
 
-          <section className="panel" aria-labelledby="import-title">
-            <h2 id="import-title">{t('imports.existingTitle')}</h2>
+          <Panel id="import-title" title={t('imports.existingTitle')}>
             <p className="field__hint">{t('imports.existingIntro')}</p>
             <DocxImportForm documentId={documentId} onImported={refresh} />
-          </section>
+          </Panel>
 
-          <section className="panel" aria-labelledby="comment-settings-title">
-            <h2 id="comment-settings-title">{t('settings.comments')}</h2>
+          <Panel id="comment-settings-title" title={t('settings.comments')}>
             {(
               [
                 ['directSubmission', document.settings.directSubmission],
@@ -251,12 +248,11 @@ export function DocumentSettingsPage() {
                 onChange={(checked) => void confirm(updateSettings.run({ input: { documentId, [name]: checked } }), t('settings.saved'))}
               />
             ))}
-          </section>
+          </Panel>
         </>
       )}
       {document.viewerCan.edit && (
-        <section className="panel" aria-labelledby="deleted-title">
-          <h2 id="deleted-title">{t('settings.deleted')}</h2>
+        <Panel id="deleted-title" title={t('settings.deleted')}>
           {deleted.length === 0 ? (
             <p>{t('settings.noDeleted')}</p>
           ) : (
@@ -278,7 +274,7 @@ export function DocumentSettingsPage() {
               ))}
             </ul>
           )}
-        </section>
+        </Panel>
       )}
     </>
   );

@@ -4,7 +4,7 @@ import { DocumentSummary } from '../components/DocumentSummary';
 import { DocxImportForm } from '../components/DocxImport';
 import { QueryError } from '../components/errors';
 import { MyTasks } from '../components/MyTasks';
-import { Loading, usePageTitle } from '../components/page';
+import { Loading, Panel, usePageTitle } from '../components/page';
 import { graphql } from '../gql';
 import { hasRole, useViewer } from '../viewer';
 
@@ -43,11 +43,10 @@ export function DocumentsPage() {
           </ul>
         ))}
       {hasRole(viewer, 'SECRETARIAT') && (
-        <section className="panel" aria-labelledby="import-title">
-          <h2 id="import-title">{t('imports.newTitle')}</h2>
+        <Panel id="import-title" title={t('imports.newTitle')}>
           <p className="field__hint">{t('imports.newIntro')}</p>
           <DocxImportForm onImported={() => refetch({ requestPolicy: 'network-only' })} />
-        </section>
+        </Panel>
       )}
     </>
   );

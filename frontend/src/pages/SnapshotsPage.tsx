@@ -7,7 +7,7 @@ import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
 import { QueryError } from '../components/errors';
 import { InlineProblems, StatusMessage, SubmitButton, boundField, noProblems, submitHandler, useFormMutation } from '../components/forms';
-import { Loading, TableHead, usePageTitle } from '../components/page';
+import { Loading, TableHead, Panel, usePageTitle } from '../components/page';
 import { SnapshotField } from '../components/SnapshotField';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
@@ -138,8 +138,7 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
   const changes = data?.node?.__typename === 'Snapshot' ? data.node.changesSince : null;
 
   return (
-    <section aria-labelledby="compare-title" className="panel">
-      <h2 id="compare-title">{t('snapshots.compareTitle')}</h2>
+    <Panel id="compare-title" title={t('snapshots.compareTitle')}>
       <form
         className="inline-fields"
         onSubmit={submitHandler(false, () => setParams({ from: fromId, to: toId }))}
@@ -153,7 +152,7 @@ function Compare({ snapshots }: { snapshots: readonly { id: string; number: numb
       {error && <QueryError error={error} />}
       {fetching && <Loading />}
       {changes && <ChangeList changes={changes} />}
-    </section>
+    </Panel>
   );
 }
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorSummary } from '../components/errors';
 import { Checkboxes, ChoiceFieldset } from '../components/choices';
 import { InlineProblems, SelectField, StatusMessage, SubmitButton, useFormMutation } from '../components/forms';
-import { TableHead, usePageQuery, usePageTitle } from '../components/page';
+import { TableHead, usePageQuery, Panel, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
@@ -202,8 +202,7 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
   }
 
   return (
-    <section className="panel" aria-labelledby="invite-title">
-      <h2 id="invite-title">{t('users.inviteTitle')}</h2>
+    <Panel id="invite-title" title={t('users.inviteTitle')}>
       {invited && (
         <StatusMessage focus>
           <p className="notice__title">{t('users.invited', { email: invited.email })}</p>
@@ -245,6 +244,6 @@ function InviteForm(props: { organizations: readonly { id: string; name: string 
         </ChoiceFieldset>
         <SubmitButton busy={invite.fetching}>{t('users.invite')}</SubmitButton>
       </form>
-    </section>
+    </Panel>
   );
 }
