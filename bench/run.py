@@ -744,7 +744,7 @@ async def follow_cost(
         async def idle_commands(seconds: float) -> dict[str, float]:
             await control.get("/__bench/reset")
             await asyncio.sleep(seconds)
-            taken: dict[str, int] = (await control.get("/__bench/commands")).json()
+            taken: dict[str, int] = (await control.get("/__bench/commands?all=1")).json()
             return {name: round(n / seconds, 1) for name, n in sorted(taken.items())}
 
         result["idle_without"] = await idle_commands(5)

@@ -4,9 +4,13 @@
 
 Each runs under uvicorn on loopback, with a pymongo ``CommandListener`` on its client. Two extra
 paths, answered before the app sees the request, let the load driver count store round trips:
-``/__bench/reset`` and ``/__bench/commands``. A request carrying ``x-bench-profile: NAME`` is
-profiled with pyinstrument and written to ``DIR/NAME.txt``; ``/__bench/profile/start`` and
-``/__bench/profile/stop?name=…`` profile the whole event loop while the driver applies load.
+``/__bench/reset`` and ``/__bench/commands`` — the commands that requests sent, not those of the
+app's background work (the mail sender, deadline closers, the event follower), which would
+otherwise be counted into whichever request they coincide with; ``/__bench/commands?all=1``
+counts every command the process sent (the store's work while nobody asks). A request carrying
+``x-bench-profile: NAME`` is profiled with pyinstrument and written to ``DIR/NAME.txt``;
+``/__bench/profile/start`` and ``/__bench/profile/stop?name=…`` profile the whole event loop while
+the driver applies load.
 The load driver runs in another process, so the app has the interpreter to itself.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextvars
 import json
 import os
 import threading
@@ -30,18 +35,27 @@ from bench.generate import PASSWORD, SECRET_KEY
 READY = "bench ready"
 
 
+# Set while the app answers a request: pymongo calls the listener in the task that sends the
+# command, so a command sent on behalf of a request sees it (tasks a request starts inherit it).
+_IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
+
+
 class CommandCounter(CommandListener):
-    """Store round trips by command and collection since the last reset."""
+    """Store round trips by command and collection since the last reset: those sent for requests,
+    and all of them."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.commands: Counter[str] = Counter()
+        self.everything: Counter[str] = Counter()
 
     def started(self, event: CommandStartedEvent) -> None:
         target = event.command.get(event.command_name)
         name = f"{event.command_name} {target}" if isinstance(target, str) else event.command_name
         with self.lock:
-            self.commands[name] += 1
+            self.everything[name] += 1
+            if _IN_REQUEST.get():
+                self.commands[name] += 1
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         pass
@@ -49,10 +63,11 @@ class CommandCounter(CommandListener):
     def failed(self, event: CommandFailedEvent) -> None:
         pass
 
-    def take(self) -> dict[str, int]:
+    def take(self, *, everything: bool = False) -> dict[str, int]:
         with self.lock:
-            found = dict(self.commands)
+            found = dict(self.everything if everything else self.commands)
             self.commands.clear()
+            self.everything.clear()
         return found
 
 
@@ -76,6 +91,8 @@ class Instrumented:
         if scope["type"] == "http" and scope["path"].startswith("/__bench/"):
             await self._bench(scope, send)
             return
+        if scope["type"] == "http":  # not the lifespan: the background work it starts stays apart
+            _IN_REQUEST.set(True)  # this request's task (and what it starts) only
         name = None
         if scope["type"] == "http" and self.profile_dir is not None:
             name = dict(scope["headers"]).get(b"x-bench-profile", b"").decode() or None
@@ -106,7 +123,7 @@ class Instrumented:
             self.counter.take()
             await _json(send, {"ok": True})
         elif path == "/__bench/commands":
-            await _json(send, self.counter.take())
+            await _json(send, self.counter.take(everything=b"all=1" in scope["query_string"]))
         elif path == "/__bench/profile/start" and self.profile_dir is not None:
             from pyinstrument import Profiler
 
