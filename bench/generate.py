@@ -737,7 +737,7 @@ async def verify_shapes(store: Store, people: People, built: _Built) -> list[str
     plain_head = markdown.plain_text(saved.version.body)
     match = _SENTENCE.search(plain_head)
     anchor = selector_for(plain_head, match.start(), match.end()) if match else None
-    comment = await comments_service.add_comment(
+    added = await comments_service.add_comment(
         store,
         _caller(commenter, now),
         section.id,
@@ -748,13 +748,14 @@ async def verify_shapes(store: Store, people: People, built: _Built) -> list[str
         None,
         reply=False,
     )
-    if isinstance(comment, Comment):
+    if isinstance(added, comments_service.Added):
+        comment = added.comment
         app_comment = await db["comments"].find_one({"_id": comment.id})
         generated_comment = await db["comments"].find_one({"document_id": built.document.id, "anchor": {"$ne": None}})
         problems += _compare("comments", generated_comment or {}, app_comment or {})
         await db["comments"].delete_one({"_id": comment.id})  # keep the dataset's counts as generated
     else:
-        problems.append(f"add_comment refused: {comment}")
+        problems.append(f"add_comment refused: {added}")
     return problems
 
 

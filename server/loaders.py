@@ -41,6 +41,25 @@ class Loaders:
         self.published_answers = DataLoader[ObjectId, frozenset[ObjectId]](load_fn=self._published_answers)
         self.organization_by_slug = DataLoader[str, Organization | None](load_fn=self._organizations_by_slug)
 
+    def remember(
+        self,
+        document: Document,
+        section: Section | None = None,
+        consultations: list[Consultation] | None = None,
+        kept: tuple[list[OpenCount], list[Marker]] | None = None,
+    ) -> None:
+        """What a workflow of this request has just read or kept, so that its answer does not
+        read it again: the document, a section of it, the document's consultations as stored,
+        the section's open counts and markers as kept."""
+        self.document.prime(document.id, document)
+        if section is not None:
+            self.section.prime(section.id, section)
+            if kept is not None:
+                self.open_comment_counts.prime(section.id, kept[0])
+                self.comment_markers.prime(section.id, kept[1])
+        if consultations is not None:
+            self.consultations.prime(document.id, consultations)
+
     async def _users(self, ids: Sequence[ObjectId]) -> list[User | None]:
         found = await self.store.accounts.users_by_ids(ids)
         return [found.get(i) for i in ids]

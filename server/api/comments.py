@@ -14,7 +14,7 @@ from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User, organization_field, user_field
-from server.api.context import Info
+from server.api.context import Context, Info
 from server.api.drafting import Document, Section, SectionVersion, section_field
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
 from server.api.node import Node, from_domain
@@ -479,6 +479,11 @@ class UpdateDocumentSettingsInput:
     restrict_comment_visibility: bool | None = None
 
 
+def _added(ctx: Context, added: service.Added) -> CommentAdded:
+    ctx.loaders.remember(added.document, added.section, added.consultations, added.kept)
+    return CommentAdded(comment=Comment.of(added.comment))
+
+
 @strawberry.type
 class CommentsMutation:
     @strawberry.mutation(description="Comment on a section version, optionally on a passage; drafts stay internal.")
@@ -496,7 +501,7 @@ class CommentsMutation:
             ids.parse(input.parent_id, "Comment"),
             reply=input.parent_id is not None,
         )
-        return answer(result, ctx, lambda r: CommentAdded(comment=Comment.of(r)))
+        return answer(result, ctx, lambda r: _added(ctx, r))
 
     @strawberry.mutation(description="Change your own open comment; the earlier wording is kept.")
     async def edit_comment(self, info: Info, input: EditCommentInput) -> EditCommentResult:

@@ -458,7 +458,10 @@ class DraftingQuery:
             found = await queries.document(info.context.store, info.context.actor, document_id=oid) if oid else None
         else:
             found = await queries.document(info.context.store, info.context.actor, slug=slug)
-        return Document.of(found) if found else None
+        if found is None:
+            return None
+        info.context.loaders.remember(found)  # what hangs below it asks for it again
+        return Document.of(found)
 
 
 # Mutations

@@ -255,10 +255,11 @@ class Comments:
         self._counts = db["comment_counts"]
         self._markers = db["comment_markers"]
 
-    async def insert(self, comment: Comment) -> Comment:
+    async def insert(self, comment: Comment) -> Kept | None:
+        """Write a new comment; returns its section's open counts and markers as now kept (None for
+        a reply, which moves neither)."""
         await self._comments.insert_one(_comment_doc(comment))
-        await self._recount_changes([(None, comment)])
-        return comment
+        return (await self._recount_changes([(None, comment)])).get(comment.section_id)
 
     async def insert_many(self, comments: Sequence[Comment], *, batch: int = 1000) -> None:
         """Write many comments at once (the benchmark's data). The open counts are not kept up to
@@ -362,27 +363,33 @@ class Comments:
         """Count these sections' open comments, derive their markers and store both; returns them.
 
         Writers race: one may count before another's comment lands and store its count after the
-        other's. So each writer, after storing, counts again and compares with what is stored now,
-        and stores again until the two agree. Whoever stores last then sees the stored counts
-        disagree with a fresh count unless they are right, so once the writers are done the stored
-        counts are right. (A crash in between leaves them stale until the next write on the
-        section or ``check --repair``.) A ``proposal`` — counts believed right, such as the stored
-        ones plus the comment just added — takes the place of the first count: the comparison
+        other's. So each writer, after storing, counts again and stores again until the fresh count
+        is what it stored. That settles it: every comment write is followed by its writer's store,
+        so all of them happened before the last store of all; the writer of that last store counts
+        after it, sees every comment, and stops only when the fresh count is what it stored — what
+        is stored for good. (Reading back what is stored would add nothing: a later store is its
+        own writer's to check. A crash in between leaves the counts stale until the next write on
+        the section or ``check --repair``.) A ``proposal`` — counts believed right, such as the
+        stored ones plus the comment just added — takes the place of the first count: the count
         after storing decides either way. The markers go along with the counts in every step.
         """
         pending = list(dict.fromkeys(section_ids))
         kept = dict(proposal) if proposal is not None else await self.derive(pending)
         settled: dict[ObjectId, Kept] = {}
         for _ in range(_RECOUNT_ATTEMPTS):
-            for section_id in pending:
-                counts, markers = kept.get(section_id, ([], []))
-                await asyncio.gather(
-                    self._keep(self._counts, section_id, {"counts": _count_fields(counts)}),
-                    self._keep(self._markers, section_id, _packed(markers)),
+            stored = {s: kept.get(s, ([], [])) for s in pending}
+            await asyncio.gather(
+                *(
+                    self._keep(collection, section_id, fields)
+                    for section_id, (counts, markers) in stored.items()
+                    for collection, fields in (
+                        (self._counts, {"counts": _count_fields(counts)}),
+                        (self._markers, _packed(markers)),
+                    )
                 )
-            stored = await self._stored(pending)
+            )
             kept = await self.derive(pending)
-            settled |= {s: kept.get(s, ([], [])) for s in pending if stored.get(s) == kept.get(s, ([], []))}
+            settled |= {s: stored[s] for s in pending if stored[s] == kept.get(s, ([], []))}
             pending = [s for s in pending if s not in settled]
             if not pending:
                 return settled
@@ -413,7 +420,7 @@ class Comments:
             if s in counts and (kept := unpacked.get(s)) is not None
         }
 
-    async def _recount_changes(self, changes: Iterable[tuple[Comment | None, Comment | None]]) -> None:
+    async def _recount_changes(self, changes: Iterable[tuple[Comment | None, Comment | None]]) -> dict[ObjectId, Kept]:
         """Recount the sections of these thread-starting comments (before, after a write), from a guess.
 
         The guess is the stored counts and markers moved by the writes. Every section a write
@@ -436,11 +443,10 @@ class Comments:
                     marked.setdefault(comment.section_id, {})[comment.id] = marker_of(comment) if live else None
         changed = list(moves)
         if not changed:
-            return
+            return {}
         stored = await self._stored(changed)
         if any(section not in stored for section in changed):
-            await self.recount(changed)  # never counted: count first
-            return
+            return await self.recount(changed)  # never counted: count first
         guess: dict[ObjectId, Kept] = {}
         for section in changed:
             found = {(c.organization_id, c.submitted): c.count for c in stored[section][0]}
@@ -453,7 +459,7 @@ class Comments:
                 if marker is not None:
                     markers[comment_id] = marker
             guess[section] = (sorted(counts, key=_count_order), sorted(markers.values(), key=_marker_order))
-        await self.recount(changed, proposal=guess)
+        return await self.recount(changed, proposal=guess)
 
     async def _change(
         self,

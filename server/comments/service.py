@@ -21,11 +21,12 @@ from server.caller import Caller
 from server.comments import model
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentKind, CommentStatus, OpenCount
+from server.comments.repository import Kept
 from server.consultations import queries as consultations
 from server.consultations import service as consultation_service
 from server.consultations.model import Consultation, Response, ResponseKind
 from server.drafting import service as drafting
-from server.drafting.model import Document, DocumentSettings
+from server.drafting.model import Document, DocumentSettings, Section
 from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
 from server.responses.model import ResponseDraft
 from server.store import Store
@@ -163,6 +164,17 @@ async def _consultation_version_problem(
     return None
 
 
+@dataclass(frozen=True)
+class Added:
+    """A new comment, with what adding it read and kept: the answer need not read them again."""
+
+    comment: Comment
+    document: Document
+    section: Section
+    consultations: list[Consultation]  # the document's, as stored (newest first)
+    kept: Kept | None  # the section's open counts and markers now (None after a reply: unchanged)
+
+
 async def add_comment(
     store: Store,
     caller: Caller,
@@ -174,14 +186,15 @@ async def add_comment(
     parent_id: ObjectId | None,
     *,
     reply: bool,
-) -> Comment | Failure:
+) -> Added | Failure:
     """A comment on one version of a section; ``reply`` says a parent was named (``parent_id`` None if malformed)."""
     found = await drafting.authorised_section(store, caller, section_id, Action.READ_DOCUMENT)
     if not isinstance(found, tuple):
         return found
     document, section = found
     assert caller.actor is not None
-    consultation = await consultations.current_for_document(store, document.id, now=caller.now)
+    stored_consultations = await store.consultations.for_documents([document.id])
+    consultation = consultations.current(stored_consultations, caller.now)
     refusal = permissions.check(caller.actor, Action.COMMENT, consultations.comment_scope(document, consultation))
     if refusal:
         return Denied(refusal)
@@ -204,7 +217,11 @@ async def add_comment(
     parent: Comment | None = None
     if reply:
         parent = await store.comments.comment(parent_id) if parent_id else None
-        parent_document = await store.drafting.document(parent.document_id) if parent else None
+        parent_document = (
+            (document if parent.document_id == document.id else await store.drafting.document(parent.document_id))
+            if parent
+            else None
+        )
         if (
             parent is None
             or parent_document is None
@@ -226,25 +243,24 @@ async def add_comment(
         return Invalid("body", "text_too_complex")
     # A reply to a draft is a draft too: published at once, it would show others what the draft says.
     draft = model.starts_as_draft(caller.actor, document) or (reply and parent is not None and not parent.submitted)
-    comment = await store.comments.insert(
-        new_comment(
-            document_id=document.id,
-            section_id=section.id,
-            version=version,
-            parent_id=root,
-            author_id=caller.actor.user_id,
-            organization_id=caller.actor.organization_id,
-            body=body,
-            html=html,
-            anchor=anchor,
-            proposed_text=proposed_text,
-            draft=draft,
-            at=caller.now,
-            consultation_id=consultation.id if consultation else None,
-        )
+    comment = new_comment(
+        document_id=document.id,
+        section_id=section.id,
+        version=version,
+        parent_id=root,
+        author_id=caller.actor.user_id,
+        organization_id=caller.actor.organization_id,
+        body=body,
+        html=html,
+        anchor=anchor,
+        proposed_text=proposed_text,
+        draft=draft,
+        at=caller.now,
+        consultation_id=consultation.id if consultation else None,
     )
+    kept = await store.comments.insert(comment)
     await _event(store, caller, "comment.added", comment, {"kind": comment.kind.value, "reply": reply, "draft": draft})
-    return comment
+    return Added(comment, document, section, stored_consultations, kept)
 
 
 async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Failure:

@@ -9,6 +9,7 @@ reader ever sees a consultation open past its deadline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -47,8 +48,13 @@ async def current_for_document(
     store: Store, document_id: ObjectId, *, now: datetime | None = None
 ) -> Consultation | None:
     """The open consultation, else the newest one: what a reader of the document is told about."""
-    found = await for_document(store, document_id, now=now)
-    return next((c for c in found if c.is_open), found[0] if found else None)
+    return current(await store.consultations.for_documents([document_id]), now)
+
+
+def current(found: Sequence[Consultation], now: datetime | None) -> Consultation | None:
+    """Of a document's consultations as stored (newest first), the one ``current_for_document`` gives."""
+    seen = [as_of(c, now) for c in found]
+    return next((c for c in seen if c.is_open), seen[0] if seen else None)
 
 
 async def for_snapshot(store: Store, snapshot_id: ObjectId, *, now: datetime | None = None) -> Consultation | None:

@@ -1,0 +1,80 @@
+"""The web UI's views and its comment cost a fixed number of store round trips, whatever the
+number of comments or sections (issue 17: round trips constant as a document grows)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import parse, print_ast, separate_operations
+
+from tests.api.drafting_support import new_document
+from tests.api.test_comments import _added, _anchor
+from tests.support import KL_COMMENTER, SECRETARIAT, Api, RunningApp
+from tests.unit.test_query_cost import _frontend_operations
+
+AsUser = Callable[[str], Awaitable[Api]]
+
+
+def _web_ui(name: str) -> str:
+    """The web UI's operation ``name`` with just the fragments it spreads."""
+    return print_ast(separate_operations(parse(_frontend_operations()[name]))[name])
+
+
+# The document view as issue 10 puts it (the benchmark's document_outline): sections with open counts.
+OUTLINE = """query($slug: String!) { document(slug: $slug) { id slug title kind phase summary
+  viewerCan { edit comment }
+  sections { id key title position version html updatedAt updatedBy { id name } openCommentCount } } }"""
+BODY = "Kommunerne og regionerne samarbejder.\n\nData skal deles på tværs af sektorer.\n\nTelemedicin udbredes.\n"
+
+
+async def _document(secretariat: Api, commenter: Api, sections: int, comments: int) -> dict[str, Any]:
+    """A document of ``sections`` sections with one comment each, and ``comments`` in all on the
+    first (every other one anchored, a reply to every third)."""
+    doc = await new_document(secretariat, [(f"Afsnit {i}", BODY) for i in range(sections)])
+    for section in doc["sections"]:
+        await _added(commenter, section, "Bemærkning.", anchor=_anchor(BODY, "Data skal deles"))
+    first = doc["sections"][0]
+    threads = []
+    for i in range(comments - 1):
+        extra: dict[str, Any] = {"anchor": _anchor(BODY, "Telemedicin udbredes")} if i % 2 else {}
+        if i % 3 == 2:
+            extra = {"parentId": threads[-1]}
+        added = await _added(commenter, first, f"Bemærkning {i}.", **extra)
+        threads.append(added["id"])
+    return doc
+
+
+async def _trips(app: RunningApp, api: Api, query: str, variables: dict[str, Any]) -> Counter[str]:
+    """The store commands of one request, after the same request once (versions, session warm)."""
+    assert app.counter is not None
+    await api.execute(query, variables)
+    app.counter.targets.clear()
+    await api.execute(query, variables)
+    return Counter(app.counter.targets)
+
+
+async def _costs(app: RunningApp, commenter: Api, doc: dict[str, Any]) -> dict[str, Counter[str]]:
+    first = doc["sections"][0]
+    add = {"input": {"sectionId": first, "version": 1, "body": "Endnu en bemærkning."}}
+    return {
+        "reader": await _trips(app, commenter, _web_ui("DocumentReader"), {"slug": doc["slug"]}),
+        "outline": await _trips(app, commenter, OUTLINE, {"slug": doc["slug"]}),
+        "comments panel": await _trips(app, commenter, _web_ui("SectionThreads"), {"id": first}),
+        "add a comment": await _trips(app, commenter, _web_ui("AddComment"), add),
+    }
+
+
+async def test_views_and_a_comment_cost_the_same_round_trips_at_every_size(app: RunningApp, as_user: AsUser) -> None:
+    secretariat, commenter = await as_user(SECRETARIAT), await as_user(KL_COMMENTER)
+    small = await _costs(app, commenter, await _document(secretariat, commenter, sections=2, comments=1))
+    commented = await _costs(app, commenter, await _document(secretariat, commenter, sections=2, comments=16))
+    long = await _costs(app, commenter, await _document(secretariat, commenter, sections=12, comments=1))
+    for name, trips in small.items():
+        assert commented[name] == trips, (name, "more comments", trips, commented[name])
+        assert long[name] == trips, (name, "more sections", trips, long[name])
+    # Each thing read once: the comment's answer (its section's open count) reads nothing the
+    # workflow read already, and the open counts are kept and checked without reading them back.
+    assert sum(small["add a comment"].values()) <= 13, small["add a comment"]
+    assert sum(small["outline"].values()) <= 7, small["outline"]
