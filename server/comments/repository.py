@@ -307,7 +307,8 @@ class Comments:
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
             return {}
-        counts = {doc["_id"]: _stored_counts(doc) async for doc in self._counts.find({"_id": {"$in": wanted}})}
+        cursor = self._counts.find({"_id": {"$in": wanted}}).batch_size(LIST_BATCH)
+        counts = {doc["_id"]: _stored_counts(doc) async for doc in cursor}
         never = [s for s in wanted if s not in counts]  # a new section, or data from before the counts
         return counts | ({s: kept[0] for s, kept in (await self.recount(never)).items()} if never else {})
 
@@ -317,11 +318,8 @@ class Comments:
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
             return {}
-        found = {
-            doc["_id"]: markers
-            async for doc in self._markers.find({"_id": {"$in": wanted}})
-            if (markers := _unpacked(doc["_id"], doc)) is not None
-        }
+        cursor = self._markers.find({"_id": {"$in": wanted}}).batch_size(LIST_BATCH)
+        found = {doc["_id"]: markers async for doc in cursor if (markers := _unpacked(doc["_id"], doc)) is not None}
         never = [s for s in wanted if s not in found]  # a new section, or kept before markers were
         return found | ({s: kept[1] for s, kept in (await self.recount(never)).items()} if never else {})
 

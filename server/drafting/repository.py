@@ -23,7 +23,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from server import claims
-from server.db import Database, Taken
+from server.db import LIST_BATCH, Database, Taken
 from server.drafting.model import (
     Document,
     DocumentSettings,
@@ -206,13 +206,14 @@ class Drafting:
         if not include_deleted:
             query["deleted"] = False
         cursor = self._sections.find(query).sort([("position", ASCENDING), ("key", ASCENDING)])
-        return [_section(doc) async for doc in cursor]
+        return [_section(doc) async for doc in cursor.batch_size(LIST_BATCH)]
 
     async def sections_by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, Section]:
         wanted = list(ids)
         if not wanted:
             return {}
-        return {doc["_id"]: _section(doc) async for doc in self._sections.find({"_id": {"$in": wanted}})}
+        cursor = self._sections.find({"_id": {"$in": wanted}}).batch_size(LIST_BATCH)
+        return {doc["_id"]: _section(doc) async for doc in cursor}
 
     async def section(self, section_id: ObjectId) -> Section | None:
         doc = await self._sections.find_one({"_id": section_id})
