@@ -10,25 +10,33 @@ import { SnapshotField } from './SnapshotField';
 type Snapshot = { id: string; number: number; label: string };
 type Organization = { id: string; name: string; shortName: string };
 
+/** The deadline workflows a document can open, by their namespace in the locale files. */
+type Workflow = 'approval' | 'consultation';
+
+const idPrefixes: Record<Workflow, string> = { approval: 'round', consultation: 'consultation' };
+
 /** What opening a written procedure and opening a consultation share: a snapshot, a deadline, the organisations asked. */
 export interface Opening {
+  /** Whose words: the labels and messages are the workflow's own (`approval.snapshot`, `consultation.snapshot`, …). */
+  workflow: Workflow;
   snapshotId: TextState;
   deadline: DeadlineInput;
   organizationIds: readonly [string[], (chosen: string[]) => void];
-  /** The form's ids of these fields, by the server's field names; `idPrefix`-snapshot and so on. */
+  /** The form's ids of these fields, by the server's field names: round-snapshot, consultation-snapshot, …. */
   fieldIds: { snapshotId: string; deadline: string; deadlineTime: string; organizationIds: string };
   snapshot: Snapshot | undefined;
   snapshots: readonly Snapshot[];
   organizations: readonly Organization[];
-  idPrefix: string;
 }
 
 /** The state of an opening form: the newest snapshot, a deadline a week from now at noon, `chosen` organisations. */
-export function useOpening(idPrefix: string, snapshots: readonly Snapshot[], organizations: readonly Organization[], chosen: () => string[]): Opening {
+export function useOpening(workflow: Workflow, snapshots: readonly Snapshot[], organizations: readonly Organization[], chosen: () => string[]): Opening {
+  const idPrefix = idPrefixes[workflow];
   const snapshotId = useState(snapshots[0]?.id ?? '');
   const deadline = useDeadlineInput(dateInAWeek);
   const organizationIds = useState<string[]>(chosen);
   return {
+    workflow,
     snapshotId,
     deadline,
     organizationIds,
@@ -36,7 +44,6 @@ export function useOpening(idPrefix: string, snapshots: readonly Snapshot[], org
     snapshot: snapshots.find((snapshot) => snapshot.id === snapshotId[0]),
     snapshots,
     organizations,
-    idPrefix,
   };
 }
 
@@ -51,51 +58,38 @@ export interface OpeningInput {
  * The shared part of the input, or what is missing by the server's field names, in the order the
  * summary lists it: the deadline, the snapshot, the workflow's `own` problems, the organisations.
  */
-export function checkOpening(
-  opening: Opening,
-  t: TFunction,
-  messages: { snapshot: string; parties: string },
-  own: Record<string, string>,
-): { input: OpeningInput } | { missing: Record<string, string> } {
+export function checkOpening(opening: Opening, t: TFunction, own: Record<string, string>): { input: OpeningInput } | { missing: Record<string, string> } {
   const missing = opening.deadline.problems(t);
   const [snapshotId] = opening.snapshotId;
   const [organizationIds] = opening.organizationIds;
-  if (!snapshotId) missing.snapshotId = messages.snapshot;
+  if (!snapshotId) missing.snapshotId = t(`${opening.workflow}.snapshotRequired`);
   Object.assign(missing, own);
-  if (organizationIds.length === 0) missing.organizationIds = messages.parties;
+  if (organizationIds.length === 0) missing.organizationIds = t(`${opening.workflow}.partiesRequired`);
   const { wallClock } = opening.deadline;
   if (Object.keys(missing).length > 0 || !wallClock) return { missing };
   return { input: { snapshotId, deadline: toApiValue(wallClock), organizationIds } };
-}
-
-/** The labels of an opening form's shared fields, in the workflow's own words. */
-export interface OpeningLabels {
-  snapshot: string;
-  snapshotHint: string;
-  deadline: string;
-  parties: string;
-  partiesHint: string;
 }
 
 /** The snapshot, then the workflow's own fields (`children`), then the deadline and the organisations. */
 export function OpeningFields(props: {
   opening: Opening;
   form: { field: (name: 'snapshotId' | 'deadline' | 'deadlineTime', state: TextState) => BoundField; problems: { fields: Record<string, string> } };
-  labels: OpeningLabels;
   /** Many organisations: lay them out in columns. */
   columns?: boolean;
   children: ReactNode;
 }) {
-  const { opening, form, labels } = props;
+  const { t } = useTranslation();
+  const { opening, form } = props;
+  const { workflow } = opening;
   return (
     <>
-      <SnapshotField {...form.field('snapshotId', opening.snapshotId)} label={labels.snapshot} hint={labels.snapshotHint} snapshots={opening.snapshots} />
+      <SnapshotField {...form.field('snapshotId', opening.snapshotId)} label={t(`${workflow}.snapshot`)} hint={t(`${workflow}.snapshotHint`)} snapshots={opening.snapshots} />
       {props.children}
-      <DeadlineFields legend={labels.deadline} deadline={opening.deadline} form={form} />
+      <DeadlineFields legend={t(`${workflow}.deadlineLegend`)} deadline={opening.deadline} form={form} />
       <OrganizationsField
-        legend={labels.parties}
-        hint={labels.partiesHint}
-        idPrefix={`${opening.idPrefix}-`}
+        legend={t(`${workflow}.parties`)}
+        hint={t(`${workflow}.partiesHint`)}
+        idPrefix={`${idPrefixes[workflow]}-`}
         organizations={opening.organizations}
         chosen={opening.organizationIds[0]}
         onChange={opening.organizationIds[1]}
@@ -108,26 +102,22 @@ export function OpeningFields(props: {
 
 /**
  * What submitting the form will open, said as it is typed (announced politely): `what` is sent to
- * whom, the deadline (in the workflow's words: `deadline` of the described time, or `noDeadline`),
- * then the workflow's own lines (`children`).
+ * whom, the deadline, then the workflow's own lines (`children`).
  */
-export function OpeningSummary(props: {
-  opening: Opening;
-  title: string;
-  what: string;
-  deadline: (deadline: string) => string;
-  noDeadline: string;
-  children: ReactNode;
-}) {
-  const { i18n } = useTranslation();
+export function OpeningSummary(props: { opening: Opening; what: string; children: ReactNode }) {
+  const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage === 'en' ? 'en' : 'da';
-  const { wallClock } = props.opening.deadline;
-  const titleId = `${props.opening.idPrefix}-summary-title`;
+  const { workflow, deadline } = props.opening;
+  const titleId = `${idPrefixes[workflow]}-summary-title`;
   return (
     <section className="round-summary-box" aria-labelledby={titleId} aria-live="polite">
-      <h3 id={titleId}>{props.title}</h3>
+      <h3 id={titleId}>{t(`${workflow}.summaryTitle`)}</h3>
       <p>{props.what}</p>
-      <p>{wallClock ? props.deadline(describeWallClock(wallClock, language)) : props.noDeadline}</p>
+      <p>
+        {deadline.wallClock
+          ? t(`${workflow}.summaryDeadline`, { deadline: describeWallClock(deadline.wallClock, language) })
+          : t(`${workflow}.summaryNoDeadline`)}
+      </p>
       {props.children}
     </section>
   );

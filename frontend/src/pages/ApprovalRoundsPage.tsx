@@ -107,7 +107,7 @@ function OpenRoundForm(props: {
   const navigate = useNavigate();
   const [title, setTitle] = useState(t('approval.defaultTitle', { title: midSentence(props.documentTitle) }));
   // Chosen explicitly: by default the participants with an approver, never every participant.
-  const opening = useOpening('round', props.snapshots, props.participants, () =>
+  const opening = useOpening('approval', props.snapshots, props.participants, () =>
     props.participants.filter((org) => props.approvers.includes(org.id)).map((org) => org.id),
   );
   const [silenceIsConsent, setSilenceIsConsent] = useState(false);
@@ -118,7 +118,7 @@ function OpenRoundForm(props: {
 
   async function handleSubmit() {
     const own: Record<string, string> = title.trim() ? {} : { title: t('approval.titleRequired') };
-    const checked = checkOpening(opening, t, { snapshot: t('approval.snapshotRequired'), parties: t('approval.partiesRequired') }, own);
+    const checked = checkOpening(opening, t, own);
     if ('missing' in checked) return open.refuse(checked.missing);
     const opened = await open.run({ input: { ...checked.input, title, silenceIsConsent } });
     if (opened) await navigate(`/approval-rounds/${encodeURIComponent(opened.round.id)}`);
@@ -136,17 +136,7 @@ function OpenRoundForm(props: {
         <p>{t('approval.needSnapshot')}</p>
       ) : (
         <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
-          <OpeningFields
-            opening={opening}
-            form={open}
-            labels={{
-              snapshot: t('approval.snapshot'),
-              snapshotHint: t('approval.snapshotHint'),
-              deadline: t('approval.deadlineLegend'),
-              parties: t('approval.parties'),
-              partiesHint: t('approval.partiesHint'),
-            }}
-          >
+          <OpeningFields opening={opening} form={open}>
             <TextField {...open.field('title', [title, setTitle])} label={t('approval.title')} />
           </OpeningFields>
           <CheckboxField
@@ -158,14 +148,11 @@ function OpenRoundForm(props: {
           />
           <OpeningSummary
             opening={opening}
-            title={t('approval.summaryTitle')}
             what={t('approval.summaryWhat', {
               snapshot: snapshot ? snapshotName(t, snapshot) : '–',
               parties: chosen.length > 0 ? chosen.map((org) => org.shortName).join(', ') : t('approval.summaryNoParties'),
               count: chosen.length,
             })}
-            deadline={(deadline) => t('approval.summaryDeadline', { deadline })}
-            noDeadline={t('approval.summaryNoDeadline')}
           >
             <p>{silenceIsConsent ? t('approval.summarySilenceYes') : t('approval.summarySilenceNo')}</p>
           </OpeningSummary>

@@ -140,7 +140,7 @@ function OpenConsultationForm(props: {
 
   async function handleSubmit() {
     const own: Record<string, string> = letter.trim() ? {} : { letter: t('consultation.letterRequired') };
-    const checked = checkOpening(opening, t, { snapshot: t('consultation.snapshotRequired'), parties: t('consultation.partiesRequired') }, own);
+    const checked = checkOpening(opening, t, own);
     if ('missing' in checked) return open.refuse(checked.missing);
     const opened = await open.run({ input: { ...checked.input, letter, acceptLate } });
     if (opened) await navigate(`/consultations/${encodeURIComponent(opened.consultation.id)}`);
@@ -149,24 +149,12 @@ function OpenConsultationForm(props: {
   return (
     <form onSubmit={open.onSubmit(handleSubmit)} noValidate>
       <ErrorSummary errors={problems.summary} />
-      <OpeningFields
-        opening={opening}
-        form={open}
-        labels={{
-          snapshot: t('consultation.snapshot'),
-          snapshotHint: t('consultation.snapshotHint'),
-          deadline: t('consultation.deadlineLegend'),
-          parties: t('consultation.parties'),
-          partiesHint: t('consultation.partiesHint'),
-        }}
-        columns
-      >
+      <OpeningFields opening={opening} form={open} columns>
         <TextAreaField {...open.field('letter', [letter, setLetter])} label={t('consultation.letter')} hint={t('consultation.letterHint')} rows={8} />
       </OpeningFields>
       <CheckboxField hintId="accept-late-hint" label={t('consultation.acceptLate')} hint={t('consultation.acceptLateHint')} checked={acceptLate} onChange={setAcceptLate} />
       <OpeningSummary
         opening={opening}
-        title={t('consultation.summaryTitle')}
         what={
           chosen.length > 0
             ? t('consultation.summaryWhat', {
@@ -176,8 +164,6 @@ function OpenConsultationForm(props: {
               })
             : t('consultation.summaryNoParties')
         }
-        deadline={(deadline) => t('consultation.summaryDeadline', { deadline })}
-        noDeadline={t('consultation.summaryNoDeadline')}
       >
         <p>{acceptLate ? t('consultation.summaryLateYes') : t('consultation.summaryLateNo')}</p>
         {!letter.trim() && <p>{t('consultation.summaryNoLetter')}</p>}
