@@ -111,6 +111,14 @@ class MarkedPassage:
     async def anchor_location(self, info: Info) -> AnchorLocation | None:
         return await _anchor_location(info, self.model, self.relocated)
 
+    @strawberry.field(
+        description="Where the passage is in the version sent for consultation, when you read that version as a "
+        "consulted party (`Section.consultedVersion`); null otherwise, when unanchored, or when the passage is not "
+        "in the text sent."
+    )
+    async def consulted_location(self, info: Info) -> AnchorLocation | None:
+        return await _consulted_location(info, self.model)
+
 
 @strawberry.type
 class Comment(MarkedPassage, Node):
@@ -217,6 +225,27 @@ async def _anchor_location(info: Info, c: _Anchored, relocated: list[Relocated |
     assert section is not None
     return AnchorLocation(
         version=section.version, start=found.location.start, end=found.location.end, exact=found.exact
+    )
+
+
+async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None:
+    """Where the passage is in the version of its section sent for consultation, for a consulted party
+    reading that version (``Section.consultedVersion``): a comment made on it is where it was made."""
+    from server.api.consultations import consulted_version
+
+    if c.anchor is None:
+        return None
+    loaders = info.context.loaders
+    section = await loaders.section.load(c.section_id)
+    consulted = await consulted_version(info, section) if section else None
+    commented = await loaders.version.load((c.section_id, c.section_version)) if consulted else None
+    if consulted is None or commented is None:
+        return None
+    found = domain.anchor_state(_plain(commented.html), _plain(consulted.html), c.anchor)
+    if found.location is None or found.exact is None:
+        return None
+    return AnchorLocation(
+        version=consulted.number, start=found.location.start, end=found.location.end, exact=found.exact
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -217,10 +218,57 @@ def _comments_as_party(
 
 async def consulted_snapshot_id(info: Info, document: drafting_model.Document) -> ObjectId | None:
     """The snapshot the viewer comments on as a consulted party in the open consultation, else None."""
+    actor = info.context.actor
+    if actor is None or actor.roles & STEERING:
+        return None  # never a consulted party (``_comments_as_party``): no need to read the consultations
     consultation = await _current(info, document)
     if consultation is None or not _comments_as_party(info.context.actor, document, consultation):
         return None
     return consultation.snapshot_id
+
+
+async def consulted_snapshot(info: Info, document_id: ObjectId) -> drafting_model.Snapshot | None:
+    """The snapshot the viewer reads and comments on as a consulted party in the open consultation, else None."""
+    loaders = info.context.loaders
+    document = await loaders.document.load(document_id)
+    snapshot_id = await consulted_snapshot_id(info, document) if document else None
+    if snapshot_id is None:
+        return None
+    return next((s for s in await loaders.snapshots.load(document_id) if s.id == snapshot_id), None)
+
+
+async def consulted_version(info: Info, section: drafting_model.Section) -> drafting_model.SectionVersion | None:
+    """The version of ``section`` sent for consultation, when the viewer reads it as a consulted party
+    (``Section.consultedVersion``); None otherwise, and for a section added since."""
+    snapshot = await consulted_snapshot(info, section.document_id)
+    entry = next((e for e in snapshot.entries if e.section_id == section.id), None) if snapshot else None
+    return await info.context.loaders.version.load((section.id, entry.version)) if entry else None
+
+
+async def with_sections_deleted_since_sent(
+    info: Info, document_id: ObjectId, sections: list[drafting_model.Section]
+) -> list[drafting_model.Section]:
+    """``sections`` (the document's, in order) with the sections of the consulted snapshot that the steering
+    group has deleted since, for the viewer reading it as a consulted party: they were sent out, so the party
+    still reads and comments on them. Each stands where it stood in the text sent — after the section before it
+    there, whose position it takes (clients order by position, and a stable sort keeps it in its place)."""
+    snapshot = await consulted_snapshot(info, document_id)
+    if snapshot is None:
+        return sections
+    sent = await info.context.loaders.section.load_many([e.section_id for e in snapshot.entries])
+    if not any(s is not None and s.deleted for s in sent):
+        return sections
+    ordered = list(sections)
+    for index, section in enumerate(sent):
+        if section is None or not section.deleted:
+            continue
+        before = next(
+            (i for i, s in enumerate(ordered) if index > 0 and s.id == snapshot.entries[index - 1].section_id), -1
+        )
+        neighbour = ordered[before] if before >= 0 else (ordered[0] if ordered else None)
+        position = neighbour.position if neighbour else section.position
+        ordered.insert(before + 1, dataclasses.replace(section, position=position))
+    return ordered
 
 
 async def commenting_window(info: Info, document: drafting_model.Document) -> CommentingWindow:

@@ -155,16 +155,9 @@ class Section(Node):
         "a consulted party: the text to read and comment on (null otherwise, and for a section added since)."
     )
     async def consulted_version(self, info: Info) -> SectionVersion | None:
-        from server.api.consultations import consulted_snapshot_id
+        from server.api.consultations import consulted_version
 
-        loaders = info.context.loaders
-        document = await loaders.document.load(self.model.document_id)
-        snapshot_id = await consulted_snapshot_id(info, document) if document else None
-        if snapshot_id is None:
-            return None
-        snapshot = next((s for s in await loaders.snapshots.load(self.model.document_id) if s.id == snapshot_id), None)
-        entry = next((e for e in snapshot.entries if e.section_id == self.model.id), None) if snapshot else None
-        found = await loaders.version.load((self.model.id, entry.version)) if entry else None
+        found = await consulted_version(info, self.model)
         return SectionVersion.of(found) if found else None
 
     @strawberry.field(description="Word-level diff between two versions (default: the previous and the current).")
@@ -306,7 +299,10 @@ class Document(Node):
     def of(cls, d: domain.Document) -> Document:
         return from_domain(cls, "Document", d)
 
-    @strawberry.field(description="Sections in order (deleted ones only with includeDeleted, for editors).")
+    @strawberry.field(
+        description="Sections in order (deleted ones with includeDeleted, for editors; a consulted party of the open "
+        "consultation also gets the sections sent to it that were deleted since, marked `deleted`)."
+    )
     async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
         found = (
             await queries.with_deleted_sections(info.context.store, info.context.actor, self.model)
@@ -314,7 +310,10 @@ class Document(Node):
             else None
         )
         if found is None:
-            found = await info.context.loaders.sections.load(self.model.id)
+            from server.api.consultations import with_sections_deleted_since_sent
+
+            current = await info.context.loaders.sections.load(self.model.id)
+            found = await with_sections_deleted_since_sent(info, self.model.id, current)
         return [Section.of(s) for s in found]
 
     @strawberry.field(description="Snapshots, newest first.")

@@ -201,7 +201,9 @@ async def add_comment(
     # A consulted party's comment belongs to the open consultation (the steering group's never does).
     if consultation is None or not consultation.is_open or caller.actor.roles & model.STEERING:
         consultation = None
-    if section.deleted:
+    # A section deleted since it was sent for consultation is still part of it: a consulted party comments on
+    # the version sent (checked below); nobody else comments on a deleted section.
+    if section.deleted and consultation is None:
         return Invalid("sectionId", "section_deleted")
     problem = model.comment_problem(body, proposed_text, reply=reply, anchored=anchor is not None)
     if problem:

@@ -562,6 +562,104 @@ async def test_a_consulted_party_reads_and_comments_on_the_text_sent_after_the_s
     assert [s["consultedVersion"] for s in after] == [None, None]
 
 
+READER = """query($id: ID!) { document(id: $id) { sections { id position deleted consultedVersion { number }
+  commentMarkers { id anchorStatus anchorLocation { version start end exact }
+    consultedLocation { version start end exact } } } } }"""
+DELETE_SECTION = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) { __typename } }"""
+SUBMISSION = """query($id: ID!) { document(id: $id) { submissionPreview { count sections { title count } } } }"""
+
+
+async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_since_in_the_text_sent(
+    as_user: AsUser,
+) -> None:
+    """Issue 18: once the steering group has rewritten a section and deleted another during the consultation,
+    the party's comments are placed in the text sent (`consultedLocation`), and the deleted section is still
+    read and commented on by the party — in its place, marked deleted. The steering group reads as before."""
+    sec, kl, plo, reg_c = (
+        await as_user(SECRETARIAT),
+        await as_user(KL),
+        await as_user(PLO_COMMENTER),
+        await as_user(REGIONS_COMMENTER),
+    )
+    document = await new_document(
+        sec,
+        [
+            ("Borgeren", "Borgerne skal have adgang til egne data."),
+            ("Almen praksis", "Lægen deler journalen med patienten."),
+            ("Økonomi", "Midlerne fordeles årligt."),
+        ],
+        ("kl", "danske-regioner", "plo"),
+    )
+    first, second, third = document["sections"]
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]
+    now = datetime.fromisoformat(
+        (await sec.execute("query($id: ID!) { document(id: $id) { createdAt } }", {"id": document["id"]}))["document"][
+            "createdAt"
+        ]
+    )
+    cid = (await _open(sec, snapshot["id"], now + timedelta(days=14), ("kl", "plo")))["consultation"]["id"]
+    anchor = {"exact": "adgang til egne data", "prefix": "Borgerne skal have ", "suffix": "."}
+    placed = await plo.execute(
+        ADD_COMMENT, {"input": {"sectionId": first, "version": 1, "body": "PLO: og lægen?", "anchor": anchor}}
+    )
+    assert placed["addComment"]["__typename"] == "CommentAdded", placed
+    comment = placed["addComment"]["comment"]["id"]
+
+    # The steering group rewrites the passage away and deletes the second section.
+    saved = await sec.execute(
+        SAVE, {"input": {"sectionId": first, "baseVersion": 1, "title": "Borgeren", "body": "Borgerne bestemmer."}}
+    )
+    assert saved["saveSection"]["__typename"] == "SectionSaved", saved
+    deleted = await sec.execute(DELETE_SECTION, {"input": {"sectionId": second}})
+    assert deleted["deleteSection"]["__typename"] == "SectionDeleted", deleted
+
+    sections = (await plo.execute(READER, {"id": document["id"]}))["document"]["sections"]
+    # In the order sent, the deleted section where it stood (clients sort stably by position).
+    assert [s["id"] for s in sorted(sections, key=lambda s: s["position"])] == [first, second, third]
+    assert [s["deleted"] for s in sections] == [False, True, False]
+    assert [s["consultedVersion"]["number"] for s in sections] == [1, 1, 1]
+    [marker] = sections[0]["commentMarkers"]
+    assert marker["id"] == comment
+    # Gone from the current text, where the steering group reads it; in place in the text PLO reads.
+    assert marker["anchorStatus"] == "OUTDATED" and marker["anchorLocation"] is None
+    assert marker["consultedLocation"] == {"version": 1, "start": 19, "end": 39, "exact": "adgang til egne data"}
+
+    # PLO comments on the deleted section, on the version sent; the steering group may not comment there.
+    on_deleted = await plo.execute(
+        ADD_COMMENT,
+        {
+            "input": {
+                "sectionId": second,
+                "version": 1,
+                "body": "PLO beklager, at afsnittet udgår.",
+                "anchor": {"exact": "deler journalen", "prefix": "Lægen ", "suffix": " med patienten."},
+            }
+        },
+    )
+    assert on_deleted["addComment"]["__typename"] == "CommentAdded", on_deleted
+    refused = await _comment(kl, second, 1, "Styregruppens egen bemærkning.")
+    assert refused["__typename"] == "InvalidInput" and refused["code"] == "SECTION_DELETED", refused
+    assert (await _comment(reg_c, second, 1, "Ikke hørt."))["__typename"] == "Forbidden"
+    sections = (await plo.execute(READER, {"id": document["id"]}))["document"]["sections"]
+    [marker] = sections[1]["commentMarkers"]
+    assert marker["consultedLocation"] == {"version": 1, "start": 6, "end": 21, "exact": "deler journalen"}
+    preview = (await plo.execute(SUBMISSION, {"id": document["id"]}))["document"]["submissionPreview"]
+    assert [(s["title"], s["count"]) for s in preview["sections"]] == [("Borgeren", 1), ("Almen praksis", 1)]
+
+    # The steering group and the parties not consulted read the document as it is now.
+    for other in (kl, sec, reg_c):
+        theirs = (await other.execute(READER, {"id": document["id"]}))["document"]["sections"]
+        assert [s["id"] for s in theirs] == [first, third]
+        assert all(m["consultedLocation"] is None for s in theirs for m in s["commentMarkers"])
+    # Once the consultation is closed, PLO does too.
+    await sec.execute(CLOSE, {"input": {"consultationId": cid}})
+    after = (await plo.execute(READER, {"id": document["id"]}))["document"]["sections"]
+    assert [s["id"] for s in after] == [first, third]
+    assert after[0]["commentMarkers"][0]["consultedLocation"] is None
+
+
 async def test_the_phase_follows_the_consultation(as_user: AsUser) -> None:
     sec = await as_user(SECRETARIAT)
     document, snapshot, now = await _document(sec)

@@ -290,6 +290,8 @@ OPEN = """mutation($input: OpenConsultationInput!) { openConsultation(input: $in
   __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }"""
 SAVE = """mutation($input: SaveSectionInput!) { saveSection(input: $input) {
   __typename ... on UserError { message } } }"""
+DELETE_SECTION = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) {
+  __typename ... on UserError { message } } }"""
 KL_COMMENTS = """query($id: ID!) { document(id: $id) { sections { version
   comments { body sectionVersion submitted anchor { exact } } } } }"""
 
@@ -299,13 +301,16 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
 ) -> None:
     """Issue 18: while the consultation is open, KL's reader shows each section as it was sent
     (Udgave 1), says that the steering group has edited it since, and KL's comment from the reader
-    lands on the consulted version — not refused because the text has moved on."""
+    lands on the consulted version — not refused because the text has moved on — with its marker and
+    highlight in the text KL reads. A section the steering group deleted after sending is still KL's to
+    read and comment on, and says so; the steering group reads the document as it is now."""
     secretariat = await as_user(SECRETARIAT)
     document = await new_document(
         secretariat,
         [
             ("Formål", f"Strategien samler indsatsen.\n\n{CONSENT}\n"),
             ("Almen praksis", "Den digitale almen praksis.\n"),
+            ("Økonomi", "Midlerne fordeles årligt.\n"),
         ],
         ("kl", "danske-regioner"),
     )
@@ -335,6 +340,8 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
         },
     )
     assert edited["saveSection"]["__typename"] == "SectionSaved", edited
+    deleted = await (await as_user(SDS)).execute(DELETE_SECTION, {"input": {"sectionId": document["sections"][2]}})
+    assert deleted["deleteSection"]["__typename"] == "SectionDeleted", deleted
 
     kl = await new_ui(KL_COMMENTER)
     page = kl.page
@@ -342,7 +349,7 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     first = page.locator(f"[data-section-id='{document['sections'][0]}']")
     await expect(first.get_by_role("heading", level=2)).to_have_text("Formål")
     await expect(page.get_by_role("navigation", name="Indhold").get_by_role("link")).to_have_text(
-        ["Formål", "Almen praksis"]
+        ["Formål", "Almen praksis", "Økonomi"]
     )
     await expect(first.locator("[data-prose]")).to_contain_text(CONSENT)
     await expect(first.locator("[data-prose]")).not_to_contain_text("hjemmel i lov")
@@ -363,12 +370,34 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     await composer.get_by_label("Kommentar").fill("Samtykke bør ikke være den eneste hjemmel.")
     await composer.get_by_role("button", name="Gem kommentar").click()
     await expect(page.get_by_role("status")).to_contain_text("gemt som kladde")
+    # Its marker and highlight are in the text KL reads, though the passage is gone from the current text.
+    consent = first.locator(".block", has_text=CONSENT)
+    await expect(consent.get_by_role("button", name="1 kommentar")).to_be_visible()
+    highlighted = "() => [...CSS.highlights.get('udkast-comment')].map((range) => range.toString())"
+    await page.wait_for_function(f"() => ({highlighted})().length > 0")
+    assert await page.evaluate(highlighted) == [CONSENT]
+    await expect(first.get_by_role("complementary", name=re.compile("ikke længere"))).to_have_count(0)
+    await kl.check("reader-consulted-marker")
+
+    # The deleted section: KL reads it as sent, is told it was deleted since, and comments on it.
+    gone = page.locator(f"[data-section-id='{document['sections'][2]}']")
+    await expect(gone.get_by_role("heading", level=2)).to_have_text("Økonomi")
+    await expect(gone).to_contain_text(
+        "Du læser udgaven sendt i høring (Udgave 1). Afsnittet er siden slettet af styregruppen."
+    )
+    await gone.get_by_role("button", name=re.compile(r"^Kommentér\W+tekststykket, der begynder: Midlerne")).click()
+    await composer.get_by_label("Kommentar").fill("KL ønsker afsnittet bevaret.")
+    await composer.get_by_role("button", name="Gem kommentar").click()
+    await expect(gone.get_by_role("status")).to_contain_text("gemt som kladde")
+    await expect(gone.get_by_role("button", name="1 kommentar")).to_be_visible()
+    await kl.check("reader-consulted-deleted")
 
     # The comment is on the consulted version (1), anchored in the text sent, while the section is at version 2.
     sections = (await (await as_user(KL_COMMENTER)).execute(KL_COMMENTS, {"id": document["id"]}))["document"][
         "sections"
     ]
     assert sections[0]["version"] == 2
+    assert len(sections) == 3 and [c["body"] for c in sections[2]["comments"]] == ["KL ønsker afsnittet bevaret."]
     [comment] = sections[0]["comments"]
     assert comment["body"] == "Samtykke bør ikke være den eneste hjemmel."
     assert comment["sectionVersion"] == 1 and comment["submitted"] is False
@@ -379,8 +408,9 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     await steering.open(f"/documents/{document['slug']}")
     current = steering.page.locator(f"[data-section-id='{document['sections'][0]}']")
     await expect(current.get_by_role("heading", level=2)).to_have_text("Formål og rammer")
-    await expect(steering.page.get_by_role("navigation", name="Indhold").get_by_role("link").first).to_have_text(
-        "Formål og rammer"
+    await expect(steering.page.get_by_role("navigation", name="Indhold").get_by_role("link")).to_have_text(
+        ["Formål og rammer", "Almen praksis"]
     )
+    await expect(steering.page.locator(f"[data-section-id='{document['sections'][2]}']")).to_have_count(0)
     await expect(current.locator("[data-prose]")).to_contain_text("hjemmel i lov")
     await expect(current).not_to_contain_text("Du læser udgaven sendt i høring")

@@ -56,11 +56,11 @@ class Scene:
     ids: dict[str, str]
 
 
-async def _add_comment(api: Api, section: str, body: str) -> str:
+async def _add_comment(api: Api, section: str, body: str, anchor: dict[str, str] | None = None) -> str:
     data = await api.execute(
         """mutation($i: AddCommentInput!) { addComment(input: $i) {
              __typename ... on CommentAdded { comment { id } } ... on UserError { message } } }""",
-        {"i": {"sectionId": section, "version": 1, "body": body}},
+        {"i": {"sectionId": section, "version": 1, "body": body, "anchor": anchor}},
     )
     return str(data["addComment"]["comment"]["id"])
 
@@ -188,7 +188,9 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     )
     await _submit(apis["kl_c"], d["id"])
     # Document F: sent for consultation to KL and Danske Regioner.
-    f = await new_document(sec, [("Høring", "Tekst i høring.")], ("kl", "danske-regioner"))
+    f = await new_document(
+        sec, [("Høring", "Tekst i høring."), ("Udgår", "Slettet efter udsendelsen.")], ("kl", "danske-regioner")
+    )
     consulted = await sec.execute(
         """mutation($i: OpenConsultationInput!) { openConsultation(input: $i) {
              __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }""",
@@ -203,7 +205,18 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     )
     ids["consultation"] = consulted["openConsultation"]["consultation"]["id"]
     ids["consulted_doc"] = f["id"]
-    ids["consultation_draft"] = await _add_comment(apis["kl_c"], f["sections"][0], "KL's kladde til høringen.")
+    ids["consultation_draft"] = await _add_comment(
+        apis["kl_c"],
+        f["sections"][0],
+        "KL's kladde til høringen.",
+        {"exact": "i høring", "prefix": "Tekst ", "suffix": "."},
+    )
+    # Deleted by the steering group after it was sent: the consulted parties still read it.
+    ids["deleted_since_sent"] = f["sections"][1]
+    await sec.execute(
+        "mutation($i: DeleteSectionInput!) { deleteSection(input: $i) { __typename } }",
+        {"i": {"sectionId": f["sections"][1]}},
+    )
     # The regions' response, answered by the steering group and not yet published: no party may see the answer.
     ids["response"] = await _add_comment(apis["reg_c"], f["sections"][0], "Regionernes høringssvar.")
     await _submit(apis["reg_c"], f["id"])
@@ -373,6 +386,23 @@ PROBES: dict[str, Probe] = {
         lambda ids: {"id": ids["consulted_doc"]},
         lambda d, ids: bool(d["document"] and any(s["consultedVersion"] for s in d["document"]["sections"])),
         {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
+    ),
+    "sections: one deleted since it was sent for consultation, for a consulted party": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { id deleted consultedVersion { body } } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and any(s["id"] == ids["deleted_since_sent"] and s["deleted"]
+                                                  and s["consultedVersion"] for s in d["document"]["sections"])),
+        {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
+    ),
+    "commentMarkers: where KL's passage is in the text sent, for KL": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { commentMarkers { id consultedLocation { exact } } } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and any(
+            m["id"] == ids["consultation_draft"] and m["consultedLocation"] == {"exact": "i høring"}
+            for s in d["document"]["sections"] for m in s["commentMarkers"])),
+        {"kl_c"}, READERS - {"kl_c"} | OUTSIDERS,
     ),
     "approvalRound with remarks and internal notes": _probe(
         ("approvalRound",),

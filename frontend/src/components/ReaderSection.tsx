@@ -21,6 +21,7 @@ export const ReaderSectionFields = graphql(`
     version
     html
     updatedAt
+    deleted
     updatedBy {
       id
       name
@@ -38,6 +39,11 @@ export const ReaderSectionFields = graphql(`
       }
       passage
       anchorLocation {
+        version
+        start
+        end
+      }
+      consultedLocation {
         version
         start
         end
@@ -97,7 +103,9 @@ export function ReaderSection(props: Props) {
   // group has edited the section since; a section added since then is not part of the consultation.
   const consulted = props.consultedSnapshot ? (section.consultedVersion ?? null) : null;
   const shown = consulted ? { title: consulted.title, html: consulted.html, version: consulted.number } : section;
-  const editedSince = consulted !== null && consulted.number !== section.version;
+  // Only a consulted party is given a section deleted since it was sent: it stays part of the consultation.
+  const deletedSince = consulted !== null && section.deleted;
+  const editedSince = consulted !== null && !deletedSince && consulted.number !== section.version;
   const notConsulted = props.consultedSnapshot !== null && consulted === null;
   const canComment = props.canComment && !notConsulted;
   const blocks = useMemo(() => blocksOf(shown.html), [shown.html]);
@@ -126,7 +134,8 @@ export function ReaderSection(props: Props) {
     const ranges: Range[] = [];
     const proposed: Range[] = [];
     for (const comment of section.commentMarkers) {
-      const location = comment.anchorLocation;
+      // Where the passage is in the text shown: the version sent for consultation, or the current one.
+      const location = consulted ? comment.consultedLocation : comment.anchorLocation;
       if (!location || location.version !== shown.version) continue;
       const block = spans.findIndex((span) => span !== null && location.start >= span.start && location.start < Math.max(span.end, span.start + 1));
       if (block >= 0) found.set(comment.id, block);
@@ -140,7 +149,7 @@ export function ReaderSection(props: Props) {
       if (highlight) for (const range of ranges) highlight.delete(range);
       if (proposalHighlight) for (const range of proposed) proposalHighlight.delete(range);
     };
-  }, [section.commentMarkers, shown.version, blocks]);
+  }, [section.commentMarkers, consulted, shown.version, blocks]);
 
   const commentsByBlock = new Map<number, string[]>();
   for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
@@ -176,6 +185,7 @@ export function ReaderSection(props: Props) {
       {props.consultedSnapshot && consulted ? (
         <p className="section__meta section__meta--consulted">
           {t('document.consultedVersion', { number: props.consultedSnapshot.number })}
+          {deletedSince && <> {t('document.deletedSinceConsulted')}</>}
           {editedSince && (
             <>
               {' '}
@@ -263,7 +273,9 @@ export function ReaderSection(props: Props) {
       </div>
       <OutdatedPassages
         comments={section.commentMarkers.flatMap((comment) =>
-          comment.anchorStatus === 'OUTDATED' && comment.anchor ? [{ id: comment.id, exact: comment.passage ?? comment.anchor.exact }] : [],
+          comment.anchor && (consulted ? !comment.consultedLocation : comment.anchorStatus === 'OUTDATED')
+            ? [{ id: comment.id, exact: comment.passage ?? comment.anchor.exact }]
+            : [],
         )}
         onShow={showComment}
       />
