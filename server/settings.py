@@ -24,8 +24,9 @@ class SettingsError(Exception):
 # The embedded store is CPU-bound (FerretDB decodes every document it returns), two queries at a
 # time on two cores: with more in flight each only takes longer, until all of them run into the
 # socket time-out. Four connections keep it busy and make the rest queue in the app (benchmark: 32
-# readers, 32 time-outs → none); with the patched store 16 were tried and were no better
-# (bench/README.md, "The patched store").
+# readers, 32 time-outs → none); with the patched store 2, 4, 8 and 16 were tried under 32 clients
+# and none did better: the same CPU per request, the differences within the machine's noise
+# (bench/results/trial-pool-32-clients.md, bench/README.md "Round trips, the write path and 32 clients").
 EMBEDDED_STORE_CONNECTIONS = 4
 MONGODB_CONNECTIONS = 100  # pymongo's default
 
