@@ -80,7 +80,8 @@ class Approvals(Logs[ApprovalRound, Entry]):
             entries=tuple(sorted(entries, key=lambda e: e.seq)),
         )
 
-    def _entry(self, doc: Mapping[str, Any]) -> Entry:
+    @staticmethod
+    def _entry(doc: Mapping[str, Any]) -> Entry:
         seq, at, by = doc["seq"], doc["at"], doc.get("by")
         match doc["kind"]:
             case "DECISION":
@@ -100,7 +101,8 @@ class Approvals(Logs[ApprovalRound, Entry]):
                 return ClosureEntry(seq, at, by, RoundState(doc["state"]), Cause(doc["cause"]), doc.get("reason", ""))
         return extension_of(doc)
 
-    def _entry_fields(self, entry: Entry) -> dict[str, Any]:
+    @staticmethod
+    def _entry_fields(entry: Entry) -> dict[str, Any]:
         match entry:
             case DecisionEntry():
                 return {
