@@ -280,16 +280,16 @@ class Comments:
 
     async def on_sections(self, section_ids: Sequence[ObjectId]) -> list[Comment]:
         """Every comment on these sections, threads and replies, oldest first (deleted ones left out)."""
-        if not section_ids:
-            return []
-        query = {"section_id": {"$in": list(section_ids)}, **_LIVE}
-        cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
-        return [_comment(doc) async for doc in cursor]
+        return await self._live("section_id", section_ids)
 
     async def replies(self, parent_ids: Sequence[ObjectId]) -> list[Comment]:
-        if not parent_ids:
+        return await self._live("parent_id", parent_ids)
+
+    async def _live(self, field: str, values: Sequence[ObjectId]) -> list[Comment]:
+        """The comments (deleted ones left out) whose ``field`` is one of ``values``, oldest first."""
+        if not values:
             return []
-        query = {"parent_id": {"$in": list(parent_ids)}, **_LIVE}
+        query = {field: {"$in": list(values)}, **_LIVE}
         cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
 
