@@ -58,19 +58,24 @@ def _enum(hint: object) -> type[Enum] | None:
     return None
 
 
-def _read(field: _Field, doc: Mapping[str, Any], absent: Mapping[str, object]) -> object:
-    if field.key not in doc:
-        return absent.get(field.name, field.default)
-    value = doc[field.key]
-    return field.enum(value) if field.enum is not None and value is not None else value
+_ABSENT: Any = object()
 
 
 def from_stored(
     cls: type[T], doc: Mapping[str, Any], *, absent: Mapping[str, object] | None = None, **given: object
 ) -> T:
     """``cls`` read from its stored document, with ``given`` for the fields stored in another shape."""
-    older = absent or {}
-    values = {f.name: given[f.name] if f.name in given else _read(f, doc, older) for f in _fields(cls)}
+    values: dict[str, object] = {}
+    for name, key, default, enum in _fields(cls):  # a plain loop: this runs for every document read
+        if name in given:
+            values[name] = given[name]
+            continue
+        value = doc.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = absent.get(name, default) if absent else default
+        elif enum is not None and value is not None:
+            value = enum(value)
+        values[name] = value
     return cast(T, cast(Any, cls)(**values))
 
 
