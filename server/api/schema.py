@@ -59,12 +59,19 @@ class NodeQuery:
             return None
         kind, oid = parsed
         store, actor = info.context.store, info.context.actor
+        # What hangs below a document or section asks for them again: the loaders keep them.
         if kind == "Document":
             doc = await drafting_queries.document(store, actor, document_id=oid)
-            return Document.of(doc) if doc else None
+            if doc is None:
+                return None
+            info.context.loaders.remember(doc)
+            return Document.of(doc)
         if kind == "Section":
-            section = await drafting_queries.section(store, actor, oid)
-            return Section.of(section) if section else None
+            found = await drafting_queries.section(store, actor, oid)
+            if found is None:
+                return None
+            info.context.loaders.remember(*found)
+            return Section.of(found[1])
         if kind == "SectionVersion":
             version = await drafting_queries.version(store, actor, oid)
             return SectionVersion.of(version) if version else None

@@ -53,9 +53,11 @@ async def document_of(store: Store, actor: Actor | None, document_id: ObjectId) 
     return found if readable(actor, found) else None
 
 
-async def section(store: Store, actor: Actor | None, section_id: ObjectId) -> Section | None:
+async def section(store: Store, actor: Actor | None, section_id: ObjectId) -> tuple[Document, Section] | None:
+    """A section and its document, when the caller may read it."""
     found = await store.drafting.section(section_id)
-    return found if found and await document_of(store, actor, found.document_id) else None
+    document = await document_of(store, actor, found.document_id) if found else None
+    return (document, found) if found and document else None
 
 
 async def version(store: Store, actor: Actor | None, version_id: ObjectId) -> SectionVersion | None:

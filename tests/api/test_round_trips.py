@@ -79,3 +79,4 @@ async def test_views_and_a_comment_cost_the_same_round_trips_at_every_size(app: 
     # workflow read already, and the open counts are kept and checked without reading them back.
     assert sum(small["add a comment"].values()) <= 13, small["add a comment"]
     assert sum(small["outline"].values()) <= 7, small["outline"]
+    assert sum(small["comments panel"].values()) <= 8, small["comments panel"]
