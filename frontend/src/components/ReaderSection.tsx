@@ -115,7 +115,7 @@ export function ReaderSection(props: Props) {
   const focused = useCallback(() => setFocusCommentId(null), []);
   const [notice, setNotice] = useState('');
   const composing = props.composing?.sectionId === section.id ? props.composing : null;
-  const docPath = `/documents/${encodeURIComponent(props.documentSlug)}`;
+  const sectionPath = `/documents/${encodeURIComponent(props.documentSlug)}/sections/${encodeURIComponent(section.id)}`;
   const [composingBefore, setComposingBefore] = useState(composing);
   if (composing !== composingBefore) {
     // A new comment starts: the confirmation of the previous one has done its job.
@@ -190,10 +190,7 @@ export function ReaderSection(props: Props) {
             <>
               {' '}
               {t('document.editedSinceConsulted')}{' '}
-              <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/history?from=${consulted.number}&to=${section.version}`}>
-                {t('document.editedSinceLink')}
-                <span className="visually-hidden">: {shown.title}</span>
-              </Link>
+              <SectionPageLink to={`${sectionPath}/history?from=${consulted.number}&to=${section.version}`} label={t('document.editedSinceLink')} title={shown.title} />
             </>
           )}
         </p>
@@ -208,17 +205,11 @@ export function ReaderSection(props: Props) {
       <ul className="section__tools">
         {props.canEdit && (
           <li>
-            <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/edit`}>
-              {t('document.edit')}
-              <span className="visually-hidden">: {shown.title}</span>
-            </Link>
+            <SectionPageLink to={`${sectionPath}/edit`} label={t('document.edit')} title={shown.title} />
           </li>
         )}
         <li>
-          <Link to={`${docPath}/sections/${encodeURIComponent(section.id)}/history`}>
-            {t('document.history')}
-            <span className="visually-hidden">: {shown.title}</span>
-          </Link>
+          <SectionPageLink to={`${sectionPath}/history`} label={t('document.history')} title={shown.title} />
         </li>
         {canComment && (
           <li>
@@ -325,4 +316,14 @@ function textStart(element: Element): string {
   const text = element.textContent?.trim() ?? '';
   const words = text.split(/\s+/).slice(0, 6).join(' ');
   return words.length < text.length ? `${words} …` : words;
+}
+
+/** A link to one of the section's own pages; screen readers hear the section's title after the label. */
+function SectionPageLink({ to, label, title }: { to: string; label: string; title: string }) {
+  return (
+    <Link to={to}>
+      {label}
+      <span className="visually-hidden">: {title}</span>
+    </Link>
+  );
 }

@@ -64,6 +64,12 @@ const AddSectionMutation = graphql(`
   }
 `);
 
+/** What the user can do with a selected passage: remark on it, or propose a change to it. */
+const selectionActions = [
+  { kind: 'REMARK', className: 'button', label: 'document.commentSelection' },
+  { kind: 'PROPOSAL', className: 'button button--secondary', label: 'document.proposeChange' },
+] as const;
+
 interface Selected {
   sectionId: string;
   quote: TextQuote;
@@ -169,22 +175,18 @@ export function DocumentPage() {
           <p className="selection-bar__quote">
             {t('document.selected')} <q>{truncate(selected.passage, 80)}</q>
           </p>
-          <button
-            type="button"
-            className="button"
-            onMouseDown={(event) => event.preventDefault()}
-            onClick={() => setComposing({ ...selected, kind: 'REMARK' })}
-          >
-            {t('document.commentSelection')}
-          </button>
-          <button
-            type="button"
-            className="button button--secondary"
-            onMouseDown={(event) => event.preventDefault()}
-            onClick={() => setComposing({ ...selected, kind: 'PROPOSAL' })}
-          >
-            {t('document.proposeChange')}
-          </button>
+          {selectionActions.map((action) => (
+            <button
+              key={action.kind}
+              type="button"
+              className={action.className}
+              // Pressing the button must not clear the text selection it acts on.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => setComposing({ ...selected, kind: action.kind })}
+            >
+              {t(action.label)}
+            </button>
+          ))}
         </div>
       )}
     </>
