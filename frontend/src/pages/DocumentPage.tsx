@@ -50,20 +50,6 @@ const DocumentReaderQuery = graphql(`
   }
 `);
 
-const AddSectionMutation = graphql(`
-  mutation AddSection($input: AddSectionInput!) {
-    addSection(input: $input) {
-      __typename
-      ... on SectionAdded {
-        section {
-          id
-        }
-      }
-      ...UserError
-    }
-  }
-`);
-
 /** What the user can do with a selected passage: remark on it, or propose a change to it. */
 const selectionActions = [
   { kind: 'REMARK', className: 'button', label: 'document.commentSelection' },
@@ -261,6 +247,20 @@ function elementOf(node: Node): Element | null {
   return node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
 }
 
+const AddSectionMutation = graphql(`
+  mutation AddSection($input: AddSectionInput!) {
+    addSection(input: $input) {
+      __typename
+      ... on SectionAdded {
+        section {
+          id
+        }
+      }
+      ...UserError
+    }
+  }
+`);
+
 function AddSectionForm({ documentId, slug }: { documentId: string; slug: string }) {
   const { t } = useTranslation();
   const id = useId();
@@ -280,13 +280,7 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
         {t('document.addSection')}
       </h2>
       <InlineProblems problems={problems} />
-      <TextField
-        id={`${id}-title`}
-        label={t('document.newSectionTitle')}
-        value={title}
-        onChange={(event) => setTitle(event.target.value)}
-        error={problems.fields.title}
-      />
+      <TextField {...addSection.field('title', [title, setTitle])} label={t('document.newSectionTitle')} />
       <SubmitButton busy={addSection.fetching} className="button button--secondary">
         {t('document.addSectionSubmit')}
       </SubmitButton>
