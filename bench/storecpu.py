@@ -49,6 +49,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def peak_memory_mb(pid: int) -> float:
+    """The most resident memory a process has had (``VmHWM`` in ``/proc/<pid>/status``)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -100,10 +109,12 @@ async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr
                     "store_cpu_ms": round(store_cpu, 1),
                     "app_cpu_ms": round(app_cpu, 1),
                     "round_trips": trips,
+                    "store_peak_mb": round(peak_memory_mb(store.process.pid)),
                     "commands": commands,
                 }
                 print(
-                    f"{op.name}: store {row['store_cpu_ms']} ms, app {row['app_cpu_ms']} ms CPU per request; {commands}"
+                    f"{op.name}: store {row['store_cpu_ms']} ms, app {row['app_cpu_ms']} ms CPU per request; "
+                    f"store peak memory {row['store_peak_mb']} MB; {commands}"
                 )
                 if args.app_profile:  # pyinstrument, one request: var/bench/storecpu/app/<op>.txt
                     query, variables = op.request(0, 0)
