@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from bson import ObjectId
@@ -23,7 +24,7 @@ from server.api.drafting import (
     compare_snapshots,
     document_field,
 )
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
 from server.api.node import Node, from_domain
 from server.approvals import model as domain
 from server.approvals import record, service
@@ -310,6 +311,7 @@ class ApprovalRoundWithdrawn:
     round: ApprovalRound
 
 
+P = TypeVar("P")
 Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 OpenApprovalRoundResult = Annotated[ApprovalRoundOpened | Errors, strawberry.union("OpenApprovalRoundResult")]
 RecordDecisionResult = Annotated[DecisionRecorded | Errors, strawberry.union("RecordDecisionResult")]
@@ -364,64 +366,75 @@ class WithdrawApprovalRoundInput:
     reason: str
 
 
+def _round_id(value: strawberry.ID) -> ObjectId | None:
+    return ids.parse(value, "ApprovalRound")
+
+
+def _with_round(payload: Callable[..., P]) -> Callable[[domain.ApprovalRound], P]:
+    """A mutation's success: ``payload`` holding the round as it is now."""
+    return lambda round: payload(round=ApprovalRound.of(round))
+
+
 @strawberry.type
 class ApprovalsMutation:
     @strawberry.mutation(description="Open a written process on a snapshot (secretariat).")
     async def open_approval_round(self, info: Info, input: OpenApprovalRoundInput) -> OpenApprovalRoundResult:
-        ctx = info.context
-        result = await service.open_round(
-            ctx.store,
-            ctx.caller(),
+        return await run_workflow(
+            info,
+            service.open_round,
             ids.parse(input.snapshot_id, "Snapshot"),
             input.title,
             input.deadline,
             [ids.parse(o, "Organization") for o in input.organization_ids],
             input.silence_is_consent,
+            then=_with_round(ApprovalRoundOpened),
         )
-        return answer(result, ctx, lambda r: ApprovalRoundOpened(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Record or change your organisation's decision while the round is open.")
     async def record_decision(self, info: Info, input: RecordDecisionInput) -> RecordDecisionResult:
-        ctx = info.context
-        result = await service.record_decision(
-            ctx.store,
-            ctx.caller(),
-            ids.parse(input.round_id, "ApprovalRound"),
+        return await run_workflow(
+            info,
+            service.record_decision,
+            _round_id(input.round_id),
             ids.parse(input.organization_id, "Organization"),
             input.decision,
             input.remarks,
             input.internal_note,
             [ids.parse(s, "Section") for s in input.section_ids],
+            then=_with_round(DecisionRecorded),
         )
-        return answer(result, ctx, lambda r: DecisionRecorded(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Show everyone that your organisation awaits its own board (or no longer).")
     async def mark_awaiting_board(self, info: Info, input: MarkAwaitingBoardInput) -> MarkAwaitingBoardResult:
-        ctx = info.context
-        result = await service.mark_awaiting_board(
-            ctx.store,
-            ctx.caller(),
-            ids.parse(input.round_id, "ApprovalRound"),
+        return await run_workflow(
+            info,
+            service.mark_awaiting_board,
+            _round_id(input.round_id),
             ids.parse(input.organization_id, "Organization"),
             input.awaiting,
             input.note,
+            then=_with_round(AwaitingBoardMarked),
         )
-        return answer(result, ctx, lambda r: AwaitingBoardMarked(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Move an open round's deadline later, with a reason (secretariat).")
     async def extend_deadline(self, info: Info, input: ExtendDeadlineInput) -> ExtendDeadlineResult:
-        ctx = info.context
-        result = await service.extend_deadline(
-            ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.deadline, input.reason
+        return await run_workflow(
+            info,
+            service.extend_deadline,
+            _round_id(input.round_id),
+            input.deadline,
+            input.reason,
+            then=_with_round(DeadlineExtended),
         )
-        return answer(result, ctx, lambda r: DeadlineExtended(round=ApprovalRound.of(r)))
 
     @strawberry.mutation(description="Withdraw an open round, with a reason (secretariat).")
     async def withdraw_approval_round(
         self, info: Info, input: WithdrawApprovalRoundInput
     ) -> WithdrawApprovalRoundResult:
-        ctx = info.context
-        result = await service.withdraw_round(
-            ctx.store, ctx.caller(), ids.parse(input.round_id, "ApprovalRound"), input.reason
+        return await run_workflow(
+            info,
+            service.withdraw_round,
+            _round_id(input.round_id),
+            input.reason,
+            then=_with_round(ApprovalRoundWithdrawn),
         )
-        return answer(result, ctx, lambda r: ApprovalRoundWithdrawn(round=ApprovalRound.of(r)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from bson import ObjectId
@@ -17,7 +18,7 @@ from server.api.accounts import Organization, User, organization_field, user_fie
 from server.api.context import Info
 from server.api.deadlines import Extension, local, may_act_for, snapshot_field
 from server.api.drafting import Document, Snapshot, document_field
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
 from server.api.node import Node, from_domain
 from server.comments.model import STEERING
 from server.consultations import model as domain
@@ -341,6 +342,7 @@ class AnswersPublished:
         return [Organization.of(o) for o in orgs if o]
 
 
+P = TypeVar("P")
 Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 OpenConsultationResult = Annotated[ConsultationOpened | Errors, strawberry.union("OpenConsultationResult")]
 ExtendConsultationResult = Annotated[ConsultationExtended | Errors, strawberry.union("ExtendConsultationResult")]
@@ -389,46 +391,66 @@ def _consultation_id(value: strawberry.ID) -> ObjectId | None:
     return ids.parse(value, "Consultation")
 
 
+def _with_consultation(payload: Callable[..., P]) -> Callable[[domain.Consultation], P]:
+    """A mutation's success: ``payload`` holding the consultation as it is now."""
+    return lambda consultation: payload(consultation=Consultation.of(consultation))
+
+
+def _published(found: tuple[domain.Consultation, list[domain.Publication]]) -> AnswersPublished:
+    consultation, publications = found
+    return AnswersPublished(
+        consultation=Consultation.of(consultation), organization_ids=[p.organization_id for p in publications]
+    )
+
+
 async def _answer(
     info: Info, input: ConsultationPartyInput, kind: domain.ResponseKind
 ) -> ConsultationAnswered | NotSignedIn | Forbidden | NotFound | InvalidInput:
     """A party's answer in one action, for the organisation the input names."""
-    ctx = info.context
-    consultation_id = _consultation_id(input.consultation_id)
-    organization_id = ids.parse(input.organization_id, "Organization")
-    result = await service.answer(ctx.store, ctx.caller(), consultation_id, organization_id, kind)
-    return answer(result, ctx, lambda c: ConsultationAnswered(consultation=Consultation.of(c)))
+    return await run_workflow(
+        info,
+        service.answer,
+        _consultation_id(input.consultation_id),
+        ids.parse(input.organization_id, "Organization"),
+        kind,
+        then=_with_consultation(ConsultationAnswered),
+    )
 
 
 @strawberry.type
 class ConsultationsMutation:
     @strawberry.mutation(description="Send a snapshot for consultation (secretariat).")
     async def open_consultation(self, info: Info, input: OpenConsultationInput) -> OpenConsultationResult:
-        ctx = info.context
-        result = await service.open_consultation(
-            ctx.store,
-            ctx.caller(),
+        return await run_workflow(
+            info,
+            service.open_consultation,
             ids.parse(input.snapshot_id, "Snapshot"),
             input.deadline,
             [ids.parse(o, "Organization") for o in input.organization_ids],
             input.letter,
             input.accept_late,
+            then=_with_consultation(ConsultationOpened),
         )
-        return answer(result, ctx, lambda c: ConsultationOpened(consultation=Consultation.of(c)))
 
     @strawberry.mutation(description="Move an open consultation's deadline later (secretariat).")
     async def extend_consultation(self, info: Info, input: ExtendConsultationInput) -> ExtendConsultationResult:
-        ctx = info.context
-        result = await service.extend_consultation(
-            ctx.store, ctx.caller(), _consultation_id(input.consultation_id), input.deadline, input.reason
+        return await run_workflow(
+            info,
+            service.extend_consultation,
+            _consultation_id(input.consultation_id),
+            input.deadline,
+            input.reason,
+            then=_with_consultation(ConsultationExtended),
         )
-        return answer(result, ctx, lambda c: ConsultationExtended(consultation=Consultation.of(c)))
 
     @strawberry.mutation(description="Close an open consultation (secretariat).")
     async def close_consultation(self, info: Info, input: CloseConsultationInput) -> CloseConsultationResult:
-        ctx = info.context
-        result = await service.close_consultation(ctx.store, ctx.caller(), _consultation_id(input.consultation_id))
-        return answer(result, ctx, lambda c: ConsultationClosed(consultation=Consultation.of(c)))
+        return await run_workflow(
+            info,
+            service.close_consultation,
+            _consultation_id(input.consultation_id),
+            then=_with_consultation(ConsultationClosed),
+        )
 
     @strawberry.mutation(description="Answer “ingen bemærkninger” for your organisation (commenters and approvers).")
     async def respond_no_remarks(self, info: Info, input: ConsultationPartyInput) -> RespondNoRemarksResult:
@@ -442,14 +464,8 @@ class ConsultationsMutation:
         description="Publish the steering group's answers to the parties (secretariat): all, or per organisation."
     )
     async def publish_answers(self, info: Info, input: PublishAnswersInput) -> PublishAnswersResult:
-        ctx = info.context
         named = input.organization_ids
         chosen = None if named is None else [ids.parse(o, "Organization") for o in named]
-        result = await service.publish_answers(ctx.store, ctx.caller(), _consultation_id(input.consultation_id), chosen)
-        return answer(
-            result,
-            ctx,
-            lambda r: AnswersPublished(
-                consultation=Consultation.of(r[0]), organization_ids=[p.organization_id for p in r[1]]
-            ),
+        return await run_workflow(
+            info, service.publish_answers, _consultation_id(input.consultation_id), chosen, then=_published
         )

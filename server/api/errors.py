@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar, overload
 
@@ -152,3 +152,12 @@ def answer(
     if isinstance(result, _PROBLEMS):
         return error_for(result, ctx)
     return success(result)
+
+
+async def run_workflow(
+    info: Info, workflow: Callable[..., Awaitable[R | Failure]], *args: object, then: Callable[[R], S]
+) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput:
+    """A mutation's answer: ``workflow`` run for the request's caller with ``args``, then ``then`` of
+    its result, or the typed error for its problem (``answer``)."""
+    ctx = info.context
+    return answer(await workflow(ctx.store, ctx.caller(), *args), ctx, then)

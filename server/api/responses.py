@@ -6,15 +6,16 @@ The letter itself goes up and down over plain HTTP (``server/responses/routes.py
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from server import ids
 from server.api.accounts import User, user_field
 from server.api.context import Info
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, answer
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
 from server.responses import model as domain
 from server.responses import service
 from server.responses.routes import LETTER_UPLOAD
@@ -93,6 +94,7 @@ class ResponseLetterRemoved:
     draft: ResponseDraft
 
 
+P = TypeVar("P")
 Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 SaveGeneralRemarksResult = Annotated[GeneralRemarksSaved | Errors, strawberry.union("SaveGeneralRemarksResult")]
 RemoveResponseLetterResult = Annotated[ResponseLetterRemoved | Errors, strawberry.union("RemoveResponseLetterResult")]
@@ -109,6 +111,11 @@ class RemoveResponseLetterInput:
     consultation_id: strawberry.ID
 
 
+def _with_draft(payload: Callable[..., P]) -> Callable[[domain.ResponseDraft], P]:
+    """A mutation's success: ``payload`` holding the response draft as it is now."""
+    return lambda draft: payload(draft=ResponseDraft.of(draft))
+
+
 @strawberry.type
 class ResponsesMutation:
     @strawberry.mutation(
@@ -116,14 +123,19 @@ class ResponsesMutation:
         "sent with its response."
     )
     async def save_general_remarks(self, info: Info, input: SaveGeneralRemarksInput) -> SaveGeneralRemarksResult:
-        ctx = info.context
-        result = await service.save_general_remarks(
-            ctx.store, ctx.caller(), ids.parse(input.consultation_id, "Consultation"), input.general_remarks
+        return await run_workflow(
+            info,
+            service.save_general_remarks,
+            ids.parse(input.consultation_id, "Consultation"),
+            input.general_remarks,
+            then=_with_draft(GeneralRemarksSaved),
         )
-        return answer(result, ctx, lambda r: GeneralRemarksSaved(draft=ResponseDraft.of(r)))
 
     @strawberry.mutation(description="Remove the response letter attached to your organisation's response.")
     async def remove_response_letter(self, info: Info, input: RemoveResponseLetterInput) -> RemoveResponseLetterResult:
-        ctx = info.context
-        result = await service.remove_letter(ctx.store, ctx.caller(), ids.parse(input.consultation_id, "Consultation"))
-        return answer(result, ctx, lambda r: ResponseLetterRemoved(draft=ResponseDraft.of(r)))
+        return await run_workflow(
+            info,
+            service.remove_letter,
+            ids.parse(input.consultation_id, "Consultation"),
+            then=_with_draft(ResponseLetterRemoved),
+        )

@@ -29,7 +29,7 @@ from server.consultations.model import due_closure
 from server.db import Taken
 from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import document_of, follow_phase, move_phase, scope_of
+from server.drafting.service import follow_phase, move_phase, scope_of, within_document
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid, Missing
@@ -129,13 +129,10 @@ async def readable_round(
     store: Store, caller: Caller, round_id: ObjectId | None
 ) -> tuple[Document, ApprovalRound] | Failure:
     """A round and its document, settled, when the caller may read the document (else missing)."""
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    round = await store.approvals.round(round_id) if round_id else None
-    document = await document_of(store, caller, round, "ApprovalRound", Action.READ_DOCUMENT)
-    if not isinstance(document, Document):
-        return document
-    assert round is not None
+    found = await within_document(store, caller, round_id, store.approvals.round, "ApprovalRound", Action.READ_DOCUMENT)
+    if not isinstance(found, tuple):
+        return found
+    document, round = found
     return document, await settle(store, round, caller.now)
 
 
@@ -159,13 +156,12 @@ async def open_round(
     silence_is_consent: bool,
 ) -> ApprovalRound | Failure:
     """Open a written process on a snapshot (secretariat); moves the document to WRITTEN_PROCESS."""
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
-    document = await document_of(store, caller, snapshot, "Snapshot", Action.RUN_APPROVAL_ROUND)
-    if not isinstance(document, Document):
-        return document
-    assert snapshot is not None
+    found = await within_document(
+        store, caller, snapshot_id, store.drafting.snapshot, "Snapshot", Action.RUN_APPROVAL_ROUND
+    )
+    if not isinstance(found, tuple):
+        return found
+    document, snapshot = found
     wanted = list(dict.fromkeys(organization_ids))
     if None in wanted:
         return Missing("Organization")
@@ -190,7 +186,7 @@ async def open_round(
                 organization_ids=required,
                 silence_is_consent=silence_is_consent,
                 deadline=deadline,
-                opened_by=caller.actor.user_id,
+                opened_by=caller.user_id,
                 opened_at=caller.now,
                 phase_before=document.phase,
             )

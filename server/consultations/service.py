@@ -33,7 +33,7 @@ from server.consultations.model import (
 from server.db import Taken
 from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import document_of, follow_phase, scope_of
+from server.drafting.service import follow_phase, scope_of, within_document
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Denied, Failure, Invalid
@@ -90,13 +90,12 @@ async def readable_consultation(
     store: Store, caller: Caller, consultation_id: ObjectId | None
 ) -> tuple[Document, Consultation] | Failure:
     """A consultation and its document, settled, when the caller may read the document (else missing)."""
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    consultation = await store.consultations.consultation(consultation_id) if consultation_id else None
-    document = await document_of(store, caller, consultation, "Consultation", Action.READ_DOCUMENT)
-    if not isinstance(document, Document):
-        return document
-    assert consultation is not None
+    found = await within_document(
+        store, caller, consultation_id, store.consultations.consultation, "Consultation", Action.READ_DOCUMENT
+    )
+    if not isinstance(found, tuple):
+        return found
+    document, consultation = found
     return document, await settle(store, consultation, caller.now)
 
 
@@ -153,13 +152,12 @@ async def open_consultation(
 ) -> Consultation | Failure:
     """Open a consultation on a snapshot (secretariat): the consulted organisations become
     participants and the document moves to ``CONSULTATION``."""
-    if caller.actor is None:
-        return Denied(permissions.NOT_SIGNED_IN)
-    snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
-    document = await document_of(store, caller, snapshot, "Snapshot", Action.RUN_CONSULTATION)
-    if not isinstance(document, Document):
-        return document
-    assert snapshot is not None
+    found = await within_document(
+        store, caller, snapshot_id, store.drafting.snapshot, "Snapshot", Action.RUN_CONSULTATION
+    )
+    if not isinstance(found, tuple):
+        return found
+    document, snapshot = found
     consulted = await _consulted_organizations(store, organization_ids)
     if isinstance(consulted, InputProblem):
         return Invalid.of(consulted)
@@ -181,7 +179,7 @@ async def open_consultation(
             letter_html=letter_html,
             opening_deadline=deadline,
             accept_late=accept_late,
-            opened_by=caller.actor.user_id,
+            opened_by=caller.user_id,
             opened_at=caller.now,
             organization_ids=tuple(consulted),
             phase_before=document.phase,
