@@ -11,7 +11,7 @@ re-imports as ``normalise_markdown`` of its input.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, TypeAlias
 
@@ -429,3 +429,28 @@ def _code_span(text: str, *, in_table: bool) -> str:
     fence = "`" * (longest + 1)
     pad = text.startswith("`") or text.endswith("`") or (text[0] == text[-1] == " " and not text.isspace())
     return f"{fence} {text} {fence}" if pad else f"{fence}{text}{fence}"
+
+
+# Printed pages (approval records, consultation reports) written as Markdown
+
+_LITERAL_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
+
+
+def literal(value: str) -> str:
+    """One line of user text, escaped so Markdown shows it literally."""
+    return _LITERAL_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+
+
+def markdown_page(
+    title: str, facts: Iterable[tuple[str, str]], parts: Iterable[tuple[str, str]], footer: str = ""
+) -> str:
+    """A printed page as Markdown: its title, its facts as a list, each part's Markdown under its
+    heading, and an italic footer (if any). The title, facts, headings and footer are literal text."""
+    lines = [f"# {literal(title)}", ""]
+    lines += [f"- **{literal(label)}:** {literal(value)}" for label, value in facts]
+    lines.append("")
+    for heading, body in parts:
+        lines += [f"## {literal(heading)}", "", body, ""]
+    if footer:
+        lines += [f"*{literal(footer)}*", ""]
+    return "\n".join(lines)

@@ -273,7 +273,8 @@ async def document_rounds(info: Info, document: drafting_model.Document) -> list
     """A readable document's rounds, newest first, each settled (never shown open past its deadline)."""
     ctx = info.context
     rounds = await ctx.loaders.approval_rounds.load(document.id)
-    return [ApprovalRound.of(r) for r in await service.settle_all(ctx.store, rounds, ctx.clock.now())]
+    now = ctx.clock.now()
+    return [ApprovalRound.of(await service.settle(ctx.store, r, now)) for r in rounds]
 
 
 @strawberry.type

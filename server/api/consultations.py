@@ -154,7 +154,8 @@ async def document_consultations(info: Info, document: drafting_model.Document) 
     """A readable document's consultations, newest first, each settled."""
     ctx = info.context
     found = await ctx.loaders.consultations.load(document.id)
-    return [Consultation.of(c) for c in await service.settle_all(ctx.store, found, ctx.clock.now())]
+    now = ctx.clock.now()
+    return [Consultation.of(await service.settle(ctx.store, c, now)) for c in found]
 
 
 async def document_consultation(info: Info, document: drafting_model.Document) -> Consultation | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -22,6 +21,8 @@ from server.approvals import model
 from server.approvals.service import ApprovalRecord
 from server.clock import COPENHAGEN
 from server.exports.docx import Part, TitlePage, build_docx
+from server.markdown_blocks import literal as _md
+from server.markdown_blocks import markdown_page
 from server.messages import Language, snapshot_name, text
 
 _HISTORY_COLUMNS = (
@@ -31,7 +32,6 @@ _HISTORY_COLUMNS = (
     "record_person",
     "record_remarks",
 )
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 
 _STYLE = """
 body { font-family: Georgia, "Times New Roman", serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
@@ -192,11 +192,6 @@ class _Facts:
 # Markdown
 
 
-def _md(value: str) -> str:
-    """One line of user text, escaped so Markdown shows it literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
-
-
 def _md_block(value: str) -> str:
     """User text of several lines, each escaped, kept as separate lines."""
     return "  \n".join(_md(line) for line in value.strip().splitlines() if line.strip())
@@ -225,13 +220,7 @@ def _markdown_parts(f: _Facts) -> list[tuple[str, str]]:
 
 def render_markdown(record: ApprovalRecord, language: Language = "da") -> str:
     f = _Facts(record, language)
-    lines = [f"# {_md(f.title())}", ""]
-    lines += [f"- **{_md(label)}:** {_md(value)}" for label, value in f.header()]
-    lines.append("")
-    for heading, body in _markdown_parts(f):
-        lines += [f"## {_md(heading)}", "", body, ""]
-    lines += [f"*{_md(f.generated())}*", ""]
-    return "\n".join(lines)
+    return markdown_page(f.title(), f.header(), _markdown_parts(f), footer=f.generated())
 
 
 def render_docx(record: ApprovalRecord, language: Language = "da") -> bytes:

@@ -19,7 +19,6 @@ from datetime import datetime
 from bson import ObjectId
 
 from server import ids
-from server.accounts import permissions
 from server.accounts.model import Organization, User
 from server.accounts.permissions import Action
 from server.approvals import model
@@ -29,10 +28,10 @@ from server.consultations.model import due_closure
 from server.db import Taken
 from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import follow_phase, move_phase, scope_of, within_document
+from server.drafting.service import follow_phase, move_phase, permitted, within_document
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
-from server.outcomes import Denied, Failure, Invalid, Missing
+from server.outcomes import Failure, Invalid, Missing
 from server.store import Store
 from server.validation import InputProblem
 
@@ -116,10 +115,6 @@ async def settle(store: Store, round: ApprovalRound, now: datetime) -> ApprovalR
     )
 
 
-async def settle_all(store: Store, rounds: Sequence[ApprovalRound], now: datetime) -> list[ApprovalRound]:
-    return [await settle(store, r, now) for r in rounds]
-
-
 async def close_due_rounds(store: Store, now: datetime) -> int:
     """Close every round past its deadline that nobody read (the app's background task)."""
     return await deadlines.close_due(store.approvals, now, lambda r: settle(store, r, now))
@@ -139,11 +134,7 @@ async def readable_round(
 async def _authorised_round(
     store: Store, caller: Caller, round_id: ObjectId | None, action: Action, organization_id: ObjectId | None = None
 ) -> ApprovalRound | Failure:
-    found = await readable_round(store, caller, round_id)
-    if not isinstance(found, tuple):
-        return found
-    refusal = permissions.check(caller.actor, action, scope_of(found[0], organization_id))
-    return Denied(refusal) if refusal else found[1]
+    return permitted(await readable_round(store, caller, round_id), caller, action, organization_id)
 
 
 async def open_round(
@@ -200,21 +191,15 @@ async def open_round(
                 await store.approvals.sync(holder)  # its summary lagged its log: step aside and retry
     if round is None:
         return Invalid("snapshotId", "round_already_open")
-    event = await store.events.append(
-        "approval_round.opened",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("ApprovalRound", round.id),
-        data={
-            "title": round.title,
-            "snapshot": snapshot.number,
-            "label": snapshot.label,
-            "deadline": deadline.isoformat(),
-            "organizations": await _organization_slugs(store, required),
-            "silence_is_consent": silence_is_consent,
-        },
-    )
+    opened = {
+        "title": round.title,
+        "snapshot": snapshot.number,
+        "label": snapshot.label,
+        "deadline": deadline.isoformat(),
+        "organizations": await _organization_slugs(store, required),
+        "silence_is_consent": silence_is_consent,
+    }
+    event = await _round_event(store, caller, "approval_round.opened", round, opened)
     await notifications.round_opened(store, round, document, str(event.id), caller.now)
     await follow_phase(store, document.id, Phase.WRITTEN_PROCESS, caller.origin, caller.now)
     return round

@@ -19,7 +19,6 @@ from datetime import datetime
 from bson import ObjectId
 
 from server import ids, markdown
-from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.caller import Caller
 from server.consultations import model
@@ -33,10 +32,10 @@ from server.consultations.model import (
 from server.db import Taken
 from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import follow_phase, scope_of, within_document
+from server.drafting.service import follow_phase, permitted, within_document
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
-from server.outcomes import Denied, Failure, Invalid
+from server.outcomes import Failure, Invalid
 from server.store import Store
 from server.validation import InputProblem
 
@@ -77,10 +76,6 @@ async def settle(store: Store, consultation: Consultation, now: datetime) -> Con
     return await deadlines.settle(store.consultations, consultation, lambda c: model.due_closure(c, now), due)
 
 
-async def settle_all(store: Store, consultations: Sequence[Consultation], now: datetime) -> list[Consultation]:
-    return [await settle(store, c, now) for c in consultations]
-
-
 async def close_due_consultations(store: Store, now: datetime) -> int:
     """Close every consultation due at its deadline that nobody read (the app's background task)."""
     return await deadlines.close_due(store.consultations, now, lambda c: settle(store, c, now))
@@ -106,11 +101,7 @@ async def _authorised(
     action: Action,
     organization_id: ObjectId | None = None,
 ) -> Consultation | Failure:
-    found = await readable_consultation(store, caller, consultation_id)
-    if not isinstance(found, tuple):
-        return found
-    refusal = permissions.check(caller.actor, action, scope_of(found[0], organization_id))
-    return Denied(refusal) if refusal else found[1]
+    return permitted(await readable_consultation(store, caller, consultation_id), caller, action, organization_id)
 
 
 # Opening

@@ -117,6 +117,17 @@ async def within_document(
     return document, item
 
 
+def permitted(
+    found: tuple[Document, _Item] | Failure, caller: Caller, action: Action, organization_id: ObjectId | None = None
+) -> _Item | Failure:
+    """The item ``found`` in a readable document, when the caller may also do ``action`` on that document
+    (for ``organization_id``, where the action is done for an organisation)."""
+    if not isinstance(found, tuple):
+        return found
+    refusal = permissions.check(caller.actor, action, scope_of(found[0], organization_id))
+    return Denied(refusal) if refusal else found[1]
+
+
 async def authorised_section(
     store: Store, caller: Caller, section_id: ObjectId | None, action: Action
 ) -> tuple[Document, Section] | Failure:

@@ -27,9 +27,9 @@ from server.comments.model import Answer, Comment, CommentStatus, OrganizationCo
 from server.consultations.model import PartyView, Response
 from server.consultations.report import ConsultationReport, changes
 from server.exports.docx import Part, TitlePage, build_docx
+from server.markdown_blocks import literal as _md
+from server.markdown_blocks import markdown_page
 from server.messages import Language, snapshot_name, text
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 
 _STYLE = """
 body { font-family: Georgia, "Times New Roman", serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
@@ -173,11 +173,6 @@ class _Wording:
 # Markdown
 
 
-def _md(value: str) -> str:
-    """One line of user text, escaped so Markdown shows it literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
-
-
 def _quoted(value: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in value.strip().splitlines()) or ">"
 
@@ -285,12 +280,7 @@ def _markdown_parts(w: _Wording) -> list[tuple[str, str]]:
 
 def render_markdown(found: ConsultationReport, language: Language = "da") -> str:
     w = _Wording(found, language)
-    lines = [f"# {_md(w.title())}", ""]
-    lines += [f"- **{_md(label)}:** {_md(value)}" for label, value in w.facts()]
-    lines.append("")
-    for heading, body in _markdown_parts(w):
-        lines += [f"## {_md(heading)}", "", body, ""]
-    return "\n".join(lines)
+    return markdown_page(w.title(), w.facts(), _markdown_parts(w))
 
 
 def render_docx(found: ConsultationReport, language: Language = "da") -> bytes:
