@@ -18,6 +18,7 @@ from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelection
 from pymongo.monitoring import CommandListener
 
 Database = AsyncDatabase[dict[str, Any]]
+Collection = AsyncCollection[dict[str, Any]]
 
 STORE_DOWN = (ServerSelectionTimeoutError, ConnectionFailure)  # what an unreachable store raises
 
@@ -27,7 +28,7 @@ class Taken(Exception):
     unique inserts that guard numbers and names, so no workflow needs to know pymongo's errors."""
 
 
-async def insert_unique(collection: AsyncCollection[dict[str, Any]], doc: Mapping[str, Any], key: str) -> None:
+async def insert_unique(collection: Collection, doc: Mapping[str, Any], key: str) -> None:
     """Insert ``doc``; raises ``Taken`` naming ``key`` when one of its unique keys is taken."""
     try:
         await collection.insert_one(dict(doc))

@@ -31,7 +31,7 @@ from server.approvals.model import (
     RoundState,
 )
 from server.db import Database
-from server.deadlines.repository import Logs, extension_fields, extension_of
+from server.deadlines.repository import Logs, extension_fields, extension_of, log_fields
 from server.drafting.model import Phase
 
 INDEXES = {
@@ -61,74 +61,70 @@ def _with_shared_note(remarks: str, legacy_note: str) -> str:
     return f"{remarks}\n\n{legacy_note}" if remarks.strip() else legacy_note
 
 
+def _entry(doc: Mapping[str, Any]) -> Entry:
+    seq, at, by = doc["seq"], doc["at"], doc.get("by")
+    match doc["kind"]:
+        case "DECISION":
+            return DecisionEntry(
+                seq,
+                at,
+                by,
+                doc["organization_id"],
+                Decision(doc["decision"]),
+                _with_shared_note(doc.get("remarks", ""), doc.get("internal_note", "")),
+                tuple(doc.get("section_ids", [])),
+                doc.get("private_note", ""),
+            )
+        case "BOARD":
+            return BoardEntry(seq, at, by, doc["organization_id"], doc["awaiting"], doc.get("note", ""))
+        case "CLOSURE":
+            return ClosureEntry(seq, at, by, RoundState(doc["state"]), Cause(doc["cause"]), doc.get("reason", ""))
+    return extension_of(doc)
+
+
+def _entry_fields(entry: Entry) -> dict[str, Any]:
+    match entry:
+        case DecisionEntry():
+            return {
+                **log_fields(entry),
+                "kind": "DECISION",
+                "organization_id": entry.organization_id,
+                "decision": entry.decision.value,
+                "remarks": entry.remarks,
+                "section_ids": list(entry.section_ids),
+                "private_note": entry.internal_note,
+            }
+        case BoardEntry():
+            return {
+                **log_fields(entry),
+                "kind": "BOARD",
+                "organization_id": entry.organization_id,
+                "awaiting": entry.awaiting,
+                "note": entry.note,
+            }
+        case ClosureEntry():
+            return {
+                **log_fields(entry),
+                "kind": "CLOSURE",
+                "state": entry.state.value,
+                "cause": entry.cause.value,
+                "reason": entry.reason,
+            }
+        case ExtensionEntry():
+            return extension_fields(entry)
+
+
 class Approvals(Logs[ApprovalRound, Entry]):
     def __init__(self, db: Database) -> None:
-        super().__init__(db["approval_rounds"], db["approval_entries"], key="round_id", then_by="_id")
-
-    def _record(self, doc: Mapping[str, Any], entries: Sequence[Entry]) -> ApprovalRound:
-        return ApprovalRound(
-            id=doc["_id"],
-            document_id=doc["document_id"],
-            snapshot_id=doc["snapshot_id"],
-            title=doc["title"],
-            organization_ids=tuple(doc["organization_ids"]),
-            silence_is_consent=doc["silence_is_consent"],
-            opening_deadline=doc["opening_deadline"],
-            opened_by=doc.get("opened_by"),
-            opened_at=doc["opened_at"],
-            phase_before=Phase(doc["phase_before"]),
-            entries=tuple(sorted(entries, key=lambda e: e.seq)),
+        super().__init__(
+            db["approval_rounds"],
+            db["approval_entries"],
+            record=ApprovalRound,
+            key="round_id",
+            then_by="_id",
+            entry=_entry,
+            entry_fields=_entry_fields,
         )
-
-    @staticmethod
-    def _entry(doc: Mapping[str, Any]) -> Entry:
-        seq, at, by = doc["seq"], doc["at"], doc.get("by")
-        match doc["kind"]:
-            case "DECISION":
-                return DecisionEntry(
-                    seq,
-                    at,
-                    by,
-                    doc["organization_id"],
-                    Decision(doc["decision"]),
-                    _with_shared_note(doc.get("remarks", ""), doc.get("internal_note", "")),
-                    tuple(doc.get("section_ids", [])),
-                    doc.get("private_note", ""),
-                )
-            case "BOARD":
-                return BoardEntry(seq, at, by, doc["organization_id"], doc["awaiting"], doc.get("note", ""))
-            case "CLOSURE":
-                return ClosureEntry(seq, at, by, RoundState(doc["state"]), Cause(doc["cause"]), doc.get("reason", ""))
-        return extension_of(doc)
-
-    @staticmethod
-    def _entry_fields(entry: Entry) -> dict[str, Any]:
-        match entry:
-            case DecisionEntry():
-                return {
-                    "kind": "DECISION",
-                    "organization_id": entry.organization_id,
-                    "decision": entry.decision.value,
-                    "remarks": entry.remarks,
-                    "section_ids": list(entry.section_ids),
-                    "private_note": entry.internal_note,
-                }
-            case BoardEntry():
-                return {
-                    "kind": "BOARD",
-                    "organization_id": entry.organization_id,
-                    "awaiting": entry.awaiting,
-                    "note": entry.note,
-                }
-            case ClosureEntry():
-                return {
-                    "kind": "CLOSURE",
-                    "state": entry.state.value,
-                    "cause": entry.cause.value,
-                    "reason": entry.reason,
-                }
-            case ExtensionEntry():
-                return extension_fields(entry)
 
     def _summary(self, round: ApprovalRound) -> dict[str, Any]:
         return {**super()._summary(round), "open_key": round.id if round.closure else round.snapshot_id}
@@ -152,19 +148,19 @@ class Approvals(Logs[ApprovalRound, Entry]):
         phase_before: Phase,
     ) -> ApprovalRound:
         """Open a round; raises ``Taken`` while another round on the snapshot is open."""
-        doc: dict[str, Any] = {
-            "_id": ObjectId(),
-            "document_id": document_id,
-            "snapshot_id": snapshot_id,
-            "title": title,
-            "organization_ids": list(organization_ids),
-            "silence_is_consent": silence_is_consent,
-            "opening_deadline": deadline,
-            "opened_by": opened_by,
-            "opened_at": opened_at,
-            "phase_before": phase_before.value,
-        }
-        return await self._insert(doc, str(snapshot_id))
+        round = ApprovalRound(
+            id=ObjectId(),
+            document_id=document_id,
+            snapshot_id=snapshot_id,
+            title=title,
+            organization_ids=tuple(organization_ids),
+            silence_is_consent=silence_is_consent,
+            opening_deadline=deadline,
+            opened_by=opened_by,
+            opened_at=opened_at,
+            phase_before=phase_before,
+        )
+        return await self._insert(round, str(snapshot_id))
 
     async def holding(self, snapshot_id: ObjectId) -> ApprovalRound | None:
         """The round whose summary says it is the open one on this snapshot."""

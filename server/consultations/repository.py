@@ -28,11 +28,10 @@ from server.consultations.model import (
     ExtensionEntry,
     Publication,
     Response,
-    ResponseKind,
 )
-from server.db import Database, insert_unique
-from server.deadlines.repository import Logs, extension_fields, extension_of
-from server.drafting.model import Phase
+from server.db import Collection, Database, insert_unique
+from server.deadlines.repository import Logs, extension_fields, extension_of, log_fields
+from server.stored import from_stored, to_stored
 
 INDEXES = {
     "consultations": [
@@ -69,53 +68,53 @@ INDEXES = {
 
 
 def _response(doc: Mapping[str, Any]) -> Response:
-    return Response(
-        consultation_id=doc["consultation_id"],
-        organization_id=doc["organization_id"],
-        kind=ResponseKind(doc["kind"]),
-        at=doc["at"],
-        late=doc.get("late", False),
-        by=doc.get("by"),
-        general_remarks=doc.get("general_remarks", ""),
-        attachment_id=doc.get("attachment_id"),
-        comment_ids=tuple(doc.get("comment_ids", [])),
-    )
+    return from_stored(Response, doc, absent={"late": False}, comment_ids=tuple(doc.get("comment_ids", [])))
+
+
+async def _insert_for_party(collection: Collection, record: Response | Publication, **given: object) -> None:
+    """Insert a party's record (a response, a publication); raises ``Taken`` when the party has one."""
+    doc = {"_id": ObjectId(), **to_stored(record, **given)}
+    await insert_unique(collection, doc, f"{record.consultation_id}:{record.organization_id}")
+
+
+async def _of_consultations(
+    collection: Collection, consultation_ids: Sequence[ObjectId], sort: str | None = None
+) -> list[dict[str, Any]]:
+    """The stored records of these consultations, in ascending ``sort`` order if given."""
+    if not consultation_ids:
+        return []
+    cursor = collection.find({"consultation_id": {"$in": list(consultation_ids)}})
+    return [doc async for doc in (cursor.sort(sort, ASCENDING) if sort else cursor)]
+
+
+def _entry(doc: Mapping[str, Any]) -> Entry:
+    if doc["kind"] == "CLOSURE":
+        return ClosureEntry(doc["seq"], doc["at"], doc.get("by"), CloseCause(doc["cause"]))
+    return extension_of(doc)
+
+
+def _entry_fields(entry: Entry) -> dict[str, Any]:
+    match entry:
+        case ClosureEntry():
+            return {**log_fields(entry), "kind": "CLOSURE", "cause": entry.cause.value}
+        case ExtensionEntry():
+            return extension_fields(entry)
 
 
 class Consultations(Logs[Consultation, Entry]):
     def __init__(self, db: Database) -> None:
-        super().__init__(db["consultations"], db["consultation_entries"], key="consultation_id", then_by="number")
+        super().__init__(
+            db["consultations"],
+            db["consultation_entries"],
+            record=Consultation,
+            key="consultation_id",
+            then_by="number",
+            entry=_entry,
+            entry_fields=_entry_fields,
+            absent={"letter": "", "letter_html": "", "accept_late": False},
+        )
         self._responses = db["consultation_responses"]
         self._publications = db["consultation_publications"]
-
-    def _record(self, doc: Mapping[str, Any], entries: Sequence[Entry]) -> Consultation:
-        return Consultation(
-            id=doc["_id"],
-            document_id=doc["document_id"],
-            number=doc["number"],
-            snapshot_id=doc["snapshot_id"],
-            letter=doc.get("letter", ""),
-            letter_html=doc.get("letter_html", ""),
-            opening_deadline=doc["opening_deadline"],
-            accept_late=doc.get("accept_late", False),
-            opened_by=doc.get("opened_by"),
-            opened_at=doc["opened_at"],
-            organization_ids=tuple(doc["organization_ids"]),
-            phase_before=Phase(doc["phase_before"]),
-            entries=tuple(sorted(entries, key=lambda e: e.seq)),
-        )
-
-    def _entry(self, doc: Mapping[str, Any]) -> Entry:
-        if doc["kind"] == "CLOSURE":
-            return ClosureEntry(doc["seq"], doc["at"], doc.get("by"), CloseCause(doc["cause"]))
-        return extension_of(doc)
-
-    def _entry_fields(self, entry: Entry) -> dict[str, Any]:
-        match entry:
-            case ClosureEntry():
-                return {"kind": "CLOSURE", "cause": entry.cause.value}
-            case ExtensionEntry():
-                return extension_fields(entry)
 
     # Consultations and their logs: the shared reads under the names the workflows use.
     consultation = Logs.one
@@ -124,21 +123,7 @@ class Consultations(Logs[Consultation, Entry]):
 
     async def insert(self, consultation: Consultation) -> Consultation:
         """Open a consultation; raises ``Taken`` when its number in the document is taken."""
-        doc: dict[str, Any] = {
-            "_id": consultation.id,
-            "document_id": consultation.document_id,
-            "number": consultation.number,
-            "snapshot_id": consultation.snapshot_id,
-            "letter": consultation.letter,
-            "letter_html": consultation.letter_html,
-            "opening_deadline": consultation.opening_deadline,
-            "accept_late": consultation.accept_late,
-            "opened_by": consultation.opened_by,
-            "opened_at": consultation.opened_at,
-            "organization_ids": list(consultation.organization_ids),
-            "phase_before": consultation.phase_before.value,
-        }
-        return await self._insert(doc, f"{consultation.document_id}:{consultation.number}")
+        return await self._insert(consultation, f"{consultation.document_id}:{consultation.number}")
 
     async def for_snapshot(self, snapshot_id: ObjectId) -> list[Consultation]:
         """The consultations on this snapshot, newest first."""
@@ -152,26 +137,11 @@ class Consultations(Logs[Consultation, Entry]):
 
     async def insert_response(self, response: Response) -> Response:
         """Record a party's answer; raises ``Taken`` when the party has answered already."""
-        doc = {
-            "_id": ObjectId(),
-            "consultation_id": response.consultation_id,
-            "organization_id": response.organization_id,
-            "kind": response.kind.value,
-            "at": response.at,
-            "late": response.late,
-            "by": response.by,
-            "general_remarks": response.general_remarks,
-            "attachment_id": response.attachment_id,
-            "comment_ids": list(response.comment_ids),
-        }
-        await insert_unique(self._responses, doc, f"{response.consultation_id}:{response.organization_id}")
+        await _insert_for_party(self._responses, response, comment_ids=list(response.comment_ids))
         return response
 
     async def responses(self, consultation_ids: Sequence[ObjectId]) -> list[Response]:
-        if not consultation_ids:
-            return []
-        cursor = self._responses.find({"consultation_id": {"$in": list(consultation_ids)}}).sort("at", ASCENDING)
-        return [_response(doc) async for doc in cursor]
+        return [_response(doc) for doc in await _of_consultations(self._responses, consultation_ids, sort="at")]
 
     async def response(self, consultation_id: ObjectId, organization_id: ObjectId) -> Response | None:
         doc = await self._responses.find_one({"consultation_id": consultation_id, "organization_id": organization_id})
@@ -181,19 +151,8 @@ class Consultations(Logs[Consultation, Entry]):
 
     async def insert_publication(self, publication: Publication) -> Publication:
         """Record that one party's answers are published; raises ``Taken`` when they are already."""
-        doc = {
-            "_id": ObjectId(),
-            "consultation_id": publication.consultation_id,
-            "organization_id": publication.organization_id,
-            "at": publication.at,
-            "by": publication.by,
-        }
-        await insert_unique(self._publications, doc, f"{publication.consultation_id}:{publication.organization_id}")
+        await _insert_for_party(self._publications, publication)
         return publication
 
     async def publications(self, consultation_ids: Sequence[ObjectId]) -> list[Publication]:
-        if not consultation_ids:
-            return []
-        cursor = self._publications.find({"consultation_id": {"$in": list(consultation_ids)}})
-        found = [doc async for doc in cursor]
-        return [Publication(d["consultation_id"], d["organization_id"], d["at"], d.get("by")) for d in found]
+        return [from_stored(Publication, d) for d in await _of_consultations(self._publications, consultation_ids)]

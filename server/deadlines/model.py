@@ -51,6 +51,7 @@ class Deadlined(Generic[C]):
     """The state a record derives from its log (a base for frozen dataclasses with these fields)."""
 
     id: ObjectId
+    organization_ids: tuple[ObjectId, ...]  # the parties, in order
     opening_deadline: datetime
     entries: tuple[LogEntry, ...]
 

@@ -17,20 +17,18 @@ Each feature's repository is a ``Logs`` with its own mapping of records and entr
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from bson import ObjectId
 from pymongo import DESCENDING
-from pymongo.asynchronous.collection import AsyncCollection
 
-from server.db import insert_unique
+from server.db import Collection, insert_unique
 from server.deadlines.model import Deadlined, ExtensionEntry, LogEntry
+from server.stored import from_stored, to_stored
 
-Collection = AsyncCollection[dict[str, Any]]
 Document = Mapping[str, Any]
 R = TypeVar("R", bound="Deadlined[Any]")
 E = TypeVar("E", bound=LogEntry)
@@ -45,33 +43,58 @@ def extension_of(doc: Document) -> ExtensionEntry:
     return ExtensionEntry(doc["seq"], doc["at"], doc.get("by"), doc["previous"], doc["deadline"], doc.get("reason", ""))
 
 
+def log_fields(entry: LogEntry) -> dict[str, Any]:
+    """What every stored entry has: its number in the log, when, and by whom."""
+    return {"seq": entry.seq, "at": entry.at, "by": entry.by}
+
+
 def extension_fields(entry: ExtensionEntry) -> dict[str, Any]:
-    return {"kind": "EXTENSION", "previous": entry.previous, "deadline": entry.deadline, "reason": entry.reason}
+    return {
+        **log_fields(entry),
+        "kind": "EXTENSION",
+        "previous": entry.previous,
+        "deadline": entry.deadline,
+        "reason": entry.reason,
+    }
 
 
-class Logs(ABC, Generic[R, E]):
+class Logs(Generic[R, E]):
     """A feature's records and their logs; the feature maps its documents to records and entries.
 
+    ``record`` is the feature's record type, stored by the plain rule (``server.stored``) with
+    ``absent`` for fields older documents lack. ``entry`` reads a log entry as stored (the
+    feature's own kinds; ``extension_of`` for the rest), and ``entry_fields`` gives an entry's
+    stored fields (``log_fields`` and its ``kind`` first; ``extension_fields`` for an extension).
     ``key`` names the entries' field that holds their record's id. Records come newest first: by
     their opening time, then by ``then_by``.
     """
 
-    def __init__(self, records: Collection, entries: Collection, *, key: str, then_by: str) -> None:
+    def __init__(
+        self,
+        records: Collection,
+        entries: Collection,
+        *,
+        record: type[R],
+        key: str,
+        then_by: str,
+        entry: Callable[[Document], E],
+        entry_fields: Callable[[E], dict[str, Any]],
+        absent: Mapping[str, object] | None = None,
+    ) -> None:
         self._records = records
         self._entries = entries
+        self._kind = record
+        self._absent = absent
         self._key = key
         self._order = [("opened_at", DESCENDING), (then_by, DESCENDING)]
+        self._entry = entry
+        self._entry_fields = entry_fields
 
-    @abstractmethod
-    def _record(self, doc: Document, entries: Sequence[E]) -> R: ...
-
-    @abstractmethod
-    def _entry(self, doc: Document) -> E:
-        """An entry as stored (the feature's own kinds; ``extension_of`` for the rest)."""
-
-    @abstractmethod
-    def _entry_fields(self, entry: E) -> dict[str, Any]:
-        """An entry's own stored fields, ``kind`` first (``extension_fields`` for an extension)."""
+    def _record(self, doc: Document, entries: Sequence[E]) -> R:
+        """A record as stored, with its log in order."""
+        in_order = tuple(sorted(entries, key=lambda e: e.seq))
+        parties = tuple(doc["organization_ids"])
+        return from_stored(self._kind, doc, absent=self._absent, organization_ids=parties, entries=in_order)
 
     def _summary(self, record: R) -> dict[str, Any]:
         """The record document's derived fields, as the log says they are."""
@@ -82,16 +105,17 @@ class Logs(ABC, Generic[R, E]):
             "seq": record.entries[-1].seq if record.entries else 0,
         }
 
-    async def _insert(self, doc: dict[str, Any], taken: str) -> R:
+    async def _insert(self, record: R, taken: str) -> R:
         """Insert a new record; raises ``Taken`` (naming ``taken``) when a unique key of it is."""
-        record = self._record(doc, ())
+        fields = to_stored(record, organization_ids=list(record.organization_ids))
+        doc = {name: value for name, value in fields.items() if name != "entries"}  # the log is stored apart
         await insert_unique(self._records, {**doc, **self._summary(record)}, taken)
         return record
 
     async def append(self, record_id: ObjectId, entry: E) -> None:
         """Add an entry to a record's log; raises ``Taken`` when its number is."""
-        common = {"_id": ObjectId(), self._key: record_id, "seq": entry.seq, "at": entry.at, "by": entry.by}
-        await insert_unique(self._entries, {**common, **self._entry_fields(entry)}, f"{record_id}:{entry.seq}")
+        doc = {"_id": ObjectId(), self._key: record_id, **self._entry_fields(entry)}
+        await insert_unique(self._entries, doc, f"{record_id}:{entry.seq}")
 
     async def sync(self, record: R) -> None:
         """Bring the record document's summary in line with its log (idempotent)."""

@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from server.approvals.model import Decision, DecisionEntry
-from server.approvals.repository import Approvals
-
-_entry, _entry_fields = Approvals._entry, Approvals._entry_fields
+from server.approvals.repository import _entry, _entry_fields
 
 AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 KL = ObjectId()
@@ -21,7 +19,7 @@ def _decision(**fields: object) -> dict[str, object]:
 
 def test_a_private_note_round_trips_apart_from_the_remarks() -> None:
     entry = DecisionEntry(1, AT, None, KL, Decision.APPROVE_WITH_REMARKS, "Forbehold.", (), "Forelagt direktionen.")
-    stored = {"seq": entry.seq, "at": entry.at, "by": entry.by, **_entry_fields(entry)}  # as Logs.append stores it
+    stored = _entry_fields(entry)
     assert stored["private_note"] == "Forelagt direktionen." and "internal_note" not in stored
     assert _entry(stored) == entry
 
