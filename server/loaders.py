@@ -13,7 +13,8 @@ from strawberry.dataloader import DataLoader
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
 from server.comments.model import Comment, Marker, OpenCount
-from server.consultations.model import Consultation
+from server.consultations import queries as consultations
+from server.consultations.model import Answers, Consultation
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
 from server.store import Store
 
@@ -37,6 +38,8 @@ class Loaders:
         self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
         self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
+        # Per consultation: what its parties' statuses are derived from (responses, comments in it).
+        self.consultation_responses = DataLoader[ObjectId, Answers](load_fn=self._consultation_responses)
         # Per consultation: the organisations whose answers are published (comments.model.Published).
         self.published_answers = DataLoader[ObjectId, frozenset[ObjectId]](load_fn=self._published_answers)
         self.organization_by_slug = DataLoader[str, Organization | None](load_fn=self._organizations_by_slug)
@@ -124,6 +127,10 @@ class Loaders:
     async def _consultations(self, document_ids: Sequence[ObjectId]) -> list[list[Consultation]]:
         found = await self.store.consultations.for_documents(document_ids)
         return _grouped(found, lambda c: c.document_id, document_ids)
+
+    async def _consultation_responses(self, consultation_ids: Sequence[ObjectId]) -> list[Answers]:
+        found = await consultations.answers(self.store, consultation_ids)
+        return [found[i] for i in consultation_ids]
 
     async def _published_answers(self, consultation_ids: Sequence[ObjectId]) -> list[frozenset[ObjectId]]:
         found = await self.store.consultations.publications(consultation_ids)

@@ -21,6 +21,9 @@ class Refusal:
     signed_in: bool  # False → NotSignedIn, True → Forbidden
     key: str
     params: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Refused for the state of what this input names (a comment already sent), not for who asks:
+    # answered as ``InvalidInput`` on that field.
+    field: str | None = None
 
 
 @dataclass(frozen=True)

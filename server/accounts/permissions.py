@@ -30,6 +30,7 @@ class Action(StrEnum):
     EDIT_SECTIONS = "edit_sections"  # add, save, move, delete, restore
     CREATE_SNAPSHOT = "create_snapshot"
     COMMENT = "comment"
+    CHANGE_COMMENT = "change_comment"  # edit or withdraw one's own comment (``CommentScope``)
     # Send the organisation's drafts (and general remarks, response letter) as its response:
     # its commenters and approvers — the people who answer a consultation for it.
     SUBMIT_RESPONSE = "submit_response"
@@ -63,10 +64,25 @@ class ConsultationScope:
 
 
 @dataclass(frozen=True)
+class CommentScope:
+    """One comment as the actor may read it, for changing it: whose it is and what locks it.
+
+    ``answered`` is the answer the actor can see: a consulted party does not see the steering
+    group's answer before the secretariat publishes it, so an unpublished answer does not lock the
+    party's comment — what the party may do must not tell it that it was answered.
+    """
+
+    author_id: ObjectId
+    sent: bool  # went in with its organisation's response: a correction is a new comment
+    answered: bool  # a disposition (or the version that took it in) that the actor may read
+
+
+@dataclass(frozen=True)
 class Scope:
     document: DocumentScope | None = None
     organization_id: ObjectId | None = None  # the party acted for
     consultation: ConsultationScope | None = None  # None: the document has had no consultation
+    comment: CommentScope | None = None  # the comment acted on
 
 
 NOT_SIGNED_IN = Refusal(signed_in=False, key="not_signed_in")
@@ -159,7 +175,21 @@ def _consultation_open_to(actor: Actor, scope: Scope) -> Refusal | None:
     return None
 
 
+def _changeable_comment(actor: Actor, scope: Scope) -> Refusal | None:
+    """Only its author changes or withdraws a comment, until what the author can see locks it:
+    it was sent with the organisation's response, or it has an answer the author may read."""
+    comment = scope.comment
+    if comment is None or comment.author_id != actor.user_id:
+        return Refusal(True, "forbidden_not_author")
+    if comment.sent:
+        return Refusal(True, "comment_sent", field="commentId")
+    if comment.answered:
+        return Refusal(True, "comment_not_open", field="commentId")
+    return None
+
+
 _SECRETARIAT = frozenset({Role.SECRETARIAT})
+_COMMENTS = _all(_role(COMMENTING), _participates, lambda _a, s: _not_frozen(s), _consultation_allows_comment)
 
 RULES: dict[Action, Rule] = {
     Action.SIGN_OUT: lambda _actor, _scope: None,
@@ -170,7 +200,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_DOCUMENT: _all(_role(_SECRETARIAT), _reads),
     Action.EDIT_SECTIONS: _all(_role(STEERING), _participates, lambda _a, s: _not_frozen(s)),
     Action.CREATE_SNAPSHOT: _all(_role(_SECRETARIAT), _reads),
-    Action.COMMENT: _all(_role(COMMENTING), _participates, lambda _a, s: _not_frozen(s), _consultation_allows_comment),
+    Action.COMMENT: _COMMENTS,
+    Action.CHANGE_COMMENT: _all(_COMMENTS, _changeable_comment),
     Action.SUBMIT_RESPONSE: _all(
         _role(RESPONDING),
         _participates,

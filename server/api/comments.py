@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -178,6 +179,14 @@ class Comment(MarkedPassage, Node):
     async def viewer_can(self, info: Info) -> CommentPermissions:
         return await _viewer_can(info, self.model, self.model.document_id, thread=self.model.parent_id is None)
 
+    @strawberry.field(
+        description="The author changed the comment after the steering group answered it (possible while the "
+        "answer is unpublished: the party cannot see it); review the answer. Always false for a reader who "
+        "cannot see the answer."
+    )
+    def changed_since_answer(self) -> bool:
+        return self.model.changed_since_answer
+
 
 # What Comment and CommentMarker share: the anchor relocated into the current version, and what
 # the signed-in user may do.
@@ -255,9 +264,8 @@ async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread
     if actor is None or document is None:
         return CommentPermissions(edit=False, respond=False, apply_proposal=False)
     scope = drafting_service.scope_of(document)
-    edit = (
-        c.author_id == actor.user_id and domain.editable(c) and permissions.check(actor, Action.COMMENT, scope) is None
-    )
+    # ``c`` is as the viewer reads it: an answer the viewer may not see yet locks nothing.
+    edit = permissions.check(actor, Action.CHANGE_COMMENT, replace(scope, comment=domain.change_scope(c))) is None
     respond = c.submitted and thread and permissions.check(actor, Action.RESPOND_TO_COMMENT, scope) is None
     apply = (
         respond

@@ -114,8 +114,9 @@ class Consultation(Node):
 
     @strawberry.field(description="The høringsliste: the consulted organisations in order, with their status.")
     async def parties(self, info: Info) -> list[ConsultationParty]:
-        published = await info.context.loaders.published_answers.load(self.model.id)
-        views = await queries.party_statuses(info.context.store, self.model)
+        loaders = info.context.loaders
+        published = await loaders.published_answers.load(self.model.id)
+        views = domain.party_views(self.model, await loaders.consultation_responses.load(self.model.id))
         return [ConsultationParty.of(v, v.organization_id in published) for v in views]
 
     @strawberry.field
@@ -137,7 +138,7 @@ class Consultation(Node):
         manage = permissions.check(actor, Action.RUN_CONSULTATION, scope_of(document)) is None
         if not self.model.is_open:
             return ConsultationPermissions(manage=manage, respond_for=[])
-        answered = {r.organization_id for r in await queries.responses(info.context.store, self.model.id)}
+        answered = (await info.context.loaders.consultation_responses.load(self.model.id)).answered
         action = Action.RESPOND_TO_CONSULTATION
         respond_for = await may_act_for(info, document, action, self.model.organization_ids, leaving_out=answered)
         return ConsultationPermissions(manage=manage, respond_for=respond_for)

@@ -105,6 +105,10 @@ def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFo
     match problem:
         case Denied(refusal) if not refusal.signed_in:
             return not_signed_in(ctx)
+        case Denied(refusal) if refusal.field is not None:
+            return InvalidInput(
+                message=ctx.text(refusal.key, **refusal.params), code=refusal.key.upper(), field=refusal.field
+            )
         case Denied(refusal):
             return Forbidden(message=ctx.text(refusal.key, **refusal.params), code="FORBIDDEN")
         case Missing(what):

@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from bson import ObjectId
 
 from server import markdown
 from server.accounts.model import Actor, Role
+from server.accounts.permissions import CommentScope
 from server.comments import anchoring
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting.model import Document, Section, SnapshotEntry
@@ -82,6 +84,9 @@ class Comment:
     # Sent as part of its organisation's response (``submitOrganisationComments``): from then on the
     # comment is what the party said, so it is locked — a correction is a new comment.
     in_response: bool = False
+    # Its author changed it after the steering group answered it — possible while the answer is
+    # unpublished, since the party cannot see it (``change_scope``); cleared when it is answered again.
+    changed_since_answer: bool = False
 
 
 MAX_COMMENT = 20_000
@@ -120,6 +125,7 @@ class Marker:
     anchor: TextQuote | None
     proposed_text: str | None  # an open proposal's replacement text; None for every other comment
     applied_version: int | None
+    consultation_id: ObjectId | None = None  # as ``Comment.consultation_id``: its answer may be unpublished
 
 
 def open_proposal(comment: Comment) -> bool:
@@ -147,6 +153,7 @@ def marker_of(comment: Comment) -> Marker:
         anchor=comment.anchor,
         proposed_text=comment.proposed_text if open_proposal(comment) else None,
         applied_version=comment.applied_version,
+        consultation_id=comment.consultation_id,
     )
 
 
@@ -182,7 +189,7 @@ def visible(actor: Actor | None, document: Document, comment: Comment) -> bool:
 Published = Mapping[ObjectId, frozenset[ObjectId]]  # per consultation: the organisations whose answers are out
 
 
-def answers_withheld(actor: Actor | None, comment: Comment, published: Published) -> bool:
+def answers_withheld(actor: Actor | None, comment: Comment | Marker, published: Published) -> bool:
     """Whether the steering group's disposition and answer of ``comment`` are still its drafts for
     ``actor``: the comment is part of a party's response to a consultation whose answers to that
     party the secretariat has not published yet, and the actor is not of the steering group
@@ -192,20 +199,38 @@ def answers_withheld(actor: Actor | None, comment: Comment, published: Published
     return comment.organization_id not in published.get(comment.consultation_id, frozenset())
 
 
-def needs_publications(actor: Actor | None, comments: Iterable[Comment]) -> bool:
+def needs_publications(actor: Actor | None, comments: Iterable[Comment | Marker]) -> bool:
     """Whether ``answers_withheld`` could hold for any of ``comments`` (so publications must be read)."""
     if actor is not None and actor.roles & STEERING:
         return False
-    return any(c.consultation_id is not None and (c.responded_at or c.applied_version) for c in comments)
+    return any(c.consultation_id is not None and _answered(c) for c in comments)
 
 
-def as_seen_by(actor: Actor | None, comment: Comment, published: Published) -> Comment:
-    """The comment as ``actor`` may read it: the disposition, the answer and the version that took
-    it in are left out while the steering group's answers are unpublished (``answers_withheld``)."""
-    if comment.responded_at is None and comment.applied_version is None:
+def disposed(comment: Comment | Marker) -> bool:
+    """Whether the steering group has dealt with the comment: a disposition, or a version took it in."""
+    return comment.status != CommentStatus.OPEN or comment.applied_version is not None
+
+
+def _answered(comment: Comment | Marker) -> bool:
+    """Whether the steering group has said anything of the comment (a marker shows only its disposition)."""
+    if isinstance(comment, Marker):
+        return disposed(comment)
+    return comment.responded_at is not None or comment.applied_version is not None
+
+
+_Seen = TypeVar("_Seen", Comment, Marker)
+
+
+def as_seen_by(actor: Actor | None, comment: _Seen, published: Published) -> _Seen:
+    """The comment (or its marker) as ``actor`` may read it: the disposition, the answer and the
+    version that took it in are left out while the steering group's answers are unpublished
+    (``answers_withheld``)."""
+    if not _answered(comment):
         return comment
     if not answers_withheld(actor, comment, published):
         return comment
+    if isinstance(comment, Marker):
+        return dataclasses.replace(comment, status=CommentStatus.OPEN, applied_version=None)
     return without_answer(comment)
 
 
@@ -219,6 +244,7 @@ def without_answer(comment: Comment) -> Comment:
         responded_by=None,
         responded_at=None,
         applied_version=None,
+        changed_since_answer=False,
     )
 
 
@@ -242,9 +268,11 @@ def starts_as_draft(actor: Actor, document: Document) -> bool:
     return not (document.settings.direct_submission or actor.roles & STEERING)
 
 
-def editable(comment: Comment | Marker) -> bool:
-    """Whether the author may still change or withdraw the comment: open, and not yet sent."""
-    return comment.status == CommentStatus.OPEN and not comment.in_response
+def change_scope(comment: Comment | Marker) -> CommentScope:
+    """What decides whether the author may change or withdraw the comment (``Action.CHANGE_COMMENT``),
+    given the comment as the actor reads it (``as_seen_by``): an answer the actor may not read yet
+    has been left out, so it locks nothing."""
+    return CommentScope(author_id=comment.author_id, sent=comment.in_response, answered=disposed(comment))
 
 
 # An organisation's response: what submitting its drafts sends.

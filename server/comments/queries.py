@@ -4,6 +4,7 @@ of many sections and threads costs a fixed number of store round trips."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from bson import ObjectId
 
@@ -40,8 +41,11 @@ async def comment(store: Store, loaders: Loaders, actor: Actor | None, comment_i
     return (await _as_seen(loaders, actor, [found]))[0]
 
 
-async def _as_seen(loaders: Loaders, actor: Actor | None, comments: Sequence[Comment]) -> Sequence[Comment]:
-    """The comments as ``actor`` may read them: without the steering group's unpublished answers."""
+_Seen = TypeVar("_Seen", Comment, Marker)
+
+
+async def _as_seen(loaders: Loaders, actor: Actor | None, comments: Sequence[_Seen]) -> Sequence[_Seen]:
+    """The comments (or markers) as ``actor`` may read them: without the steering group's unpublished answers."""
     if not needs_publications(actor, comments):
         return comments
     wanted = list({c.consultation_id for c in comments if c.consultation_id is not None})
@@ -76,7 +80,8 @@ async def markers(loaders: Loaders, actor: Actor | None, section: Section) -> li
     if document is None:
         return []
     found = await loaders.comment_markers.load(section.id)
-    return [m for m in found if may_see(actor, document, m.organization_id, m.submitted)]
+    seen = [m for m in found if may_see(actor, document, m.organization_id, m.submitted)]
+    return list(await _as_seen(loaders, actor, seen))
 
 
 async def open_count(loaders: Loaders, actor: Actor | None, section: Section) -> int:

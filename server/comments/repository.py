@@ -34,6 +34,7 @@ from pymongo.errors import DuplicateKeyError
 from server import claims
 from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus, Marker, OpenCount, marker_of
+from server.consultations.model import PartyComment
 from server.db import LIST_BATCH, Database
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ INDEXES = {
             name="comments_document_organization_submitted",
         ),
         IndexModel([("parent_id", ASCENDING)], name="comments_parent"),
+        IndexModel([("consultation_id", ASCENDING)], name="comments_consultation"),
     ],
 }
 
@@ -104,6 +106,7 @@ def _comment(doc: Mapping[str, Any]) -> Comment:
         revision=doc.get("revision", 0),
         consultation_id=doc.get("consultation_id"),
         in_response=doc.get("in_response", _sent_before_the_flag(doc)),
+        changed_since_answer=doc.get("changed_since_answer", False),
     )
 
 
@@ -146,6 +149,7 @@ def _comment_doc(c: Comment) -> dict[str, Any]:
         "updated_at": c.updated_at,
         "consultation_id": c.consultation_id,
         "in_response": c.in_response,
+        "changed_since_answer": c.changed_since_answer,
     }
     if c.revision:  # a new comment has none yet: its first change claims revision 0 (server/claims.py)
         doc["revision"] = c.revision
@@ -154,7 +158,8 @@ def _comment_doc(c: Comment) -> dict[str, Any]:
 
 _LIVE = {"deleted": False}
 _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
-_EDITABLE = {**_OPEN, "in_response": {"$ne": True}}  # model.editable: open and not sent
+_UNSENT = {**_LIVE, "in_response": {"$ne": True}}
+_EDITABLE = {**_OPEN, "in_response": {"$ne": True}}  # not sent, and not answered
 _RECOUNT_ATTEMPTS = 20
 
 
@@ -177,6 +182,7 @@ _DERIVED_FROM = {
         "applied_version",
         "submitted_at",
         "created_at",
+        "consultation_id",
     )
 }
 
@@ -204,6 +210,7 @@ def _packed(markers: Sequence[Marker]) -> dict[str, Any]:
             "anchor": _anchor_doc(m.anchor),
             "proposed_text": m.proposed_text,
             "applied_version": m.applied_version,
+            "consultation_id": m.consultation_id,
         }
         for m in markers
     ]
@@ -211,8 +218,13 @@ def _packed(markers: Sequence[Marker]) -> dict[str, Any]:
 
 
 def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | None:
-    """The markers kept in ``doc``; None when it is of the shape before they were packed (never kept)."""
+    """The markers kept in ``doc``; None when it is of a shape before they were packed, or before
+    they carried their comment's consultation (without it a party would read an unpublished
+    disposition): never kept, as far as readers go."""
     if "packed" not in doc:
+        return None
+    kept = bson.decode(doc["packed"])["markers"]
+    if any("consultation_id" not in m for m in kept):
         return None
     return [
         Marker(
@@ -230,8 +242,9 @@ def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | No
             else None,
             proposed_text=m["proposed_text"],
             applied_version=m["applied_version"],
+            consultation_id=m["consultation_id"],
         )
-        for m in bson.decode(doc["packed"])["markers"]
+        for m in kept
     ]
 
 
@@ -292,6 +305,19 @@ class Comments:
         query = {field: {"$in": list(values)}, **_LIVE}
         cursor = self._comments.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).batch_size(LIST_BATCH)
         return [_comment(doc) async for doc in cursor]
+
+    async def in_consultations(self, consultation_ids: Sequence[ObjectId]) -> list[PartyComment]:
+        """The live comments written in these consultations, as far as a party's status needs them."""
+        if not consultation_ids:
+            return []
+        query = {"consultation_id": {"$in": list(consultation_ids)}, **_LIVE}
+        fields = {"consultation_id": 1, "organization_id": 1, "submitted": 1, "submitted_at": 1}
+        return [
+            PartyComment(
+                doc["consultation_id"], doc["organization_id"], doc.get("submitted_at") if doc["submitted"] else None
+            )
+            async for doc in self._comments.find(query, fields).batch_size(LIST_BATCH)
+        ]
 
     async def for_document(self, document_id: ObjectId) -> list[Comment]:
         cursor = self._comments.find({"document_id": document_id, **_LIVE}).sort("created_at", ASCENDING)
@@ -491,9 +517,10 @@ class Comments:
         return await self.by_ids(comment_ids) if comment_ids else []
 
     async def edit(
-        self, comment: Comment, body: str, html: str, proposed_text: str | None, at: datetime
+        self, comment: Comment, body: str, html: str, proposed_text: str | None, at: datetime, *, answered: bool
     ) -> Comment | None:
-        """Change an open comment's text, keeping the earlier wording; None when it is no longer open."""
+        """Change an unsent comment's text, keeping the earlier wording; None when it was sent (or,
+        unless ``answered`` says an answer may stand, answered) meanwhile."""
 
         def edited(doc: Mapping[str, Any]) -> Mapping[str, Any]:
             earlier = {
@@ -508,14 +535,16 @@ class Comments:
                 "proposed_text": proposed_text,
                 "updated_at": at,
                 "edits": [*doc.get("edits", []), earlier],
+                # An answer the author could not see stands: the steering group is told of the change.
+                "changed_since_answer": doc.get("responded_at") is not None,
             }
 
-        changed = await self._change(comment.id, _EDITABLE, edited)
+        changed = await self._change(comment.id, _UNSENT if answered else _EDITABLE, edited)
         return changed[1] if changed else None
 
-    async def delete(self, comment: Comment, at: datetime) -> Comment | None:
+    async def delete(self, comment: Comment, at: datetime, *, answered: bool) -> Comment | None:
         fields = {"deleted": True, "deleted_at": at, "updated_at": at}
-        changed = await self._change(comment.id, _EDITABLE, fields)
+        changed = await self._change(comment.id, _UNSENT if answered else _EDITABLE, fields)
         return changed[1] if changed else None
 
     async def respond(
@@ -531,6 +560,7 @@ class Comments:
                 "responded_by": by,
                 "responded_at": at,
                 "updated_at": at,
+                "changed_since_answer": False,
             },
         )
         return changed[1] if changed else None
@@ -546,6 +576,7 @@ class Comments:
                 "responded_by": by,
                 "responded_at": at,
                 "updated_at": at,
+                "changed_since_answer": False,
             },
         )
         return changed[1] if changed else None

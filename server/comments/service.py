@@ -27,11 +27,9 @@ from server.consultations import service as consultation_service
 from server.consultations.model import Consultation, Response, ResponseKind
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentSettings, Section
-from server.outcomes import Denied, Failure, Invalid, Missing, Problem, Refusal
+from server.outcomes import Denied, Failure, Invalid, Missing, Problem
 from server.responses.model import ResponseDraft
 from server.store import Store
-
-NOT_AUTHOR = Refusal(True, "forbidden_not_author")
 
 
 async def published_answers(store: Store, consultation_ids: Iterable[ObjectId]) -> dict[ObjectId, frozenset[ObjectId]]:
@@ -266,19 +264,19 @@ async def add_comment(
 
 
 async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId | None) -> Comment | Failure:
-    found = await _visible_comment(store, caller, comment_id, Action.COMMENT)
+    """The caller's own comment, when the caller may still change or withdraw it
+    (``Action.CHANGE_COMMENT``, judged on the comment as the caller reads it). One that passes with
+    a disposition has one the author cannot see yet: the change leaves it standing, and the steering
+    group sees that the comment changed after it answered (``Comment.changed_since_answer``)."""
+    found = await _visible_comment(store, caller, comment_id, Action.READ_DOCUMENT)
     if not isinstance(found, tuple):
         return found
-    _, comment = found
+    document, comment = found
     assert caller.actor is not None
-    if comment.author_id != caller.actor.user_id:
-        return Denied(NOT_AUTHOR)
-    # Sent first: a sent comment's answer may still be the steering group's unpublished draft.
-    if comment.in_response:
-        return Invalid("commentId", "comment_sent")
-    if not model.editable(comment):
-        return Invalid("commentId", "comment_not_open")
-    return comment
+    [seen] = await visible_comments(store, caller, document, [comment])
+    scope = replace(drafting.scope_of(document), comment=model.change_scope(seen))
+    refusal = permissions.check(caller.actor, Action.CHANGE_COMMENT, scope)
+    return Denied(refusal) if refusal else comment
 
 
 async def edit_comment(
@@ -301,7 +299,7 @@ async def edit_comment(
     html = await markdown.render_off_loop(store.workers, body)
     if html is None:
         return Invalid("body", "text_too_complex")
-    edited = await store.comments.edit(comment, body, html, new_proposal, caller.now)
+    edited = await store.comments.edit(comment, body, html, new_proposal, caller.now, answered=model.disposed(comment))
     if edited is None:
         return Invalid("commentId", "comment_not_open")
     await _event(store, caller, "comment.edited", edited)
@@ -313,7 +311,7 @@ async def delete_comment(store: Store, caller: Caller, comment_id: ObjectId | No
     comment = await _own_open_comment(store, caller, comment_id)
     if not isinstance(comment, Comment):
         return comment
-    deleted = await store.comments.delete(comment, caller.now)
+    deleted = await store.comments.delete(comment, caller.now, answered=model.disposed(comment))
     if deleted is None:
         return Invalid("commentId", "comment_not_open")
     await _event(store, caller, "comment.deleted", deleted)
@@ -456,6 +454,17 @@ async def _answerable_comment(
     return found
 
 
+async def _applied_summary(store: Store, comment: Comment) -> str:
+    """The summary of the version that takes a proposal in. Versions are read by everyone taking
+    part and never change, so it names the proposer only when the answer to the proposal is
+    public already; a party's proposal in a consultation whose answers are unpublished is taken
+    in under a neutral summary (the comment links the version once the answers are published)."""
+    if await _answer_audience(store, comment) is not None:
+        return "Ændringsforslag indarbejdet"
+    organization = (await store.accounts.organizations_by_ids([comment.organization_id])).get(comment.organization_id)
+    return f"Ændringsforslag fra {organization.short_name if organization else 'høringssvar'} indarbejdet"
+
+
 @dataclass(frozen=True)
 class ProposalApplied:
     comment: Comment
@@ -489,8 +498,7 @@ async def apply_proposal(
     body = model.apply_proposal(commented.body, comment) if commented else None
     if commented is None or body is None:
         return Invalid("commentId", "proposal_not_applicable")
-    organization = (await store.accounts.organizations_by_ids([comment.organization_id])).get(comment.organization_id)
-    summary = f"Ændringsforslag fra {organization.short_name if organization else 'høringssvar'} indarbejdet"
+    summary = await _applied_summary(store, comment)
     saved = await drafting.save_section(
         store, caller, comment.section_id, commented.number, commented.title, body, summary
     )

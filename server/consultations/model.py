@@ -26,7 +26,7 @@ sees them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -127,6 +127,59 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class PartyComment:
+    """What a party's status needs of one comment it wrote in a consultation (``Comment.consultation_id``)."""
+
+    consultation_id: ObjectId
+    organization_id: ObjectId
+    sent_at: datetime | None  # when it went in; None while an unsent draft
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the consulted parties' statuses are derived from (``party_views``): the recorded
+    responses, and the parties' comments in the consultation. A party's comments can go in
+    without a recorded response — on a document with direct submission each goes in as it is
+    written — and a party whose comments went in has responded."""
+
+    responses: tuple[Response, ...] = ()
+    comments: tuple[PartyComment, ...] = ()
+
+    @property
+    def answered(self) -> frozenset[ObjectId]:
+        """The organisations that have answered: with a response, or with comments that went in."""
+        return frozenset({r.organization_id for r in self.responses} | set(self.first_sent))
+
+    @property
+    def drafting(self) -> frozenset[ObjectId]:
+        """The organisations with unsent drafts in the consultation."""
+        return frozenset(c.organization_id for c in self.comments if c.sent_at is None)
+
+    @property
+    def first_sent(self) -> Mapping[ObjectId, datetime]:
+        """When each organisation's first comment in the consultation went in."""
+        first: dict[ObjectId, datetime] = {}
+        for c in self.comments:
+            if c.sent_at is not None and (c.organization_id not in first or c.sent_at < first[c.organization_id]):
+                first[c.organization_id] = c.sent_at
+        return first
+
+
+def answers_by_consultation(
+    consultation_ids: Iterable[ObjectId], responses: Iterable[Response], comments: Iterable[PartyComment]
+) -> dict[ObjectId, Answers]:
+    """``Answers`` per consultation, from the responses and party comments of them all (read at once)."""
+    by_id: dict[ObjectId, tuple[list[Response], list[PartyComment]]] = {i: ([], []) for i in consultation_ids}
+    for response in responses:
+        if response.consultation_id in by_id:
+            by_id[response.consultation_id][0].append(response)
+    for comment in comments:
+        if comment.consultation_id in by_id:
+            by_id[comment.consultation_id][1].append(comment)
+    return {i: Answers(tuple(r), tuple(c)) for i, (r, c) in by_id.items()}
+
+
+@dataclass(frozen=True)
 class PartyView:
     """One consulted organisation as the høringsliste shows it."""
 
@@ -134,14 +187,9 @@ class PartyView:
     status: PartyStatus
     response: Response | None
     no_response: bool  # the consultation closed without an answer from the party ("intet svar")
-
-    @property
-    def responded_at(self) -> datetime | None:
-        return self.response.at if self.response else None
-
-    @property
-    def late(self) -> bool:
-        return self.response.late if self.response else False
+    # When the party answered: its response, or (without one) its first comment that went in.
+    responded_at: datetime | None = None
+    late: bool = False  # answered after the deadline (late responses accepted)
 
 
 # Input
@@ -198,8 +246,11 @@ def response_problem(
     organization_id: ObjectId,
     already: Response | None,
     now: datetime,
+    *,
+    comments_sent: bool = False,
 ) -> InputProblem | None:
-    """Why a party may not answer now, if it may not."""
+    """Why a party may not answer now, if it may not. ``comments_sent``: the party's comments in the
+    consultation went in without a response (direct submission), so it has responded already."""
     if organization_id not in consultation.organization_ids:
         return InputProblem("organizationId", "not_consulted_party", {})
     closure = consultation.closure
@@ -208,7 +259,7 @@ def response_problem(
     problem = still_open(consultation)
     if problem:
         return problem
-    if already is not None:
+    if already is not None or comments_sent:
         return InputProblem("organizationId", "consultation_already_answered", {})
     if now >= consultation.deadline and not consultation.accept_late:
         return InputProblem("consultationId", "consultation_deadline_passed", {})
@@ -226,20 +277,24 @@ _STATUS_OF = {
 }
 
 
-def party_views(
-    consultation: Consultation, responses: Collection[Response], drafting: Collection[ObjectId]
-) -> list[PartyView]:
-    """Each consulted organisation in the høringsliste's order, with its derived status.
-
-    ``drafting`` holds the organisations with unsent drafts on the consultation.
-    """
-    by_organization = {r.organization_id: r for r in responses if r.consultation_id == consultation.id}
+def party_views(consultation: Consultation, answers: Answers) -> list[PartyView]:
+    """Each consulted organisation in the høringsliste's order, with its derived status: what it
+    answered; else responded, when comments of it in the consultation went in; else drafting or
+    invited — and after the close, without an answer, "no response"."""
+    by_organization = {r.organization_id: r for r in answers.responses if r.consultation_id == consultation.id}
+    sent = answers.first_sent
+    drafting = answers.drafting
     views = []
     for organization_id in consultation.organization_ids:
         response = by_organization.get(organization_id)
+        sent_at = sent.get(organization_id)
         if response is not None:
-            status = _STATUS_OF[response.kind]
+            status, at, late = _STATUS_OF[response.kind], response.at, response.late
+        elif sent_at is not None:
+            status, at, late = PartyStatus.RESPONDED, sent_at, is_late(consultation, sent_at)
         else:
             status = PartyStatus.DRAFTING if organization_id in drafting else PartyStatus.INVITED
-        views.append(PartyView(organization_id, status, response, response is None and not consultation.is_open))
+            at, late = None, False
+        no_response = at is None and not consultation.is_open
+        views.append(PartyView(organization_id, status, response, no_response, at, late))
     return views

@@ -32,7 +32,7 @@ from server.comments import model as comments
 from server.comments.model import Comment, CommentStatus
 from server.comments.service import visible_comments
 from server.consultations import queries
-from server.consultations.model import Consultation, PartyView, Response, ResponseKind
+from server.consultations.model import Consultation, PartyStatus, PartyView, Response
 from server.drafting.model import Document, Snapshot
 from server.drafting.service import authorised_document
 from server.outcomes import Denied, Failure, Missing
@@ -67,8 +67,9 @@ class ConsultationReport:
 
     @property
     def response_count(self) -> int:
-        """Høringssvar received: with remarks or "ingen bemærkninger" (a declined party gave none)."""
-        return sum(r.kind != ResponseKind.DECLINED for r in self.responses)
+        """Høringssvar received: with remarks or "ingen bemærkninger" (a declined party gave none), as
+        the høringsliste derives them (comments that went in without a response count)."""
+        return sum(p.status in {PartyStatus.RESPONDED, PartyStatus.NO_REMARKS} for p in self.parties)
 
 
 def report_comments(report: comments.Report) -> list[Comment]:

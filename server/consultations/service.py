@@ -21,7 +21,7 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts.permissions import Action
 from server.caller import Caller
-from server.consultations import model
+from server.consultations import model, queries
 from server.consultations.model import (
     ClosureEntry,
     Consultation,
@@ -300,7 +300,12 @@ async def record_response(
         return consultation
     assert organization_id is not None and caller.actor is not None, "the permission rule requires both"
     already = await store.consultations.response(consultation.id, organization_id)
-    problem = model.response_problem(consultation, organization_id, already, caller.now)
+    # Comments that went in are a response with remarks: not to be followed by "ingen bemærkninger".
+    sent = (
+        kind != ResponseKind.RESPONDED
+        and organization_id in (await queries.answers(store, [consultation.id]))[consultation.id].first_sent
+    )
+    problem = model.response_problem(consultation, organization_id, already, caller.now, comments_sent=sent)
     if problem:
         return Invalid.of(problem)
     response = Response(

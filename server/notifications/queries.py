@@ -128,9 +128,10 @@ async def _comment_tasks(store: Store, caller: Caller) -> list[Task]:
 
 
 async def answered(store: Store, consultation: Consultation) -> set[ObjectId]:
-    """The consulted organisations that have answered (responded, no remarks or declined): with
-    ``model.owes_response``, what decides both the reminders and the tasks."""
-    return {r.organization_id for r in await consultation_queries.responses(store, consultation.id)}
+    """The consulted organisations that have answered (responded — comments that went in count —,
+    no remarks or declined): with ``model.owes_response``, what decides both the reminders and the
+    tasks (``consultations.model.Answers.answered``, as the høringsliste)."""
+    return set((await consultation_queries.answers(store, [consultation.id]))[consultation.id].answered)
 
 
 async def _consultation_tasks(store: Store, caller: Caller) -> list[Task]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from tests.api.matrix import SECRETARIAT_ONLY, Case, World, op
@@ -119,6 +120,43 @@ async def _settings(world: World, actor: str) -> dict[str, Any]:
     return {"input": {"documentId": doc["document"], "directSubmission": True}}
 
 
+async def _edit_answered_unpublished(world: World, actor: str) -> dict[str, Any]:
+    """KL's commenter's comment in a consultation, on a document that takes comments directly,
+    answered by the steering group and not yet published: KL cannot see the answer, so it locks
+    nothing — its author may still change it, as any open comment."""
+    doc = await world.new_document()
+    sec = world.secretariat
+    await sec.execute(
+        """mutation($input: UpdateDocumentSettingsInput!) { updateDocumentSettings(input: $input) { __typename } }""",
+        {"input": {"documentId": doc["document"], "directSubmission": True}},
+    )
+    snapshot = await sec.execute(
+        """mutation($input: CreateSnapshotInput!) { createSnapshot(input: $input) {
+             ... on SnapshotCreated { snapshot { id createdAt } } } }""",
+        {"input": {"documentId": doc["document"]}},
+    )
+    frozen = snapshot["createSnapshot"]["snapshot"]
+    opened = await sec.execute(
+        """mutation($input: OpenConsultationInput!) { openConsultation(input: $input) { __typename } }""",
+        {
+            "input": {
+                "snapshotId": frozen["id"],
+                "deadline": (datetime.fromisoformat(frozen["createdAt"]) + timedelta(days=14)).isoformat(),
+                "organizationIds": [await world.organization_id("kl")],
+                "letter": "Hermed i høring.",
+            }
+        },
+    )
+    assert opened["openConsultation"]["__typename"] == "ConsultationOpened", opened
+    comment = await _add_as(world, "kl_commenter", doc["section"])
+    answered = await sec.execute(
+        op("respondToComment", "RespondToCommentInput"),
+        {"input": {"commentId": comment, "status": "REJECTED", "response": "Udkast til svar."}},
+    )
+    assert answered["respondToComment"]["__typename"] == "CommentAnswered", answered
+    return {"input": {"commentId": comment, "body": "Præciseret efter styregruppens (uset) svar."}}
+
+
 CASES = [
     Case("addComment", op("addComment", "AddCommentInput"), _add, COMMENTING, success="CommentAdded"),
     Case("editComment", op("editComment", "EditCommentInput"), _edit_own, COMMENTING, success="CommentEdited"),
@@ -140,6 +178,14 @@ CASES = [
         AUTHOR_ONLY,
         success="CommentDeleted",
         name="deleteComment (KL commenter's comment)",
+    ),
+    Case(
+        "editComment",
+        op("editComment", "EditCommentInput"),
+        _edit_answered_unpublished,
+        AUTHOR_ONLY,
+        success="CommentEdited",
+        name="editComment (answered in a consultation, not yet published)",
     ),
     Case(
         "editComment",

@@ -298,7 +298,10 @@ async def test_the_report_of_a_consultation_survives_a_newer_snapshot_and_agrees
     assert [p["organization"]["slug"] for p in data["parties"]] == list(CONSULTED)
     parties = {p["organization"]["slug"]: p for p in data["parties"]}
     assert parties["plo"]["status"] == "NO_REMARKS" and parties["region-hovedstaden"]["noResponse"] is True
-    assert data["total"] == 2 and data["responseCount"] == 1
+    # KL and Danske Regioner commented on a document with direct submission: their comments went
+    # in as written, without a recorded response — they responded all the same.
+    assert parties["kl"]["status"] == parties["danske-regioner"]["status"] == "RESPONDED"
+    assert data["total"] == 2 and data["responseCount"] == 3
     # What changed the text, in the snapshot's order: the regions' remark (partly) and KL's proposal.
     assert [c["comment"]["id"] for c in data["changes"]] == [case["remark"], case["proposal"]]
 
@@ -322,7 +325,7 @@ async def test_the_report_of_a_consultation_survives_a_newer_snapshot_and_agrees
         f"{names['region-hovedstaden']}: Intet svar",
         f"{names['kl']}:",
         f"{names['danske-regioner']}:",
-        "Høringssvar: 1 af 4 hørte parter",
+        "Høringssvar: 3 af 4 hørte parter",
         "Høringsperiode:",
         LETTER,
         KL_PROPOSAL,

@@ -44,7 +44,8 @@ async def test_the_report_page_of_a_consultation(new_ui: NewUi, as_user: AsUser,
     await ui.settled()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Høringsnotat")
     intro = page.get_by_role("region", name="Indledning", exact=True)
-    await expect(intro).to_contain_text("Der er modtaget 1 høringssvar fra de 4 hørte parter.")
+    # KL and Danske Regioner commented directly (no drafts), PLO answered »ingen bemærkninger«.
+    await expect(intro).to_contain_text("Der er modtaget 3 høringssvar fra de 4 hørte parter.")
     parties = intro.get_by_role("list").first
     await expect(parties.get_by_role("listitem")).to_have_count(4)
     await expect(parties.get_by_role("listitem").filter(has_text="PLO")).to_contain_text("Ingen bemærkninger")

@@ -649,6 +649,14 @@ PROBES: dict[str, Probe] = {
         lambda d, ids: bool(d["node"] and d["node"]["status"] == "OPEN" and d["node"]["response"] == ""),
         {"kl_c", "reg_c"}, STEERING_GROUP | OUTSIDERS,
     ),
+    "the reader's markers: the unpublished disposition": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { commentMarkers { id status } } } }",
+        lambda ids: {"id": ids["g_doc"]},
+        lambda d, ids: bool(d["document"] and any(m["id"] == ids["g_comment"] and m["status"] == "ACCEPTED"
+                                                  for s in d["document"]["sections"] for m in s["commentMarkers"])),
+        STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
     "section comments: the unpublished answer": _probe(
         ("document",),
         "query($id: ID) { document(id: $id) { sections { openCommentCount comments(status: ACCEPTED) { response } } } }",

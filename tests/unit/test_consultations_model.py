@@ -90,8 +90,9 @@ def test_a_party_answers_once_in_time_or_late_when_accepted() -> None:
 
 def test_statuses_in_the_order_of_the_list_and_no_response_after_the_close() -> None:
     consultation = _consultation()
-    responses = [Response(consultation.id, PLO, ResponseKind.NO_REMARKS, NOW, False, None)]
-    views = model.party_views(consultation, responses, drafting={KL})
+    responses = (Response(consultation.id, PLO, ResponseKind.NO_REMARKS, NOW, False, None),)
+    answers = model.Answers(responses, (model.PartyComment(consultation.id, KL, None),))
+    views = model.party_views(consultation, answers)
     assert [(v.organization_id, v.status, v.no_response) for v in views] == [
         (KL, PartyStatus.DRAFTING, False),
         (PLO, PartyStatus.NO_REMARKS, False),
@@ -99,6 +100,32 @@ def test_statuses_in_the_order_of_the_list_and_no_response_after_the_close() -> 
     ]
     closure = model.close(consultation, None, NOW)
     assert isinstance(closure, model.ClosureEntry)
-    closed = model.party_views(model.with_entry(consultation, closure), responses, drafting={KL})
+    closed = model.party_views(model.with_entry(consultation, closure), answers)
     assert [v.no_response for v in closed] == [True, False, True]
     assert closed[1].responded_at == NOW and closed[1].late is False
+
+
+def test_a_party_whose_comments_went_in_without_a_response_has_responded() -> None:
+    """Direct submission: each comment goes in as it is written, and no response is recorded."""
+    consultation = _consultation(accept_late=True)
+    late = consultation.deadline + timedelta(hours=1)
+    comments = (
+        model.PartyComment(consultation.id, KL, NOW + timedelta(hours=2)),
+        model.PartyComment(consultation.id, KL, NOW + timedelta(hours=1)),
+        model.PartyComment(consultation.id, KL, None),  # a draft beside them changes nothing
+        model.PartyComment(consultation.id, REGIONS, late),
+        model.PartyComment(ObjectId(), PLO, NOW),  # in another consultation
+    )
+    answers = model.answers_by_consultation([consultation.id], (), comments)[consultation.id]
+    assert answers.answered == {KL, REGIONS}
+    closure = model.close(consultation, None, late)
+    assert isinstance(closure, model.ClosureEntry)
+    views = model.party_views(model.with_entry(consultation, closure), answers)
+    assert [(v.status, v.responded_at, v.late, v.no_response) for v in views] == [
+        (PartyStatus.RESPONDED, NOW + timedelta(hours=1), False, False),
+        (PartyStatus.INVITED, None, False, True),
+        (PartyStatus.RESPONDED, late, True, False),
+    ]
+    assert _key(model.response_problem(consultation, KL, None, NOW, comments_sent=True)) == (
+        "consultation_already_answered"
+    )
