@@ -14,8 +14,10 @@ from server.accounts.repository import INDEXES as ACCOUNT_INDEXES
 from server.accounts.repository import Accounts
 from server.approvals.repository import INDEXES as APPROVAL_INDEXES
 from server.approvals.repository import Approvals
+from server.comments.model import STEERING
 from server.comments.repository import INDEXES as COMMENT_INDEXES
 from server.comments.repository import Comments
+from server.consultations.model import written_in
 from server.consultations.repository import INDEXES as CONSULTATION_INDEXES
 from server.consultations.repository import Consultations
 from server.db import Database
@@ -87,3 +89,29 @@ async def ensure_indexes(db: Database) -> None:
     restore; idempotent)."""
     await dbmod.create_missing_indexes(db, all_indexes())
     await Outbox(db).number_older()  # messages written before the outbox was numbered (issue 19)
+    await stamp_older_comments(db)  # comments written before they carried their consultation (issue 18)
+
+
+async def stamp_older_comments(db: Database) -> int:
+    """Give each comment stored before comments carried their consultation the consultation it was
+    written in (``consultations.model.written_in``), once: afterwards the stamp is the one rule of
+    what a consultation's responses are (the report keeps no time window). How many were stamped
+    with a consultation."""
+    comments = Comments(db)
+    older = await comments.unstamped()
+    if older is None:
+        return 0
+    held = await Consultations(db).for_documents(list({c.document_id for c in older})) if older else []
+    # Only users are read here; the key signs session tokens, which this never touches.
+    authors = await Accounts(db, secret_key="").users_by_ids({c.author_id for c in older})
+    stamps = {
+        c.id: written_in(
+            (h for h in held if h.document_id == c.document_id),
+            c.organization_id,
+            c.created_at,
+            by_steering=c.author_id in authors and bool(authors[c.author_id].roles & STEERING),
+        )
+        for c in older
+    }
+    await comments.stamp_older(stamps)
+    return sum(1 for s in stamps.values() if s is not None)

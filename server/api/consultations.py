@@ -81,6 +81,7 @@ class ConsultationPermissions:
 @strawberry.type(description="A consultation (høring) on one snapshot of a document.")
 class Consultation(Node):
     model: strawberry.Private[domain.Consultation]
+    number: int = strawberry.field(description="1, 2, 3, … per document, in the order they were opened.")
     deadline: datetime = strawberry.field(description="The høringsfrist, in Europe/Copenhagen time with its offset.")
     state: ConsultationState  # type: ignore[valid-type]
     letter: str = strawberry.field(description="The høringsbrev, as Markdown.")
@@ -115,8 +116,10 @@ class Consultation(Node):
     @strawberry.field(description="The høringsliste: the consulted organisations in order, with their status.")
     async def parties(self, info: Info) -> list[ConsultationParty]:
         loaders = info.context.loaders
+        # Both asked for before either is awaited, as in viewerCan: one batch for every consultation listed.
+        answers = loaders.consultation_responses.load(self.model.id)
         published = await loaders.published_answers.load(self.model.id)
-        views = domain.party_views(self.model, await loaders.consultation_responses.load(self.model.id))
+        views = domain.party_views(self.model, await answers)
         return [ConsultationParty.of(v, v.organization_id in published) for v in views]
 
     @strawberry.field
@@ -131,6 +134,8 @@ class Consultation(Node):
 
     @strawberry.field(description="What the signed-in user may do here (for the UI; the server checks again).")
     async def viewer_can(self, info: Info) -> ConsultationPermissions:
+        # Asked for at once, with Consultation.parties: one batch for every consultation listed.
+        answers = info.context.loaders.consultation_responses.load(self.model.id)
         document = await info.context.loaders.document.load(self.model.document_id)
         actor = info.context.actor
         if document is None or actor is None:
@@ -138,7 +143,7 @@ class Consultation(Node):
         manage = permissions.check(actor, Action.RUN_CONSULTATION, scope_of(document)) is None
         if not self.model.is_open:
             return ConsultationPermissions(manage=manage, respond_for=[])
-        answered = (await info.context.loaders.consultation_responses.load(self.model.id)).answered
+        answered = (await answers).answered
         action = Action.RESPOND_TO_CONSULTATION
         respond_for = await may_act_for(info, document, action, self.model.organization_ids, leaving_out=answered)
         return ConsultationPermissions(manage=manage, respond_for=respond_for)

@@ -104,6 +104,10 @@ class ConsultationReport:
     consultation: Consultation | None = strawberry.field(
         description="The consultation reported on; null for a snapshot that was never sent for consultation."
     )
+    snapshot_consultations: list[Consultation] = strawberry.field(
+        description="Every consultation held on the snapshot, newest first; each has its own report "
+        "(`consultationReport(documentId, snapshotId, consultationId)`)."
+    )
     parties: list[ConsultationParty] = strawberry.field(description="The høringsliste with each party's status.")
     response_count: int = strawberry.field(description='Responses received, "ingen bemærkninger" included.')
     general_remarks: list[GeneralRemarks]
@@ -134,6 +138,7 @@ class ConsultationReport:
             document=Document.of(found.document),
             snapshot=Snapshot.of(found.snapshot),
             consultation=Consultation.of(consultation) if consultation else None,
+            snapshot_consultations=[Consultation.of(c) for c in found.on_snapshot],
             parties=[ConsultationParty.of(p, p.organization_id in found.published) for p in found.parties],
             response_count=found.response_count,
             general_remarks=[
@@ -192,18 +197,28 @@ async def consultation_report_of(info: Info, consultation_id: ObjectId) -> Consu
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(
-        description="The høringsnotat of the newest consultation on a snapshot (for a snapshot never sent for "
-        "consultation, of the comments on its versions), as you may see it."
+        description="The høringsnotat of a consultation on a snapshot: the one named by `consultationId`, else "
+        "the newest (for a snapshot never sent for consultation, of the comments on its versions), as you may "
+        "see it. `snapshotConsultations` lists the consultations to choose from."
     )
     async def consultation_report(
-        self, info: Info, document_id: strawberry.ID, snapshot_id: strawberry.ID
+        self,
+        info: Info,
+        document_id: strawberry.ID,
+        snapshot_id: strawberry.ID,
+        consultation_id: strawberry.ID | None = None,
     ) -> ConsultationReport | None:
         ctx = info.context
         document_oid = ids.parse(document_id, "Document")
         snapshot_oid = ids.parse(snapshot_id, "Snapshot")
-        if document_oid is None or snapshot_oid is None:
+        consultation_oid = ids.parse(consultation_id, "Consultation") if consultation_id is not None else None
+        if document_oid is None or snapshot_oid is None or (consultation_id is not None and consultation_oid is None):
             return None
         found = await compiled.consultation_report(
-            ctx.store, ctx.caller(), snapshot_id=snapshot_oid, document_id=document_oid
+            ctx.store,
+            ctx.caller(),
+            snapshot_id=snapshot_oid,
+            document_id=document_oid,
+            consultation_id=consultation_oid,
         )
         return ConsultationReport.of(found) if isinstance(found, compiled.ConsultationReport) else None

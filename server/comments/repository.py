@@ -48,6 +48,8 @@ INDEXES = {
     # {_id: section, packed: BSON of {markers: [{id, kind, status, anchor, …}]}}: derived from
     # comments, see recount.
     "comment_markers": [],
+    # {_id: "consultation_stamp"}: once there, every comment carries its consultation (``stamp_older``).
+    "comment_migrations": [],
     "comments": [
         IndexModel([("section_id", ASCENDING), ("created_at", ASCENDING)], name="comments_section_created"),
         IndexModel(
@@ -161,6 +163,7 @@ _OPEN = {"deleted": False, "status": CommentStatus.OPEN.value}
 _UNSENT = {**_LIVE, "in_response": {"$ne": True}}
 _EDITABLE = {**_OPEN, "in_response": {"$ne": True}}  # not sent, and not answered
 _RECOUNT_ATTEMPTS = 20
+_STAMPED = "consultation_stamp"  # comment_migrations: every comment carries its consultation
 
 
 # What is kept per section: its open counts and its markers (sorted by comment id).
@@ -267,6 +270,7 @@ class Comments:
         self._claims = db["comment_edit_claims"]
         self._counts = db["comment_counts"]
         self._markers = db["comment_markers"]
+        self._migrations = db["comment_migrations"]
 
     async def insert(self, comment: Comment) -> Kept | None:
         """Write a new comment; returns its section's open counts and markers as now kept (None for
@@ -318,6 +322,35 @@ class Comments:
             )
             async for doc in self._comments.find(query, fields).batch_size(LIST_BATCH)
         ]
+
+    async def unstamped(self) -> list[Comment] | None:
+        """Comments stored before comments carried their consultation (no ``consultation_id`` at
+        all), for ``stamp_older``; None once it found none left, so comments are not read again."""
+        if await self._migrations.find_one({"_id": _STAMPED}):
+            return None
+        return [_comment(doc) async for doc in self._comments.find({"consultation_id": {"$exists": False}})]
+
+    async def stamp_older(self, stamps: Mapping[ObjectId, ObjectId | None]) -> None:
+        """Give comments from ``unstamped`` their consultation (None: written in none), then note
+        that none is left. Idempotent and the same in every process (the stamps are derived from
+        stored facts), so two processes starting at once write the same values. The reader's markers
+        of the sections concerned are derived again: they carry the consultation too."""
+        by_consultation: dict[ObjectId | None, list[ObjectId]] = {}
+        for comment_id, consultation_id in stamps.items():
+            by_consultation.setdefault(consultation_id, []).append(comment_id)
+        for consultation_id, comment_ids in by_consultation.items():
+            await self._comments.update_many(
+                {"_id": {"$in": comment_ids}, "consultation_id": {"$exists": False}},
+                {"$set": {"consultation_id": consultation_id}},
+            )
+        stamped = [i for i, consultation_id in stamps.items() if consultation_id is not None]
+        if stamped:
+            query = {"_id": {"$in": stamped}, "parent_id": None}
+            sections = {doc["section_id"] async for doc in self._comments.find(query, {"section_id": 1})}
+            await self.recount(list(sections))
+        # An empty database stays empty: the note is kept only once there are comments.
+        if stamps or await self._comments.find_one({}, {"_id": 1}):
+            await self._migrations.update_one({"_id": _STAMPED}, {"$set": {"done": True}}, upsert=True)
 
     async def for_document(self, document_id: ObjectId) -> list[Comment]:
         cursor = self._comments.find({"document_id": document_id, **_LIVE}).sort("created_at", ASCENDING)

@@ -277,6 +277,27 @@ _STATUS_OF = {
 }
 
 
+def written_in(
+    consultations: Iterable[Consultation], organization_id: ObjectId, created_at: datetime, *, by_steering: bool
+) -> ObjectId | None:
+    """The consultation a comment stored before comments carried their consultation was written in,
+    given its document's consultations: a consulted party's comment — never the steering group's —
+    written while a consultation consulting it was open (a document's consultations never overlap).
+    What ``add_comment`` stamps since, decided once for older comments (``store.stamp_older_comments``)."""
+    if by_steering:
+        return None
+    return next(
+        (
+            c.id
+            for c in consultations
+            if organization_id in c.organization_ids
+            and c.opened_at <= created_at
+            and (c.closed_at is None or created_at <= c.closed_at)
+        ),
+        None,
+    )
+
+
 def party_views(consultation: Consultation, answers: Answers) -> list[PartyView]:
     """Each consulted organisation in the høringsliste's order, with its derived status: what it
     answered; else responded, when comments of it in the consultation went in; else drafting or

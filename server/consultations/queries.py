@@ -57,10 +57,9 @@ def current(found: Sequence[Consultation], now: datetime | None) -> Consultation
     return next((c for c in seen if c.is_open), seen[0] if seen else None)
 
 
-async def for_snapshot(store: Store, snapshot_id: ObjectId, *, now: datetime | None = None) -> Consultation | None:
-    """The newest consultation on this snapshot."""
-    found = await store.consultations.for_snapshot(snapshot_id)
-    return as_of(found[0], now) if found else None
+async def on_snapshot(store: Store, snapshot_id: ObjectId, *, now: datetime | None = None) -> list[Consultation]:
+    """The consultations held on this snapshot, newest first (one text may be consulted on twice)."""
+    return [as_of(c, now) for c in await store.consultations.for_snapshot(snapshot_id)]
 
 
 async def responses(store: Store, consultation_id: ObjectId) -> list[Response]:

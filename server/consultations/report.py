@@ -7,9 +7,9 @@ consultation, its høringsliste with each party's status, the høringsbrev), the
 remarks, the responses per section and organisation (``server.comments.model.compile_report``)
 and, derived from those, the changes made.
 
-What counts as a response: comments a party wrote in the consultation (``Comment.consultation_id``)
-or sent with its response; of comments from before comments carried their consultation, a
-consulted party's written while the consultation was open. The steering group's own comments never count
+What counts as a response: comments a party wrote in the consultation (``Comment.consultation_id``;
+comments stored before they carried it were stamped once at start-up, ``store.stamp_older_comments``)
+or sent with its response. The steering group's own comments never count
 (they are the addressees, ``model.STEERING``); a question of theirs appears only with a party's
 answer to it. The steering group's dispositions and answers are shown to the other readers only
 once the secretariat has published them for that organisation; the steering group sees the
@@ -53,6 +53,8 @@ class ConsultationReport:
     # for with names (the secretariat's choice), else empty.
     authors: Mapping[ObjectId, str] = field(default_factory=dict)
     consultation: Consultation | None = None
+    # Every consultation held on the snapshot, newest first: each has its own report.
+    on_snapshot: tuple[Consultation, ...] = ()
     parties: tuple[PartyView, ...] = ()  # the høringsliste in order
     published: frozenset[ObjectId] = frozenset()  # organisations whose answers the secretariat published
     shows_drafts: bool = False  # the caller is of the steering group and sees unpublished answers
@@ -99,14 +101,15 @@ async def consultation_report(
     document_id: ObjectId | None = None,
     with_names: bool = False,
 ) -> ConsultationReport | Failure:
-    """The report of a consultation (by id), or of the newest consultation on a snapshot."""
+    """The report of a consultation (by id; on ``snapshot_id`` when that is named too), or of the
+    newest consultation on a snapshot."""
     actor = caller.actor
     if actor is None:
         return Denied(permissions.NOT_SIGNED_IN)
     consultation: Consultation | None = None
     if consultation_id is not None:
         consultation = await queries.get(store, consultation_id, now=caller.now)
-        if consultation is None:
+        if consultation is None or snapshot_id not in (None, consultation.snapshot_id):
             return Missing("Consultation")
         snapshot_id = consultation.snapshot_id
     snapshot = await store.drafting.snapshot(snapshot_id) if snapshot_id else None
@@ -115,8 +118,9 @@ async def consultation_report(
     document = await authorised_document(store, caller, snapshot.document_id, Action.READ_DOCUMENT)
     if not isinstance(document, Document):
         return Missing("Snapshot") if isinstance(document, Missing) else document
+    held = await queries.on_snapshot(store, snapshot.id, now=caller.now)
     if consultation is None:
-        consultation = await queries.for_snapshot(store, snapshot.id, now=caller.now)
+        consultation = held[0] if held else None
 
     found = await visible_comments(store, caller, document, await store.comments.for_document(document.id))
     on_snapshot = [c for c in found if c.submitted and any(c.section_id == e.section_id for e in snapshot.entries)]
@@ -133,17 +137,9 @@ async def consultation_report(
     else:
         parties = await queries.party_statuses(store, consultation)
         sent = {c for p in parties if p.response for c in p.response.comment_ids}
-        consulted = set(consultation.organization_ids)
-        opened, closed = consultation.opened_at, consultation.closed_at
 
         def counts(comment: Comment) -> bool:
-            if comment.id in sent or comment.consultation_id == consultation.id:
-                return True
-            if comment.consultation_id is not None:
-                return False  # written in another consultation
-            # Written before comments carried their consultation: a consulted party's, while it was open.
-            written_then = opened <= comment.created_at and (closed is None or comment.created_at <= closed)
-            return comment.organization_id in consulted and comment.author_id not in steering and written_then
+            return comment.id in sent or comment.consultation_id == consultation.id
 
         published = frozenset(await queries.published_organizations(store, consultation.id))
         if not steering_reader:
@@ -178,6 +174,7 @@ async def consultation_report(
         generated_at=caller.now,
         authors=authors,
         consultation=consultation,
+        on_snapshot=tuple(held),
         parties=tuple(parties),
         published=published,
         shows_drafts=steering_reader and consultation is not None,

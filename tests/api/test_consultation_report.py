@@ -12,8 +12,10 @@ from typing import Any
 
 import docx
 
+from server import ids
 from server.comments.anchoring import selector_for
 from server.markdown import plain_text
+from server.store import Store, stamp_older_comments
 from tests.api.drafting_support import _n, org_ids
 from tests.api.printed import ARTIFACTS, keep_pages, pdf_pages, word_to_pdf, words
 from tests.support import KL_COMMENTER, PLO_COMMENTER, REGIONS_COMMENTER, SDS, SECRETARIAT, Api, ManualClock
@@ -338,3 +340,121 @@ async def test_the_report_of_a_consultation_survives_a_newer_snapshot_and_agrees
     ]
     missing = {kind: [s for s in map(_plain, said) if s not in text] for kind, text in formats.items()}
     assert missing == {"md": [], "html": [], "docx": []}
+
+
+REPORT_OF = """query($d: ID!, $s: ID!, $c: ID) { consultationReport(documentId: $d, snapshotId: $s, consultationId: $c) {
+  total consultation { id number } snapshotConsultations { id number }
+  parties { organization { slug } }
+  sections { entries { comment { body organization { slug } } } } } }"""
+
+
+async def test_each_consultation_held_on_one_snapshot_has_its_report(as_user: AsUser, clock: ManualClock) -> None:
+    """The same text consulted on twice: the report page lists both and reaches each."""
+    sec = await as_user(SECRETARIAT)
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+    doc = await _strategy_copy(sec, direct_submission=False)
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]["id"]
+    held = []
+    for party, slug, body in ((kl, "kl", "KL's svar i første høring."), (regions, "danske-regioner", REGIONS_REMARK)):
+        opened = await sec.execute(
+            OPEN,
+            {
+                "input": {
+                    "snapshotId": snapshot,
+                    "deadline": (clock.now() + timedelta(days=14)).isoformat(),
+                    "organizationIds": await org_ids(sec, slug),
+                    "letter": LETTER,
+                }
+            },
+        )
+        consultation = opened["openConsultation"]["consultation"]["id"]
+        await _add(party, doc["sections"][0], body)
+        submitted = await party.execute(
+            """mutation($d: ID!) { submitOrganisationComments(documentId: $d, expectedCount: 1) { __typename } }""",
+            {"d": doc["id"]},
+        )
+        assert submitted["submitOrganisationComments"]["__typename"] == "CommentsSubmitted", submitted
+        await sec.execute(
+            """mutation($input: CloseConsultationInput!) { closeConsultation(input: $input) { __typename } }""",
+            {"input": {"consultationId": consultation}},
+        )
+        held.append(consultation)
+    first, second = held
+
+    newest = (await sec.execute(REPORT_OF, {"d": doc["id"], "s": snapshot}))["consultationReport"]
+    assert newest["consultation"] == {"id": second, "number": 2}
+    assert newest["snapshotConsultations"] == [{"id": second, "number": 2}, {"id": first, "number": 1}]
+    older = (await sec.execute(REPORT_OF, {"d": doc["id"], "s": snapshot, "c": first}))["consultationReport"]
+    assert older["consultation"] == {"id": first, "number": 1}
+    assert [p["organization"]["slug"] for p in older["parties"]] == ["kl"]
+    bodies = [e["comment"]["body"] for s in older["sections"] for e in s["entries"]]
+    assert bodies == ["KL's svar i første høring."] and older["total"] == 1
+    # A consultation on another snapshot (or a malformed id) is no report of this snapshot.
+    other = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Efter høring"}}))[
+        "createSnapshot"
+    ]["snapshot"]["id"]
+    assert (await sec.execute(REPORT_OF, {"d": doc["id"], "s": other, "c": first}))["consultationReport"] is None
+    assert (await sec.execute(REPORT_OF, {"d": doc["id"], "s": snapshot, "c": "nonsense"}))[
+        "consultationReport"
+    ] is None
+
+
+async def test_comments_from_before_the_stamp_are_stamped_once_at_start_up(
+    as_user: AsUser, clock: ManualClock, store: Store
+) -> None:
+    """Comments stored before comments carried their consultation get it at start-up, once: the
+    report then has one rule (the stamp) and no time window."""
+    sec, sds = await as_user(SECRETARIAT), await as_user(SDS)
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+    doc = await _strategy_copy(sec)
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]["id"]
+    before = await _add(kl, doc["sections"][1], "KL før høringen.")  # not consulted yet: in no consultation
+    clock.advance(timedelta(minutes=5))
+    opened = await sec.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": snapshot,
+                "deadline": (clock.now() + timedelta(days=14)).isoformat(),
+                "organizationIds": await org_ids(sec, "kl", "danske-regioner"),
+                "letter": LETTER,
+            }
+        },
+    )
+    consultation = opened["openConsultation"]["consultation"]["id"]
+    written = {
+        "kl": await _add(kl, doc["sections"][0], "KL's høringssvar."),
+        "regions": await _add(regions, doc["sections"][0], REGIONS_REMARK),
+        "steering": await _add(sds, doc["sections"][0], SDS_QUESTION),  # the steering group's: never a response
+    }
+    await sec.execute(
+        """mutation($input: CloseConsultationInput!) { closeConsultation(input: $input) { __typename } }""",
+        {"input": {"consultationId": consultation}},
+    )
+    report = (await sec.execute(CONSULTATION_REPORT, {"id": consultation}))["consultation"]["report"]
+    assert report["total"] == 2
+
+    # The store as the code before the stamp left it: no comment of the document names a consultation.
+    document_id = ids.parse(doc["id"], "Document")
+    await store.db["comments"].update_many({"document_id": document_id}, {"$unset": {"consultation_id": ""}})
+    await store.db["comment_migrations"].delete_many({})
+    unstamped = (await sec.execute(CONSULTATION_REPORT, {"id": consultation}))["consultation"]["report"]
+    assert unstamped["total"] == 0  # no time window: the stamp is the rule
+
+    assert await stamp_older_comments(store.db) >= 2
+    stamped = {key: await store.comments.comment(ids.parse(c, "Comment")) for key, c in written.items()}  # type: ignore[arg-type]
+    consultation_id = ids.parse(consultation, "Consultation")
+    assert {key: c.consultation_id if c else "gone" for key, c in stamped.items()} == {
+        "kl": consultation_id,
+        "regions": consultation_id,
+        "steering": None,
+    }
+    earlier = await store.comments.comment(ids.parse(before, "Comment"))  # type: ignore[arg-type]
+    assert earlier is not None and earlier.consultation_id is None
+    assert (await sec.execute(CONSULTATION_REPORT, {"id": consultation}))["consultation"]["report"] == report
+    assert await stamp_older_comments(store.db) == 0  # once: the next start-up reads no comment
+    assert await store.comments.unstamped() is None

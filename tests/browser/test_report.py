@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from playwright.async_api import expect
 
-from tests.api.test_consultation_report import KL_PROPOSAL, REGIONS_ANSWER, _consultation
+from tests.api.drafting_support import new_document, org_ids
+from tests.api.test_consultation_report import KL_PROPOSAL, LETTER, OPEN, REGIONS_ANSWER, SNAPSHOT, _consultation
 from tests.browser.test_phone import each_cell_labelled
 from tests.browser.ui import Ui
 from tests.support import KL_COMMENTER, SECRETARIAT, Api, ManualClock
@@ -78,3 +80,46 @@ async def test_the_report_page_of_a_consultation(new_ui: NewUi, as_user: AsUser,
     await kl.open(f"/documents/{slug}/report")
     await expect(kpage.locator(".report-entry", has_text=KL_PROPOSAL)).to_contain_text("Indarbejdet i version 2")
     await expect(kpage.locator("main")).to_contain_text(REGIONS_ANSWER)
+
+
+async def test_the_report_page_reaches_each_consultation_held_on_one_snapshot(
+    new_ui: NewUi, as_user: AsUser, clock: ManualClock
+) -> None:
+    """The same udgave sent for consultation twice: the page lists both and shows the one chosen."""
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Formål", "Tekst sendt i høring to gange.")], ("kl", "danske-regioner", "plo"))
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": doc["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]["id"]
+    for slugs in (("kl",), ("plo", "danske-regioner")):
+        opened = await sec.execute(
+            OPEN,
+            {
+                "input": {
+                    "snapshotId": snapshot,
+                    "deadline": (clock.now() + timedelta(days=14)).isoformat(),
+                    "organizationIds": await org_ids(sec, *slugs),
+                    "letter": LETTER,
+                }
+            },
+        )
+        consultation = opened["openConsultation"]["consultation"]["id"]
+        if slugs == ("kl",):
+            await sec.execute(
+                """mutation($input: CloseConsultationInput!) { closeConsultation(input: $input) { __typename } }""",
+                {"input": {"consultationId": consultation}},
+            )
+
+    ui = await new_ui(SECRETARIAT)
+    page = ui.page
+    await ui.open(f"/documents/{doc['slug']}/report?snapshot={snapshot}")
+    held = page.get_by_role("navigation", name="Høringer af denne udgave")
+    await expect(held.get_by_role("link")).to_have_text(["Høring 2", "Høring 1"])
+    await expect(held.get_by_role("link", name="Høring 2")).to_have_attribute("aria-current", "page")
+    intro = page.get_by_role("region", name="Indledning", exact=True)
+    await expect(intro.get_by_role("list").first.get_by_role("listitem")).to_have_count(2)
+    await ui.check("report-two-consultations")
+    await held.get_by_role("link", name="Høring 1").click()
+    await expect(held.get_by_role("link", name="Høring 1")).to_have_attribute("aria-current", "page")
+    await expect(intro.get_by_role("list").first.get_by_role("listitem")).to_have_count(1)
+    await expect(intro.get_by_role("list").first).to_contain_text("KL")

@@ -191,12 +191,13 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
     f = await new_document(
         sec, [("Høring", "Tekst i høring."), ("Udgår", "Slettet efter udsendelsen.")], ("kl", "danske-regioner")
     )
+    ids["consulted_snapshot"] = await _snapshot(sec, f["id"])
     consulted = await sec.execute(
         """mutation($i: OpenConsultationInput!) { openConsultation(input: $i) {
              __typename ... on ConsultationOpened { consultation { id } } ... on UserError { message } } }""",
         {
             "i": {
-                "snapshotId": await _snapshot(sec, f["id"]),
+                "snapshotId": ids["consulted_snapshot"],
                 "deadline": (app.clock.now() + timedelta(days=30)).isoformat(),
                 "organizationIds": parties,
                 "letter": "Høringsbrev til parterne.",
@@ -673,6 +674,16 @@ PROBES: dict[str, Probe] = {
         lambda d, ids: d["consultationReport"] is not None and ANSWER in {
             c["response"] for s in d["consultationReport"]["sections"] for o in s["organizations"] for c in o["comments"]},
         STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
+    "the report of a consultation chosen among those on its snapshot": _probe(
+        ("consultationReport",),
+        """query($d: ID!, $s: ID!, $c: ID) { consultationReport(documentId: $d, snapshotId: $s, consultationId: $c) {
+             consultation { id } snapshotConsultations { id } } }""",
+        lambda ids: {"d": ids["consulted_doc"], "s": ids["consulted_snapshot"], "c": ids["consultation"]},
+        lambda d, ids: d["consultationReport"] is not None
+        and d["consultationReport"]["consultation"]["id"] == ids["consultation"]
+        and [c["id"] for c in d["consultationReport"]["snapshotConsultations"]] == [ids["consultation"]],
+        READERS, OUTSIDERS,
     ),
     "the consultation report: the regions' general remarks and letter, sent": _probe(
         ("consultationReport",),

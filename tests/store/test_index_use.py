@@ -45,6 +45,8 @@ WHOLE_COLLECTION: dict[tuple[str, str], str] = {
     ("response_letters.files", "{}"): "GridFS: is the bucket empty (before a process's first upload)",
     ("response_letters.chunks", "{}"): "GridFS: is the bucket empty (before a process's first upload)",
     ("outbox", "{seq: {$exists: ?}}"): "at start-up, until once done: the messages written before numbering",
+    ("comments", "{consultation_id: {$exists: ?}}"): "at start-up, until once done: comments stored before the stamp",
+    ("comments", "{}"): "at start-up, until once done: whether there is any comment (one row)",
 }
 
 

@@ -191,7 +191,7 @@ export function ConsultationPage() {
         <Fact term={t('consultation.acceptLateLabel')}>{consultation.acceptLate ? t('consultation.acceptLateYes') : t('consultation.acceptLateNo')}</Fact>
         {consultation.snapshot && (
           <Fact term={t('report.title')}>
-            <Link to={`/documents/${encodeURIComponent(slug)}/report?snapshot=${encodeURIComponent(consultation.snapshot.id)}`}>{t('consultation.toReport')}</Link>
+            <Link to={`/documents/${encodeURIComponent(slug)}/report?snapshot=${encodeURIComponent(consultation.snapshot.id)}&consultation=${encodeURIComponent(consultation.id)}`}>{t('consultation.toReport')}</Link>
           </Fact>
         )}
       </dl>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { StatusTag, statuses } from '../components/CommentThread';
 import { DocumentHeader } from '../components/DocumentHeader';
@@ -36,14 +36,21 @@ const ReportDocumentQuery = graphql(`
 `);
 
 const ReportQuery = graphql(`
-  query ConsultationReport($documentId: ID!, $snapshotId: ID!) {
-    consultationReport(documentId: $documentId, snapshotId: $snapshotId) {
+  query ConsultationReport($documentId: ID!, $snapshotId: ID!, $consultationId: ID) {
+    consultationReport(documentId: $documentId, snapshotId: $snapshotId, consultationId: $consultationId) {
       total
       exportBase
       responseCount
       draftAnswers
+      snapshotConsultations {
+        id
+        number
+        openedAt
+        closedAt
+      }
       consultation {
         id
+        number
         state
         deadline
         openedAt
@@ -169,9 +176,11 @@ export function ReportPage() {
   const [withNames, setWithNames] = useState(false);
   // The report belongs to a consultation: by default the document's (open, else newest) consultation's snapshot.
   const snapshotId = params.get('snapshot') ?? document?.consultation?.snapshot?.id ?? document?.snapshots[0]?.id ?? '';
+  // A snapshot may have been consulted on more than once: the page names which consultation's report it shows.
+  const consultationId = params.get('consultation');
   const [report] = useQuery({
     query: ReportQuery,
-    variables: { documentId: document?.id ?? '', snapshotId },
+    variables: { documentId: document?.id ?? '', snapshotId, consultationId },
     pause: !document || !snapshotId,
   });
 
@@ -205,6 +214,31 @@ export function ReportPage() {
             {t('report.snapshotLine')} {snapshotName(t, found.snapshot)}, <DateTime value={found.snapshot.createdAt} />.{' '}
             {t('report.total', { count: found.total })}
           </p>
+          {found.snapshotConsultations.length > 1 && (
+            <nav aria-labelledby="report-consultations">
+              <h2 id="report-consultations">{t('report.consultations')}</h2>
+              <ul>
+                {found.snapshotConsultations.map((held) => (
+                  <li key={held.id}>
+                    <Link
+                      to={`?snapshot=${encodeURIComponent(snapshotId)}&consultation=${encodeURIComponent(held.id)}`}
+                      aria-current={held.id === found.consultation?.id ? 'page' : undefined}
+                    >
+                      {t('report.consultation', { number: held.number })}
+                    </Link>{' '}
+                    (<DateTime value={held.openedAt} dateOnly />
+                    {held.closedAt && (
+                      <>
+                        {' '}
+                        – <DateTime value={held.closedAt} dateOnly />
+                      </>
+                    )}
+                    )
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
           {found.draftAnswers && <p className="notice">{t('report.draftAnswers')}</p>}
           {found.consultation && (
             <section aria-labelledby="report-part-introduction" className="report-section">
