@@ -256,3 +256,41 @@ async def test_the_kommissorium_round_on_a_desktop_and_a_phone(new_ui: NewUi, as
     await expect(page.locator("main time").first).to_have_text(re.compile(r"^\d+ [A-Z][a-z]+ \d{4}"))
     assert await page.evaluate("window.__noReload === true")
     await ui.check("journey-english")
+
+
+async def test_the_secretariat_extends_in_danish_time_and_each_form_says_what_it_misses(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
+    """Extending takes the same Danish date and time as opening; a refusal stands at its own form's field."""
+    secretariat = await as_user(SECRETARIAT)
+    document = await new_document(secretariat, [("Formål", "Styregruppen udarbejder strategien.\n")])
+    snapshot_id = await snapshot(secretariat, document["id"], "Til godkendelse")
+    opened = await secretariat.execute(
+        OPEN,
+        {
+            "input": {
+                "snapshotId": snapshot_id,
+                "title": "Godkendelse af kommissoriet",
+                "deadline": (app.clock.now() + timedelta(days=3)).isoformat(),
+                "organizationIds": await org_ids(secretariat, "kl", "danske-regioner"),
+            }
+        },
+    )
+    ui = await new_ui(SECRETARIAT)
+    page = ui.page
+    await ui.open(f"/approval-rounds/{opened['openApprovalRound']['round']['id']}")
+    withdraw = page.locator("form.withdraw-form")
+    await withdraw.get_by_role("button", name="Træk tilbage").click()
+    await expect(page.locator("#withdraw-reason-error")).to_have_text(re.compile("Skriv en begrundelse"))
+    await expect(page.locator("#extend-reason-error")).to_have_count(0)
+    # The summary leads to the withdraw form's field, not the extend form's namesake.
+    await expect(page.get_by_role("link", name="Skriv en begrundelse")).to_have_attribute("href", "#withdraw-reason")
+
+    extend = page.locator("form", has=page.get_by_role("heading", name="Forlæng fristen"))
+    date, _ = local(app, 10)
+    await fill_deadline(extend, (date, "15.30"))
+    await extend.get_by_label("Begrundelse").fill("KL's direktion mødes først i næste uge.")
+    await extend.get_by_role("button", name="Forlæng fristen").click()
+    await expect(page.get_by_role("status")).to_contain_text("Fristen er forlænget.")
+    await expect(page.get_by_role("main")).to_contain_text("15.30")
+    await ui.check("approval-extended")

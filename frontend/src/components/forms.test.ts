@@ -45,6 +45,13 @@ test('a bound field is the control of its server field: its id, value and proble
   expect(boundField('name', ['Karen', () => {}], problems, fieldIds).error).toBeUndefined();
 });
 
+test("a problem stands at the form it was found in, when two forms share one problems state and a field's name", () => {
+  const withdraw = { reason: 'withdraw-reason' };
+  const problems = formProblems({ reason: 'Skriv en begrundelse' }, withdraw);
+  expect(boundField('reason', ['', () => {}], problems, withdraw).error).toBe('Skriv en begrundelse');
+  expect(boundField('reason', ['', () => {}], problems, { reason: 'extend-reason' }).error).toBeUndefined();
+});
+
 test('a request without a typed answer says whether the network or the server failed, in the language chosen', () => {
   const da = i18n.getFixedT('da');
   const network = requestProblems(new CombinedError({ networkError: new Error('offline') }), da);

@@ -77,10 +77,13 @@ export interface BoundField {
 
 /**
  * The control of the server's field `name`: its id in the form (`fieldIds`), its value and
- * change from `state`, and its problem, if any.
+ * change from `state`, and its problem, if any. The problem is the one found for this control:
+ * forms sharing one problems state (a page's panel of forms) may each have a field `reason`.
  */
 export function boundField<Name extends string>(name: Name, [value, setValue]: TextState, problems: Problems, fieldIds: Record<Name, string>): BoundField {
-  return { id: fieldIds[name], value, onChange: (event) => setValue(event.target.value), error: problems.fields[name] };
+  const id = fieldIds[name];
+  const error = problems.summary.find((item) => item.fieldId === id)?.message;
+  return { id, value, onChange: (event) => setValue(event.target.value), error };
 }
 
 export interface FormMutation<Success, Variables, FieldName extends string = string> {

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { DecisionTag, RoundStateTag, decisions } from '../components/ApprovalTags';
 import { ChangeList } from '../components/ChangeList';
 import { Countdown } from '../components/Countdown';
+import { DeadlineFields, deadlineFieldIds, useDeadlineInput } from '../components/DeadlineFields';
 import { ReminderForm } from '../components/ReminderForm';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { ExportLinks } from '../components/ExportLinks';
@@ -17,6 +18,7 @@ import { Fact, usePageQuery, Panel, usePageTitle } from '../components/page';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../datetime';
 import { graphql } from '../gql';
+import { toApiValue } from '../lib/danishDeadline';
 import { snapshotName } from '../lib/snapshotName';
 import { useDocumentEvents } from '../lib/live';
 import type { ApprovalDecision } from '../gql/graphql';
@@ -359,14 +361,14 @@ const WithdrawRoundMutation = graphql(`
 
 function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const [deadline, setDeadline] = useState('');
+  const deadline = useDeadlineInput('');
   const [reason, setReason] = useState('');
   const [withdrawReason, setWithdrawReason] = useState('');
   // One error summary for both forms.
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [done, setDone] = useState('');
   const extend = useFormMutation(ExtendDeadlineMutation, 'extendDeadline', 'DeadlineExtended', {
-    fieldIds: { deadline: 'extend-deadline', reason: 'extend-reason' },
+    fieldIds: { ...deadlineFieldIds('extend'), reason: 'extend-reason' },
     problems: [problems, setProblems],
   });
   const withdraw = useFormMutation(WithdrawRoundMutation, 'withdrawApprovalRound', 'ApprovalRoundWithdrawn', {
@@ -376,11 +378,10 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
 
   async function handleExtend() {
     setDone('');
-    const missing: Record<string, string> = {};
-    if (!deadline) missing.deadline = t('approval.deadlineRequired');
+    const missing = deadline.problems(t);
     if (!reason.trim()) missing.reason = t('approval.extendReasonRequired');
-    if (Object.keys(missing).length > 0) return extend.refuse(missing);
-    if (!(await extend.run({ input: { roundId, deadline: deadline.length === 16 ? `${deadline}:00` : deadline, reason } }))) return;
+    if (Object.keys(missing).length > 0 || !deadline.wallClock) return extend.refuse(missing);
+    if (!(await extend.run({ input: { roundId, deadline: toApiValue(deadline.wallClock), reason } }))) return;
     setDone(t('approval.extended'));
     setReason('');
     onDone();
@@ -399,7 +400,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
       <ErrorSummary errors={problems.summary} />
       <form onSubmit={extend.onSubmit(handleExtend)} noValidate aria-labelledby="extend-title">
         <h3 id="extend-title">{t('approval.extendTitle')}</h3>
-        <TextField {...extend.field('deadline', [deadline, setDeadline])} type="datetime-local" label={t('approval.newDeadline')} hint={t('approval.deadlineHint')} />
+        <DeadlineFields legend={t('approval.newDeadlineLegend')} deadline={deadline} form={extend} />
         <TextField {...extend.field('reason', [reason, setReason])} label={t('approval.extendReason')} />
         <button type="submit" className="button button--secondary">
           {t('approval.extend')}
@@ -407,7 +408,7 @@ function ManageRound({ roundId, onDone }: { roundId: string; onDone: () => void 
       </form>
       <form onSubmit={withdraw.onSubmit(handleWithdraw)} noValidate aria-labelledby="withdraw-title" className="withdraw-form">
         <h3 id="withdraw-title">{t('approval.withdrawTitle')}</h3>
-        <TextField id="withdraw-reason" label={t('approval.withdrawReasonLabel')} value={withdrawReason} onChange={(event) => setWithdrawReason(event.target.value)} />
+        <TextField {...withdraw.field('reason', [withdrawReason, setWithdrawReason])} label={t('approval.withdrawReasonLabel')} />
         <button type="submit" className="button button--danger">
           {t('approval.withdraw')}
         </button>
