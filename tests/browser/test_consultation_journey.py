@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from playwright.async_api import expect
 
+from tests.api import test_consultation_direct as direct
 from tests.api.drafting_support import new_document, org_ids
 from tests.browser.test_approval import fill_deadline, local, no_sideways_scrolling
 from tests.browser.ui import Ui
@@ -414,3 +415,36 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     await expect(steering.page.locator(f"[data-section-id='{document['sections'][2]}']")).to_have_count(0)
     await expect(current.locator("[data-prose]")).to_contain_text("hjemmel i lov")
     await expect(current).not_to_contain_text("Du læser udgaven sendt i høring")
+
+
+async def test_the_steering_group_is_told_when_a_party_changed_a_comment_it_had_answered(
+    new_ui: NewUi, as_user: AsUser, app: RunningApp
+) -> None:
+    """An answer is the steering group's draft until published: the party may still change its comment,
+    and the steering group sees, at its answer, that the comment changed after it answered."""
+    sec, kl = await as_user(SECRETARIAT), await as_user(KL_COMMENTER)
+    document, _ = await direct._consultation(sec, app.clock, ("kl",))
+    remark = await direct._add(kl, document["sections"][0], "Hvem har ansvaret for sikkerheden?")
+    answer = {"commentId": remark, "status": "NOTED", "response": "Ansvaret ligger hos regionerne."}
+    assert (await sec.execute(direct.RESPOND, {"input": answer}))["respondToComment"]["__typename"] == "CommentAnswered"
+
+    ui = await new_ui(SECRETARIAT)
+    await ui.open(f"/documents/{document['slug']}/comments")
+    thread = ui.page.locator(".thread").filter(has_text="Hvem har ansvaret for sikkerheden?")
+    await expect(thread).to_contain_text("Ansvaret ligger hos regionerne.")
+    await expect(thread).not_to_contain_text("ændret, efter styregruppen svarede")
+
+    edited = await kl.execute(direct.EDIT, {"input": {"commentId": remark, "body": "Hvem har ansvaret for driften?"}})
+    assert edited["editComment"]["__typename"] == "CommentEdited", edited
+    await ui.open(f"/documents/{document['slug']}/comments")
+    thread = ui.page.locator(".thread").filter(has_text="Hvem har ansvaret for driften?")
+    await expect(thread.locator(".notice--warning")).to_have_text(
+        "Kommentaren er ændret, efter styregruppen svarede. Gennemse svaret, før det offentliggøres."
+    )
+    await ui.check("comments-changed-since-answer")
+    # The party is not told there is an answer at all.
+    party = await new_ui(KL_COMMENTER)
+    await party.open(f"/documents/{document['slug']}/comments")
+    await expect(party.page.locator(".thread").filter(has_text="Hvem har ansvaret for driften?")).to_be_visible()
+    await expect(party.page.get_by_role("main")).not_to_contain_text("Ansvaret ligger hos regionerne.")
+    await expect(party.page.get_by_role("main")).not_to_contain_text("ændret, efter styregruppen svarede")

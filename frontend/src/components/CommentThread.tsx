@@ -55,6 +55,7 @@ export const CommentViewFields = graphql(`
 export const CommentThreadFields = graphql(`
   fragment CommentThread on Comment {
     id
+    changedSinceAnswer
     ...CommentView
     replies {
       id
@@ -85,7 +86,7 @@ export function CommentThread({ comment: ref, canReply, level = 3, onChanged }: 
   const thread = getFragmentData(CommentThreadFields, ref);
   return (
     <div className="thread">
-      <CommentItem comment={thread} canReply={canReply} level={level} onChanged={onChanged} />
+      <CommentItem comment={thread} canReply={canReply} level={level} onChanged={onChanged} changedSinceAnswer={thread.changedSinceAnswer} />
       {thread.replies.length > 0 && (
         <ol className="thread__replies">
           {thread.replies.map((reply) => (
@@ -149,6 +150,8 @@ function CommentItem(props: {
   level: 3 | 4;
   onChanged?: ((commentId: string) => void) | undefined;
   isReply?: boolean;
+  /** The author changed it after the steering group answered (only the steering group is told). */
+  changedSinceAnswer?: boolean;
 }) {
   const { t } = useTranslation();
   const comment = getFragmentData(CommentViewFields, props.comment);
@@ -243,6 +246,7 @@ function CommentItem(props: {
               </>
             )}
           </p>
+          {props.changedSinceAnswer && <p className="notice notice--warning">{t('comments.changedSinceAnswer')}</p>}
           {comment.response ? (
             <div className="prose prose--small" dangerouslySetInnerHTML={{ __html: comment.responseHtml }} />
           ) : (
