@@ -13,6 +13,7 @@ from bson import ObjectId
 
 from server import ids, markdown
 from server.accounts import permissions
+from server.accounts.model import Actor
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
@@ -86,37 +87,46 @@ class CommentPermissions:
 _Anchored = domain.Comment | domain.Marker
 
 
+_ANCHOR = "The passage as it was marked, with its context; kept when the passage is gone."
+_PASSAGE = (
+    "The marked passage as it reads in the version commented on: soft line breaks as spaces, list numbers kept. "
+    "Null if unanchored."
+)
+_ANCHOR_STATUS = "ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored."
+_ANCHOR_LOCATION = "Where the passage is in the current version; null when outdated or unanchored."
+_CONSULTED_LOCATION = (
+    "Where the passage is in the version sent for consultation, when you read that version as a consulted party "
+    "(`Section.consultedVersion`); null otherwise, when unanchored, or when the passage is not in the text sent."
+)
+_ORGANIZATION = "The organisation the comment is written for: always its author's."
+_VIEWER_CAN = "What the signed-in user may do with this comment (the server checks again)."
+
+
 @strawberry.type
 class MarkedPassage:
-    """The passage a comment marks, as both the comment and its marker in the reader give it."""
+    """The passage a comment marks, resolved per comment (``CommentMarker`` has the same fields, computed for
+    a whole section at once by ``section_markers``)."""
 
     model: strawberry.Private[_Anchored]
     relocated: strawberry.Private[list[Relocated | None]]  # computed once per object, see _relocation
 
-    @strawberry.field(description="The passage as it was marked, with its context; kept when the passage is gone.")
+    @strawberry.field(description=_ANCHOR)
     def anchor(self) -> TextQuoteSelector | None:
         return _anchor(self.model)
 
-    @strawberry.field(
-        description="The marked passage as it reads in the version commented on: soft line breaks as spaces, "
-        "list numbers kept. Null if unanchored."
-    )
+    @strawberry.field(description=_PASSAGE)
     async def passage(self, info: Info) -> str | None:
         return await _passage(info, self.model)
 
-    @strawberry.field(description="ANCHORED, MOVED or OUTDATED in the section's current version; null if unanchored.")
+    @strawberry.field(description=_ANCHOR_STATUS)
     async def anchor_status(self, info: Info) -> AnchorStatus | None:
         return await _anchor_status(info, self.model, self.relocated)
 
-    @strawberry.field(description="Where the passage is in the current version; null when outdated or unanchored.")
+    @strawberry.field(description=_ANCHOR_LOCATION)
     async def anchor_location(self, info: Info) -> AnchorLocation | None:
         return await _anchor_location(info, self.model, self.relocated)
 
-    @strawberry.field(
-        description="Where the passage is in the version sent for consultation, when you read that version as a "
-        "consulted party (`Section.consultedVersion`); null otherwise, when unanchored, or when the passage is not "
-        "in the text sent."
-    )
+    @strawberry.field(description=_CONSULTED_LOCATION)
     async def consulted_location(self, info: Info) -> AnchorLocation | None:
         return await _consulted_location(info, self.model)
 
@@ -152,8 +162,7 @@ class Comment(MarkedPassage, Node):
     author: User | None = user_field(lambda comment: comment.author_id)
 
     organization: Organization | None = organization_field(
-        lambda comment: comment.organization_id,
-        description="The organisation the comment is written for: always its author's.",
+        lambda comment: comment.organization_id, description=_ORGANIZATION
     )
 
     responded_by: User | None = user_field(lambda comment: comment.responded_by)
@@ -175,7 +184,7 @@ class Comment(MarkedPassage, Node):
         edits = domain.visible_edits(info.context.actor, self.model)
         return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in edits]
 
-    @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
+    @strawberry.field(description=_VIEWER_CAN)
     async def viewer_can(self, info: Info) -> CommentPermissions:
         return await _viewer_can(info, self.model, self.model.document_id, thread=self.model.parent_id is None)
 
@@ -197,70 +206,43 @@ def _anchor(c: _Anchored) -> TextQuoteSelector | None:
     return TextQuoteSelector(exact=a.exact, prefix=a.prefix, suffix=a.suffix) if a else None
 
 
-async def _passage(info: Info, c: _Anchored) -> str | None:
-    if c.anchor is None:
-        return None
-    commented = await info.context.loaders.version.load((c.section_id, c.section_version))
+def _passage_in(commented: drafting_model.SectionVersion | None, anchor: TextQuote) -> str:
+    """The passage as it reads in ``commented``, the version commented on (when it is gone: the quote, on one line)."""
     if commented is None:
-        return " ".join(c.anchor.exact.split())
-    return domain.passage_as_read(commented.body, c.anchor)
+        return " ".join(anchor.exact.split())
+    return domain.passage_as_read(commented.body, anchor)
 
 
-async def _relocation(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> Relocated | None:
-    """Where the passage is now, computed once per object (``relocated`` keeps it)."""
-    if c.anchor is None:
-        return None
-    if not relocated:
-        loaders = info.context.loaders
-        commented = await loaders.version.load((c.section_id, c.section_version))
-        section = await loaders.section.load(c.section_id)
-        if commented is None or section is None:
-            relocated.append(Relocated("OUTDATED", None, None))
-        else:
-            relocated.append(domain.anchor_state(_plain(commented.html), _plain(section.html), c.anchor))
-    return relocated[0]
+def _relocated(
+    commented: drafting_model.SectionVersion | None,
+    text: drafting_model.Section | drafting_model.SectionVersion | None,
+    anchor: TextQuote,
+) -> Relocated:
+    """Where the passage marked in ``commented`` is in ``text`` (the section's current version, or another one)."""
+    if commented is None or text is None:
+        return Relocated("OUTDATED", None, None)
+    return domain.anchor_state(_plain(commented.html), _plain(text.html), anchor)
 
 
-async def _anchor_status(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorStatus | None:
-    found = await _relocation(info, c, relocated)
-    return AnchorStatus(found.status) if found else None
-
-
-async def _anchor_location(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorLocation | None:
-    found = await _relocation(info, c, relocated)
+def _location(version: int, found: Relocated | None) -> AnchorLocation | None:
     if found is None or found.location is None or found.exact is None:
         return None
-    section = await info.context.loaders.section.load(c.section_id)
-    assert section is not None
-    return AnchorLocation(
-        version=section.version, start=found.location.start, end=found.location.end, exact=found.exact
-    )
+    return AnchorLocation(version=version, start=found.location.start, end=found.location.end, exact=found.exact)
 
 
-async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None:
-    """Where the passage is in the version of its section sent for consultation, for a consulted party
-    reading that version (``Section.consultedVersion``): a comment made on it is where it was made."""
-    from server.api.consultations import consulted_version
-
-    if c.anchor is None:
-        return None
-    loaders = info.context.loaders
-    section = await loaders.section.load(c.section_id)
-    consulted = await consulted_version(info, section) if section else None
-    commented = await loaders.version.load((c.section_id, c.section_version)) if consulted else None
+def _consulted_in(
+    commented: drafting_model.SectionVersion | None, consulted: drafting_model.SectionVersion | None, anchor: TextQuote
+) -> AnchorLocation | None:
+    """Where the passage is in ``consulted``, the version sent for consultation: a comment made on it is where
+    it was made."""
     if consulted is None or commented is None:
         return None
-    found = domain.anchor_state(_plain(commented.html), _plain(consulted.html), c.anchor)
-    if found.location is None or found.exact is None:
-        return None
-    return AnchorLocation(
-        version=consulted.number, start=found.location.start, end=found.location.end, exact=found.exact
-    )
+    return _location(consulted.number, _relocated(commented, consulted, anchor))
 
 
-async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
-    actor = info.context.actor
-    document = await info.context.loaders.document.load(document_id)
+def _permissions(
+    actor: Actor | None, document: drafting_model.Document | None, c: _Anchored, *, thread: bool
+) -> CommentPermissions:
     if actor is None or document is None:
         return CommentPermissions(edit=False, respond=False, apply_proposal=False)
     scope = drafting_service.scope_of(document)
@@ -276,16 +258,68 @@ async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread
     return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
 
 
+async def _passage(info: Info, c: _Anchored) -> str | None:
+    if c.anchor is None:
+        return None
+    return _passage_in(await info.context.loaders.version.load((c.section_id, c.section_version)), c.anchor)
+
+
+async def _relocation(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> Relocated | None:
+    """Where the passage is now, computed once per object (``relocated`` keeps it)."""
+    if c.anchor is None:
+        return None
+    if not relocated:
+        loaders = info.context.loaders
+        commented = await loaders.version.load((c.section_id, c.section_version))
+        relocated.append(_relocated(commented, await loaders.section.load(c.section_id), c.anchor))
+    return relocated[0]
+
+
+async def _anchor_status(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorStatus | None:
+    found = await _relocation(info, c, relocated)
+    return AnchorStatus(found.status) if found else None
+
+
+async def _anchor_location(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorLocation | None:
+    found = await _relocation(info, c, relocated)
+    if found is None or found.location is None:
+        return None
+    section = await info.context.loaders.section.load(c.section_id)
+    assert section is not None
+    return _location(section.version, found)
+
+
+async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None:
+    """Where the passage is in the version of its section sent for consultation, for a consulted party
+    reading that version (``Section.consultedVersion``)."""
+    from server.api.consultations import consulted_version
+
+    if c.anchor is None:
+        return None
+    loaders = info.context.loaders
+    section = await loaders.section.load(c.section_id)
+    consulted = await consulted_version(info, section) if section else None
+    commented = await loaders.version.load((c.section_id, c.section_version)) if consulted else None
+    return _consulted_in(commented, consulted, c.anchor)
+
+
+async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
+    document = await info.context.loaders.document.load(document_id)
+    return _permissions(info.context.actor, document, c, thread=thread)
+
+
 @strawberry.type(
     description="What the reader shows of a thread-starting comment without opening its thread: where its "
     "marker goes and, for an open proposal, the suggestion in the text. Kept per section beside the open "
     "counts, so the reader reads none of the comments; open the thread with `Section.comments` or "
     "`node(id)` (the same id)."
 )
-class CommentMarker(MarkedPassage):
-    model: strawberry.Private[domain.Marker]
-    document_id: strawberry.Private[ObjectId]
-    relocated: strawberry.Private[list[Relocated | None]]
+class CommentMarker:
+    anchor: TextQuoteSelector | None = strawberry.field(description=_ANCHOR)
+    passage: str | None = strawberry.field(description=_PASSAGE)
+    anchor_status: AnchorStatus | None = strawberry.field(description=_ANCHOR_STATUS)
+    anchor_location: AnchorLocation | None = strawberry.field(description=_ANCHOR_LOCATION)
+    consulted_location: AnchorLocation | None = strawberry.field(description=_CONSULTED_LOCATION)
     id: strawberry.ID = strawberry.field(description="The comment's id.")
     section_version: int = strawberry.field(description="The number of the version commented on.")
     kind: CommentKind  # type: ignore[valid-type]
@@ -295,30 +329,8 @@ class CommentMarker(MarkedPassage):
         description="An open proposal's replacement text, as shown in the reader; null for every other comment."
     )
     applied_version: int | None = strawberry.field(description="The section version that took the comment in.")
-
-    @classmethod
-    def of(cls, m: domain.Marker, document_id: ObjectId) -> CommentMarker:
-        return cls(
-            model=m,
-            document_id=document_id,
-            relocated=[],
-            id=strawberry.ID(ids.encode("Comment", m.id)),
-            section_version=m.section_version,
-            kind=m.kind,
-            status=m.status,
-            submitted=m.submitted,
-            proposed_text=m.proposed_text,
-            applied_version=m.applied_version,
-        )
-
-    organization: Organization | None = organization_field(
-        lambda marker: marker.organization_id,
-        description="The organisation the comment is written for: always its author's.",
-    )
-
-    @strawberry.field(description="What the signed-in user may do with this comment (the server checks again).")
-    async def viewer_can(self, info: Info) -> CommentPermissions:
-        return await _viewer_can(info, self.model, self.document_id, thread=True)
+    organization: Organization | None = strawberry.field(description=_ORGANIZATION)
+    viewer_can: CommentPermissions = strawberry.field(description=_VIEWER_CAN)
 
 
 async def comment_node(info: Info, comment_id: ObjectId) -> Comment | None:
@@ -336,9 +348,54 @@ async def section_comments(
 
 
 async def section_markers(info: Info, section: drafting_model.Section) -> list[CommentMarker]:
-    """The reader's markers of the thread-starting comments on a section the signed-in user may see."""
-    markers = await queries.markers(info.context.loaders, info.context.actor, section)
-    return [CommentMarker.of(m, section.document_id) for m in markers]
+    """The reader's markers of the thread-starting comments on a section the signed-in user may see, every
+    field computed here for all of them at once (one loader call for each thing they read): a reader shows
+    thousands, and a resolver per marker and field cost more than all the rest of the request."""
+    from server.api.consultations import consulted_version
+
+    ctx = info.context
+    loaders = ctx.loaders
+    markers = await queries.markers(loaders, ctx.actor, section)
+    if not markers:
+        return []
+    anchored = sorted({m.section_version for m in markers if m.anchor is not None})
+    current = await loaders.section.load(section.id)
+    consulted = await consulted_version(info, current) if current else None
+    found = await loaders.version.load_many([(section.id, number) for number in anchored])
+    commented = dict(zip(anchored, found, strict=True))
+    document = await loaders.document.load(section.document_id)
+    organization_ids = list(dict.fromkeys(m.organization_id for m in markers))
+    organizations = dict(zip(organization_ids, await loaders.organization.load_many(organization_ids), strict=True))
+
+    def marker(m: domain.Marker) -> CommentMarker:
+        org = organizations[m.organization_id]
+        anchor, passage, status, location, in_consulted = None, None, None, None, None
+        if m.anchor is not None:
+            version = commented[m.section_version]
+            relocated = _relocated(version, current, m.anchor)
+            anchor = _anchor(m)
+            passage = _passage_in(version, m.anchor)
+            status = AnchorStatus(relocated.status)
+            location = _location(current.version, relocated) if current else None
+            in_consulted = _consulted_in(version, consulted, m.anchor)
+        return CommentMarker(
+            id=strawberry.ID(ids.encode("Comment", m.id)),
+            anchor=anchor,
+            passage=passage,
+            anchor_status=status,
+            anchor_location=location,
+            consulted_location=in_consulted,
+            section_version=m.section_version,
+            kind=m.kind,
+            status=m.status,
+            submitted=m.submitted,
+            proposed_text=m.proposed_text,
+            applied_version=m.applied_version,
+            organization=Organization.of(org) if org else None,
+            viewer_can=_permissions(ctx.actor, document, m, thread=True),
+        )
+
+    return [marker(m) for m in markers]
 
 
 async def open_comment_count(info: Info, section: drafting_model.Section) -> int:
