@@ -14,7 +14,7 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.model import Actor
-from server.accounts.permissions import Action
+from server.accounts.permissions import Action, CommentScope
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
 from server.api.drafting import Document, Section, SectionVersion, section_field
@@ -240,22 +240,33 @@ def _consulted_in(
     return _location(consulted.number, _relocated(commented, consulted, anchor))
 
 
-def _permissions(
-    actor: Actor | None, document: drafting_model.Document | None, c: _Anchored, *, thread: bool
-) -> CommentPermissions:
-    if actor is None or document is None:
-        return CommentPermissions(edit=False, respond=False, apply_proposal=False)
-    scope = drafting_service.scope_of(document)
-    # ``c`` is as the viewer reads it: an answer the viewer may not see yet locks nothing.
-    edit = permissions.check(actor, Action.CHANGE_COMMENT, replace(scope, comment=domain.change_scope(c))) is None
-    respond = c.submitted and thread and permissions.check(actor, Action.RESPOND_TO_COMMENT, scope) is None
-    apply = (
-        respond
-        and c.kind == domain.CommentKind.PROPOSAL
-        and c.applied_version is None
-        and permissions.check(actor, Action.EDIT_SECTIONS, scope) is None
-    )
-    return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
+class _Rights:
+    """What the signed-in user may do with the comments of one document (``CommentPermissions``): what
+    depends on the document alone checked once, what depends on the comment once per distinct scope."""
+
+    def __init__(self, actor: Actor | None, document: drafting_model.Document | None) -> None:
+        self._actor = actor
+        self._scope = drafting_service.scope_of(document) if actor is not None and document is not None else None
+        self._respond = (
+            self._scope is not None and permissions.check(actor, Action.RESPOND_TO_COMMENT, self._scope) is None
+        )
+        self._edit_sections = (
+            self._scope is not None and permissions.check(actor, Action.EDIT_SECTIONS, self._scope) is None
+        )
+        self._edit: dict[CommentScope, bool] = {}
+
+    def of(self, c: _Anchored, *, thread: bool) -> CommentPermissions:
+        if self._scope is None:
+            return CommentPermissions(edit=False, respond=False, apply_proposal=False)
+        # ``c`` is as the viewer reads it: an answer the viewer may not see yet locks nothing.
+        comment = domain.change_scope(c)
+        edit = self._edit.get(comment)
+        if edit is None:
+            scope = replace(self._scope, comment=comment)
+            edit = self._edit[comment] = permissions.check(self._actor, Action.CHANGE_COMMENT, scope) is None
+        respond = c.submitted and thread and self._respond
+        apply = respond and c.kind == domain.CommentKind.PROPOSAL and c.applied_version is None and self._edit_sections
+        return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
 
 
 async def _passage(info: Info, c: _Anchored) -> str | None:
@@ -305,7 +316,7 @@ async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None
 
 async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
     document = await info.context.loaders.document.load(document_id)
-    return _permissions(info.context.actor, document, c, thread=thread)
+    return _Rights(info.context.actor, document).of(c, thread=thread)
 
 
 @strawberry.type(
@@ -363,12 +374,14 @@ async def section_markers(info: Info, section: drafting_model.Section) -> list[C
     consulted = await consulted_version(info, current) if current else None
     found = await loaders.version.load_many([(section.id, number) for number in anchored])
     commented = dict(zip(anchored, found, strict=True))
-    document = await loaders.document.load(section.document_id)
+    rights = _Rights(ctx.actor, await loaders.document.load(section.document_id))
     organization_ids = list(dict.fromkeys(m.organization_id for m in markers))
-    organizations = dict(zip(organization_ids, await loaders.organization.load_many(organization_ids), strict=True))
+    found_organizations = await loaders.organization.load_many(organization_ids)
+    organizations = {
+        i: Organization.of(o) if o else None for i, o in zip(organization_ids, found_organizations, strict=True)
+    }
 
     def marker(m: domain.Marker) -> CommentMarker:
-        org = organizations[m.organization_id]
         anchor, passage, status, location, in_consulted = None, None, None, None, None
         if m.anchor is not None:
             version = commented[m.section_version]
@@ -391,8 +404,8 @@ async def section_markers(info: Info, section: drafting_model.Section) -> list[C
             submitted=m.submitted,
             proposed_text=m.proposed_text,
             applied_version=m.applied_version,
-            organization=Organization.of(org) if org else None,
-            viewer_can=_permissions(ctx.actor, document, m, thread=True),
+            organization=organizations[m.organization_id],
+            viewer_can=rights.of(m, thread=True),
         )
 
     return [marker(m) for m in markers]
