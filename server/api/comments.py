@@ -14,7 +14,7 @@ from bson import ObjectId
 from server import ids, markdown
 from server.accounts import permissions
 from server.accounts.model import Actor
-from server.accounts.permissions import Action, CommentScope
+from server.accounts.permissions import Action, CommentScope, Scope
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
 from server.api.drafting import Document, Section, SectionVersion, section_field
@@ -25,7 +25,6 @@ from server.comments import model as domain
 from server.comments import queries, service
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting import model as drafting_model
-from server.drafting import service as drafting_service
 
 if TYPE_CHECKING:
     from server.api.consultations import Consultation
@@ -244,9 +243,9 @@ class _Rights:
     """What the signed-in user may do with the comments of one document (``CommentPermissions``): what
     depends on the document alone checked once, what depends on the comment once per distinct scope."""
 
-    def __init__(self, actor: Actor | None, document: drafting_model.Document | None) -> None:
+    def __init__(self, actor: Actor | None, scope: Scope | None) -> None:
         self._actor = actor
-        self._scope = drafting_service.scope_of(document) if actor is not None and document is not None else None
+        self._scope = scope if actor is not None else None
         self._respond = (
             self._scope is not None and permissions.check(actor, Action.RESPOND_TO_COMMENT, self._scope) is None
         )
@@ -314,9 +313,17 @@ async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None
     return _consulted_in(commented, consulted, c.anchor)
 
 
-async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
+async def _rights(info: Info, document_id: ObjectId) -> _Rights:
+    """The signed-in user's rights over the document's comments, judged in the scope commenting has now
+    (its current consultation: once that has closed, a party's comments stand as they went in)."""
+    from server.api.consultations import comment_scope
+
     document = await info.context.loaders.document.load(document_id)
-    return _Rights(info.context.actor, document).of(c, thread=thread)
+    return _Rights(info.context.actor, await comment_scope(info, document) if document is not None else None)
+
+
+async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
+    return (await _rights(info, document_id)).of(c, thread=thread)
 
 
 @strawberry.type(
@@ -374,7 +381,7 @@ async def section_markers(info: Info, section: drafting_model.Section) -> list[C
     consulted = await consulted_version(info, current) if current else None
     found = await loaders.version.load_many([(section.id, number) for number in anchored])
     commented = dict(zip(anchored, found, strict=True))
-    rights = _Rights(ctx.actor, await loaders.document.load(section.document_id))
+    rights = await _rights(info, section.document_id)
     organization_ids = list(dict.fromkeys(m.organization_id for m in markers))
     found_organizations = await loaders.organization.load_many(organization_ids)
     organizations = {

@@ -172,10 +172,7 @@ async def document_consultation(info: Info, document: drafting_model.Document) -
 
 async def _current(info: Info, document: drafting_model.Document) -> domain.Consultation | None:
     """The document's open consultation, else its newest one, as of now (read, not written)."""
-    found = await info.context.loaders.consultations.load(document.id)
-    now = info.context.clock.now()
-    current = [queries.as_of(c, now) for c in found]
-    return next((c for c in current if c.is_open), current[0] if current else None)
+    return queries.current(await info.context.loaders.consultations.load(document.id), info.context.clock.now())
 
 
 async def open_consultation(info: Info, document: drafting_model.Document) -> domain.Consultation | None:

@@ -274,7 +274,9 @@ async def _own_open_comment(store: Store, caller: Caller, comment_id: ObjectId |
     document, comment = found
     assert caller.actor is not None
     [seen] = await visible_comments(store, caller, document, [comment])
-    scope = replace(drafting.scope_of(document), comment=model.change_scope(seen))
+    # A party's comments stand as they went in once its consultation has closed.
+    consultation = await consultations.current_for_document(store, document.id, now=caller.now)
+    scope = replace(consultations.comment_scope(document, consultation), comment=model.change_scope(seen))
     refusal = permissions.check(caller.actor, Action.CHANGE_COMMENT, scope)
     return Denied(refusal) if refusal else comment
 

@@ -209,3 +209,23 @@ async def test_a_party_whose_comments_went_in_without_a_response_has_responded(
     kl_line = next(line for line in markdown.text.splitlines() if line.lstrip("-* ").startswith("KL"))
     assert "Intet svar" not in kl_line, kl_line
     assert "Intet svar" in next(line for line in markdown.text.splitlines() if "Danske Regioner" in line)
+
+
+async def test_a_party_changes_nothing_once_the_consultation_has_closed(as_user: AsUser, clock: ManualClock) -> None:
+    """The høringsfrist ends what a party may send, and so what it may change: after the close its comments
+    stand as they went in — the same answer from viewerCan, the thread and the reader's marker."""
+    sec, kl = await as_user(SECRETARIAT), await as_user(KL_COMMENTER)
+    doc, consultation = await _consultation(sec, clock, ("kl",))
+    remark = await _add(kl, doc["sections"][0], "Hvem har ansvaret for sikkerheden?")
+    assert (await _comment(kl, remark))["viewerCan"]["edit"] is True
+    assert (await sec.execute(CLOSE, {"input": {"consultationId": consultation}}))["closeConsultation"][
+        "__typename"
+    ] == "ConsultationClosed"
+
+    assert (await _comment(kl, remark))["viewerCan"]["edit"] is False
+    assert (await _marker(kl, doc["id"], remark))["viewerCan"]["edit"] is False
+    refused = (await kl.execute(EDIT, {"input": {"commentId": remark, "body": "En ny ordlyd."}}))["editComment"]
+    assert refused["__typename"] == "Forbidden" and "høringen sluttede" in refused["message"], refused
+    withdrawn = (await kl.execute(DELETE, {"input": {"commentId": remark}}))["deleteComment"]
+    assert withdrawn["__typename"] == "Forbidden", withdrawn
+    assert (await _comment(sec, remark))["body"] == "Hvem har ansvaret for sikkerheden?"
