@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server import db as dbmod
 from server.app import create_app
@@ -64,6 +66,20 @@ class RunningApp:
         self.thread.join(15)
 
 
+IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
+
+
+def counting_requests(app: ASGIApp) -> ASGIApp:
+    """The app, marking the store commands each HTTP request sends (and what it starts) as the request's."""
+
+    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":  # not the lifespan: the background work it starts stays apart
+            IN_REQUEST.set(True)
+        await app(scope, receive, send)
+
+    return marked
+
+
 class CommandCounter(CommandListener):
     """Counts the store round trips the app makes (pymongo command monitoring).
 
@@ -75,6 +91,8 @@ class CommandCounter(CommandListener):
     def __init__(self) -> None:
         self.commands: list[str] = []
         self.targets: list[str] = []  # "find comments": the command and the collection it names
+        # The same, for the commands sent while serving a request (the app's background work apart).
+        self.request_targets: list[str] = []
         self.shapes: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self.returned: dict[str, int] = {}  # collection → documents the store returned (find, getMore)
 
@@ -82,6 +100,8 @@ class CommandCounter(CommandListener):
         self.commands.append(event.command_name)
         target = event.command.get(event.command_name)
         self.targets.append(f"{event.command_name} {target}" if isinstance(target, str) else event.command_name)
+        if IN_REQUEST.get():
+            self.request_targets.append(self.targets[-1])
         if isinstance(target, str):
             for query in _filters(event.command_name, event.command):
                 self.shapes.setdefault((target, query_shape(query)), (event.command_name, query))
@@ -135,7 +155,9 @@ def start_app(
     port = free_port()
     settings = Settings(**{**settings.__dict__, "port": port, "public_url": f"http://127.0.0.1:{port}"})
     config = uvicorn.Config(
-        create_app(settings, mongodb_uri=mongodb_uri, clock=clock, command_listeners=[counter] if counter else ()),
+        counting_requests(
+            create_app(settings, mongodb_uri=mongodb_uri, clock=clock, command_listeners=[counter] if counter else ())
+        ),
         host="127.0.0.1",
         port=port,
         log_level="warning",
