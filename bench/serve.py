@@ -37,7 +37,20 @@ READY = "bench ready"
 
 # Set while the app answers a request: pymongo calls the listener in the task that sends the
 # command, so a command sent on behalf of a request sees it (tasks a request starts inherit it).
-_IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
+IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
+
+
+def counting_requests(app: ASGIApp) -> ASGIApp:
+    """The app, marking the store commands each HTTP request sends (and what it starts) as the
+    request's (``IN_REQUEST``) — the lifespan is not marked, so the background work it starts stays apart.
+    The benchmark's probe and the test suite's round-trip counts both rest on it."""
+
+    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            IN_REQUEST.set(True)
+        await app(scope, receive, send)
+
+    return marked
 
 
 class CommandCounter(CommandListener):
@@ -54,7 +67,7 @@ class CommandCounter(CommandListener):
         name = f"{event.command_name} {target}" if isinstance(target, str) else event.command_name
         with self.lock:
             self.everything[name] += 1
-            if _IN_REQUEST.get():
+            if IN_REQUEST.get():
                 self.commands[name] += 1
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
@@ -82,7 +95,7 @@ class Instrumented:
     """The served app, plus the benchmark's counting and profiling paths."""
 
     def __init__(self, app: ASGIApp, counter: CommandCounter, profile_dir: Path | None) -> None:
-        self.app = app
+        self.app = counting_requests(app)
         self.counter = counter
         self.profile_dir = profile_dir
         self.loop_profiler: Any = None
@@ -91,8 +104,6 @@ class Instrumented:
         if scope["type"] == "http" and scope["path"].startswith("/__bench/"):
             await self._bench(scope, send)
             return
-        if scope["type"] == "http":  # not the lifespan: the background work it starts stays apart
-            _IN_REQUEST.set(True)  # this request's task (and what it starts) only
         name = None
         if scope["type"] == "http" and self.profile_dir is not None:
             name = dict(scope["headers"]).get(b"x-bench-profile", b"").decode() or None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -13,8 +12,8 @@ from typing import Any
 import httpx
 import uvicorn
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
-from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bench.serve import IN_REQUEST, counting_requests
 from server import db as dbmod
 from server.app import create_app
 from server.seed import seed
@@ -64,20 +63,6 @@ class RunningApp:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(15)
-
-
-IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
-
-
-def counting_requests(app: ASGIApp) -> ASGIApp:
-    """The app, marking the store commands each HTTP request sends (and what it starts) as the request's."""
-
-    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":  # not the lifespan: the background work it starts stays apart
-            IN_REQUEST.set(True)
-        await app(scope, receive, send)
-
-    return marked
 
 
 class CommandCounter(CommandListener):
