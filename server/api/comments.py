@@ -166,6 +166,12 @@ class Comment(MarkedPassage, Node):
 
     responded_by: User | None = user_field(lambda comment: comment.responded_by)
 
+    @strawberry.field(
+        description="The comment as it reads, without Markdown's marks: for quoting it in a line of text."
+    )
+    def plain_text(self) -> str:
+        return _plain(self.html)
+
     @strawberry.field(description="The thread's first comment, for a reply.")
     async def parent(self, info: Info) -> Comment | None:
         if self.model.parent_id is None:

@@ -140,9 +140,9 @@ async def test_a_consultation_from_opening_to_published_answers(
     await composer.get_by_role("button", name="Gem kommentar").click()
     await expect(kpage.get_by_role("status")).to_contain_text("gemt som kladde")
 
-    # The steering group asks on the other section; KL's reply to it is a draft of KL's response too.
+    # The steering group asks on the other section (with Markdown: the preview quotes it as it reads); KL's reply to it is a draft of KL's response too.
     question = await (await as_user(SDS)).execute(
-        ADD, {"input": {"sectionId": document["sections"][1], "version": 1, "body": "Hvornår kan KL bidrage?"}}
+        ADD, {"input": {"sectionId": document["sections"][1], "version": 1, "body": "Hvornår kan **KL** bidrage?"}}
     )
     assert question["addComment"]["comment"]["submitted"], question
     reply = await (await as_user(KL_COMMENTER)).execute(

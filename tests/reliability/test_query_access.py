@@ -490,6 +490,11 @@ PROBES: dict[str, Probe] = {
         ("node",), "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["draft"]},
         lambda d, ids: d["node"] is not None, KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "the plain text of KL's draft comment (Comment.plainText)": _probe(
+        ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { plainText } } }", lambda ids: {"id": ids["draft"]},
+        lambda d, ids: bool(d["node"] and d["node"]["plainText"] == "KL's interne udkast — hemmeligt."),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "the passage of KL's draft comment (Comment.passage, from the version commented on)": _probe(
         ("node",), "query($id: ID!) { node(id: $id) { ... on Comment { id passage } } }", lambda ids: {"id": ids["draft"]},
         lambda d, ids: d["node"] is not None and "passage" in d["node"], KL_ORG, READERS - KL_ORG | OUTSIDERS,

@@ -26,7 +26,7 @@ export const SubmitPreviewFields = graphql(`
         proposedText
         parent {
           id
-          body
+          plainText
           organization {
             id
             shortName
@@ -129,7 +129,7 @@ export function SubmitPreview(props: {
                     </p>
                     {comment.parent && (
                       <p className="muted">
-                        {t('submitPreview.replyTo', { organization: comment.parent.organization?.shortName ?? '', text: truncate(comment.parent.body, 140) })}
+                        {t('submitPreview.replyTo', { organization: comment.parent.organization?.shortName ?? '', text: truncate(comment.parent.plainText, 140) })}
                       </p>
                     )}
                     {comment.passage && <blockquote className="comment__quote">{comment.passage}</blockquote>}
