@@ -18,8 +18,8 @@ from server.accounts.permissions import Action, CommentScope, Scope
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
 from server.api.drafting import Document, Section, SectionVersion, section_field
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, VersionConflict, answer
-from server.api.node import Node, from_domain
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, VersionConflict, answer
+from server.api.node import Node, PageInfo, from_domain
 from server.api.responses import ResponseLetter
 from server.comments import model as domain
 from server.comments import queries, service
@@ -245,7 +245,7 @@ def _consulted_in(
     return _location(consulted.number, _relocated(commented, consulted, anchor))
 
 
-class _Rights:
+class CommentRights:
     """What the signed-in user may do with the comments of one document (``CommentPermissions``): what
     depends on the document alone checked once, what depends on the comment once per distinct scope."""
 
@@ -319,13 +319,19 @@ async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None
     return _consulted_in(commented, consulted, c.anchor)
 
 
-async def _rights(info: Info, document_id: ObjectId) -> _Rights:
+async def _rights(info: Info, document_id: ObjectId) -> CommentRights:
     """The signed-in user's rights over the document's comments, judged in the scope commenting has now
-    (its current consultation: once that has closed, a party's comments stand as they went in)."""
+    (its current consultation: once that has closed, a party's comments stand as they went in); worked
+    out once per request and document, not once per comment."""
     from server.api.consultations import comment_scope
 
-    document = await info.context.loaders.document.load(document_id)
-    return _Rights(info.context.actor, await comment_scope(info, document) if document is not None else None)
+    known = info.context.comment_rights
+    rights = known.get(document_id)
+    if rights is None:
+        document = await info.context.loaders.document.load(document_id)
+        scope = await comment_scope(info, document) if document is not None else None
+        rights = known[document_id] = CommentRights(info.context.actor, scope)
+    return rights
 
 
 async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
@@ -369,6 +375,38 @@ async def section_comments(
 ) -> list[Comment]:
     """The thread-starting comments on a section that the signed-in user may see, oldest first."""
     return [Comment.of(c) for c in await queries.threads(info.context.loaders, info.context.actor, section, status)]
+
+
+@strawberry.type(
+    description="A page of a section's comment threads (`Section.commentThreads`), as Relay's connections."
+)
+class CommentThreads:
+    total_count: int = strawberry.field(
+        description="The threads you may see on the section (of the status asked for), whichever page this is."
+    )
+    page_info: PageInfo
+    nodes: list[Comment] = strawberry.field(
+        description="The page's threads, oldest first; their replies under `replies`."
+    )
+
+
+async def section_threads(
+    info: Info, section: drafting_model.Section, first: int, after: str | None, status: domain.CommentStatus | None
+) -> CommentThreads:
+    """A page of the thread-starting comments on a section that the signed-in user may see."""
+    start = ids.parse(after, "Comment") if after is not None else None
+    if after is not None and start is None:
+        raise Refused(info.context.text("bad_cursor"), "BAD_CURSOR")
+    page = await queries.thread_page(
+        info.context.loaders, info.context.actor, section, first=first, after=start, status=status
+    )
+    return CommentThreads(
+        total_count=page.total,
+        page_info=PageInfo(
+            has_next_page=page.has_next, end_cursor=ids.encode("Comment", page.end) if page.end else None
+        ),
+        nodes=[Comment.of(c) for c in page.threads],
+    )
 
 
 async def section_markers(info: Info, section: drafting_model.Section) -> list[CommentMarker]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
+from bson import ObjectId
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -21,6 +22,9 @@ from server.messages import Language, text
 from server.settings import Settings
 from server.store import Store
 
+if TYPE_CHECKING:
+    from server.api.comments import CommentRights
+
 
 @dataclass
 class Context:
@@ -35,6 +39,8 @@ class Context:
     session_token: str | None
     language: Language
     loaders: Loaders = field(init=False)
+    # Per document: what the user may do with its comments, worked out once per request.
+    comment_rights: dict[ObjectId, CommentRights] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

@@ -26,7 +26,7 @@ from server.messages import text
 
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
-    from server.api.comments import Comment, CommentMarker, CommentStatus, SubmissionPreview
+    from server.api.comments import Comment, CommentMarker, CommentStatus, CommentThreads, SubmissionPreview
     from server.api.consultations import CommentingWindow, Consultation
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
@@ -180,6 +180,23 @@ class Section(Node):
         from server.api.comments import section_comments
 
         return await section_comments(info, self.model, status)
+
+    @strawberry.field(
+        description="The thread-starting comments you may see, a page at a time (at most 50), with their replies "
+        "under `replies`: the threads of `commentMarkers`, oldest first (by id, the order they were written in). "
+        "Start the next page `after` the `pageInfo.endCursor` of this one: a thread written meanwhile comes on "
+        "the last page, and none is shown twice. Reads only the page's comments."
+    )
+    async def comment_threads(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        status: Annotated[CommentStatus, strawberry.lazy("server.api.comments")] | None = None,  # type: ignore[valid-type]
+    ) -> Annotated[CommentThreads, strawberry.lazy("server.api.comments")]:
+        from server.api.comments import section_threads
+
+        return await section_threads(info, self.model, first, after, status)
 
     @strawberry.field(
         description="The reader's markers of the thread-starting comments you may see (the same comments as "

@@ -7,7 +7,8 @@ fragment, in linear time; a query over the limit is refused before any other val
 Subscriptions are refused over HTTP: they run on the WebSocket (graphql-transport-ws).
 
 ``query_cost`` bounds what a valid query multiplies to: each list field multiplies what it selects
-by the page it asks for (its ``limit``) or, for a list without one, by ``LIST_SIZE``. Back-references
+by the page it asks for (its ``limit``, or the ``first`` of the connection it is the ``nodes`` of) or,
+for a list without one, by ``LIST_SIZE``. Back-references
 (``Section.document``, ``SectionVersion.section``) let 79 characters select millions of objects
 (``{documents{sections{document{sections{document{sections{document{id}}}}}}}}``): a list walked
 again inside itself (``Document.sections`` under ``Document.sections``) is refused outright, as no
@@ -92,13 +93,13 @@ def query_cost(schema: GraphQLSchema, document: DocumentNode, variables: Mapping
     than an ordinary one.
     """
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    memo: dict[tuple[str, frozenset[str]], int] = {}
+    memo: dict[tuple[str, frozenset[str], int], int] = {}
 
-    def page(node: FieldNode, field: GraphQLField) -> int:
-        argument = field.args.get("limit")
+    def page(node: FieldNode, field: GraphQLField, name: str = "limit", default: int = LIST_SIZE) -> int:
+        argument = field.args.get(name)
         if argument is None:
-            return LIST_SIZE
-        given = next((a.value for a in node.arguments or () if a.name.value == "limit"), None)
+            return default
+        given = next((a.value for a in node.arguments or () if a.name.value == name), None)
         value: object = argument.default_value
         if isinstance(given, IntValueNode):
             value = int(given.value)
@@ -106,8 +107,14 @@ def query_cost(schema: GraphQLSchema, document: DocumentNode, variables: Mapping
             value = (variables or {}).get(given.name.value, value)
         return max(1, value) if isinstance(value, int) else LIST_SIZE
 
-    def cost(selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None, walked: frozenset[str]) -> int:
-        """What ``selection_set`` costs on ``parent``, below the lists in ``walked`` ("Type.field")."""
+    def cost(
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        walked: frozenset[str],
+        connection: int = LIST_SIZE,
+    ) -> int:
+        """What ``selection_set`` costs on ``parent``, below the lists in ``walked`` ("Type.field"), in a
+        connection of pages of ``connection``."""
         if selection_set is None:
             return 0
         total = 0
@@ -128,20 +135,23 @@ def query_cost(schema: GraphQLSchema, document: DocumentNode, variables: Mapping
                     if key in walked:
                         return MAX_COST + 1  # the same list again, through a back-reference
                     selected = cost(node.selection_set, get_named_type(inner), walked | {key})
-                    total += 1 + page(node, field) * selected
+                    total += 1 + page(node, field, default=connection) * selected
                 else:
-                    total += 1 + cost(node.selection_set, get_named_type(inner), walked)
+                    # A connection (``first``): its ``nodes`` hold a page of that many.
+                    pages = page(node, field, "first")
+                    total += 1 + cost(node.selection_set, get_named_type(inner), walked, pages)
             elif isinstance(node, FragmentSpreadNode):
-                spread = (node.name.value, walked)
+                spread = (node.name.value, walked, connection)
                 if spread not in memo and spread[0] in fragments:
                     memo[spread] = 0  # a cycle: validation has refused it already
                     definition = fragments[spread[0]]
                     on = schema.get_type(definition.type_condition.name.value)
-                    memo[spread] = cost(definition.selection_set, on, walked)
+                    memo[spread] = cost(definition.selection_set, on, walked, connection)
                 total += memo.get(spread, 0)
             elif isinstance(node, InlineFragmentNode):
                 inline = node.type_condition
-                total += cost(node.selection_set, schema.get_type(inline.name.value) if inline else parent, walked)
+                on = schema.get_type(inline.name.value) if inline else parent
+                total += cost(node.selection_set, on, walked, connection)
             if total > MAX_COST:
                 return total
         return total

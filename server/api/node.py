@@ -1,4 +1,5 @@
-"""The ``Node`` interface, and the one way to build a GraphQL object type from its domain dataclass."""
+"""The ``Node`` interface, Relay's ``PageInfo``, and the one way to build a GraphQL object type from its
+domain dataclass."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from server import ids
 @strawberry.interface(description="An object with a global id.")
 class Node:
     id: strawberry.ID
+
+
+@strawberry.type(description="Where a page of a list ends, and whether more follow (as Relay's connections).")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="Pass it as `after` for the next page; null when the page is empty and nothing came before it."
+    )
 
 
 class _Identified(Protocol):

@@ -4,6 +4,7 @@ of many sections and threads costs a fixed number of store round trips."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from bson import ObjectId
@@ -23,6 +24,8 @@ from server.drafting.model import Document, Section
 from server.drafting.queries import readable
 from server.loaders import Loaders
 from server.store import Store
+
+MAX_THREADS_PAGE = 50  # threads in one page of ``thread_page``
 
 
 async def _readable_document(loaders: Loaders, actor: Actor | None, document_id: ObjectId) -> Document | None:
@@ -71,6 +74,49 @@ async def threads(
         return []
     found = [c for c in await loaders.comment_threads.load(section.id) if visible(actor, document, c)]
     return [c for c in await _as_seen(loaders, actor, found) if status is None or c.status == status]
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """A page of a section's threads (``thread_page``)."""
+
+    threads: list[Comment]
+    total: int  # the threads the caller may see on the section, on every page
+    has_next: bool
+    end: ObjectId | None  # the id of the page's last thread: where the next page starts after
+
+
+async def thread_page(
+    loaders: Loaders,
+    actor: Actor | None,
+    section: Section,
+    *,
+    first: int,
+    after: ObjectId | None,
+    status: CommentStatus | None,
+) -> ThreadPage:
+    """The thread-starting comments on a section that the caller may see, ``first`` of them (at most
+    ``MAX_THREADS_PAGE``) after the thread ``after``, ordered by id: the order they were written in,
+    so a thread written while someone pages lands on the last page, and none is shown twice.
+
+    The section's markers (one small kept document, the same threads as ``markers``) choose the
+    page; only the page's comments are read, by id, and each is checked again as it is stored
+    (markers are derived data), so a hidden comment never leaks through a stale marker.
+    """
+    document = await _readable_document(loaders, actor, section.document_id)
+    if document is None:
+        return ThreadPage([], 0, False, None)
+    found = await loaders.comment_markers.load(section.id)
+    seen: Sequence[Marker] = [m for m in found if may_see(actor, document, m.organization_id, m.submitted)]
+    if status is not None:
+        seen = [m for m in await _as_seen(loaders, actor, seen) if m.status == status]
+    start = 0 if after is None else next((i for i, m in enumerate(seen) if m.id > after), len(seen))
+    chosen = seen[start : start + max(1, min(first, MAX_THREADS_PAGE))]
+    by_id = {c.id: c for c in await loaders.store.comments.by_ids(m.id for m in chosen)}
+    threads = [c for m in chosen if (c := by_id.get(m.id)) is not None and visible(actor, document, c)]
+    threads = [c for c in await _as_seen(loaders, actor, threads) if status is None or c.status == status]
+    end = chosen[-1].id if chosen else after
+    return ThreadPage(threads, len(seen), start + len(chosen) < len(seen), end)
 
 
 async def markers(loaders: Loaders, actor: Actor | None, section: Section) -> list[Marker]:

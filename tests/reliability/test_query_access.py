@@ -316,6 +316,8 @@ def _node(key: str) -> Probe:
 SECTION_COMMENTS = (
     "query($id: ID!) { document(id: $id) { sections { comments { id replies { id } } openCommentCount } } }"
 )
+SECTION_THREADS = """query($id: ID!) { document(id: $id) { sections {
+  commentThreads(first: 1) { totalCount nodes { id replies { id } } } } } }"""
 SECTION_MARKERS = (
     "query($id: ID!) { document(id: $id) { sections { commentMarkers { id passage anchor { exact } } } } }"
 )
@@ -505,6 +507,17 @@ PROBES: dict[str, Probe] = {
         and ids["draft"] in {c["id"] for s in d["document"]["sections"] for c in s["comments"]},
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "a page of section comment threads shows KL's draft (the first of three)": _probe(
+        ("document",), SECTION_THREADS, lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None
+        and ids["draft"] in {c["id"] for s in d["document"]["sections"] for c in s["commentThreads"]["nodes"]},
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "the section's comment threads count KL's draft": _probe(
+        ("document",), SECTION_THREADS, lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None and d["document"]["sections"][0]["commentThreads"]["totalCount"] == 3,
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "the reader's comment markers show KL's draft": _probe(
         ("document",), SECTION_MARKERS, lambda ids: {"id": ids["doc"]},
         lambda d, ids: d["document"] is not None
@@ -669,6 +682,15 @@ PROBES: dict[str, Probe] = {
         lambda ids: {"id": ids["g_doc"]},
         lambda d, ids: bool(d["document"] and any(c["response"] == ANSWER for s in d["document"]["sections"]
                                                   for c in s["comments"])),
+        STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
+    ),
+    "section comment threads: the unpublished answer": _probe(
+        ("document",),
+        """query($id: ID) { document(id: $id) { sections {
+             commentThreads(first: 50, status: ACCEPTED) { nodes { response } } } } }""",
+        lambda ids: {"id": ids["g_doc"]},
+        lambda d, ids: bool(d["document"] and any(c["response"] == ANSWER for s in d["document"]["sections"]
+                                                  for c in s["commentThreads"]["nodes"])),
         STEERING_GROUP, {"kl_c", "reg_c"} | OUTSIDERS,
     ),
     "the consultation report: the unpublished answer": _probe(

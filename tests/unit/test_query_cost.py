@@ -54,3 +54,14 @@ def test_queries_that_multiply_are_over_the_limit(query: str) -> None:
 
 def test_a_back_reference_that_does_not_walk_a_list_again_is_cheap() -> None:
     assert query_cost(SCHEMA, parse("{documents{sections{document{id title}}}}")) < 2_000
+
+
+def test_a_connection_costs_the_page_it_asks_for() -> None:
+    def cost(first: int) -> int:
+        query = "query($id: ID!, $n: Int!) { node(id: $id) { ... on Section { commentThreads(first: $n) { "
+        query += "totalCount nodes { id replies { id } } } } } }"
+        return query_cost(SCHEMA, parse(query), {"id": "sec", "n": first})
+
+    # Each thread of the page with the replies a list is assumed to hold.
+    assert cost(5) == 1 + 1 + 1 + 5 * (1 + 1 + 20 * 1) + 1
+    assert cost(100_000) > MAX_COST
