@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, TypeVar
 
@@ -31,6 +31,7 @@ from server.approvals import record, service
 from server.drafting import model as drafting_model
 from server.drafting import queries as drafting_queries
 from server.drafting.service import scope_of
+from server.outcomes import Failure
 
 ApprovalDecision = strawberry.enum(domain.Decision, name="ApprovalDecision", description="A party's decision.")
 ApprovalRoundState = strawberry.enum(domain.RoundState, name="ApprovalRoundState")
@@ -367,13 +368,20 @@ class WithdrawApprovalRoundInput:
     reason: str
 
 
-def _round_id(value: strawberry.ID) -> ObjectId | None:
-    return ids.parse(value, "ApprovalRound")
-
-
 def _with_round(payload: Callable[..., P]) -> Callable[[domain.ApprovalRound], P]:
     """A mutation's success: ``payload`` holding the round as it is now."""
     return lambda round: payload(round=ApprovalRound.of(round))
+
+
+async def _on_round(
+    info: Info,
+    workflow: Callable[..., Awaitable[domain.ApprovalRound | Failure]],
+    round_id: strawberry.ID,
+    *args: object,
+    then: Callable[..., P],
+) -> P | Errors:
+    """``workflow`` run on the round ``round_id`` names, answered with ``then`` holding the round as it is now."""
+    return await run_workflow(info, workflow, ids.parse(round_id, "ApprovalRound"), *args, then=_with_round(then))
 
 
 @strawberry.type
@@ -393,49 +401,38 @@ class ApprovalsMutation:
 
     @strawberry.mutation(description="Record or change your organisation's decision while the round is open.")
     async def record_decision(self, info: Info, input: RecordDecisionInput) -> RecordDecisionResult:
-        return await run_workflow(
+        return await _on_round(
             info,
             service.record_decision,
-            _round_id(input.round_id),
+            input.round_id,
             ids.parse(input.organization_id, "Organization"),
             input.decision,
             input.remarks,
             input.internal_note,
             [ids.parse(s, "Section") for s in input.section_ids],
-            then=_with_round(DecisionRecorded),
+            then=DecisionRecorded,
         )
 
     @strawberry.mutation(description="Show everyone that your organisation awaits its own board (or no longer).")
     async def mark_awaiting_board(self, info: Info, input: MarkAwaitingBoardInput) -> MarkAwaitingBoardResult:
-        return await run_workflow(
+        return await _on_round(
             info,
             service.mark_awaiting_board,
-            _round_id(input.round_id),
+            input.round_id,
             ids.parse(input.organization_id, "Organization"),
             input.awaiting,
             input.note,
-            then=_with_round(AwaitingBoardMarked),
+            then=AwaitingBoardMarked,
         )
 
     @strawberry.mutation(description="Move an open round's deadline later, with a reason (secretariat).")
     async def extend_deadline(self, info: Info, input: ExtendDeadlineInput) -> ExtendDeadlineResult:
-        return await run_workflow(
-            info,
-            service.extend_deadline,
-            _round_id(input.round_id),
-            input.deadline,
-            input.reason,
-            then=_with_round(DeadlineExtended),
+        return await _on_round(
+            info, service.extend_deadline, input.round_id, input.deadline, input.reason, then=DeadlineExtended
         )
 
     @strawberry.mutation(description="Withdraw an open round, with a reason (secretariat).")
     async def withdraw_approval_round(
         self, info: Info, input: WithdrawApprovalRoundInput
     ) -> WithdrawApprovalRoundResult:
-        return await run_workflow(
-            info,
-            service.withdraw_round,
-            _round_id(input.round_id),
-            input.reason,
-            then=_with_round(ApprovalRoundWithdrawn),
-        )
+        return await _on_round(info, service.withdraw_round, input.round_id, input.reason, then=ApprovalRoundWithdrawn)

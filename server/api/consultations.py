@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -26,6 +26,7 @@ from server.consultations import queries, service
 from server.drafting import model as drafting_model
 from server.drafting import queries as drafting_queries
 from server.drafting.service import scope_of
+from server.outcomes import Failure
 
 if TYPE_CHECKING:
     from server.api.reports import ConsultationReport
@@ -391,13 +392,23 @@ class PublishAnswersInput:
     )
 
 
-def _consultation_id(value: strawberry.ID) -> ObjectId | None:
-    return ids.parse(value, "Consultation")
-
-
 def _with_consultation(payload: Callable[..., P]) -> Callable[[domain.Consultation], P]:
     """A mutation's success: ``payload`` holding the consultation as it is now."""
     return lambda consultation: payload(consultation=Consultation.of(consultation))
+
+
+async def _on_consultation(
+    info: Info,
+    workflow: Callable[..., Awaitable[domain.Consultation | Failure]],
+    consultation_id: strawberry.ID,
+    *args: object,
+    then: Callable[..., P],
+) -> P | Errors:
+    """``workflow`` run on the consultation ``consultation_id`` names, answered with ``then`` holding the
+    consultation as it is now."""
+    return await run_workflow(
+        info, workflow, ids.parse(consultation_id, "Consultation"), *args, then=_with_consultation(then)
+    )
 
 
 def _published(found: tuple[domain.Consultation, list[domain.Publication]]) -> AnswersPublished:
@@ -409,15 +420,11 @@ def _published(found: tuple[domain.Consultation, list[domain.Publication]]) -> A
 
 async def _answer(
     info: Info, input: ConsultationPartyInput, kind: domain.ResponseKind
-) -> ConsultationAnswered | NotSignedIn | Forbidden | NotFound | InvalidInput:
+) -> ConsultationAnswered | Errors:
     """A party's answer in one action, for the organisation the input names."""
-    return await run_workflow(
-        info,
-        service.answer,
-        _consultation_id(input.consultation_id),
-        ids.parse(input.organization_id, "Organization"),
-        kind,
-        then=_with_consultation(ConsultationAnswered),
+    organization_id = ids.parse(input.organization_id, "Organization")
+    return await _on_consultation(
+        info, service.answer, input.consultation_id, organization_id, kind, then=ConsultationAnswered
     )
 
 
@@ -438,23 +445,18 @@ class ConsultationsMutation:
 
     @strawberry.mutation(description="Move an open consultation's deadline later (secretariat).")
     async def extend_consultation(self, info: Info, input: ExtendConsultationInput) -> ExtendConsultationResult:
-        return await run_workflow(
+        return await _on_consultation(
             info,
             service.extend_consultation,
-            _consultation_id(input.consultation_id),
+            input.consultation_id,
             input.deadline,
             input.reason,
-            then=_with_consultation(ConsultationExtended),
+            then=ConsultationExtended,
         )
 
     @strawberry.mutation(description="Close an open consultation (secretariat).")
     async def close_consultation(self, info: Info, input: CloseConsultationInput) -> CloseConsultationResult:
-        return await run_workflow(
-            info,
-            service.close_consultation,
-            _consultation_id(input.consultation_id),
-            then=_with_consultation(ConsultationClosed),
-        )
+        return await _on_consultation(info, service.close_consultation, input.consultation_id, then=ConsultationClosed)
 
     @strawberry.mutation(description="Answer “ingen bemærkninger” for your organisation (commenters and approvers).")
     async def respond_no_remarks(self, info: Info, input: ConsultationPartyInput) -> RespondNoRemarksResult:
@@ -471,5 +473,5 @@ class ConsultationsMutation:
         named = input.organization_ids
         chosen = None if named is None else [ids.parse(o, "Organization") for o in named]
         return await run_workflow(
-            info, service.publish_answers, _consultation_id(input.consultation_id), chosen, then=_published
+            info, service.publish_answers, ids.parse(input.consultation_id, "Consultation"), chosen, then=_published
         )
