@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bench.ops import READER_PAGE
 from server import db as dbmod
 from server import ids
 
@@ -210,7 +211,8 @@ def create_floor(
         return JSONResponse(_plain({"comments": await threads_of({"section_id": section["_id"]}, user)}))
 
     async def reader(request: Request) -> Response:
-        """The reader page: every section, rendered, with the margin markers of its comment threads."""
+        """The reader page: the outline, and the first page of sections rendered with the margin markers
+        of their comment threads (``ops.READER_PAGE``)."""
         user = await user_of(request)
         if user is None:
             return JSONResponse({"error": "not signed in"}, 401)
@@ -220,7 +222,8 @@ def create_floor(
             return JSONResponse({"document": None})
         # A marker is a thread's id and where its passage is: the anchor and the commented text,
         # kept per section (one small document per section, its markers packed as BSON; no comments).
-        kept = db["comment_markers"].find({"_id": {"$in": [s["_id"] for s in sections]}})
+        page = sections[:READER_PAGE]
+        kept = db["comment_markers"].find({"_id": {"$in": [s["_id"] for s in page]}})
         markers = [
             {**m, "_id": m["id"], "section_id": row["_id"]}
             async for row in kept
@@ -228,14 +231,15 @@ def create_floor(
             if m["submitted"] or m["organization_id"] == user["organization_id"]
         ]
         await commented_texts(markers)
-        editors = await names("users", {s.get("updated_by") for s in sections}, "name")
+        editors = await names("users", {s.get("updated_by") for s in page}, "name")
         by_section: dict[Any, list[dict[str, Any]]] = {}
         for m in markers:
             by_section.setdefault(m["section_id"], []).append({"_id": m["_id"], "anchor": m.get("anchor")})
-        for s in sections:
+        for s in page:
             s["updated_by"] = editors.get(s.get("updated_by"))
             s["comments"] = by_section.get(s["_id"], [])
-        return JSONResponse(_plain({"document": document, "sections": sections}))
+        outline = [{k: s[k] for k in ("_id", "key", "title", "position")} for s in sections]
+        return JSONResponse(_plain({"document": document, "sections": outline, "page": page}))
 
     async def report(request: Request) -> Response:
         user = await user_of(request)

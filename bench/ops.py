@@ -29,28 +29,58 @@ fragment CommentView on Comment {
 fragment CommentThread on Comment { id ...CommentView replies { id ...CommentView } }
 """
 
-# DocumentPage.tsx: the reader loads every section with its comments' margin markers (the threads
-# come with COMMENTS_PANEL when a section's comments are opened).
-DOCUMENT_VIEW = """
-query DocumentReader($slug: String!) {
+# DocumentPage.tsx: opening the reader is one request: the document, its outline (the table of
+# contents) and the first page of sections (READER_PAGE) with their markers, lean (ReaderSection.tsx:
+# a passage marker per comment, in full only outdated passages and open proposals). The next pages
+# come as the reader scrolls (READER_SECTIONS); a section's threads with COMMENTS_PANEL when opened.
+READER_PAGE = 10
+READER_SECTION = """
+fragment ReaderSection on Section {
+  id key title version html updatedAt deleted updatedBy { id name }
+  consultedVersion { number title html }
+  readerMarkers {
+    count
+    passages { id start end }
+    outdated { id passage anchor { exact } }
+    openProposals { id ...Suggestion }
+  }
+}
+fragment Suggestion on CommentMarker {
+  id kind status proposedText appliedVersion anchor { exact } organization { id name shortName }
+  viewerCan { respond applyProposal }
+}"""
+DOCUMENT_VIEW = (
+    """
+query DocumentReader($slug: String!, $first: Int!) {
   document(slug: $slug) {
     id title summary
     viewerCan { edit comment }
-    sections { id position ...ReaderSection }
+    sections { id key }
+    firstSections: sections(first: $first) { id ...ReaderSection }
+    consultation { ...ConsultationNotice }
+    commenting { countsAsResponse snapshot { id number } }
+    ...Commenting
     ...DocumentHeader
     ...TableOfContents
   }
 }
-fragment ReaderSection on Section {
-  id key title version html updatedAt updatedBy { id name }
-  commentMarkers {
-    id anchorStatus anchor { exact } passage anchorLocation { version start end }
-    kind status proposedText appliedVersion organization { id name shortName } viewerCan { respond applyProposal }
-  }
+fragment ConsultationNotice on Consultation {
+  id state deadline openedAt closedAt snapshot { id number label }
+  parties { status late noResponse organization { id shortName } }
 }
-fragment DocumentHeader on Document { id slug title kind phase }
-fragment TableOfContents on Document { sections { id key title position } }
+fragment Commenting on Document { commenting { open message consultation { id } } }
+fragment DocumentHeader on Document { id slug title kind phase viewerCan { manage edit } }
+fragment TableOfContents on Document { sections { id key title position consultedVersion { title } } }
 """
+    + READER_SECTION
+)
+READER_SECTIONS = (
+    """
+query ReaderSections($slug: String!, $after: ID!, $first: Int!) {
+  document(slug: $slug) { id sections(after: $after, first: $first) { id ...ReaderSection } }
+}"""
+    + READER_SECTION
+)
 
 # The document view as issue 10 describes it: sections rendered, with open-comment counts only.
 DOCUMENT_OUTLINE = """
@@ -186,11 +216,12 @@ def read_ops(targets: dict[str, Any]) -> list[Op]:
     return [
         Op(
             "document_view",
-            f"open the document in the reader, as the web UI does: {targets['sections']} sections rendered, "
-            f"with the margin markers of every comment thread ({targets['document_comments']} comments)",
+            f"open the document in the reader, as the web UI does: the outline of its {targets['sections']} sections "
+            f"and the first {READER_PAGE} rendered, with a margin marker for each of their comment threads "
+            f"(of {targets['document_comments']} comments on the document); the rest load as the reader scrolls",
             "reader",
-            lambda i, n: (DOCUMENT_VIEW, {"slug": slug}),
-            _present("document.sections"),
+            lambda i, n: (DOCUMENT_VIEW, {"slug": slug, "first": READER_PAGE}),
+            _present("document.firstSections"),
             floor=lambda i: f"/floor/reader?slug={slug}",
         ),
         Op(

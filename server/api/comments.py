@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -409,39 +410,95 @@ async def section_threads(
     )
 
 
-async def section_markers(info: Info, section: drafting_model.Section) -> list[CommentMarker]:
-    """The reader's markers of the thread-starting comments on a section the signed-in user may see, every
-    field computed here for all of them at once (one loader call for each thing they read): a reader shows
-    thousands, and a resolver per marker and field cost more than all the rest of the request."""
+@strawberry.type(
+    description="Where a thread-starting comment you may see marks a passage of the text you read: offsets into "
+    "its plain text. The lean form of a `CommentMarker`, for the many: the reader shows a marker and a highlight."
+)
+class PassageMarker:
+    id: strawberry.ID = strawberry.field(description="The comment's id.")
+    start: int
+    end: int
+
+
+@strawberry.type(
+    description="What the reader shows of the thread-starting comments you may see on a section, placed in the "
+    "text you read (the version sent for consultation when you read `consultedVersion`, else the current one): "
+    "a marker for each passage, the passages no longer in that text, and the open change proposals in full. "
+    "The same comments as `commentMarkers`, with each only as much as the reader shows of it."
+)
+class ReaderMarkers:
+    count: int = strawberry.field(description="The thread-starting comments you may see, anchored or not.")
+    passages: list[PassageMarker] = strawberry.field(
+        description="The anchored comments whose passage is in the text you read, ordered by id."
+    )
+    outdated: list[CommentMarker] = strawberry.field(
+        description="The anchored comments whose passage is not in the text you read (shown with the passage)."
+    )
+    open_proposals: list[CommentMarker] = strawberry.field(
+        description="The open change proposals whose passage is in the text you read: suggestions in the text."
+    )
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """A section's markers as the signed-in user sees them, with the texts that place them: read once per
+    section, with one loader call for each thing they need."""
+
+    markers: Sequence[domain.Marker]
+    current: drafting_model.Section | None
+    consulted: drafting_model.SectionVersion | None
+    commented: Mapping[int, drafting_model.SectionVersion | None]
+
+    def shown(self, m: domain.Marker) -> AnchorLocation | None:
+        """Where the passage is in the text the viewer reads; None when it is not there (or unanchored)."""
+        if m.anchor is None:
+            return None
+        version = self.commented[m.section_version]
+        if self.consulted is not None:
+            return _consulted_in(version, self.consulted, m.anchor)
+        return _location(self.current.version, _relocated(version, self.current, m.anchor)) if self.current else None
+
+
+async def _marked(info: Info, section: drafting_model.Section) -> _Marked:
     from server.api.consultations import consulted_version
 
-    ctx = info.context
-    loaders = ctx.loaders
-    markers = await queries.markers(loaders, ctx.actor, section)
+    loaders = info.context.loaders
+    markers = await queries.markers(loaders, info.context.actor, section)
     if not markers:
-        return []
+        return _Marked(markers, None, None, {})
     anchored = sorted({m.section_version for m in markers if m.anchor is not None})
     current = await loaders.section.load(section.id)
     consulted = await consulted_version(info, current) if current else None
     found = await loaders.version.load_many([(section.id, number) for number in anchored])
-    commented = dict(zip(anchored, found, strict=True))
+    return _Marked(markers, current, consulted, dict(zip(anchored, found, strict=True)))
+
+
+async def _full_markers(
+    info: Info, section: drafting_model.Section, marked: _Marked, markers: Sequence[domain.Marker]
+) -> list[CommentMarker]:
+    """Every field of these markers, computed for all of them at once: a resolver per marker and field
+    costs more than all the rest of a request that shows thousands."""
+    if not markers:
+        return []
+    loaders = info.context.loaders
     rights = await _rights(info, section.document_id)
     organization_ids = list(dict.fromkeys(m.organization_id for m in markers))
     found_organizations = await loaders.organization.load_many(organization_ids)
     organizations = {
         i: Organization.of(o) if o else None for i, o in zip(organization_ids, found_organizations, strict=True)
     }
+    current = marked.current
 
     def marker(m: domain.Marker) -> CommentMarker:
         anchor, passage, status, location, in_consulted = None, None, None, None, None
         if m.anchor is not None:
-            version = commented[m.section_version]
+            version = marked.commented[m.section_version]
             relocated = _relocated(version, current, m.anchor)
             anchor = _anchor(m)
             passage = _passage_in(version, m.anchor)
             status = AnchorStatus(relocated.status)
             location = _location(current.version, relocated) if current else None
-            in_consulted = _consulted_in(version, consulted, m.anchor)
+            in_consulted = _consulted_in(version, marked.consulted, m.anchor)
         return CommentMarker(
             id=strawberry.ID(ids.encode("Comment", m.id)),
             anchor=anchor,
@@ -460,6 +517,37 @@ async def section_markers(info: Info, section: drafting_model.Section) -> list[C
         )
 
     return [marker(m) for m in markers]
+
+
+async def section_markers(info: Info, section: drafting_model.Section) -> list[CommentMarker]:
+    """The markers of the thread-starting comments on a section the signed-in user may see, every field."""
+    marked = await _marked(info, section)
+    return await _full_markers(info, section, marked, marked.markers)
+
+
+async def reader_markers(info: Info, section: drafting_model.Section) -> ReaderMarkers:
+    """What the reader shows of the same comments: per marker only its id and place, in full only the
+    outdated passages and the open proposals (few). Nothing per marker beyond placing it is computed."""
+    marked = await _marked(info, section)
+    passages: list[PassageMarker] = []
+    outdated: list[domain.Marker] = []
+    proposals: list[domain.Marker] = []
+    for m in marked.markers:
+        if m.anchor is None:
+            continue
+        where = marked.shown(m)
+        if where is None:
+            outdated.append(m)
+            continue
+        passages.append(PassageMarker(id=strawberry.ID(ids.encode("Comment", m.id)), start=where.start, end=where.end))
+        if domain.open_proposal(m):
+            proposals.append(m)
+    return ReaderMarkers(
+        count=len(marked.markers),
+        passages=passages,
+        outdated=await _full_markers(info, section, marked, outdated),
+        open_proposals=await _full_markers(info, section, marked, proposals),
+    )
 
 
 async def open_comment_count(info: Info, section: drafting_model.Section) -> int:

@@ -26,7 +26,14 @@ from server.messages import text
 
 if TYPE_CHECKING:
     from server.api.approvals import ApprovalRound
-    from server.api.comments import Comment, CommentMarker, CommentStatus, CommentThreads, SubmissionPreview
+    from server.api.comments import (
+        Comment,
+        CommentMarker,
+        CommentStatus,
+        CommentThreads,
+        ReaderMarkers,
+        SubmissionPreview,
+    )
     from server.api.consultations import CommentingWindow, Consultation
 
 Phase = strawberry.enum(domain.Phase, description="Where a document is in its process.")
@@ -209,6 +216,16 @@ class Section(Node):
 
         return await section_markers(info, self.model)
 
+    @strawberry.field(
+        description="What the reader shows of the thread-starting comments you may see (the same comments as "
+        "`commentMarkers`): a lean marker per passage in the text you read, in full only the outdated passages "
+        "and the open change proposals."
+    )
+    async def reader_markers(self, info: Info) -> Annotated[ReaderMarkers, strawberry.lazy("server.api.comments")]:
+        from server.api.comments import reader_markers
+
+        return await reader_markers(info, self.model)
+
     @strawberry.field(description="Open comments awaiting a disposition that you may see (your drafts included).")
     async def open_comment_count(self, info: Info) -> int:
         from server.api.comments import open_comment_count
@@ -318,9 +335,13 @@ class Document(Node):
 
     @strawberry.field(
         description="Sections in order (deleted ones with includeDeleted, for editors; a consulted party of the open "
-        "consultation also gets the sections sent to it that were deleted since, marked `deleted`)."
+        "consultation also gets the sections sent to it that were deleted since, marked `deleted`). Page with "
+        "`first` (how many) and `after` (the id of the last section of the page before): the sections after that "
+        "one as they are ordered now — after where it stood, if it has been deleted since."
     )
-    async def sections(self, info: Info, include_deleted: bool = False) -> list[Section]:
+    async def sections(
+        self, info: Info, include_deleted: bool = False, first: int | None = None, after: strawberry.ID | None = None
+    ) -> list[Section]:
         found = (
             await queries.with_deleted_sections(info.context.store, info.context.actor, self.model)
             if include_deleted
@@ -331,6 +352,8 @@ class Document(Node):
 
             current = await info.context.loaders.sections.load(self.model.id)
             found = await with_sections_deleted_since_sent(info, self.model.id, current)
+        if first is not None or after is not None:
+            found = await _page(info, self.model, found, first, after)
         return [Section.of(s) for s in found]
 
     @strawberry.field(description="Snapshots, newest first.")
@@ -447,6 +470,20 @@ class Document(Node):
         from server.api.comments import submission_preview
 
         return await submission_preview(info, self.model)
+
+
+async def _page(
+    info: Info, document: domain.Document, sections: list[domain.Section], first: int | None, after: str | None
+) -> list[domain.Section]:
+    """A page of ``sections`` (the document's, in order): ``first`` (at least one) of those after the section
+    ``after``."""
+    cursor: domain.Section | None = None
+    if after is not None:
+        section_id = ids.parse(after, "Section")
+        cursor = await info.context.loaders.section.load(section_id) if section_id else None
+        if cursor is None or cursor.document_id != document.id:
+            raise Refused(info.context.text("page_cursor_unknown"), "BAD_CURSOR")
+    return domain.page_of(sections, cursor, None if first is None else max(1, first))
 
 
 async def document_node(info: Info, document_id: ObjectId | None) -> Document | None:

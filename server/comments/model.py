@@ -128,7 +128,7 @@ class Marker:
     consultation_id: ObjectId | None = None  # as ``Comment.consultation_id``: its answer may be unpublished
 
 
-def open_proposal(comment: Comment) -> bool:
+def open_proposal(comment: Comment | Marker) -> bool:
     """An open change proposal on a passage, not yet taken in: the reader shows it in the text."""
     return (
         comment.kind == CommentKind.PROPOSAL

@@ -131,3 +131,18 @@ def fingerprint(entries: Sequence[tuple[str, str, str]]) -> str:
             digest.update(len(encoded).to_bytes(8, "big"))
             digest.update(encoded)
     return digest.hexdigest()
+
+
+def page_of(sections: Sequence[Section], after: Section | None, first: int | None) -> list[Section]:
+    """``first`` of the ``sections`` (a document's, in order) that come after ``after`` (all of them when
+    ``first`` is None). A section no longer among them was deleted since the reader had it: the page goes on
+    from where it stood, which the section that followed it took when the rest were numbered again."""
+    start = 0
+    if after is not None:
+        index = next((i for i, s in enumerate(sections) if s.id == after.id), None)
+        start = (
+            index + 1
+            if index is not None
+            else next((i for i, s in enumerate(sections) if s.position >= after.position), len(sections))
+        )
+    return list(sections[start : None if first is None else start + first])

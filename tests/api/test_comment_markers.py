@@ -12,7 +12,9 @@ from bson import Binary
 
 from server import ids
 from server.comments.service import check_open_counts
+from server.markdown import plain_text
 from server.store import Store
+from tests.api.drafting_support import new_document
 from tests.api.test_comments import (
     APPLY,
     BODY,
@@ -36,11 +38,13 @@ _FIELDS = """id kind status submitted sectionVersion proposedText appliedVersion
   anchor { exact prefix suffix } anchorLocation { version start end exact }
   organization { shortName } viewerCan { edit respond applyProposal }"""
 BOTH = f"""query($id: ID!) {{ node(id: $id) {{ ... on Section {{
-  commentMarkers {{ {_FIELDS} }} comments {{ {_FIELDS} }} }} }} }}"""
-READER = """query($id: ID!) { node(id: $id) { ... on Document { sections { id version html
-  commentMarkers { id anchorStatus anchor { exact } passage anchorLocation { version start end }
-    kind status proposedText appliedVersion organization { id name shortName } viewerCan { respond applyProposal } }
-} } } }"""
+  commentMarkers {{ {_FIELDS} }} comments {{ {_FIELDS} }}
+  readerMarkers {{ count passages {{ id start end }} outdated {{ id }} openProposals {{ id proposedText }} }} }} }} }}"""
+# What the reader (ReaderSection.tsx) asks of each section's markers.
+READER_MARKERS = """readerMarkers { count passages { id start end } outdated { id passage anchor { exact } }
+  openProposals { id kind status proposedText appliedVersion organization { id name shortName }
+    viewerCan { respond applyProposal } } }"""
+READER = f"""query($id: ID!) {{ node(id: $id) {{ ... on Document {{ sections {{ id version html {READER_MARKERS} }} }} }} }}"""
 
 
 def _as_marker(comment: dict[str, Any]) -> dict[str, Any]:
@@ -54,11 +58,27 @@ def _as_marker(comment: dict[str, Any]) -> dict[str, Any]:
     return {**comment, "proposedText": comment["proposedText"] if open_proposal else None}
 
 
+def _as_read(markers: list[dict[str, Any]]) -> dict[str, Any]:
+    """What ``Section.readerMarkers`` holds of these markers, for a reader of the current text: a lean marker
+    where the passage is, the outdated ones, the open proposals in the text."""
+    placed = [m for m in markers if m["anchorLocation"] is not None]
+    return {
+        "count": len(markers),
+        "passages": [
+            {"id": m["id"], "start": m["anchorLocation"]["start"], "end": m["anchorLocation"]["end"]} for m in placed
+        ],
+        "outdated": [{"id": m["id"]} for m in markers if m["anchor"] is not None and m["anchorLocation"] is None],
+        "openProposals": [{"id": m["id"], "proposedText": m["proposedText"]} for m in placed if m["proposedText"]],
+    }
+
+
 async def _markers_match_threads(api: Api, section: str) -> list[dict[str, Any]]:
-    """The section's markers as ``api``'s user sees them, checked against the threads they stand for."""
+    """The section's markers as ``api``'s user sees them, checked against the threads they stand for, and
+    the reader's lean form of them against the markers."""
     node = (await api.execute(BOTH, {"id": section}))["node"]
     threads = sorted((_as_marker(c) for c in node["comments"]), key=lambda c: ids.parse(c["id"], "Comment").binary)  # type: ignore[union-attr]
     assert node["commentMarkers"] == threads
+    assert node["readerMarkers"] == _as_read(node["commentMarkers"])
     return node["commentMarkers"]  # type: ignore[no-any-return]
 
 
@@ -201,8 +221,8 @@ async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comment
         app.counter.returned.clear()
         app.counter.targets.clear()
         reader = (await kl.execute(READER, {"id": doc["document"]}))["node"]
-        markers = reader["sections"][0]["commentMarkers"]
-        assert len(markers) == total and all(m["anchorStatus"] == "ANCHORED" for m in markers)
+        markers = reader["sections"][0]["readerMarkers"]
+        assert markers["count"] == len(markers["passages"]) == total and markers["outdated"] == []
         returned = {c: n for c, n in app.counter.returned.items() if c in _READER_COLLECTIONS}
         trips = [t for t in app.counter.targets if t.split(" ")[-1] in _READER_COLLECTIONS]
         read.append((returned, trips))
@@ -210,3 +230,49 @@ async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comment
     # and never a comment.
     assert read[0] == read[1] == read[2], read
     assert read[2][0].get("comment_markers") == 1 and "comments" not in read[2][0], read
+
+
+async def test_a_page_of_sections_reads_the_markers_of_its_sections_only(app: RunningApp, as_user: AsUser) -> None:
+    secretariat, kl = await as_user(SECRETARIAT), await as_user(KL)
+    doc = await new_document(secretariat, [(f"Afsnit {n}", BODY) for n in range(3)])
+    for section in doc["sections"]:
+        await _added(kl, section, "Bemærkning.", anchor=_anchor(BODY, "samtykke"))
+    page = f"""query($slug: String!, $after: ID) {{ document(slug: $slug) {{
+      sections(first: 1, after: $after) {{ id {READER_MARKERS} }} }} }}"""
+    assert app.counter is not None
+    for after, shown in ((None, doc["sections"][0]), (doc["sections"][0], doc["sections"][1])):
+        await kl.execute(page, {"slug": doc["slug"], "after": after})
+        app.counter.returned.clear()
+        [section] = (await kl.execute(page, {"slug": doc["slug"], "after": after}))["document"]["sections"]
+        assert section["id"] == shown and section["readerMarkers"]["count"] == 1
+        assert app.counter.returned.get("comment_markers") == 1, app.counter.returned
+
+
+async def test_the_reader_gets_outdated_passages_and_open_proposals_in_full_and_the_rest_lean(
+    as_user: AsUser,
+) -> None:
+    doc = await _document(await as_user(SECRETARIAT))
+    kl = await as_user(KL)  # the steering group publishes directly
+    remark = await _added(kl, doc["section"], "Hvem giver samtykket?", anchor=_anchor(BODY, "giver samtykke"))
+    proposal = await _added(
+        kl,
+        doc["section"],
+        "Et tilbud, ikke et krav.",
+        anchor=_anchor(BODY, "skal udbredes til flere patienter"),
+        proposedText="bør tilbydes flere patienter",
+    )
+    await _added(kl, doc["section"], "Om hele afsnittet.")  # not on a passage: counted, not placed
+    await _save(kl, doc["section"], 1, BODY.replace(" når borgeren giver samtykke", ""))
+    section = (await kl.execute(READER, {"id": doc["document"]}))["node"]["sections"][0]
+    markers = section["readerMarkers"]
+    assert markers["count"] == 3
+    assert markers["outdated"] == [
+        {"id": remark["id"], "passage": "giver samtykke", "anchor": {"exact": "giver samtykke"}}
+    ]
+    [placed] = markers["passages"]
+    start = plain_text(BODY.replace(" når borgeren giver samtykke", "")).index("skal udbredes")
+    assert placed == {"id": proposal["id"], "start": start, "end": start + len("skal udbredes til flere patienter")}
+    [suggestion] = markers["openProposals"]
+    assert suggestion["id"] == proposal["id"] and suggestion["proposedText"] == "bør tilbydes flere patienter"
+    assert suggestion["viewerCan"] == {"respond": True, "applyProposal": True}
+    assert suggestion["organization"]["shortName"] == "KL"

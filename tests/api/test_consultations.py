@@ -564,7 +564,11 @@ async def test_a_consulted_party_reads_and_comments_on_the_text_sent_after_the_s
 
 READER = """query($id: ID!) { document(id: $id) { sections { id position deleted consultedVersion { number }
   commentMarkers { id anchorStatus anchorLocation { version start end exact }
-    consultedLocation { version start end exact } } } } }"""
+    consultedLocation { version start end exact } }
+  readerMarkers { passages { id start end } outdated { id } } } } }"""
+READER_PAGE = (
+    """query($id: ID!, $after: ID!) { document(id: $id) { sections(first: 1, after: $after) { id deleted } } }"""
+)
 DELETE_SECTION = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) { __typename } }"""
 SUBMISSION = """query($id: ID!) { document(id: $id) { submissionPreview { count sections { title count } } } }"""
 
@@ -625,6 +629,12 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
     # Gone from the current text, where the steering group reads it; in place in the text PLO reads.
     assert marker["anchorStatus"] == "OUTDATED" and marker["anchorLocation"] is None
     assert marker["consultedLocation"] == {"version": 1, "start": 19, "end": 39, "exact": "adgang til egne data"}
+    # The reader places it in the text PLO reads, and pages through the sections as sent.
+    assert sections[0]["readerMarkers"] == {"passages": [{"id": comment, "start": 19, "end": 39}], "outdated": []}
+    page = (await plo.execute(READER_PAGE, {"id": document["id"], "after": first}))["document"]["sections"]
+    assert page == [{"id": second, "deleted": True}]
+    page = (await plo.execute(READER_PAGE, {"id": document["id"], "after": second}))["document"]["sections"]
+    assert page == [{"id": third, "deleted": False}]
 
     # PLO comments on the deleted section, on the version sent; the steering group may not comment there.
     on_deleted = await plo.execute(
@@ -653,6 +663,8 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
         theirs = (await other.execute(READER, {"id": document["id"]}))["document"]["sections"]
         assert [s["id"] for s in theirs] == [first, third]
         assert all(m["consultedLocation"] is None for s in theirs for m in s["commentMarkers"])
+        page = (await other.execute(READER_PAGE, {"id": document["id"], "after": first}))["document"]["sections"]
+        assert page == [{"id": third, "deleted": False}]
     # Once the consultation is closed, PLO does too.
     await sec.execute(CLOSE, {"input": {"consultationId": cid}})
     after = (await plo.execute(READER, {"id": document["id"]}))["document"]["sections"]

@@ -213,6 +213,7 @@ async def scene(app: RunningApp, store: Store) -> AsyncIterator[Scene]:
         {"exact": "i høring", "prefix": "Tekst ", "suffix": "."},
     )
     # Deleted by the steering group after it was sent: the consulted parties still read it.
+    ids["consulted_first"] = f["sections"][0]
     ids["deleted_since_sent"] = f["sections"][1]
     await sec.execute(
         "mutation($i: DeleteSectionInput!) { deleteSection(input: $i) { __typename } }",
@@ -398,6 +399,23 @@ PROBES: dict[str, Probe] = {
                                                   and s["consultedVersion"] for s in d["document"]["sections"])),
         {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
     ),
+    "sections in pages: the one deleted since it was sent comes next, for a consulted party": _probe(
+        ("document",),
+        "query($id: ID, $a: ID) { document(id: $id) { sections(first: 1, after: $a) { id deleted } } }",
+        lambda ids: {"id": ids["consulted_doc"], "a": ids["consulted_first"]},
+        lambda d, ids: bool(d["document"] and d["document"]["sections"] == [{"id": ids["deleted_since_sent"],
+                                                                              "deleted": True}]),
+        {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
+    ),
+    "readerMarkers: KL's draft on a passage placed in the text, for KL's organisation": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { readerMarkers { passages { id start end } } } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and any(
+            m["id"] == ids["consultation_draft"] for s in d["document"]["sections"]
+            for m in s["readerMarkers"]["passages"])),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "commentMarkers: where KL's passage is in the text sent, for KL": _probe(
         ("document",),
         "query($id: ID) { document(id: $id) { sections { commentMarkers { id consultedLocation { exact } } } } }",
@@ -522,6 +540,13 @@ PROBES: dict[str, Probe] = {
         ("document",), SECTION_MARKERS, lambda ids: {"id": ids["doc"]},
         lambda d, ids: d["document"] is not None
         and ids["draft"] in {m["id"] for s in d["document"]["sections"] for m in s["commentMarkers"]},
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
+    "the reader's lean markers count KL's draft": _probe(
+        ("document",),
+        "query($id: ID!) { document(id: $id) { sections { readerMarkers { count passages { id } } } } }",
+        lambda ids: {"id": ids["doc"]},
+        lambda d, ids: d["document"] is not None and d["document"]["sections"][0]["readerMarkers"]["count"] == 3,
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
     "open comment count includes KL's draft": _probe(

@@ -18,7 +18,15 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from bench.ops import ADD_COMMENT, COMMENTS_PANEL, DOCUMENT_OUTLINE, DOCUMENT_VIEW, HISTORY, SAVE_SECTION
+from bench.ops import (
+    ADD_COMMENT,
+    COMMENTS_PANEL,
+    DOCUMENT_OUTLINE,
+    DOCUMENT_VIEW,
+    HISTORY,
+    READER_SECTIONS,
+    SAVE_SECTION,
+)
 from tests.api.drafting_support import new_document
 from tests.support import KL, KL_COMMENTER, SECRETARIAT, Api, RunningApp
 
@@ -63,7 +71,8 @@ async def _exercise(as_user: Callable[[str], Awaitable[Api]]) -> None:
     document = await new_document(secretariat, [("Formål", "Første afsnit.\n"), ("Mål", "Andet afsnit.\n")])
     section = document["sections"][0]
     for reader in (secretariat, commenter):
-        await reader.execute(DOCUMENT_VIEW, {"slug": document["slug"]})
+        await reader.execute(DOCUMENT_VIEW, {"slug": document["slug"], "first": 1})
+        await reader.execute(READER_SECTIONS, {"slug": document["slug"], "after": section, "first": 1})
         await reader.execute(DOCUMENT_OUTLINE, {"slug": document["slug"]})
     saved = await editor.execute(
         SAVE_SECTION,

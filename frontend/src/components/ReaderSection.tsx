@@ -10,7 +10,7 @@ import type { PresentPerson } from '../lib/presence';
 import { PresenceLine } from './Presence';
 import { OutdatedPassages } from './OutdatedPassages';
 import { SectionThreads } from './SectionThreads';
-import { Suggestions, isOpenProposal } from './Suggestions';
+import { Suggestions } from './Suggestions';
 import { sectionAnchor } from './sectionAnchor';
 
 export const ReaderSectionFields = graphql(`
@@ -31,27 +31,29 @@ export const ReaderSectionFields = graphql(`
       title
       html
     }
-    commentMarkers {
-      id
-      anchorStatus
-      anchor {
-        exact
-      }
-      passage
-      anchorLocation {
-        version
+    readerMarkers {
+      count
+      passages {
+        id
         start
         end
       }
-      consultedLocation {
-        version
-        start
-        end
+      outdated {
+        id
+        passage
+        anchor {
+          exact
+        }
       }
-      ...Suggestion
+      openProposals {
+        id
+        ...Suggestion
+      }
     }
   }
 `);
+
+export type ReaderSectionRef = FragmentType<typeof ReaderSectionFields>;
 
 export interface Composing {
   sectionId: string;
@@ -62,7 +64,7 @@ export interface Composing {
 }
 
 interface Props {
-  section: FragmentType<typeof ReaderSectionFields>;
+  section: ReaderSectionRef;
   documentSlug: string;
   canEdit: boolean;
   canComment: boolean;
@@ -123,24 +125,24 @@ export function ReaderSection(props: Props) {
     if (composing) setNotice('');
   }
 
-  // Where each anchored comment sits: which block gets its marker, and a highlight of the passage.
+  // Where each anchored comment sits: which block gets its marker, and a highlight of the passage. The
+  // server places the markers in the text shown (the version sent for consultation, or the current one).
+  const markers = section.readerMarkers;
   useLayoutEffect(() => {
     const prose = proseRef.current;
     if (!prose) return;
     const index = indexText(prose);
     const blockElements = Array.from(prose.querySelectorAll(':scope > .block > .block__content'));
     const spans = blockElements.map((element) => index.spanOf(element));
+    const proposals = new Set(markers.openProposals.map((proposal) => proposal.id));
     const found = new Map<string, number>();
     const ranges: Range[] = [];
     const proposed: Range[] = [];
-    for (const comment of section.commentMarkers) {
-      // Where the passage is in the text shown: the version sent for consultation, or the current one.
-      const location = consulted ? comment.consultedLocation : comment.anchorLocation;
-      if (!location || location.version !== shown.version) continue;
-      const block = spans.findIndex((span) => span !== null && location.start >= span.start && location.start < Math.max(span.end, span.start + 1));
-      if (block >= 0) found.set(comment.id, block);
-      const range = index.rangeOf(location.start, location.end);
-      if (range) (isOpenProposal(comment) ? proposed : ranges).push(range);
+    for (const marker of markers.passages) {
+      const block = spans.findIndex((span) => span !== null && marker.start >= span.start && marker.start < Math.max(span.end, span.start + 1));
+      if (block >= 0) found.set(marker.id, block);
+      const range = index.rangeOf(marker.start, marker.end);
+      if (range) (proposals.has(marker.id) ? proposed : ranges).push(range);
     }
     setBlockOf(found);
     if (highlight) for (const range of ranges) highlight.add(range);
@@ -149,16 +151,15 @@ export function ReaderSection(props: Props) {
       if (highlight) for (const range of ranges) highlight.delete(range);
       if (proposalHighlight) for (const range of proposed) proposalHighlight.delete(range);
     };
-  }, [section.commentMarkers, consulted, shown.version, blocks]);
+  }, [markers, blocks]);
 
   const commentsByBlock = new Map<number, string[]>();
   for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
   // Open change proposals are shown under the block where their passage starts.
-  const proposalsByBlock = new Map<number, (typeof section.commentMarkers)[number][]>();
-  for (const comment of section.commentMarkers) {
-    const block = blockOf.get(comment.id);
-    if (block === undefined || !isOpenProposal(comment)) continue;
-    proposalsByBlock.set(block, [...(proposalsByBlock.get(block) ?? []), comment]);
+  const proposalsByBlock = new Map<number, (typeof markers.openProposals)[number][]>();
+  for (const proposal of markers.openProposals) {
+    const block = blockOf.get(proposal.id);
+    if (block !== undefined) proposalsByBlock.set(block, [...(proposalsByBlock.get(block) ?? []), proposal]);
   }
 
   function commentOnBlock(blockIndex: number) {
@@ -263,11 +264,7 @@ export function ReaderSection(props: Props) {
         })}
       </div>
       <OutdatedPassages
-        comments={section.commentMarkers.flatMap((comment) =>
-          comment.anchor && (consulted ? !comment.consultedLocation : comment.anchorStatus === 'OUTDATED')
-            ? [{ id: comment.id, exact: comment.passage ?? comment.anchor.exact }]
-            : [],
-        )}
+        comments={markers.outdated.map((comment) => ({ id: comment.id, exact: comment.passage ?? comment.anchor?.exact ?? '' }))}
         onShow={showComment}
       />
       {notice && <StatusMessage focus>{notice}</StatusMessage>}
@@ -288,13 +285,13 @@ export function ReaderSection(props: Props) {
           }}
         />
       )}
-      {section.commentMarkers.length > 0 && (
+      {markers.count > 0 && (
         <details
           className="section__comments"
           open={commentsOpen}
           onToggle={(event) => setCommentsOpen((event.target as HTMLDetailsElement).open)}
         >
-          <summary>{t('document.commentsOnSection', { count: section.commentMarkers.length })}</summary>
+          <summary>{t('document.commentsOnSection', { count: markers.count })}</summary>
           {commentsOpen && (
             <SectionThreads
               sectionId={section.id}

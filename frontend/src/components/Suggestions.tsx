@@ -30,12 +30,6 @@ export const SuggestionFields = graphql(`
 
 type SuggestionRef = FragmentType<typeof SuggestionFields>;
 
-/** Is this comment an open change proposal on a passage, to be shown in the text? */
-export function isOpenProposal(ref: SuggestionRef): boolean {
-  const comment = getFragmentData(SuggestionFields, ref);
-  return comment.kind === 'PROPOSAL' && comment.status === 'OPEN' && comment.appliedVersion === null && comment.proposedText !== null && comment.anchor !== null;
-}
-
 /** A passage as it reads: soft line breaks and runs of white space are single spaces. */
 export function asRead(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

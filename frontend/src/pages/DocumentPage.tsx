@@ -1,14 +1,16 @@
-import { type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
-import type { DocumentInput } from 'urql';
+import { type DocumentInput, useQuery } from 'urql';
 import { CommentingClosed, CommentingOpen } from '../components/CommentingClosed';
 import { ConsultationNotice } from '../components/ConsultationNotice';
 import { DocumentHeader } from '../components/DocumentHeader';
+import { QueryError } from '../components/errors';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
-import { usePageQuery, usePageTitle } from '../components/page';
+import { Loading, usePageQuery, usePageTitle } from '../components/page';
 import { PresenceLine } from '../components/Presence';
-import { type Composing, ReaderSection } from '../components/ReaderSection';
+import { type Composing, ReaderSection, type ReaderSectionRef } from '../components/ReaderSection';
+import { sectionAnchor } from '../components/sectionAnchor';
 import { TableOfContents } from '../components/TableOfContents';
 import { TextField } from '../components/TextField';
 import { graphql } from '../gql';
@@ -18,8 +20,14 @@ import { type TextQuote, indexText, passageOf, selectorFor } from '../lib/textqu
 import { useViewer } from '../viewer';
 import { NotFound } from './NotFoundPage';
 
+/**
+ * Sections read per request. The document comes with its outline (the table of contents) and the
+ * text of its first sections; the next are read as the reader scrolls near the end of those shown.
+ */
+const PAGE = 10;
+
 const DocumentReaderQuery = graphql(`
-  query DocumentReader($slug: String!) {
+  query DocumentReader($slug: String!, $first: Int!) {
     document(slug: $slug) {
       id
       title
@@ -30,7 +38,10 @@ const DocumentReaderQuery = graphql(`
       }
       sections {
         id
-        position
+        key
+      }
+      firstSections: sections(first: $first) {
+        id
         ...ReaderSection
       }
       consultation {
@@ -46,6 +57,18 @@ const DocumentReaderQuery = graphql(`
       ...Commenting
       ...DocumentHeader
       ...TableOfContents
+    }
+  }
+`);
+
+const ReaderSectionsQuery = graphql(`
+  query ReaderSections($slug: String!, $after: ID!, $first: Int!) {
+    document(slug: $slug) {
+      id
+      sections(after: $after, first: $first) {
+        id
+        ...ReaderSection
+      }
     }
   }
 `);
@@ -68,14 +91,22 @@ export function DocumentPage() {
   const { slug = '' } = useParams();
   const { data, refresh: refetch, waiting } = usePageQuery({
     query: DocumentReaderQuery,
-    variables: { slug },
+    variables: { slug, first: PAGE },
     // Shown from the cache at once, then brought up to date: changes made while the page was not
     // following the document's events (another page, a Word import) must not stay hidden.
     requestPolicy: 'cache-and-network',
   });
   const document = data?.document;
   usePageTitle(document?.title ?? (data ? t('document.notFoundTitle') : t('app.loading')));
-  useScrollToHash(Boolean(document));
+  // How many sections, from the top, the reader has asked to see: grows by a page as the reader
+  // scrolls near the end of those shown, or up to the section a link leads to.
+  const [wanted, setWanted] = useState(PAGE);
+  const want = useCallback((count: number) => setWanted((before) => Math.max(before, count)), []);
+  // Grows whenever sections are shown or replaced, for what looks for them in the page.
+  const [shownTimes, setShownTimes] = useState(0);
+  const onShown = useCallback(() => setShownTimes((n) => n + 1), []);
+  const outline = document?.sections ?? null;
+  useScrollToHash(outline, shownTimes, want);
   const [composing, setComposing] = useState<Composing | null>(null);
   const selected = useSelectedPassage(Boolean(document?.viewerCan.comment));
   const viewer = useViewer();
@@ -83,7 +114,7 @@ export function DocumentPage() {
   // Grows with every change the reader learns of, so that open comment threads are fetched again.
   const [revision, setRevision] = useState(0);
   // Who else is here: the reader reports the section in view, and lists readers and editors.
-  const inView = useSectionInView(Boolean(document));
+  const inView = useSectionInView(shownTimes);
   const presence = usePresence(document?.id, 'READING', inView);
   // A colleague's change appears without a reload; the reader is told in a polite status line.
   useDocumentEvents(document?.id, (event) => {
@@ -100,20 +131,42 @@ export function DocumentPage() {
   });
 
   if (waiting) return waiting;
-  if (!document) return <DocumentNotFound />;
+  if (!document || !outline) return <DocumentNotFound />;
 
-  const sections = [...document.sections].sort((a, b) => a.position - b.position);
   const refresh = () => {
     refetch();
     setRevision((n) => n + 1);
   };
   // A consulted party reads and comments on the snapshot sent for consultation (issue 18).
   const consultedSnapshot = document.commenting.countsAsResponse ? (document.commenting.snapshot ?? null) : null;
-  const sectionIds = new Set(sections.map((section) => section.id));
+  const sectionIds = new Set(outline.map((section) => section.id));
   const readers = presence.others.filter((person) => person.activity === 'READING');
   const editorsElsewhere = presence.others.filter(
     (person) => person.activity === 'EDITING' && !(person.sectionId && sectionIds.has(person.sectionId)),
   );
+  const pages: Pages = {
+    slug,
+    total: outline.length,
+    wanted,
+    want,
+    revision,
+    onShown,
+    render: (section) => (
+      <ReaderSection
+        key={section.id}
+        section={section}
+        documentSlug={slug}
+        canEdit={document.viewerCan.edit}
+        canComment={document.viewerCan.comment}
+        consultedSnapshot={consultedSnapshot}
+        editors={presence.others.filter((person) => person.activity === 'EDITING' && person.sectionId === section.id)}
+        composing={composing}
+        onCompose={setComposing}
+        onChanged={refresh}
+        revision={revision}
+      />
+    ),
+  };
   return (
     <>
       <DocumentHeader document={document} />
@@ -134,25 +187,7 @@ export function DocumentPage() {
           <TableOfContents document={document} />
         </aside>
         <div className="reader__body">
-          {sections.length === 0 ? (
-            <p>{t('document.noSections')}</p>
-          ) : (
-            sections.map((section) => (
-              <ReaderSection
-                key={section.id}
-                section={section}
-                documentSlug={slug}
-                canEdit={document.viewerCan.edit}
-                canComment={document.viewerCan.comment}
-                consultedSnapshot={consultedSnapshot}
-                editors={presence.others.filter((person) => person.activity === 'EDITING' && person.sectionId === section.id)}
-                composing={composing}
-                onCompose={setComposing}
-                onChanged={refresh}
-                revision={revision}
-              />
-            ))
-          )}
+          {outline.length === 0 ? <p>{t('document.noSections')}</p> : <SectionsFrom {...pages} sections={document.firstSections} before={0} />}
           {document.viewerCan.edit && <AddSectionForm documentId={document.id} slug={slug} />}
         </div>
       </div>
@@ -176,6 +211,86 @@ export function DocumentPage() {
         </div>
       )}
     </>
+  );
+}
+
+type LoadedSection = ReaderSectionRef & { id: string };
+
+/** What every page of sections shares: the document, how many sections it has and are wanted, how each is shown. */
+interface Pages {
+  slug: string;
+  /** The sections in the outline. */
+  total: number;
+  wanted: number;
+  want: (count: number) => void;
+  revision: number;
+  /** Called when a page's sections are shown or replaced. */
+  onShown: () => void;
+  render: (section: LoadedSection) => ReactNode;
+}
+
+/**
+ * A page of sections and what follows it: the next page once more are wanted (each page is read
+ * after the last section of the one before, so pages never overlap), else a way to want more.
+ */
+function SectionsFrom({ sections, before, ...pages }: Pages & { sections: readonly LoadedSection[]; before: number }) {
+  const { onShown, want } = pages;
+  const count = before + sections.length;
+  const last = sections.at(-1);
+  useEffect(() => onShown(), [sections, onShown]);
+  const more = useCallback(() => want(count + PAGE), [want, count]);
+  return (
+    <>
+      {sections.map((section) => pages.render(section))}
+      {last &&
+        count < pages.total &&
+        (count < pages.wanted ? (
+          <SectionsAfter {...pages} after={last.id} before={count} />
+        ) : (
+          <MoreSections remaining={pages.total - count} onMore={more} />
+        ))}
+    </>
+  );
+}
+
+/** The page of sections after the section `after`, read when it is first wanted and again after each change. */
+function SectionsAfter({ after, before, ...pages }: Pages & { after: string; before: number }) {
+  const [{ data, error }, reexecute] = useQuery({
+    query: ReaderSectionsQuery,
+    variables: { slug: pages.slug, after, first: PAGE },
+    requestPolicy: 'cache-and-network',
+  });
+  const seen = useRef(pages.revision);
+  useEffect(() => {
+    if (seen.current === pages.revision) return;
+    seen.current = pages.revision;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [pages.revision, reexecute]);
+  const sections = data?.document?.sections;
+  if (error && !sections) return <QueryError error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
+  if (!sections) return <Loading />;
+  return <SectionsFrom {...pages} sections={sections} before={before} />;
+}
+
+/** Where the shown sections end: more are read as it comes near the window, or when its button is pressed. */
+function MoreSections({ remaining, onMore }: { remaining: number; onMore: () => void }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && onMore(), {
+      rootMargin: '0px 0px 800px 0px',
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [onMore]);
+  return (
+    <div className="reader__more" ref={ref}>
+      <button type="button" className="button button--secondary" onClick={onMore}>
+        {t('document.moreSections', { count: remaining })}
+      </button>
+    </div>
   );
 }
 
@@ -290,12 +405,13 @@ function AddSectionForm({ documentId, slug }: { documentId: string; slug: string
 
 /**
  * The section the reader is looking at (the topmost one showing in the window), for the
- * presence heartbeat. Kept in a ref: scrolling must not re-render the page.
+ * presence heartbeat. Kept in a ref: scrolling must not re-render the page. Looked for again
+ * whenever sections are shown (`shownTimes` grows).
  */
-function useSectionInView(ready: boolean): RefObject<string | null> {
+function useSectionInView(shownTimes: number): RefObject<string | null> {
   const current = useRef<string | null>(null);
   useEffect(() => {
-    if (!ready || typeof IntersectionObserver === 'undefined') return;
+    if (shownTimes === 0 || typeof IntersectionObserver === 'undefined') return;
     const showing = new Map<Element, string>();
     const observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
@@ -312,15 +428,27 @@ function useSectionInView(ready: boolean): RefObject<string | null> {
     });
     for (const element of window.document.querySelectorAll('[data-section-id]')) observer.observe(element);
     return () => observer.disconnect();
-  }, [ready]);
+  }, [shownTimes]);
   return current;
 }
 
-/** A link such as /documents/x#section-y should land on the section once it has loaded. */
-function useScrollToHash(ready: boolean): void {
+/**
+ * A link such as /documents/x#section-y lands on the section: at once when it is shown, else once
+ * the sections up to it have been read (a table-of-contents link to a section further down, too).
+ */
+function useScrollToHash(outline: readonly { id: string; key: string }[] | null, shownTimes: number, want: (count: number) => void): void {
   const { hash } = useLocation();
+  const landed = useRef<string | null>(null);
   useEffect(() => {
-    if (!ready || !hash) return;
-    window.document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
-  }, [ready, hash]);
+    if (!outline || !hash || landed.current === hash) return;
+    const id = decodeURIComponent(hash.slice(1));
+    const element = window.document.getElementById(id);
+    if (element) {
+      landed.current = hash;
+      element.scrollIntoView();
+      return;
+    }
+    const index = outline.findIndex((section) => sectionAnchor(section.key) === id);
+    if (index >= 0) want(index + 1);
+  }, [outline, hash, shownTimes, want]);
 }
