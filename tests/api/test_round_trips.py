@@ -59,7 +59,10 @@ async def _costs(app: RunningApp, commenter: Api, doc: dict[str, Any]) -> dict[s
     first = doc["sections"][0]
     add = {"input": {"sectionId": first, "version": 1, "body": "Endnu en bemærkning."}}
     return {
-        "reader": await _trips(app, commenter, _web_ui("DocumentReader"), {"slug": doc["slug"]}),
+        "reader": await _trips(app, commenter, _web_ui("DocumentReader"), {"slug": doc["slug"], "first": 10}),
+        "reader's next page": await _trips(
+            app, commenter, _web_ui("ReaderSections"), {"slug": doc["slug"], "after": first, "first": 10}
+        ),
         "outline": await _trips(app, commenter, OUTLINE, {"slug": doc["slug"]}),
         "comments panel": await _trips(app, commenter, _web_ui("SectionThreads"), {"id": first}),
         "add a comment": await _trips(app, commenter, _web_ui("AddComment"), add),
