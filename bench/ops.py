@@ -46,8 +46,7 @@ fragment ReaderSection on Section {
   }
 }
 fragment Suggestion on CommentMarker {
-  id kind status proposedText appliedVersion anchor { exact } organization { id name shortName }
-  viewerCan { respond applyProposal }
+  id proposedText anchor { exact } organization { shortName } viewerCan { respond applyProposal }
 }"""
 DOCUMENT_VIEW = (
     """

@@ -9,16 +9,11 @@ import { InlineProblems, type Problems, noProblems, useFormMutation } from './fo
 export const SuggestionFields = graphql(`
   fragment Suggestion on CommentMarker {
     id
-    kind
-    status
     proposedText
-    appliedVersion
     anchor {
       exact
     }
     organization {
-      id
-      name
       shortName
     }
     viewerCan {
