@@ -537,7 +537,7 @@ async def growth(uri: str, plan: Plan, log: Any, embedded: bool) -> dict[str, An
         for app in apps.values():
             app.stop()
         for dataset in datasets.values():
-            await _drop(uri, dataset.database)
+            await drop_database(uri, dataset.database)
 
     def axis(keys: list[tuple[int, int]]) -> list[dict[str, Any]]:
         base = measured[keys[0]]
@@ -601,7 +601,7 @@ async def growth_along_sections(uri: str, plan: Plan, log: Any, embedded: bool) 
             )
         finally:
             app.stop()
-            await _drop(uri, dataset.database)
+            await drop_database(uri, dataset.database)
     for row in rows:
         for name in SECTIONS_OPS:
             base = rows[0][name]["p50"]
@@ -609,7 +609,7 @@ async def growth_along_sections(uri: str, plan: Plan, log: Any, embedded: bool) 
     return rows
 
 
-async def _drop(uri: str, database: str) -> None:
+async def drop_database(uri: str, database: str) -> None:
     client = dbmod.connect(uri)
     try:
         await client.drop_database(database)

@@ -1,6 +1,6 @@
 """CPU time per request of the embedded store and of the app, with an optional Go CPU profile.
 
-    python -m bench.storecpu [--only document_view,comments_panel] [--requests 20] [--pprof]
+    python -m bench.storecpu [--only document_view,comments_panel] [--requests 20] [--pprof] [--growth]
 
 Wall-clock times on a shared machine measure the other work on it; the CPU time a process spent
 does not move with load. This builds the benchmark's dataset (``bench/generate.py``, full size,
@@ -11,6 +11,10 @@ sends ``--requests`` requests one after the other, reading the store's and the a
 of one request. With ``--pprof`` it then takes a Go CPU profile of the store
 (``docstore -pprof-addr``) while it keeps sending that request, writes it to
 ``var/bench/storecpu/<op>.pprof`` and prints its top functions (``go tool pprof -top``).
+
+With ``--growth`` it measures the same CPU figures on the growth run's documents instead (``bench.run.growth``
+and ``growth_along_sections``: 10, 100 and 1,000 comments per section on 4 sections; 10, 100 and 400
+sections of 10 comments), each in a database of its own, with the ratio to the smallest.
 """
 
 from __future__ import annotations
@@ -29,16 +33,29 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bson import ObjectId
 
 from bench import generate
 from bench.generate import Dataset, DocumentInfo, SectionInfo, Sizes
-from bench.ops import read_ops
-from bench.run import Served, discover, graphql_sender, make_clients, round_trips, sign_in
-from server import docstore
+from bench.ops import Op, read_ops
+from bench.run import (
+    GROWTH_COMMENTS,
+    GROWTH_SECTIONS,
+    Plan,
+    Served,
+    discover,
+    drop_database,
+    graphql_sender,
+    make_clients,
+    round_trips,
+    sign_in,
+)
+from server import docstore, ids
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench" / "storecpu"
 READER = "sekretariat@sundhedsdata.example"
+GROWTH_SECTIONS_AT = Plan.of(quick=False).growth_sections  # the sections of a document along comments
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -77,6 +94,35 @@ async def _dataset(uri: str, reuse: bool, sizes: Sizes) -> Dataset:
     return dataset
 
 
+async def _cpu_per_request(
+    op: Op, app: Served, store: docstore.Docstore, token: str, requests: int
+) -> tuple[dict[str, Any], Any, httpx.AsyncClient]:
+    """The store's and the app's CPU time per request of ``op``, its round trips and store commands; with the
+    sender and client it used (the caller closes the client)."""
+    send, judge = graphql_sender(op)
+    client = make_clients(app.url, [token], 1)[0]
+    for n in range(2):  # warm the app's caches, as a reader's second visit
+        problem = judge(0, await send(client, 0, n))
+        if problem:
+            await client.aclose()
+            raise RuntimeError(f"{op.name}: {problem}")
+    store_before, app_before = cpu_seconds(store.process.pid), cpu_seconds(app.process.pid)
+    for n in range(requests):
+        judge(0, await send(client, 0, n))
+    store_cpu = (cpu_seconds(store.process.pid) - store_before) / requests * 1000
+    app_cpu = (cpu_seconds(app.process.pid) - app_before) / requests * 1000
+    trips, commands = await round_trips(app, send, judge, client)
+    row = {
+        "name": op.name,
+        "store_cpu_ms": round(store_cpu, 1),
+        "app_cpu_ms": round(app_cpu, 1),
+        "round_trips": trips,
+        "store_peak_mb": round(peak_memory_mb(store.process.pid)),
+        "commands": commands,
+    }
+    return row, send, client
+
+
 async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr: str) -> list[dict[str, Any]]:
     sizes = Sizes(events=False, rounds=2)
     if args.comments:
@@ -91,30 +137,11 @@ async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr
         for op in read_ops(targets):
             if op.name not in wanted:
                 continue
-            send, judge = graphql_sender(op)
-            client = make_clients(app.url, [token], 1)[0]
+            row, send, client = await _cpu_per_request(op, app, store, token, args.requests)
             try:
-                for n in range(2):  # warm the app's caches, as a reader's second visit
-                    problem = judge(0, await send(client, 0, n))
-                    if problem:
-                        raise RuntimeError(f"{op.name}: {problem}")
-                store_before, app_before = cpu_seconds(store.process.pid), cpu_seconds(app.process.pid)
-                for n in range(args.requests):
-                    judge(0, await send(client, 0, n))
-                store_cpu = (cpu_seconds(store.process.pid) - store_before) / args.requests * 1000
-                app_cpu = (cpu_seconds(app.process.pid) - app_before) / args.requests * 1000
-                trips, commands = await round_trips(app, send, judge, client)
-                row = {
-                    "name": op.name,
-                    "store_cpu_ms": round(store_cpu, 1),
-                    "app_cpu_ms": round(app_cpu, 1),
-                    "round_trips": trips,
-                    "store_peak_mb": round(peak_memory_mb(store.process.pid)),
-                    "commands": commands,
-                }
                 print(
                     f"{op.name}: store {row['store_cpu_ms']} ms, app {row['app_cpu_ms']} ms CPU per request; "
-                    f"store peak memory {row['store_peak_mb']} MB; {commands}"
+                    f"store peak memory {row['store_peak_mb']} MB; {row['commands']}"
                 )
                 if args.app_profile:  # pyinstrument, one request: var/bench/storecpu/app/<op>.txt
                     query, variables = op.request(0, 0)
@@ -127,6 +154,53 @@ async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr
                 await client.aclose()
     finally:
         app.stop()
+    return rows
+
+
+async def measure_growth(args: argparse.Namespace, store: docstore.Docstore) -> list[dict[str, Any]]:
+    """CPU per request of the ``--only`` operations on the growth run's documents (``bench.run.growth`` and
+    ``growth_along_sections``): along comments per section (4 sections) and along sections (10 comments
+    each), one database per size, one client, as the secretariat."""
+    points = [("comments", GROWTH_SECTIONS_AT, c) for c in GROWTH_COMMENTS]
+    points += [("sections", s, GROWTH_COMMENTS[0]) for s in GROWTH_SECTIONS]
+    wanted = set(args.only.split(","))
+    rows: list[dict[str, Any]] = []
+    base: dict[tuple[str, str], float] = {}
+    for axis, sections, comments in points:
+        database = f"udkast_storecpu_growth_s{sections}_c{comments}"
+        dataset = await generate.generate_growth(store.uri, database, sections=sections, comments=comments, versions=1)
+        app = Served("app", store.uri, database, WORK / "app" if args.app_profile else None, True).ready()
+        try:
+            token = await sign_in(app.url, READER)
+            doc = dataset.documents[0]
+            section = ids.encode("Section", ObjectId(doc.sections[0].id))
+            targets = {"slug": doc.slug, "sections": sections, "hot_section": section, "busy_section": section}
+            targets |= {"hot_versions": 1, "busy_comments": comments, "diff_from": 1, "diff_to": 1}
+            targets |= {"document_comments": comments * sections, "document_id": "", "snapshot_id": ""}
+            for op in read_ops(targets):
+                if op.name not in wanted:
+                    continue
+                row, _, client = await _cpu_per_request(op, app, store, token, args.requests)
+                try:
+                    if args.app_profile:
+                        query, variables = op.request(0, 0)
+                        name = f"{op.name}-s{sections}-c{comments}"
+                        body = {"query": query, "variables": variables}
+                        await client.post("/graphql", json=body, headers={"x-bench-profile": name})
+                finally:
+                    await client.aclose()
+                cpu = row["store_cpu_ms"] + row["app_cpu_ms"]
+                first = base.setdefault((axis, op.name), cpu)
+                row |= {"axis": axis, "sections": sections, "comments_per_section": comments}
+                row["ratio"] = round(cpu / first, 2) if first else None
+                rows.append(row)
+                print(
+                    f"{op.name} along {axis}: {sections} sections x {comments} comments: store {row['store_cpu_ms']} "
+                    f"+ app {row['app_cpu_ms']} ms CPU per request (x{row['ratio']}), {row['round_trips']} round trips"
+                )
+        finally:
+            app.stop()
+            await drop_database(store.uri, database)
     return rows
 
 
@@ -178,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-profile", action="store_true", help="also profile one request in the app (pyinstrument)")
     parser.add_argument("--seconds", type=int, default=15, help="length of each profile")
     parser.add_argument("--reuse", action="store_true", help="keep the store and dataset of the last run")
+    parser.add_argument(
+        "--growth", action="store_true", help="measure along comments and sections (the growth run's documents)"
+    )
     args = parser.parse_args(argv)
     data = WORK / "store"
     if not args.reuse and WORK.exists():
@@ -186,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     pprof_addr = f"127.0.0.1:{_free_port()}"
     store = docstore.start(data, pprof_addr=pprof_addr)
     try:
-        rows = asyncio.run(measure(args, store, pprof_addr))
+        rows = asyncio.run(measure_growth(args, store) if args.growth else measure(args, store, pprof_addr))
     finally:
         store.stop()
     for row in rows:
