@@ -31,6 +31,7 @@ from server import db as dbmod
 from server import ids
 
 SESSION_COOKIE = "udkast_session"
+THREADS_PAGE = 20  # the comments panel's first page (frontend/src/components/SectionThreads.tsx)
 
 
 def _plain(value: Any) -> Any:
@@ -177,15 +178,16 @@ def create_floor(
             async for _ in cursor.limit(len(pairs)):
                 pass
 
-    async def threads_of(query: dict[str, Any], user: dict[str, Any]) -> list[dict[str, Any]]:
+    async def threads_of(queries: Sequence[dict[str, Any]], user: dict[str, Any]) -> list[dict[str, Any]]:
         """Comment threads (replies nested) the user may see, with the texts their anchors need."""
         db = state["db"]
-        cursor = db["comments"].find({**query, "deleted": False}, {"edits": 0})
         found = [
             c
-            async for c in cursor.sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+            for query in queries
+            async for c in db["comments"].find({**query, "deleted": False}, {"edits": 0})
             if c["submitted"] or c["organization_id"] == user["organization_id"]
         ]
+        found.sort(key=lambda c: (c["created_at"], c["_id"]))
         await commented_texts(found)
         people = await names("users", {c["author_id"] for c in found} | {c.get("responded_by") for c in found}, "name")
         orgs = await names("organizations", {c["organization_id"] for c in found}, "short_name")
@@ -208,7 +210,13 @@ def create_floor(
         section, _document = await section_and_document(request)
         if section is None:
             return JSONResponse({"section": None})
-        return JSONResponse(_plain({"comments": await threads_of({"section_id": section["_id"]}, user)}))
+        # The first page of threads, chosen from the section's kept markers, and their replies.
+        kept = await state["db"]["comment_markers"].find_one({"_id": section["_id"]})
+        markers = bson.decode(kept["packed"])["markers"] if kept else []
+        visible = [m["id"] for m in markers if m["submitted"] or m["organization_id"] == user["organization_id"]]
+        page = visible[:THREADS_PAGE]
+        threads = await threads_of([{"_id": {"$in": page}}, {"parent_id": {"$in": page}}], user) if page else []
+        return JSONResponse(_plain({"comments": threads, "totalCount": len(visible)}))
 
     async def reader(request: Request) -> Response:
         """The reader page: the outline, and the first page of sections rendered with the margin markers

@@ -21,12 +21,12 @@ from server.comments.anchoring import selector_for
 COMMENT_VIEW = """
 fragment CommentView on Comment {
   id kind html body proposedText status response responseHtml submitted createdAt respondedAt appliedVersion
-  sectionVersion anchor { exact } anchorStatus
+  sectionVersion anchor { exact } passage anchorStatus
   author { id name } organization { id shortName } respondedBy { id name }
-  section { id version }
+  section { id version consultedVersion { number } }
   viewerCan { edit respond applyProposal }
 }
-fragment CommentThread on Comment { id ...CommentView replies { id ...CommentView } }
+fragment CommentThread on Comment { id changedSinceAnswer ...CommentView replies { id ...CommentView } }
 """
 
 # DocumentPage.tsx: opening the reader is one request: the document, its outline (the table of
@@ -110,11 +110,19 @@ query SectionHistory($slug: String!, $id: ID!, $from: Int, $to: Int) {
 fragment DocumentHeader on Document { id slug title kind phase }
 """
 
-# SectionThreads.tsx: one section's comment threads, when the reader opens them.
+# SectionThreads.tsx: one section's comment threads, when the reader opens them: the first page
+# (20 threads with their replies; »Vis flere kommentarer« asks for the next one after endCursor).
 COMMENTS_PANEL = (
     """
-query SectionThreads($id: ID!) {
-  node(id: $id) { ... on Section { id comments { id ...CommentThread } } }
+query SectionThreads($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Section {
+      id
+      commentThreads(first: 20, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { id ...CommentThread }
+      }
+    }
+  }
 }
 """
     + COMMENT_VIEW
@@ -250,10 +258,10 @@ def read_ops(targets: dict[str, Any]) -> list[Op]:
         Op(
             "comments_panel",
             f"open the comments of the busiest section in the reader ({targets['busy_comments']} comments, "
-            "threads and replies)",
+            "threads and replies): its first page, 20 threads with their replies, as the web UI shows them",
             "reader",
-            lambda i, n: (COMMENTS_PANEL, {"id": busy}),
-            _present("node.comments"),
+            lambda i, n: (COMMENTS_PANEL, {"id": busy, "after": None}),
+            _present("node.commentThreads.nodes"),
             floor=lambda i: f"/floor/comments?section={busy}",
         ),
         Op(

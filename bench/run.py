@@ -480,6 +480,23 @@ def _ferretdb_from_go_mod() -> str:
 GROWTH_OPS = ("document_view", "document_outline", "comments_panel")
 
 
+def growth_targets(slug: str, sections: int, section: str, comments: int, versions: int) -> dict[str, Any]:
+    """What the read operations ask for in a growth dataset: its first section is the busy one."""
+    return {
+        "slug": slug,
+        "sections": sections,
+        "hot_section": section,
+        "busy_section": section,
+        "hot_versions": versions,
+        "busy_comments": comments,
+        "diff_from": 1,
+        "diff_to": versions,
+        "document_comments": comments * sections,
+        "document_id": "",
+        "snapshot_id": "",
+    }
+
+
 async def growth(uri: str, plan: Plan, log: Any, embedded: bool) -> dict[str, Any]:
     """Each size in a database of its own (the embedded store scans whole collections)."""
     points = [(c, GROWTH_VERSIONS[0]) for c in GROWTH_COMMENTS] + [(GROWTH_COMMENTS[0], v) for v in GROWTH_VERSIONS[1:]]
@@ -500,19 +517,7 @@ async def growth(uri: str, plan: Plan, log: Any, embedded: bool) -> dict[str, An
             token = await sign_in(app.url, "sekretariat@sundhedsdata.example")
             doc = dataset.documents[0]
             section = ids.encode("Section", ObjectId(doc.sections[0].id))
-            targets = {
-                "slug": doc.slug,
-                "sections": len(doc.sections),
-                "hot_section": section,
-                "busy_section": section,
-                "hot_versions": versions,
-                "busy_comments": comments,
-                "diff_from": 1,
-                "diff_to": versions,
-                "document_comments": comments * len(doc.sections),
-                "document_id": "",
-                "snapshot_id": "",
-            }
+            targets = growth_targets(doc.slug, len(doc.sections), section, comments, versions)
             point: dict[str, Any] = {"comments": comments, "versions": versions, "seconds_to_build": dataset.seconds}
             for op in read_ops(targets):
                 if op.name not in GROWTH_OPS:

@@ -46,6 +46,7 @@ from bench.run import (
     discover,
     drop_database,
     graphql_sender,
+    growth_targets,
     make_clients,
     round_trips,
     sign_in,
@@ -174,9 +175,7 @@ async def measure_growth(args: argparse.Namespace, store: docstore.Docstore) -> 
             token = await sign_in(app.url, READER)
             doc = dataset.documents[0]
             section = ids.encode("Section", ObjectId(doc.sections[0].id))
-            targets = {"slug": doc.slug, "sections": sections, "hot_section": section, "busy_section": section}
-            targets |= {"hot_versions": 1, "busy_comments": comments, "diff_from": 1, "diff_to": 1}
-            targets |= {"document_comments": comments * sections, "document_id": "", "snapshot_id": ""}
+            targets = growth_targets(doc.slug, sections, section, comments, 1)
             for op in read_ops(targets):
                 if op.name not in wanted:
                     continue

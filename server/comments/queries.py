@@ -3,6 +3,7 @@ of many sections and threads costs a fixed number of store round trips."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -103,16 +104,22 @@ async def thread_page(
     page; only the page's comments are read, by id, and each is checked again as it is stored
     (markers are derived data), so a hidden comment never leaks through a stale marker.
     """
-    document = await _readable_document(loaders, actor, section.document_id)
+    document, found = await asyncio.gather(
+        _readable_document(loaders, actor, section.document_id), loaders.comment_markers.load(section.id)
+    )
     if document is None:
         return ThreadPage([], 0, False, None)
-    found = await loaders.comment_markers.load(section.id)
     seen: Sequence[Marker] = [m for m in found if may_see(actor, document, m.organization_id, m.submitted)]
     if status is not None:
         seen = [m for m in await _as_seen(loaders, actor, seen) if m.status == status]
     start = 0 if after is None else next((i for i, m in enumerate(seen) if m.id > after), len(seen))
     chosen = seen[start : start + max(1, min(first, MAX_THREADS_PAGE))]
-    by_id = {c.id: c for c in await loaders.store.comments.by_ids(m.id for m in chosen)}
+    # The page's replies along with it (``replies`` finds them loaded): the two reads at once.
+    wanted = [m.id for m in chosen]
+    found_threads, _ = await asyncio.gather(
+        loaders.store.comments.by_ids(wanted), loaders.comment_replies.load_many(wanted)
+    )
+    by_id = {c.id: c for c in found_threads}
     threads = [c for m in chosen if (c := by_id.get(m.id)) is not None and visible(actor, document, c)]
     threads = [c for c in await _as_seen(loaders, actor, threads) if status is None or c.status == status]
     end = chosen[-1].id if chosen else after
