@@ -67,16 +67,17 @@ class Comment:
     anchor: TextQuote | None
     submitted: bool  # False while an organisation-internal draft
     submitted_at: datetime | None
-    status: CommentStatus
-    response: str
-    response_html: str
-    responded_by: ObjectId | None
-    responded_at: datetime | None
-    applied_version: int | None  # the section version that took the comment in
-    edits: tuple[CommentEdit, ...]
-    deleted: bool
     created_at: datetime
     updated_at: datetime
+    # The steering group's answer: a new comment is open and unanswered.
+    status: CommentStatus = CommentStatus.OPEN
+    response: str = ""
+    response_html: str = ""
+    responded_by: ObjectId | None = None
+    responded_at: datetime | None = None
+    applied_version: int | None = None  # the section version that took the comment in
+    edits: tuple[CommentEdit, ...] = ()
+    deleted: bool = False
     revision: int = 0  # how many times the comment changed; each change claims the next number first
     # The consultation a consulted party wrote it in: part of that party's høringssvar. None for the
     # steering group's own comments (never counted as høringssvar) and for comments outside one.

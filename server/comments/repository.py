@@ -36,6 +36,7 @@ from server.comments.anchoring import TextQuote
 from server.comments.model import Comment, CommentEdit, CommentKind, CommentStatus, Marker, OpenCount, marker_of
 from server.consultations.model import PartyComment
 from server.db import LIST_BATCH, Database
+from server.stored import from_stored, to_stored
 
 log = logging.getLogger(__name__)
 
@@ -76,39 +77,12 @@ def _counted(comment: Comment) -> bool:
 
 
 def _comment(doc: Mapping[str, Any]) -> Comment:
-    anchor = doc.get("anchor")
-    return Comment(
-        id=doc["_id"],
-        document_id=doc["document_id"],
-        section_id=doc["section_id"],
-        section_version=doc["section_version"],
-        parent_id=doc.get("parent_id"),
-        author_id=doc["author_id"],
-        organization_id=doc["organization_id"],
-        body=doc["body"],
-        html=doc["html"],
-        kind=CommentKind(doc["kind"]),
-        proposed_text=doc.get("proposed_text"),
-        anchor=TextQuote(anchor["exact"], anchor.get("prefix", ""), anchor.get("suffix", "")) if anchor else None,
-        submitted=doc["submitted"],
-        submitted_at=doc.get("submitted_at"),
-        status=CommentStatus(doc["status"]),
-        response=doc.get("response", ""),
-        response_html=doc.get("response_html", ""),
-        responded_by=doc.get("responded_by"),
-        responded_at=doc.get("responded_at"),
-        applied_version=doc.get("applied_version"),
-        edits=tuple(
-            CommentEdit(e["body"], e.get("proposed_text"), e["at"], _replaced_draft(e, doc))
-            for e in doc.get("edits", [])
-        ),
-        deleted=doc.get("deleted", False),
-        created_at=doc["created_at"],
-        updated_at=doc["updated_at"],
-        revision=doc.get("revision", 0),
-        consultation_id=doc.get("consultation_id"),
-        in_response=doc.get("in_response", _sent_before_the_flag(doc)),
-        changed_since_answer=doc.get("changed_since_answer", False),
+    return from_stored(
+        Comment,
+        doc,
+        absent={"in_response": _sent_before_the_flag(doc)},
+        anchor=_anchor(doc.get("anchor")),
+        edits=tuple(from_stored(CommentEdit, e, draft=_replaced_draft(e, doc)) for e in doc.get("edits", [])),
     )
 
 
@@ -119,42 +93,18 @@ def _sent_before_the_flag(doc: Mapping[str, Any]) -> bool:
     return bool(doc.get("submitted")) and submitted_at is not None and submitted_at > doc["created_at"]
 
 
+def _anchor(doc: Mapping[str, str] | None) -> TextQuote | None:
+    return from_stored(TextQuote, doc) if doc else None
+
+
 def _anchor_doc(quote: TextQuote | None) -> dict[str, str] | None:
-    return {"exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix} if quote else None
+    return to_stored(quote) if quote else None
 
 
 def _comment_doc(c: Comment) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "_id": c.id,
-        "document_id": c.document_id,
-        "section_id": c.section_id,
-        "section_version": c.section_version,
-        "parent_id": c.parent_id,
-        "author_id": c.author_id,
-        "organization_id": c.organization_id,
-        "body": c.body,
-        "html": c.html,
-        "kind": c.kind.value,
-        "proposed_text": c.proposed_text,
-        "anchor": _anchor_doc(c.anchor),
-        "submitted": c.submitted,
-        "submitted_at": c.submitted_at,
-        "status": c.status.value,
-        "response": c.response,
-        "response_html": c.response_html,
-        "responded_by": c.responded_by,
-        "responded_at": c.responded_at,
-        "applied_version": c.applied_version,
-        "edits": [{"body": e.body, "proposed_text": e.proposed_text, "at": e.at, "draft": e.draft} for e in c.edits],
-        "deleted": c.deleted,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-        "consultation_id": c.consultation_id,
-        "in_response": c.in_response,
-        "changed_since_answer": c.changed_since_answer,
-    }
-    if c.revision:  # a new comment has none yet: its first change claims revision 0 (server/claims.py)
-        doc["revision"] = c.revision
+    doc = to_stored(c, anchor=_anchor_doc(c.anchor), edits=[to_stored(e) for e in c.edits])
+    if not c.revision:  # a new comment has none yet: its first change claims revision 0 (server/claims.py)
+        del doc["revision"]
     return doc
 
 
@@ -240,9 +190,7 @@ def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | No
             status=CommentStatus(m["status"]),
             submitted=m["submitted"],
             in_response=m["in_response"],
-            anchor=TextQuote(m["anchor"]["exact"], m["anchor"]["prefix"], m["anchor"]["suffix"])
-            if m["anchor"]
-            else None,
+            anchor=_anchor(m["anchor"]),
             proposed_text=m["proposed_text"],
             applied_version=m["applied_version"],
             consultation_id=m["consultation_id"],

@@ -168,7 +168,6 @@ def new_version(
     restored_from: int | None = None,
 ) -> SectionVersion:
     """The version a save by ``caller`` writes; ``html`` is ``body`` rendered (``markdown.render_off_loop``)."""
-    actor = caller.actor
     return SectionVersion(
         id=ObjectId(),
         section_id=section.id,
@@ -177,8 +176,8 @@ def new_version(
         title=title,
         body=body,
         html=html,
-        author_id=actor.user_id if actor else None,
-        organization_id=actor.organization_id if actor else None,
+        author_id=caller.user_id,
+        organization_id=caller.actor.organization_id if caller.actor else None,
         created_at=caller.now,
         summary=summary,
         base_version=base_version,
@@ -318,7 +317,7 @@ async def save_section(
                 return Missing("Section")
             section = refreshed
             continue
-        await store.drafting.advance_head(version, caller.actor.user_id if caller.actor else None)
+        await store.drafting.advance_head(version, caller.user_id)
         data = {"version": version.number, "base_version": base_version, "merged": merged, "title": new_title}
         kind = "section.restored" if restored_from else "section.saved"
         await _log(store, caller, kind, document.id, ("Section", head.id), data)
@@ -416,7 +415,7 @@ async def add_section(
         new_version(head, 1, title, body, caller, "", html=html, base_version=None)
     )
     section = await store.drafting.insert_section(
-        replace(head, html=version.html, version=1, updated_by=caller.actor.user_id if caller.actor else None)
+        replace(head, html=version.html, version=1, updated_by=caller.user_id)
     )
     order = [s.id for s in existing]
     order.insert(at, section.id)
@@ -508,7 +507,7 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
                     entries=entries,
                     fingerprint=digest,
                     created_at=caller.now,
-                    created_by=caller.actor.user_id if caller.actor else None,
+                    created_by=caller.user_id,
                 )
             )
         except Taken:
