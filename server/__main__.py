@@ -290,9 +290,11 @@ def cmd_import_docx(args: argparse.Namespace) -> int:
         caller = Caller(Actor.of(found[0]), None, SystemClock().now())
         if args.document:
             document = await store.drafting.document_by_slug(args.document)
-            result = await service.import_into_document(store, caller, document.id if document else None, data)
+            result = await service.import_into_document(
+                store, caller, document.id if document else None, data, language="en"
+            )
         else:
-            result = await service.import_new_document(store, caller, data, title=args.title)
+            result = await service.import_new_document(store, caller, data, title=args.title, language="en")
         if isinstance(result, Invalid):
             print(f"udkast: {result.field}: {text(result.key, 'en', **result.params)}")
             return 2

@@ -46,6 +46,7 @@ from server.markdown_blocks import (
     Table,
     markdown_from_blocks,
 )
+from server.messages import MESSAGES, Language, text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -77,8 +78,9 @@ class DocxRejected(Exception):
         self.message_en = message_en
 
 
-def import_docx(data: bytes) -> ImportResult:
-    """The sections of a Word file as Markdown. Raises ``DocxRejected`` for files it will not read."""
+def import_docx(data: bytes, language: Language = "da") -> ImportResult:
+    """The sections of a Word file as Markdown, with its losses told in ``language``. Raises
+    ``DocxRejected`` for files it will not read."""
     _check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -87,7 +89,7 @@ def import_docx(data: bytes) -> ImportResult:
     except (SyntaxError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as error:
         raise _corrupt() from error  # lxml's XMLSyntaxError is a SyntaxError
     try:
-        return _Reader(document).read()
+        return _Reader(document, language).read()
     except SyntaxError as error:
         raise _corrupt() from error
 
@@ -144,60 +146,6 @@ def _check_package(data: bytes) -> None:
 # ---------------------------------------------------------------------------------------------
 # Losses: everything not carried over is named, counted and located.
 
-_LOSSES: dict[str, tuple[str, str]] = {
-    "cover": ("Forsidens øvrige indhold er ikke importeret som et afsnit", ""),
-    "toc": ("Indholdsfortegnelsen er udeladt; den dannes igen ved eksport til Word", ""),
-    "image": ("Et billede er ikke importeret", "{n} billeder er ikke importeret"),
-    "textbox": ("En tekstboks er ikke importeret", "{n} tekstbokse er ikke importeret"),
-    "chart": ("Et diagram er ikke importeret", "{n} diagrammer er ikke importeret"),
-    "smartart": ("En SmartArt-figur er ikke importeret", "{n} SmartArt-figurer er ikke importeret"),
-    "drawing": ("En tegning eller figur er ikke importeret", "{n} tegninger eller figurer er ikke importeret"),
-    "object": (
-        "Et indlejret objekt (fx et Excel-ark) er ikke importeret",
-        "{n} indlejrede objekter (fx Excel-ark) er ikke importeret",
-    ),
-    "equation": ("En formel er ikke importeret", "{n} formler er ikke importeret"),
-    "footnote": ("En fodnote er ikke importeret", "{n} fodnoter er ikke importeret"),
-    "endnote": ("En slutnote er ikke importeret", "{n} slutnoter er ikke importeret"),
-    "comment": ("En kommentar i Word-filen er ikke importeret", "{n} kommentarer i Word-filen er ikke importeret"),
-    "tracked": (
-        "Dokumentet indeholder sporede ændringer; de er importeret, som om alle var accepteret",
-        "",
-    ),
-    "merged": (
-        "En flettet tabelcelle er delt op; indholdet står i den første celle",
-        "{n} flettede tabelceller er delt op; indholdet står i den første celle",
-    ),
-    "nested_table": (
-        "En tabel inde i en tabelcelle er importeret som almindelig tekst",
-        "{n} tabeller inde i tabelceller er importeret som almindelig tekst",
-    ),
-    "cell_blocks": (
-        "En tabelcelle med flere afsnit, linjeskift eller punkter er samlet på én linje",
-        "{n} tabelceller med flere afsnit, linjeskift eller punkter er samlet på én linje",
-    ),
-    "styles": ("Typografier er ikke overført; teksten er importeret som almindelige afsnit", ""),
-    "deep_heading": ("Overskrifter på niveau 7-9 er importeret som niveau 6", ""),
-    "heading_numbers": ("Automatisk nummerering af overskrifter er ikke overført", ""),
-    "underline": ("Understregning er ikke overført (Markdown har ingen understregning)", ""),
-    "highlight": ("Farvemarkering af tekst er ikke overført", ""),
-    "vertical": ("Hævet og sænket skrift er importeret som almindelig tekst", ""),
-    "hidden": ("Skjult tekst er udeladt", ""),
-    "symbol": (
-        "Et symbol fra en symbolskrifttype er ikke overført",
-        "{n} symboler fra symbolskrifttyper er ikke overført",
-    ),
-    "internal_link": (
-        "En henvisning til et sted i dokumentet er importeret som almindelig tekst",
-        "{n} henvisninger til steder i dokumentet er importeret som almindelig tekst",
-    ),
-    "unsafe_link": (
-        "Et link med en adresse, der ikke er tilladt, er importeret som almindelig tekst",
-        "{n} links med adresser, der ikke er tilladt, er importeret som almindelig tekst",
-    ),
-    "unknown": ("Ukendt indhold er ikke importeret", "{n} stykker ukendt indhold er ikke importeret"),
-}
-
 
 @dataclass
 class _Loss:
@@ -220,21 +168,22 @@ class _Losses:
         if self.section and self.section not in loss.sections:
             loss.sections.append(self.section)
 
-    def notes(self) -> list[str]:
+    def notes(self, language: Language) -> list[str]:
         notes = []
         for kind, loss in self._losses.items():
-            one, many = _LOSSES[kind]
-            note = many.format(n=loss.count) if loss.count > 1 and many else one
+            # Named in the catalogue (server/messages.toml), and counted where counting makes sense.
+            key = f"import_loss_{kind}_many" if loss.count > 1 else f"import_loss_{kind}"
+            note = text(key if key in MESSAGES else f"import_loss_{kind}", language, n=loss.count)
             if loss.details:
                 shown = ", ".join(f"«{d}»" for d in loss.details[:5])
                 note += f": {shown}{' …' if len(loss.details) > 5 else ''}"
             names = [f"«{s}»" for s in loss.sections]
             if len(names) == 1:
-                note += f" (i afsnittet {names[0]})"
+                note += text("import_loss_in_section", language, section=names[0])
             elif len(names) > 3:
-                note += f" (i afsnittene {', '.join(names[:3])} m.fl.)"
+                note += text("import_loss_in_many_sections", language, sections=", ".join(names[:3]))
             elif names:
-                note += f" (i afsnittene {', '.join(names[:-1])} og {names[-1]})"
+                note += text("import_loss_in_sections", language, sections=", ".join(names[:-1]), last=names[-1])
             notes.append(note + ".")
         return notes
 
@@ -312,8 +261,9 @@ class _Marks:
 
 
 class _Reader:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, language: Language) -> None:
         self._document = document
+        self._language = language
         self._losses = _Losses()
         self._styles = {
             str(s.get(qn("w:styleId"))): _Style((_val(s, "w:name") or "").lower(), _val(s, "w:basedOn"), s)
@@ -356,7 +306,7 @@ class _Reader:
             sections.append(ImportedSection(_plain(items[start].spans), markdown_from_blocks(body)))
         if title is None:
             title = " ".join((self._document.core_properties.title or "").split()) or None
-        return ImportResult(title, sections, self._losses.notes())
+        return ImportResult(title, sections, self._losses.notes(self._language))
 
     def _title_page(self, front: list[_Item]) -> tuple[str | None, list[_Item]]:
         titles = [i for i, item in enumerate(front) if item.kind == "title"]

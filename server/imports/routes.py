@@ -32,10 +32,12 @@ async def upload(request: Request) -> Response:
     store = request.app.state.store
     document_id = request.query_params.get("documentId")
     if document_id:
-        result = await service.import_into_document(store, caller, ids.parse(document_id, "Document"), body)
+        result = await service.import_into_document(
+            store, caller, ids.parse(document_id, "Document"), body, language=language
+        )
     else:
         title = request.query_params.get("title") or None
-        result = await service.import_new_document(store, caller, body, title=title)
+        result = await service.import_new_document(store, caller, body, title=title, language=language)
     if not isinstance(result, service.ImportReport):
         return web.refused(result, language)
     return JSONResponse(

@@ -16,6 +16,7 @@ from server.caller import Caller
 from server.drafting import service as drafting
 from server.drafting.model import Document, DocumentKind, Section
 from server.imports.docx import DocxRejected, import_docx
+from server.messages import Language, text
 from server.outcomes import Denied, Failure, Invalid
 from server.store import Store
 from server.workers import TooSlow
@@ -34,10 +35,11 @@ class ImportReport:
 Parsed = tuple[str | None, list[tuple[str, str]], list[str]]
 
 
-def parse(data: bytes) -> Parsed | Invalid:
-    """The Word file's title, sections and losses (pure and CPU-bound: run in a worker process)."""
+def parse(data: bytes, language: Language) -> Parsed | Invalid:
+    """The Word file's title, sections and losses told in ``language`` (pure and CPU-bound: run in
+    a worker process)."""
     try:
-        result = import_docx(data)
+        result = import_docx(data, language)
     except DocxRejected as error:
         return Invalid("file", "docx_rejected", {"reason_da": error.message_da, "reason_en": error.message_en})
     if not result.sections:
@@ -45,21 +47,28 @@ def parse(data: bytes) -> Parsed | Invalid:
     return result.title, [(s.title, s.markdown) for s in result.sections], list(result.losses)
 
 
-async def _parse(store: Store, data: bytes) -> Parsed | Invalid:
+async def _parse(store: Store, data: bytes, language: Language) -> Parsed | Invalid:
     # A large (allowed) file took minutes to read: off the event loop, and stopped at the deadline.
     try:
-        return await store.workers.run(parse, data)
+        return await store.workers.run(parse, data, language)
     except TooSlow:
         return Invalid("file", "docx_too_complex")
 
 
 async def import_new_document(
-    store: Store, caller: Caller, data: bytes, *, title: str | None = None, slug: str | None = None
+    store: Store,
+    caller: Caller,
+    data: bytes,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    language: Language = "da",
 ) -> ImportReport | Failure:
+    """A new document of the Word file's sections; what was not carried over is told in ``language``."""
     refusal = permissions.check(caller.actor, Action.CREATE_DOCUMENT)
     if refusal:
         return Denied(refusal)
-    parsed = await _parse(store, data)
+    parsed = await _parse(store, data, language)
     if isinstance(parsed, Invalid):
         return parsed
     doc_title, sections, losses = parsed
@@ -74,18 +83,18 @@ async def import_new_document(
         if isinstance(added, Section):
             report.created.append(section_title)
         else:
-            report.losses.append(f"Afsnittet «{section_title}» kunne ikke oprettes.")
+            report.losses.append(text("import_section_not_created", language, title=f"«{section_title}»"))
     return report
 
 
 async def import_into_document(
-    store: Store, caller: Caller, document_id: ObjectId | None, data: bytes
+    store: Store, caller: Caller, document_id: ObjectId | None, data: bytes, *, language: Language = "da"
 ) -> ImportReport | Failure:
     """New versions for sections whose title matches, new sections for the rest."""
     document = await drafting.authorised_document(store, caller, document_id, Action.MANAGE_DOCUMENT)
     if not isinstance(document, Document):
         return document
-    parsed = await _parse(store, data)
+    parsed = await _parse(store, data, language)
     if isinstance(parsed, Invalid):
         return parsed
     _, sections, losses = parsed

@@ -76,6 +76,26 @@ async def test_a_word_file_proposes_new_versions_of_matching_sections(as_user: A
     assert sections["Andet"]["version"] == 1
 
 
+async def test_what_was_not_carried_over_is_told_in_the_readers_language(as_user: AsUser) -> None:
+    document = docx.Document()
+    document.add_paragraph("Vision", style="Heading 1")
+    document.add_paragraph("Vigtigt: ").add_run("understreget").underline = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    sec = await as_user(SECRETARIAT)
+    losses = {}
+    for language in ("da", "en"):
+        response = await sec.http.post(
+            "/imports/docx", content=buffer.getvalue(), headers={"content-type": DOCX, "accept-language": language}
+        )
+        assert response.status_code == 200, response.text
+        losses[language] = response.json()["losses"]
+    assert losses == {
+        "da": ["Understregning er ikke overført (Markdown har ingen understregning) (i afsnittet «Vision»)."],
+        "en": ["Underlining is not carried over (Markdown has no underline) (in the section «Vision»)."],
+    }
+
+
 async def test_bad_uploads_are_refused_with_a_clear_message(as_user: AsUser, api: Api) -> None:
     sec = await as_user(SECRETARIAT)
     not_docx = await sec.http.post("/imports/docx", content=b"%PDF-1.4 not a word file")

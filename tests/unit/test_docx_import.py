@@ -411,6 +411,11 @@ def test_round_trip_with_word_comments_notes_the_comments() -> None:
         "4 kommentarer i Word-filen er ikke importeret"
         " (i afsnittene «Indledning og baggrund», «Vision», «Mål og indsatser» m.fl.)."
     ]
+    english = import_docx(build_docx(TitlePage("Strategi", None, []), parts, header="h", comments="word"), "en")
+    assert english.losses == [
+        "4 comments in the Word file are not imported"
+        " (in the sections «Indledning og baggrund», «Vision», «Mål og indsatser» and others)."
+    ]
 
 
 def test_normalisation_is_stable() -> None:
