@@ -70,12 +70,14 @@ class ImportResult:
 
 
 class DocxRejected(Exception):
-    """The upload is not a Word file we will read; both messages are meant for the user."""
+    """The upload is not a Word file we will read; ``key`` names the message for the user."""
 
-    def __init__(self, message_da: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_da = message_da
-        self.message_en = message_en
+    def __init__(self, key: str) -> None:
+        super().__init__(text(key, "en"))
+        self.key = key
+
+    def message(self, language: Language) -> str:
+        return text(self.key, language)
 
 
 def import_docx(data: bytes, language: Language = "da") -> ImportResult:
@@ -99,26 +101,17 @@ def import_docx(data: bytes, language: Language = "da") -> ImportResult:
 
 
 def _not_docx() -> DocxRejected:
-    return DocxRejected(
-        "Filen er ikke et Word-dokument i .docx-format. Gem den som .docx i Word, og prøv igen.",
-        "The file is not a Word document in .docx format. Save it as .docx in Word and try again.",
-    )
+    return DocxRejected("docx_not_word")
 
 
 def _corrupt() -> DocxRejected:
-    return DocxRejected(
-        "Word-filen er beskadiget og kan ikke læses.",
-        "The Word file is damaged and cannot be read.",
-    )
+    return DocxRejected("docx_damaged")
 
 
 def _check_package(data: bytes) -> None:
     """Refuse what is too big, not a zip, a zip bomb, or a zip without a Word document — before parsing."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DocxRejected(
-            "Filen er for stor. Den må højst fylde 20 MB.",
-            "The file is too large. The maximum size is 20 MB.",
-        )
+        raise DocxRejected("docx_too_large")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -134,10 +127,7 @@ def _check_package(data: bytes) -> None:
         )
     )
     if too_big:  # zipfile never inflates a member beyond the size its header declares
-        raise DocxRejected(
-            "Filen fylder for meget, når den pakkes ud, og afvises af sikkerhedshensyn.",
-            "The file expands to too much data when unpacked and is refused for safety.",
-        )
+        raise DocxRejected("docx_unpacks_too_large")
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or "word/document.xml" not in names:
         raise _not_docx()

@@ -41,7 +41,7 @@ def parse(data: bytes, language: Language) -> Parsed | Invalid:
     try:
         result = import_docx(data, language)
     except DocxRejected as error:
-        return Invalid("file", "docx_rejected", {"reason_da": error.message_da, "reason_en": error.message_en})
+        return Invalid("file", error.key)
     if not result.sections:
         return Invalid("file", "docx_empty")
     return result.title, [(s.title, s.markdown) for s in result.sections], list(result.losses)

@@ -283,36 +283,36 @@ def _zip(members: dict[str, bytes]) -> bytes:
 def _refusal(data: bytes) -> DocxRejected:
     with pytest.raises(DocxRejected) as raised:
         import_docx(data)
-    assert raised.value.message_da and raised.value.message_en
+    assert raised.value.message("da") and raised.value.message("en")
     return raised.value
 
 
 def test_refuses_files_over_20_mb() -> None:
-    assert "20 MB" in _refusal(b"\0" * (20 * 1024 * 1024 + 1)).message_da
+    assert "20 MB" in _refusal(b"\0" * (20 * 1024 * 1024 + 1)).message("da")
 
 
 def test_refuses_what_is_not_a_docx() -> None:
-    assert "ikke et Word-dokument" in _refusal(bytes(range(256)) * 40).message_da
-    assert "ikke et Word-dokument" in _refusal(_zip({})).message_da
-    assert "ikke et Word-dokument" in _refusal(_zip({"[Content_Types].xml": b"<Types/>", "a.txt": b"x"})).message_da
+    assert "ikke et Word-dokument" in _refusal(bytes(range(256)) * 40).message("da")
+    assert "ikke et Word-dokument" in _refusal(_zip({})).message("da")
+    assert "ikke et Word-dokument" in _refusal(_zip({"[Content_Types].xml": b"<Types/>", "a.txt": b"x"})).message("da")
 
 
 def test_refuses_a_zip_bomb_before_parsing() -> None:
     bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * (30 * 1024 * 1024)})
     assert len(bomb) < 100_000
-    assert "pakkes ud" in _refusal(bomb).message_da
+    assert "pakkes ud" in _refusal(bomb).message("da")
 
 
 def test_refuses_a_zip_that_unpacks_to_too_much(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "MAX_UNCOMPRESSED_BYTES", 10_000)
-    assert "too much data" in _refusal(_real_world_document()).message_en
+    assert "too much data" in _refusal(_real_world_document()).message("en")
 
 
 def test_refuses_corrupt_xml() -> None:
     with zipfile.ZipFile(io.BytesIO(_real_world_document())) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     members["word/document.xml"] = members["word/document.xml"][:-200]
-    assert "beskadiget" in _refusal(_zip(members)).message_da
+    assert "beskadiget" in _refusal(_zip(members)).message("da")
 
 
 # ---------------------------------------------------------------------------------------------
