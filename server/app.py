@@ -45,7 +45,7 @@ from server.http import SESSION_COOKIE, request_language, request_user
 from server.idempotency import IdempotentReplies, idempotency_key
 from server.imports.docx import MAX_UPLOAD_BYTES
 from server.imports.routes import routes as import_routes
-from server.messages import language_of, text
+from server.messages import text
 from server.notifications.routes import routes as unsubscribe_routes
 from server.notifications.sender import Sender
 from server.responses import routes as response_routes
@@ -85,22 +85,18 @@ class UdkastGraphQL(GraphQL[Context, None]):
             if key is None:
                 await super().__call__(scope, receive, send)
                 return
-            state = scope["app"].state
-            language = language_of(Request(scope).headers.get("accept-language"), Request(scope).cookies.get("lang"))
             if not key:
-                error = {"message": text("idempotency_invalid", language), "extensions": {"code": "INVALID_INPUT"}}
-                await JSONResponse({"data": None, "errors": [error]}, status_code=400)(scope, receive, send)
+                await _refuse(Request(scope), 400, "INVALID_INPUT", "idempotency_invalid")(scope, receive, send)
                 return
+            state = scope["app"].state
             replies = IdempotentReplies(state.store.db, state.settings.secret_key)
+            language = request_language(Request(scope))
             await replies.run(super().__call__, scope, receive, send, key, state.clock, language)
         except PyMongoError:
             # The session lookup in get_context ran into a store outage: answer like a resolver would.
             if scope["type"] != "http":
                 raise
-            request = Request(scope)
-            language = language_of(request.headers.get("accept-language"), request.cookies.get("lang"))
-            error = {"message": text("store_unavailable", language), "extensions": {"code": "STORE_UNAVAILABLE"}}
-            await JSONResponse({"data": None, "errors": [error]}, status_code=503)(scope, receive, send)
+            await _refuse(Request(scope), 503, "STORE_UNAVAILABLE", "store_unavailable")(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         state = request.app.state
@@ -205,7 +201,8 @@ def _origin_of(referer: str | None) -> str | None:
 
 
 def _refuse(request: Request, status: int, code: str, key: str | None = None, **params: object) -> JSONResponse:
-    """A refusal in the request's language, shaped like a GraphQL error."""
+    """A refusal in the request's language, shaped like a GraphQL error of a request that never
+    ran (so without ``data``)."""
     message = text(key or code, request_language(request), **params)
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
