@@ -21,7 +21,7 @@ from server.comments.anchoring import selector_for
 COMMENT_VIEW = """
 fragment CommentView on Comment {
   id kind html body proposedText status response responseHtml submitted createdAt respondedAt appliedVersion
-  sectionVersion anchor { exact } passage anchorStatus
+  sectionVersion anchor { exact } passage anchorStatus consultedLocation { version }
   author { id name } organization { id shortName } respondedBy { id name }
   section { id version consultedVersion { number } }
   viewerCan { edit respond applyProposal }

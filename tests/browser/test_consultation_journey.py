@@ -374,6 +374,11 @@ async def test_a_consulted_party_comments_on_the_text_sent_after_the_steering_gr
     # Its marker and highlight are in the text KL reads, though the passage is gone from the current text.
     consent = first.locator(".block", has_text=CONSENT)
     await expect(consent.get_by_role("button", name="1 kommentar")).to_be_visible()
+    # …and its thread quotes the passage as found in that text, not as gone from the newer one.
+    await consent.get_by_role("button", name="1 kommentar").click()
+    thread = first.locator(".comment", has_text="Samtykke bør ikke være den eneste hjemmel.")
+    await expect(thread).to_contain_text(CONSENT)
+    await expect(thread).not_to_contain_text("findes ikke længere")
     highlighted = "() => [...CSS.highlights.get('udkast-comment')].map((range) => range.toString())"
     await page.wait_for_function(f"() => ({highlighted})().length > 0")
     assert await page.evaluate(highlighted) == [CONSENT]

@@ -25,6 +25,9 @@ export const CommentViewFields = graphql(`
     }
     passage
     anchorStatus
+    consultedLocation {
+      version
+    }
     author {
       id
       name
@@ -155,6 +158,14 @@ function CommentItem(props: {
 }) {
   const { t } = useTranslation();
   const comment = getFragmentData(CommentViewFields, props.comment);
+  // A consulted party reads the text sent for consultation: whether the passage is still there is
+  // judged in that text, where its marker and highlight are, not in the steering group's newer one.
+  const consulted = comment.section?.consultedVersion ?? null;
+  const anchorStatus = consulted
+    ? comment.consultedLocation?.version === consulted.number
+      ? 'ANCHORED'
+      : 'OUTDATED'
+    : comment.anchorStatus;
   const [panel, setPanel] = useState<Panel>('none');
   const [done, setDone] = useState('');
   const [problems, setProblems] = useState<Problems>(noProblems);
@@ -214,10 +225,10 @@ function CommentItem(props: {
         <div className="comment__anchor">
           <p className="comment__anchor-label">
             {t('comments.passage')}
-            {comment.anchorStatus && comment.anchorStatus !== 'ANCHORED' && (
-              <span className={`anchor-status anchor-status--${comment.anchorStatus.toLowerCase()}`}>
+            {anchorStatus && anchorStatus !== 'ANCHORED' && (
+              <span className={`anchor-status anchor-status--${anchorStatus.toLowerCase()}`}>
                 {' '}
-                {t(`comments.anchorStatus.${comment.anchorStatus}`)}
+                {t(`comments.anchorStatus.${anchorStatus}`)}
               </span>
             )}
           </p>
