@@ -29,8 +29,8 @@ fragment CommentView on Comment {
 fragment CommentThread on Comment { id changedSinceAnswer ...CommentView replies { id ...CommentView } }
 """
 
-# DocumentPage.tsx: opening the reader is one request: the document, its outline (the table of
-# contents) and the first page of sections (READER_PAGE) with their markers, lean (ReaderSection.tsx:
+# DocumentPage.tsx: opening the reader is one request: the document, its outline (`headings`: the table
+# of contents) and the first page of sections (READER_PAGE) with their markers, lean (ReaderSection.tsx:
 # a passage marker per comment, in full only outdated passages and open proposals). The next pages
 # come as the reader scrolls (READER_SECTIONS); a section's threads with COMMENTS_PANEL when opened.
 READER_PAGE = 10
@@ -54,8 +54,8 @@ query DocumentReader($slug: String!, $first: Int!) {
   document(slug: $slug) {
     id title summary
     viewerCan { edit comment }
-    sections { id key }
-    firstSections: sections(first: $first) { id ...ReaderSection }
+    headings { id key }
+    sections(first: $first) { id ...ReaderSection }
     consultation { ...ConsultationNotice }
     commenting { countsAsResponse snapshot { id number } }
     ...Commenting
@@ -69,7 +69,7 @@ fragment ConsultationNotice on Consultation {
 }
 fragment Commenting on Document { commenting { open message consultation { id } } }
 fragment DocumentHeader on Document { id slug title kind phase viewerCan { manage edit } }
-fragment TableOfContents on Document { sections { id key title position consultedVersion { title } } }
+fragment TableOfContents on Document { headings { id key title } }
 """
     + READER_SECTION
 )
@@ -228,7 +228,7 @@ def read_ops(targets: dict[str, Any]) -> list[Op]:
             f"(of {targets['document_comments']} comments on the document); the rest load as the reader scrolls",
             "reader",
             lambda i, n: (DOCUMENT_VIEW, {"slug": slug, "first": READER_PAGE}),
-            _present("document.firstSections"),
+            _present("document.sections"),
             floor=lambda i: f"/floor/reader?slug={slug}",
         ),
         Op(

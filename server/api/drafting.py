@@ -233,6 +233,16 @@ class Section(Node):
         return await open_comment_count(info, self.model)
 
 
+@strawberry.type(description="A section in the table of contents, as you read it.")
+class SectionHeading:
+    id: strawberry.ID
+    key: str
+    title: str = strawberry.field(
+        description="The title you read: the one sent for consultation when you read that version as a consulted "
+        "party (`Section.consultedVersion`), else the current one."
+    )
+
+
 @strawberry.type
 class SectionChange:
     kind: ChangeKind  # type: ignore[valid-type]
@@ -348,13 +358,24 @@ class Document(Node):
             else None
         )
         if found is None:
-            from server.api.consultations import with_sections_deleted_since_sent
-
-            current = await info.context.loaders.sections.load(self.model.id)
-            found = await with_sections_deleted_since_sent(info, self.model.id, current)
+            found = await _read_sections(info, self.model)
         if first is not None or after is not None:
             found = await _page(info, self.model, found, first, after)
         return [Section.of(s) for s in found]
+
+    @strawberry.field(
+        description="The table of contents: each of `sections` by id, key and the title you read, in order, worked "
+        "out at once for all of them (a long document's reader reads its sections in pages, not its outline)."
+    )
+    async def headings(self, info: Info) -> list[SectionHeading]:
+        from server.api.consultations import consulted_versions
+
+        found = await _read_sections(info, self.model)
+        consulted = await consulted_versions(info, self.model.id, found)
+        return [
+            SectionHeading(id=strawberry.ID(ids.encode("Section", s.id)), key=s.key, title=(v or s).title)
+            for s, v in zip(found, consulted, strict=True)
+        ]
 
     @strawberry.field(description="Snapshots, newest first.")
     async def snapshots(self, info: Info) -> list[Snapshot]:
@@ -470,6 +491,15 @@ class Document(Node):
         from server.api.comments import submission_preview
 
         return await submission_preview(info, self.model)
+
+
+async def _read_sections(info: Info, document: domain.Document) -> list[domain.Section]:
+    """The sections the reader reads, in order: the document's, with those sent to a consulted party and deleted
+    since."""
+    from server.api.consultations import with_sections_deleted_since_sent
+
+    current = await info.context.loaders.sections.load(document.id)
+    return await with_sections_deleted_since_sent(info, document.id, current)
 
 
 async def _page(

@@ -170,6 +170,11 @@ def _packed(markers: Sequence[Marker]) -> dict[str, Any]:
     return {"packed": Binary(bson.encode({"markers": fields}))}
 
 
+# A reader unpacks thousands of markers: a dict lookup is ten times quicker than an Enum's call.
+_KINDS = {kind.value: kind for kind in CommentKind}
+_STATUSES = {status.value: status for status in CommentStatus}
+
+
 def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | None:
     """The markers kept in ``doc``; None when it is of a shape before they were packed, or before
     they carried their comment's consultation (without it a party would read an unpublished
@@ -186,8 +191,8 @@ def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | No
             section_version=int(m["section_version"]),
             author_id=m["author_id"],
             organization_id=m["organization_id"],
-            kind=CommentKind(m["kind"]),
-            status=CommentStatus(m["status"]),
+            kind=_KINDS[m["kind"]],
+            status=_STATUSES[m["status"]],
             submitted=m["submitted"],
             in_response=m["in_response"],
             anchor=_anchor(m["anchor"]),

@@ -569,6 +569,7 @@ READER = """query($id: ID!) { document(id: $id) { sections { id position deleted
 READER_PAGE = (
     """query($id: ID!, $after: ID!) { document(id: $id) { sections(first: 1, after: $after) { id deleted } } }"""
 )
+HEADINGS = """query($id: ID!) { document(id: $id) { headings { id title } } }"""
 DELETE_SECTION = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) { __typename } }"""
 SUBMISSION = """query($id: ID!) { document(id: $id) { submissionPreview { count sections { title count } } } }"""
 
@@ -613,7 +614,8 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
 
     # The steering group rewrites the passage away and deletes the second section.
     saved = await sec.execute(
-        SAVE, {"input": {"sectionId": first, "baseVersion": 1, "title": "Borgeren", "body": "Borgerne bestemmer."}}
+        SAVE,
+        {"input": {"sectionId": first, "baseVersion": 1, "title": "Borgernes valg", "body": "Borgerne bestemmer."}},
     )
     assert saved["saveSection"]["__typename"] == "SectionSaved", saved
     deleted = await sec.execute(DELETE_SECTION, {"input": {"sectionId": second}})
@@ -635,6 +637,13 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
     assert page == [{"id": second, "deleted": True}]
     page = (await plo.execute(READER_PAGE, {"id": document["id"], "after": second}))["document"]["sections"]
     assert page == [{"id": third, "deleted": False}]
+    # Its table of contents: the sections and titles sent.
+    headings = (await plo.execute(HEADINGS, {"id": document["id"]}))["document"]["headings"]
+    assert headings == [
+        {"id": first, "title": "Borgeren"},
+        {"id": second, "title": "Almen praksis"},
+        {"id": third, "title": "Økonomi"},
+    ]
 
     # PLO comments on the deleted section, on the version sent; the steering group may not comment there.
     on_deleted = await plo.execute(
@@ -656,7 +665,7 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
     [marker] = sections[1]["commentMarkers"]
     assert marker["consultedLocation"] == {"version": 1, "start": 6, "end": 21, "exact": "deler journalen"}
     preview = (await plo.execute(SUBMISSION, {"id": document["id"]}))["document"]["submissionPreview"]
-    assert [(s["title"], s["count"]) for s in preview["sections"]] == [("Borgeren", 1), ("Almen praksis", 1)]
+    assert [(s["title"], s["count"]) for s in preview["sections"]] == [("Borgernes valg", 1), ("Almen praksis", 1)]
 
     # The steering group and the parties not consulted read the document as it is now.
     for other in (kl, sec, reg_c):
@@ -665,6 +674,8 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
         assert all(m["consultedLocation"] is None for s in theirs for m in s["commentMarkers"])
         page = (await other.execute(READER_PAGE, {"id": document["id"], "after": first}))["document"]["sections"]
         assert page == [{"id": third, "deleted": False}]
+        headings = (await other.execute(HEADINGS, {"id": document["id"]}))["document"]["headings"]
+        assert headings == [{"id": first, "title": "Borgernes valg"}, {"id": third, "title": "Økonomi"}]
     # Once the consultation is closed, PLO does too.
     await sec.execute(CLOSE, {"input": {"consultationId": cid}})
     after = (await plo.execute(READER, {"id": document["id"]}))["document"]["sections"]

@@ -14,7 +14,7 @@ AsUser = Callable[[str], Awaitable[Api]]
 
 PAGE = """query($slug: String!, $first: Int, $after: ID) {
   document(slug: $slug) { sections(first: $first, after: $after) { id title } } }"""
-OUTLINE = """query($slug: String!) { document(slug: $slug) { sections { id } } }"""
+HEADINGS = """query($slug: String!) { document(slug: $slug) { headings { id key title } } }"""
 ADD = """mutation($input: AddSectionInput!) { addSection(input: $input) {
   __typename ... on SectionAdded { section { id } } } }"""
 DELETE = """mutation($input: DeleteSectionInput!) { deleteSection(input: $input) { __typename } }"""
@@ -35,6 +35,9 @@ async def test_pages_follow_the_document_order_and_never_overlap(as_user: AsUser
     sec, doc = await _five(as_user)
     s = doc["sections"]
     assert await _page(sec, doc["slug"]) == s  # no paging arguments: every section, as before
+    # The outline the reader pages along: every section, in the same order.
+    headings = (await sec.execute(HEADINGS, {"slug": doc["slug"]}))["document"]["headings"]
+    assert headings == [{"id": section, "key": f"afsnit-{n}", "title": f"Afsnit {n}"} for n, section in enumerate(s)]
     assert await _page(sec, doc["slug"], first=2) == s[:2]
     assert await _page(sec, doc["slug"], first=2, after=s[1]) == s[2:4]
     assert await _page(sec, doc["slug"], first=2, after=s[3]) == s[4:]

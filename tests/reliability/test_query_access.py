@@ -407,6 +407,13 @@ PROBES: dict[str, Probe] = {
                                                                               "deleted": True}]),
         {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
     ),
+    "headings: the section deleted since it was sent, for a consulted party": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { headings { id title } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and ids["deleted_since_sent"] in _ids(d["document"]["headings"])),
+        {"kl_c", "reg_c"}, STEERING | OUTSIDERS,
+    ),
     "readerMarkers: KL's draft on a passage placed in the text, for KL's organisation": _probe(
         ("document",),
         "query($id: ID) { document(id: $id) { sections { readerMarkers { passages { id start end } } } } }",

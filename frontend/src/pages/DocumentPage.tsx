@@ -36,11 +36,11 @@ const DocumentReaderQuery = graphql(`
         edit
         comment
       }
-      sections {
+      headings {
         id
         key
       }
-      firstSections: sections(first: $first) {
+      sections(first: $first) {
         id
         ...ReaderSection
       }
@@ -105,7 +105,7 @@ export function DocumentPage() {
   // Grows whenever sections are shown or replaced, for what looks for them in the page.
   const [shownTimes, setShownTimes] = useState(0);
   const onShown = useCallback(() => setShownTimes((n) => n + 1), []);
-  const outline = document?.sections ?? null;
+  const outline = document?.headings ?? null;
   useScrollToHash(outline, shownTimes, want);
   const [composing, setComposing] = useState<Composing | null>(null);
   const selected = useSelectedPassage(Boolean(document?.viewerCan.comment));
@@ -187,7 +187,7 @@ export function DocumentPage() {
           <TableOfContents document={document} />
         </aside>
         <div className="reader__body">
-          {outline.length === 0 ? <p>{t('document.noSections')}</p> : <SectionsFrom {...pages} sections={document.firstSections} before={0} />}
+          {outline.length === 0 ? <p>{t('document.noSections')}</p> : <SectionsFrom {...pages} sections={document.sections} before={0} />}
           {document.viewerCan.edit && <AddSectionForm documentId={document.id} slug={slug} />}
         </div>
       </div>
