@@ -22,6 +22,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/AlekSi/pointer"
@@ -109,7 +110,7 @@ func fastValue(data []byte, sch *elem) (any, bool) {
 				return a, true
 			}
 		case elemTypeString:
-			if s, ok := plainString(data); ok {
+			if s, ok := jsonString(data); ok {
 				return s, true
 			}
 		case elemTypeObjectID:
@@ -425,6 +426,102 @@ func plainString(raw []byte) (string, bool) {
 	}
 
 	return string(body), true
+}
+
+// jsonString returns the string a raw JSON string value stands for, as encoding/json does, when
+// it is valid UTF-8 and escapes no UTF-16 surrogate: Marshal escapes quotes, backslashes,
+// control characters, <, >, & and U+2028/9, so Markdown and HTML are seldom plain. It declines
+// (ok false) the rest — invalid UTF-8 and escaped surrogates, which encoding/json replaces or
+// pairs — and the published decoder takes those.
+func jsonString(raw []byte) (string, bool) {
+	n := len(raw)
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' {
+		return "", false
+	}
+
+	body := raw[1 : n-1]
+	if bytes.IndexByte(body, '\\') < 0 {
+		return plainString(raw)
+	}
+
+	out := make([]byte, 0, len(body))
+
+	for len(body) > 0 {
+		end := bytes.IndexByte(body, '\\')
+		if end < 0 {
+			end = len(body)
+		}
+
+		for _, c := range body[:end] {
+			if c < 0x20 || c == '"' {
+				return "", false
+			}
+		}
+
+		out = append(out, body[:end]...)
+		body = body[end:]
+
+		if len(body) == 0 {
+			break
+		}
+
+		if len(body) < 2 {
+			return "", false
+		}
+
+		switch c := body[1]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if len(body) < 6 {
+				return "", false
+			}
+
+			var r rune
+
+			for _, h := range body[2:6] {
+				switch {
+				case '0' <= h && h <= '9':
+					r = r<<4 | rune(h-'0')
+				case 'a' <= h && h <= 'f':
+					r = r<<4 | rune(h-'a'+10)
+				case 'A' <= h && h <= 'F':
+					r = r<<4 | rune(h-'A'+10)
+				default:
+					return "", false
+				}
+			}
+
+			if utf16.IsSurrogate(r) {
+				return "", false
+			}
+
+			out = utf8.AppendRune(out, r)
+			body = body[6:]
+
+			continue
+		default:
+			return "", false
+		}
+
+		body = body[2:]
+	}
+
+	if !utf8.Valid(out) {
+		return "", false
+	}
+
+	return string(out), true
 }
 
 // plainInteger reports whether raw is a JSON integer: an optional minus and digits, without

@@ -17,6 +17,7 @@
 package sjson
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -51,7 +52,8 @@ func TestFastUnmarshal(t *testing.T) {
 		)),
 		"Escapes": must.NotFail(types.NewDocument(
 			"quote", `say "hi"`, "slash", `a\b`, "newline", "a\nb", "tab", "\t", "nul", "a\x00b",
-			"brackets", `}{][",:`, "html", "<p>&amp;</p>",
+			"brackets", `}{][",:`, "html", "<p>&amp;</p>", "separators", "a\u2028b\u2029c",
+			"mixed", "<h2>Æ \"ø\"</h2>\n\n* å & 😀 \x7f\x01\\", "only", "\\",
 		)),
 		"OddKeys": must.NotFail(types.NewDocument("ø", "v", "", "empty key", "$k", "v", "p", "v")),
 		"Doubles": must.NotFail(types.NewDocument(
@@ -127,5 +129,35 @@ func TestFastUnmarshalDeclines(t *testing.T) {
 
 		require.NoError(t, err, data)
 		assert.Equal(t, published, got, data)
+	}
+}
+
+// TestJSONString checks the fast decoder's strings against encoding/json, which the published
+// decoder uses: the same string, or declined.
+func TestJSONString(t *testing.T) {
+	t.Parallel()
+
+	for _, raw := range []string{
+		`""`, `"plain"`, `"\""`, `"a\\b"`, `"\/"`, `"\b\f\n\r\t"`, `"\u003cp\u003e \u0026amp;"`,
+		`"\u00e6\u00C6"`, `"\u2028\u2029"`, `"\u0000"`, `"æøå 😀"`, `"\ud83d\ude00"`, `"\ud83d"`,
+		`"\ude00x"`, `"\u12"`, `"\u12g4"`, `"\x"`, `"\"`, `"a\"`, "\"\xff\"", "\"\xff\\n\"", "\"a\nb\"",
+		`"a"b"`, `"end\\"`, `"\\\\"`,
+	} {
+		var want string
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		got, ok := jsonString([]byte(raw))
+
+		if !ok {
+			// Declined: the published decoder answers (escaped surrogates, invalid UTF-8, bad JSON).
+			continue
+		}
+
+		require.NoError(t, wantErr, raw)
+		assert.Equal(t, want, got, raw)
+	}
+
+	for _, raw := range []string{`"\\"`, `"\u003c\u2028"`, `"\"x\""`, `"\n"`} {
+		_, ok := jsonString([]byte(raw))
+		assert.True(t, ok, "declined %s", raw)
 	}
 }
