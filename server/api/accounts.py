@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -24,28 +24,30 @@ from server.api.errors import (
     error_for,
     not_signed_in,
 )
-from server.api.node import Node, from_domain
+from server.api.node import Node, from_domain, related
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
 
 
 def user_field(user_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
-    """A field of a type built ``from_domain``: the user whose id ``user_id`` reads off its model."""
+    """A field of a type built ``from_domain``: the user whose id ``user_id`` reads off its model
+    (answered at once when the request has loaded that user already)."""
 
-    async def user(root: Any, info: Info) -> User | None:
-        return await user_node(info, user_id(root.model))
+    def user(root: Any, info: Info) -> User | None | Awaitable[User | None]:
+        return related(info.context.loaders.user, user_id(root.model), User.of)
 
-    return strawberry.field(resolver=user, description=description)
+    return strawberry.field(resolver=user, graphql_type=User | None, description=description)
 
 
 def organization_field(organization_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
-    """A field of a type built ``from_domain``: the organisation whose id ``organization_id`` reads off its model."""
+    """A field of a type built ``from_domain``: the organisation whose id ``organization_id`` reads off its model
+    (answered at once when the request has loaded that organisation already)."""
 
-    async def organization(root: Any, info: Info) -> Organization | None:
-        return await organization_node(info, organization_id(root.model))
+    def organization(root: Any, info: Info) -> Organization | None | Awaitable[Organization | None]:
+        return related(info.context.loaders.organization, organization_id(root.model), Organization.of)
 
-    return strawberry.field(resolver=organization, description=description)
+    return strawberry.field(resolver=organization, graphql_type=Organization | None, description=description)
 
 
 @strawberry.type

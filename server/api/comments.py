@@ -550,9 +550,10 @@ async def reader_markers(info: Info, section: drafting_model.Section) -> ReaderM
     )
 
 
-async def open_comment_count(info: Info, section: drafting_model.Section) -> int:
-    """Open thread-starting comments on a section that the signed-in user may see (drafts of their own included)."""
-    return await queries.open_count(info.context.loaders, info.context.actor, section)
+async def open_comment_counts(info: Info, sections: Sequence[drafting_model.Section]) -> list[int]:
+    """Open thread-starting comments on each section that the signed-in user may see (drafts of their own
+    included), read for all of them at once."""
+    return await queries.open_counts(info.context.loaders, info.context.actor, sections)
 
 
 # What submitting an organisation's drafts would send.

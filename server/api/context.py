@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
+from strawberry.types.nodes import SelectedField, Selection
 
 from server.accounts.model import Actor, User
 from server.caller import Caller
@@ -60,6 +61,23 @@ class Context:
         return text(key, self.language, **params)
 
 
-__all__ = ["SESSION_COOKIE", "Context", "Info"]
+__all__ = ["SESSION_COOKIE", "Context", "Info", "selected"]
 
 Info: TypeAlias = StrawberryInfo[Context, None]
+
+
+def selected(info: Info) -> set[str]:
+    """The names of the fields the query asks for of what the field being resolved returns, those
+    in fragments included: for a resolver that reads in one batch what its items' fields would each read."""
+    names: set[str] = set()
+
+    def walk(selections: list[Selection]) -> None:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                names.add(selection.name)
+            else:
+                walk(selection.selections)
+
+    for current in info.selected_fields:
+        walk(current.selections)
+    return names

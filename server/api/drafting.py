@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -15,7 +16,7 @@ from server import ids
 from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User, organization_field, user_field
-from server.api.context import Info
+from server.api.context import Info, selected
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, VersionConflict, answer
 from server.api.node import Node, from_domain
 from server.approvals.model import OPENABLE_PHASES
@@ -140,10 +141,12 @@ class Section(Node):
     html: str
     updated_at: datetime
     deleted: bool
+    # openCommentCount when a list of sections has counted it for all of them (Document.sections).
+    open_comments: strawberry.Private[int | None] = None
 
     @classmethod
-    def of(cls, s: domain.Section) -> Section:
-        return from_domain(cls, "Section", s)
+    def of(cls, s: domain.Section, open_comments: int | None = None) -> Section:
+        return from_domain(cls, "Section", s, open_comments=open_comments)
 
     updated_by: User | None = user_field(lambda section: section.updated_by)
 
@@ -226,11 +229,16 @@ class Section(Node):
 
         return await reader_markers(info, self.model)
 
-    @strawberry.field(description="Open comments awaiting a disposition that you may see (your drafts included).")
-    async def open_comment_count(self, info: Info) -> int:
-        from server.api.comments import open_comment_count
+    @strawberry.field(
+        description="Open comments awaiting a disposition that you may see (your drafts included).", graphql_type=int
+    )
+    def open_comment_count(self, info: Info) -> int | Awaitable[int]:
+        return self.open_comments if self.open_comments is not None else self._count_open_comments(info)
 
-        return await open_comment_count(info, self.model)
+    async def _count_open_comments(self, info: Info) -> int:
+        from server.api.comments import open_comment_counts
+
+        return (await open_comment_counts(info, [self.model]))[0]
 
 
 @strawberry.type(description="A section in the table of contents, as you read it.")
@@ -361,7 +369,7 @@ class Document(Node):
             found = await _read_sections(info, self.model)
         if first is not None or after is not None:
             found = await _page(info, self.model, found, first, after)
-        return [Section.of(s) for s in found]
+        return await sections_of(info, found)
 
     @strawberry.field(
         description="The table of contents: each of `sections` by id, key and the title you read, in order, worked "
@@ -514,6 +522,27 @@ async def _page(
         if cursor is None or cursor.document_id != document.id:
             raise Refused(info.context.text("page_cursor_unknown"), "BAD_CURSOR")
     return domain.page_of(sections, cursor, None if first is None else max(1, first))
+
+
+async def sections_of(info: Info, sections: list[domain.Section]) -> list[Section]:
+    """``sections`` for a list of them: what the query asks of each that would be read section by
+    section (who saved it, its open comments) is read for all of them at once first, so that each
+    section answers it at once — an awaited field costs graphql-core a task per section."""
+    from server.api.comments import open_comment_counts
+
+    wanted = selected(info)
+    counts: list[int | None] = [None] * len(sections)
+
+    async def count() -> None:
+        if "openCommentCount" in wanted:
+            counts[:] = await open_comment_counts(info, sections)
+
+    async def users() -> None:
+        if "updatedBy" in wanted:
+            await info.context.loaders.user.load_many(list({s.updated_by for s in sections if s.updated_by}))
+
+    await asyncio.gather(count(), users())
+    return [Section.of(s, open_comments=n) for s, n in zip(sections, counts, strict=True)]
 
 
 async def document_node(info: Info, document_id: ObjectId | None) -> Document | None:

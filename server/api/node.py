@@ -4,12 +4,15 @@ domain dataclass."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol, TypeVar, cast
 
 import strawberry
 from bson import ObjectId
+from strawberry.dataloader import DataLoader
 
 from server import ids
+from server.loaders import loaded
 
 
 @strawberry.interface(description="An object with a global id.")
@@ -31,6 +34,8 @@ class _Identified(Protocol):
 
 
 N = TypeVar("N", bound=Node)
+K = TypeVar("K", bound=Hashable)
+M = TypeVar("M")
 
 
 _COPIED: dict[type, tuple[str, ...]] = {}
@@ -51,3 +56,21 @@ def from_domain(cls: type[N], kind: ids.Kind, model: _Identified, **given: objec
     ``given`` (for a field whose shape differs from the domain's)."""
     copied = {name: getattr(model, name) for name in _copied(cls) if name not in given}
     return cast(N, cast(Any, cls)(id=strawberry.ID(ids.encode(kind, model.id)), model=model, **copied, **given))
+
+
+def related(loader: DataLoader[K, M | None], key: K | None, build: Callable[[M], N]) -> N | None | Awaitable[N | None]:
+    """What a field referring to another object answers: ``build`` of what ``loader`` reads for
+    ``key`` (None when there is no key or nothing is found) — at once when the request has read it
+    already (a list's resolver loads what its items refer to in one batch), else once read."""
+    if key is None:
+        return None
+    done = loaded(loader, key)
+    if done is not None:
+        value = done.result()
+        return build(value) if value is not None else None
+
+    async def later() -> N | None:
+        value = await loader.load(key)
+        return build(value) if value is not None else None
+
+    return later()

@@ -420,3 +420,42 @@ async def test_answers_are_the_steering_groups_until_the_secretariat_publishes_t
         assert (await party.execute(SEEN, {"id": regions_comment}))["node"] == unanswered
         exported = await party.http.get(f"/exports/consultation-reports/{doc['snapshot']}.md")
         assert "Imødekommes i næste udgave." in exported.text and "Tidsplan følger" not in exported.text
+
+
+# A document's sections answer their counts and editors read once for all of them (server/api/drafting.py
+# sections_of): each must be what the section answers on its own, for every kind of reader.
+
+LISTED = """query($id: ID!) { document(id: $id) { sections { id openCommentCount updatedBy { id name } } } }"""
+ALONE = """query($id: ID!) { node(id: $id) { ... on Section { id openCommentCount updatedBy { id name } } } }"""
+
+
+async def test_a_documents_sections_count_what_each_section_counts_on_its_own_for_every_reader(
+    as_user: AsUser, app: RunningApp
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await _consultation(sec, app.clock.now())
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+    first, second = doc["sections"][:2]
+    await _add(kl, first, "KL foreslår et mål om deling.")
+    await _add(kl, second, "KL savner data.")
+    assert (await _submit(kl, doc["id"], 2))["__typename"] == "CommentsSubmitted"
+    await _add(kl, first, "Et udkast, KL ikke har sendt.")
+    await _add(regions, first, "Regionernes udkast.")
+    await _add(regions, second, "Regionernes andet udkast.")
+
+    counts = {}
+    for email in (SECRETARIAT, REGIONS, KL, KL_COMMENTER, REGIONS_COMMENTER):
+        reader = await as_user(email)
+        listed = (await reader.execute(LISTED, {"id": doc["id"]}))["document"]["sections"]
+        alone = [(await reader.execute(ALONE, {"id": s["id"]}))["node"] for s in listed]
+        assert listed == alone, email
+        counts[email] = [s["openCommentCount"] for s in listed]
+        assert {s["updatedBy"]["name"] for s in listed} == {"Signe Sekretær"}, email
+    # Each counts what it may read: what has been submitted, and its own organisation's drafts.
+    assert counts == {
+        SECRETARIAT: [1, 1],
+        REGIONS: [2, 2],
+        KL: [2, 1],
+        KL_COMMENTER: [2, 1],
+        REGIONS_COMMENTER: [2, 2],
+    }
