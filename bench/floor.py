@@ -106,7 +106,7 @@ def create_floor(
         # The counts as the app keeps them: one document per section, by _id (the comments unread).
         open_counts: dict[Any, int] = {}
         async for row in db["comment_counts"].find({"_id": {"$in": [s["_id"] for s in sections]}}):
-            for c in row["counts"]:
+            for c in bson.decode(row["packed"])["counts"] if "packed" in row else row["counts"]:
                 if c["submitted"] or c["organization_id"] == user["organization_id"]:
                     open_counts[row["_id"]] = open_counts.get(row["_id"], 0) + c["count"]
         snapshots = [

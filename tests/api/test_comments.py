@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import bson
 from bson import ObjectId
 
 from server import db as dbmod
@@ -608,6 +609,21 @@ async def test_every_answer_recounts_even_when_no_count_moves(as_user: AsUser, s
     again = {"commentId": first["id"], "status": "NOTED", "response": "Noteret, med tak."}
     assert (await editor.execute(RESPOND, {"input": again}))["respondToComment"]["__typename"] == "CommentAnswered"
     assert (await _section(kl, doc["section"]))["openCommentCount"] == 1
+
+
+async def test_counts_kept_before_they_were_packed_are_read_as_they_stand(as_user: AsUser, store: Store) -> None:
+    doc = await _document(await as_user(SECRETARIAT))
+    kl = await as_user(KL)
+    await _added(kl, doc["section"], "Første.")
+    await _added(kl, doc["section"], "Anden.")
+    section = ids.parse(doc["section"], "Section")
+    packed = await store.db["comment_counts"].find_one({"_id": section})
+    assert packed is not None and set(packed) == {"_id", "packed"}  # kept as one value: see the repository
+    # A store written before counts were packed holds them as subdocuments: they still count.
+    counts = bson.decode(packed["packed"])["counts"]
+    assert [c["count"] for c in counts] == [2]
+    await store.db["comment_counts"].replace_one({"_id": section}, {"counts": counts})
+    assert (await _section(kl, doc["section"]))["openCommentCount"] == 2
 
 
 async def test_an_edit_and_an_answer_at_the_same_moment_both_keep_their_effect(as_user: AsUser, store: Store) -> None:
