@@ -167,16 +167,21 @@ def may_see(actor: Actor | None, document: Document, organization_id: ObjectId, 
     submitted comments to the steering group and the author's organisation. The caller has
     already checked that the actor may read the document.
     """
+    return seeing(actor, document)(organization_id, submitted)
+
+
+def seeing(actor: Actor | None, document: Document) -> Callable[[ObjectId, bool], bool]:
+    """``may_see`` for one actor and document, as a function of the comment's organisation and
+    whether it was submitted: what does not depend on the comment is worked out once (a
+    document's sections check hundreds of counts)."""
     if actor is None:
-        return False
-    if actor.organization_id == organization_id:
-        return True
-    if not submitted:
-        return False
-    participates = actor.organization_id in document.participant_ids
-    if actor.roles & STEERING and (participates or Role.SECRETARIAT in actor.roles):
-        return True
-    return participates and not document.settings.restrict_comment_visibility
+        return lambda organization_id, submitted: False
+    own = actor.organization_id
+    participates = own in document.participant_ids
+    others = bool(actor.roles & STEERING) and (participates or Role.SECRETARIAT in actor.roles)
+    others = others or (participates and not document.settings.restrict_comment_visibility)
+    # A draft only inside its organisation; a submitted comment as the document's settings say.
+    return lambda organization_id, submitted: organization_id == own or (submitted and others)
 
 
 def visible(actor: Actor | None, document: Document, comment: Comment) -> bool:

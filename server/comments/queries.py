@@ -19,6 +19,7 @@ from server.comments.model import (
     as_seen_by,
     may_see,
     needs_publications,
+    seeing,
     visible,
 )
 from server.drafting.model import Document, Section
@@ -137,33 +138,28 @@ async def markers(loaders: Loaders, actor: Actor | None, section: Section) -> li
     return list(await _as_seen(loaders, actor, seen))
 
 
-async def open_count(loaders: Loaders, actor: Actor | None, section: Section) -> int:
-    """Open thread-starting comments on a section that the caller may see (their own drafts included)."""
-    document = await _readable_document(loaders, actor, section.document_id)
-    if document is None:
-        return 0
-    if not (actor is not None and actor.roles & STEERING) and await loaders.consultations.load(document.id):
-        # The stored counts know answers, published or not: a party counts what it may read.
-        return len(await threads(loaders, actor, section, CommentStatus.OPEN))
-    counts = await loaders.open_comment_counts.load(section.id)
-    return sum(c.count for c in counts if may_see(actor, document, c.organization_id, c.submitted))
-
-
 async def open_counts(loaders: Loaders, actor: Actor | None, sections: Sequence[Section]) -> list[int]:
-    """``open_count`` of each of ``sections``: what they are counted from is read first, for all of
-    them at once, so that counting each then waits for nothing (a list of sections answers its
-    counts without a task per section)."""
+    """Open thread-starting comments on each of ``sections`` that the caller may see (their own
+    drafts included): what they are counted from is read for all of them at once."""
     found = await loaders.document.load_many(list(dict.fromkeys(s.document_id for s in sections)))
-    documents = [d.id for d in found if d is not None and readable(actor, d)]
+    documents = {d.id: d for d in found if d is not None and readable(actor, d)}
     consulted: set[ObjectId] = set()
     if documents and not (actor is not None and actor.roles & STEERING):
-        held = await loaders.consultations.load_many(documents)
+        held = await loaders.consultations.load_many(list(documents))
         consulted = {d for d, consultations in zip(documents, held, strict=True) if consultations}
-    shown = [s for s in sections if s.document_id in documents]
-    if by_threads := [s.id for s in shown if s.document_id in consulted]:
-        comments = [c for found in await loaders.comment_threads.load_many(by_threads) for c in found]
+    counted: dict[ObjectId, int] = {}
+    # The stored counts know answers, published or not: in a document that has had a consultation,
+    # a party counts the threads it may read.
+    if by_threads := [s for s in sections if s.document_id in consulted]:
+        comments = [c for found in await loaders.comment_threads.load_many([s.id for s in by_threads]) for c in found]
         if needs_publications(actor, comments):
             await loaders.published_answers.load_many(list({c.consultation_id for c in comments if c.consultation_id}))
-    if by_counts := [s.id for s in shown if s.document_id not in consulted]:
-        await loaders.open_comment_counts.load_many(by_counts)
-    return [await open_count(loaders, actor, s) for s in sections]
+        for section in by_threads:  # all read above: each waits for nothing
+            counted[section.id] = len(await threads(loaders, actor, section, CommentStatus.OPEN))
+    if by_counts := [s for s in sections if s.document_id in documents and s.document_id not in consulted]:
+        kept = await loaders.open_comment_counts.load_many([s.id for s in by_counts])
+        sees = {d.id: seeing(actor, d) for d in documents.values()}
+        for section, counts in zip(by_counts, kept, strict=True):
+            may = sees[section.document_id]
+            counted[section.id] = sum(c.count for c in counts if may(c.organization_id, c.submitted))
+    return [counted.get(s.id, 0) for s in sections]
