@@ -5,10 +5,11 @@ time it is needed, and rebuilt only when its sources or the patch change. ``star
 a child process that listens on loopback and dies with its parent.
 
 The store is FerretDB with a small patch (tools/docstore/patch, see its NOTICE): filters
-pushed down to SQLite's indexes and atomic updates. Go does not let ``-overlay`` replace files
-in the module cache, so the build copies FerretDB's module source into ``bin/`` once, points
-the build at the copy with a generated go.mod (``replace``) and lays the patched files over it
-with ``-overlay``; the copy itself stays as published. ``stock=True`` builds FerretDB as
+pushed down to SQLite's indexes and atomic updates; tools/docstore/patch-wire holds the one
+file of FerretDB's wire protocol module it changes. Go does not let ``-overlay`` replace files
+in the module cache, so the build copies each patched module's source into ``bin/`` once,
+points the build at the copies with a generated go.mod (``replace``) and lays the patched files
+over them with ``-overlay``; the copies themselves stay as published. ``stock=True`` builds FerretDB as
 published, for the differential test.
 """
 
@@ -27,12 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "tools" / "docstore"
 PATCH = SOURCE / "patch"
+WIRE_PATCH = SOURCE / "patch-wire"  # files of FerretDB's wire protocol module (github.com/FerretDB/wire)
 BUILD = SOURCE / "bin"
 BINARY = BUILD / "docstore"
 STOCK_BINARY = BUILD / "docstore-stock"
 READY = "docstore ready "
 FERRETDB = "github.com/FerretDB/FerretDB"
 PATCHED_VERSION = "v1.24.0"
+WIRE = "github.com/FerretDB/wire"
+WIRE_VERSION = "v0.0.7"
 
 
 class DocstoreError(Exception):
@@ -43,7 +47,7 @@ def ensure_built(*, stock: bool = False) -> Path:
     binary = STOCK_BINARY if stock else BINARY
     sources = [SOURCE / "main.go", SOURCE / "go.mod", SOURCE / "go.sum"]
     if not stock:
-        sources += [path for path in PATCH.rglob("*") if path.is_file()]
+        sources += [path for patch in (PATCH, WIRE_PATCH) for path in patch.rglob("*") if path.is_file()]
     newest = max(p.stat().st_mtime for p in sources)
     if binary.exists() and binary.stat().st_mtime >= newest:
         return binary
@@ -62,33 +66,47 @@ def ensure_built(*, stock: bool = False) -> Path:
 
 
 def _patch_flags(go: str, env: dict[str, str]) -> list[str]:
-    """The go build flags that build FerretDB with the patch in tools/docstore/patch."""
-    result = subprocess.run(
-        [go, "mod", "download", "-json", FERRETDB], cwd=SOURCE, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        raise DocstoreError(f"Downloading FerretDB failed:\n{result.stderr[-4000:]}")
-    module = json.loads(result.stdout)
-    if module["Version"] != PATCHED_VERSION:
-        raise DocstoreError(
-            f"tools/docstore/patch is written for FerretDB {PATCHED_VERSION}, go.mod asks for {module['Version']}."
-        )
+    """The go build flags that build FerretDB with the patch in tools/docstore/patch (and patch-wire)."""
     BUILD.mkdir(exist_ok=True)
-    copy = BUILD / f"ferretdb-{PATCHED_VERSION}"
-    if not copy.exists():
-        partial = BUILD / "ferretdb.partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(module["Dir"], partial)
-        for path in [partial, *partial.rglob("*")]:  # the module cache's files are read-only
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        partial.rename(copy)
+    copies = {module: _module_copy(go, env, module, version) for module, version in _PATCHED.items()}
     go_mod = BUILD / "go.mod"
-    go_mod.write_text((SOURCE / "go.mod").read_text() + f"\nreplace {FERRETDB} => {copy}\n")
+    replaces = "".join(f"\nreplace {module} => {copy}\n" for module, copy in copies.items())
+    go_mod.write_text((SOURCE / "go.mod").read_text() + replaces)
     shutil.copyfile(SOURCE / "go.sum", BUILD / "go.sum")
-    replace = {str(copy / path.relative_to(PATCH)): str(path) for path in sorted(PATCH.rglob("*.go")) if path.is_file()}
+    replace = {
+        str(copies[module] / path.relative_to(patch)): str(path)
+        for module, patch in ((FERRETDB, PATCH), (WIRE, WIRE_PATCH))
+        for path in sorted(patch.rglob("*.go"))
+        if path.is_file()
+    }
     overlay = BUILD / "overlay.json"
     overlay.write_text(json.dumps({"Replace": replace}, indent=1))
     return ["-modfile", str(go_mod), "-overlay", str(overlay)]
+
+
+_PATCHED = {FERRETDB: PATCHED_VERSION, WIRE: WIRE_VERSION}
+
+
+def _module_copy(go: str, env: dict[str, str], module: str, version: str) -> Path:
+    """A writable copy of ``module``'s source at ``version`` (as go.mod asks for it) in bin/, for the overlay."""
+    download = [go, "mod", "download", "-json", module]
+    result = subprocess.run(download, cwd=SOURCE, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DocstoreError(f"Downloading {module} failed:\n{result.stderr[-4000:]}")
+    found = json.loads(result.stdout)
+    if found["Version"] != version:
+        wanted = found["Version"]
+        raise DocstoreError(f"tools/docstore's patch is written for {module} {version}, go.mod asks for {wanted}.")
+    name = "ferretdb" if module == FERRETDB else module.rsplit("/", 1)[1]
+    copy = BUILD / f"{name}-{version}"
+    if not copy.exists():
+        partial = BUILD / f"{name}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(found["Dir"], partial)
+        for path in [partial, *partial.rglob("*")]:  # the module cache's files are read-only
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        partial.rename(copy)
+    return copy
 
 
 def _die_with_parent() -> None:
