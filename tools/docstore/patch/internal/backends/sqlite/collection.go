@@ -68,10 +68,9 @@ func (c *collection) Query(ctx context.Context, params *backends.QueryParams) (*
 	q := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)
 
 	// Udkast patch: push equality filters down (query.go), keeping the stock order of results.
-	whereClause, args := prepareWhereClause(params.Filter)
+	clauses, args, _ := prepareFilterClauses(meta.TableName, meta.Capped(), params.Filter, params.Sort)
 
-	q += whereClause
-	q += prepareOrderByClauseFor(whereClause, params.Sort)
+	q += clauses
 
 	if params.Limit != 0 {
 		q += ` LIMIT ?`
@@ -259,13 +258,11 @@ func (c *collection) Explain(ctx context.Context, params *backends.ExplainParams
 	selectClause := prepareSelectClause(meta.TableName, "", meta.Capped(), false)
 
 	// Udkast patch: the same WHERE and ORDER BY as Query.
-	whereClause, args := prepareWhereClause(params.Filter)
-	filterPushdown := whereClause != ""
+	clauses, args, filterPushdown := prepareFilterClauses(meta.TableName, meta.Capped(), params.Filter, params.Sort)
 
-	orderByClause := prepareOrderByClauseFor(whereClause, params.Sort)
 	sortPushdown := prepareOrderByClause(params.Sort) != ""
 
-	q := `EXPLAIN QUERY PLAN ` + selectClause + whereClause + orderByClause
+	q := `EXPLAIN QUERY PLAN ` + selectClause + clauses
 
 	var limitPushdown bool
 
