@@ -31,7 +31,7 @@ fragment CommentThread on Comment { id changedSinceAnswer ...CommentView replies
 
 # DocumentPage.tsx: opening the reader is one request: the document, its outline (`headings`: the table
 # of contents) and the first page of sections (READER_PAGE) with their markers, lean (ReaderSection.tsx:
-# a passage marker per comment, in full only outdated passages and open proposals). The next pages
+# a marker per passage with its comments' ids, in full only outdated passages and open proposals). The next pages
 # come as the reader scrolls (READER_SECTIONS); a section's threads with COMMENTS_PANEL when opened.
 READER_PAGE = 10
 READER_SECTION = """
@@ -40,7 +40,7 @@ fragment ReaderSection on Section {
   consultedVersion { number title html }
   readerMarkers {
     count
-    passages { id start end }
+    passages { start end ids }
     outdated { id passage anchor { exact } }
     openProposals { id ...Suggestion }
   }

@@ -411,13 +411,14 @@ async def section_threads(
 
 
 @strawberry.type(
-    description="Where a thread-starting comment you may see marks a passage of the text you read: offsets into "
-    "its plain text. The lean form of a `CommentMarker`, for the many: the reader shows a marker and a highlight."
+    description="A passage of the text you read that thread-starting comments you may see mark: where it is (offsets "
+    "into its plain text) and which comments mark exactly it. The lean form of `CommentMarker`, for the many: the "
+    "reader shows a marker and a highlight."
 )
 class PassageMarker:
-    id: strawberry.ID = strawberry.field(description="The comment's id.")
     start: int
     end: int
+    ids: list[strawberry.ID] = strawberry.field(description="The comments' ids, in order.")
 
 
 @strawberry.type(
@@ -429,7 +430,8 @@ class PassageMarker:
 class ReaderMarkers:
     count: int = strawberry.field(description="The thread-starting comments you may see, anchored or not.")
     passages: list[PassageMarker] = strawberry.field(
-        description="The anchored comments whose passage is in the text you read, ordered by id."
+        description="The passages of the text you read that anchored comments mark, in the order of their first "
+        "comment's id."
     )
     outdated: list[CommentMarker] = strawberry.field(
         description="The anchored comments whose passage is not in the text you read (shown with the passage)."
@@ -526,10 +528,10 @@ async def section_markers(info: Info, section: drafting_model.Section) -> list[C
 
 
 async def reader_markers(info: Info, section: drafting_model.Section) -> ReaderMarkers:
-    """What the reader shows of the same comments: per marker only its id and place, in full only the
-    outdated passages and the open proposals (few). Nothing per marker beyond placing it is computed."""
+    """What the reader shows of the same comments: per comment only its id, under the passage it marks; in full
+    only the outdated passages and the open proposals (few). Nothing per comment beyond placing it is computed."""
     marked = await _marked(info, section)
-    passages: list[PassageMarker] = []
+    passages: dict[tuple[int, int], list[strawberry.ID]] = {}
     outdated: list[domain.Marker] = []
     proposals: list[domain.Marker] = []
     for m in marked.markers:
@@ -539,12 +541,12 @@ async def reader_markers(info: Info, section: drafting_model.Section) -> ReaderM
         if where is None:
             outdated.append(m)
             continue
-        passages.append(PassageMarker(id=strawberry.ID(ids.encode("Comment", m.id)), start=where.start, end=where.end))
+        passages.setdefault((where.start, where.end), []).append(strawberry.ID(ids.encode("Comment", m.id)))
         if domain.open_proposal(m):
             proposals.append(m)
     return ReaderMarkers(
         count=len(marked.markers),
-        passages=passages,
+        passages=[PassageMarker(start=start, end=end, ids=found) for (start, end), found in passages.items()],
         outdated=await _full_markers(info, section, marked, outdated),
         open_proposals=await _full_markers(info, section, marked, proposals),
     )

@@ -39,9 +39,9 @@ _FIELDS = """id kind status submitted sectionVersion proposedText appliedVersion
   organization { shortName } viewerCan { edit respond applyProposal }"""
 BOTH = f"""query($id: ID!) {{ node(id: $id) {{ ... on Section {{
   commentMarkers {{ {_FIELDS} }} comments {{ {_FIELDS} }}
-  readerMarkers {{ count passages {{ id start end }} outdated {{ id }} openProposals {{ id proposedText }} }} }} }} }}"""
+  readerMarkers {{ count passages {{ start end ids }} outdated {{ id }} openProposals {{ id proposedText }} }} }} }} }}"""
 # What the reader (ReaderSection.tsx) asks of each section's markers.
-READER_MARKERS = """readerMarkers { count passages { id start end } outdated { id passage anchor { exact } }
+READER_MARKERS = """readerMarkers { count passages { start end ids } outdated { id passage anchor { exact } }
   openProposals { id kind status proposedText appliedVersion organization { id name shortName }
     viewerCan { respond applyProposal } } }"""
 READER = f"""query($id: ID!) {{ node(id: $id) {{ ... on Document {{ sections {{ id version html {READER_MARKERS} }} }} }} }}"""
@@ -59,14 +59,15 @@ def _as_marker(comment: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_read(markers: list[dict[str, Any]]) -> dict[str, Any]:
-    """What ``Section.readerMarkers`` holds of these markers, for a reader of the current text: a lean marker
-    where the passage is, the outdated ones, the open proposals in the text."""
+    """What ``Section.readerMarkers`` holds of these markers, for a reader of the current text: each passage
+    with the comments marking it, the outdated ones, the open proposals in the text."""
     placed = [m for m in markers if m["anchorLocation"] is not None]
+    passages: dict[tuple[int, int], list[str]] = {}
+    for m in placed:
+        passages.setdefault((m["anchorLocation"]["start"], m["anchorLocation"]["end"]), []).append(m["id"])
     return {
         "count": len(markers),
-        "passages": [
-            {"id": m["id"], "start": m["anchorLocation"]["start"], "end": m["anchorLocation"]["end"]} for m in placed
-        ],
+        "passages": [{"start": start, "end": end, "ids": found} for (start, end), found in passages.items()],
         "outdated": [{"id": m["id"]} for m in markers if m["anchor"] is not None and m["anchorLocation"] is None],
         "openProposals": [{"id": m["id"], "proposedText": m["proposedText"]} for m in placed if m["proposedText"]],
     }
@@ -222,7 +223,9 @@ async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comment
         app.counter.targets.clear()
         reader = (await kl.execute(READER, {"id": doc["document"]}))["node"]
         markers = reader["sections"][0]["readerMarkers"]
-        assert markers["count"] == len(markers["passages"]) == total and markers["outdated"] == []
+        # Every comment marks the same passage: one marker for all of them.
+        assert markers["count"] == sum(len(p["ids"]) for p in markers["passages"]) == total
+        assert len(markers["passages"]) == min(total, 1) and markers["outdated"] == []
         returned = {c: n for c, n in app.counter.returned.items() if c in _READER_COLLECTIONS}
         trips = [t for t in app.counter.targets if t.split(" ")[-1] in _READER_COLLECTIONS]
         read.append((returned, trips))
@@ -271,7 +274,7 @@ async def test_the_reader_gets_outdated_passages_and_open_proposals_in_full_and_
     ]
     [placed] = markers["passages"]
     start = plain_text(BODY.replace(" når borgeren giver samtykke", "")).index("skal udbredes")
-    assert placed == {"id": proposal["id"], "start": start, "end": start + len("skal udbredes til flere patienter")}
+    assert placed == {"start": start, "end": start + len("skal udbredes til flere patienter"), "ids": [proposal["id"]]}
     [suggestion] = markers["openProposals"]
     assert suggestion["id"] == proposal["id"] and suggestion["proposedText"] == "bør tilbydes flere patienter"
     assert suggestion["viewerCan"] == {"respond": True, "applyProposal": True}

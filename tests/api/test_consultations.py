@@ -565,7 +565,7 @@ async def test_a_consulted_party_reads_and_comments_on_the_text_sent_after_the_s
 READER = """query($id: ID!) { document(id: $id) { sections { id position deleted consultedVersion { number }
   commentMarkers { id anchorStatus anchorLocation { version start end exact }
     consultedLocation { version start end exact } }
-  readerMarkers { passages { id start end } outdated { id } } } } }"""
+  readerMarkers { passages { start end ids } outdated { id } } } } }"""
 READER_PAGE = (
     """query($id: ID!, $after: ID!) { document(id: $id) { sections(first: 1, after: $after) { id deleted } } }"""
 )
@@ -632,7 +632,7 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
     assert marker["anchorStatus"] == "OUTDATED" and marker["anchorLocation"] is None
     assert marker["consultedLocation"] == {"version": 1, "start": 19, "end": 39, "exact": "adgang til egne data"}
     # The reader places it in the text PLO reads, and pages through the sections as sent.
-    assert sections[0]["readerMarkers"] == {"passages": [{"id": comment, "start": 19, "end": 39}], "outdated": []}
+    assert sections[0]["readerMarkers"] == {"passages": [{"start": 19, "end": 39, "ids": [comment]}], "outdated": []}
     page = (await plo.execute(READER_PAGE, {"id": document["id"], "after": first}))["document"]["sections"]
     assert page == [{"id": second, "deleted": True}]
     page = (await plo.execute(READER_PAGE, {"id": document["id"], "after": second}))["document"]["sections"]

@@ -416,11 +416,11 @@ PROBES: dict[str, Probe] = {
     ),
     "readerMarkers: KL's draft on a passage placed in the text, for KL's organisation": _probe(
         ("document",),
-        "query($id: ID) { document(id: $id) { sections { readerMarkers { passages { id start end } } } } }",
+        "query($id: ID) { document(id: $id) { sections { readerMarkers { passages { start end ids } } } } }",
         lambda ids: {"id": ids["consulted_doc"]},
         lambda d, ids: bool(d["document"] and any(
-            m["id"] == ids["consultation_draft"] for s in d["document"]["sections"]
-            for m in s["readerMarkers"]["passages"])),
+            ids["consultation_draft"] in p["ids"] for s in d["document"]["sections"]
+            for p in s["readerMarkers"]["passages"])),
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
     "commentMarkers: where KL's passage is in the text sent, for KL": _probe(
@@ -551,7 +551,7 @@ PROBES: dict[str, Probe] = {
     ),
     "the reader's lean markers count KL's draft": _probe(
         ("document",),
-        "query($id: ID!) { document(id: $id) { sections { readerMarkers { count passages { id } } } } }",
+        "query($id: ID!) { document(id: $id) { sections { readerMarkers { count passages { ids } } } } }",
         lambda ids: {"id": ids["doc"]},
         lambda d, ids: d["document"] is not None and d["document"]["sections"][0]["readerMarkers"]["count"] == 3,
         KL_ORG, READERS - KL_ORG | OUTSIDERS,

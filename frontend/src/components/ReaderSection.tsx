@@ -34,9 +34,9 @@ export const ReaderSectionFields = graphql(`
     readerMarkers {
       count
       passages {
-        id
         start
         end
+        ids
       }
       outdated {
         id
@@ -138,11 +138,14 @@ export function ReaderSection(props: Props) {
     const found = new Map<string, number>();
     const ranges: Range[] = [];
     const proposed: Range[] = [];
-    for (const marker of markers.passages) {
-      const block = spans.findIndex((span) => span !== null && marker.start >= span.start && marker.start < Math.max(span.end, span.start + 1));
-      if (block >= 0) found.set(marker.id, block);
-      const range = index.rangeOf(marker.start, marker.end);
-      if (range) (proposals.has(marker.id) ? proposed : ranges).push(range);
+    for (const passage of markers.passages) {
+      const block = spans.findIndex((span) => span !== null && passage.start >= span.start && passage.start < Math.max(span.end, span.start + 1));
+      if (block >= 0) for (const id of passage.ids) found.set(id, block);
+      const range = index.rangeOf(passage.start, passage.end);
+      if (!range) continue;
+      // A passage that an open proposal and a remark both mark gets both highlights.
+      if (passage.ids.some((id) => proposals.has(id))) proposed.push(range);
+      if (passage.ids.some((id) => !proposals.has(id))) ranges.push(range);
     }
     setBlockOf(found);
     if (highlight) for (const range of ranges) highlight.add(range);
