@@ -111,6 +111,7 @@ class SignedOut:
 
 @strawberry.type
 class Invitation(Node):
+    model: strawberry.Private[domain.Invitation]
     email: str
     name: str
     roles: list[Role]  # type: ignore[valid-type]
@@ -119,13 +120,8 @@ class Invitation(Node):
 
     @classmethod
     def of(cls, invitation: domain.Invitation, organization: domain.Organization) -> Invitation:
-        return cls(
-            id=strawberry.ID(ids.encode("Invitation", invitation.id)),
-            email=invitation.email,
-            name=invitation.name,
-            roles=sorted(invitation.roles),
-            expires_at=invitation.expires_at,
-            organization=Organization.of(organization),
+        return from_domain(
+            cls, "Invitation", invitation, roles=sorted(invitation.roles), organization=Organization.of(organization)
         )
 
 

@@ -25,7 +25,7 @@ from server.api.drafting import (
     document_field,
 )
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
-from server.api.node import Node, from_domain
+from server.api.node import Node, from_domain, from_model
 from server.approvals import model as domain
 from server.approvals import record, service
 from server.drafting import model as drafting_model
@@ -70,13 +70,7 @@ class RecordedDecision:
 
     @classmethod
     def of(cls, entry: domain.DecisionEntry, document_id: ObjectId) -> RecordedDecision:
-        return cls(
-            model=entry,
-            document_id=document_id,
-            decision=entry.decision,
-            remarks=entry.remarks,
-            decided_at=local(entry.at),
-        )
+        return from_model(cls, entry, document_id=document_id, decided_at=local(entry.at))
 
     @strawberry.field(description=_INTERNAL_NOTE)
     async def internal_note(self, info: Info) -> str | None:
@@ -235,7 +229,7 @@ class ApprovalRound(Node):
 
     @strawberry.field
     def board_marks(self) -> list[BoardMark]:
-        return [BoardMark(model=m, awaiting=m.awaiting, note=m.note, at=local(m.at)) for m in self.model.board_marks]
+        return [from_model(BoardMark, m, at=local(m.at)) for m in self.model.board_marks]
 
     @strawberry.field
     def extensions(self) -> list[DeadlineExtension]:
@@ -244,7 +238,7 @@ class ApprovalRound(Node):
     @strawberry.field(description="Why the round was not approved (empty while open or when approved).")
     def outcome_reasons(self) -> list[OutcomeReason]:
         outcome = domain.outcome(self.model)
-        return [OutcomeReason(model=r, kind=r.kind, remarks=r.remarks) for r in (outcome.reasons if outcome else ())]
+        return [from_model(OutcomeReason, r) for r in (outcome.reasons if outcome else ())]
 
     @strawberry.field(description="The outcome in words, in the request's language.")
     async def outcome_note(self, info: Info) -> str:

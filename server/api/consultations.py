@@ -19,7 +19,7 @@ from server.api.context import Info
 from server.api.deadlines import Extension, local, may_act_for, snapshot_field
 from server.api.drafting import Document, Snapshot, document_field
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
-from server.api.node import Node, from_domain
+from server.api.node import Node, from_domain, from_model
 from server.comments.model import STEERING
 from server.consultations import model as domain
 from server.consultations import queries, service
@@ -54,14 +54,8 @@ class ConsultationParty:
 
     @classmethod
     def of(cls, view: domain.PartyView, published: bool) -> ConsultationParty:
-        return cls(
-            model=view,
-            status=view.status,
-            responded_at=local(view.responded_at) if view.responded_at else None,
-            late=view.late,
-            no_response=view.no_response,
-            answers_published=published,
-        )
+        responded_at = local(view.responded_at) if view.responded_at else None
+        return from_model(cls, view, responded_at=responded_at, answers_published=published)
 
     organization: Organization | None = organization_field(lambda view: view.organization_id)
 

@@ -36,6 +36,7 @@ class _Identified(Protocol):
 N = TypeVar("N", bound=Node)
 K = TypeVar("K", bound=Hashable)
 M = TypeVar("M")
+T = TypeVar("T")
 
 
 _COPIED: dict[type, tuple[str, ...]] = {}
@@ -50,12 +51,17 @@ def _copied(cls: type) -> tuple[str, ...]:
     return names
 
 
-def from_domain(cls: type[N], kind: ids.Kind, model: _Identified, **given: object) -> N:
-    """``cls`` for the domain value ``model``: its global ``id``, ``model`` kept for the resolvers,
-    and every other field the type declares copied from the attribute of the same name, unless
-    ``given`` (for a field whose shape differs from the domain's)."""
+def from_model(cls: type[T], model: object, **given: object) -> T:
+    """``cls`` for the domain value ``model``: ``model`` kept for the resolvers, and every other field
+    the type declares copied from the attribute of the same name, unless ``given`` (for a field whose
+    shape differs from the domain's, and ``id``)."""
     copied = {name: getattr(model, name) for name in _copied(cls) if name not in given}
-    return cast(N, cast(Any, cls)(id=strawberry.ID(ids.encode(kind, model.id)), model=model, **copied, **given))
+    return cast(T, cast(Any, cls)(model=model, **copied, **given))
+
+
+def from_domain(cls: type[N], kind: ids.Kind, model: _Identified, **given: object) -> N:
+    """``cls`` for the domain value ``model`` (``from_model``), with its global ``id``."""
+    return from_model(cls, model, id=strawberry.ID(ids.encode(kind, model.id)), **given)
 
 
 def related(loader: DataLoader[K, M | None], key: K | None, build: Callable[[M], N]) -> N | None | Awaitable[N | None]:

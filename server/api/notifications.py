@@ -14,7 +14,7 @@ from server.api.consultations import Consultation
 from server.api.context import Info
 from server.api.drafting import Document, document_field
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
-from server.api.node import Node
+from server.api.node import Node, from_domain, from_model
 from server.clock import COPENHAGEN
 from server.notifications import model as domain
 from server.notifications import queries, service
@@ -39,13 +39,7 @@ class Task:
 
     @classmethod
     def of(cls, task: queries.Task) -> Task:
-        return cls(
-            model=task,
-            kind=task.kind,
-            due=task.due.astimezone(COPENHAGEN) if task.due else None,
-            awaiting_board=task.awaiting_board,
-            count=task.count,
-        )
+        return from_model(cls, task, due=task.due.astimezone(COPENHAGEN) if task.due else None)
 
     @strawberry.field
     def document(self) -> Document | None:
@@ -74,18 +68,7 @@ class OutboxMessage(Node):
 
     @classmethod
     def of(cls, n: domain.Notification, subject: str) -> OutboxMessage:
-        return cls(
-            id=strawberry.ID(ids.encode("Notification", n.id)),
-            model=n,
-            kind=n.kind,
-            state=n.state,
-            address=n.address,
-            subject=subject,
-            created_at=n.created_at,
-            sent_at=n.sent_at,
-            attempts=n.attempts,
-            last_error=n.last_error,
-        )
+        return from_domain(cls, "Notification", n, subject=subject)
 
     recipient: User | None = user_field(lambda message: message.user_id)
 

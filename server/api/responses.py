@@ -16,6 +16,7 @@ from server import ids
 from server.api.accounts import User, user_field
 from server.api.context import Info
 from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
+from server.api.node import from_model
 from server.responses import model as domain
 from server.responses import service
 from server.responses.routes import LETTER_UPLOAD
@@ -33,14 +34,8 @@ class ResponseLetter:
 
     @classmethod
     def of(cls, letter: domain.Letter) -> ResponseLetter:
-        return cls(
-            model=letter,
-            id=strawberry.ID(ids.encode("ResponseLetter", letter.file_id)),
-            filename=letter.filename,
-            size=letter.size,
-            media_type=letter.media_type,
-            url=service.letter_url(letter),
-            uploaded_at=letter.uploaded_at,
+        return from_model(
+            cls, letter, id=strawberry.ID(ids.encode("ResponseLetter", letter.file_id)), url=service.letter_url(letter)
         )
 
     uploaded_by: User | None = user_field(lambda letter: letter.uploaded_by)
