@@ -159,9 +159,13 @@ def answer(
 
 
 async def run_workflow(
-    info: Info, workflow: Callable[..., Awaitable[R | Failure]], *args: object, then: Callable[[R], S]
+    info: Info,
+    workflow: Callable[..., Awaitable[R | Failure]],
+    *args: object,
+    then: Callable[[R], S],
+    **options: object,
 ) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput:
-    """A mutation's answer: ``workflow`` run for the request's caller with ``args``, then ``then`` of
-    its result, or the typed error for its problem (``answer``)."""
+    """A mutation's answer: ``workflow`` run for the request's caller with ``args`` and ``options``, then
+    ``then`` of its result, or the typed error for its problem (``answer``)."""
     ctx = info.context
-    return answer(await workflow(ctx.store, ctx.caller(), *args), ctx, then)
+    return answer(await workflow(ctx.store, ctx.caller(), *args, **options), ctx, then)

@@ -13,7 +13,7 @@ from server import ids
 from server.accounts import service as accounts_service
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, answer, error_for
+from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, error_for, run_workflow
 from server.api.node import Node, from_domain
 from server.events import describe, queries, service
 from server.events.model import Activity as ActivityModel
@@ -164,16 +164,16 @@ ReportPresenceResult = Annotated[
 class EventsMutation:
     @strawberry.mutation(description="Heartbeat: I am reading or editing (a section of) this document.")
     async def report_presence(self, info: Info, input: ReportPresenceInput) -> ReportPresenceResult:
-        ctx = info.context
-        result = await service.report_presence(
-            ctx.store,
-            ctx.caller(),
+        section = ids.parse(input.section_id, "Section")
+        return await run_workflow(
+            info,
+            service.report_presence,
             ids.parse(input.document_id, "Document"),
             input.activity,
             in_section=input.section_id is not None,
-            section_id=ids.parse(input.section_id, "Section") if input.section_id is not None else None,
+            section_id=section,
+            then=lambda ttl: PresenceReported(expires_in_seconds=int(ttl.total_seconds())),
         )
-        return answer(result, ctx, lambda r: PresenceReported(expires_in_seconds=int(r.total_seconds())))
 
     @strawberry.mutation(
         description="I left the document: stop showing me as reading or editing it. A page that closes passes "
@@ -186,16 +186,15 @@ class EventsMutation:
         activity: Activity | None = None,  # type: ignore[valid-type]
         section_id: strawberry.ID | None = None,
     ) -> LeavePresenceResult:
-        ctx = info.context
-        section = ids.parse(section_id, "Section") if section_id is not None else None
-        result = await service.leave_presence(
-            ctx.store,
-            ctx.caller(),
+        section = ids.parse(section_id, "Section")
+        return await run_workflow(
+            info,
+            service.leave_presence,
             ids.parse(document_id, "Document"),
             only_if=(activity, section) if activity is not None else None,
             malformed_section=section_id is not None and section is None,
+            then=lambda _: PresenceLeft(ok=True),
         )
-        return answer(result, ctx, lambda _: PresenceLeft(ok=True))
 
 
 @strawberry.type
