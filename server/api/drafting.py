@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from bson import ObjectId
@@ -712,6 +712,9 @@ class ChangeParticipantInput:
     organization_id: strawberry.ID
 
 
+P = TypeVar("P")
+
+
 def _saved(result: service.Saved) -> SectionSaved:
     return SectionSaved(
         section=Section.of(result.section),
@@ -770,19 +773,11 @@ class DraftingMutation:
 
     @strawberry.mutation(description="Soft delete: the section and its history stay and can be restored.")
     async def delete_section(self, info: Info, input: DeleteSectionInput) -> DeleteSectionResult:
-        ctx = info.context
-        result = await service.set_section_deleted(
-            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), True
-        )
-        return answer(result, ctx, lambda r: SectionDeleted(section=Section.of(r)))
+        return await _set_section_deleted(info, input.section_id, True, then=SectionDeleted)
 
     @strawberry.mutation(description="Bring back a deleted section.")
     async def restore_section(self, info: Info, input: RestoreSectionInput) -> RestoreSectionResult:
-        ctx = info.context
-        result = await service.set_section_deleted(
-            ctx.store, ctx.caller(), ids.parse(input.section_id, "Section"), False
-        )
-        return answer(result, ctx, lambda r: SectionRestored(section=Section.of(r)))
+        return await _set_section_deleted(info, input.section_id, False, then=SectionRestored)
 
     @strawberry.mutation(description="Write an earlier version's text as a new version.")
     async def restore_section_version(
@@ -815,6 +810,15 @@ class DraftingMutation:
     @strawberry.mutation
     async def remove_participant(self, info: Info, input: ChangeParticipantInput) -> ChangeParticipantsResult:
         return await _change_participant(info, input, add=False)
+
+
+async def _set_section_deleted(
+    info: Info, section_id: strawberry.ID, deleted: bool, *, then: Callable[..., P]
+) -> P | Errors:
+    """Delete or restore a section: ``then`` holding it as it is now."""
+    ctx = info.context
+    result = await service.set_section_deleted(ctx.store, ctx.caller(), ids.parse(section_id, "Section"), deleted)
+    return answer(result, ctx, lambda section: then(section=Section.of(section)))
 
 
 async def _change_participant(info: Info, input: ChangeParticipantInput, *, add: bool) -> ChangeParticipantsResult:
