@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from bson import ObjectId
 
@@ -127,6 +127,16 @@ class Marker:
     proposed_text: str | None  # an open proposal's replacement text; None for every other comment
     applied_version: int | None
     consultation_id: ObjectId | None = None  # as ``Comment.consultation_id``: its answer may be unpublished
+
+
+class ThreadKey(NamedTuple):
+    """Of a live thread-starting comment, what paging its section's threads needs: its id (their
+    order) and whom it may be shown to (``may_see``). Kept beside the markers, so that a page of
+    threads is chosen without reading the markers (``comments.repository``)."""
+
+    id: ObjectId
+    organization_id: ObjectId
+    submitted: bool
 
 
 def open_proposal(comment: Comment | Marker) -> bool:

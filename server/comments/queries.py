@@ -4,6 +4,7 @@ of many sections and threads costs a fixed number of store round trips."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -16,6 +17,7 @@ from server.comments.model import (
     Comment,
     CommentStatus,
     Marker,
+    ThreadKey,
     as_seen_by,
     may_see,
     needs_publications,
@@ -101,18 +103,25 @@ async def thread_page(
     ``MAX_THREADS_PAGE``) after the thread ``after``, ordered by id: the order they were written in,
     so a thread written while someone pages lands on the last page, and none is shown twice.
 
-    The section's markers (one small kept document, the same threads as ``markers``) choose the
-    page; only the page's comments are read, by id, and each is checked again as it is stored
-    (markers are derived data), so a hidden comment never leaks through a stale marker.
+    The section's kept thread keys (beside its markers: the same threads as ``markers``; with a
+    ``status``, the markers) choose the page; only the page's comments are read, by id, and each
+    is checked again as it is stored (the keys are derived data), so a hidden comment never leaks
+    through a stale key.
     """
-    document, found = await asyncio.gather(
-        _readable_document(loaders, actor, section.document_id), loaders.comment_markers.load(section.id)
-    )
+    reading = _readable_document(loaders, actor, section.document_id)
+    if status is None:
+        document, keys = await asyncio.gather(reading, loaders.thread_keys.load(section.id))
+        markers: list[Marker] = []
+    else:  # the status as the caller may read it: from the markers
+        document, markers = await asyncio.gather(reading, loaders.comment_markers.load(section.id))
+        keys = []
     if document is None:
         return ThreadPage([], 0, False, None)
-    seen: Sequence[Marker] = [m for m in found if may_see(actor, document, m.organization_id, m.submitted)]
+    sees = functools.cache(functools.partial(may_see, actor, document))  # per organisation and draft state
+    seen: Sequence[ThreadKey | Marker] = [k for k in keys if sees(k.organization_id, k.submitted)]
     if status is not None:
-        seen = [m for m in await _as_seen(loaders, actor, seen) if m.status == status]
+        shown = await _as_seen(loaders, actor, [m for m in markers if sees(m.organization_id, m.submitted)])
+        seen = [m for m in shown if m.status == status]
     start = 0 if after is None else next((i for i, m in enumerate(seen) if m.id > after), len(seen))
     chosen = seen[start : start + max(1, min(first, MAX_THREADS_PAGE))]
     # The page's replies along with it (``replies`` finds them loaded): the two reads at once.

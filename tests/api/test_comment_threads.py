@@ -6,6 +6,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bson import Binary
+
+from server import ids
+from server.comments.service import check_open_counts
+from server.store import Store
 from tests.api.test_comments import RESPOND, _added, _document, _section, _submit
 from tests.support import KL_COMMENTER, REGIONS_COMMENTER, SECRETARIAT, Api, RunningApp
 
@@ -146,3 +151,35 @@ async def test_a_page_reads_only_its_own_threads_and_their_replies(app: RunningA
     assert len(page["nodes"]) == 5 and page["totalCount"] == 30
     # 5 threads and their 5 replies of the section's 60 comments.
     assert app.counter.returned.get("comments", 0) - before == 10
+
+
+async def test_a_section_kept_before_its_thread_keys_were_is_paged_all_the_same(as_user: AsUser, store: Store) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    doc = await _document(secretariat)
+    for i in range(3):
+        await _added(secretariat, doc["section"], f"Tråd {i}.")
+    section = ids.parse(doc["section"], "Section")
+    # The shape of a store written before the keys were kept beside the markers.
+    await store.db["comment_markers"].update_one({"_id": section}, {"$unset": {"threads": ""}})
+    pages = await _all_pages(secretariat, doc["section"], 2)
+    assert [_bodies(p) for p in pages] == [["Tråd 0.", "Tråd 1."], ["Tråd 2."]]
+    kept = await store.db["comment_markers"].find_one({"_id": section})
+    assert kept is not None and len(kept["threads"]) == 3 * 25  # kept again, for the next reader
+
+
+async def test_check_finds_and_repairs_wrong_thread_keys(as_user: AsUser, store: Store) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    doc = await _document(secretariat)
+    for i in range(3):
+        await _added(secretariat, doc["section"], f"Tråd {i}.")
+    section = ids.parse(doc["section"], "Section")
+    kept = await store.db["comment_markers"].find_one({"_id": section})
+    assert kept is not None
+    # A thread's key lost (a store damaged outside the app): its page goes without it.
+    wrong = Binary(kept["threads"][: 2 * 25])
+    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"threads": wrong}})
+    assert _bodies(await _page(secretariat, doc["section"], 5)) == ["Tråd 0.", "Tråd 1."]
+    assert section in {w.section_id for w in await check_open_counts(store, repair=False)}
+    await check_open_counts(store, repair=True)
+    assert _bodies(await _page(secretariat, doc["section"], 5)) == ["Tråd 0.", "Tråd 1.", "Tråd 2."]
+    assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
