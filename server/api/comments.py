@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -398,8 +399,16 @@ async def section_threads(
     start = ids.parse(after, "Comment") if after is not None else None
     if after is not None and start is None:
         raise Refused(info.context.text("bad_cursor"), "BAD_CURSOR")
-    page = await queries.thread_page(
-        info.context.loaders, info.context.actor, section, first=first, after=start, status=status
+    loaders = info.context.loaders
+    page = await queries.thread_page(loaders, info.context.actor, section, first=first, after=start, status=status)
+    # Who wrote and answered the page's comments, and for whom, in one read each: a reply's fields
+    # resolve a level below its thread's, after the threads' reads have gone out. (The replies are
+    # those read with the page, hidden ones too: the names read for them are not shown.)
+    replies = await loaders.comment_replies.load_many([c.id for c in page.threads])
+    shown = [*page.threads, *(reply for found in replies for reply in found)]
+    people = {c.author_id for c in shown} | {c.responded_by for c in shown if c.responded_by is not None}
+    await asyncio.gather(
+        loaders.user.load_many(list(people)), loaders.organization.load_many(list({c.organization_id for c in shown}))
     )
     return CommentThreads(
         total_count=page.total,
