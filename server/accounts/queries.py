@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bson import ObjectId
 
+from server import ids
 from server.accounts import permissions
 from server.accounts.model import Actor, Invitation, Organization, User
 from server.accounts.permissions import Action
@@ -40,3 +42,10 @@ async def pending_invitations(
 async def organization(store: Store, organization_id: ObjectId) -> Organization | None:
     """An organisation by id (the directory is open to every signed-in user)."""
     return (await store.accounts.organizations_by_ids([organization_id])).get(organization_id)
+
+
+async def organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
+    """Each organisation's slug, as events name the parties in their data (the encoded id of one
+    that is gone)."""
+    found = await store.accounts.organizations_by_ids(list(organization_ids))
+    return [found[o].slug if o in found else ids.encode("Organization", o) for o in organization_ids]

@@ -18,9 +18,9 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from server import ids
 from server.accounts.model import Organization, User
 from server.accounts.permissions import Action
+from server.accounts.queries import organization_slugs
 from server.approvals import model
 from server.approvals.model import ApprovalRound, ClosureEntry
 from server.caller import Caller
@@ -43,7 +43,7 @@ async def _party_event(
     store: Store, caller: Caller, kind: str, round: ApprovalRound, organization_id: ObjectId, data: dict[str, object]
 ) -> Event:
     """An event about one party of a round, naming the organisation by its slug."""
-    [slug] = await _organization_slugs(store, [organization_id])
+    [slug] = await organization_slugs(store, [organization_id])
     return await _round_event(store, caller, kind, round, {"title": round.title, "organization": slug, **data})
 
 
@@ -51,11 +51,6 @@ async def _round_event(store: Store, caller: Caller, kind: str, round: ApprovalR
     return await store.events.append(
         kind, caller.origin, caller.now, document_id=round.document_id, entity=("ApprovalRound", round.id), data=data
     )
-
-
-async def _organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
-    found = await store.accounts.organizations_by_ids(list(organization_ids))
-    return [found[o].slug if o in found else ids.encode("Organization", o) for o in organization_ids]
 
 
 async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, origin: Origin, now: datetime) -> None:
@@ -77,7 +72,7 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
         data["reason"] = closure.reason
     else:
         outcome = model.outcome_of(round, closure.cause)
-        slugs = dict(zip(round.organization_ids, await _organization_slugs(store, round.organization_ids), strict=True))
+        slugs = dict(zip(round.organization_ids, await organization_slugs(store, round.organization_ids), strict=True))
         data["reasons"] = [{"organization": slugs[r.organization_id], "kind": r.kind.value} for r in outcome.reasons]
         data["silent_consent"] = [slugs[o] for o in outcome.silent_consent]
     event = await store.events.append(
@@ -196,7 +191,7 @@ async def open_round(
         "snapshot": snapshot.number,
         "label": snapshot.label,
         "deadline": deadline.isoformat(),
-        "organizations": await _organization_slugs(store, required),
+        "organizations": await organization_slugs(store, required),
         "silence_is_consent": silence_is_consent,
     }
     event = await _round_event(store, caller, "approval_round.opened", round, opened)

@@ -18,8 +18,9 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from server import ids, markdown
+from server import markdown
 from server.accounts.permissions import Action
+from server.accounts.queries import organization_slugs
 from server.caller import Caller
 from server.consultations import model, queries
 from server.consultations.model import (
@@ -42,11 +43,6 @@ from server.validation import InputProblem
 _MAX_ATTEMPTS = 50
 SYSTEM = Origin(None, None, None)  # closures at the deadline happen by themselves
 FIELD = "consultationId"  # what a problem with the consultation itself names
-
-
-async def _organization_slugs(store: Store, organization_ids: Sequence[ObjectId]) -> list[str]:
-    found = await store.accounts.organizations_by_ids(list(organization_ids))
-    return [found[o].slug if o in found else ids.encode("Organization", o) for o in organization_ids]
 
 
 async def _event(
@@ -197,7 +193,7 @@ async def _opened(
             "snapshot": snapshot.number,
             "label": snapshot.label,
             "deadline": consultation.deadline.isoformat(),
-            "organizations": await _organization_slugs(store, consultation.organization_ids),
+            "organizations": await organization_slugs(store, consultation.organization_ids),
             "accept_late": consultation.accept_late,
         },
     )
@@ -212,7 +208,7 @@ async def _add_participants(
 ) -> None:
     """Consulting an organisation makes it a participant of the document (for reading and commenting)."""
     new = [o for o in organization_ids if o not in document.participant_ids]
-    for organization_id, slug in zip(new, await _organization_slugs(store, new), strict=True):
+    for organization_id, slug in zip(new, await organization_slugs(store, new), strict=True):
         await store.drafting.add_participant(document.id, organization_id, caller.now)
         await store.events.append(
             "document.participant_added",
@@ -328,7 +324,7 @@ async def record_response(
 
 
 async def _responded(store: Store, caller: Caller, consultation: Consultation, response: Response) -> Event:
-    [slug] = await _organization_slugs(store, [response.organization_id])
+    [slug] = await organization_slugs(store, [response.organization_id])
     data = {"organization": slug, "kind": response.kind.value, "late": response.late}
     return await _event(store, caller.origin, caller.now, "consultation.responded", consultation, data)
 
@@ -388,7 +384,7 @@ async def publish_answers(
 async def _published(
     store: Store, caller: Caller, consultation: Consultation, publications: Sequence[Publication]
 ) -> Event:
-    slugs = await _organization_slugs(store, [p.organization_id for p in publications])
+    slugs = await organization_slugs(store, [p.organization_id for p in publications])
     event = await _event(
         store, caller.origin, caller.now, "consultation.answers_published", consultation, {"organizations": slugs}
     )
