@@ -541,17 +541,11 @@ async def update_document_settings(
     updated = await store.drafting.set_settings(document.id, wanted, caller.now)
     if updated is None:
         return Missing("Document")
-    await store.events.append(
-        "document.settings_changed",
-        caller.origin,
-        caller.now,
-        document_id=document.id,
-        entity=("Document", document.id),
-        data={
-            "direct_submission": wanted.direct_submission,
-            "restrict_comment_visibility": wanted.restrict_comment_visibility,
-        },
-    )
+    data = {
+        "direct_submission": wanted.direct_submission,
+        "restrict_comment_visibility": wanted.restrict_comment_visibility,
+    }
+    await drafting.log_event(store, caller, "document.settings_changed", document.id, ("Document", document.id), data)
     return updated
 
 

@@ -33,7 +33,7 @@ from server.consultations.model import (
 from server.db import Taken
 from server.deadlines import service as deadlines
 from server.drafting.model import Document, Phase, Snapshot
-from server.drafting.service import follow_phase, permitted, within_document
+from server.drafting.service import follow_phase, permitted, record_participant, within_document
 from server.events.model import Event, Origin
 from server.notifications import service as notifications
 from server.outcomes import Failure, Invalid
@@ -209,15 +209,7 @@ async def _add_participants(
     """Consulting an organisation makes it a participant of the document (for reading and commenting)."""
     new = [o for o in organization_ids if o not in document.participant_ids]
     for organization_id, slug in zip(new, await organization_slugs(store, new), strict=True):
-        await store.drafting.add_participant(document.id, organization_id, caller.now)
-        await store.events.append(
-            "document.participant_added",
-            caller.origin,
-            caller.now,
-            document_id=document.id,
-            entity=("Organization", organization_id),
-            data={"organization": slug},
-        )
+        await record_participant(store, caller, document.id, organization_id, slug, add=True)
 
 
 # Extending and closing

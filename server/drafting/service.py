@@ -50,7 +50,7 @@ def scope_of(document: Document, organization_id: ObjectId | None = None) -> Sco
     return Scope(DocumentScope(frozenset(document.participant_ids), document.phase), organization_id)
 
 
-async def _log(
+async def log_event(
     store: Store,
     caller: Caller,
     kind: str,
@@ -320,7 +320,7 @@ async def save_section(
         await store.drafting.advance_head(version, caller.user_id)
         data = {"version": version.number, "base_version": base_version, "merged": merged, "title": new_title}
         kind = "section.restored" if restored_from else "section.saved"
-        await _log(store, caller, kind, document.id, ("Section", head.id), data)
+        await log_event(store, caller, kind, document.id, ("Section", head.id), data)
         saved_section = await _head_at_least(store, version)
         return Saved(saved_section, version, merged=merged, changed=True, from_colleague=from_colleague)
     return Invalid("sectionId", "busy")
@@ -382,7 +382,7 @@ async def create_document(
     except Taken:
         return Invalid("slug", "slug_taken")
     data = {"title": document.title, "slug": slug}
-    await _log(store, caller, "document.created", document.id, ("Document", document.id), data)
+    await log_event(store, caller, "document.created", document.id, ("Document", document.id), data)
     return document
 
 
@@ -427,7 +427,7 @@ async def _reordered(
 ) -> Section:
     """Number the document's sections in ``order``, record ``kind`` for ``section``, and read it again."""
     await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
-    await _log(store, caller, kind, section.document_id, ("Section", section.id), data)
+    await log_event(store, caller, kind, section.document_id, ("Section", section.id), data)
     return await store.drafting.section(section.id) or section
 
 
@@ -513,7 +513,7 @@ async def create_snapshot(store: Store, caller: Caller, document_id: ObjectId | 
         except Taken:
             continue
         data = {"number": number, "label": snapshot.label}
-        await _log(store, caller, "snapshot.created", document.id, ("Snapshot", snapshot.id), data)
+        await log_event(store, caller, "snapshot.created", document.id, ("Snapshot", snapshot.id), data)
         return snapshot
     return Invalid("documentId", "busy")
 
@@ -585,14 +585,21 @@ async def change_participant(
         return Invalid("organizationId", "already_participant")
     if not add and not present:
         return Invalid("organizationId", "not_participant_org")
-    if add:
-        await store.drafting.add_participant(document.id, organization_id, caller.now)
-    else:
-        await store.drafting.remove_participant(document.id, organization_id, caller.now)
-    data = {"organization": orgs[organization_id].slug}
-    kind = "document.participant_added" if add else "document.participant_removed"
-    await _log(store, caller, kind, document.id, ("Organization", organization_id), data)
+    await record_participant(store, caller, document.id, organization_id, orgs[organization_id].slug, add=add)
     return await store.drafting.document(document.id) or document
+
+
+async def record_participant(
+    store: Store, caller: Caller, document_id: ObjectId, organization_id: ObjectId, slug: str, *, add: bool
+) -> None:
+    """Add (or remove) a participant of the document and log it: the one way participants change,
+    whether the secretariat asks or a consultation makes the consulted organisations participants."""
+    if add:
+        await store.drafting.add_participant(document_id, organization_id, caller.now)
+    else:
+        await store.drafting.remove_participant(document_id, organization_id, caller.now)
+    kind = "document.participant_added" if add else "document.participant_removed"
+    await log_event(store, caller, kind, document_id, ("Organization", organization_id), {"organization": slug})
 
 
 @dataclass(frozen=True)
