@@ -88,9 +88,7 @@ async def _closed(store: Store, round: ApprovalRound, closure: ClosureEntry, ori
     if document is None or document.phase == Phase.ARCHIVED:
         return
     if closure.state == model.RoundState.APPROVED:
-        await move_phase(
-            store, origin, now, document, Phase.APPROVED, unless=Phase.ARCHIVED, approved_snapshot_id=round.snapshot_id
-        )
+        await move_phase(store, origin, now, document, Phase.APPROVED, approved_snapshot_id=round.snapshot_id)
         return
     others = await store.approvals.for_documents([document.id])
     if document.phase == Phase.WRITTEN_PROCESS and not any(r.is_open for r in others if r.id != round.id):

@@ -523,7 +523,7 @@ async def follow_phase(store: Store, document_id: ObjectId, phase: Phase, origin
     document = await store.drafting.document(document_id)
     if document is None or document.phase in (phase, Phase.ARCHIVED):
         return
-    await move_phase(store, origin, now, document, phase, expect=document.phase)
+    await move_phase(store, origin, now, document, phase)
 
 
 async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, phase: Phase) -> Document | Failure:
@@ -538,7 +538,7 @@ async def set_phase(store: Store, caller: Caller, document_id: ObjectId | None, 
     consultations = await store.consultations.for_documents([document.id])
     if any(c.is_open and due_closure(c, caller.now) is None for c in consultations):
         return Invalid("phase", "phase_consultation_open")
-    updated = await move_phase(store, caller.origin, caller.now, document, phase, expect=document.phase)
+    updated = await move_phase(store, caller.origin, caller.now, document, phase)
     return updated if updated is not None else Invalid("phase", "busy")
 
 
@@ -549,15 +549,14 @@ async def move_phase(
     document: Document,
     phase: Phase,
     *,
-    expect: Phase | None = None,
-    unless: Phase | None = None,
     approved_snapshot_id: ObjectId | None = None,
 ) -> Document | None:
-    """Move ``document`` to ``phase`` (as ``store.drafting.set_phase``: when still in ``expect``,
-    not in ``unless``) and record it in the log; None when the document had moved on.
+    """Move ``document`` to ``phase`` and record it in the log; None when the document had moved on.
 
     The one way a phase changes, whoever asks: the secretariat, or a round or consultation that
-    carries the document along as it opens and closes."""
+    carries the document along as it opens and closes. A move goes through only from the phase
+    ``document`` was read in; an approval (``approved_snapshot_id``) from any phase but archived."""
+    expect, unless = (None, Phase.ARCHIVED) if approved_snapshot_id is not None else (document.phase, None)
     updated = await store.drafting.set_phase(
         document.id, phase, now, expect=expect, unless=unless, approved_snapshot_id=approved_snapshot_id
     )
