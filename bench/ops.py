@@ -21,12 +21,12 @@ from server.comments.anchoring import selector_for
 COMMENT_VIEW = """
 fragment CommentView on Comment {
   id kind html body proposedText status response responseHtml submitted createdAt respondedAt appliedVersion
-  sectionVersion anchor { exact } passage anchorStatus consultedLocation { version }
+  sectionVersion anchor { exact } passage anchorStatus
   author { id name } organization { id shortName } respondedBy { id name }
   section { id version consultedVersion { number } }
   viewerCan { edit respond applyProposal }
 }
-fragment CommentThread on Comment { id changedSinceAnswer ...CommentView replies { id ...CommentView } }
+fragment CommentThread on Comment { id changedSinceAnswer consultedLocation { version } ...CommentView replies { id ...CommentView } }
 """
 
 # DocumentPage.tsx: opening the reader is one request: the document, its outline (`headings`: the table

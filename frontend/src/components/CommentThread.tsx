@@ -25,9 +25,6 @@ export const CommentViewFields = graphql(`
     }
     passage
     anchorStatus
-    consultedLocation {
-      version
-    }
     author {
       id
       name
@@ -59,6 +56,9 @@ export const CommentThreadFields = graphql(`
   fragment CommentThread on Comment {
     id
     changedSinceAnswer
+    consultedLocation {
+      version
+    }
     ...CommentView
     replies {
       id
@@ -89,7 +89,7 @@ export function CommentThread({ comment: ref, canReply, level = 3, onChanged }: 
   const thread = getFragmentData(CommentThreadFields, ref);
   return (
     <div className="thread">
-      <CommentItem comment={thread} canReply={canReply} level={level} onChanged={onChanged} changedSinceAnswer={thread.changedSinceAnswer} />
+      <CommentItem comment={thread} canReply={canReply} level={level} onChanged={onChanged} changedSinceAnswer={thread.changedSinceAnswer} consultedLocation={thread.consultedLocation} />
       {thread.replies.length > 0 && (
         <ol className="thread__replies">
           {thread.replies.map((reply) => (
@@ -155,17 +155,23 @@ function CommentItem(props: {
   isReply?: boolean;
   /** The author changed it after the steering group answered (only the steering group is told). */
   changedSinceAnswer?: boolean;
+  /**
+   * Where the passage is in the text sent for consultation, for a consulted party (asked at thread level
+   * only, so the comments page stays within its query cost); undefined where not asked.
+   */
+  consultedLocation?: { version: number } | null | undefined;
 }) {
   const { t } = useTranslation();
   const comment = getFragmentData(CommentViewFields, props.comment);
   // A consulted party reads the text sent for consultation: whether the passage is still there is
   // judged in that text, where its marker and highlight are, not in the steering group's newer one.
   const consulted = comment.section?.consultedVersion ?? null;
-  const anchorStatus = consulted
-    ? comment.consultedLocation?.version === consulted.number
-      ? 'ANCHORED'
-      : 'OUTDATED'
-    : comment.anchorStatus;
+  const anchorStatus =
+    consulted && props.consultedLocation !== undefined
+      ? props.consultedLocation?.version === consulted.number
+        ? 'ANCHORED'
+        : 'OUTDATED'
+      : comment.anchorStatus;
   const [panel, setPanel] = useState<Panel>('none');
   const [done, setDone] = useState('');
   const [problems, setProblems] = useState<Problems>(noProblems);
