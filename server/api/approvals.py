@@ -24,7 +24,7 @@ from server.api.drafting import (
     compare_snapshots,
     document_field,
 )
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
+from server.api.errors import Errors, run_workflow
 from server.api.node import Node, from_domain, from_model
 from server.approvals import model as domain
 from server.approvals import record, service
@@ -308,7 +308,6 @@ class ApprovalRoundWithdrawn:
 
 
 P = TypeVar("P")
-Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 OpenApprovalRoundResult = Annotated[ApprovalRoundOpened | Errors, strawberry.union("OpenApprovalRoundResult")]
 RecordDecisionResult = Annotated[DecisionRecorded | Errors, strawberry.union("RecordDecisionResult")]
 MarkAwaitingBoardResult = Annotated[AwaitingBoardMarked | Errors, strawberry.union("MarkAwaitingBoardResult")]

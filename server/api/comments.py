@@ -20,7 +20,7 @@ from server.accounts.permissions import Action, CommentScope, Scope
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Context, Info
 from server.api.drafting import Document, Section, SectionVersion, section_field
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, VersionConflict, answer
+from server.api.errors import Errors, Refused, VersionConflict, answer
 from server.api.node import Node, PageInfo, from_domain
 from server.api.responses import ResponseLetter
 from server.comments import model as domain
@@ -679,7 +679,6 @@ class DocumentSettingsUpdated:
     document: Document
 
 
-Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 AddCommentResult = Annotated[CommentAdded | Errors, strawberry.union("AddCommentResult")]
 EditCommentResult = Annotated[CommentEdited | Errors, strawberry.union("EditCommentResult")]
 DeleteCommentResult = Annotated[CommentDeleted | Errors, strawberry.union("DeleteCommentResult")]

@@ -18,7 +18,7 @@ from server.api.accounts import Organization, User, organization_field, user_fie
 from server.api.context import Info
 from server.api.deadlines import Extension, local, may_act_for, snapshot_field
 from server.api.drafting import Document, Snapshot, document_field
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
+from server.api.errors import Errors, run_workflow
 from server.api.node import Node, from_domain, from_model
 from server.comments.model import STEERING
 from server.consultations import model as domain
@@ -353,7 +353,6 @@ class AnswersPublished:
 
 
 P = TypeVar("P")
-Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 OpenConsultationResult = Annotated[ConsultationOpened | Errors, strawberry.union("OpenConsultationResult")]
 ExtendConsultationResult = Annotated[ConsultationExtended | Errors, strawberry.union("ExtendConsultationResult")]
 CloseConsultationResult = Annotated[ConsultationClosed | Errors, strawberry.union("CloseConsultationResult")]

@@ -17,7 +17,7 @@ from server.accounts import permissions
 from server.accounts.permissions import Action
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info, selected
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, Refused, VersionConflict, answer
+from server.api.errors import Errors, Refused, VersionConflict, answer
 from server.api.node import Node, from_domain
 from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
@@ -631,7 +631,6 @@ class ParticipantsChanged:
     document: Document
 
 
-Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 CreateDocumentResult = Annotated[DocumentCreated | Errors, strawberry.union("CreateDocumentResult")]
 AddSectionResult = Annotated[SectionAdded | Errors, strawberry.union("AddSectionResult")]
 SaveSectionResult = Annotated[SectionSaved | VersionConflict | Errors, strawberry.union("SaveSectionResult")]

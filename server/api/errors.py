@@ -78,6 +78,10 @@ class VersionConflict(UserError):
         return await organization_node(info, self.organization_id)
 
 
+Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
+"""What a mutation answers instead of its payload when its workflow refuses (a ``Failure``)."""
+
+
 class Refused(Exception):
     """An expected refusal where no result type can carry it (subscriptions); never masked."""
 
@@ -91,16 +95,14 @@ def not_signed_in(ctx: Context) -> NotSignedIn:
 
 
 @overload
-def error_for(problem: Failure, ctx: Context) -> NotSignedIn | Forbidden | NotFound | InvalidInput: ...
+def error_for(problem: Failure, ctx: Context) -> Errors: ...
 
 
 @overload
-def error_for(
-    problem: Problem, ctx: Context
-) -> NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict: ...
+def error_for(problem: Problem, ctx: Context) -> Errors | VersionConflict: ...
 
 
-def error_for(problem: Problem, ctx: Context) -> NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict:
+def error_for(problem: Problem, ctx: Context) -> Errors | VersionConflict:
     """The one mapping from a workflow's problem to its GraphQL error type."""
     match problem:
         case Denied(refusal) if not refusal.signed_in:
@@ -137,20 +139,14 @@ _PROBLEMS = (Missing, Invalid, Denied, Conflict)
 
 
 @overload
-def answer(
-    result: R | Failure, ctx: Context, success: Callable[[R], S]
-) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput: ...
+def answer(result: R | Failure, ctx: Context, success: Callable[[R], S]) -> S | Errors: ...
 
 
 @overload
-def answer(
-    result: R | Problem, ctx: Context, success: Callable[[R], S]
-) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict: ...
+def answer(result: R | Problem, ctx: Context, success: Callable[[R], S]) -> S | Errors | VersionConflict: ...
 
 
-def answer(
-    result: R | Problem, ctx: Context, success: Callable[[R], S]
-) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput | VersionConflict:
+def answer(result: R | Problem, ctx: Context, success: Callable[[R], S]) -> S | Errors | VersionConflict:
     """The one way from a workflow's result to a mutation's union answer: ``success`` of the
     result, or the typed error for its problem."""
     if isinstance(result, _PROBLEMS):
@@ -164,7 +160,7 @@ async def run_workflow(
     *args: object,
     then: Callable[[R], S],
     **options: object,
-) -> S | NotSignedIn | Forbidden | NotFound | InvalidInput:
+) -> S | Errors:
     """A mutation's answer: ``workflow`` run for the request's caller with ``args`` and ``options``, then
     ``then`` of its result, or the typed error for its problem (``answer``)."""
     ctx = info.context

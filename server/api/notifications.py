@@ -13,7 +13,7 @@ from server.api.approvals import ApprovalRound
 from server.api.consultations import Consultation
 from server.api.context import Info
 from server.api.drafting import Document, document_field
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, error_for
+from server.api.errors import Errors, error_for
 from server.api.node import Node, from_domain, from_model
 from server.clock import COPENHAGEN
 from server.notifications import model as domain
@@ -151,7 +151,6 @@ class ReminderSent:
     messages: int = strawberry.field(description="How many messages were written to the outbox.")
 
 
-Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 SetNotificationPreferenceResult = Annotated[
     NotificationPreferenceSet | Errors, strawberry.union("SetNotificationPreferenceResult")
 ]

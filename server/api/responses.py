@@ -15,7 +15,7 @@ import strawberry
 from server import ids
 from server.api.accounts import User, user_field
 from server.api.context import Info
-from server.api.errors import Forbidden, InvalidInput, NotFound, NotSignedIn, run_workflow
+from server.api.errors import Errors, run_workflow
 from server.api.node import from_model
 from server.responses import model as domain
 from server.responses import service
@@ -90,7 +90,6 @@ class ResponseLetterRemoved:
 
 
 P = TypeVar("P")
-Errors = NotSignedIn | Forbidden | NotFound | InvalidInput
 SaveGeneralRemarksResult = Annotated[GeneralRemarksSaved | Errors, strawberry.union("SaveGeneralRemarksResult")]
 RemoveResponseLetterResult = Annotated[ResponseLetterRemoved | Errors, strawberry.union("RemoveResponseLetterResult")]
 
