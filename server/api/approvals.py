@@ -377,6 +377,18 @@ async def _on_round(
     return await run_workflow(info, workflow, ids.parse(round_id, "ApprovalRound"), *args, then=_with_round(then))
 
 
+async def _as_party(
+    info: Info,
+    workflow: Callable[..., Awaitable[domain.ApprovalRound | Failure]],
+    input: RecordDecisionInput | MarkAwaitingBoardInput,
+    *args: object,
+    then: Callable[..., P],
+) -> P | Errors:
+    """``workflow`` run for the party the input names, in its round (``_on_round``)."""
+    organization_id = ids.parse(input.organization_id, "Organization")
+    return await _on_round(info, workflow, input.round_id, organization_id, *args, then=then)
+
+
 @strawberry.type
 class ApprovalsMutation:
     @strawberry.mutation(description="Open a written process on a snapshot (secretariat).")
@@ -394,11 +406,10 @@ class ApprovalsMutation:
 
     @strawberry.mutation(description="Record or change your organisation's decision while the round is open.")
     async def record_decision(self, info: Info, input: RecordDecisionInput) -> RecordDecisionResult:
-        return await _on_round(
+        return await _as_party(
             info,
             service.record_decision,
-            input.round_id,
-            ids.parse(input.organization_id, "Organization"),
+            input,
             input.decision,
             input.remarks,
             input.internal_note,
@@ -408,14 +419,8 @@ class ApprovalsMutation:
 
     @strawberry.mutation(description="Show everyone that your organisation awaits its own board (or no longer).")
     async def mark_awaiting_board(self, info: Info, input: MarkAwaitingBoardInput) -> MarkAwaitingBoardResult:
-        return await _on_round(
-            info,
-            service.mark_awaiting_board,
-            input.round_id,
-            ids.parse(input.organization_id, "Organization"),
-            input.awaiting,
-            input.note,
-            then=AwaitingBoardMarked,
+        return await _as_party(
+            info, service.mark_awaiting_board, input, input.awaiting, input.note, then=AwaitingBoardMarked
         )
 
     @strawberry.mutation(description="Move an open round's deadline later, with a reason (secretariat).")
