@@ -26,7 +26,9 @@ fragment CommentView on Comment {
   section { id version consultedVersion { number } }
   viewerCan { edit respond applyProposal }
 }
-fragment CommentThread on Comment { id changedSinceAnswer consultedLocation { version } ...CommentView replies { id ...CommentView } }
+fragment CommentThread on Comment {
+  id changedSinceAnswer consultedLocation { version } ...CommentView replies { id ...CommentView }
+}
 """
 
 # DocumentPage.tsx: opening the reader is one request: the document, its outline (`headings`: the table
