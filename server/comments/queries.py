@@ -4,7 +4,6 @@ of many sections and threads costs a fixed number of store round trips."""
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -19,7 +18,6 @@ from server.comments.model import (
     Marker,
     ThreadKey,
     as_seen_by,
-    may_see,
     needs_publications,
     seeing,
     visible,
@@ -117,7 +115,7 @@ async def thread_page(
         keys = []
     if document is None:
         return ThreadPage([], 0, False, None)
-    sees = functools.cache(functools.partial(may_see, actor, document))  # per organisation and draft state
+    sees = seeing(actor, document)
     seen: Sequence[ThreadKey | Marker] = [k for k in keys if sees(k.organization_id, k.submitted)]
     if status is not None:
         shown = await _as_seen(loaders, actor, [m for m in markers if sees(m.organization_id, m.submitted)])

@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type UseQueryExecute, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { CommentThread } from './CommentThread';
 import { QueryError } from './errors';
-import { Loading } from './page';
+import { Loading, useRefetchOn } from './page';
 
 // A section's threads are fetched when its comments are opened, not with the page, and a page at a
 // time: a document in consultation has thousands of comments, and a busy section hundreds.
@@ -100,16 +100,6 @@ interface Shared {
   canReply: boolean;
   revision: number;
   onChanged: () => void;
-}
-
-/** Fetch again (from the server) whenever ``revision`` moves on. */
-function useRefetchOn(revision: number, reexecute: UseQueryExecute) {
-  const shownRevision = useRef(revision);
-  useEffect(() => {
-    if (revision === shownRevision.current) return;
-    shownRevision.current = revision;
-    reexecute({ requestPolicy: 'network-only' });
-  }, [revision, reexecute]);
 }
 
 /**

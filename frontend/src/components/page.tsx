@@ -1,6 +1,6 @@
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type AnyVariables, type UseQueryArgs, useQuery } from 'urql';
+import { type AnyVariables, type UseQueryArgs, type UseQueryExecute, useQuery } from 'urql';
 import { QueryError } from './errors';
 
 /** Sets the browser tab title, which is also what a screen reader announces on navigation. */
@@ -9,6 +9,16 @@ export function usePageTitle(title: string): void {
   useEffect(() => {
     document.title = t('app.pageTitle', { title });
   }, [t, title]);
+}
+
+/** Fetch a query again (from the server) whenever ``revision`` moves on: the page learnt of a change. */
+export function useRefetchOn(revision: number, reexecute: UseQueryExecute): void {
+  const shownRevision = useRef(revision);
+  useEffect(() => {
+    if (revision === shownRevision.current) return;
+    shownRevision.current = revision;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [revision, reexecute]);
 }
 
 /**

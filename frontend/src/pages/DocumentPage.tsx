@@ -7,7 +7,7 @@ import { ConsultationNotice } from '../components/ConsultationNotice';
 import { DocumentHeader } from '../components/DocumentHeader';
 import { QueryError } from '../components/errors';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
-import { Loading, usePageQuery, usePageTitle } from '../components/page';
+import { Loading, usePageQuery, usePageTitle, useRefetchOn } from '../components/page';
 import { PresenceLine } from '../components/Presence';
 import { type Composing, ReaderSection, type ReaderSectionRef } from '../components/ReaderSection';
 import { sectionAnchor } from '../components/sectionAnchor';
@@ -260,12 +260,7 @@ function SectionsAfter({ after, before, ...pages }: Pages & { after: string; bef
     variables: { slug: pages.slug, after, first: PAGE },
     requestPolicy: 'cache-and-network',
   });
-  const seen = useRef(pages.revision);
-  useEffect(() => {
-    if (seen.current === pages.revision) return;
-    seen.current = pages.revision;
-    reexecute({ requestPolicy: 'network-only' });
-  }, [pages.revision, reexecute]);
+  useRefetchOn(pages.revision, reexecute);
   const sections = data?.document?.sections;
   if (error && !sections) return <QueryError error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!sections) return <Loading />;
