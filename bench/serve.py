@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     counter = CommandCounter()
     built = build(args.mode, args.uri, args.database, args.port, counter, args.embedded)
     app = Instrumented(built, counter, args.profile_dir)
-    config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+    # As `make run` serves (uvicorn.run): uvloop and httptools when installed, no access log.
+    config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
 
     async def run() -> None:
@@ -205,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{READY} {args.port}", flush=True)
         await task
 
-    asyncio.run(run())
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(run())
     return 0
 
 

@@ -139,15 +139,21 @@ async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr
             if op.name not in wanted:
                 continue
             row, send, client = await _cpu_per_request(op, app, store, token, args.requests)
+            judge = graphql_sender(op)[1]
             try:
                 print(
                     f"{op.name}: store {row['store_cpu_ms']} ms, app {row['app_cpu_ms']} ms CPU per request; "
                     f"store peak memory {row['store_peak_mb']} MB; {row['commands']}"
                 )
-                if args.app_profile:  # pyinstrument, one request: var/bench/storecpu/app/<op>.txt
+                if args.app_profile:  # pyinstrument: var/bench/storecpu/app/<op>.txt, <op>-loop.txt
                     query, variables = op.request(0, 0)
                     body = {"query": query, "variables": variables}
                     await client.post("/graphql", json=body, headers={"x-bench-profile": op.name})
+                    # The event loop sampled over --requests requests: one request is too few samples.
+                    await client.get("/__bench/profile/start")
+                    for n in range(args.requests):
+                        judge(0, await send(client, 0, n))
+                    await client.get("/__bench/profile/stop", params={"name": f"{op.name}-loop"})
                 if args.pprof:
                     row["profile"] = await _profile(op.name, pprof_addr, client, send, args.seconds)
                 rows.append(row)

@@ -196,7 +196,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"Demo sign-in: sekretariat@sundhedsdata.example / {settings.demo_password} (see README for more)")
         print(describe_mail(settings))
         print("Press Ctrl-C to stop.\n", flush=True)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="warning", access_log=False, proxy_headers=False
+        )
     finally:
         if store_process:
             store_process.stop()
