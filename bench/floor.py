@@ -210,10 +210,16 @@ def create_floor(
         section, _document = await section_and_document(request)
         if section is None:
             return JSONResponse({"section": None})
-        # The first page of threads, chosen from the section's kept markers, and their replies.
-        kept = await state["db"]["comment_markers"].find_one({"_id": section["_id"]})
-        markers = bson.decode(kept["packed"])["markers"] if kept else []
-        visible = [m["id"] for m in markers if m["submitted"] or m["organization_id"] == user["organization_id"]]
+        # The first page of threads, chosen from the section's kept thread keys (25 bytes each: the
+        # comment's id, its organisation's, 1 if submitted), and their replies.
+        kept = await state["db"]["comment_thread_keys"].find_one({"_id": section["_id"]})
+        keys = bytes(kept["keys"]) if kept else b""
+        own = user["organization_id"].binary
+        visible = [
+            ObjectId(keys[at : at + 12])
+            for at in range(0, len(keys), 25)
+            if keys[at + 24] == 1 or keys[at + 12 : at + 24] == own
+        ]
         page = visible[:THREADS_PAGE]
         threads = await threads_of([{"_id": {"$in": page}}, {"parent_id": {"$in": page}}], user) if page else []
         return JSONResponse(_plain({"comments": threads, "totalCount": len(visible)}))

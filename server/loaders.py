@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
-from server.comments.model import Comment, Marker, OpenCount, ThreadKey
+from server.comments.model import Comment, Marker, OpenCount, ThreadKeys
 from server.consultations import queries as consultations
 from server.consultations.model import Answers, Consultation
 from server.drafting.model import Document, Section, SectionVersion, Snapshot
@@ -37,7 +37,7 @@ class Loaders:
         self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
         self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
-        self.thread_keys = DataLoader[ObjectId, list[ThreadKey]](load_fn=self._thread_keys)
+        self.thread_keys = DataLoader[ObjectId, ThreadKeys](load_fn=self._thread_keys)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
         self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
         # Per consultation: what its parties' statuses are derived from (responses, comments in it).
@@ -123,9 +123,9 @@ class Loaders:
         markers = await self.store.comments.markers(section_ids)
         return [markers.get(i, []) for i in section_ids]
 
-    async def _thread_keys(self, section_ids: Sequence[ObjectId]) -> list[list[ThreadKey]]:
+    async def _thread_keys(self, section_ids: Sequence[ObjectId]) -> list[ThreadKeys]:
         keys = await self.store.comments.thread_keys(section_ids)
-        return [keys.get(i, []) for i in section_ids]
+        return [keys.get(i, ThreadKeys(b"")) for i in section_ids]
 
     async def _approval_rounds(self, document_ids: Sequence[ObjectId]) -> list[list[ApprovalRound]]:
         return _grouped(await self.store.approvals.for_documents(document_ids), lambda r: r.document_id, document_ids)

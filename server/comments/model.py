@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from bson import ObjectId
 
@@ -129,14 +129,39 @@ class Marker:
     consultation_id: ObjectId | None = None  # as ``Comment.consultation_id``: its answer may be unpublished
 
 
-class ThreadKey(NamedTuple):
-    """Of a live thread-starting comment, what paging its section's threads needs: its id (their
-    order) and whom it may be shown to (``may_see``). Kept beside the markers, so that a page of
-    threads is chosen without reading the markers (``comments.repository``)."""
+THREAD_KEY = 25  # a thread's key in ``ThreadKeys``: its id, its organisation's id, 1 if submitted (else 0)
 
-    id: ObjectId
-    organization_id: ObjectId
-    submitted: bool
+
+@dataclass(frozen=True)
+class ThreadKeys:
+    """Of a section's live thread-starting comments, ordered by id (the order they were written
+    in), what paging them needs: each one's id and whom it may be shown to (``seeing``: its
+    organisation, whether it was submitted). Kept per section in a document of its own, packed:
+    a section has thousands of threads and a page shows twenty, so none is unpacked but those
+    shown (``comments.repository``)."""
+
+    packed: bytes
+
+    @classmethod
+    def of(cls, threads: Iterable[Marker]) -> ThreadKeys:
+        return cls(
+            b"".join(t.id.binary + t.organization_id.binary + (b"\x01" if t.submitted else b"\x00") for t in threads)
+        )
+
+    def seen(self, sees: Callable[[ObjectId, bool], bool]) -> list[bytes]:
+        """The ids (``ObjectId.binary``, ordered as the ids are) of the threads ``sees`` lets through:
+        asked once per organisation and draft state, not once per thread."""
+        packed = self.packed
+        verdicts: dict[bytes, bool] = {}
+        shown = []
+        for at in range(0, len(packed), THREAD_KEY):
+            whom = packed[at + 12 : at + THREAD_KEY]
+            verdict = verdicts.get(whom)
+            if verdict is None:
+                verdict = verdicts[whom] = sees(ObjectId(whom[:12]), whom[12] == 1)
+            if verdict:
+                shown.append(packed[at : at + 12])
+        return shown
 
 
 def open_proposal(comment: Comment | Marker) -> bool:

@@ -4,6 +4,7 @@ of many sections and threads costs a fixed number of store round trips."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -16,7 +17,7 @@ from server.comments.model import (
     Comment,
     CommentStatus,
     Marker,
-    ThreadKey,
+    ThreadKeys,
     as_seen_by,
     needs_publications,
     seeing,
@@ -101,10 +102,9 @@ async def thread_page(
     ``MAX_THREADS_PAGE``) after the thread ``after``, ordered by id: the order they were written in,
     so a thread written while someone pages lands on the last page, and none is shown twice.
 
-    The section's kept thread keys (beside its markers: the same threads as ``markers``; with a
-    ``status``, the markers) choose the page; only the page's comments are read, by id, and each
-    is checked again as it is stored (the keys are derived data), so a hidden comment never leaks
-    through a stale key.
+    The section's kept thread keys (the same threads as ``markers``; with a ``status``, the
+    markers) choose the page; only the page's comments are read, by id, and each is checked again
+    as it is stored (the keys are derived data), so a hidden comment never leaks through a stale key.
     """
     reading = _readable_document(loaders, actor, section.document_id)
     if status is None:
@@ -112,25 +112,25 @@ async def thread_page(
         markers: list[Marker] = []
     else:  # the status as the caller may read it: from the markers
         document, markers = await asyncio.gather(reading, loaders.comment_markers.load(section.id))
-        keys = []
+        keys = ThreadKeys(b"")
     if document is None:
         return ThreadPage([], 0, False, None)
     sees = seeing(actor, document)
-    seen: Sequence[ThreadKey | Marker] = [k for k in keys if sees(k.organization_id, k.submitted)]
+    seen = keys.seen(sees)  # the ids, as ``ObjectId.binary``: a section's thousands are not unpacked
     if status is not None:
         shown = await _as_seen(loaders, actor, [m for m in markers if sees(m.organization_id, m.submitted)])
-        seen = [m for m in shown if m.status == status]
-    start = 0 if after is None else next((i for i, m in enumerate(seen) if m.id > after), len(seen))
+        seen = [m.id.binary for m in shown if m.status == status]
+    start = 0 if after is None else bisect.bisect_right(seen, after.binary)
     chosen = seen[start : start + max(1, min(first, MAX_THREADS_PAGE))]
     # The page's replies along with it (``replies`` finds them loaded): the two reads at once.
-    wanted = [m.id for m in chosen]
+    wanted = [ObjectId(key) for key in chosen]
     found_threads, _ = await asyncio.gather(
         loaders.store.comments.by_ids(wanted), loaders.comment_replies.load_many(wanted)
     )
     by_id = {c.id: c for c in found_threads}
-    threads = [c for m in chosen if (c := by_id.get(m.id)) is not None and visible(actor, document, c)]
+    threads = [c for i in wanted if (c := by_id.get(i)) is not None and visible(actor, document, c)]
     threads = [c for c in await _as_seen(loaders, actor, threads) if status is None or c.status == status]
-    end = chosen[-1].id if chosen else after
+    end = wanted[-1] if wanted else after
     return ThreadPage(threads, len(seen), start + len(chosen) < len(seen), end)
 
 

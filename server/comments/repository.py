@@ -15,9 +15,11 @@ stored document value by value in Go (~6 µs per value, a marker has 14), so rea
 markers of a document's 40 sections cost it 134 ms of CPU as subdocuments and costs 22 ms packed.
 Its counts are packed the same way (the outline's 40 sections: 3.4 ms of store CPU as
 subdocuments, 1.35 ms packed); counts kept as subdocuments before are read as they are.
-Beside the packed markers each section keeps its threads' keys (``model.ThreadKey``: id,
-organisation, submitted; 25 bytes each), from which the comments panel chooses a page of threads
-without decoding the markers (750 markers took ~8 ms of the app's CPU to decode).
+Each section's thread keys (``model.ThreadKeys``: id, organisation, submitted; 25 bytes a thread)
+are kept in ``comment_thread_keys``, one document per section: the comments panel chooses a page of
+threads from them without the markers (750 markers took ~8 ms of the app's CPU to decode, and the
+embedded store decodes a whole document whatever the projection: ~2.5 ms for a markers document of
+750, when the keys were kept in it).
 Every write here that can change them recounts the section; see ``recount`` for why the result is
 right when writers race. They are derived data: ``check --repair`` derives them again from the
 comments.
@@ -45,7 +47,7 @@ from server.comments.model import (
     CommentStatus,
     Marker,
     OpenCount,
-    ThreadKey,
+    ThreadKeys,
     marker_of,
 )
 from server.consultations.model import PartyComment
@@ -61,9 +63,11 @@ INDEXES = {
     # {_id: section, packed: BSON of {counts: [{organization_id, submitted, count}]}} (before: the counts
     # as subdocuments, still read): derived from comments, see recount.
     "comment_counts": [],
-    # {_id: section, packed: BSON of {markers: [{id, kind, status, anchor, …}]}, threads: the
-    # markers' ThreadKeys, 25 bytes each}: derived from comments, see recount.
+    # {_id: section, packed: BSON of {markers: [{id, kind, status, anchor, …}]}}: derived from
+    # comments, see recount. (Before, the thread keys too, as ``threads``: left there, not read.)
     "comment_markers": [],
+    # {_id: section, keys: the markers' ThreadKeys.packed}: derived from comments, see recount.
+    "comment_thread_keys": [],
     # {_id: "consultation_stamp"}: once there, every comment carries its consultation (``stamp_older``).
     "comment_migrations": [],
     "comments": [
@@ -186,22 +190,16 @@ def _packed(markers: Sequence[Marker]) -> dict[str, Any]:
         }
         for m in markers
     ]
-    keys = b"".join(m.id.binary + m.organization_id.binary + (b"\x01" if m.submitted else b"\x00") for m in markers)
-    return {"packed": Binary(bson.encode({"markers": fields})), "threads": Binary(keys)}
+    return {"packed": Binary(bson.encode({"markers": fields}))}
 
 
-_KEY_SIZE = 25  # a ThreadKey as kept: the comment's id, its organisation's, 1 if submitted
+def _key_fields(markers: Sequence[Marker]) -> dict[str, Any]:
+    """A section's thread keys as kept: the keys of its markers, packed (``model.ThreadKeys``)."""
+    return {"keys": Binary(ThreadKeys.of(markers).packed)}
 
 
-def _thread_keys(doc: Mapping[str, Any]) -> list[ThreadKey] | None:
-    """The thread keys kept in ``doc`` (None when kept before they were: never kept, as far as readers go)."""
-    kept = doc.get("threads")
-    if kept is None:
-        return None
-    return [
-        ThreadKey(ObjectId(kept[i : i + 12]), ObjectId(kept[i + 12 : i + 24]), kept[i + 24] == 1)
-        for i in range(0, len(kept), _KEY_SIZE)
-    ]
+def _stored_keys(doc: Mapping[str, Any]) -> ThreadKeys:
+    return ThreadKeys(bytes(doc["keys"]))
 
 
 # A reader unpacks thousands of markers: a dict lookup is ten times quicker than an Enum's call.
@@ -238,11 +236,11 @@ def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | No
     ]
 
 
-def _checked(doc: Mapping[str, Any]) -> list[Marker] | None:
-    """The markers kept in ``doc`` when its thread keys are theirs (None otherwise: kept wrong, or
-    before the keys were), for ``check``."""
+def _checked(doc: Mapping[str, Any], keys: Mapping[str, Any] | None) -> list[Marker] | None:
+    """The markers kept in ``doc`` when the thread keys kept (``keys``) are theirs (None otherwise:
+    kept wrong, or never kept), for ``check``."""
     markers = _unpacked(doc["_id"], doc)
-    if markers is None or _thread_keys(doc) != [ThreadKey(m.id, m.organization_id, m.submitted) for m in markers]:
+    if markers is None or keys is None or _stored_keys(keys) != ThreadKeys.of(markers):
         return None
     return markers
 
@@ -266,6 +264,7 @@ class Comments:
         self._claims = db["comment_edit_claims"]
         self._counts = db["comment_counts"]
         self._markers = db["comment_markers"]
+        self._keys = db["comment_thread_keys"]
         self._migrations = db["comment_migrations"]
 
     async def insert(self, comment: Comment) -> Kept | None:
@@ -378,18 +377,17 @@ class Comments:
         never = [s for s in wanted if s not in found]  # a new section, or kept before markers were
         return found | ({s: kept[1] for s, kept in (await self.recount(never)).items()} if never else {})
 
-    async def thread_keys(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[ThreadKey]]:
+    async def thread_keys(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, ThreadKeys]:
         """The keys of these sections' live thread-starting comments, as last kept, ordered by
         comment id: what paging the threads needs, read without the markers and none of the comments."""
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
             return {}
-        cursor = self._markers.find({"_id": {"$in": wanted}}, {"threads": 1}).batch_size(LIST_BATCH)
-        found = {doc["_id"]: keys async for doc in cursor if (keys := _thread_keys(doc)) is not None}
+        query = {"_id": wanted[0]} if len(wanted) == 1 else {"_id": {"$in": wanted}}
+        found = {doc["_id"]: _stored_keys(doc) async for doc in self._keys.find(query).batch_size(LIST_BATCH)}
         never = [s for s in wanted if s not in found]  # a new section, or kept before the keys were
         if never:
-            kept = await self.recount(never)
-            found |= {s: [ThreadKey(m.id, m.organization_id, m.submitted) for m in k[1]] for s, k in kept.items()}
+            found |= {s: ThreadKeys.of(kept[1]) for s, kept in (await self.recount(never)).items()}
         return found
 
     async def count_open(self, section_ids: Sequence[ObjectId] | None = None) -> dict[ObjectId, list[OpenCount]]:
@@ -421,7 +419,8 @@ class Comments:
     async def stored(self) -> dict[ObjectId, tuple[list[OpenCount] | None, list[Marker] | None]]:
         """Every section's counts and markers as kept (None: never kept), for ``check``."""
         counts = {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find({})}
-        markers = {doc["_id"]: _checked(doc) async for doc in self._markers.find({})}
+        keys = {doc["_id"]: doc async for doc in self._keys.find({})}
+        markers = {doc["_id"]: _checked(doc, keys.get(doc["_id"])) async for doc in self._markers.find({})}
         return {s: (counts.get(s), markers.get(s)) for s in counts.keys() | markers.keys()}
 
     async def recount(
@@ -438,7 +437,9 @@ class Comments:
         own writer's to check. A crash in between leaves the counts stale until the next write on
         the section or ``check --repair``.) A ``proposal`` — counts believed right, such as the
         stored ones plus the comment just added — takes the place of the first count: the count
-        after storing decides either way. The markers go along with the counts in every step.
+        after storing decides either way. The markers and the thread keys go along with the counts
+        in every step; each is a store of its own, and the argument holds for each alone (the last
+        store of a section's keys, too, is followed by its writer's count).
         """
         pending = list(dict.fromkeys(section_ids))
         kept = dict(proposal) if proposal is not None else await self.derive(pending)
@@ -452,6 +453,7 @@ class Comments:
                     for collection, fields in (
                         (self._counts, _count_fields(counts)),
                         (self._markers, _packed(markers)),
+                        (self._keys, _key_fields(markers)),
                     )
                 )
             )

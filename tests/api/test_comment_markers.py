@@ -199,7 +199,7 @@ async def test_markers_kept_before_they_were_packed_are_derived_again(as_user: A
 
 def _kept_markers(kept: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """The markers a ``comment_markers`` document keeps (packed as BSON, see comments/repository.py)."""
-    assert kept is not None and set(kept) == {"_id", "packed", "threads"}, kept
+    assert kept is not None and set(kept) == {"_id", "packed"}, kept
     return list(bson.decode(kept["packed"])["markers"])
 
 

@@ -3,6 +3,7 @@ the reader reads and shows only the page it shows (issue 17: lists page)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,8 +12,8 @@ from bson import Binary
 from server import ids
 from server.comments.service import check_open_counts
 from server.store import Store
-from tests.api.test_comments import RESPOND, _added, _document, _section, _submit
-from tests.support import KL_COMMENTER, REGIONS_COMMENTER, SECRETARIAT, Api, RunningApp
+from tests.api.test_comments import RESPOND, _add, _added, _document, _section, _submit
+from tests.support import KL, KL_COMMENTER, REGIONS, REGIONS_COMMENTER, SDS, SECRETARIAT, SUM, Api, RunningApp
 
 AsUser = Callable[[str], Awaitable[Api]]
 
@@ -159,12 +160,17 @@ async def test_a_section_kept_before_its_thread_keys_were_is_paged_all_the_same(
     for i in range(3):
         await _added(secretariat, doc["section"], f"Tråd {i}.")
     section = ids.parse(doc["section"], "Section")
-    # The shape of a store written before the keys were kept beside the markers.
-    await store.db["comment_markers"].update_one({"_id": section}, {"$unset": {"threads": ""}})
+    # The shape of a store written before the keys were kept in a document of their own: beside
+    # the markers (``threads``), which are not read for them.
+    kept = await store.db["comment_thread_keys"].find_one_and_delete({"_id": section})
+    assert kept is not None
+    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"threads": kept["keys"][:25]}})
     pages = await _all_pages(secretariat, doc["section"], 2)
     assert [_bodies(p) for p in pages] == [["Tråd 0.", "Tråd 1."], ["Tråd 2."]]
-    kept = await store.db["comment_markers"].find_one({"_id": section})
-    assert kept is not None and len(kept["threads"]) == 3 * 25  # kept again, for the next reader
+    again = await store.db["comment_thread_keys"].find_one({"_id": section})
+    assert again is not None and again["keys"] == kept["keys"]  # kept again, for the next reader
+    markers = await store.db["comment_markers"].find_one({"_id": section})
+    assert markers is not None and "threads" not in markers  # the markers as kept now
 
 
 async def test_check_finds_and_repairs_wrong_thread_keys(as_user: AsUser, store: Store) -> None:
@@ -173,13 +179,50 @@ async def test_check_finds_and_repairs_wrong_thread_keys(as_user: AsUser, store:
     for i in range(3):
         await _added(secretariat, doc["section"], f"Tråd {i}.")
     section = ids.parse(doc["section"], "Section")
-    kept = await store.db["comment_markers"].find_one({"_id": section})
+    kept = await store.db["comment_thread_keys"].find_one({"_id": section})
     assert kept is not None
     # A thread's key lost (a store damaged outside the app): its page goes without it.
-    wrong = Binary(kept["threads"][: 2 * 25])
-    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"threads": wrong}})
+    wrong = Binary(kept["keys"][: 2 * 25])
+    await store.db["comment_thread_keys"].update_one({"_id": section}, {"$set": {"keys": wrong}})
     assert _bodies(await _page(secretariat, doc["section"], 5)) == ["Tråd 0.", "Tråd 1."]
     assert section in {w.section_id for w in await check_open_counts(store, repair=False)}
     await check_open_counts(store, repair=True)
     assert _bodies(await _page(secretariat, doc["section"], 5)) == ["Tråd 0.", "Tråd 1.", "Tråd 2."]
     assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
+
+
+async def test_threads_written_at_once_are_all_paged_once_in_order(as_user: AsUser, store: Store) -> None:
+    doc = await _document(await as_user(SECRETARIAT), participants=("kl", "danske-regioner", "sum"))
+    writers = [await as_user(user) for user in (KL, REGIONS, SUM, SDS)]
+    # Four organisations' editors write twelve threads each at once: every write recounts the
+    # section's keys while the others' land (``Comments.recount``).
+    added = await asyncio.gather(
+        *(_add(writer, doc["section"], f"Tråd {i} fra {n}.") for n, writer in enumerate(writers) for i in range(12))
+    )
+    assert [a["__typename"] for a in added] == ["CommentAdded"] * 48
+    written = sorted((a["comment"]["id"] for a in added), key=lambda i: ids.parse(i, "Comment").binary)
+    pages = await _all_pages(writers[0], doc["section"], 20)
+    assert [t["id"] for p in pages for t in p["nodes"]] == written  # each once, in the order written
+    assert [p["totalCount"] for p in pages] == [48, 48, 48]
+    section = ids.parse(doc["section"], "Section")
+    assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
+
+
+async def test_a_draft_is_shown_and_counted_only_inside_its_organisation(as_user: AsUser) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    doc = await _document(secretariat)
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+    for i in range(3):
+        await _added(regions, doc["section"], f"Regionernes svar {i}.")
+    await _submit(regions, doc["document"])
+    draft = await _added(kl, doc["section"], "KL's udkast.")  # after the cursor of every page below
+    for api in (secretariat, regions):
+        pages = await _all_pages(api, doc["section"], 2)
+        assert [b for p in pages for b in _bodies(p)] == [f"Regionernes svar {i}." for i in range(3)]
+        assert [p["totalCount"] for p in pages] == [3, 3]
+        assert pages[-1]["pageInfo"]["hasNextPage"] is False  # no page waits for the hidden draft
+        # Nor does a cursor past the shown threads find it.
+        rest = await _page(api, doc["section"], 2, pages[-1]["pageInfo"]["endCursor"])
+        assert rest["nodes"] == [] and rest["totalCount"] == 3
+    pages = await _all_pages(kl, doc["section"], 2)
+    assert [t["id"] for p in pages for t in p["nodes"]][-1] == draft["id"] and pages[0]["totalCount"] == 4
