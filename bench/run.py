@@ -44,6 +44,7 @@ import websockets
 from bson import ObjectId
 
 from bench import generate, report
+from bench.client import Client, ClientError, Reply
 from bench.generate import PASSWORD, Sizes
 from bench.ops import SECTIONS_FOR_EDITING, Op, comment_op, decision_op, read_ops, save_op, sign_in_op
 from bench.serve import READY
@@ -164,7 +165,7 @@ def summary(latencies: list[float], errors: int, wall: float, samples: list[str]
 
 
 async def cell(
-    clients: list[httpx.AsyncClient],
+    clients: list[Client],
     send: Any,
     judge: Any,
     *,
@@ -190,8 +191,8 @@ async def cell(
             try:
                 response = await send(clients[i], i, started)
                 problem = judge(i, response)
-            except httpx.HTTPError as error:
-                problem = f"{type(error).__name__}: {error}"
+            except ClientError as error:
+                problem = str(error)
             elapsed = (time.perf_counter() - t0) * 1000
             if problem:
                 errors += 1
@@ -204,16 +205,16 @@ async def cell(
 
 
 def graphql_sender(op: Op) -> tuple[Any, Any]:
-    async def send(client: httpx.AsyncClient, i: int, n: int) -> httpx.Response:
+    async def send(client: Client, i: int, n: int) -> Reply:
         query, variables = op.request(i, n)
         if op.role == "anonymous":
             client.cookies.clear()  # each sign-in starts without a session, like a new browser
         return await client.post("/graphql", json={"query": query, "variables": variables})
 
-    def judge(i: int, response: httpx.Response) -> str | None:
+    def judge(i: int, response: Reply) -> str | None:
         if response.status_code != 200:
             return f"HTTP {response.status_code}: {response.text[:200]}"
-        payload = response.json()
+        payload = response.json()  # the whole answer, parsed (orjson), as for the floor
         if payload.get("errors"):
             return f"errors: {payload['errors'][0].get('message')}"
         problem = op.check(payload["data"])
@@ -228,16 +229,19 @@ def floor_sender(op: Op) -> tuple[Any, Any]:
     assert op.floor is not None
     path_of = op.floor
 
-    async def send(client: httpx.AsyncClient, i: int, n: int) -> httpx.Response:
+    async def send(client: Client, i: int, n: int) -> Reply:
         return await client.get(path_of(i))
 
-    def judge(i: int, response: httpx.Response) -> str | None:
-        return None if response.status_code == 200 else f"HTTP {response.status_code}: {response.text[:200]}"
+    def judge(i: int, response: Reply) -> str | None:
+        if response.status_code != 200:
+            return f"HTTP {response.status_code}: {response.text[:200]}"
+        response.json()  # the whole answer, parsed, as the app's are
+        return None
 
     return send, judge
 
 
-async def round_trips(served: Served, send: Any, judge: Any, client: httpx.AsyncClient) -> tuple[int, dict[str, int]]:
+async def round_trips(served: Served, send: Any, judge: Any, client: Client) -> tuple[int, dict[str, int]]:
     """The store commands of one request on its own (which must succeed)."""
     async with httpx.AsyncClient(base_url=served.url, timeout=600) as control:
         await control.get("/__bench/reset")
@@ -248,14 +252,12 @@ async def round_trips(served: Served, send: Any, judge: Any, client: httpx.Async
     return sum(commands.values()), commands
 
 
-def make_clients(url: str, tokens: Sequence[str | None], count: int) -> list[httpx.AsyncClient]:
+def make_clients(url: str, tokens: Sequence[str | None], count: int) -> list[Client]:
+    """``count`` clients, each on a connection of its own with a session of ``tokens`` in turn."""
     clients = []
     for i in range(count):
         token = tokens[i % len(tokens)]
-        cookies = {SESSION_COOKIE: token} if token else None
-        clients.append(
-            httpx.AsyncClient(base_url=url, cookies=cookies, timeout=120, limits=httpx.Limits(max_connections=1))
-        )
+        clients.append(Client(url, cookies={SESSION_COOKIE: token} if token else None, timeout=120))
     return clients
 
 

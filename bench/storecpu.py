@@ -36,6 +36,7 @@ import httpx
 from bson import ObjectId
 
 from bench import generate
+from bench.client import Client
 from bench.generate import Dataset, DocumentInfo, SectionInfo, Sizes
 from bench.ops import Op, read_ops
 from bench.run import (
@@ -97,7 +98,7 @@ async def _dataset(uri: str, reuse: bool, sizes: Sizes) -> Dataset:
 
 async def _cpu_per_request(
     op: Op, app: Served, store: docstore.Docstore, token: str, requests: int
-) -> tuple[dict[str, Any], Any, httpx.AsyncClient]:
+) -> tuple[dict[str, Any], Any, Client]:
     """The store's and the app's CPU time per request of ``op``, its round trips and store commands; with the
     sender and client it used (the caller closes the client)."""
     send, judge = graphql_sender(op)
@@ -209,7 +210,7 @@ async def measure_growth(args: argparse.Namespace, store: docstore.Docstore) -> 
     return rows
 
 
-async def _profile(name: str, pprof_addr: str, client: httpx.AsyncClient, send: Any, seconds: int) -> str:
+async def _profile(name: str, pprof_addr: str, client: Client, send: Any, seconds: int) -> str:
     """Profile the store for ``seconds`` while sending the request again and again."""
     target = WORK / f"{name}.pprof"
     done = threading.Event()
