@@ -1,6 +1,6 @@
 """CPU time per request of the embedded store and of the app, with an optional Go CPU profile.
 
-    python -m bench.storecpu [--only document_view,comments_panel] [--requests 20] [--pprof] [--growth]
+    python -m bench.storecpu [--only document_view,comments_panel,add_comment] [--requests 20] [--pprof] [--growth]
 
 Wall-clock times on a shared machine measure the other work on it; the CPU time a process spent
 does not move with load. This builds the benchmark's dataset (``bench/generate.py``, full size,
@@ -8,8 +8,9 @@ without events; ``--reuse`` keeps the store of the last run in ``var/bench/store
 embedded store and the app (``bench/serve.py``), and for each read operation of ``bench/ops.py``
 sends ``--requests`` requests one after the other, reading the store's and the app's CPU time
 (``/proc/<pid>/stat``: user + system) before and after, and the store commands and documents
-of one request. With ``--pprof`` it then takes a Go CPU profile of the store
-(``docstore -pprof-addr``) while it keeps sending that request, writes it to
+of one request; also of ``add_comment``, the one write it measures (as a commenter, as ``make bench``
+does; the comments stay in the dataset). With ``--pprof`` it then takes a Go CPU profile of the
+store (``docstore -pprof-addr``) while it keeps sending that request, writes it to
 ``var/bench/storecpu/<op>.pprof`` and prints its top functions (``go tool pprof -top``).
 
 With ``--growth`` it measures the same CPU figures on the growth run's documents instead (``bench.run.growth``
@@ -38,14 +39,16 @@ from bson import ObjectId
 from bench import generate
 from bench.client import Client
 from bench.generate import Dataset, DocumentInfo, SectionInfo, Sizes
-from bench.ops import Op, read_ops
+from bench.ops import Op, comment_op, read_ops
 from bench.run import (
+    COMMENTERS,
     GROWTH_COMMENTS,
     GROWTH_SECTIONS,
     Plan,
     Served,
     discover,
     drop_database,
+    editable_sections,
     graphql_sender,
     growth_targets,
     make_clients,
@@ -136,9 +139,11 @@ async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr
         token = await sign_in(app.url, READER)
         targets = await discover(app.url, token, dataset)
         wanted = set(args.only.split(","))
-        for op in read_ops(targets):
-            if op.name not in wanted:
-                continue
+        measured = [(op, token) for op in read_ops(targets) if op.name in wanted]
+        if "add_comment" in wanted:  # a write, as a commenter: the dataset keeps the comments (``--reuse``)
+            sections = await editable_sections(app.url, token, targets["slug"])
+            measured.append((comment_op(sections), await sign_in(app.url, COMMENTERS[0])))
+        for op, token in measured:
             row, send, client = await _cpu_per_request(op, app, store, token, args.requests)
             judge = graphql_sender(op)[1]
             try:
@@ -251,7 +256,9 @@ def _top(name: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.storecpu", description=__doc__)
-    parser.add_argument("--only", default="document_view,comments_panel", help="comma-separated read operations")
+    parser.add_argument(
+        "--only", default="document_view,comments_panel", help="comma-separated read operations, and add_comment"
+    )
     parser.add_argument("--requests", type=int, default=20, help="requests per operation for the CPU figures")
     parser.add_argument("--comments", type=int, help="comments in the dataset (default: the full run's)")
     parser.add_argument("--pprof", action="store_true", help="also take a Go CPU profile of the store")
