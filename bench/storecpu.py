@@ -145,21 +145,13 @@ async def measure(args: argparse.Namespace, store: docstore.Docstore, pprof_addr
             measured.append((comment_op(sections), await sign_in(app.url, COMMENTERS[0])))
         for op, token in measured:
             row, send, client = await _cpu_per_request(op, app, store, token, args.requests)
-            judge = graphql_sender(op)[1]
             try:
                 print(
                     f"{op.name}: store {row['store_cpu_ms']} ms, app {row['app_cpu_ms']} ms CPU per request; "
                     f"store peak memory {row['store_peak_mb']} MB; {row['commands']}"
                 )
-                if args.app_profile:  # pyinstrument: var/bench/storecpu/app/<op>.txt, <op>-loop.txt
-                    query, variables = op.request(0, 0)
-                    body = {"query": query, "variables": variables}
-                    await client.post("/graphql", json=body, headers={"x-bench-profile": op.name})
-                    # The event loop sampled over --requests requests: one request is too few samples.
-                    await client.get("/__bench/profile/start")
-                    for n in range(args.requests):
-                        judge(0, await send(client, 0, n))
-                    await client.get("/__bench/profile/stop", params={"name": f"{op.name}-loop"})
+                if args.app_profile:
+                    await _app_profile(op, op.name, client, send, args.requests)
                 if args.pprof:
                     row["profile"] = await _profile(op.name, pprof_addr, client, send, args.seconds)
                 rows.append(row)
@@ -191,13 +183,10 @@ async def measure_growth(args: argparse.Namespace, store: docstore.Docstore) -> 
             for op in read_ops(targets):
                 if op.name not in wanted:
                     continue
-                row, _, client = await _cpu_per_request(op, app, store, token, args.requests)
+                row, send, client = await _cpu_per_request(op, app, store, token, args.requests)
                 try:
                     if args.app_profile:
-                        query, variables = op.request(0, 0)
-                        name = f"{op.name}-s{sections}-c{comments}"
-                        body = {"query": query, "variables": variables}
-                        await client.post("/graphql", json=body, headers={"x-bench-profile": name})
+                        await _app_profile(op, f"{op.name}-s{sections}-c{comments}", client, send, args.requests)
                 finally:
                     await client.aclose()
                 cpu = row["store_cpu_ms"] + row["app_cpu_ms"]
@@ -213,6 +202,18 @@ async def measure_growth(args: argparse.Namespace, store: docstore.Docstore) -> 
             app.stop()
             await drop_database(store.uri, database)
     return rows
+
+
+async def _app_profile(op: Op, name: str, client: Client, send: Any, requests: int) -> None:
+    """pyinstrument profiles of the app: one request (var/bench/storecpu/app/<name>.txt), and the event loop
+    sampled over ``requests`` requests (<name>-loop.txt): one request is too few samples."""
+    query, variables = op.request(0, 0)
+    await client.post("/graphql", json={"query": query, "variables": variables}, headers={"x-bench-profile": name})
+    judge = graphql_sender(op)[1]
+    await client.get("/__bench/profile/start")
+    for n in range(requests):
+        judge(0, await send(client, 0, n))
+    await client.get("/__bench/profile/stop", params={"name": f"{name}-loop"})
 
 
 async def _profile(name: str, pprof_addr: str, client: Client, send: Any, seconds: int) -> str:
