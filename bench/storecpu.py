@@ -1,6 +1,7 @@
 """CPU time per request of the embedded store and of the app, with an optional Go CPU profile.
 
-    python -m bench.storecpu [--only document_view,comments_panel,add_comment] [--requests 20] [--pprof] [--growth]
+    python -m bench.storecpu [--only document_view,comments_panel,add_comment] [--requests 20] [--pprof]
+                             [--growth [--along comments|sections]]
 
 Wall-clock times on a shared machine measure the other work on it; the CPU time a process spent
 does not move with load. This builds the benchmark's dataset (``bench/generate.py``, full size,
@@ -168,6 +169,7 @@ async def measure_growth(args: argparse.Namespace, store: docstore.Docstore) -> 
     each), one database per size, one client, as the secretariat."""
     points = [("comments", GROWTH_SECTIONS_AT, c) for c in GROWTH_COMMENTS]
     points += [("sections", s, GROWTH_COMMENTS[0]) for s in GROWTH_SECTIONS]
+    points = [p for p in points if args.along in ("both", p[0])]
     wanted = set(args.only.split(","))
     rows: list[dict[str, Any]] = []
     base: dict[tuple[str, str], float] = {}
@@ -268,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the store and dataset of the last run")
     parser.add_argument(
         "--growth", action="store_true", help="measure along comments and sections (the growth run's documents)"
+    )
+    parser.add_argument(
+        "--along", choices=("both", "comments", "sections"), default="both", help="with --growth: which axis"
     )
     args = parser.parse_args(argv)
     data = WORK / "store"

@@ -87,18 +87,25 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from bson import ObjectId
+
     from server.comments.service import CountRepair, check_open_counts
-    from server.drafting.service import Repair, check_heads
+    from server.drafting.service import Repair, check_headings, check_heads
 
     settings = _settings()
 
-    async def run(store: Store) -> tuple[Sequence[Repair], Sequence[CountRepair]]:
-        return await check_heads(store, repair=args.repair), await check_open_counts(store, repair=args.repair)
+    async def run(store: Store) -> tuple[Sequence[Repair], Sequence[ObjectId], Sequence[CountRepair]]:
+        heads = await check_heads(store, repair=args.repair)  # first: a head rolled forward may change a title
+        headings = await check_headings(store, repair=args.repair)
+        return heads, headings, await check_open_counts(store, repair=args.repair)
 
-    heads, counts = _with_store(settings, run)
+    heads, headings, counts = _with_store(settings, run)
     for item in heads:
         verb = "repaired" if args.repair else "lags"
         print(f"section {item.section_id}: head {item.head} {verb}, newest version {item.latest}")
+    for document_id in headings:
+        verb = "derived again" if args.repair else "stale"
+        print(f"document {document_id}: table of contents {verb}")
     for count in counts:
         stored = "never counted" if count.stored is None else f"{count.stored} stored"
         where = " (by organisation or draft state)" if count.stored == count.counted and not count.markers else ""
@@ -107,7 +114,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(
             f"section {count.section_id}: open-comment counts {verb}{where}: {stored}, {count.counted} counted{marks}"
         )
-    if not heads and not counts:
+    if not heads and not headings and not counts:
         print("check: nothing to repair")
         return 0
     return 0 if args.repair else 1

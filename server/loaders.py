@@ -3,6 +3,7 @@ a view costs a fixed number of store round trips whatever its size."""
 
 from __future__ import annotations
 
+import asyncio
 from asyncio import Future
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -16,7 +17,7 @@ from server.approvals.model import ApprovalRound
 from server.comments.model import Comment, Marker, OpenCount, ThreadKeys
 from server.consultations import queries as consultations
 from server.consultations.model import Answers, Consultation
-from server.drafting.model import Document, Section, SectionVersion, Snapshot
+from server.drafting.model import Document, Section, SectionHeading, SectionVersion, Snapshot
 from server.store import Store
 
 K = TypeVar("K", bound=Hashable)
@@ -29,6 +30,7 @@ class Loaders:
         self.user = DataLoader[ObjectId, User | None](load_fn=self._users)
         self.organization = DataLoader[ObjectId, Organization | None](load_fn=self._organizations)
         self.sections = DataLoader[ObjectId, list[Section]](load_fn=self._sections)
+        self.headings = DataLoader[ObjectId, list[SectionHeading]](load_fn=self._headings)
         self.snapshots = DataLoader[ObjectId, list[Snapshot]](load_fn=self._snapshots)
         self.document = DataLoader[ObjectId, Document | None](load_fn=self._documents)
         self.section = DataLoader[ObjectId, Section | None](load_fn=self._sections_by_id)
@@ -83,6 +85,9 @@ class Loaders:
             # Comments ask for their section by id (anchors, `section`): they are these ones.
             self.section.prime(section.id, section)
         return _grouped(sections, lambda s: s.document_id, document_ids)
+
+    async def _headings(self, document_ids: Sequence[ObjectId]) -> list[list[SectionHeading]]:
+        return list(await asyncio.gather(*(self.store.drafting.headings(i) for i in document_ids)))
 
     async def _snapshots(self, document_ids: Sequence[ObjectId]) -> list[list[Snapshot]]:
         return _grouped(await self.store.drafting.snapshots(document_ids), lambda s: s.document_id, document_ids)

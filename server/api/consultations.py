@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -260,26 +259,15 @@ async def with_sections_deleted_since_sent(
     info: Info, document_id: ObjectId, sections: list[drafting_model.Section]
 ) -> list[drafting_model.Section]:
     """``sections`` (the document's, in order) with the sections of the consulted snapshot that the steering
-    group has deleted since, for the viewer reading it as a consulted party: they were sent out, so the party
-    still reads and comments on them. Each stands where it stood in the text sent — after the section before it
-    there, whose position it takes (clients order by position, and a stable sort keeps it in its place)."""
+    group has deleted since, in their place (``with_sent_in_place``), for the viewer reading it as a consulted
+    party: they were sent out, so the party still reads and comments on them."""
     snapshot = await consulted_snapshot(info, document_id)
-    if snapshot is None:
+    present = {s.id for s in sections}
+    missing = [e.section_id for e in snapshot.entries if e.section_id not in present] if snapshot else []
+    if snapshot is None or not missing:
         return sections
-    sent = await info.context.loaders.section.load_many([e.section_id for e in snapshot.entries])
-    if not any(s is not None and s.deleted for s in sent):
-        return sections
-    ordered = list(sections)
-    for index, section in enumerate(sent):
-        if section is None or not section.deleted:
-            continue
-        before = next(
-            (i for i, s in enumerate(ordered) if index > 0 and s.id == snapshot.entries[index - 1].section_id), -1
-        )
-        neighbour = ordered[before] if before >= 0 else (ordered[0] if ordered else None)
-        position = neighbour.position if neighbour else section.position
-        ordered.insert(before + 1, dataclasses.replace(section, position=position))
-    return ordered
+    gone = {s.id: s for s in await info.context.loaders.section.load_many(missing) if s is not None and s.deleted}
+    return drafting_model.with_sent_in_place(sections, snapshot.entries, gone)
 
 
 async def commenting_window(info: Info, document: drafting_model.Document) -> CommentingWindow:

@@ -360,15 +360,21 @@ class Document(Node):
     async def sections(
         self, info: Info, include_deleted: bool = False, first: int | None = None, after: strawberry.ID | None = None
     ) -> list[Section]:
-        found = (
+        paged = first is not None or after is not None
+        size = None if first is None else max(1, first)
+        everything = (
             await queries.with_deleted_sections(info.context.store, info.context.actor, self.model)
             if include_deleted
             else None
         )
-        if found is None:
+        if everything is not None:
+            found = domain.page_of(everything, await _cursor(info, self.model, after), size) if paged else everything
+        elif paged:
+            # A page is chosen from the table of contents and only its sections are read.
+            headings, cursor = await asyncio.gather(_headings(info, self.model), _cursor(info, self.model, after))
+            found = await _sections_at(info, domain.page_of(headings, cursor, size))
+        else:
             found = await _read_sections(info, self.model)
-        if first is not None or after is not None:
-            found = await _page(info, self.model, found, first, after)
         return await sections_of(info, found)
 
     @strawberry.field(
@@ -376,13 +382,9 @@ class Document(Node):
         "out at once for all of them (a long document's reader reads its sections in pages, not its outline)."
     )
     async def headings(self, info: Info) -> list[SectionHeading]:
-        from server.api.consultations import consulted_versions
-
-        found = await _read_sections(info, self.model)
-        consulted = await consulted_versions(info, self.model.id, found)
         return [
-            SectionHeading(id=strawberry.ID(ids.encode("Section", s.id)), key=s.key, title=(v or s).title)
-            for s, v in zip(found, consulted, strict=True)
+            SectionHeading(id=strawberry.ID(ids.encode("Section", h.id)), key=h.key, title=h.title)
+            for h in await _headings(info, self.model)
         ]
 
     @strawberry.field(description="Snapshots, newest first.")
@@ -510,18 +512,37 @@ async def _read_sections(info: Info, document: domain.Document) -> list[domain.S
     return await with_sections_deleted_since_sent(info, document.id, current)
 
 
-async def _page(
-    info: Info, document: domain.Document, sections: list[domain.Section], first: int | None, after: str | None
-) -> list[domain.Section]:
-    """A page of ``sections`` (the document's, in order): ``first`` (at least one) of those after the section
-    ``after``."""
-    cursor: domain.Section | None = None
-    if after is not None:
-        section_id = ids.parse(after, "Section")
-        cursor = await info.context.loaders.section.load(section_id) if section_id else None
-        if cursor is None or cursor.document_id != document.id:
-            raise Refused(info.context.text("page_cursor_unknown"), "BAD_CURSOR")
-    return domain.page_of(sections, cursor, None if first is None else max(1, first))
+async def _headings(info: Info, document: domain.Document) -> list[domain.SectionHeading]:
+    """The table of contents the reader reads, as kept (none of the sections is read): the document's, or as sent
+    to a consulted party (``domain.headings_as_sent``)."""
+    from server.api.consultations import consulted_snapshot
+
+    live, sent = await asyncio.gather(
+        info.context.loaders.headings.load(document.id), consulted_snapshot(info, document.id)
+    )
+    return domain.headings_as_sent(live, sent.entries) if sent else live
+
+
+async def _sections_at(info: Info, headings: list[domain.SectionHeading]) -> list[domain.Section]:
+    """The sections of ``headings``, read by id. A section deleted (or brought back) while its document's headings
+    were being kept again is left out until they are."""
+    found = await info.context.loaders.section.load_many([h.id for h in headings])
+    return [
+        replace(s, position=h.position) if h.deleted else s
+        for h, s in zip(headings, found, strict=True)
+        if s is not None and s.deleted == h.deleted
+    ]
+
+
+async def _cursor(info: Info, document: domain.Document, after: str | None) -> domain.Section | None:
+    """The section a page starts after (None: from the start); refused when it is no section of ``document``."""
+    if after is None:
+        return None
+    section_id = ids.parse(after, "Section")
+    cursor = await info.context.loaders.section.load(section_id) if section_id else None
+    if cursor is None or cursor.document_id != document.id:
+        raise Refused(info.context.text("page_cursor_unknown"), "BAD_CURSOR")
+    return cursor
 
 
 async def sections_of(info: Info, sections: list[domain.Section]) -> list[Section]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from bson import ObjectId
 
@@ -66,6 +68,23 @@ class Section:
     updated_at: datetime
     updated_by: ObjectId | None
     deleted: bool
+
+
+@dataclass(frozen=True)
+class SectionHeading:
+    """A section in a document's table of contents: what the contents and the reader's pages need of it, kept
+    per document (``Drafting.headings``) so that neither reads every section in full."""
+
+    id: ObjectId
+    key: str
+    title: str
+    position: int
+    deleted: bool = False  # kept only for live sections; a consulted party also reads those deleted since sent
+
+
+def headings_of(sections: Sequence[Section]) -> list[SectionHeading]:
+    """The headings of a document's live ``sections``, in their order."""
+    return [SectionHeading(s.id, s.key, s.title, s.position) for s in sections]
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,22 @@ def fingerprint(entries: Sequence[tuple[str, str, str]]) -> str:
     return digest.hexdigest()
 
 
-def page_of(sections: Sequence[Section], after: Section | None, first: int | None) -> list[Section]:
+class _Placed(Protocol):
+    """A section, or its heading: where it stands in the document."""
+
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    @property
+    def id(self) -> ObjectId: ...
+
+    @property
+    def position(self) -> int: ...
+
+
+P = TypeVar("P", bound=_Placed)
+
+
+def page_of(sections: Sequence[P], after: _Placed | None, first: int | None) -> list[P]:
     """``first`` of the ``sections`` (a document's, in order) that come after ``after`` (all of them when
     ``first`` is None). A section no longer among them was deleted since the reader had it: the page goes on
     from where it stood, which the section that followed it took when the rest were numbered again."""
@@ -146,3 +180,35 @@ def page_of(sections: Sequence[Section], after: Section | None, first: int | Non
             else next((i for i, s in enumerate(sections) if s.position >= after.position), len(sections))
         )
     return list(sections[start : None if first is None else start + first])
+
+
+def with_sent_in_place(sections: Sequence[P], sent: Sequence[SnapshotEntry], gone: Mapping[ObjectId, P]) -> list[P]:
+    """``sections`` (a document's, in order) with ``gone``: sections ``sent`` for consultation that the steering
+    group has deleted since, which the consulted party still reads. Each stands where it stood in the text sent —
+    after the section before it there, whose position it takes (clients order by position, and a stable sort
+    keeps it in its place)."""
+    ordered = list(sections)
+    for index, entry in enumerate(sent):
+        section = gone.get(entry.section_id)
+        if section is None:
+            continue
+        before = next((i for i, s in enumerate(ordered) if index > 0 and s.id == sent[index - 1].section_id), -1)
+        neighbour = ordered[before] if before >= 0 else (ordered[0] if ordered else None)
+        position = neighbour.position if neighbour else section.position
+        ordered.insert(before + 1, dataclasses.replace(section, position=position))
+    return ordered
+
+
+def headings_as_sent(headings: Sequence[SectionHeading], sent: Sequence[SnapshotEntry]) -> list[SectionHeading]:
+    """The table of contents a consulted party reads: the live ``headings`` with the titles ``sent`` to it, and
+    the sections sent and deleted since in their place (``with_sent_in_place``), marked deleted. A section added
+    since keeps its title."""
+    titles = {e.section_id: e.title for e in sent}
+    live = [dataclasses.replace(h, title=titles[h.id]) if h.id in titles else h for h in headings]
+    present = {h.id for h in headings}
+    gone = {
+        e.section_id: SectionHeading(e.section_id, e.key, e.title, index, deleted=True)
+        for index, e in enumerate(sent)
+        if e.section_id not in present
+    }
+    return with_sent_in_place(live, sent, gone) if gone else live

@@ -322,6 +322,8 @@ async def save_section(
         kind = "section.restored" if restored_from else "section.saved"
         await log_event(store, caller, kind, document.id, ("Section", head.id), data)
         saved_section = await _head_at_least(store, version)
+        if version.title != head.title:
+            await store.drafting.keep_headings(document.id)
         return Saved(saved_section, version, merged=merged, changed=True, from_colleague=from_colleague)
     return Invalid("sectionId", "busy")
 
@@ -425,8 +427,10 @@ async def add_section(
 async def _reordered(
     store: Store, caller: Caller, section: Section, order: list[ObjectId], kind: str, data: dict[str, object]
 ) -> Section:
-    """Number the document's sections in ``order``, record ``kind`` for ``section``, and read it again."""
+    """Number the document's sections in ``order`` and keep its headings, record ``kind`` for ``section``, and
+    read it again."""
     await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
+    await store.drafting.keep_headings(section.document_id)
     await log_event(store, caller, kind, section.document_id, ("Section", section.id), data)
     return await store.drafting.section(section.id) or section
 
@@ -599,6 +603,18 @@ async def record_participant(
         await store.drafting.remove_participant(document_id, organization_id, caller.now)
     kind = "document.participant_added" if add else "document.participant_removed"
     await log_event(store, caller, kind, document_id, ("Organization", organization_id), {"organization": slug})
+
+
+async def check_headings(store: Store, *, repair: bool) -> list[ObjectId]:
+    """Documents whose kept table of contents differs from their sections (a crash between writes)."""
+    wrong = []
+    for document_id, kept in (await store.drafting.kept_headings()).items():
+        derived = await store.drafting.derive_headings(document_id)
+        if derived != kept:
+            wrong.append(document_id)
+            if repair:
+                await store.drafting.keep_headings(document_id, proposal=derived)
+    return wrong
 
 
 @dataclass(frozen=True)

@@ -683,6 +683,62 @@ async def test_a_consulted_party_keeps_its_markers_and_the_sections_deleted_sinc
     assert after[0]["commentMarkers"][0]["consultedLocation"] is None
 
 
+CONTENTS_PAGE = """query($id: ID!, $after: ID) { document(id: $id) {
+  headings { id title } sections(first: 2, after: $after) { id title deleted } } }"""
+ADD_SECTION = """mutation($input: AddSectionInput!) { addSection(input: $input) {
+  __typename ... on SectionAdded { section { id } } } }"""
+
+
+async def test_a_consulted_party_pages_through_the_contents_as_sent_with_the_sections_added_since(
+    as_user: AsUser,
+) -> None:
+    """The contents a consulted party reads while the steering group rewrites: the titles sent, a section deleted
+    since in its place, a section added since under its own title; its pages follow those contents. The steering
+    group reads them as they are now."""
+    sec, plo = await as_user(SECRETARIAT), await as_user(PLO_COMMENTER)
+    document = await new_document(sec, [("Et", "Første."), ("To", "Andet."), ("Tre", "Tredje.")], PARTIES)
+    first, second, third = document["sections"]
+    snapshot = (await sec.execute(SNAPSHOT, {"input": {"documentId": document["id"], "label": "Høringsudkast"}}))[
+        "createSnapshot"
+    ]["snapshot"]
+    now = (await sec.execute("query($id: ID!) { document(id: $id) { createdAt } }", {"id": document["id"]}))[
+        "document"
+    ]["createdAt"]
+    opened = await _open(sec, snapshot["id"], datetime.fromisoformat(now) + timedelta(days=14), ("plo",))
+    assert opened["__typename"] == "ConsultationOpened", opened
+    assert (await sec.execute(DELETE_SECTION, {"input": {"sectionId": first}}))["deleteSection"]["__typename"] == (
+        "SectionDeleted"
+    )
+    saved = await sec.execute(
+        SAVE, {"input": {"sectionId": third, "baseVersion": 1, "title": "Tre omskrevet", "body": "Nyt."}}
+    )
+    assert saved["saveSection"]["__typename"] == "SectionSaved", saved
+    added = await sec.execute(ADD_SECTION, {"input": {"documentId": document["id"], "title": "Fire", "position": 2}})
+    fourth = added["addSection"]["section"]["id"]
+
+    read = (await plo.execute(CONTENTS_PAGE, {"id": document["id"]}))["document"]
+    assert read["headings"] == [
+        {"id": first, "title": "Et"},
+        {"id": second, "title": "To"},
+        {"id": third, "title": "Tre"},
+        {"id": fourth, "title": "Fire"},
+    ]
+    assert read["sections"] == [
+        {"id": first, "title": "Et", "deleted": True},
+        {"id": second, "title": "To", "deleted": False},
+    ]
+    rest = (await plo.execute(CONTENTS_PAGE, {"id": document["id"], "after": second}))["document"]["sections"]
+    assert [(s["id"], s["deleted"]) for s in rest] == [(third, False), (fourth, False)]
+
+    read = (await sec.execute(CONTENTS_PAGE, {"id": document["id"]}))["document"]
+    assert read["headings"] == [
+        {"id": second, "title": "To"},
+        {"id": third, "title": "Tre omskrevet"},
+        {"id": fourth, "title": "Fire"},
+    ]
+    assert [s["id"] for s in read["sections"]] == [second, third]
+
+
 async def test_the_phase_follows_the_consultation(as_user: AsUser) -> None:
     sec = await as_user(SECRETARIAT)
     document, snapshot, now = await _document(sec)

@@ -4,11 +4,17 @@ or moved in between; a cursor that is not one of the document's sections is refu
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.api.drafting_support import new_document
-from tests.support import KL_COMMENTER, PLO_COMMENTER, SECRETARIAT, Api
+from server import ids
+from server.store import Store
+from tests.api.drafting_support import new_document, save
+from tests.support import KL, KL_COMMENTER, PLO_COMMENTER, REGIONS, SECRETARIAT, Api, RunningApp
 
 AsUser = Callable[[str], Awaitable[Api]]
 
@@ -100,3 +106,109 @@ async def test_pages_show_nothing_to_those_who_may_not_read_the_document(as_user
     plo = await as_user(PLO_COMMENTER)
     for variables in ({"first": 2}, {"first": 2, "after": doc["sections"][1]}):
         assert (await plo.execute(PAGE, {"slug": doc["slug"], **variables}))["document"] is None
+
+
+CONTENTS = """query($slug: String!) { document(slug: $slug) {
+  headings { id key title } sections { id key title } } }"""
+RESTORE = """mutation($input: RestoreSectionInput!) { restoreSection(input: $input) { __typename } }"""
+RESTORE_VERSION = """mutation($input: RestoreSectionVersionInput!) { restoreSectionVersion(input: $input) {
+  __typename } }"""
+
+
+async def _contents(api: Api, slug: str) -> list[tuple[str, str, str]]:
+    """The table of contents, checked against the sections read in full: the same sections, keys and titles."""
+    document = (await api.execute(CONTENTS, {"slug": slug}))["document"]
+    headings = [(h["id"], h["key"], h["title"]) for h in document["headings"]]
+    assert headings == [(s["id"], s["key"], s["title"]) for s in document["sections"]]
+    return headings
+
+
+async def test_the_table_of_contents_follows_every_change_of_the_sections(as_user: AsUser) -> None:
+    """The contents are kept apart from the sections (so that a reader does not read them all): every write
+    that changes them keeps them in step — a new title saved or restored, a section added, moved, deleted or
+    brought back — and a save that keeps the title leaves them as they are."""
+    sec, doc = await _five(as_user)
+    s0, s1, s2, s3, s4 = doc["sections"]
+    slug = doc["slug"]
+
+    async def titles() -> list[str]:
+        return [title for _, _, title in await _contents(sec, slug)]
+
+    async def change(mutation: str, name: str, done: str, **input: object) -> None:
+        assert (await sec.execute(mutation, {"input": input}))[name]["__typename"] == done
+
+    assert await titles() == [f"Afsnit {n}" for n in range(5)]
+    assert (await save(sec, s1, 1, "Ny tekst.", title="Borgeren først"))["__typename"] == "SectionSaved"
+    assert (await save(sec, s1, 2, "Nyere tekst.", title="Borgeren først"))["__typename"] == "SectionSaved"
+    assert await titles() == ["Afsnit 0", "Borgeren først", "Afsnit 2", "Afsnit 3", "Afsnit 4"]
+    await change(RESTORE_VERSION, "restoreSectionVersion", "SectionSaved", sectionId=s1, version=1)
+    assert await titles() == [f"Afsnit {n}" for n in range(5)]
+
+    added = await sec.execute(ADD, {"input": {"documentId": doc["id"], "title": "Indledning", "position": 0}})
+    new = added["addSection"]["section"]["id"]
+    assert [(i, k) for i, k, _ in await _contents(sec, slug)][:2] == [(new, "indledning"), (s0, "afsnit-0")]
+    await change(MOVE, "moveSection", "SectionMoved", sectionId=s4, position=1)
+    await change(DELETE, "deleteSection", "SectionDeleted", sectionId=s2)
+    assert [i for i, _, _ in await _contents(sec, slug)] == [new, s4, s0, s1, s3]
+    await change(RESTORE, "restoreSection", "SectionRestored", sectionId=s2)
+    assert [i for i, _, _ in await _contents(sec, slug)] == [new, s4, s0, s1, s3, s2]  # back at the end
+    # A commenter reads the same contents.
+    assert await _contents(await as_user(KL_COMMENTER), slug) == await _contents(sec, slug)
+
+
+async def test_the_table_of_contents_is_right_after_concurrent_changes(as_user: AsUser) -> None:
+    """Titles saved at once in several sections of a document (and twice in one), with a section added and one
+    deleted meanwhile: once all have answered, the contents show each section as it is."""
+    sec, doc = await _five(as_user)
+    s0, s1, s2, s3, s4 = doc["sections"]
+    editors = [await as_user(email) for email in (SECRETARIAT, KL, REGIONS)]
+    work = [
+        save(editors[i % 3], s, 1, f"Tekst {i} skrevet om.", title=f"Titel {i}") for i, s in enumerate(doc["sections"])
+    ]
+    work += [
+        save(editors[1], s0, 1, "Tekst 0.", title="Titel 0"),  # the same title from the same base: merged or not
+        sec.execute(ADD, {"input": {"documentId": doc["id"], "title": "Tillæg"}}),
+        sec.execute(DELETE, {"input": {"sectionId": s3}}),
+    ]
+    results = await asyncio.gather(*work)
+    assert all(r["__typename"] in ("SectionSaved", "VersionConflict") for r in results[:6]), results
+    contents = await _contents(sec, doc["slug"])
+    assert [i for i, _, _ in contents][:4] == [s0, s1, s2, s4]
+    assert {title for _, _, title in contents} == {"Titel 0", "Titel 1", "Titel 2", "Titel 4", "Tillæg"}
+
+
+async def test_a_section_written_past_the_kept_contents_is_found_and_repaired_by_check(
+    app: RunningApp, mongodb_uri: str, as_user: AsUser, store: Store
+) -> None:
+    """A crash between a section's change and keeping the contents leaves them stale: ``check`` finds it, and
+    ``check --repair`` keeps them again."""
+    sec, doc = await _five(as_user)
+    oid = ids.parse(doc["sections"][2], "Section")
+    await store.db["sections"].update_one({"_id": oid}, {"$set": {"title": "Skrevet uden om"}})
+    stale = (await sec.execute(HEADINGS, {"slug": doc["slug"]}))["document"]["headings"]
+    assert stale[2]["title"] == "Afsnit 2"
+    env = {**os.environ, "MONGODB_URI": mongodb_uri, "DATABASE": app.settings.database}
+    env["SECRET_KEY"] = app.settings.secret_key
+    check = subprocess.run([sys.executable, "-m", "server", "check"], env=env, capture_output=True, text=True)
+    assert check.returncode == 1 and f"document {ids.parse(doc['id'], 'Document')}: table of contents stale" in (
+        check.stdout
+    )
+    repair = subprocess.run(
+        [sys.executable, "-m", "server", "check", "--repair"], env=env, capture_output=True, text=True
+    )
+    assert repair.returncode == 0 and "table of contents derived again" in repair.stdout
+    assert [t for _, _, t in await _contents(sec, doc["slug"])][2] == "Skrevet uden om"
+
+
+async def test_contents_stored_from_a_stale_reading_are_put_right_by_their_writer(
+    as_user: AsUser, store: Store
+) -> None:
+    """The race ``keep_headings`` settles: a writer that derived the contents before another writer's change and
+    stores them after it derives them again once stored, and stores what it finds."""
+    sec, doc = await _five(as_user)
+    document_id = ids.parse(doc["id"], "Document")
+    assert document_id is not None
+    right = await store.drafting.derive_headings(document_id)
+    kept = await store.drafting.keep_headings(document_id, proposal=right[::-1][1:])  # out of date and in disorder
+    assert kept == right == await store.drafting.headings(document_id)
+    assert [i for i, _, _ in await _contents(sec, doc["slug"])] == doc["sections"]
