@@ -318,12 +318,12 @@ async def save_section(
             section = refreshed
             continue
         await store.drafting.advance_head(version, caller.user_id)
+        saved_section = await _head_at_least(store, version)
+        if version.title != head.title:
+            await store.drafting.keep_headings(document.id)  # before the event: readers it wakes read them
         data = {"version": version.number, "base_version": base_version, "merged": merged, "title": new_title}
         kind = "section.restored" if restored_from else "section.saved"
         await log_event(store, caller, kind, document.id, ("Section", head.id), data)
-        saved_section = await _head_at_least(store, version)
-        if version.title != head.title:
-            await store.drafting.keep_headings(document.id)
         return Saved(saved_section, version, merged=merged, changed=True, from_colleague=from_colleague)
     return Invalid("sectionId", "busy")
 
