@@ -33,7 +33,8 @@ fragment CommentThread on Comment {
 
 # DocumentPage.tsx: opening the reader is one request: the document, its outline (`headings`: the table
 # of contents) and the first page of sections (READER_PAGE) with their markers, lean (ReaderSection.tsx:
-# a marker per passage with its comments' ids, in full only outdated passages and open proposals). The next pages
+# a marker per passage with how many comments mark it, which of them open proposals, and the first of them, whose
+# thread the marker opens; in full only outdated passages and open proposals). The next pages
 # come as the reader scrolls (READER_SECTIONS); a section's threads with COMMENTS_PANEL when opened.
 READER_PAGE = 10
 READER_SECTION = """
@@ -42,9 +43,9 @@ fragment ReaderSection on Section {
   consultedVersion { number title html }
   readerMarkers {
     count
-    passages { start end ids }
+    passages { start end count proposalCount firstId }
     outdated { id passage anchor { exact } }
-    openProposals { id ...Suggestion }
+    openProposals { id anchorLocation { start } consultedLocation { start } ...Suggestion }
   }
 }
 fragment Suggestion on CommentMarker {

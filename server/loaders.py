@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
-from server.comments.model import Comment, Marker, OpenCount, ThreadKeys
+from server.comments.model import Comment, Marker, OpenCount, Placed, ThreadKeys
 from server.consultations import queries as consultations
 from server.consultations.model import Answers, Consultation
 from server.drafting.model import Document, Section, SectionHeading, SectionVersion, Snapshot
@@ -40,6 +40,9 @@ class Loaders:
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
         self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
         self.thread_keys = DataLoader[ObjectId, ThreadKeys](load_fn=self._thread_keys)
+        # Per (section, version of its text): its markers as kept placed there, None when to be placed again.
+        self.reader_view = DataLoader[tuple[ObjectId, int], Placed | None](load_fn=self._reader_views)
+        self.stamped_markers = DataLoader[ObjectId, tuple[bytes, list[Marker]]](load_fn=self._stamped_markers)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
         self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
         # Per consultation: what its parties' statuses are derived from (responses, comments in it).
@@ -127,6 +130,14 @@ class Loaders:
     async def _comment_markers(self, section_ids: Sequence[ObjectId]) -> list[list[Marker]]:
         markers = await self.store.comments.markers(section_ids)
         return [markers.get(i, []) for i in section_ids]
+
+    async def _reader_views(self, keys: Sequence[tuple[ObjectId, int]]) -> list[Placed | None]:
+        found = await self.store.comments.reader_views(keys)
+        return [found.get(k) for k in keys]
+
+    async def _stamped_markers(self, section_ids: Sequence[ObjectId]) -> list[tuple[bytes, list[Marker]]]:
+        found = await self.store.comments.stamped_markers(section_ids)
+        return [found.get(i, (b"", [])) for i in section_ids]
 
     async def _thread_keys(self, section_ids: Sequence[ObjectId]) -> list[ThreadKeys]:
         keys = await self.store.comments.thread_keys(section_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -419,15 +419,50 @@ async def section_threads(
     )
 
 
+class _PassageIds:
+    """The ids of the comments marking each passage a reader sees on one section, found once per request when a
+    passage's ``ids`` is asked for (they are per thread: the reader itself asks for counts)."""
+
+    def __init__(self, info: Info, section: drafting_model.Section) -> None:
+        self._info, self._section = info, section
+        self._found: asyncio.Future[dict[tuple[int, int], list[strawberry.ID]]] | None = None
+
+    async def of(self, start: int, end: int) -> list[strawberry.ID]:
+        if self._found is None:
+            self._found = asyncio.ensure_future(self._find())
+        return (await self._found).get((start, end), [])
+
+    async def _find(self) -> dict[tuple[int, int], list[strawberry.ID]]:
+        marked = await _marked(self._info, self._section)
+        passages: dict[tuple[int, int], list[strawberry.ID]] = {}
+        for m in marked.markers:
+            where = marked.shown(m)
+            if where is not None:
+                passages.setdefault((where.start, where.end), []).append(strawberry.ID(ids.encode("Comment", m.id)))
+        return passages
+
+
 @strawberry.type(
     description="A passage of the text you read that thread-starting comments you may see mark: where it is (offsets "
-    "into its plain text) and which comments mark exactly it. The lean form of `CommentMarker`, for the many: the "
+    "into its plain text) and how many comments mark exactly it. The lean form of `CommentMarker`, for the many: the "
     "reader shows a marker and a highlight."
 )
 class PassageMarker:
     start: int
     end: int
-    ids: list[strawberry.ID] = strawberry.field(description="The comments' ids, in order.")
+    count: int = strawberry.field(description="The comments you may see that mark exactly this passage.")
+    proposal_count: int = strawberry.field(description="Of them, the open change proposals (in `openProposals`).")
+    first_id: strawberry.ID = strawberry.field(
+        description="The first of them (by id): the thread a marker opens the comments at."
+    )
+    found: strawberry.Private[_PassageIds]
+
+    @strawberry.field(
+        description="The comments' ids, in order. One per thread, worked out when asked for: the reader asks for "
+        "`count` and `firstId`, and shows the threads themselves with `Section.commentThreads`."
+    )
+    async def ids(self) -> list[strawberry.ID]:
+        return await self.found.of(self.start, self.end)
 
 
 @strawberry.type(
@@ -471,12 +506,18 @@ class _Marked:
 
 
 async def _marked(info: Info, section: drafting_model.Section) -> _Marked:
+    markers = await queries.markers(info.context.loaders, info.context.actor, section)
+    return await _texts(info, section, markers)
+
+
+async def _texts(info: Info, section: drafting_model.Section, markers: Sequence[domain.Marker]) -> _Marked:
+    """``markers`` with the texts that place them: the section's current text, the version sent for consultation
+    when the viewer reads that one, the versions they were made on."""
     from server.api.consultations import consulted_version
 
-    loaders = info.context.loaders
-    markers = await queries.markers(loaders, info.context.actor, section)
     if not markers:
         return _Marked(markers, None, None, {})
+    loaders = info.context.loaders
     anchored = sorted({m.section_version for m in markers if m.anchor is not None})
     current = await loaders.section.load(section.id)
     consulted = await consulted_version(info, current) if current else None
@@ -537,27 +578,43 @@ async def section_markers(info: Info, section: drafting_model.Section) -> list[C
 
 
 async def reader_markers(info: Info, section: drafting_model.Section) -> ReaderMarkers:
-    """What the reader shows of the same comments: per comment only its id, under the passage it marks; in full
-    only the outdated passages and the open proposals (few). Nothing per comment beyond placing it is computed."""
-    marked = await _marked(info, section)
-    passages: dict[tuple[int, int], list[strawberry.ID]] = {}
-    outdated: list[domain.Marker] = []
-    proposals: list[domain.Marker] = []
-    for m in marked.markers:
-        if m.anchor is None:
-            continue
-        where = marked.shown(m)
-        if where is None:
-            outdated.append(m)
-            continue
-        passages.setdefault((where.start, where.end), []).append(strawberry.ID(ids.encode("Comment", m.id)))
-        if domain.open_proposal(m):
-            proposals.append(m)
+    """What the reader shows of the same comments, placed in the text the viewer reads: per passage how many mark
+    it; in full only the outdated passages and the open proposals. Read from the markers as kept placed in that
+    text (``queries.reader_view``): nothing per comment is worked out but for those shown in full."""
+    from server.api.consultations import consulted_version
+
+    loaders = info.context.loaders
+    current = await loaders.section.load(section.id) or section
+    consulted = await consulted_version(info, current)
+    version = consulted.number if consulted is not None else current.version
+
+    async def where(markers: Sequence[domain.Marker]) -> Callable[[domain.Marker], tuple[int, int] | None]:
+        marked = await _texts(info, section, markers)
+
+        def at(m: domain.Marker) -> tuple[int, int] | None:
+            found = marked.shown(m)
+            return (found.start, found.end) if found is not None else None
+
+        return at
+
+    view = await queries.reader_view(loaders, info.context.actor, section, version, where)
+    marked = await _texts(info, section, [*view.outdated, *view.proposals])
+    found = _PassageIds(info, section)
     return ReaderMarkers(
-        count=len(marked.markers),
-        passages=[PassageMarker(start=start, end=end, ids=found) for (start, end), found in passages.items()],
-        outdated=await _full_markers(info, section, marked, outdated),
-        open_proposals=await _full_markers(info, section, marked, proposals),
+        count=view.count,
+        passages=[
+            PassageMarker(
+                start=p.start,
+                end=p.end,
+                count=p.count,
+                proposal_count=p.proposals,
+                first_id=strawberry.ID(ids.encode("Comment", p.first)),
+                found=found,
+            )
+            for p in view.passages
+        ],
+        outdated=await _full_markers(info, section, marked, view.outdated),
+        open_proposals=await _full_markers(info, section, marked, view.proposals),
     )
 
 

@@ -164,6 +164,107 @@ class ThreadKeys:
         return shown
 
 
+@dataclass(frozen=True, slots=True)
+class MarkGroup:
+    """Of the threads of one organisation and draft state (what ``seeing`` depends on) that mark one
+    passage, or a whole section: how many, how many of them are open proposals, and the first by id."""
+
+    organization_id: ObjectId
+    submitted: bool
+    count: int
+    proposals: int
+    first: ObjectId
+
+
+@dataclass(frozen=True)
+class PlacedPassage:
+    """A passage of one version of a section's text that threads mark: offsets into its plain text."""
+
+    start: int
+    end: int
+    groups: tuple[MarkGroup, ...]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A section's markers placed in one version of its text, aggregated by what visibility depends on:
+    a reader sums a few counts per passage instead of placing every thread (kept per section and
+    version by ``comments.repository``, derived from the markers, never the record). Only what is
+    shown one by one is kept per thread: the outdated passages and the open proposals."""
+
+    version: int  # the version of the text the markers are placed in
+    section: tuple[MarkGroup, ...]  # every thread, anchored or not
+    passages: tuple[PlacedPassage, ...]  # in the order of their first thread's id
+    outdated: tuple[Marker, ...]  # anchored, but the passage is not in the text
+    proposals: tuple[Marker, ...]  # open proposals whose passage is in the text
+
+
+def _grouped_marks(markers: Iterable[Marker]) -> tuple[MarkGroup, ...]:
+    groups: dict[tuple[ObjectId, bool], MarkGroup] = {}
+    for m in markers:  # by id: the first of a group is the first one met
+        key = (m.organization_id, m.submitted)
+        found = groups.get(key)
+        proposal = int(open_proposal(m))
+        if found is None:
+            groups[key] = MarkGroup(m.organization_id, m.submitted, 1, proposal, m.id)
+        else:
+            groups[key] = dataclasses.replace(found, count=found.count + 1, proposals=found.proposals + proposal)
+    return tuple(groups.values())
+
+
+def place(version: int, markers: Sequence[Marker], where: Callable[[Marker], tuple[int, int] | None]) -> Placed:
+    """``markers`` (ordered by id) placed in version ``version`` of their section's text: ``where``
+    says where an anchored marker's passage is in it (None: not there)."""
+    passages: dict[tuple[int, int], list[Marker]] = {}
+    outdated: list[Marker] = []
+    for m in markers:
+        if m.anchor is None:
+            continue
+        found = where(m)
+        if found is None:
+            outdated.append(m)
+        else:
+            passages.setdefault(found, []).append(m)
+    return Placed(
+        version=version,
+        section=_grouped_marks(markers),
+        passages=tuple(PlacedPassage(start, end, _grouped_marks(ms)) for (start, end), ms in passages.items()),
+        outdated=tuple(outdated),
+        proposals=tuple(m for ms in passages.values() for m in ms if open_proposal(m)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SeenPassage:
+    """A passage as one reader sees it: the threads they may see that mark it."""
+
+    start: int
+    end: int
+    count: int
+    proposals: int  # of them open proposals
+    first: ObjectId
+
+
+def seen_passages(placed: Placed, sees: Callable[[ObjectId, bool], bool]) -> tuple[int, list[SeenPassage]]:
+    """How many of a section's threads a reader sees (``sees``: ``seeing``), and the passages they mark,
+    in the order of their first seen thread's id: the same as placing only the markers seen."""
+    count = sum(g.count for g in placed.section if sees(g.organization_id, g.submitted))
+    passages = []
+    for p in placed.passages:
+        shown = [g for g in p.groups if sees(g.organization_id, g.submitted)]
+        if shown:
+            passages.append(
+                SeenPassage(
+                    p.start,
+                    p.end,
+                    sum(g.count for g in shown),
+                    sum(g.proposals for g in shown),
+                    min((g.first for g in shown), key=lambda i: i.binary),
+                )
+            )
+    return count, sorted(passages, key=lambda p: p.first.binary)
+
+
 def open_proposal(comment: Comment | Marker) -> bool:
     """An open change proposal on a passage, not yet taken in: the reader shows it in the text."""
     return (

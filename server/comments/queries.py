@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -17,10 +17,13 @@ from server.comments.model import (
     Comment,
     CommentStatus,
     Marker,
+    SeenPassage,
     ThreadKeys,
     as_seen_by,
     needs_publications,
+    place,
     seeing,
+    seen_passages,
     visible,
 )
 from server.drafting.model import Document, Section
@@ -144,6 +147,42 @@ async def markers(loaders: Loaders, actor: Actor | None, section: Section) -> li
     sees = seeing(actor, document)  # a section has thousands of markers
     seen = [m for m in found if sees(m.organization_id, m.submitted)]
     return list(await _as_seen(loaders, actor, seen))
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """What a reader sees of a section's threads placed in one version of its text (``reader_view``)."""
+
+    count: int  # the threads the reader may see, anchored or not
+    passages: list[SeenPassage]
+    outdated: list[Marker]  # as the reader may read them (``as_seen_by``)
+    proposals: list[Marker]
+
+
+Where = Callable[[Sequence[Marker]], Awaitable[Callable[[Marker], tuple[int, int] | None]]]
+
+
+async def reader_view(
+    loaders: Loaders, actor: Actor | None, section: Section, version: int, where: Where
+) -> ReaderView:
+    """The section's thread-starting comments that the caller may see (the same as ``markers``) placed in
+    version ``version`` of its text: summed per passage from the placement kept for that version, so
+    that the work does not grow with the threads. When the markers changed since it was kept, they are
+    placed again (``where``: given the markers, where each one's passage is in that version) and kept."""
+    document = await _readable_document(loaders, actor, section.document_id)
+    if document is None:
+        return ReaderView(0, [], [], [])
+    placed = await loaders.reader_view.load((section.id, version))
+    if placed is None:
+        stamp, markers = await loaders.stamped_markers.load(section.id)
+        placed = place(version, markers, await where(markers))
+        await loaders.store.comments.keep_reader_view(section.id, stamp, placed)
+    sees = seeing(actor, document)
+    count, passages = seen_passages(placed, sees)
+    outdated = [m for m in placed.outdated if sees(m.organization_id, m.submitted)]
+    proposals = [m for m in placed.proposals if sees(m.organization_id, m.submitted)]
+    shown = await _as_seen(loaders, actor, [*outdated, *proposals])
+    return ReaderView(count, passages, list(shown[: len(outdated)]), list(shown[len(outdated) :]))
 
 
 async def open_counts(loaders: Loaders, actor: Actor | None, sections: Sequence[Section]) -> list[int]:

@@ -20,6 +20,10 @@ are kept in ``comment_thread_keys``, one document per section: the comments pane
 threads from them without the markers (750 markers took ~8 ms of the app's CPU to decode, and the
 embedded store decodes a whole document whatever the projection: ~2.5 ms for a markers document of
 750, when the keys were kept in it).
+The reader does not place the markers either: it reads them placed in the text it shows and
+summed by what visibility depends on (``model.Placed``, in ``comment_placements``), made by the
+first reader of a version of the text once the markers changed; the counts keep the stamp of the
+markers kept with them, which tells a placement made from other markers (``reader_views``).
 Every write here that can change them recounts the section; see ``recount`` for why the result is
 right when writers race. They are derived data: ``check --repair`` derives them again from the
 comments.
@@ -28,6 +32,7 @@ comments.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -46,7 +51,10 @@ from server.comments.model import (
     CommentKind,
     CommentStatus,
     Marker,
+    MarkGroup,
     OpenCount,
+    Placed,
+    PlacedPassage,
     ThreadKeys,
     marker_of,
 )
@@ -68,6 +76,9 @@ INDEXES = {
     "comment_markers": [],
     # {_id: section, keys: the markers' ThreadKeys.packed}: derived from comments, see recount.
     "comment_thread_keys": [],
+    # {_id: section, views: [{version, stamp, packed: BSON of model.Placed}], at most two}: the markers
+    # placed in a version of the section's text, made by readers from the markers stamped ``stamp``.
+    "comment_placements": [],
     # {_id: "consultation_stamp"}: once there, every comment carries its consultation (``stamp_older``).
     "comment_migrations": [],
     "comments": [
@@ -159,10 +170,11 @@ _DERIVED_FROM = {
 }
 
 
-def _count_fields(counts: Sequence[OpenCount]) -> dict[str, Any]:
-    """A section's open counts as kept: one binary value, as the markers (see the module's docstring)."""
+def _count_fields(counts: Sequence[OpenCount], stamp: Binary) -> dict[str, Any]:
+    """A section's open counts as kept: one binary value, as the markers (see the module's docstring),
+    with the stamp of the markers kept with them."""
     fields = [{"organization_id": c.organization_id, "submitted": c.submitted, "count": c.count} for c in counts]
-    return {"packed": Binary(bson.encode({"counts": fields}))}
+    return {"packed": Binary(bson.encode({"counts": fields})), "markers": stamp}
 
 
 def _stored_counts(doc: Mapping[str, Any]) -> list[OpenCount]:
@@ -171,26 +183,31 @@ def _stored_counts(doc: Mapping[str, Any]) -> list[OpenCount]:
     return [OpenCount(c["organization_id"], c["submitted"], int(c["count"])) for c in kept]
 
 
+def _marker_fields(m: Marker) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "section_version": m.section_version,
+        "author_id": m.author_id,
+        "organization_id": m.organization_id,
+        "kind": m.kind.value,
+        "status": m.status.value,
+        "submitted": m.submitted,
+        "in_response": m.in_response,
+        "anchor": _anchor_doc(m.anchor),
+        "proposed_text": m.proposed_text,
+        "applied_version": m.applied_version,
+        "consultation_id": m.consultation_id,
+    }
+
+
 def _packed(markers: Sequence[Marker]) -> dict[str, Any]:
     """A section's markers as kept: one binary value (see the module's docstring)."""
-    fields = [
-        {
-            "id": m.id,
-            "section_version": m.section_version,
-            "author_id": m.author_id,
-            "organization_id": m.organization_id,
-            "kind": m.kind.value,
-            "status": m.status.value,
-            "submitted": m.submitted,
-            "in_response": m.in_response,
-            "anchor": _anchor_doc(m.anchor),
-            "proposed_text": m.proposed_text,
-            "applied_version": m.applied_version,
-            "consultation_id": m.consultation_id,
-        }
-        for m in markers
-    ]
-    return {"packed": Binary(bson.encode({"markers": fields}))}
+    return {"packed": Binary(bson.encode({"markers": [_marker_fields(m) for m in markers]}))}
+
+
+def _stamp(packed: bytes) -> Binary:
+    """What tells one state of a section's markers from another (kept with its counts, see ``reader_views``)."""
+    return Binary(hashlib.blake2b(packed, digest_size=16).digest())
 
 
 def _key_fields(markers: Sequence[Marker]) -> dict[str, Any]:
@@ -216,24 +233,56 @@ def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | No
     kept = bson.decode(doc["packed"])["markers"]
     if any("consultation_id" not in m for m in kept):
         return None
-    return [
-        Marker(
-            id=m["id"],
-            section_id=section_id,
-            section_version=int(m["section_version"]),
-            author_id=m["author_id"],
-            organization_id=m["organization_id"],
-            kind=_KINDS[m["kind"]],
-            status=_STATUSES[m["status"]],
-            submitted=m["submitted"],
-            in_response=m["in_response"],
-            anchor=_anchor(m["anchor"]),
-            proposed_text=m["proposed_text"],
-            applied_version=m["applied_version"],
-            consultation_id=m["consultation_id"],
-        )
-        for m in kept
-    ]
+    return [_marker_from(section_id, m) for m in kept]
+
+
+def _marker_from(section_id: ObjectId, m: Mapping[str, Any]) -> Marker:
+    return Marker(
+        id=m["id"],
+        section_id=section_id,
+        section_version=int(m["section_version"]),
+        author_id=m["author_id"],
+        organization_id=m["organization_id"],
+        kind=_KINDS[m["kind"]],
+        status=_STATUSES[m["status"]],
+        submitted=m["submitted"],
+        in_response=m["in_response"],
+        anchor=_anchor(m["anchor"]),
+        proposed_text=m["proposed_text"],
+        applied_version=m["applied_version"],
+        consultation_id=m["consultation_id"],
+    )
+
+
+def _group_fields(groups: Sequence[MarkGroup]) -> list[list[Any]]:
+    return [[g.organization_id, g.submitted, g.count, g.proposals, g.first] for g in groups]
+
+
+def _groups(kept: Sequence[Sequence[Any]]) -> tuple[MarkGroup, ...]:
+    return tuple(MarkGroup(g[0], g[1], int(g[2]), int(g[3]), g[4]) for g in kept)
+
+
+def _placed_fields(placed: Placed) -> bytes:
+    """A section's markers placed in one version, as kept: one binary value (see the module's docstring)."""
+    return bson.encode(
+        {
+            "section": _group_fields(placed.section),
+            "passages": [[p.start, p.end, _group_fields(p.groups)] for p in placed.passages],
+            "outdated": [_marker_fields(m) for m in placed.outdated],
+            "proposals": [_marker_fields(m) for m in placed.proposals],
+        }
+    )
+
+
+def _placed(section_id: ObjectId, version: int, packed: bytes) -> Placed:
+    kept = bson.decode(packed)
+    return Placed(
+        version=version,
+        section=_groups(kept["section"]),
+        passages=tuple(PlacedPassage(int(p[0]), int(p[1]), _groups(p[2])) for p in kept["passages"]),
+        outdated=tuple(_marker_from(section_id, m) for m in kept["outdated"]),
+        proposals=tuple(_marker_from(section_id, m) for m in kept["proposals"]),
+    )
 
 
 def _checked(doc: Mapping[str, Any], keys: Mapping[str, Any] | None) -> list[Marker] | None:
@@ -266,6 +315,7 @@ class Comments:
         self._markers = db["comment_markers"]
         self._keys = db["comment_thread_keys"]
         self._migrations = db["comment_migrations"]
+        self._placements = db["comment_placements"]
 
     async def insert(self, comment: Comment) -> Kept | None:
         """Write a new comment; returns its section's open counts and markers as now kept (None for
@@ -369,13 +419,58 @@ class Comments:
     async def markers(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[Marker]]:
         """The reader's markers of these sections' live thread-starting comments, as last kept,
         ordered by comment id. Reads one small document per section and none of the comments."""
+        return {s: markers for s, (_, markers) in (await self.stamped_markers(section_ids)).items()}
+
+    async def stamped_markers(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, tuple[bytes, list[Marker]]]:
+        """``markers``, each section's with the stamp of what was read (``reader_views``)."""
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
             return {}
         cursor = self._markers.find({"_id": {"$in": wanted}}).batch_size(LIST_BATCH)
-        found = {doc["_id"]: markers async for doc in cursor if (markers := _unpacked(doc["_id"], doc)) is not None}
+        found = {
+            doc["_id"]: (bytes(_stamp(doc["packed"])), markers)
+            async for doc in cursor
+            if (markers := _unpacked(doc["_id"], doc)) is not None
+        }
         never = [s for s in wanted if s not in found]  # a new section, or kept before markers were
-        return found | ({s: kept[1] for s, kept in (await self.recount(never)).items()} if never else {})
+        if never:
+            kept = await self.recount(never)
+            found |= {s: (bytes(_stamp(_packed(k[1])["packed"])), k[1]) for s, k in kept.items()}
+        return found
+
+    async def reader_views(self, keys: Sequence[tuple[ObjectId, int]]) -> dict[tuple[ObjectId, int], Placed | None]:
+        """Each section's markers as kept placed in the version of its text asked for (``model.Placed``);
+        None when they were never placed there, or placed from markers other than those kept now (the
+        stamp kept with the counts is theirs): to be placed again and kept (``keep_reader_view``).
+        Reads one small document per section from each of two collections, none of the markers."""
+        wanted = list(dict.fromkeys(s for s, _ in keys))
+        if not wanted:
+            return {}
+        query = {"_id": {"$in": wanted}}
+
+        async def read(collection: claims.Collection) -> dict[ObjectId, Mapping[str, Any]]:
+            return {doc["_id"]: doc async for doc in collection.find(query).batch_size(LIST_BATCH)}
+
+        counts, placements = await asyncio.gather(read(self._counts), read(self._placements))
+        unstamped = [s for s in wanted if s not in counts or "markers" not in counts[s]]
+        if unstamped:  # counted before the stamp was kept: count again, which keeps it
+            await self.recount(unstamped)
+        found: dict[tuple[ObjectId, int], Placed | None] = {}
+        for section_id, version in keys:
+            stamp = counts[section_id].get("markers") if section_id in counts else None
+            views = placements[section_id].get("views", []) if section_id in placements else []
+            view = next((v for v in views if v["version"] == version and v["stamp"] == stamp), None)
+            found[(section_id, version)] = _placed(section_id, version, view["packed"]) if view else None
+        return found
+
+    async def keep_reader_view(self, section_id: ObjectId, stamp: bytes, placed: Placed) -> None:
+        """Keep ``placed``, made from the markers stamped ``stamp``, beside the section's view of one other
+        version (a party reading the version sent for consultation, the steering group the newest). Only
+        readers write these, and a view lost to another's write is placed again on the next read."""
+        view = {"version": placed.version, "stamp": Binary(stamp), "packed": Binary(_placed_fields(placed))}
+        doc = await self._placements.find_one({"_id": section_id})
+        others = [v for v in (doc or {}).get("views", []) if v["version"] != placed.version][:1]
+        await self._keep(self._placements, section_id, {"views": [view, *others]})
 
     async def thread_keys(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, ThreadKeys]:
         """The keys of these sections' live thread-starting comments, as last kept, ordered by
@@ -450,11 +545,7 @@ class Comments:
                 *(
                     self._keep(collection, section_id, fields)
                     for section_id, (counts, markers) in stored.items()
-                    for collection, fields in (
-                        (self._counts, _count_fields(counts)),
-                        (self._markers, _packed(markers)),
-                        (self._keys, _key_fields(markers)),
-                    )
+                    for collection, fields in self._kept_fields(counts, markers)
                 )
             )
             kept = await self.derive(pending)
@@ -464,6 +555,16 @@ class Comments:
                 return settled
         log.warning("open-comment counts of sections %s still moving after %d recounts", pending, _RECOUNT_ATTEMPTS)
         return settled | {s: kept.get(s, ([], [])) for s in pending}
+
+    def _kept_fields(
+        self, counts: Sequence[OpenCount], markers: Sequence[Marker]
+    ) -> tuple[tuple[claims.Collection, dict[str, Any]], ...]:
+        packed = _packed(markers)
+        return (
+            (self._counts, _count_fields(counts, _stamp(packed["packed"]))),
+            (self._markers, packed),
+            (self._keys, _key_fields(markers)),
+        )
 
     @staticmethod
     async def _keep(collection: claims.Collection, section_id: ObjectId, fields: dict[str, Any]) -> None:

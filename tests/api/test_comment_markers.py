@@ -39,9 +39,10 @@ _FIELDS = """id kind status submitted sectionVersion proposedText appliedVersion
   organization { shortName } viewerCan { edit respond applyProposal }"""
 BOTH = f"""query($id: ID!) {{ node(id: $id) {{ ... on Section {{
   commentMarkers {{ {_FIELDS} }} comments {{ {_FIELDS} }}
-  readerMarkers {{ count passages {{ start end ids }} outdated {{ id }} openProposals {{ id proposedText }} }} }} }} }}"""
+  readerMarkers {{ count passages {{ start end ids count proposalCount firstId }} outdated {{ id }}
+    openProposals {{ id proposedText }} }} }} }} }}"""
 # What the reader (ReaderSection.tsx) asks of each section's markers.
-READER_MARKERS = """readerMarkers { count passages { start end ids } outdated { id passage anchor { exact } }
+READER_MARKERS = """readerMarkers { count passages { start end count proposalCount firstId } outdated { id passage anchor { exact } }
   openProposals { id kind status proposedText appliedVersion organization { id name shortName }
     viewerCan { respond applyProposal } } }"""
 READER = f"""query($id: ID!) {{ node(id: $id) {{ ... on Document {{ sections {{ id version html {READER_MARKERS} }} }} }} }}"""
@@ -62,12 +63,22 @@ def _as_read(markers: list[dict[str, Any]]) -> dict[str, Any]:
     """What ``Section.readerMarkers`` holds of these markers, for a reader of the current text: each passage
     with the comments marking it, the outdated ones, the open proposals in the text."""
     placed = [m for m in markers if m["anchorLocation"] is not None]
-    passages: dict[tuple[int, int], list[str]] = {}
+    passages: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for m in placed:
-        passages.setdefault((m["anchorLocation"]["start"], m["anchorLocation"]["end"]), []).append(m["id"])
+        passages.setdefault((m["anchorLocation"]["start"], m["anchorLocation"]["end"]), []).append(m)
     return {
         "count": len(markers),
-        "passages": [{"start": start, "end": end, "ids": found} for (start, end), found in passages.items()],
+        "passages": [
+            {
+                "start": start,
+                "end": end,
+                "ids": [m["id"] for m in found],
+                "count": len(found),
+                "proposalCount": sum(1 for m in found if m["proposedText"]),
+                "firstId": found[0]["id"],
+            }
+            for (start, end), found in passages.items()
+        ],
         "outdated": [{"id": m["id"]} for m in markers if m["anchor"] is not None and m["anchorLocation"] is None],
         "openProposals": [{"id": m["id"], "proposedText": m["proposedText"]} for m in placed if m["proposedText"]],
     }
@@ -197,6 +208,31 @@ async def test_markers_kept_before_they_were_packed_are_derived_again(as_user: A
     assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
 
 
+async def test_the_reader_places_again_what_was_placed_from_other_markers(as_user: AsUser, store: Store) -> None:
+    doc = await _kl_drafts_two(as_user)
+    kl = await as_user(KL_COMMENTER)
+    right = await _markers_match_threads(kl, doc["section"])  # placed in the text and kept
+    section = ids.parse(doc["section"], "Section")
+    kept = await store.db["comment_placements"].find_one({"_id": section})
+    assert kept is not None and [v["version"] for v in kept["views"]] == [1]
+    # A placement made from markers that are no longer kept (its stamp is not theirs) is not shown:
+    # the reader places the markers again.
+    nothing = {"section": [], "passages": [], "outdated": [], "proposals": []}
+    stale = {**kept["views"][0], "stamp": Binary(b"\x00" * 16), "packed": Binary(bson.encode(nothing))}
+    await store.db["comment_placements"].replace_one({"_id": section}, {"views": [stale]})
+    assert await _markers_match_threads(kl, doc["section"]) == right
+    # Counts kept before they carried the stamp of their markers: counted again, which keeps it.
+    await store.db["comment_counts"].update_one({"_id": section}, {"$unset": {"markers": ""}})
+    assert await _markers_match_threads(kl, doc["section"]) == right
+    counts = await store.db["comment_counts"].find_one({"_id": section})
+    assert counts is not None and len(counts["markers"]) == 16
+    # A new version of the text: the markers are placed in it, and kept beside the earlier version's.
+    await _save(await as_user(KL), doc["section"], 1, BODY + "\nEt nyt afsnit.\n")
+    await _markers_match_threads(kl, doc["section"])
+    kept = await store.db["comment_placements"].find_one({"_id": section})
+    assert kept is not None and [v["version"] for v in kept["views"]] == [2, 1]
+
+
 def _kept_markers(kept: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """The markers a ``comment_markers`` document keeps (packed as BSON, see comments/repository.py)."""
     assert kept is not None and set(kept) == {"_id", "packed"}, kept
@@ -204,7 +240,14 @@ def _kept_markers(kept: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 
 # What the reader reads of its own (the app's background work — mail, sweeps, events — uses others).
-_READER_COLLECTIONS = ("comments", "comment_counts", "comment_markers", "sections", "section_versions")
+_READER_COLLECTIONS = (
+    "comments",
+    "comment_counts",
+    "comment_markers",
+    "comment_placements",
+    "sections",
+    "section_versions",
+)
 
 
 async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comments(
@@ -224,15 +267,17 @@ async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comment
         reader = (await kl.execute(READER, {"id": doc["document"]}))["node"]
         markers = reader["sections"][0]["readerMarkers"]
         # Every comment marks the same passage: one marker for all of them.
-        assert markers["count"] == sum(len(p["ids"]) for p in markers["passages"]) == total
+        assert markers["count"] == sum(p["count"] for p in markers["passages"]) == total
         assert len(markers["passages"]) == min(total, 1) and markers["outdated"] == []
         returned = {c: n for c, n in app.counter.returned.items() if c in _READER_COLLECTIONS}
         trips = [t for t in app.counter.targets if t.split(" ")[-1] in _READER_COLLECTIONS]
         read.append((returned, trips))
-    # The same documents and round trips for 0, 3 and 24 comments: one kept document per section,
-    # and never a comment.
+    # The same documents and round trips for 0, 3 and 24 comments: two small kept documents per section
+    # (the counts, with the stamp of the markers, and the markers placed in the text), never the markers
+    # themselves nor a comment.
     assert read[0] == read[1] == read[2], read
-    assert read[2][0].get("comment_markers") == 1 and "comments" not in read[2][0], read
+    assert read[2][0].get("comment_placements") == 1 and read[2][0].get("comment_counts") == 1, read
+    assert "comment_markers" not in read[2][0] and "comments" not in read[2][0], read
 
 
 async def test_a_page_of_sections_reads_the_markers_of_its_sections_only(app: RunningApp, as_user: AsUser) -> None:
@@ -248,7 +293,8 @@ async def test_a_page_of_sections_reads_the_markers_of_its_sections_only(app: Ru
         app.counter.returned.clear()
         [section] = (await kl.execute(page, {"slug": doc["slug"], "after": after}))["document"]["sections"]
         assert section["id"] == shown and section["readerMarkers"]["count"] == 1
-        assert app.counter.returned.get("comment_markers") == 1, app.counter.returned
+        assert app.counter.returned.get("comment_placements") == 1, app.counter.returned
+        assert "comment_markers" not in app.counter.returned, app.counter.returned
 
 
 async def test_the_reader_gets_outdated_passages_and_open_proposals_in_full_and_the_rest_lean(
@@ -274,7 +320,8 @@ async def test_the_reader_gets_outdated_passages_and_open_proposals_in_full_and_
     ]
     [placed] = markers["passages"]
     start = plain_text(BODY.replace(" når borgeren giver samtykke", "")).index("skal udbredes")
-    assert placed == {"start": start, "end": start + len("skal udbredes til flere patienter"), "ids": [proposal["id"]]}
+    end = start + len("skal udbredes til flere patienter")
+    assert placed == {"start": start, "end": end, "count": 1, "proposalCount": 1, "firstId": proposal["id"]}
     [suggestion] = markers["openProposals"]
     assert suggestion["id"] == proposal["id"] and suggestion["proposedText"] == "bør tilbydes flere patienter"
     assert suggestion["viewerCan"] == {"respond": True, "applyProposal": True}

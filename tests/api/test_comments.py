@@ -618,7 +618,8 @@ async def test_counts_kept_before_they_were_packed_are_read_as_they_stand(as_use
     await _added(kl, doc["section"], "Anden.")
     section = ids.parse(doc["section"], "Section")
     packed = await store.db["comment_counts"].find_one({"_id": section})
-    assert packed is not None and set(packed) == {"_id", "packed"}  # kept as one value: see the repository
+    # Kept as one value, with the stamp of the markers kept with them: see the repository.
+    assert packed is not None and set(packed) == {"_id", "packed", "markers"}
     # A store written before counts were packed holds them as subdocuments: they still count.
     counts = bson.decode(packed["packed"])["counts"]
     assert [c["count"] for c in counts] == [2]

@@ -36,7 +36,9 @@ export const ReaderSectionFields = graphql(`
       passages {
         start
         end
-        ids
+        count
+        proposalCount
+        firstId
       }
       outdated {
         id
@@ -47,6 +49,12 @@ export const ReaderSectionFields = graphql(`
       }
       openProposals {
         id
+        anchorLocation {
+          start
+        }
+        consultedLocation {
+          start
+        }
         ...Suggestion
       }
     }
@@ -82,6 +90,16 @@ interface Props {
   revision: number;
 }
 
+/** What a block of the text shows of the comments on its passages. */
+interface BlockMarks {
+  /** The comments marking passages that start in the block. */
+  count: number;
+  /** The comment its marker opens the comments at. */
+  first: string;
+  /** The open change proposals among them, shown under the block. */
+  proposals: string[];
+}
+
 /** The server's HTML split into its top-level blocks, so each can carry markers and a button. */
 function blocksOf(html: string): { html: string; start: string }[] {
   const parsed = new DOMParser().parseFromString(html, 'text/html');
@@ -111,7 +129,7 @@ export function ReaderSection(props: Props) {
   const notConsulted = props.consultedSnapshot !== null && consulted === null;
   const canComment = props.canComment && !notConsulted;
   const blocks = useMemo(() => blocksOf(shown.html), [shown.html]);
-  const [blockOf, setBlockOf] = useState<Map<string, number>>(new Map());
+  const [blockMarks, setBlockMarks] = useState<Map<number, BlockMarks>>(new Map());
   const [commentsOpen, setCommentsOpen] = useState(false);
   const [focusCommentId, setFocusCommentId] = useState<string | null>(null);
   const focused = useCallback(() => setFocusCommentId(null), []);
@@ -125,8 +143,9 @@ export function ReaderSection(props: Props) {
     if (composing) setNotice('');
   }
 
-  // Where each anchored comment sits: which block gets its marker, and a highlight of the passage. The
-  // server places the markers in the text shown (the version sent for consultation, or the current one).
+  // Where the anchored comments sit: which block gets a passage's marker, and a highlight of the passage.
+  // The server places them in the text shown (the version sent for consultation, or the current one) and
+  // says per passage how many comments mark it, which of them are open proposals, and the first of them.
   const markers = section.readerMarkers;
   useLayoutEffect(() => {
     const prose = proseRef.current;
@@ -134,20 +153,32 @@ export function ReaderSection(props: Props) {
     const index = indexText(prose);
     const blockElements = Array.from(prose.querySelectorAll(':scope > .block > .block__content'));
     const spans = blockElements.map((element) => index.spanOf(element));
-    const proposals = new Set(markers.openProposals.map((proposal) => proposal.id));
-    const found = new Map<string, number>();
+    const blockAt = (start: number) =>
+      spans.findIndex((span) => span !== null && start >= span.start && start < Math.max(span.end, span.start + 1));
+    const marks = new Map<number, BlockMarks>();
     const ranges: Range[] = [];
     const proposed: Range[] = [];
     for (const passage of markers.passages) {
-      const block = spans.findIndex((span) => span !== null && passage.start >= span.start && passage.start < Math.max(span.end, span.start + 1));
-      if (block >= 0) for (const id of passage.ids) found.set(id, block);
+      const block = blockAt(passage.start);
+      if (block >= 0) {
+        const here = marks.get(block);
+        // The block's marker opens the comments at the first comment of its first passage.
+        marks.set(block, { count: (here?.count ?? 0) + passage.count, first: here?.first ?? passage.firstId, proposals: here?.proposals ?? [] });
+      }
       const range = index.rangeOf(passage.start, passage.end);
       if (!range) continue;
       // A passage that an open proposal and a remark both mark gets both highlights.
-      if (passage.ids.some((id) => proposals.has(id))) proposed.push(range);
-      if (passage.ids.some((id) => !proposals.has(id))) ranges.push(range);
+      if (passage.proposalCount > 0) proposed.push(range);
+      if (passage.count > passage.proposalCount) ranges.push(range);
     }
-    setBlockOf(found);
+    for (const proposal of markers.openProposals) {
+      // Placed in the version sent for consultation when that is the text read, else in the current one.
+      const at = proposal.consultedLocation ?? proposal.anchorLocation;
+      const block = at ? blockAt(at.start) : -1;
+      const here = marks.get(block);
+      if (here) here.proposals.push(proposal.id);
+    }
+    setBlockMarks(marks);
     if (highlight) for (const range of ranges) highlight.add(range);
     if (proposalHighlight) for (const range of proposed) proposalHighlight.add(range);
     return () => {
@@ -156,13 +187,11 @@ export function ReaderSection(props: Props) {
     };
   }, [markers, blocks]);
 
-  const commentsByBlock = new Map<number, string[]>();
-  for (const [commentId, block] of blockOf) commentsByBlock.set(block, [...(commentsByBlock.get(block) ?? []), commentId]);
   // Open change proposals are shown under the block where their passage starts.
   const proposalsByBlock = new Map<number, (typeof markers.openProposals)[number][]>();
-  for (const proposal of markers.openProposals) {
-    const block = blockOf.get(proposal.id);
-    if (block !== undefined) proposalsByBlock.set(block, [...(proposalsByBlock.get(block) ?? []), proposal]);
+  for (const [block, here] of blockMarks) {
+    const shownHere = markers.openProposals.filter((proposal) => here.proposals.includes(proposal.id));
+    if (shownHere.length > 0) proposalsByBlock.set(block, shownHere);
   }
 
   function commentOnBlock(blockIndex: number) {
@@ -231,17 +260,17 @@ export function ReaderSection(props: Props) {
       {/* Rendered by the server's one Markdown renderer: raw HTML off, unsafe links refused. */}
       <div className="prose annotated" ref={proseRef} data-prose="">
         {blocks.map(({ html, start }, blockIndex) => {
-          const here = commentsByBlock.get(blockIndex) ?? [];
+          const here = blockMarks.get(blockIndex);
           return (
             <div className="block" key={`${blockIndex}:${html.length}`}>
               <div className="block__content" dangerouslySetInnerHTML={{ __html: html }} />
               <div className="block__tools" {...{ [UI_ATTRIBUTE]: '' }}>
-                {here.length > 0 && (
-                  <button type="button" className="marker" onClick={() => showComment(here[0] ?? '')}>
+                {here && here.count > 0 && (
+                  <button type="button" className="marker" onClick={() => showComment(here.first)}>
                     <svg className="marker__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
                       <path d="M2 2h12v9H6l-3 3v-3H2z" fill="currentColor" />
                     </svg>{' '}
-                    {t('document.markerCount', { count: here.length })}
+                    {t('document.markerCount', { count: here.count })}
                   </button>
                 )}
                 {canComment && (
