@@ -423,6 +423,15 @@ PROBES: dict[str, Probe] = {
             for p in s["readerMarkers"]["passages"])),
         KL_ORG, READERS - KL_ORG | OUTSIDERS,
     ),
+    "readerMarkers: KL's draft counted on its passage, opened at it, for KL's organisation": _probe(
+        ("document",),
+        "query($id: ID) { document(id: $id) { sections { readerMarkers { passages { count firstId } } } } }",
+        lambda ids: {"id": ids["consulted_doc"]},
+        lambda d, ids: bool(d["document"] and any(
+            p["firstId"] == ids["consultation_draft"] and p["count"] >= 1 for s in d["document"]["sections"]
+            for p in s["readerMarkers"]["passages"])),
+        KL_ORG, READERS - KL_ORG | OUTSIDERS,
+    ),
     "commentMarkers: where KL's passage is in the text sent, for KL": _probe(
         ("document",),
         "query($id: ID) { document(id: $id) { sections { commentMarkers { id consultedLocation { exact } } } } }",
