@@ -93,16 +93,37 @@ func prepareOrderByClauseFor(whereClause string, sort *types.Document) string {
 // the rows read in that order: SQLite then walks the sorted rowids, where ORDER BY on the rows
 // themselves copied each whole stored document into its sorter (7% of the store's CPU for a
 // document's 40 sections). It reports whether the filter was pushed down.
+//
+// A filter that names one _id (a string or an ObjectID: one stored JSON text) matches at most
+// one row through the unique index on _id, which has no order to keep: its clause is the plain
+// WHERE, which SQLite prepares in about half the time of the one that selects rowids first
+// (statements are prepared for every query; this is most of the store's finds by _id).
 func prepareFilterClauses(table string, capped bool, filter, sort *types.Document) (string, []any, bool) {
 	whereClause, args := prepareWhereClause(filter)
 	orderByClause := prepareOrderByClauseFor(whereClause, sort)
 
 	pushed := whereClause != ""
 	if pushed && !capped && orderByClause == " ORDER BY rowid" {
+		if oneID(filter) {
+			return whereClause, args, pushed
+		}
+
 		whereClause = fmt.Sprintf(" WHERE rowid IN (SELECT rowid FROM %q%s)", table, whereClause)
 	}
 
 	return whereClause + orderByClause, args, pushed
+}
+
+// oneID reports whether the filter's _id condition is pushed down as exactly one stored JSON text.
+func oneID(filter *types.Document) bool {
+	v, err := filter.Get("_id")
+	if err != nil {
+		return false
+	}
+
+	texts, ok := equalityCandidates(v)
+
+	return ok && len(texts) == 1
 }
 //
 // prepareWhereClause returns a WHERE clause, with its arguments, that admits at least every
