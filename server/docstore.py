@@ -6,7 +6,8 @@ a child process that listens on loopback and dies with its parent.
 
 The store is FerretDB with a small patch (tools/docstore/patch, see its NOTICE): filters
 pushed down to SQLite's indexes and atomic updates; tools/docstore/patch-wire holds the one
-file of FerretDB's wire protocol module it changes. Go does not let ``-overlay`` replace files
+file of FerretDB's wire protocol module it changes, tools/docstore/patch-sqlite the one file of
+the SQLite driver (modernc.org/sqlite: prepared queries kept per connection). Go does not let ``-overlay`` replace files
 in the module cache, so the build copies each patched module's source into ``bin/`` once,
 points the build at the copies with a generated go.mod (``replace``) and lays the patched files
 over them with ``-overlay``; the copies themselves stay as published. ``stock=True`` builds FerretDB as
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "tools" / "docstore"
 PATCH = SOURCE / "patch"
 WIRE_PATCH = SOURCE / "patch-wire"  # files of FerretDB's wire protocol module (github.com/FerretDB/wire)
+SQLITE_PATCH = SOURCE / "patch-sqlite"  # files of the SQLite driver FerretDB uses (modernc.org/sqlite)
 BUILD = SOURCE / "bin"
 BINARY = BUILD / "docstore"
 STOCK_BINARY = BUILD / "docstore-stock"
@@ -37,6 +39,8 @@ FERRETDB = "github.com/FerretDB/FerretDB"
 PATCHED_VERSION = "v1.24.0"
 WIRE = "github.com/FerretDB/wire"
 WIRE_VERSION = "v0.0.7"
+SQLITE = "modernc.org/sqlite"
+SQLITE_VERSION = "v1.31.1"
 
 
 class DocstoreError(Exception):
@@ -47,7 +51,7 @@ def ensure_built(*, stock: bool = False) -> Path:
     binary = STOCK_BINARY if stock else BINARY
     sources = [SOURCE / "main.go", SOURCE / "go.mod", SOURCE / "go.sum"]
     if not stock:
-        sources += [path for patch in (PATCH, WIRE_PATCH) for path in patch.rglob("*") if path.is_file()]
+        sources += [path for patch in (PATCH, WIRE_PATCH, SQLITE_PATCH) for path in patch.rglob("*") if path.is_file()]
     newest = max(p.stat().st_mtime for p in sources)
     if binary.exists() and binary.stat().st_mtime >= newest:
         return binary
@@ -66,7 +70,7 @@ def ensure_built(*, stock: bool = False) -> Path:
 
 
 def _patch_flags(go: str, env: dict[str, str]) -> list[str]:
-    """The go build flags that build FerretDB with the patch in tools/docstore/patch (and patch-wire)."""
+    """The go build flags that build FerretDB with the patch in tools/docstore/patch (and patch-wire, patch-sqlite)."""
     BUILD.mkdir(exist_ok=True)
     copies = {module: _module_copy(go, env, module, version) for module, version in _PATCHED.items()}
     go_mod = BUILD / "go.mod"
@@ -75,7 +79,7 @@ def _patch_flags(go: str, env: dict[str, str]) -> list[str]:
     shutil.copyfile(SOURCE / "go.sum", BUILD / "go.sum")
     replace = {
         str(copies[module] / path.relative_to(patch)): str(path)
-        for module, patch in ((FERRETDB, PATCH), (WIRE, WIRE_PATCH))
+        for module, patch in ((FERRETDB, PATCH), (WIRE, WIRE_PATCH), (SQLITE, SQLITE_PATCH))
         for path in sorted(patch.rglob("*.go"))
         if path.is_file()
     }
@@ -84,7 +88,7 @@ def _patch_flags(go: str, env: dict[str, str]) -> list[str]:
     return ["-modfile", str(go_mod), "-overlay", str(overlay)]
 
 
-_PATCHED = {FERRETDB: PATCHED_VERSION, WIRE: WIRE_VERSION}
+_PATCHED = {FERRETDB: PATCHED_VERSION, WIRE: WIRE_VERSION, SQLITE: SQLITE_VERSION}
 
 
 def _module_copy(go: str, env: dict[str, str], module: str, version: str) -> Path:

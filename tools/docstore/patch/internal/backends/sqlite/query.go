@@ -125,7 +125,7 @@ func oneID(filter *types.Document) bool {
 
 	return ok && len(texts) == 1
 }
-//
+
 // prepareWhereClause returns a WHERE clause, with its arguments, that admits at least every
 // document the filter matches (the handler filters the returned documents again), written so
 // that SQLite can answer it from an index created by registry.go on `_ferretdb_sjson->"field"`.
