@@ -33,6 +33,7 @@ from server.api.context import Info
 from server.api.drafting import Document, DraftingMutation, DraftingQuery, Section, SectionVersion, Snapshot
 from server.api.errors import Refused
 from server.api.events import Event, EventsMutation, EventsQuery, EventsSubscription
+from server.api.execution import Execution, mark_plain_fields
 from server.api.glossary import GlossaryQuery
 from server.api.limits import GuardedValidation
 from server.api.node import Node
@@ -176,7 +177,8 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return _Schema(
+    schema = _Schema(
+        execution_context_class=Execution,
         query=Query,
         mutation=Mutation,
         subscription=EventsSubscription,
@@ -194,3 +196,5 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         ],
         extensions=extensions,
     )
+    mark_plain_fields(schema._schema)
+    return schema

@@ -1,0 +1,77 @@
+"""graphql-core's execution, with the plain fields answered at once.
+
+graphql-core resolves every field of every object the same way: a resolve-info object, the
+resolver (for a field without one, Strawberry's wrapper around ``getattr``), a check whether the
+result is awaitable, and the completion of the value by its type — ~2 µs a field, most of the
+cost of a long list of small objects. A *plain* field — no resolver, no arguments, no field
+extension or permission, of a scalar or enum type, read with ``getattr`` — needs none of it: its
+value is the attribute, serialised. Such fields are marked once when the schema is built
+(``mark_plain_fields``) and answered here directly: the reader's table of contents, 400 headings
+× 3 fields, 4.5 → 2.3 ms of CPU (what is left is graphql-core's work per object). Anything else,
+and a plain field whose value is null or does not serialise, takes graphql-core's own way, so
+answers and errors are the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLObjectType, GraphQLSchema, get_nullable_type, is_leaf_type
+from graphql.execution.collect_fields import FieldDetailsList
+from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
+
+# In a plain field's ``extensions``: the attribute it reads and the serialiser of its type.
+PLAIN = "udkast-plain"
+
+
+class Execution(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A schema extension that wraps resolvers (``resolve``) must see every field: then none is plain.
+        manager = self.middleware_manager
+        self.plain = manager is None or not manager.middlewares
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any] | UndefinedType:
+        if self.plain:
+            field = parent_type.fields.get(field_details_list[0].node.name.value)  # __typename is not among them
+            plain = field.extensions.get(PLAIN) if field is not None else None
+            if plain is not None:
+                name, serialize = plain
+                value = getattr(source, name)
+                if value is not None and not self.is_awaitable(value):
+                    serialized = serialize(value)
+                    if serialized is not None and serialized is not Undefined:
+                        return serialized
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+
+def mark_plain_fields(schema: GraphQLSchema) -> int:
+    """Mark the fields of ``schema`` that ``Execution`` answers directly; returns how many."""
+    marked = 0
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for field in graphql_type.fields.values():
+            definition = field.extensions.get("strawberry-definition")
+            leaf = get_nullable_type(field.type)
+            if (
+                isinstance(definition, StrawberryField)
+                and definition.is_basic_field
+                and not field.args
+                # Strawberry's resolver of a field it reads as an attribute, with no exception handler around it.
+                and getattr(field.resolve, "__name__", "") == "_get_basic_result"
+                and definition.default_resolver is getattr
+                and is_leaf_type(leaf)
+            ):
+                field.extensions[PLAIN] = (definition.python_name, leaf.serialize)
+                marked += 1
+    return marked
