@@ -142,6 +142,9 @@ class Drafting:
         self._snapshots = db["snapshots"]
         self._document_claims = db["document_claims"]
         self._headings = db["document_headings"]
+        # The headings each document's kept bytes were last unpacked to (0.4 ms for 400 sections): unchanged
+        # bytes are the same headings.
+        self._unpacked: LRUCache[ObjectId, tuple[bytes, tuple[SectionHeading, ...]]] = LRUCache(maxsize=256)
         self._known: LRUCache[tuple[ObjectId, int], SectionVersion] = LRUCache(
             maxsize=VERSION_CACHE_BYTES, getsizeof=_version_size
         )
@@ -241,7 +244,13 @@ class Drafting:
         """The document's table of contents as last kept (``keep_headings``): its live sections in order.
         Reads one small document and none of the sections (unless they were never kept)."""
         doc = await self._headings.find_one({"_id": document_id})
-        return _unpacked_headings(doc) if doc else await self.keep_headings(document_id)
+        if doc is None:
+            return await self.keep_headings(document_id)
+        packed, known = bytes(doc["packed"]), self._unpacked.get(document_id)
+        if known is None or known[0] != packed:
+            known = packed, tuple(_unpacked_headings(doc))
+            self._unpacked[document_id] = known
+        return list(known[1])
 
     async def derive_headings(self, document_id: ObjectId) -> list[SectionHeading]:
         """The document's table of contents, derived now from its sections."""
