@@ -419,17 +419,18 @@ async def add_section(
     section = await store.drafting.insert_section(
         replace(head, html=version.html, version=1, updated_by=caller.user_id)
     )
-    order = [s.id for s in existing]
-    order.insert(at, section.id)
+    order = list(existing)
+    order.insert(at, section)
     return await _reordered(store, caller, section, order, "section.added", {"title": title, "position": at})
 
 
 async def _reordered(
-    store: Store, caller: Caller, section: Section, order: list[ObjectId], kind: str, data: dict[str, object]
+    store: Store, caller: Caller, section: Section, order: list[Section], kind: str, data: dict[str, object]
 ) -> Section:
     """Number the document's sections in ``order`` and keep its headings, record ``kind`` for ``section``, and
     read it again."""
-    await store.drafting.set_positions({sid: i for i, sid in enumerate(order)})
+    # Only the sections whose position changes are written: one for a section added at the end of 400, not 401.
+    await store.drafting.set_positions({s.id: i for i, s in enumerate(order) if s.position != i})
     await store.drafting.keep_headings(section.document_id)
     await log_event(store, caller, kind, section.document_id, ("Section", section.id), data)
     return await store.drafting.section(section.id) or section
@@ -440,10 +441,10 @@ async def move_section(store: Store, caller: Caller, section_id: ObjectId | None
     if not isinstance(found, tuple):
         return found
     document, section = found
-    order = [s.id for s in await store.drafting.sections([document.id])]
+    order = await store.drafting.sections([document.id])
     if not 0 <= position < len(order):
         return Invalid("position", "invalid_position")
-    old = order.index(section.id)
+    old = next(i for i, s in enumerate(order) if s.id == section.id)
     order.insert(position, order.pop(old))
     return await _reordered(store, caller, section, order, "section.moved", {"from": old, "to": position})
 
@@ -458,10 +459,10 @@ async def set_section_deleted(
     document, section = found
     if section.deleted == deleted:
         return Invalid("sectionId", "section_deleted" if deleted else "section_not_deleted")
-    remaining = [s.id for s in await store.drafting.sections([document.id]) if s.id != section.id]
-    if not deleted:
-        remaining.append(section.id)
+    remaining = [s for s in await store.drafting.sections([document.id]) if s.id != section.id]
     changed = await store.drafting.set_deleted(section.id, deleted, caller.now) or section
+    if not deleted:
+        remaining.append(changed)
     kind = "section.deleted" if deleted else "section.undeleted"
     return await _reordered(store, caller, changed, remaining, kind, {"title": section.title})
 

@@ -212,3 +212,24 @@ async def test_contents_stored_from_a_stale_reading_are_put_right_by_their_write
     kept = await store.drafting.keep_headings(document_id, proposal=right[::-1][1:])  # out of date and in disorder
     assert kept == right == await store.drafting.headings(document_id)
     assert [i for i, _, _ in await _contents(sec, doc["slug"])] == doc["sections"]
+
+
+async def test_a_section_added_at_the_end_or_moved_one_place_renumbers_only_what_moved(
+    app: RunningApp, as_user: AsUser
+) -> None:
+    """Sections are numbered again after a change of their order, but only those whose number changes are
+    written: adding at the end of a long document rewrites none of the others (each write of a section makes
+    the embedded store read and rewrite it whole)."""
+    sec, doc = await _five(as_user)
+    assert app.counter is not None
+
+    async def section_updates(mutation: str, input: dict[str, object]) -> int:
+        app.counter.request_targets.clear()
+        await sec.execute(mutation, {"input": input})
+        return app.counter.request_targets.count("update sections")
+
+    assert await section_updates(ADD, {"documentId": doc["id"], "title": "Sidst"}) == 0
+    assert await section_updates(MOVE, {"sectionId": doc["sections"][3], "position": 4}) == 2  # 3 and 4 swap
+    assert await section_updates(DELETE, {"sectionId": doc["sections"][0]}) == 5  # the five after it move up
+    contents = await _contents(sec, doc["slug"])
+    assert [t for _, _, t in contents] == ["Afsnit 1", "Afsnit 2", "Afsnit 4", "Afsnit 3", "Sidst"]
