@@ -34,7 +34,8 @@ fragment CommentThread on Comment {
 # DocumentPage.tsx: opening the reader is one request: the document, its outline (`headings`: the table
 # of contents) and the first page of sections (READER_PAGE) with their markers, lean (ReaderSection.tsx:
 # a marker per passage with how many comments mark it, which of them open proposals, and the first of them, whose
-# thread the marker opens; in full only outdated passages and open proposals). The next pages
+# thread the marker opens; in full only outdated passages). The page's open proposals in full come right after
+# (READER_SUGGESTIONS). The next pages
 # come as the reader scrolls (READER_SECTIONS); a section's threads with COMMENTS_PANEL when opened.
 READER_PAGE = 10
 READER_SECTION = """
@@ -45,8 +46,19 @@ fragment ReaderSection on Section {
     count
     passages { start end count proposalCount firstId }
     outdated { id passage anchor { exact } }
-    openProposals { id anchorLocation { start } consultedLocation { start } ...Suggestion }
   }
+}
+fragment SectionProposals on Section { readerMarkers { passages { proposalCount } } }"""
+# DocumentPage.tsx, right after a page of sections with open proposals: the proposals in full, shown as
+# suggestions under the blocks (ReaderSection.tsx, Suggestions.tsx).
+READER_SUGGESTIONS = """
+query ReaderSuggestions($slug: String!, $after: ID, $first: Int!) {
+  document(slug: $slug) {
+    id sections(after: $after, first: $first) { id readerMarkers { openProposals { id ...ReaderSuggestion } } }
+  }
+}
+fragment ReaderSuggestion on CommentMarker {
+  id anchorLocation { start } consultedLocation { start } ...Suggestion
 }
 fragment Suggestion on CommentMarker {
   id proposedText anchor { exact } organization { shortName } viewerCan { respond applyProposal }
@@ -58,7 +70,7 @@ query DocumentReader($slug: String!, $first: Int!) {
     id title summary
     viewerCan { edit comment }
     headings { id key }
-    sections(first: $first) { id ...ReaderSection }
+    sections(first: $first) { id ...ReaderSection ...SectionProposals }
     consultation { ...ConsultationNotice }
     commenting { countsAsResponse snapshot { id number } }
     ...Commenting
@@ -79,7 +91,7 @@ fragment TableOfContents on Document { headings { id key title } }
 READER_SECTIONS = (
     """
 query ReaderSections($slug: String!, $after: ID!, $first: Int!) {
-  document(slug: $slug) { id sections(after: $after, first: $first) { id ...ReaderSection } }
+  document(slug: $slug) { id sections(after: $after, first: $first) { id ...ReaderSection ...SectionProposals } }
 }"""
     + READER_SECTION
 )
@@ -227,12 +239,21 @@ def read_ops(targets: dict[str, Any]) -> list[Op]:
         Op(
             "document_view",
             f"open the document in the reader, as the web UI does: the outline of its {targets['sections']} sections "
-            f"and the first {READER_PAGE} rendered, with a margin marker for each of their comment threads "
-            f"(of {targets['document_comments']} comments on the document); the rest load as the reader scrolls",
+            f"and the first {READER_PAGE} rendered, with a margin marker counting the comment threads on each passage "
+            f"(of {targets['document_comments']} comments on the document), their open proposals highlighted; the "
+            "proposals in full come next (reader_suggestions), the rest of the sections as the reader scrolls",
             "reader",
             lambda i, n: (DOCUMENT_VIEW, {"slug": slug, "first": READER_PAGE}),
             _present("document.sections"),
             floor=lambda i: f"/floor/reader?slug={slug}",
+        ),
+        Op(
+            "reader_suggestions",
+            f"right after the reader's first page: the open change proposals of its {READER_PAGE} sections in full, "
+            "shown as suggestions under the passages they would change",
+            "reader",
+            lambda i, n: (READER_SUGGESTIONS, {"slug": slug, "after": None, "first": READER_PAGE}),
+            _present("document.sections"),
         ),
         Op(
             "document_outline",

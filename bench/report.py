@@ -114,7 +114,11 @@ def markdown(results: dict[str, Any]) -> str:
                 )
     growth = results.get("growth")
     if growth:
-        names = [n for n in ("document_view", "document_outline", "comments_panel") if n in growth["comments"][0]]
+        names = [
+            n
+            for n in ("document_view", "reader_suggestions", "document_outline", "comments_panel")
+            if n in growth["comments"][0]
+        ]
         lines += [
             "",
             f"## Growth ({growth['sections']} sections, 1 client; p50 in ms, × = ratio to the smallest size, "

@@ -479,7 +479,7 @@ def _ferretdb_from_go_mod() -> str:
 # Growth
 
 
-GROWTH_OPS = ("document_view", "document_outline", "comments_panel")
+GROWTH_OPS = ("document_view", "reader_suggestions", "document_outline", "comments_panel")
 
 
 def growth_targets(slug: str, sections: int, section: str, comments: int, versions: int) -> dict[str, Any]:

@@ -40,8 +40,12 @@ class Loaders:
         self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
         self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
         self.thread_keys = DataLoader[ObjectId, ThreadKeys](load_fn=self._thread_keys)
-        # Per (section, version of its text): its markers as kept placed there, None when to be placed again.
+        # Per (section, version of its text): its markers as kept placed there (its open proposals apart),
+        # None when to be placed again.
         self.reader_view = DataLoader[tuple[ObjectId, int], Placed | None](load_fn=self._reader_views)
+        self.reader_proposals = DataLoader[tuple[ObjectId, int], tuple[Marker, ...] | None](
+            load_fn=self._reader_proposals
+        )
         self.stamped_markers = DataLoader[ObjectId, tuple[bytes, list[Marker]]](load_fn=self._stamped_markers)
         self.approval_rounds = DataLoader[ObjectId, list[ApprovalRound]](load_fn=self._approval_rounds)
         self.consultations = DataLoader[ObjectId, list[Consultation]](load_fn=self._consultations)
@@ -133,6 +137,10 @@ class Loaders:
 
     async def _reader_views(self, keys: Sequence[tuple[ObjectId, int]]) -> list[Placed | None]:
         found = await self.store.comments.reader_views(keys)
+        return [found.get(k) for k in keys]
+
+    async def _reader_proposals(self, keys: Sequence[tuple[ObjectId, int]]) -> list[tuple[Marker, ...] | None]:
+        found = await self.store.comments.reader_proposals(keys)
         return [found.get(k) for k in keys]
 
     async def _stamped_markers(self, section_ids: Sequence[ObjectId]) -> list[tuple[bytes, list[Marker]]]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 import strawberry
 from bson import ObjectId
@@ -30,6 +30,8 @@ from server.drafting import model as drafting_model
 
 if TYPE_CHECKING:
     from server.api.consultations import Consultation
+
+_T = TypeVar("_T")
 
 CommentStatus = strawberry.enum(domain.CommentStatus, description="The steering group's disposition of a comment.")
 CommentKind = strawberry.enum(domain.CommentKind, description="A remark, or a proposal carrying replacement text.")
@@ -419,21 +421,32 @@ async def section_threads(
     )
 
 
+class _Once(Generic[_T]):
+    """What one coroutine answers, run once when first asked for (by any of the fields that share it)."""
+
+    def __init__(self, run: Callable[[], Awaitable[_T]]) -> None:
+        self._run = run
+        self._found: asyncio.Future[_T] | None = None
+
+    async def get(self) -> _T:
+        if self._found is None:
+            self._found = asyncio.ensure_future(self._run())
+        return await self._found
+
+
 class _PassageIds:
     """The ids of the comments marking each passage a reader sees on one section, found once per request when a
     passage's ``ids`` is asked for (they are per thread: the reader itself asks for counts)."""
 
     def __init__(self, info: Info, section: drafting_model.Section) -> None:
-        self._info, self._section = info, section
-        self._found: asyncio.Future[dict[tuple[int, int], list[strawberry.ID]]] | None = None
+        self._found = _Once(lambda: self._find(info, section))
 
     async def of(self, start: int, end: int) -> list[strawberry.ID]:
-        if self._found is None:
-            self._found = asyncio.ensure_future(self._find())
-        return (await self._found).get((start, end), [])
+        return (await self._found.get()).get((start, end), [])
 
-    async def _find(self) -> dict[tuple[int, int], list[strawberry.ID]]:
-        marked = await _marked(self._info, self._section)
+    @staticmethod
+    async def _find(info: Info, section: drafting_model.Section) -> dict[tuple[int, int], list[strawberry.ID]]:
+        marked = await _marked(info, section)
         passages: dict[tuple[int, int], list[strawberry.ID]] = {}
         for m in marked.markers:
             where = marked.shown(m)
@@ -469,20 +482,51 @@ class PassageMarker:
     description="What the reader shows of the thread-starting comments you may see on a section, placed in the "
     "text you read (the version sent for consultation when you read `consultedVersion`, else the current one): "
     "a marker for each passage, the passages no longer in that text, and the open change proposals in full. "
-    "The same comments as `commentMarkers`, with each only as much as the reader shows of it."
+    "The same comments as `commentMarkers`, with each only as much as the reader shows of it. Each field is "
+    "read when asked for: the reader asks for the open proposals after the rest."
 )
 class ReaderMarkers:
-    count: int = strawberry.field(description="The thread-starting comments you may see, anchored or not.")
-    passages: list[PassageMarker] = strawberry.field(
+    section: strawberry.Private[drafting_model.Section]
+    version: strawberry.Private[int]  # of the text read
+    where: strawberry.Private[queries.Where]
+    view: strawberry.Private[_Once[queries.ReaderView]]
+
+    @strawberry.field(description="The thread-starting comments you may see, anchored or not.")
+    async def count(self) -> int:
+        return (await self.view.get()).count
+
+    @strawberry.field(
         description="The passages of the text you read that anchored comments mark, in the order of their first "
         "comment's id."
     )
-    outdated: list[CommentMarker] = strawberry.field(
+    async def passages(self, info: Info) -> list[PassageMarker]:
+        found = _PassageIds(info, self.section)
+        return [
+            PassageMarker(
+                start=p.start,
+                end=p.end,
+                count=p.count,
+                proposal_count=p.proposals,
+                first_id=strawberry.ID(ids.encode("Comment", p.first)),
+                found=found,
+            )
+            for p in (await self.view.get()).passages
+        ]
+
+    @strawberry.field(
         description="The anchored comments whose passage is not in the text you read (shown with the passage)."
     )
-    open_proposals: list[CommentMarker] = strawberry.field(
+    async def outdated(self, info: Info) -> list[CommentMarker]:
+        outdated = (await self.view.get()).outdated
+        return await _full_markers(info, self.section, await _texts(info, self.section, outdated), outdated)
+
+    @strawberry.field(
         description="The open change proposals whose passage is in the text you read: suggestions in the text."
     )
+    async def open_proposals(self, info: Info) -> list[CommentMarker]:
+        loaders, actor = info.context.loaders, info.context.actor
+        proposals = await queries.reader_proposals(loaders, actor, self.section, self.version, self.where)
+        return await _full_markers(info, self.section, await _texts(info, self.section, proposals), proposals)
 
 
 @dataclass(frozen=True)
@@ -597,25 +641,8 @@ async def reader_markers(info: Info, section: drafting_model.Section) -> ReaderM
 
         return at
 
-    view = await queries.reader_view(loaders, info.context.actor, section, version, where)
-    marked = await _texts(info, section, [*view.outdated, *view.proposals])
-    found = _PassageIds(info, section)
-    return ReaderMarkers(
-        count=view.count,
-        passages=[
-            PassageMarker(
-                start=p.start,
-                end=p.end,
-                count=p.count,
-                proposal_count=p.proposals,
-                first_id=strawberry.ID(ids.encode("Comment", p.first)),
-                found=found,
-            )
-            for p in view.passages
-        ],
-        outdated=await _full_markers(info, section, marked, view.outdated),
-        open_proposals=await _full_markers(info, section, marked, view.proposals),
-    )
+    view = _Once(lambda: queries.reader_view(loaders, info.context.actor, section, version, where))
+    return ReaderMarkers(section=section, version=version, where=where, view=view)
 
 
 async def open_comment_counts(info: Info, sections: Sequence[drafting_model.Section]) -> list[int]:

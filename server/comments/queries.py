@@ -17,6 +17,7 @@ from server.comments.model import (
     Comment,
     CommentStatus,
     Marker,
+    Placed,
     SeenPassage,
     ThreadKeys,
     as_seen_by,
@@ -156,7 +157,6 @@ class ReaderView:
     count: int  # the threads the reader may see, anchored or not
     passages: list[SeenPassage]
     outdated: list[Marker]  # as the reader may read them (``as_seen_by``)
-    proposals: list[Marker]
 
 
 Where = Callable[[Sequence[Marker]], Awaitable[Callable[[Marker], tuple[int, int] | None]]]
@@ -171,18 +171,34 @@ async def reader_view(
     placed again (``where``: given the markers, where each one's passage is in that version) and kept."""
     document = await _readable_document(loaders, actor, section.document_id)
     if document is None:
-        return ReaderView(0, [], [], [])
-    placed = await loaders.reader_view.load((section.id, version))
-    if placed is None:
-        stamp, markers = await loaders.stamped_markers.load(section.id)
-        placed = place(version, markers, await where(markers))
-        await loaders.store.comments.keep_reader_view(section.id, stamp, placed)
+        return ReaderView(0, [], [])
+    placed = await loaders.reader_view.load((section.id, version)) or await _place(loaders, section, version, where)
     sees = seeing(actor, document)
     count, passages = seen_passages(placed, sees)
     outdated = [m for m in placed.outdated if sees(m.organization_id, m.submitted)]
-    proposals = [m for m in placed.proposals if sees(m.organization_id, m.submitted)]
-    shown = await _as_seen(loaders, actor, [*outdated, *proposals])
-    return ReaderView(count, passages, list(shown[: len(outdated)]), list(shown[len(outdated) :]))
+    return ReaderView(count, passages, list(await _as_seen(loaders, actor, outdated)))
+
+
+async def reader_proposals(
+    loaders: Loaders, actor: Actor | None, section: Section, version: int, where: Where
+) -> list[Marker]:
+    """The open change proposals among ``reader_view``'s threads, whose passage is in that version: kept apart,
+    as the reader shows them after the rest."""
+    document = await _readable_document(loaders, actor, section.document_id)
+    if document is None:
+        return []
+    found = await loaders.reader_proposals.load((section.id, version))
+    proposals = found if found is not None else (await _place(loaders, section, version, where)).proposals
+    sees = seeing(actor, document)
+    return list(await _as_seen(loaders, actor, [m for m in proposals if sees(m.organization_id, m.submitted)]))
+
+
+async def _place(loaders: Loaders, section: Section, version: int, where: Where) -> Placed:
+    """The section's markers placed in version ``version`` of its text now, and kept so."""
+    stamp, markers = await loaders.stamped_markers.load(section.id)
+    placed = place(version, markers, await where(markers))
+    await loaders.store.comments.keep_reader_view(section.id, stamp, placed)
+    return placed
 
 
 async def open_counts(loaders: Loaders, actor: Actor | None, sections: Sequence[Section]) -> list[int]:

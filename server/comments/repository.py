@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import struct
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -79,6 +80,8 @@ INDEXES = {
     # {_id: section, views: [{version, stamp, packed: BSON of model.Placed}], at most two}: the markers
     # placed in a version of the section's text, made by readers from the markers stamped ``stamp``.
     "comment_placements": [],
+    # The same, of the open proposals among them (``model.Placed.proposals``): read apart, after the rest.
+    "comment_placed_proposals": [],
     # {_id: "consultation_stamp"}: once there, every comment carries its consultation (``stamp_older``).
     "comment_migrations": [],
     "comments": [
@@ -254,22 +257,32 @@ def _marker_from(section_id: ObjectId, m: Mapping[str, Any]) -> Marker:
     )
 
 
-def _group_fields(groups: Sequence[MarkGroup]) -> list[list[Any]]:
-    return [[g.organization_id, g.submitted, g.count, g.proposals, g.first] for g in groups]
+_GROUP = struct.Struct(">12s?II12s")  # a MarkGroup as kept: organisation, submitted, count, proposals, first
 
 
-def _groups(kept: Sequence[Sequence[Any]]) -> tuple[MarkGroup, ...]:
-    return tuple(MarkGroup(g[0], g[1], int(g[2]), int(g[3]), g[4]) for g in kept)
+def _group_fields(groups: Sequence[MarkGroup]) -> Binary:
+    return Binary(
+        b"".join(
+            _GROUP.pack(g.organization_id.binary, g.submitted, g.count, g.proposals, g.first.binary) for g in groups
+        )
+    )
+
+
+def _groups(kept: bytes) -> tuple[MarkGroup, ...]:
+    return tuple(
+        MarkGroup(ObjectId(org), submitted, count, proposals, ObjectId(first))
+        for org, submitted, count, proposals, first in _GROUP.iter_unpack(kept)
+    )
 
 
 def _placed_fields(placed: Placed) -> bytes:
-    """A section's markers placed in one version, as kept: one binary value (see the module's docstring)."""
+    """A section's markers placed in one version, as kept: one binary value (see the module's docstring), its
+    open proposals apart (``keep_reader_view``)."""
     return bson.encode(
         {
             "section": _group_fields(placed.section),
             "passages": [[p.start, p.end, _group_fields(p.groups)] for p in placed.passages],
             "outdated": [_marker_fields(m) for m in placed.outdated],
-            "proposals": [_marker_fields(m) for m in placed.proposals],
         }
     )
 
@@ -281,7 +294,7 @@ def _placed(section_id: ObjectId, version: int, packed: bytes) -> Placed:
         section=_groups(kept["section"]),
         passages=tuple(PlacedPassage(int(p[0]), int(p[1]), _groups(p[2])) for p in kept["passages"]),
         outdated=tuple(_marker_from(section_id, m) for m in kept["outdated"]),
-        proposals=tuple(_marker_from(section_id, m) for m in kept["proposals"]),
+        proposals=(),
     )
 
 
@@ -316,6 +329,7 @@ class Comments:
         self._keys = db["comment_thread_keys"]
         self._migrations = db["comment_migrations"]
         self._placements = db["comment_placements"]
+        self._proposals = db["comment_placed_proposals"]
 
     async def insert(self, comment: Comment) -> Kept | None:
         """Write a new comment; returns its section's open counts and markers as now kept (None for
@@ -439,10 +453,28 @@ class Comments:
         return found
 
     async def reader_views(self, keys: Sequence[tuple[ObjectId, int]]) -> dict[tuple[ObjectId, int], Placed | None]:
-        """Each section's markers as kept placed in the version of its text asked for (``model.Placed``);
-        None when they were never placed there, or placed from markers other than those kept now (the
-        stamp kept with the counts is theirs): to be placed again and kept (``keep_reader_view``).
-        Reads one small document per section from each of two collections, none of the markers."""
+        """Each section's markers as kept placed in the version of its text asked for (``model.Placed``, without
+        its open proposals: ``reader_proposals``); None when they were never placed there, or placed from markers
+        other than those kept now (the stamp kept with the counts is theirs): to be placed again and kept
+        (``keep_reader_view``). Reads one small document per section from each of two collections, none of the
+        markers."""
+        found = await self._views(self._placements, keys)
+        return {(s, v): _placed(s, v, packed) if packed is not None else None for (s, v), packed in found.items()}
+
+    async def reader_proposals(
+        self, keys: Sequence[tuple[ObjectId, int]]
+    ) -> dict[tuple[ObjectId, int], tuple[Marker, ...] | None]:
+        """The open proposals of ``reader_views``, kept apart: the reader asks for them after the rest."""
+        found = await self._views(self._proposals, keys)
+        return {
+            (s, v): tuple(_marker_from(s, m) for m in bson.decode(packed)["proposals"]) if packed is not None else None
+            for (s, v), packed in found.items()
+        }
+
+    async def _views(
+        self, collection: claims.Collection, keys: Sequence[tuple[ObjectId, int]]
+    ) -> dict[tuple[ObjectId, int], bytes | None]:
+        """What ``collection`` keeps of each (section, version) placed from the markers kept now (None: nothing)."""
         wanted = list(dict.fromkeys(s for s, _ in keys))
         if not wanted:
             return {}
@@ -451,26 +483,35 @@ class Comments:
         async def read(collection: claims.Collection) -> dict[ObjectId, Mapping[str, Any]]:
             return {doc["_id"]: doc async for doc in collection.find(query).batch_size(LIST_BATCH)}
 
-        counts, placements = await asyncio.gather(read(self._counts), read(self._placements))
+        counts, kept = await asyncio.gather(read(self._counts), read(collection))
         unstamped = [s for s in wanted if s not in counts or "markers" not in counts[s]]
         if unstamped:  # counted before the stamp was kept: count again, which keeps it
             await self.recount(unstamped)
-        found: dict[tuple[ObjectId, int], Placed | None] = {}
+        found: dict[tuple[ObjectId, int], bytes | None] = {}
         for section_id, version in keys:
             stamp = counts[section_id].get("markers") if section_id in counts else None
-            views = placements[section_id].get("views", []) if section_id in placements else []
+            views = kept[section_id].get("views", []) if section_id in kept else []
             view = next((v for v in views if v["version"] == version and v["stamp"] == stamp), None)
-            found[(section_id, version)] = _placed(section_id, version, view["packed"]) if view else None
+            found[(section_id, version)] = view["packed"] if view else None
         return found
 
     async def keep_reader_view(self, section_id: ObjectId, stamp: bytes, placed: Placed) -> None:
         """Keep ``placed``, made from the markers stamped ``stamp``, beside the section's view of one other
         version (a party reading the version sent for consultation, the steering group the newest). Only
         readers write these, and a view lost to another's write is placed again on the next read."""
-        view = {"version": placed.version, "stamp": Binary(stamp), "packed": Binary(_placed_fields(placed))}
-        doc = await self._placements.find_one({"_id": section_id})
-        others = [v for v in (doc or {}).get("views", []) if v["version"] != placed.version][:1]
-        await self._keep(self._placements, section_id, {"views": [view, *others]})
+        proposals = bson.encode({"proposals": [_marker_fields(m) for m in placed.proposals]})
+        await asyncio.gather(
+            self._keep_view(self._placements, section_id, placed.version, stamp, _placed_fields(placed)),
+            self._keep_view(self._proposals, section_id, placed.version, stamp, proposals),
+        )
+
+    async def _keep_view(
+        self, collection: claims.Collection, section_id: ObjectId, version: int, stamp: bytes, packed: bytes
+    ) -> None:
+        view = {"version": version, "stamp": Binary(stamp), "packed": Binary(packed)}
+        doc = await collection.find_one({"_id": section_id})
+        others = [v for v in (doc or {}).get("views", []) if v["version"] != version][:1]
+        await self._keep(collection, section_id, {"views": [view, *others]})
 
     async def thread_keys(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, ThreadKeys]:
         """The keys of these sections' live thread-starting comments, as last kept, ordered by

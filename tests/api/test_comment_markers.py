@@ -41,11 +41,14 @@ BOTH = f"""query($id: ID!) {{ node(id: $id) {{ ... on Section {{
   commentMarkers {{ {_FIELDS} }} comments {{ {_FIELDS} }}
   readerMarkers {{ count passages {{ start end ids count proposalCount firstId }} outdated {{ id }}
     openProposals {{ id proposedText }} }} }} }} }}"""
-# What the reader (ReaderSection.tsx) asks of each section's markers.
-READER_MARKERS = """readerMarkers { count passages { start end count proposalCount firstId } outdated { id passage anchor { exact } }
-  openProposals { id kind status proposedText appliedVersion organization { id name shortName }
-    viewerCan { respond applyProposal } } }"""
+# What the reader (ReaderSection.tsx) asks of each section's markers with the page's text,
+READER_MARKERS = """readerMarkers { count passages { start end count proposalCount firstId }
+  outdated { id passage anchor { exact } } }"""
 READER = f"""query($id: ID!) {{ node(id: $id) {{ ... on Document {{ sections {{ id version html {READER_MARKERS} }} }} }} }}"""
+# and then of the page's sections for the suggestions in the text (Suggestions.tsx).
+SUGGESTIONS = """query($id: ID!) { node(id: $id) { ... on Document { sections { id readerMarkers {
+  openProposals { id kind status proposedText appliedVersion anchorLocation { start } consultedLocation { start }
+    organization { id name shortName } viewerCan { respond applyProposal } } } } } } }"""
 
 
 def _as_marker(comment: dict[str, Any]) -> dict[str, Any]:
@@ -273,8 +276,8 @@ async def test_the_reader_reads_as_many_documents_whatever_the_number_of_comment
         trips = [t for t in app.counter.targets if t.split(" ")[-1] in _READER_COLLECTIONS]
         read.append((returned, trips))
     # The same documents and round trips for 0, 3 and 24 comments: two small kept documents per section
-    # (the counts, with the stamp of the markers, and the markers placed in the text), never the markers
-    # themselves nor a comment.
+    # (the counts, with the stamp of the markers, and the markers placed in the text, without the open
+    # proposals), never the markers themselves nor a comment.
     assert read[0] == read[1] == read[2], read
     assert read[2][0].get("comment_placements") == 1 and read[2][0].get("comment_counts") == 1, read
     assert "comment_markers" not in read[2][0] and "comments" not in read[2][0], read
@@ -322,7 +325,10 @@ async def test_the_reader_gets_outdated_passages_and_open_proposals_in_full_and_
     start = plain_text(BODY.replace(" når borgeren giver samtykke", "")).index("skal udbredes")
     end = start + len("skal udbredes til flere patienter")
     assert placed == {"start": start, "end": end, "count": 1, "proposalCount": 1, "firstId": proposal["id"]}
-    [suggestion] = markers["openProposals"]
+    [suggestion] = (await kl.execute(SUGGESTIONS, {"id": doc["document"]}))["node"]["sections"][0]["readerMarkers"][
+        "openProposals"
+    ]
     assert suggestion["id"] == proposal["id"] and suggestion["proposedText"] == "bør tilbydes flere patienter"
+    assert suggestion["anchorLocation"] == {"start": start} and suggestion["consultedLocation"] is None
     assert suggestion["viewerCan"] == {"respond": True, "applyProposal": True}
     assert suggestion["organization"]["shortName"] == "KL"

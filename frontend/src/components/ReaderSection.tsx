@@ -47,19 +47,25 @@ export const ReaderSectionFields = graphql(`
           exact
         }
       }
-      openProposals {
-        id
-        anchorLocation {
-          start
-        }
-        consultedLocation {
-          start
-        }
-        ...Suggestion
-      }
     }
   }
 `);
+
+/** An open change proposal on a section, as the reader shows it under the block where its passage starts. */
+export const ReaderSuggestionFields = graphql(`
+  fragment ReaderSuggestion on CommentMarker {
+    id
+    anchorLocation {
+      start
+    }
+    consultedLocation {
+      start
+    }
+    ...Suggestion
+  }
+`);
+
+export type ReaderSuggestionRef = FragmentType<typeof ReaderSuggestionFields>;
 
 export type ReaderSectionRef = FragmentType<typeof ReaderSectionFields>;
 
@@ -73,6 +79,11 @@ export interface Composing {
 
 interface Props {
   section: ReaderSectionRef;
+  /**
+   * The section's open change proposals, read for its page of sections after the page itself (the
+   * text, markers and highlights do not wait for them); empty until then.
+   */
+  suggestions: readonly ReaderSuggestionRef[];
   documentSlug: string;
   canEdit: boolean;
   canComment: boolean;
@@ -96,8 +107,19 @@ interface BlockMarks {
   count: number;
   /** The comment its marker opens the comments at. */
   first: string;
-  /** The open change proposals among them, shown under the block. */
-  proposals: string[];
+}
+
+/** Where the blocks of the text shown are (offsets into its plain text), and their markers. */
+interface Layout {
+  marks: Map<number, BlockMarks>;
+  spans: readonly ({ start: number; end: number } | null)[];
+  /** Where passages with open change proposals start. */
+  proposed: ReadonlySet<number>;
+}
+
+/** The block of the text in which a passage starting at an offset starts (-1: none). */
+function blockOf(spans: Layout['spans']): (start: number) => number {
+  return (start) => spans.findIndex((span) => span !== null && start >= span.start && start < Math.max(span.end, span.start + 1));
 }
 
 /** The server's HTML split into its top-level blocks, so each can carry markers and a button. */
@@ -129,7 +151,7 @@ export function ReaderSection(props: Props) {
   const notConsulted = props.consultedSnapshot !== null && consulted === null;
   const canComment = props.canComment && !notConsulted;
   const blocks = useMemo(() => blocksOf(shown.html), [shown.html]);
-  const [blockMarks, setBlockMarks] = useState<Map<number, BlockMarks>>(new Map());
+  const [layout, setLayout] = useState<Layout>({ marks: new Map(), spans: [], proposed: new Set() });
   const [commentsOpen, setCommentsOpen] = useState(false);
   const [focusCommentId, setFocusCommentId] = useState<string | null>(null);
   const focused = useCallback(() => setFocusCommentId(null), []);
@@ -153,32 +175,22 @@ export function ReaderSection(props: Props) {
     const index = indexText(prose);
     const blockElements = Array.from(prose.querySelectorAll(':scope > .block > .block__content'));
     const spans = blockElements.map((element) => index.spanOf(element));
-    const blockAt = (start: number) =>
-      spans.findIndex((span) => span !== null && start >= span.start && start < Math.max(span.end, span.start + 1));
+    const blockAt = blockOf(spans);
     const marks = new Map<number, BlockMarks>();
     const ranges: Range[] = [];
     const proposed: Range[] = [];
     for (const passage of markers.passages) {
       const block = blockAt(passage.start);
-      if (block >= 0) {
-        const here = marks.get(block);
-        // The block's marker opens the comments at the first comment of its first passage.
-        marks.set(block, { count: (here?.count ?? 0) + passage.count, first: here?.first ?? passage.firstId, proposals: here?.proposals ?? [] });
-      }
+      const here = marks.get(block);
+      // The block's marker opens the comments at the first comment of its first passage.
+      if (block >= 0) marks.set(block, { count: (here?.count ?? 0) + passage.count, first: here?.first ?? passage.firstId });
       const range = index.rangeOf(passage.start, passage.end);
       if (!range) continue;
       // A passage that an open proposal and a remark both mark gets both highlights.
       if (passage.proposalCount > 0) proposed.push(range);
       if (passage.count > passage.proposalCount) ranges.push(range);
     }
-    for (const proposal of markers.openProposals) {
-      // Placed in the version sent for consultation when that is the text read, else in the current one.
-      const at = proposal.consultedLocation ?? proposal.anchorLocation;
-      const block = at ? blockAt(at.start) : -1;
-      const here = marks.get(block);
-      if (here) here.proposals.push(proposal.id);
-    }
-    setBlockMarks(marks);
+    setLayout({ marks, spans, proposed: new Set(markers.passages.filter((p) => p.proposalCount > 0).map((p) => p.start)) });
     if (highlight) for (const range of ranges) highlight.add(range);
     if (proposalHighlight) for (const range of proposed) proposalHighlight.add(range);
     return () => {
@@ -187,11 +199,17 @@ export function ReaderSection(props: Props) {
     };
   }, [markers, blocks]);
 
-  // Open change proposals are shown under the block where their passage starts.
-  const proposalsByBlock = new Map<number, (typeof markers.openProposals)[number][]>();
-  for (const [block, here] of blockMarks) {
-    const shownHere = markers.openProposals.filter((proposal) => here.proposals.includes(proposal.id));
-    if (shownHere.length > 0) proposalsByBlock.set(block, shownHere);
+  // Open change proposals are shown under the block where their passage starts (placed in the version sent
+  // for consultation when that is the text read, else in the current one).
+  const proposals = getFragmentData(ReaderSuggestionFields, props.suggestions);
+  const proposalsByBlock = new Map<number, (typeof proposals)[number][]>();
+  const blockAt = blockOf(layout.spans);
+  for (const proposal of proposals) {
+    const at = proposal.consultedLocation ?? proposal.anchorLocation;
+    // Read apart from the text: one the text no longer marks as proposed (taken in, or the text changed) waits
+    // until both are read again.
+    const block = at && layout.proposed.has(at.start) ? blockAt(at.start) : -1;
+    if (block >= 0) proposalsByBlock.set(block, [...(proposalsByBlock.get(block) ?? []), proposal]);
   }
 
   function commentOnBlock(blockIndex: number) {
@@ -260,7 +278,7 @@ export function ReaderSection(props: Props) {
       {/* Rendered by the server's one Markdown renderer: raw HTML off, unsafe links refused. */}
       <div className="prose annotated" ref={proseRef} data-prose="">
         {blocks.map(({ html, start }, blockIndex) => {
-          const here = blockMarks.get(blockIndex);
+          const here = layout.marks.get(blockIndex);
           return (
             <div className="block" key={`${blockIndex}:${html.length}`}>
               <div className="block__content" dangerouslySetInnerHTML={{ __html: html }} />

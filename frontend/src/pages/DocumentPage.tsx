@@ -1,7 +1,7 @@
-import { type ReactNode, type RefObject, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
-import { type DocumentInput, useQuery } from 'urql';
+import { type DocumentInput, type UseQueryExecute, useQuery } from 'urql';
 import { CommentingClosed, CommentingOpen } from '../components/CommentingClosed';
 import { ConsultationNotice } from '../components/ConsultationNotice';
 import { DocumentHeader } from '../components/DocumentHeader';
@@ -9,11 +9,11 @@ import { QueryError } from '../components/errors';
 import { InlineProblems, SubmitButton, useFormMutation } from '../components/forms';
 import { Loading, usePageQuery, usePageTitle, useRefetchOn } from '../components/page';
 import { PresenceLine } from '../components/Presence';
-import { type Composing, ReaderSection, type ReaderSectionRef } from '../components/ReaderSection';
+import { type Composing, ReaderSection, type ReaderSectionRef, type ReaderSuggestionRef } from '../components/ReaderSection';
 import { sectionAnchor } from '../components/sectionAnchor';
 import { TableOfContents } from '../components/TableOfContents';
 import { TextField } from '../components/TextField';
-import { graphql } from '../gql';
+import { type FragmentType, getFragmentData, graphql } from '../gql';
 import { useDocumentEvents } from '../lib/live';
 import { usePresence } from '../lib/presence';
 import { type TextQuote, indexText, passageOf, selectorFor } from '../lib/textquote';
@@ -25,6 +25,17 @@ import { NotFound } from './NotFoundPage';
  * text of its first sections; the next are read as the reader scrolls near the end of those shown.
  */
 const PAGE = 10;
+
+// Whether a section has open change proposals to show: its page then reads them (ReaderSuggestionsQuery).
+const SectionProposalsFields = graphql(`
+  fragment SectionProposals on Section {
+    readerMarkers {
+      passages {
+        proposalCount
+      }
+    }
+  }
+`);
 
 const DocumentReaderQuery = graphql(`
   query DocumentReader($slug: String!, $first: Int!) {
@@ -43,6 +54,7 @@ const DocumentReaderQuery = graphql(`
       sections(first: $first) {
         id
         ...ReaderSection
+        ...SectionProposals
       }
       consultation {
         ...ConsultationNotice
@@ -68,6 +80,26 @@ const ReaderSectionsQuery = graphql(`
       sections(after: $after, first: $first) {
         id
         ...ReaderSection
+        ...SectionProposals
+      }
+    }
+  }
+`);
+
+// The open change proposals of a page of sections, read after the page (its text, markers and highlights
+// do not wait for them): shown as suggestions under the blocks where their passages start.
+const ReaderSuggestionsQuery = graphql(`
+  query ReaderSuggestions($slug: String!, $after: ID, $first: Int!) {
+    document(slug: $slug) {
+      id
+      sections(after: $after, first: $first) {
+        id
+        readerMarkers {
+          openProposals {
+            id
+            ...ReaderSuggestion
+          }
+        }
       }
     }
   }
@@ -151,10 +183,11 @@ export function DocumentPage() {
     want,
     revision,
     onShown,
-    render: (section) => (
+    render: (section, suggestions) => (
       <ReaderSection
         key={section.id}
         section={section}
+        suggestions={suggestions}
         documentSlug={slug}
         canEdit={document.viewerCan.edit}
         canComment={document.viewerCan.comment}
@@ -187,7 +220,7 @@ export function DocumentPage() {
           <TableOfContents document={document} />
         </aside>
         <div className="reader__body">
-          {outline.length === 0 ? <p>{t('document.noSections')}</p> : <SectionsFrom {...pages} sections={document.sections} before={0} />}
+          {outline.length === 0 ? <p>{t('document.noSections')}</p> : <SectionsFrom {...pages} sections={document.sections} after={null} before={0} />}
           {document.viewerCan.edit && <AddSectionForm documentId={document.id} slug={slug} />}
         </div>
       </div>
@@ -214,7 +247,7 @@ export function DocumentPage() {
   );
 }
 
-type LoadedSection = ReaderSectionRef & { id: string };
+type LoadedSection = ReaderSectionRef & FragmentType<typeof SectionProposalsFields> & { id: string };
 
 /** What every page of sections shares: the document, how many sections it has and are wanted, how each is shown. */
 interface Pages {
@@ -226,22 +259,28 @@ interface Pages {
   revision: number;
   /** Called when a page's sections are shown or replaced. */
   onShown: () => void;
-  render: (section: LoadedSection) => ReactNode;
+  render: (section: LoadedSection, suggestions: readonly ReaderSuggestionRef[]) => ReactNode;
 }
 
 /**
  * A page of sections and what follows it: the next page once more are wanted (each page is read
  * after the last section of the one before, so pages never overlap), else a way to want more.
  */
-function SectionsFrom({ sections, before, ...pages }: Pages & { sections: readonly LoadedSection[]; before: number }) {
+function SectionsFrom({
+  sections,
+  after,
+  before,
+  ...pages
+}: Pages & { sections: readonly LoadedSection[]; after: string | null; before: number }) {
   const { onShown, want } = pages;
   const count = before + sections.length;
   const last = sections.at(-1);
   useEffect(() => onShown(), [sections, onShown]);
   const more = useCallback(() => want(count + PAGE), [want, count]);
+  const suggestions = usePageSuggestions(pages, sections, after);
   return (
     <>
-      {sections.map((section) => pages.render(section))}
+      {sections.map((section) => pages.render(section, suggestions.get(section.id) ?? []))}
       {last &&
         count < pages.total &&
         (count < pages.wanted ? (
@@ -250,6 +289,26 @@ function SectionsFrom({ sections, before, ...pages }: Pages & { sections: readon
           <MoreSections remaining={pages.total - count} onMore={more} />
         ))}
     </>
+  );
+}
+
+/** The open change proposals of a page of sections (the one after `after`), by section, once read. */
+function usePageSuggestions(pages: Pages, sections: readonly LoadedSection[], after: string | null) {
+  const proposing = sections.some((section) =>
+    getFragmentData(SectionProposalsFields, section).readerMarkers.passages.some((passage) => passage.proposalCount > 0),
+  );
+  const [{ data }, reexecute] = useQuery({
+    query: ReaderSuggestionsQuery,
+    variables: { slug: pages.slug, after, first: PAGE },
+    requestPolicy: 'cache-and-network',
+    pause: !proposing,
+  });
+  // A page without proposals reads none; once its sections have some, the query runs as it is no longer paused.
+  const refetch = useCallback<UseQueryExecute>((options) => proposing && reexecute(options), [proposing, reexecute]);
+  useRefetchOn(pages.revision, refetch);
+  return useMemo(
+    () => new Map((proposing ? (data?.document?.sections ?? []) : []).map((section) => [section.id, section.readerMarkers.openProposals])),
+    [data, proposing],
   );
 }
 
@@ -264,7 +323,7 @@ function SectionsAfter({ after, before, ...pages }: Pages & { after: string; bef
   const sections = data?.document?.sections;
   if (error && !sections) return <QueryError error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!sections) return <Loading />;
-  return <SectionsFrom {...pages} sections={sections} before={before} />;
+  return <SectionsFrom {...pages} sections={sections} after={after} before={before} />;
 }
 
 /** Where the shown sections end: more are read as it comes near the window, or when its button is pressed. */
