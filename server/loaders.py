@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Organization, User
 from server.approvals.model import ApprovalRound
-from server.comments.model import Comment, Marker, OpenCount, Placed, ThreadKeys
+from server.comments.model import Comment, Marker, OpenCount, OpenCounts, Placed, ThreadKeys
 from server.consultations import queries as consultations
 from server.consultations.model import Answers, Consultation
 from server.drafting.model import Document, Section, SectionHeading, SectionVersion, Snapshot
@@ -37,7 +37,7 @@ class Loaders:
         self.version = DataLoader[tuple[ObjectId, int], SectionVersion | None](load_fn=self._versions)
         self.comment_threads = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_threads)
         self.comment_replies = DataLoader[ObjectId, list[Comment]](load_fn=self._comment_replies)
-        self.open_comment_counts = DataLoader[ObjectId, list[OpenCount]](load_fn=self._open_comment_counts)
+        self.open_comment_counts = DataLoader[ObjectId, OpenCounts](load_fn=self._open_comment_counts)
         self.comment_markers = DataLoader[ObjectId, list[Marker]](load_fn=self._comment_markers)
         self.thread_keys = DataLoader[ObjectId, ThreadKeys](load_fn=self._thread_keys)
         # Per (section, version of its text): its markers as kept placed there (its open proposals apart),
@@ -69,7 +69,7 @@ class Loaders:
         if section is not None:
             self.section.prime(section.id, section)
             if kept is not None:
-                self.open_comment_counts.prime(section.id, kept[0])
+                self.open_comment_counts.prime(section.id, OpenCounts.of(kept[0]))
                 self.comment_markers.prime(section.id, kept[1])
         if consultations is not None:
             self.consultations.prime(document.id, consultations)
@@ -127,9 +127,9 @@ class Loaders:
     async def _comment_replies(self, parent_ids: Sequence[ObjectId]) -> list[list[Comment]]:
         return _grouped(await self.store.comments.replies(parent_ids), lambda c: c.parent_id, parent_ids)
 
-    async def _open_comment_counts(self, section_ids: Sequence[ObjectId]) -> list[list[OpenCount]]:
+    async def _open_comment_counts(self, section_ids: Sequence[ObjectId]) -> list[OpenCounts]:
         counts = await self.store.comments.open_counts(section_ids)
-        return [counts.get(i, []) for i in section_ids]
+        return [counts.get(i, OpenCounts(b"")) for i in section_ids]
 
     async def _comment_markers(self, section_ids: Sequence[ObjectId]) -> list[list[Marker]]:
         markers = await self.store.comments.markers(section_ids)

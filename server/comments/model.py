@@ -108,6 +108,44 @@ class OpenCount:
     count: int
 
 
+OPEN_COUNT = 17  # an entry of ``OpenCounts``: its organisation's id, 1 if submitted (else 0), the count (4 bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCounts:
+    """A section's ``OpenCount``s packed, ordered by organisation and draft state: the outline judges
+    a document's few hundred of them per request without unpacking one (``seen``). Kept per section
+    (``comments.repository``)."""
+
+    packed: bytes
+
+    @classmethod
+    def of(cls, counts: Iterable[OpenCount]) -> OpenCounts:
+        ordered = sorted(counts, key=lambda c: (c.organization_id.binary, c.submitted))
+        return cls(
+            b"".join(
+                c.organization_id.binary + (b"\x01" if c.submitted else b"\x00") + c.count.to_bytes(4, "big")
+                for c in ordered
+            )
+        )
+
+    def unpacked(self) -> list[OpenCount]:
+        packed = self.packed
+        return [
+            OpenCount(ObjectId(packed[at : at + 12]), packed[at + 12] == 1, int.from_bytes(packed[at + 13 : at + 17]))
+            for at in range(0, len(packed), OPEN_COUNT)
+        ]
+
+    def seen(self, sees: Verdicts) -> int:
+        """The open comments ``sees`` lets through."""
+        packed = self.packed
+        return sum(
+            int.from_bytes(packed[at + 13 : at + OPEN_COUNT])
+            for at in range(0, len(packed), OPEN_COUNT)
+            if sees(packed[at : at + 13])
+        )
+
+
 @dataclass(frozen=True)
 class Marker:
     """What the reader shows of a live thread-starting comment without opening its thread: where
@@ -152,16 +190,29 @@ class ThreadKeys:
         """The ids (``ObjectId.binary``, ordered as the ids are) of the threads ``sees`` lets through:
         asked once per organisation and draft state, not once per thread."""
         packed = self.packed
-        verdicts: dict[bytes, bool] = {}
-        shown = []
-        for at in range(0, len(packed), THREAD_KEY):
-            whom = packed[at + 12 : at + THREAD_KEY]
-            verdict = verdicts.get(whom)
-            if verdict is None:
-                verdict = verdicts[whom] = sees(ObjectId(whom[:12]), whom[12] == 1)
-            if verdict:
-                shown.append(packed[at : at + 12])
-        return shown
+        judged = Verdicts(sees)
+        return [
+            packed[at : at + 12]
+            for at in range(0, len(packed), THREAD_KEY)
+            if judged(packed[at + 12 : at + THREAD_KEY])
+        ]
+
+
+class Verdicts:
+    """``sees`` (what ``seeing`` returns) of packed keys — an organisation's id and a byte, 1 if
+    submitted — asked once per organisation and draft state, not once per key."""
+
+    __slots__ = ("_sees", "_known")
+
+    def __init__(self, sees: Callable[[ObjectId, bool], bool]) -> None:
+        self._sees = sees
+        self._known: dict[bytes, bool] = {}
+
+    def __call__(self, whom: bytes) -> bool:
+        verdict = self._known.get(whom)
+        if verdict is None:
+            verdict = self._known[whom] = self._sees(ObjectId(whom[:12]), whom[12] == 1)
+        return verdict
 
 
 @dataclass(frozen=True, slots=True)

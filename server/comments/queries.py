@@ -20,6 +20,7 @@ from server.comments.model import (
     Placed,
     SeenPassage,
     ThreadKeys,
+    Verdicts,
     as_seen_by,
     needs_publications,
     place,
@@ -221,8 +222,7 @@ async def open_counts(loaders: Loaders, actor: Actor | None, sections: Sequence[
             counted[section.id] = len(await threads(loaders, actor, section, CommentStatus.OPEN))
     if by_counts := [s for s in sections if s.document_id in documents and s.document_id not in consulted]:
         kept = await loaders.open_comment_counts.load_many([s.id for s in by_counts])
-        sees = {d.id: seeing(actor, d) for d in documents.values()}
+        sees = {d.id: Verdicts(seeing(actor, d)) for d in documents.values()}
         for section, counts in zip(by_counts, kept, strict=True):
-            may = sees[section.document_id]
-            counted[section.id] = sum(c.count for c in counts if may(c.organization_id, c.submitted))
+            counted[section.id] = counts.seen(sees[section.document_id])
     return [counted.get(s.id, 0) for s in sections]

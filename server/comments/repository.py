@@ -13,8 +13,10 @@ without bound. (Apart, so that the outline, which shows counts, does not decode 
 A section's markers are kept packed, as one BSON binary value: the embedded store decodes a
 stored document value by value in Go (~6 µs per value, a marker has 14), so reading the 1,668
 markers of a document's 40 sections cost it 134 ms of CPU as subdocuments and costs 22 ms packed.
-Its counts are packed the same way (the outline's 40 sections: 3.4 ms of store CPU as
-subdocuments, 1.35 ms packed); counts kept as subdocuments before are read as they are.
+Its counts are packed too (the outline's 40 sections: 3.4 ms of store CPU as subdocuments,
+1.35 ms as one BSON value), each 17 bytes (``model.OpenCounts``) so that the outline judges them
+without unpacking them (BSON: ~1.1 ms of the app's CPU for the outline's 245); counts kept as
+subdocuments or BSON before are read as they are.
 Each section's thread keys (``model.ThreadKeys``: id, organisation, submitted; 25 bytes a thread)
 are kept in ``comment_thread_keys``, one document per section: the comments panel chooses a page of
 threads from them without the markers (750 markers took ~8 ms of the app's CPU to decode, and the
@@ -54,6 +56,7 @@ from server.comments.model import (
     Marker,
     MarkGroup,
     OpenCount,
+    OpenCounts,
     Placed,
     PlacedPassage,
     ThreadKeys,
@@ -69,8 +72,9 @@ INDEXES = {
     # Every change of a comment claims (comment, revision) by inserting {_id: "<comment>:<revision>"}:
     # the unique _id lets exactly one of several simultaneous changes build on a given state.
     "comment_edit_claims": [],
-    # {_id: section, packed: BSON of {counts: [{organization_id, submitted, count}]}} (before: the counts
-    # as subdocuments, still read): derived from comments, see recount.
+    # {_id: section, open: model.OpenCounts.packed, markers: stamp} (before: packed, BSON of {counts:
+    # [{organization_id, submitted, count}]}; before that the counts as subdocuments; both still read):
+    # derived from comments, see recount.
     "comment_counts": [],
     # {_id: section, packed: BSON of {markers: [{id, kind, status, anchor, …}]}}: derived from
     # comments, see recount. (Before, the thread keys too, as ``threads``: left there, not read.)
@@ -174,16 +178,17 @@ _DERIVED_FROM = {
 
 
 def _count_fields(counts: Sequence[OpenCount], stamp: Binary) -> dict[str, Any]:
-    """A section's open counts as kept: one binary value, as the markers (see the module's docstring),
-    with the stamp of the markers kept with them."""
-    fields = [{"organization_id": c.organization_id, "submitted": c.submitted, "count": c.count} for c in counts]
-    return {"packed": Binary(bson.encode({"counts": fields})), "markers": stamp}
+    """A section's open counts as kept: one binary value (``model.OpenCounts``; see the module's
+    docstring), with the stamp of the markers kept with them."""
+    return {"open": Binary(OpenCounts.of(counts).packed), "markers": stamp}
 
 
-def _stored_counts(doc: Mapping[str, Any]) -> list[OpenCount]:
-    """The counts kept in ``doc``, packed or as subdocuments (as they were kept before, and as right)."""
+def _stored_counts(doc: Mapping[str, Any]) -> OpenCounts:
+    """The counts kept in ``doc``; kept before as one BSON value or as subdocuments, as they stand."""
+    if "open" in doc:
+        return OpenCounts(bytes(doc["open"]))
     kept = bson.decode(doc["packed"])["counts"] if "packed" in doc else doc.get("counts", [])
-    return [OpenCount(c["organization_id"], c["submitted"], int(c["count"])) for c in kept]
+    return OpenCounts.of(OpenCount(c["organization_id"], c["submitted"], int(c["count"])) for c in kept)
 
 
 def _marker_fields(m: Marker) -> dict[str, Any]:
@@ -420,7 +425,7 @@ class Comments:
         query = {"document_id": document_id, "organization_id": organization_id, "submitted": False, **_LIVE}
         return [_comment(doc) async for doc in self._comments.find(query).sort("created_at", ASCENDING)]
 
-    async def open_counts(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[OpenCount]]:
+    async def open_counts(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, OpenCounts]:
         """Open thread-starting comments per section, organisation and draft state, as last counted."""
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
@@ -428,7 +433,9 @@ class Comments:
         cursor = self._counts.find({"_id": {"$in": wanted}}).batch_size(LIST_BATCH)
         counts = {doc["_id"]: _stored_counts(doc) async for doc in cursor}
         never = [s for s in wanted if s not in counts]  # a new section, or data from before the counts
-        return counts | ({s: kept[0] for s, kept in (await self.recount(never)).items()} if never else {})
+        return counts | (
+            {s: OpenCounts.of(kept[0]) for s, kept in (await self.recount(never)).items()} if never else {}
+        )
 
     async def markers(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[Marker]]:
         """The reader's markers of these sections' live thread-starting comments, as last kept,
@@ -554,7 +561,7 @@ class Comments:
 
     async def stored(self) -> dict[ObjectId, tuple[list[OpenCount] | None, list[Marker] | None]]:
         """Every section's counts and markers as kept (None: never kept), for ``check``."""
-        counts = {doc["_id"]: sorted(_stored_counts(doc), key=_count_order) async for doc in self._counts.find({})}
+        counts = {doc["_id"]: _stored_counts(doc).unpacked() async for doc in self._counts.find({})}
         keys = {doc["_id"]: doc async for doc in self._keys.find({})}
         markers = {doc["_id"]: _checked(doc, keys.get(doc["_id"])) async for doc in self._markers.find({})}
         return {s: (counts.get(s), markers.get(s)) for s in counts.keys() | markers.keys()}
@@ -626,7 +633,7 @@ class Comments:
         counts, markers = await asyncio.gather(read(self._counts), read(self._markers))
         unpacked = {s: _unpacked(s, doc) for s, doc in markers.items()}
         return {
-            s: (sorted(_stored_counts(counts[s]), key=_count_order), kept)
+            s: (_stored_counts(counts[s]).unpacked(), kept)
             for s in section_ids
             if s in counts and (kept := unpacked.get(s)) is not None
         }

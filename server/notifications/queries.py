@@ -112,7 +112,7 @@ async def _comment_tasks(store: Store, caller: Caller) -> list[Task]:
     drafts: dict[ObjectId, int] = {}
     awaiting: dict[ObjectId, int] = {}
     for section in sections:
-        for count in counts.get(section.id, []):
+        for count in counts[section.id].unpacked() if section.id in counts else []:
             if not count.submitted and count.organization_id == actor.organization_id:
                 drafts[section.document_id] = drafts.get(section.document_id, 0) + count.count
             elif count.submitted:

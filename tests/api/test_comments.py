@@ -11,11 +11,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import bson
-from bson import ObjectId
+from bson import Binary, ObjectId
 
 from server import db as dbmod
 from server import ids
 from server.comments.anchoring import selector_for
+from server.comments.model import OpenCounts
 from server.comments.service import check_open_counts
 from server.loaders import Loaders
 from server.markdown import plain_text, render
@@ -526,7 +527,7 @@ async def test_open_comment_counts_read_no_comments_whatever_the_number_of_secti
         loaders = Loaders(Store.open(client[app.settings.database], app.settings.secret_key))
         section_ids = [ids.parse(s, "Section") for s in sections]
         found = await loaders.open_comment_counts.load_many([s for s in section_ids if s is not None])
-        assert [sum(c.count for c in f) for f in found] == [1, 2, 3, 0, 0]
+        assert [sum(c.count for c in f.unpacked()) for f in found] == [1, 2, 3, 0, 0]
         # The counts kept per section, read by _id: opening a document reads none of its comments.
         assert counter.targets == ["find comment_counts"]
     finally:
@@ -617,14 +618,17 @@ async def test_counts_kept_before_they_were_packed_are_read_as_they_stand(as_use
     await _added(kl, doc["section"], "Første.")
     await _added(kl, doc["section"], "Anden.")
     section = ids.parse(doc["section"], "Section")
-    packed = await store.db["comment_counts"].find_one({"_id": section})
+    kept = await store.db["comment_counts"].find_one({"_id": section})
     # Kept as one value, with the stamp of the markers kept with them: see the repository.
-    assert packed is not None and set(packed) == {"_id", "packed", "markers"}
-    # A store written before counts were packed holds them as subdocuments: they still count.
-    counts = bson.decode(packed["packed"])["counts"]
+    assert kept is not None and set(kept) == {"_id", "open", "markers"}
+    [count] = OpenCounts(kept["open"]).unpacked()
+    counts = [{"organization_id": count.organization_id, "submitted": count.submitted, "count": count.count}]
     assert [c["count"] for c in counts] == [2]
-    await store.db["comment_counts"].replace_one({"_id": section}, {"counts": counts})
-    assert (await _section(kl, doc["section"]))["openCommentCount"] == 2
+    # A store written before holds them as one BSON value, or before that as subdocuments: they still count.
+    packed = Binary(bson.encode({"counts": counts}))
+    for before in ({"packed": packed, "markers": kept["markers"]}, {"counts": counts}):
+        await store.db["comment_counts"].replace_one({"_id": section}, before)
+        assert (await _section(kl, doc["section"]))["openCommentCount"] == 2
 
 
 async def test_an_edit_and_an_answer_at_the_same_moment_both_keep_their_effect(as_user: AsUser, store: Store) -> None:

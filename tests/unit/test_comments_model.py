@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,9 @@ from server.comments.model import (
     Comment,
     CommentKind,
     CommentStatus,
+    OpenCount,
+    OpenCounts,
+    Verdicts,
     anchor_problem,
     answer_of,
     apply_proposal,
@@ -19,6 +23,7 @@ from server.comments.model import (
     compile_report,
     may_see,
     passage_as_read,
+    seeing,
     starts_as_draft,
 )
 from server.drafting.model import Document, DocumentKind, DocumentSettings, Phase, SnapshotEntry
@@ -224,6 +229,46 @@ def test_restricted_visibility_keeps_submitted_comments_to_steering_group_and_ow
     assert may_see(_actor(SDS, Role.SECRETARIAT), doc, KL, submitted=True)
     assert not may_see(_actor(REGIONS, Role.COMMENTER), doc, KL, submitted=True)
     assert not may_see(_actor(PLO, Role.APPROVER), doc, KL, submitted=True)
+
+
+def _noting(
+    sees: Callable[[ObjectId, bool], bool], asked: list[tuple[ObjectId, bool]]
+) -> Callable[[ObjectId, bool], bool]:
+    def noted(organization_id: ObjectId, submitted: bool) -> bool:
+        asked.append((organization_id, submitted))
+        return sees(organization_id, submitted)
+
+    return noted
+
+
+def test_open_counts_packed_count_what_each_viewer_may_see_asking_once_per_organisation_and_state() -> None:
+    counts = [
+        OpenCount(KL, False, 3),
+        OpenCount(REGIONS, True, 70_000),
+        OpenCount(KL, True, 2),
+        OpenCount(PLO, False, 1),
+    ]
+    packed = OpenCounts.of(counts)
+    assert OpenCounts.of(reversed(counts)) == packed  # one packing whatever the order counted in
+    assert sorted(packed.unpacked(), key=lambda c: (c.organization_id.binary, c.submitted)) == packed.unpacked()
+    assert sorted(packed.unpacked(), key=lambda c: c.count) == sorted(counts, key=lambda c: c.count)
+    assert OpenCounts(b"").seen(Verdicts(seeing(_actor(KL, Role.COMMENTER), _document()))) == 0
+    cases = [
+        (_actor(KL, Role.COMMENTER), _document(), 3 + 70_000 + 2),  # own drafts, every submitted one
+        (_actor(REGIONS, Role.COMMENTER), _document(), 70_000 + 2),  # no other organisation's drafts
+        (_actor(REGIONS, Role.COMMENTER), _document(restricted=True), 70_000),  # own submitted only
+        (_actor(PLO, Role.READER), _document(restricted=True), 1),  # its own draft
+        (_actor(SDS, Role.SECRETARIAT, Role.EDITOR), _document(restricted=True), 70_000 + 2),  # no drafts
+        (None, _document(), 0),
+    ]
+    for actor, doc, seen in cases:
+        asked: list[tuple[ObjectId, bool]] = []
+        verdicts = Verdicts(_noting(seeing(actor, doc), asked))
+        assert packed.seen(verdicts) == seen
+        assert packed.seen(verdicts) == seen  # the document's next section asks nothing again
+        assert len(asked) == len(set(asked)) == 4
+        # The one rule: a count is seen exactly when may_see would show its comments.
+        assert seen == sum(c.count for c in counts if may_see(actor, doc, c.organization_id, c.submitted))
 
 
 def test_commenters_write_drafts_unless_the_document_allows_direct_submission() -> None:
