@@ -21,12 +21,13 @@ from server.api.accounts import Organization, User, organization_field, user_fie
 from server.api.context import Context, Info
 from server.api.drafting import Document, Section, SectionVersion, section_field
 from server.api.errors import Errors, Refused, VersionConflict, answer
-from server.api.node import Node, PageInfo, from_domain
+from server.api.node import Node, PageInfo, at_once, from_domain, then
 from server.api.responses import ResponseLetter
 from server.comments import model as domain
 from server.comments import queries, service
 from server.comments.anchoring import Relocated, TextQuote
 from server.drafting import model as drafting_model
+from server.loaders import loaded
 
 if TYPE_CHECKING:
     from server.api.consultations import Consultation
@@ -117,13 +118,13 @@ class MarkedPassage:
     def anchor(self) -> TextQuoteSelector | None:
         return _anchor(self.model)
 
-    @strawberry.field(description=_PASSAGE)
-    async def passage(self, info: Info) -> str | None:
-        return await _passage(info, self.model)
+    @strawberry.field(description=_PASSAGE, graphql_type=str | None)
+    def passage(self, info: Info) -> str | None | Awaitable[str | None]:
+        return _passage(info, self.model)
 
-    @strawberry.field(description=_ANCHOR_STATUS)
-    async def anchor_status(self, info: Info) -> AnchorStatus | None:
-        return await _anchor_status(info, self.model, self.relocated)
+    @strawberry.field(description=_ANCHOR_STATUS, graphql_type=AnchorStatus | None)
+    def anchor_status(self, info: Info) -> AnchorStatus | None | Awaitable[AnchorStatus | None]:
+        return then(_relocation(info, self.model, self.relocated), _status)
 
     @strawberry.field(description=_ANCHOR_LOCATION)
     async def anchor_location(self, info: Info) -> AnchorLocation | None:
@@ -193,9 +194,10 @@ class Comment(MarkedPassage, Node):
         edits = domain.visible_edits(info.context.actor, self.model)
         return [CommentEdit(body=e.body, proposed_text=e.proposed_text, at=e.at) for e in edits]
 
-    @strawberry.field(description=_VIEWER_CAN)
-    async def viewer_can(self, info: Info) -> CommentPermissions:
-        return await _viewer_can(info, self.model, self.model.document_id, thread=self.model.parent_id is None)
+    @strawberry.field(description=_VIEWER_CAN, graphql_type=CommentPermissions)
+    def viewer_can(self, info: Info) -> CommentPermissions | Awaitable[CommentPermissions]:
+        thread = self.model.parent_id is None
+        return then(_rights(info, self.model.document_id), lambda rights: rights.of(self.model, thread=thread))
 
     @strawberry.field(
         description="The author changed the comment after the steering group answered it (possible while the "
@@ -278,14 +280,39 @@ class CommentRights:
         return CommentPermissions(edit=edit, respond=respond, apply_proposal=apply)
 
 
-async def _passage(info: Info, c: _Anchored) -> str | None:
-    if c.anchor is None:
+# A page's comments answer these at once (``section_threads`` loads what they read first): a field
+# that awaits costs graphql-core a task, and a comment has half a dozen of them.
+
+
+def _passage(info: Info, c: _Anchored) -> str | None | Awaitable[str | None]:
+    anchor = c.anchor
+    if anchor is None:
         return None
-    return _passage_in(await info.context.loaders.version.load((c.section_id, c.section_version)), c.anchor)
+    return then(
+        at_once(info.context.loaders.version, (c.section_id, c.section_version)), lambda v: _passage_in(v, anchor)
+    )
 
 
-async def _relocation(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> Relocated | None:
-    """Where the passage is now, computed once per object (``relocated`` keeps it)."""
+def _relocation(
+    info: Info, c: _Anchored, relocated: list[Relocated | None]
+) -> Relocated | None | Awaitable[Relocated | None]:
+    """Where the passage is now, computed once per object (``relocated`` keeps it): at once when the
+    two versions it compares are loaded."""
+    if c.anchor is None or relocated:
+        return relocated[0] if relocated else None
+    loaders = info.context.loaders
+    commented, section = (
+        loaded(loaders.version, (c.section_id, c.section_version)),
+        loaded(loaders.section, c.section_id),
+    )
+    if commented is None or section is None:
+        return _relocation_read(info, c, relocated)
+    relocated.append(_relocated(commented.result(), section.result(), c.anchor))
+    return relocated[0]
+
+
+async def _relocation_read(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> Relocated | None:
+    """``_relocation``, reading what it compares."""
     if c.anchor is None:
         return None
     if not relocated:
@@ -295,13 +322,12 @@ async def _relocation(info: Info, c: _Anchored, relocated: list[Relocated | None
     return relocated[0]
 
 
-async def _anchor_status(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorStatus | None:
-    found = await _relocation(info, c, relocated)
+def _status(found: Relocated | None) -> AnchorStatus | None:
     return AnchorStatus(found.status) if found else None
 
 
 async def _anchor_location(info: Info, c: _Anchored, relocated: list[Relocated | None]) -> AnchorLocation | None:
-    found = await _relocation(info, c, relocated)
+    found = await _relocation_read(info, c, relocated)
     if found is None or found.location is None:
         return None
     section = await info.context.loaders.section.load(c.section_id)
@@ -323,10 +349,15 @@ async def _consulted_location(info: Info, c: _Anchored) -> AnchorLocation | None
     return _consulted_in(commented, consulted, c.anchor)
 
 
-async def _rights(info: Info, document_id: ObjectId) -> CommentRights:
+def _rights(info: Info, document_id: ObjectId) -> CommentRights | Awaitable[CommentRights]:
     """The signed-in user's rights over the document's comments, judged in the scope commenting has now
     (its current consultation: once that has closed, a party's comments stand as they went in); worked
-    out once per request and document, not once per comment."""
+    out once per request and document, not once per comment (at once when worked out already)."""
+    known = info.context.comment_rights.get(document_id)
+    return known if known is not None else _read_rights(info, document_id)
+
+
+async def _read_rights(info: Info, document_id: ObjectId) -> CommentRights:
     from server.api.consultations import comment_scope
 
     known = info.context.comment_rights
@@ -336,10 +367,6 @@ async def _rights(info: Info, document_id: ObjectId) -> CommentRights:
         scope = await comment_scope(info, document) if document is not None else None
         rights = known[document_id] = CommentRights(info.context.actor, scope)
     return rights
-
-
-async def _viewer_can(info: Info, c: _Anchored, document_id: ObjectId, *, thread: bool) -> CommentPermissions:
-    return (await _rights(info, document_id)).of(c, thread=thread)
 
 
 @strawberry.type(
@@ -410,8 +437,13 @@ async def section_threads(
     shown = [*page.threads, *(reply for found in replies for reply in found)]
     people = {c.author_id for c in shown} | {c.responded_by for c in shown if c.responded_by is not None}
     await asyncio.gather(
-        loaders.user.load_many(list(people)), loaders.organization.load_many(list({c.organization_id for c in shown}))
+        loaders.user.load_many(list(people)),
+        loaders.organization.load_many(list({c.organization_id for c in shown})),
+        # What their passages and rights are worked out from, so that those fields answer at once.
+        loaders.version.load_many(list({(c.section_id, c.section_version) for c in shown if c.anchor is not None})),
+        _read_rights(info, section.document_id),
     )
+    loaders.section.prime(section.id, section)
     return CommentThreads(
         total_count=page.total,
         page_info=PageInfo(
@@ -577,7 +609,7 @@ async def _full_markers(
     if not markers:
         return []
     loaders = info.context.loaders
-    rights = await _rights(info, section.document_id)
+    rights = await _read_rights(info, section.document_id)
     organization_ids = list(dict.fromkeys(m.organization_id for m in markers))
     found_organizations = await loaders.organization.load_many(organization_ids)
     organizations = {

@@ -18,7 +18,7 @@ from server.accounts.permissions import Action
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info, selected
 from server.api.errors import Errors, Refused, VersionConflict, answer
-from server.api.node import Node, from_domain
+from server.api.node import Node, from_domain, related
 from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
 from server.drafting import model as domain
@@ -51,10 +51,11 @@ def document_field(document_id: Callable[[Any], ObjectId | None], *, description
 
 
 def section_field(section_id: Callable[[Any], ObjectId], *, description: str | None = None) -> Any:
-    """A field of a type built ``from_domain``: the section whose id ``section_id`` reads off its model."""
+    """A field of a type built ``from_domain``: the section whose id ``section_id`` reads off its model
+    (answered at once when the request has loaded that section already)."""
 
-    async def section(root: Any, info: Info) -> Section | None:
-        return await section_node(info, section_id(root.model))
+    def section(root: Any, info: Info) -> Section | None | Awaitable[Section | None]:
+        return related(info.context.loaders.section, section_id(root.model), Section.of)
 
     return strawberry.field(resolver=section, description=description)
 

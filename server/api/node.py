@@ -4,6 +4,7 @@ domain dataclass."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol, TypeVar, cast
 
@@ -64,19 +65,29 @@ def from_domain(cls: type[N], kind: ids.Kind, model: _Identified, **given: objec
     return from_model(cls, model, id=strawberry.ID(ids.encode(kind, model.id)), **given)
 
 
+def then(found: M | Awaitable[M], build: Callable[[M], T]) -> T | Awaitable[T]:
+    """``build`` of ``found``: at once when it is there, else once it is. A field that answers at once
+    costs graphql-core no task (~20 µs each, dozens per comment of a page)."""
+    if not inspect.isawaitable(found):
+        return build(found)
+    pending = found
+
+    async def later() -> T:
+        return build(await pending)
+
+    return later()
+
+
 def related(loader: DataLoader[K, M | None], key: K | None, build: Callable[[M], N]) -> N | None | Awaitable[N | None]:
     """What a field referring to another object answers: ``build`` of what ``loader`` reads for
     ``key`` (None when there is no key or nothing is found) — at once when the request has read it
     already (a list's resolver loads what its items refer to in one batch), else once read."""
     if key is None:
         return None
+    return then(at_once(loader, key), lambda v: build(v) if v is not None else None)
+
+
+def at_once(loader: DataLoader[K, M], key: K) -> M | Awaitable[M]:
+    """What ``loader`` reads for ``key``: at once when the request has read it already, else once read."""
     done = loaded(loader, key)
-    if done is not None:
-        value = done.result()
-        return build(value) if value is not None else None
-
-    async def later() -> N | None:
-        value = await loader.load(key)
-        return build(value) if value is not None else None
-
-    return later()
+    return done.result() if done is not None else loader.load(key)
