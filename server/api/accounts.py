@@ -24,20 +24,25 @@ from server.api.errors import (
     error_for,
     not_signed_in,
 )
+from server.api.execution import kept
 from server.api.node import Node, from_domain, related
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
 
 
-def user_field(user_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
+def user_field(
+    user_id: Callable[[Any], ObjectId | None], *, description: str | None = None, kept_in: str | None = None
+) -> Any:
     """A field of a type built ``from_domain``: the user whose id ``user_id`` reads off its model
-    (answered at once when the request has loaded that user already)."""
+    (answered at once when the request has loaded that user already; from the attribute ``kept_in``
+    when a list has set it, see ``server.api.execution``)."""
 
     def user(root: Any, info: Info) -> User | None | Awaitable[User | None]:
         return related(info.context.loaders.user, user_id(root.model), User.of)
 
-    return strawberry.field(resolver=user, graphql_type=User | None, description=description)
+    metadata = kept(kept_in) if kept_in else None
+    return strawberry.field(resolver=user, graphql_type=User | None, description=description, metadata=metadata)
 
 
 def organization_field(organization_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -18,6 +18,7 @@ from server.accounts.permissions import Action
 from server.api.accounts import Organization, User, organization_field, user_field
 from server.api.context import Info, selected
 from server.api.errors import Errors, Refused, VersionConflict, answer
+from server.api.execution import kept
 from server.api.node import Node, from_domain, related
 from server.approvals.model import OPENABLE_PHASES
 from server.drafting import compare as compare_rules
@@ -142,14 +143,16 @@ class Section(Node):
     html: str
     updated_at: datetime
     deleted: bool
-    # openCommentCount when a list of sections has counted it for all of them (Document.sections).
+    # openCommentCount and updatedBy when a list of sections has read them for all of them
+    # (Document.sections): those fields are then answered from these (server.api.execution).
     open_comments: strawberry.Private[int | None] = None
+    updated_by_user: strawberry.Private[User | None] = None
 
     @classmethod
-    def of(cls, s: domain.Section, open_comments: int | None = None) -> Section:
-        return from_domain(cls, "Section", s, open_comments=open_comments)
+    def of(cls, s: domain.Section, open_comments: int | None = None, updated_by: User | None = None) -> Section:
+        return from_domain(cls, "Section", s, open_comments=open_comments, updated_by_user=updated_by)
 
-    updated_by: User | None = user_field(lambda section: section.updated_by)
+    updated_by: User | None = user_field(lambda section: section.updated_by, kept_in="updated_by_user")
 
     @strawberry.field(description="Versions, newest first; page with `before` (a version number).")
     async def versions(self, info: Info, limit: int = 20, before: int | None = None) -> list[SectionVersion]:
@@ -231,12 +234,10 @@ class Section(Node):
         return await reader_markers(info, self.model)
 
     @strawberry.field(
-        description="Open comments awaiting a disposition that you may see (your drafts included).", graphql_type=int
+        description="Open comments awaiting a disposition that you may see (your drafts included).",
+        metadata=kept("open_comments"),
     )
-    def open_comment_count(self, info: Info) -> int | Awaitable[int]:
-        return self.open_comments if self.open_comments is not None else self._count_open_comments(info)
-
-    async def _count_open_comments(self, info: Info) -> int:
+    async def open_comment_count(self, info: Info) -> int:
         from server.api.comments import open_comment_counts
 
         return (await open_comment_counts(info, [self.model]))[0]
@@ -554,17 +555,22 @@ async def sections_of(info: Info, sections: list[domain.Section]) -> list[Sectio
 
     wanted = selected(info)
     counts: list[int | None] = [None] * len(sections)
+    users: dict[ObjectId, User] = {}
 
     async def count() -> None:
         if "openCommentCount" in wanted:
             counts[:] = await open_comment_counts(info, sections)
 
-    async def users() -> None:
+    async def saved_by() -> None:
         if "updatedBy" in wanted:
-            await info.context.loaders.user.load_many(list({s.updated_by for s in sections if s.updated_by}))
+            found = await info.context.loaders.user.load_many(list({s.updated_by for s in sections if s.updated_by}))
+            users.update((u.id, User.of(u)) for u in found if u is not None)  # one object per user, not per section
 
-    await asyncio.gather(count(), users())
-    return [Section.of(s, open_comments=n) for s, n in zip(sections, counts, strict=True)]
+    await asyncio.gather(count(), saved_by())
+    return [
+        Section.of(s, open_comments=n, updated_by=users.get(s.updated_by) if s.updated_by else None)
+        for s, n in zip(sections, counts, strict=True)
+    ]
 
 
 async def document_node(info: Info, document_id: ObjectId | None) -> Document | None:

@@ -10,10 +10,17 @@ value is the attribute, serialised. Such fields are marked once when the schema 
 × 3 fields, 4.5 → 2.3 ms of CPU (what is left is graphql-core's work per object). Anything else,
 and a plain field whose value is null or does not serialise, takes graphql-core's own way, so
 answers and errors are the same.
+
+A field with a resolver may name an attribute that answers it when set (``kept``): a list that
+works out the field for all its items at once (``Document.sections``: who saved each, its open
+comments) sets it on each, and the field is then answered from it without Strawberry's resolver
+path (its resolve-info, arguments and extensions: ~6 µs a field, 80 per outline), as a plain
+field when it is a scalar; unset (None), the resolver answers as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_nullable_type, is_leaf_type
@@ -24,6 +31,13 @@ from strawberry.types.field import StrawberryField
 
 # In a plain field's ``extensions``: the attribute it reads and the serialiser of its type.
 PLAIN = "udkast-plain"
+# In a Strawberry field's ``metadata``: the attribute that answers it when set (see the module's docstring).
+KEPT = "udkast-kept"
+
+
+def kept(attribute: str) -> dict[str, str]:
+    """The ``metadata`` of a field with a resolver answered from ``attribute`` when a list has set it."""
+    return {KEPT: attribute}
 
 
 class Execution(StrawberryGraphQLCoreExecutionContext):
@@ -54,8 +68,17 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
 
+def _kept_first(attribute: str, resolve: Callable[..., Any]) -> Callable[..., Any]:
+    def resolved(source: Any, info: Any, **args: Any) -> Any:
+        value = getattr(source, attribute, None)
+        return value if value is not None else resolve(source, info, **args)
+
+    return resolved
+
+
 def mark_plain_fields(schema: GraphQLSchema) -> int:
-    """Mark the fields of ``schema`` that ``Execution`` answers directly; returns how many."""
+    """Mark the fields of ``schema`` that ``Execution`` answers directly, and answer the kept fields
+    from their attribute when set; returns how many of either."""
     marked = 0
     for graphql_type in schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
@@ -73,5 +96,16 @@ def mark_plain_fields(schema: GraphQLSchema) -> int:
                 and is_leaf_type(leaf)
             ):
                 field.extensions[PLAIN] = (definition.python_name, leaf.serialize)
+                marked += 1
+            elif (
+                isinstance(definition, StrawberryField)
+                and (attribute := definition.metadata.get(KEPT))
+                and not field.args
+                and not definition.extensions  # permission classes are an extension: those must run
+                and field.resolve is not None
+            ):
+                field.resolve = _kept_first(attribute, field.resolve)
+                if is_leaf_type(leaf):
+                    field.extensions[PLAIN] = (attribute, leaf.serialize)
                 marked += 1
     return marked

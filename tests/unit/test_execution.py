@@ -11,7 +11,7 @@ import pytest
 import strawberry
 from strawberry.permission import BasePermission
 
-from server.api.execution import PLAIN, Execution, mark_plain_fields
+from server.api.execution import PLAIN, Execution, kept, mark_plain_fields
 from server.api.schema import build_schema
 
 
@@ -29,6 +29,18 @@ class Never(BasePermission):
 
 
 @strawberry.type
+class Owner:
+    name: str
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+RESOLVED: list[str] = []  # the kept fields' resolvers that ran
+
+
+@strawberry.type
 class Item:
     id: strawberry.ID
     title: str
@@ -38,6 +50,23 @@ class Item:
     note: str | None
     required: str  # set to None below: a non-null field without a value is an error, as before
     hidden: str | None = strawberry.field(default="secret", permission_classes=[Never])
+    # What a list worked out for all its items at once (None: not worked out).
+    counted: strawberry.Private[int | None] = None
+    owned_by: strawberry.Private[Owner | None] = None
+
+    @strawberry.field(metadata=kept("counted"))
+    async def total(self) -> int:
+        RESOLVED.append("total")
+        return self.count * 10
+
+    @strawberry.field(metadata=kept("owned_by"))
+    def owner(self) -> Owner | None:
+        RESOLVED.append("owner")
+        return Owner(name=f"Ejer {self.count}") if self.count else None
+
+    @strawberry.field(metadata=kept("counted"), permission_classes=[Never])
+    def guarded(self) -> int | None:
+        return self.count
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -59,6 +88,9 @@ def _items() -> list[Item]:
     items[1].note = "en note"
     items[2].kind = Kind.PROPOSAL
     items[2].required = None  # type: ignore[assignment]
+    for item in items[1:]:  # the first one's kept fields left for their resolvers
+        item.counted = item.count * 10
+        item.owned_by = Owner(name=f"Ejer {item.count}")
     return items
 
 
@@ -79,6 +111,8 @@ QUERIES = [
     "query($skip: Boolean!) { items { title @skip(if: $skip) count @include(if: $skip) later } }",
     "{ laterItems { id note required } }",  # an error at the third item: its path as before
     "{ items { title hidden } }",  # refused by a permission class: every item's error as before
+    "{ items { count total owner { name shout } } laterItems { total owner { name } } }",  # kept, or resolved
+    "{ items { count guarded } }",  # kept, but behind a permission class: refused as before
 ]
 
 
@@ -105,9 +139,27 @@ def test_only_fields_read_as_attributes_of_a_scalar_or_enum_type_are_plain() -> 
     fields = schema._schema.type_map["Item"].fields  # type: ignore[union-attr]
     plain = {name for name, field in fields.items() if PLAIN in field.extensions}
     # Not: a resolver (with or without arguments), an awaited field, a field behind a permission class.
-    assert plain == {"id", "title", "kind", "at", "count", "note", "required"}
+    assert plain == {"id", "title", "kind", "at", "count", "note", "required", "total"}
+
+
+async def test_kept_fields_are_answered_from_what_a_list_set_and_else_by_their_resolver() -> None:
+    RESOLVED.clear()
+    result = await _schema(True).execute("{ items { total owner { name } } }")
+    assert result.errors is None and result.data is not None
+    assert result.data["items"] == [
+        {"total": 0, "owner": None},
+        {"total": 10, "owner": {"name": "Ejer 1"}},
+        {"total": 20, "owner": {"name": "Ejer 2"}},
+    ]
+    assert sorted(RESOLVED) == ["owner", "total"]  # the first item's only: the others' were kept
 
 
 def test_the_apps_table_of_contents_is_answered_plainly() -> None:
     fields = build_schema().schema_converter.type_map["SectionHeading"].implementation.fields  # type: ignore[attr-defined]
     assert {name for name, field in fields.items() if PLAIN in field.extensions} == {"id", "key", "title"}
+
+
+def test_the_outlines_counts_and_savers_are_kept_fields() -> None:
+    fields = build_schema().schema_converter.type_map["Section"].implementation.fields  # type: ignore[attr-defined]
+    assert fields["openCommentCount"].extensions[PLAIN][0] == "open_comments"
+    assert fields["updatedBy"].resolve.__name__ == "resolved"
