@@ -105,10 +105,13 @@ def create_floor(
             return JSONResponse({"document": None})
         # The counts as the app keeps them: one document per section, by _id (the comments unread).
         open_counts: dict[Any, int] = {}
+        own = user["organization_id"].binary
         async for row in db["comment_counts"].find({"_id": {"$in": [s["_id"] for s in sections]}}):
-            for c in bson.decode(row["packed"])["counts"] if "packed" in row else row["counts"]:
-                if c["submitted"] or c["organization_id"] == user["organization_id"]:
-                    open_counts[row["_id"]] = open_counts.get(row["_id"], 0) + c["count"]
+            # 17 bytes a count: organisation, 1 if submitted, the count (comments.model.OpenCounts).
+            packed = bytes(row["open"])
+            for at in range(0, len(packed), 17):
+                if packed[at + 12] == 1 or packed[at : at + 12] == own:
+                    open_counts[row["_id"]] = open_counts.get(row["_id"], 0) + int.from_bytes(packed[at + 13 : at + 17])
         snapshots = [
             s
             async for s in db["snapshots"]
