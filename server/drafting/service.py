@@ -187,12 +187,17 @@ def new_version(
 
 
 async def roll_forward(store: Store, section_id: ObjectId) -> int | None:
-    """Bring a lagging head up to the newest version; returns the head's number."""
+    """Bring a lagging head up to the newest version; returns the head's number. A title the head
+    did not have yet reaches the document's kept contents too (the save that wrote it did not get
+    that far)."""
     numbers = await store.drafting.versions(section_id, limit=1)
     if not numbers:
         return None
     latest = numbers[0]
+    head = await store.drafting.section(section_id)
     await store.drafting.advance_head(latest, latest.author_id)
+    if head is not None and head.version < latest.number and head.title != latest.title:
+        await store.drafting.keep_headings(head.document_id)
     return latest.number
 
 

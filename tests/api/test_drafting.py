@@ -409,6 +409,41 @@ async def test_a_save_after_a_crash_catches_the_head_up(app: RunningApp, as_user
     assert "Nyt første afsnit." in result["version"]["body"] and "Nyt sidste afsnit." in result["version"]["body"]
 
 
+async def test_a_title_left_behind_by_a_crash_reaches_the_table_of_contents_with_the_next_save(
+    app: RunningApp, as_user: AsUser, store: Store
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", BODY)])
+    section = doc["sections"][0]
+    oid = ids.parse(section, "Section")
+    # A crash after version 2 (a new title) was written: neither the head nor the contents know it.
+    await store.db["section_versions"].insert_one(
+        {
+            "_id": ObjectId(),
+            "section_id": oid,
+            "document_id": ids.parse(doc["id"], "Document"),
+            "number": 2,
+            "title": "Nyt navn",
+            "body": BODY,
+            "html": "",
+            "author_id": None,
+            "organization_id": None,
+            "created_at": app.clock.now(),
+            "summary": "",
+            "base_version": 1,
+            "merged": False,
+            "restored_from": None,
+        }
+    )
+    # A colleague who read version 1 saves a new last paragraph, keeping the title as they saw it.
+    result = await save(sec, section, 1, BODY.replace(P3, "Nyt sidste afsnit."))
+    assert result["__typename"] == "SectionSaved" and result["version"]["title"] == "Nyt navn"
+    contents = await sec.execute(
+        "query($slug: String!) { document(slug: $slug) { headings { title } } }", {"slug": doc["slug"]}
+    )
+    assert contents["document"]["headings"] == [{"title": "Nyt navn"}]
+
+
 async def test_documents_with_the_same_title_get_distinct_short_names(as_user: AsUser) -> None:
     sec = await as_user(SECRETARIAT)
     create = """mutation($input: CreateDocumentInput!) { createDocument(input: $input) {

@@ -50,6 +50,7 @@ class Item:
     note: str | None
     required: str  # set to None below: a non-null field without a value is an error, as before
     hidden: str | None = strawberry.field(default="secret", permission_classes=[Never])
+    big: int | None = 1  # beyond GraphQL's 32 bits below: an error on this field alone, with its path
     # What a list worked out for all its items at once (None: not worked out).
     counted: strawberry.Private[int | None] = None
     owned_by: strawberry.Private[Owner | None] = None
@@ -86,6 +87,7 @@ def _items() -> list[Item]:
         for n in range(3)
     ]
     items[1].note = "en note"
+    items[1].big = 2**40
     items[2].kind = Kind.PROPOSAL
     items[2].required = None  # type: ignore[assignment]
     for item in items[1:]:  # the first one's kept fields left for their resolvers
@@ -113,6 +115,7 @@ QUERIES = [
     "{ items { title hidden } }",  # refused by a permission class: every item's error as before
     "{ items { count total owner { name shout } } laterItems { total owner { name } } }",  # kept, or resolved
     "{ items { count guarded } }",  # kept, but behind a permission class: refused as before
+    "{ items { title big } laterItems { big } }",  # a value that does not serialise: the same error and path
 ]
 
 
@@ -139,7 +142,7 @@ def test_only_fields_read_as_attributes_of_a_scalar_or_enum_type_are_plain() -> 
     fields = schema._schema.type_map["Item"].fields  # type: ignore[union-attr]
     plain = {name for name, field in fields.items() if PLAIN in field.extensions}
     # Not: a resolver (with or without arguments), an awaited field, a field behind a permission class.
-    assert plain == {"id", "title", "kind", "at", "count", "note", "required", "total"}
+    assert plain == {"id", "title", "kind", "at", "count", "note", "required", "big", "total"}
 
 
 async def test_kept_fields_are_answered_from_what_a_list_set_and_else_by_their_resolver() -> None:
