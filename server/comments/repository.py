@@ -303,11 +303,17 @@ def _placed(section_id: ObjectId, version: int, packed: bytes) -> Placed:
     )
 
 
-def _checked(doc: Mapping[str, Any], keys: Mapping[str, Any] | None) -> list[Marker] | None:
-    """The markers kept in ``doc`` when the thread keys kept (``keys``) are theirs (None otherwise:
-    kept wrong, or never kept), for ``check``."""
+def _checked(
+    doc: Mapping[str, Any], keys: Mapping[str, Any] | None, counts: Mapping[str, Any] | None
+) -> list[Marker] | None:
+    """The markers kept in ``doc`` when the thread keys kept (``keys``) are theirs and the stamp kept with the
+    counts (``counts``) is theirs or not yet kept (None otherwise: kept wrong, or never kept), for ``check``.
+    A stamp of other markers (a crash between the markers' store and the counts') would have readers trust
+    placements made from those (``reader_views``); a counts document without one is counted again on read."""
     markers = _unpacked(doc["_id"], doc)
     if markers is None or keys is None or _stored_keys(keys) != ThreadKeys.of(markers):
+        return None
+    if counts is not None and "markers" in counts and bytes(counts["markers"]) != bytes(_stamp(doc["packed"])):
         return None
     return markers
 
@@ -560,10 +566,14 @@ class Comments:
         return derived
 
     async def stored(self) -> dict[ObjectId, tuple[list[OpenCount] | None, list[Marker] | None]]:
-        """Every section's counts and markers as kept (None: never kept), for ``check``."""
-        counts = {doc["_id"]: _stored_counts(doc).unpacked() async for doc in self._counts.find({})}
+        """Every section's counts and markers as kept (None: never kept, or kept wrong: ``_checked``), for ``check``."""
+        kept = {doc["_id"]: doc async for doc in self._counts.find({})}
+        counts = {s: _stored_counts(doc).unpacked() for s, doc in kept.items()}
         keys = {doc["_id"]: doc async for doc in self._keys.find({})}
-        markers = {doc["_id"]: _checked(doc, keys.get(doc["_id"])) async for doc in self._markers.find({})}
+        markers = {
+            doc["_id"]: _checked(doc, keys.get(doc["_id"]), kept.get(doc["_id"]))
+            async for doc in self._markers.find({})
+        }
         return {s: (counts.get(s), markers.get(s)) for s in counts.keys() | markers.keys()}
 
     async def recount(
@@ -577,12 +587,14 @@ class Comments:
         so all of them happened before the last store of all; the writer of that last store counts
         after it, sees every comment, and stops only when the fresh count is what it stored — what
         is stored for good. (Reading back what is stored would add nothing: a later store is its
-        own writer's to check. A crash in between leaves the counts stale until the next write on
-        the section or ``check --repair``.) A ``proposal`` — counts believed right, such as the
-        stored ones plus the comment just added — takes the place of the first count: the count
-        after storing decides either way. The markers and the thread keys go along with the counts
-        in every step; each is a store of its own, and the argument holds for each alone (the last
-        store of a section's keys, too, is followed by its writer's count).
+        own writer's to check. A crash in between leaves the counts stale, or stamped for markers no
+        longer kept so that readers keep showing what was placed from those, until the next write
+        on the section or ``check --repair``, which ``stored`` tells of.) A ``proposal`` — counts
+        believed right, such as the stored ones plus the comment just added — takes the place of the
+        first count: the count after storing decides either way. The markers and the thread keys go
+        along with the counts in every step; each is a store of its own, and the argument holds for
+        each alone (the last store of a section's keys, too, is followed by its writer's count), and
+        for the stamp kept with the counts, derived from the markers stored with them.
         """
         pending = list(dict.fromkeys(section_ids))
         kept = dict(proposal) if proposal is not None else await self.derive(pending)

@@ -187,6 +187,30 @@ async def test_check_finds_and_repairs_a_wrong_marker_document(as_user: AsUser, 
     assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
 
 
+async def test_check_finds_and_repairs_markers_kept_without_their_counts(as_user: AsUser, store: Store) -> None:
+    doc = await _kl_drafts_two(as_user)
+    kl = await as_user(KL_COMMENTER)
+    await _markers_match_threads(kl, doc["section"])  # placed in the text and kept
+    section = ids.parse(doc["section"], "Section")
+    before = await store.db["comment_counts"].find_one({"_id": section})
+    assert before is not None
+    edit = {"commentId": doc["proposal"]["id"], "body": "Et andet forslag.", "proposedText": "kan tilbydes patienter"}
+    assert (await kl.execute(EDIT, {"input": edit}))["editComment"]["__typename"] == "CommentEdited"
+    # A crash in the recount after the edit: the markers and thread keys were stored, the counts were not.
+    # The numbers are unchanged, but the stamp kept with them is that of the markers before the edit.
+    await store.db["comment_counts"].replace_one({"_id": section}, before)
+    shown = (await kl.execute(BOTH, {"id": doc["section"]}))["node"]["readerMarkers"]["openProposals"]
+    assert [p["proposedText"] for p in shown] == ["bør tilbydes flere patienter"]  # the placement kept before
+
+    [found] = [w for w in await check_open_counts(store, repair=False) if w.section_id == section]
+    assert found.markers and found.stored == found.counted == 2
+    await check_open_counts(store, repair=True)
+    shown = (await kl.execute(BOTH, {"id": doc["section"]}))["node"]["readerMarkers"]["openProposals"]
+    assert [p["proposedText"] for p in shown] == ["kan tilbydes patienter"]
+    await _markers_match_threads(kl, doc["section"])
+    assert section not in {w.section_id for w in await check_open_counts(store, repair=False)}
+
+
 async def test_markers_never_kept_are_derived_when_the_reader_opens(as_user: AsUser, store: Store) -> None:
     doc = await _kl_drafts_two(as_user)
     kl = await as_user(KL_COMMENTER)
