@@ -638,7 +638,7 @@ async def _full_markers(
             kind=m.kind,
             status=m.status,
             submitted=m.submitted,
-            proposed_text=m.proposed_text,
+            proposed_text=m.proposed_text if domain.open_proposal(m) else None,  # kept whatever its status
             applied_version=m.applied_version,
             organization=organizations[m.organization_id],
             viewer_can=rights.of(m, thread=True),

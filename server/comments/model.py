@@ -162,7 +162,7 @@ class Marker:
     submitted: bool
     in_response: bool
     anchor: TextQuote | None
-    proposed_text: str | None  # an open proposal's replacement text; None for every other comment
+    proposed_text: str | None  # a proposal's replacement text, whatever its status (``open_proposal``); else None
     applied_version: int | None
     consultation_id: ObjectId | None = None  # as ``Comment.consultation_id``: its answer may be unpublished
 
@@ -217,13 +217,17 @@ class Verdicts:
 
 @dataclass(frozen=True, slots=True)
 class MarkGroup:
-    """Of the threads of one organisation and draft state (what ``seeing`` depends on) that mark one
-    passage, or a whole section: how many, how many of them are open proposals, and the first by id."""
+    """Of the threads of one organisation, draft state (what ``seeing`` depends on) and consultation (what
+    ``answers_withheld`` depends on) that mark one passage, or a whole section: how many, how many of them
+    are open proposals, how many a reader from whom the answers are withheld sees open (``held_open``), and
+    the first by id."""
 
     organization_id: ObjectId
     submitted: bool
+    consultation_id: ObjectId | None
     count: int
     proposals: int
+    held: int
     first: ObjectId
 
 
@@ -247,19 +251,21 @@ class Placed:
     section: tuple[MarkGroup, ...]  # every thread, anchored or not
     passages: tuple[PlacedPassage, ...]  # in the order of their first thread's id
     outdated: tuple[Marker, ...]  # anchored, but the passage is not in the text
-    proposals: tuple[Marker, ...]  # open proposals whose passage is in the text
+    proposals: tuple[Marker, ...]  # proposals whose passage is in the text, open to some reader (``held_open``)
 
 
 def _grouped_marks(markers: Iterable[Marker]) -> tuple[MarkGroup, ...]:
-    groups: dict[tuple[ObjectId, bool], MarkGroup] = {}
+    groups: dict[tuple[ObjectId, bool, ObjectId | None], MarkGroup] = {}
     for m in markers:  # by id: the first of a group is the first one met
-        key = (m.organization_id, m.submitted)
+        key = (m.organization_id, m.submitted, m.consultation_id)
         found = groups.get(key)
-        proposal = int(open_proposal(m))
+        proposal, held = int(open_proposal(m)), int(held_open(m))
         if found is None:
-            groups[key] = MarkGroup(m.organization_id, m.submitted, 1, proposal, m.id)
+            groups[key] = MarkGroup(m.organization_id, m.submitted, m.consultation_id, 1, proposal, held, m.id)
         else:
-            groups[key] = dataclasses.replace(found, count=found.count + 1, proposals=found.proposals + proposal)
+            groups[key] = dataclasses.replace(
+                found, count=found.count + 1, proposals=found.proposals + proposal, held=found.held + held
+            )
     return tuple(groups.values())
 
 
@@ -281,7 +287,7 @@ def place(version: int, markers: Sequence[Marker], where: Callable[[Marker], tup
         section=_grouped_marks(markers),
         passages=tuple(PlacedPassage(start, end, _grouped_marks(ms)) for (start, end), ms in passages.items()),
         outdated=tuple(outdated),
-        proposals=tuple(m for ms in passages.values() for m in ms if open_proposal(m)),
+        proposals=tuple(m for ms in passages.values() for m in ms if held_open(m)),
     )
 
 
@@ -296,9 +302,15 @@ class SeenPassage:
     first: ObjectId
 
 
-def seen_passages(placed: Placed, sees: Callable[[ObjectId, bool], bool]) -> tuple[int, list[SeenPassage]]:
+Withholding = Callable[[ObjectId | None, ObjectId], bool]  # ``withholding``: of a consultation and organisation
+
+
+def seen_passages(
+    placed: Placed, sees: Callable[[ObjectId, bool], bool], withheld: Withholding
+) -> tuple[int, list[SeenPassage]]:
     """How many of a section's threads a reader sees (``sees``: ``seeing``), and the passages they mark,
-    in the order of their first seen thread's id: the same as placing only the markers seen."""
+    in the order of their first seen thread's id, with their open proposals as the reader sees them
+    (``withheld``: ``withholding``): the same as placing only the markers seen, as seen (``as_seen_by``)."""
     count = sum(g.count for g in placed.section if sees(g.organization_id, g.submitted))
     passages = []
     for p in placed.passages:
@@ -309,7 +321,7 @@ def seen_passages(placed: Placed, sees: Callable[[ObjectId, bool], bool]) -> tup
                     p.start,
                     p.end,
                     sum(g.count for g in shown),
-                    sum(g.proposals for g in shown),
+                    sum(g.held if withheld(g.consultation_id, g.organization_id) else g.proposals for g in shown),
                     min((g.first for g in shown), key=lambda i: i.binary),
                 )
             )
@@ -339,7 +351,7 @@ def marker_of(comment: Comment) -> Marker:
         submitted=comment.submitted,
         in_response=comment.in_response,
         anchor=comment.anchor,
-        proposed_text=comment.proposed_text if open_proposal(comment) else None,
+        proposed_text=comment.proposed_text,
         applied_version=comment.applied_version,
         consultation_id=comment.consultation_id,
     )
@@ -387,9 +399,24 @@ def answers_withheld(actor: Actor | None, comment: Comment | Marker, published: 
     ``actor``: the comment is part of a party's response to a consultation whose answers to that
     party the secretariat has not published yet, and the actor is not of the steering group
     (editors, the secretariat). The caller has already checked that the actor may see the comment."""
-    if comment.consultation_id is None or (actor is not None and actor.roles & STEERING):
-        return False
-    return comment.organization_id not in published.get(comment.consultation_id, frozenset())
+    return withholding(actor, published)(comment.consultation_id, comment.organization_id)
+
+
+def withholding(actor: Actor | None, published: Published) -> Withholding:
+    """``answers_withheld`` for one actor, as a function of the comment's consultation and organisation:
+    the reader judges a group of threads at once (``seen_passages``)."""
+    if actor is not None and actor.roles & STEERING:
+        return lambda consultation_id, organization_id: False
+    return lambda consultation_id, organization_id: (
+        consultation_id is not None and organization_id not in published.get(consultation_id, frozenset())
+    )
+
+
+def held_open(marker: Marker) -> bool:
+    """Whether a reader from whom the steering group's answer is withheld (``answers_withheld``) sees the marker
+    as an open proposal: as it was submitted, its disposition and the version that took it in left out."""
+    unanswered = dataclasses.replace(marker, status=CommentStatus.OPEN, applied_version=None)
+    return open_proposal(marker) or (marker.consultation_id is not None and open_proposal(unanswered))
 
 
 def needs_publications(actor: Actor | None, comments: Iterable[Comment | Marker]) -> bool:

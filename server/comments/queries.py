@@ -21,12 +21,15 @@ from server.comments.model import (
     SeenPassage,
     ThreadKeys,
     Verdicts,
+    Withholding,
     as_seen_by,
     needs_publications,
+    open_proposal,
     place,
     seeing,
     seen_passages,
     visible,
+    withholding,
 )
 from server.drafting.model import Document, Section
 from server.drafting.queries import readable
@@ -175,7 +178,7 @@ async def reader_view(
         return ReaderView(0, [], [])
     placed = await loaders.reader_view.load((section.id, version)) or await _place(loaders, section, version, where)
     sees = seeing(actor, document)
-    count, passages = seen_passages(placed, sees)
+    count, passages = seen_passages(placed, sees, await _withholding(loaders, actor, placed))
     outdated = [m for m in placed.outdated if sees(m.organization_id, m.submitted)]
     return ReaderView(count, passages, list(await _as_seen(loaders, actor, outdated)))
 
@@ -191,7 +194,19 @@ async def reader_proposals(
     found = await loaders.reader_proposals.load((section.id, version))
     proposals = found if found is not None else (await _place(loaders, section, version, where)).proposals
     sees = seeing(actor, document)
-    return list(await _as_seen(loaders, actor, [m for m in proposals if sees(m.organization_id, m.submitted)]))
+    shown = await _as_seen(loaders, actor, [m for m in proposals if sees(m.organization_id, m.submitted)])
+    return [m for m in shown if open_proposal(m)]  # as the reader sees it: a withheld disposition leaves it open
+
+
+async def _withholding(loaders: Loaders, actor: Actor | None, placed: Placed) -> Withholding:
+    """``withholding`` for the groups of ``placed`` whose open proposals it changes: the publications of their
+    consultations are read only when a group has a proposal dispositioned (a steering reader reads none)."""
+    wanted = list(
+        {g.consultation_id for p in placed.passages for g in p.groups if g.held != g.proposals and g.consultation_id}
+    )
+    if not wanted or (actor is not None and actor.roles & STEERING):
+        return withholding(actor, {})
+    return withholding(actor, dict(zip(wanted, await loaders.published_answers.load_many(wanted), strict=True)))
 
 
 async def _place(loaders: Loaders, section: Section, version: int, where: Where) -> Placed:

@@ -81,8 +81,8 @@ INDEXES = {
     "comment_markers": [],
     # {_id: section, keys: the markers' ThreadKeys.packed}: derived from comments, see recount.
     "comment_thread_keys": [],
-    # {_id: section, views: [{version, stamp, packed: BSON of model.Placed}], at most two}: the markers
-    # placed in a version of the section's text, made by readers from the markers stamped ``stamp``.
+    # {_id: section, views: [{version, stamp, packed: BSON of model.Placed, its form}], at most two}: the
+    # markers placed in a version of the section's text, made by readers from the markers stamped ``stamp``.
     "comment_placements": [],
     # The same, of the open proposals among them (``model.Placed.proposals``): read apart, after the rest.
     "comment_placed_proposals": [],
@@ -230,6 +230,7 @@ def _stored_keys(doc: Mapping[str, Any]) -> ThreadKeys:
 # A reader unpacks thousands of markers: a dict lookup is ten times quicker than an Enum's call.
 _KINDS = {kind.value: kind for kind in CommentKind}
 _STATUSES = {status.value: status for status in CommentStatus}
+_PROPOSAL = CommentKind.PROPOSAL.value
 
 
 def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | None:
@@ -239,7 +240,8 @@ def _unpacked(section_id: ObjectId, doc: Mapping[str, Any]) -> list[Marker] | No
     if "packed" not in doc:
         return None
     kept = bson.decode(doc["packed"])["markers"]
-    if any("consultation_id" not in m for m in kept):
+    # Kept before a proposal's marker kept its text once dispositioned (``model.held_open``), or its consultation.
+    if any("consultation_id" not in m or (m["kind"] == _PROPOSAL and m["proposed_text"] is None) for m in kept):
         return None
     return [_marker_from(section_id, m) for m in kept]
 
@@ -262,21 +264,41 @@ def _marker_from(section_id: ObjectId, m: Mapping[str, Any]) -> Marker:
     )
 
 
-_GROUP = struct.Struct(">12s?II12s")  # a MarkGroup as kept: organisation, submitted, count, proposals, first
+# A MarkGroup as kept: organisation, submitted, consultation (zeros: none), count, proposals, held, first.
+_GROUP = struct.Struct(">12s?12sIII12s")
+_NO_CONSULTATION = bytes(12)
+_PLACED_FORM = 2  # placements kept before (without it) grouped no consultations: placed again
 
 
 def _group_fields(groups: Sequence[MarkGroup]) -> Binary:
     return Binary(
         b"".join(
-            _GROUP.pack(g.organization_id.binary, g.submitted, g.count, g.proposals, g.first.binary) for g in groups
+            _GROUP.pack(
+                g.organization_id.binary,
+                g.submitted,
+                g.consultation_id.binary if g.consultation_id else _NO_CONSULTATION,
+                g.count,
+                g.proposals,
+                g.held,
+                g.first.binary,
+            )
+            for g in groups
         )
     )
 
 
 def _groups(kept: bytes) -> tuple[MarkGroup, ...]:
     return tuple(
-        MarkGroup(ObjectId(org), submitted, count, proposals, ObjectId(first))
-        for org, submitted, count, proposals, first in _GROUP.iter_unpack(kept)
+        MarkGroup(
+            ObjectId(org),
+            submitted,
+            None if consultation == _NO_CONSULTATION else ObjectId(consultation),
+            count,
+            proposals,
+            held,
+            ObjectId(first),
+        )
+        for org, submitted, consultation, count, proposals, held, first in _GROUP.iter_unpack(kept)
     )
 
 
@@ -285,6 +307,7 @@ def _placed_fields(placed: Placed) -> bytes:
     open proposals apart (``keep_reader_view``)."""
     return bson.encode(
         {
+            "form": _PLACED_FORM,
             "section": _group_fields(placed.section),
             "passages": [[p.start, p.end, _group_fields(p.groups)] for p in placed.passages],
             "outdated": [_marker_fields(m) for m in placed.outdated],
@@ -292,8 +315,10 @@ def _placed_fields(placed: Placed) -> bytes:
     )
 
 
-def _placed(section_id: ObjectId, version: int, packed: bytes) -> Placed:
+def _placed(section_id: ObjectId, version: int, packed: bytes) -> Placed | None:
     kept = bson.decode(packed)
+    if kept.get("form") != _PLACED_FORM:
+        return None
     return Placed(
         version=version,
         section=_groups(kept["section"]),
@@ -301,6 +326,13 @@ def _placed(section_id: ObjectId, version: int, packed: bytes) -> Placed:
         outdated=tuple(_marker_from(section_id, m) for m in kept["outdated"]),
         proposals=(),
     )
+
+
+def _proposals(section_id: ObjectId, packed: bytes) -> tuple[Marker, ...] | None:
+    kept = bson.decode(packed)
+    if kept.get("form") != _PLACED_FORM:  # without the dispositioned proposals a withheld reader sees open
+        return None
+    return tuple(_marker_from(section_id, m) for m in kept["proposals"])
 
 
 def _checked(
@@ -479,10 +511,7 @@ class Comments:
     ) -> dict[tuple[ObjectId, int], tuple[Marker, ...] | None]:
         """The open proposals of ``reader_views``, kept apart: the reader asks for them after the rest."""
         found = await self._views(self._proposals, keys)
-        return {
-            (s, v): tuple(_marker_from(s, m) for m in bson.decode(packed)["proposals"]) if packed is not None else None
-            for (s, v), packed in found.items()
-        }
+        return {(s, v): _proposals(s, packed) if packed is not None else None for (s, v), packed in found.items()}
 
     async def _views(
         self, collection: claims.Collection, keys: Sequence[tuple[ObjectId, int]]
@@ -512,7 +541,7 @@ class Comments:
         """Keep ``placed``, made from the markers stamped ``stamp``, beside the section's view of one other
         version (a party reading the version sent for consultation, the steering group the newest). Only
         readers write these, and a view lost to another's write is placed again on the next read."""
-        proposals = bson.encode({"proposals": [_marker_fields(m) for m in placed.proposals]})
+        proposals = bson.encode({"form": _PLACED_FORM, "proposals": [_marker_fields(m) for m in placed.proposals]})
         await asyncio.gather(
             self._keep_view(self._placements, section_id, placed.version, stamp, _placed_fields(placed)),
             self._keep_view(self._proposals, section_id, placed.version, stamp, proposals),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import struct
 import zipfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import bson
 import httpx
-from bson import ObjectId
+from bson import Binary, ObjectId
 
 from server import ids
 from server.store import Store
@@ -459,3 +462,83 @@ async def test_a_documents_sections_count_what_each_section_counts_on_its_own_fo
         KL_COMMENTER: [2, 1],
         REGIONS_COMMENTER: [2, 2],
     }
+
+
+READER_PROPOSALS = """query($id: ID!) { node(id: $id) { ... on Document { sections { readerMarkers {
+  count passages { count proposalCount } openProposals { id status proposedText appliedVersion } } } } } }"""
+
+
+async def test_a_partys_proposal_stays_open_in_the_reader_until_the_answers_are_published(
+    as_user: AsUser, app: RunningApp, store: Store
+) -> None:
+    from tests.api.test_comments import _added, _anchor
+
+    sec = await as_user(SECRETARIAT)
+    doc = await _consultation(sec, app.clock.now())
+    kl, regions = await as_user(KL_COMMENTER), await as_user(REGIONS_COMMENTER)
+    anchor = _anchor("Strategien samler indsatsen.", "samler indsatsen")
+    proposal = await _added(kl, doc["sections"][0], "Et forslag.", anchor=anchor, proposedText="samler arbejdet")
+    assert (await _submit(kl, doc["id"], 1))["__typename"] == "CommentsSubmitted"
+
+    async def reader(api: Api) -> dict[str, Any]:
+        return (await api.execute(READER_PROPOSALS, {"id": doc["id"]}))["node"]["sections"][0]["readerMarkers"]  # type: ignore[no-any-return]
+
+    def shown(status: str, open_: bool) -> dict[str, Any]:
+        opened = [{"id": proposal["id"], "status": status, "proposedText": "samler arbejdet", "appliedVersion": None}]
+        return {
+            "count": 1,
+            "passages": [{"count": 1, "proposalCount": int(open_)}],
+            "openProposals": opened if open_ else [],
+        }
+
+    assert await reader(kl) == shown("OPEN", True)
+    rejected = await sec.execute(
+        RESPOND, {"input": {"commentId": proposal["id"], "status": "REJECTED", "response": "Nej."}}
+    )
+    assert rejected["respondToComment"]["__typename"] == "CommentAnswered", rejected
+    # The secretariat places the markers first (kept), then each party reads them as it may: the answer to KL is
+    # not published, so KL and the other parties see the proposal as it was sent, the steering group as answered.
+    for _ in range(2):
+        assert await reader(sec) == shown("REJECTED", False)
+        assert await reader(await as_user(REGIONS)) == shown("REJECTED", False)
+        for party in (kl, regions):
+            assert await reader(party) == shown("OPEN", True)
+
+    # Kept as before a dispositioned proposal's marker kept its text (the proposals placed without it, by
+    # organisation alone): made again, the party sees it as it was sent.
+    await _keep_as_before(store, ids.parse(doc["sections"][0], "Section"))
+    assert await reader(kl) == shown("OPEN", True)
+    assert await reader(sec) == shown("REJECTED", False)
+    [kl_org] = await org_ids(sec, "kl")
+    published = await sec.execute(
+        PUBLISH, {"input": {"consultationId": doc["consultation"], "organizationIds": [kl_org]}}
+    )
+    assert published["publishAnswers"]["__typename"] == "AnswersPublished", published
+    for api in (kl, regions, sec):
+        assert await reader(api) == shown("REJECTED", False)
+
+
+async def _keep_as_before(store: Store, section: ObjectId) -> None:
+    """The section's markers, counts' stamp and placements as the app kept them before markers kept a
+    dispositioned proposal's text: the text dropped, groups by organisation and draft state alone."""
+    kept = await store.db["comment_markers"].find_one({"_id": section})
+    assert kept is not None
+    markers = [{**m, "proposed_text": None} for m in bson.decode(kept["packed"])["markers"]]
+    packed = bson.encode({"markers": markers})
+    stamp = Binary(hashlib.blake2b(packed, digest_size=16).digest())
+    await store.db["comment_markers"].update_one({"_id": section}, {"$set": {"packed": Binary(packed)}})
+    await store.db["comment_counts"].update_one({"_id": section}, {"$set": {"markers": stamp}})
+    old_group = struct.Struct(">12s?II12s")  # organisation, submitted, count, open proposals, first
+    [m] = markers
+    group = Binary(old_group.pack(m["organization_id"].binary, m["submitted"], 1, 0, m["id"].binary))
+    placements = await store.db["comment_placements"].find_one({"_id": section})
+    assert placements is not None
+    views = []
+    for view in placements["views"]:
+        placed = bson.decode(view["packed"])
+        assert placed["form"] == 2
+        old = {"section": group, "passages": [[*placed["passages"][0][:2], group]], "outdated": []}
+        views.append({**view, "stamp": stamp, "packed": Binary(bson.encode(old))})
+    await store.db["comment_placements"].replace_one({"_id": section}, {"views": views})
+    proposals = [{**v, "stamp": stamp, "packed": Binary(bson.encode({"proposals": []}))} for v in views]
+    await store.db["comment_placed_proposals"].replace_one({"_id": section}, {"views": proposals})
