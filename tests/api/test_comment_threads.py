@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bson import Binary
+from bson import Binary, ObjectId
 
 from server import ids
 from server.comments.service import check_open_counts
@@ -154,12 +154,19 @@ async def test_a_page_reads_only_its_own_threads_and_their_replies(app: RunningA
     assert app.counter.returned.get("comments", 0) - before == 10
 
 
-async def test_a_section_kept_before_its_thread_keys_were_is_paged_all_the_same(as_user: AsUser, store: Store) -> None:
-    secretariat = await as_user(SECRETARIAT)
+async def _three_threads(secretariat: Api) -> tuple[dict[str, Any], ObjectId]:
+    """A document whose section has three threads, »Tråd 0.« to »Tråd 2.«, and that section's id."""
     doc = await _document(secretariat)
     for i in range(3):
         await _added(secretariat, doc["section"], f"Tråd {i}.")
     section = ids.parse(doc["section"], "Section")
+    assert section is not None
+    return doc, section
+
+
+async def test_a_section_kept_before_its_thread_keys_were_is_paged_all_the_same(as_user: AsUser, store: Store) -> None:
+    secretariat = await as_user(SECRETARIAT)
+    doc, section = await _three_threads(secretariat)
     # The shape of a store written before the keys were kept in a document of their own: beside
     # the markers (``threads``), which are not read for them.
     kept = await store.db["comment_thread_keys"].find_one_and_delete({"_id": section})
@@ -175,10 +182,7 @@ async def test_a_section_kept_before_its_thread_keys_were_is_paged_all_the_same(
 
 async def test_check_finds_and_repairs_wrong_thread_keys(as_user: AsUser, store: Store) -> None:
     secretariat = await as_user(SECRETARIAT)
-    doc = await _document(secretariat)
-    for i in range(3):
-        await _added(secretariat, doc["section"], f"Tråd {i}.")
-    section = ids.parse(doc["section"], "Section")
+    doc, section = await _three_threads(secretariat)
     kept = await store.db["comment_thread_keys"].find_one({"_id": section})
     assert kept is not None
     # A thread's key lost (a store damaged outside the app): its page goes without it.

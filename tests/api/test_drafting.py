@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from bson import ObjectId
 
@@ -333,24 +334,20 @@ async def test_document_view_costs_a_fixed_number_of_round_trips(app: RunningApp
     assert counts[1] <= 7
 
 
-async def test_check_finds_and_repairs_a_lagging_head(
-    app: RunningApp, mongodb_uri: str, as_user: AsUser, store: Store
+async def _written_before_a_crash(
+    store: Store, app: RunningApp, doc: dict[str, Any], *, title: str, body: str, html: str = ""
 ) -> None:
-    sec = await as_user(SECRETARIAT)
-    doc = await new_document(sec, [("Afsnit", BODY)])
-    section = doc["sections"][0]
-    oid = ids.parse(section, "Section")
-    assert oid is not None
-    # A crash between the two writes: version 2 is written, the head still says 1.
+    """Version 2 of the document's first section, written as a save writes it, by a save that crashed before it
+    moved the head (or kept anything else)."""
     await store.db["section_versions"].insert_one(
         {
             "_id": ObjectId(),
-            "section_id": oid,
+            "section_id": ids.parse(doc["sections"][0], "Section"),
             "document_id": ids.parse(doc["id"], "Document"),
             "number": 2,
-            "title": "Afsnit",
-            "body": "Efter nedbrud.",
-            "html": "<p>Efter nedbrud.</p>\n",
+            "title": title,
+            "body": body,
+            "html": html,
             "author_id": None,
             "organization_id": None,
             "created_at": app.clock.now(),
@@ -359,6 +356,18 @@ async def test_check_finds_and_repairs_a_lagging_head(
             "merged": False,
             "restored_from": None,
         }
+    )
+
+
+async def test_check_finds_and_repairs_a_lagging_head(
+    app: RunningApp, mongodb_uri: str, as_user: AsUser, store: Store
+) -> None:
+    sec = await as_user(SECRETARIAT)
+    doc = await new_document(sec, [("Afsnit", BODY)])
+    section = doc["sections"][0]
+    # A crash between the two writes: version 2 is written, the head still says 1.
+    await _written_before_a_crash(
+        store, app, doc, title="Afsnit", body="Efter nedbrud.", html="<p>Efter nedbrud.</p>\n"
     )
     head = await sec.execute("query($id: ID!) { node(id: $id) { ... on Section { version } } }", {"id": section})
     assert head["node"]["version"] == 1  # never a number without its version document
@@ -384,25 +393,7 @@ async def test_a_save_after_a_crash_catches_the_head_up(app: RunningApp, as_user
     sec = await as_user(SECRETARIAT)
     doc = await new_document(sec, [("Afsnit", BODY)])
     section = doc["sections"][0]
-    oid = ids.parse(section, "Section")
-    await store.db["section_versions"].insert_one(
-        {
-            "_id": ObjectId(),
-            "section_id": oid,
-            "document_id": ids.parse(doc["id"], "Document"),
-            "number": 2,
-            "title": "Afsnit",
-            "body": BODY.replace(P1, "Nyt første afsnit."),
-            "html": "",
-            "author_id": None,
-            "organization_id": None,
-            "created_at": app.clock.now(),
-            "summary": "",
-            "base_version": 1,
-            "merged": False,
-            "restored_from": None,
-        }
-    )
+    await _written_before_a_crash(store, app, doc, title="Afsnit", body=BODY.replace(P1, "Nyt første afsnit."))
     result = await save(sec, section, 1, BODY.replace(P3, "Nyt sidste afsnit."))
     assert result["__typename"] == "SectionSaved" and result["merged"] is True
     assert result["version"]["number"] == 3
@@ -415,26 +406,8 @@ async def test_a_title_left_behind_by_a_crash_reaches_the_table_of_contents_with
     sec = await as_user(SECRETARIAT)
     doc = await new_document(sec, [("Afsnit", BODY)])
     section = doc["sections"][0]
-    oid = ids.parse(section, "Section")
     # A crash after version 2 (a new title) was written: neither the head nor the contents know it.
-    await store.db["section_versions"].insert_one(
-        {
-            "_id": ObjectId(),
-            "section_id": oid,
-            "document_id": ids.parse(doc["id"], "Document"),
-            "number": 2,
-            "title": "Nyt navn",
-            "body": BODY,
-            "html": "",
-            "author_id": None,
-            "organization_id": None,
-            "created_at": app.clock.now(),
-            "summary": "",
-            "base_version": 1,
-            "merged": False,
-            "restored_from": None,
-        }
-    )
+    await _written_before_a_crash(store, app, doc, title="Nyt navn", body=BODY)
     # A colleague who read version 1 saves a new last paragraph, keeping the title as they saw it.
     result = await save(sec, section, 1, BODY.replace(P3, "Nyt sidste afsnit."))
     assert result["__typename"] == "SectionSaved" and result["version"]["title"] == "Nyt navn"
