@@ -579,12 +579,6 @@ async def document_node(info: Info, document_id: ObjectId | None) -> Document | 
     return Document.of(document) if document else None
 
 
-async def section_node(info: Info, section_id: ObjectId) -> Section | None:
-    """The section a field refers to; None when it is gone."""
-    section = await info.context.loaders.section.load(section_id)
-    return Section.of(section) if section else None
-
-
 @strawberry.type
 class DraftingQuery:
     @strawberry.field(description="The documents the signed-in user may read.")

@@ -83,8 +83,13 @@ class SectionHeading:
 
 
 def headings_of(sections: Sequence[Section]) -> list[SectionHeading]:
-    """The headings of a document's live ``sections``, in their order."""
-    return [SectionHeading(s.id, s.key, s.title, s.position) for s in sections]
+    """The headings of a document's live ``sections`` in the order given, numbered by it."""
+    return [SectionHeading(s.id, s.key, s.title, i) for i, s in enumerate(sections)]
+
+
+def retitled(headings: Sequence[SectionHeading], section_id: ObjectId, title: str) -> list[SectionHeading]:
+    """``headings`` with the section ``section_id`` under its new ``title``."""
+    return [dataclasses.replace(h, title=title) if h.id == section_id else h for h in headings]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from server.drafting.model import (
     Snapshot,
     SnapshotEntry,
     fingerprint,
+    headings_of,
+    retitled,
 )
 from server.events.model import EventData, Origin
 from server.outcomes import Conflict, Denied, Failure, Invalid, Missing, Problem
@@ -324,8 +326,9 @@ async def save_section(
             continue
         await store.drafting.advance_head(version, caller.user_id)
         saved_section = await _head_at_least(store, version)
-        if version.title != head.title:
-            await store.drafting.keep_headings(document.id)  # before the event: readers it wakes read them
+        if version.title != head.title:  # kept before the event: the readers it wakes read them
+            kept = await store.drafting.headings(document.id)
+            await store.drafting.keep_headings(document.id, proposal=retitled(kept, head.id, version.title))
         data = {"version": version.number, "base_version": base_version, "merged": merged, "title": new_title}
         kind = "section.restored" if restored_from else "section.saved"
         await log_event(store, caller, kind, document.id, ("Section", head.id), data)
@@ -436,7 +439,7 @@ async def _reordered(
     read it again."""
     # Only the sections whose position changes are written: one for a section added at the end of 400, not 401.
     await store.drafting.set_positions({s.id: i for i, s in enumerate(order) if s.position != i})
-    await store.drafting.keep_headings(section.document_id)
+    await store.drafting.keep_headings(section.document_id, proposal=headings_of(order))
     await log_event(store, caller, kind, section.document_id, ("Section", section.id), data)
     return await store.drafting.section(section.id) or section
 
