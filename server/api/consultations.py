@@ -238,21 +238,11 @@ async def consulted_snapshot(info: Info, document_id: ObjectId) -> drafting_mode
 
 async def consulted_version(info: Info, section: drafting_model.Section) -> drafting_model.SectionVersion | None:
     """The version of ``section`` sent for consultation, when the viewer reads it as a consulted party
-    (``Section.consultedVersion``); None otherwise, and for a section added since."""
-    return (await consulted_versions(info, section.document_id, [section]))[0]
-
-
-async def consulted_versions(
-    info: Info, document_id: ObjectId, sections: list[drafting_model.Section]
-) -> list[drafting_model.SectionVersion | None]:
-    """``consulted_version`` of each of a document's ``sections``, looked up at once."""
-    snapshot = await consulted_snapshot(info, document_id)
-    if snapshot is None:
-        return [None] * len(sections)
-    sent = {e.section_id: e.version for e in snapshot.entries}
-    wanted = [(s.id, sent[s.id]) for s in sections if s.id in sent]
-    found = dict(zip(wanted, await info.context.loaders.version.load_many(wanted), strict=True))
-    return [found[(s.id, sent[s.id])] if s.id in sent else None for s in sections]
+    (``Section.consultedVersion``); None otherwise, and for a section added since. The version loader
+    batches the lookups of a page of sections."""
+    snapshot = await consulted_snapshot(info, section.document_id)
+    sent = next((e.version for e in snapshot.entries if e.section_id == section.id), None) if snapshot else None
+    return None if sent is None else await info.context.loaders.version.load((section.id, sent))
 
 
 async def with_sections_deleted_since_sent(
