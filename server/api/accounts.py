@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -24,8 +24,7 @@ from server.api.errors import (
     error_for,
     not_signed_in,
 )
-from server.api.execution import kept
-from server.api.node import Node, from_domain, related
+from server.api.node import Node, from_domain, related_field
 from server.validation import storable
 
 Role = strawberry.enum(domain.Role, description="What a user may do for their organisation.")
@@ -34,25 +33,21 @@ Role = strawberry.enum(domain.Role, description="What a user may do for their or
 def user_field(
     user_id: Callable[[Any], ObjectId | None], *, description: str | None = None, kept_in: str | None = None
 ) -> Any:
-    """A field of a type built ``from_domain``: the user whose id ``user_id`` reads off its model
-    (answered at once when the request has loaded that user already; from the attribute ``kept_in``
-    when a list has set it, see ``server.api.execution``)."""
-
-    def user(root: Any, info: Info) -> User | None | Awaitable[User | None]:
-        return related(info.context.loaders.user, user_id(root.model), User.of)
-
-    metadata = kept(kept_in) if kept_in else None
-    return strawberry.field(resolver=user, graphql_type=User | None, description=description, metadata=metadata)
+    """A field of a type built ``from_domain``: the user whose id ``user_id`` reads off its model."""
+    return related_field(
+        lambda loaders: loaders.user, User.of, user_id, User | None, description=description, kept_in=kept_in
+    )
 
 
 def organization_field(organization_id: Callable[[Any], ObjectId | None], *, description: str | None = None) -> Any:
-    """A field of a type built ``from_domain``: the organisation whose id ``organization_id`` reads off its model
-    (answered at once when the request has loaded that organisation already)."""
-
-    def organization(root: Any, info: Info) -> Organization | None | Awaitable[Organization | None]:
-        return related(info.context.loaders.organization, organization_id(root.model), Organization.of)
-
-    return strawberry.field(resolver=organization, graphql_type=Organization | None, description=description)
+    """A field of a type built ``from_domain``: the organisation whose id ``organization_id`` reads off its model."""
+    return related_field(
+        lambda loaders: loaders.organization,
+        Organization.of,
+        organization_id,
+        Organization | None,
+        description=description,
+    )
 
 
 @strawberry.type

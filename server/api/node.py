@@ -13,7 +13,9 @@ from bson import ObjectId
 from strawberry.dataloader import DataLoader
 
 from server import ids
-from server.loaders import loaded
+from server.api.context import Info
+from server.api.execution import kept
+from server.loaders import Loaders, loaded
 
 
 @strawberry.interface(description="An object with a global id.")
@@ -85,6 +87,26 @@ def related(loader: DataLoader[K, M | None], key: K | None, build: Callable[[M],
     if key is None:
         return None
     return then(at_once(loader, key), lambda v: build(v) if v is not None else None)
+
+
+def related_field(
+    loader: Callable[[Loaders], DataLoader[ObjectId, Any]],
+    build: Callable[[Any], Any],
+    key: Callable[[Any], ObjectId | None],
+    graphql_type: Any,
+    *,
+    description: str | None = None,
+    kept_in: str | None = None,
+) -> Any:
+    """A field of a type built ``from_domain``: ``build`` of the object whose id ``key`` reads off its model,
+    from the request's ``loader`` (``related``: at once when the request has loaded it already; from the
+    attribute ``kept_in`` when a list has set it, see ``server.api.execution``)."""
+
+    def resolve(root: Any, info: Info) -> Any:
+        return related(loader(info.context.loaders), key(root.model), build)
+
+    metadata = kept(kept_in) if kept_in else None
+    return strawberry.field(resolver=resolve, graphql_type=graphql_type, description=description, metadata=metadata)
 
 
 def at_once(loader: DataLoader[K, M], key: K) -> M | Awaitable[M]:
