@@ -19,7 +19,6 @@ from server.comments.model import (
     Marker,
     Placed,
     SeenPassage,
-    ThreadKeys,
     Verdicts,
     Withholding,
     as_seen_by,
@@ -117,15 +116,14 @@ async def thread_page(
     reading = _readable_document(loaders, actor, section.document_id)
     if status is None:
         document, keys = await asyncio.gather(reading, loaders.thread_keys.load(section.id))
-        markers: list[Marker] = []
+        if document is None:
+            return ThreadPage([], 0, False, None)
+        seen = keys.seen(seeing(actor, document))  # the ids, as ``ObjectId.binary``: thousands are not unpacked
     else:  # the status as the caller may read it: from the markers
         document, markers = await asyncio.gather(reading, loaders.comment_markers.load(section.id))
-        keys = ThreadKeys(b"")
-    if document is None:
-        return ThreadPage([], 0, False, None)
-    sees = seeing(actor, document)
-    seen = keys.seen(sees)  # the ids, as ``ObjectId.binary``: a section's thousands are not unpacked
-    if status is not None:
+        if document is None:
+            return ThreadPage([], 0, False, None)
+        sees = seeing(actor, document)
         shown = await _as_seen(loaders, actor, [m for m in markers if sees(m.organization_id, m.submitted)])
         seen = [m.id.binary for m in shown if m.status == status]
     start = 0 if after is None else bisect.bisect_right(seen, after.binary)
