@@ -132,8 +132,8 @@ class Loaders:
         return [counts.get(i, OpenCounts(b"")) for i in section_ids]
 
     async def _comment_markers(self, section_ids: Sequence[ObjectId]) -> list[list[Marker]]:
-        markers = await self.store.comments.markers(section_ids)
-        return [markers.get(i, []) for i in section_ids]
+        # The same documents as ``stamped_markers``: read once in a request that wants both.
+        return [markers for _, markers in await self.stamped_markers.load_many(section_ids)]
 
     async def _reader_views(self, keys: Sequence[tuple[ObjectId, int]]) -> list[Placed | None]:
         found = await self.store.comments.reader_views(keys)

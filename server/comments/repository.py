@@ -475,13 +475,10 @@ class Comments:
             {s: OpenCounts.of(kept[0]) for s, kept in (await self.recount(never)).items()} if never else {}
         )
 
-    async def markers(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, list[Marker]]:
-        """The reader's markers of these sections' live thread-starting comments, as last kept,
-        ordered by comment id. Reads one small document per section and none of the comments."""
-        return {s: markers for s, (_, markers) in (await self.stamped_markers(section_ids)).items()}
-
     async def stamped_markers(self, section_ids: Sequence[ObjectId]) -> dict[ObjectId, tuple[bytes, list[Marker]]]:
-        """``markers``, each section's with the stamp of what was read (``reader_views``)."""
+        """The reader's markers of these sections' live thread-starting comments, as last kept, ordered by
+        comment id, each section's with the stamp of what was read (``reader_views``). Reads one small
+        document per section and none of the comments."""
         wanted = list(dict.fromkeys(section_ids))
         if not wanted:
             return {}
